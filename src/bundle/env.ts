@@ -1,0 +1,91 @@
+/**
+ * The cell's environment, built up from nothing: an allow-list of harmless
+ * context variables, then what the document opts into with `pass-env`, then
+ * the document's own `env`. Nothing of the action's environment is copied by
+ * default; credentials (ACTIONS_RUNTIME_TOKEN, secrets passed through `env:`,
+ * GITHUB_TOKEN) therefore never reach a cell unless a user names them.
+ */
+import path from 'node:path';
+import { isInside } from './host.js';
+
+/** Non-credential context the runner sets for every step. */
+export const CONTEXT_VARIABLES = [
+  'CI',
+  'GITHUB_ACTION',
+  'GITHUB_ACTIONS',
+  'GITHUB_ACTOR',
+  'GITHUB_ACTOR_ID',
+  'GITHUB_API_URL',
+  'GITHUB_BASE_REF',
+  'GITHUB_EVENT_NAME',
+  'GITHUB_GRAPHQL_URL',
+  'GITHUB_HEAD_REF',
+  'GITHUB_JOB',
+  'GITHUB_REF',
+  'GITHUB_REF_NAME',
+  'GITHUB_REF_PROTECTED',
+  'GITHUB_REF_TYPE',
+  'GITHUB_REPOSITORY',
+  'GITHUB_REPOSITORY_ID',
+  'GITHUB_REPOSITORY_OWNER',
+  'GITHUB_REPOSITORY_OWNER_ID',
+  'GITHUB_RETENTION_DAYS',
+  'GITHUB_RUN_ATTEMPT',
+  'GITHUB_RUN_ID',
+  'GITHUB_RUN_NUMBER',
+  'GITHUB_SERVER_URL',
+  'GITHUB_SHA',
+  'GITHUB_TRIGGERING_ACTOR',
+  'GITHUB_WORKFLOW',
+  'GITHUB_WORKFLOW_REF',
+  'GITHUB_WORKFLOW_SHA',
+  'GITHUB_WORKSPACE',
+  'RUNNER_OS',
+  'RUNNER_ARCH',
+  'LANG',
+  'TZ',
+] as const;
+
+export const SYSTEM_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+/** System directories, after the host's PATH entries that lie inside the tool cache (setup-* actions put tools there). */
+export function cellPath(hostPath: string | undefined, toolCache: string | undefined): string {
+  const tools =
+    toolCache && path.isAbsolute(toolCache)
+      ? (hostPath ?? '').split(':').filter((p) => p !== '' && isInside(path.normalize(p), path.normalize(toolCache)))
+      : [];
+  return [...new Set([...tools, ...SYSTEM_PATH])].join(':');
+}
+
+
+export interface EnvInput {
+  hostEnv: Readonly<Record<string, string | undefined>>;
+  home: string;
+  passEnv: readonly string[];
+  env: Readonly<Record<string, string>>;
+}
+
+export interface CellEnv {
+  /** KEY=value entries, for the OCI spec. */
+  entries: string[];
+  /** pass-env names that were not set in the action's environment. */
+  missing: string[];
+}
+
+export function buildEnv(input: EnvInput): CellEnv {
+  const out = new Map<string, string>();
+  for (const name of CONTEXT_VARIABLES) {
+    const value = input.hostEnv[name];
+    if (value !== undefined) out.set(name, value);
+  }
+  out.set('HOME', input.home);
+  out.set('PATH', cellPath(input.hostEnv.PATH, input.hostEnv.RUNNER_TOOL_CACHE));
+  const missing: string[] = [];
+  for (const name of input.passEnv) {
+    const value = input.hostEnv[name];
+    if (value === undefined) missing.push(name);
+    else out.set(name, value);
+  }
+  for (const [name, value] of Object.entries(input.env)) out.set(name, value);
+  return { entries: [...out].map(([k, v]) => `${k}=${v}`), missing };
+}

@@ -1,0 +1,91 @@
+/**
+ * The facts about this runner that decide a cell's view of it. Gathered once,
+ * with a handful of lstat calls (no processes), so the spec builder can stay pure.
+ */
+import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
+import path from 'node:path';
+
+/** Top-level entries that usr-merged systems make symlinks into /usr. */
+export const ROOT_LINK_NAMES = ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32'] as const;
+
+/**
+ * Host files a cell must never read, even as root inside it: password hashes,
+ * sudo rules, private keys. Masked (an empty file or directory on top) when present.
+ */
+export const MASKED_FILES = ['/etc/shadow', '/etc/shadow-', '/etc/gshadow', '/etc/gshadow-', '/etc/sudoers', '/etc/security/opasswd'];
+export const MASKED_DIRS = ['/etc/sudoers.d', '/etc/ssl/private'];
+
+/** Directories of the host's view that may not hold the cell's HOME. */
+const NOT_HOME = ['/', '/usr', '/etc', '/opt', '/proc', '/dev', '/sys', '/tmp', '/var/tmp', '/run', '/bin', '/sbin', '/lib', '/lib64'];
+
+export type RootLink = { name: string; kind: 'symlink'; target: string } | { name: string; kind: 'dir' };
+
+export interface HostFacts {
+  uid: number;
+  gid: number;
+  workspace: string;
+  /** HOME inside the cell: the runner's own path when usable, a fresh tmpfs either way. */
+  home: string;
+  toolCache: string | undefined;
+  hasOpt: boolean;
+  rootLinks: RootLink[];
+  maskedFiles: string[];
+  maskedDirs: string[];
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+function kind(p: string): 'file' | 'dir' | 'symlink' | undefined {
+  try {
+    const s = lstatSync(p);
+    return s.isSymbolicLink() ? 'symlink' : s.isDirectory() ? 'dir' : 'file';
+  } catch {
+    return undefined;
+  }
+}
+
+export function isInside(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+export function chooseHome(hostHome: string | undefined, workspace: string): string {
+  if (hostHome && path.isAbsolute(hostHome)) {
+    const home = path.normalize(hostHome).replace(/(.)\/+$/, '$1');
+    const clashes = NOT_HOME.some((p) => (p === '/' ? home === '/' : isInside(home, p))) || isInside(home, workspace);
+    if (!clashes) return home;
+  }
+  return '/home/cell';
+}
+
+export function gatherHostFacts(env: Readonly<Record<string, string | undefined>>, workspace: string): HostFacts {
+  const uid = process.getuid?.() ?? 0;
+  const gid = process.getgid?.() ?? 0;
+  const toolCache = env.RUNNER_TOOL_CACHE && path.isAbsolute(env.RUNNER_TOOL_CACHE) ? path.normalize(env.RUNNER_TOOL_CACHE) : undefined;
+  const rootLinks: RootLink[] = [];
+  for (const name of ROOT_LINK_NAMES) {
+    const k = kind(`/${name}`);
+    if (k === 'symlink') rootLinks.push({ name, kind: 'symlink', target: readlinkSync(`/${name}`) });
+    else if (k === 'dir') rootLinks.push({ name, kind: 'dir' });
+  }
+  const sshKeys = (() => {
+    try {
+      return readdirSync('/etc/ssh')
+        .filter((f) => /^ssh_host_.*_key$/.test(f))
+        .map((f) => `/etc/ssh/${f}`);
+    } catch {
+      return [];
+    }
+  })();
+  return {
+    uid,
+    gid,
+    workspace,
+    home: chooseHome(env.HOME, workspace),
+    toolCache: toolCache && kind(toolCache) === 'dir' ? toolCache : undefined,
+    hasOpt: kind('/opt') === 'dir',
+    rootLinks,
+    maskedFiles: [...MASKED_FILES, ...sshKeys].filter((f) => kind(f) === 'file'),
+    maskedDirs: MASKED_DIRS.filter((d) => kind(d) === 'dir'),
+    env,
+  };
+}

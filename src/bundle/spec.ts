@@ -1,0 +1,225 @@
+/**
+ * Cell + host facts → the OCI bundle and the runsc flags, as plain data.
+ * Nothing here touches the disk: what the cell will see can be read (and
+ * tested) from the returned value alone.
+ */
+import path from 'node:path';
+import { type Cell, hostnameFor } from '../cell/schema.js';
+import { buildEnv } from './env.js';
+import { type HostFacts, isInside } from './host.js';
+
+export interface OciMount {
+  destination: string;
+  type: string;
+  source: string;
+  options?: string[];
+}
+
+export interface OciSpec {
+  ociVersion: string;
+  process: {
+    terminal: boolean;
+    user: { uid: number; gid: number; additionalGids?: number[] };
+    args: string[];
+    env: string[];
+    cwd: string;
+    capabilities?: Record<'bounding' | 'effective' | 'permitted', string[]>;
+    noNewPrivileges: boolean;
+  };
+  root: { path: string; readonly: boolean };
+  hostname: string;
+  mounts: OciMount[];
+  linux: {
+    namespaces: { type: string }[];
+    resources?: {
+      memory?: { limit: number; swap: number };
+      cpu?: { quota: number; period: number };
+      pids?: { limit: number };
+    };
+  };
+}
+
+/** Where the bundle lives on the host; the rootfs skeleton is made there for `rootfs: host`. */
+export interface BundlePaths {
+  /** The directory that will hold config.json. */
+  dir: string;
+  /** An empty, read-only file used to mask sensitive host files. */
+  emptyFile: string;
+}
+
+export interface Bundle {
+  spec: OciSpec;
+  /** runsc's global flags that belong to this cell (network, overlay). */
+  flags: string[];
+  /** For `rootfs: host`: top-level symlinks to create in the skeleton rootfs (name → target). */
+  links: [string, string][];
+  /** For `rootfs: host`: directories to create in the skeleton rootfs. */
+  dirs: string[];
+  /** pass-env names that were not set, to warn about. */
+  missingEnv: string[];
+  /** Host paths the document names, to check before anything starts. */
+  hostPaths: { key: string; path: string; dir: boolean }[];
+}
+
+/** Docker's default set: enough for package managers run as root, nothing that reaches the host. */
+const ROOT_CAPABILITIES = [
+  'CAP_CHOWN',
+  'CAP_DAC_OVERRIDE',
+  'CAP_FOWNER',
+  'CAP_FSETID',
+  'CAP_KILL',
+  'CAP_SETGID',
+  'CAP_SETUID',
+  'CAP_SETPCAP',
+  'CAP_NET_BIND_SERVICE',
+  'CAP_NET_RAW',
+  'CAP_SYS_CHROOT',
+  'CAP_MKNOD',
+  'CAP_AUDIT_WRITE',
+  'CAP_SETFCAP',
+];
+
+const RO = ['rbind', 'ro', 'nosuid', 'nodev'];
+const RW = ['rbind', 'rw', 'nosuid', 'nodev'];
+const CPU_PERIOD = 100_000;
+
+export function processArgs(cell: Cell): string[] {
+  if (cell.command) return [...cell.command];
+  // Like a workflow step's `run:` (the runner's own defaults for bash and sh).
+  return cell.shell === 'sh' ? ['sh', '-e', '-c', cell.run as string] : ['bash', '--noprofile', '--norc', '-eo', 'pipefail', '-c', cell.run as string];
+}
+
+function bind(destination: string, source: string, options: string[]): OciMount {
+  return { destination, type: 'bind', source, options };
+}
+
+function tmpfs(destination: string, options: string[]): OciMount {
+  return { destination, type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', ...options] };
+}
+
+/** The allow-listed view of the runner for `rootfs: host`. */
+function hostView(host: HostFacts, paths: BundlePaths, uid: number, gid: number): { mounts: OciMount[]; links: [string, string][] } {
+  const mounts: OciMount[] = [bind('/usr', '/usr', RO), bind('/etc', '/etc', RO)];
+  if (host.hasOpt) mounts.push(bind('/opt', '/opt', RO));
+  const covered = ['/usr', '/etc', '/opt'];
+  if (host.toolCache && !covered.some((c) => isInside(host.toolCache as string, c))) {
+    mounts.push(bind(host.toolCache, host.toolCache, RO));
+  }
+  const links: [string, string][] = [];
+  for (const entry of host.rootLinks) {
+    if (entry.kind === 'symlink') links.push([entry.name, entry.target]);
+    else mounts.push(bind(`/${entry.name}`, `/${entry.name}`, RO));
+  }
+  for (const file of host.maskedFiles) mounts.push(bind(file, paths.emptyFile, RO));
+  for (const dir of host.maskedDirs) mounts.push(tmpfs(dir, ['ro', 'mode=0755', 'size=4k']));
+  mounts.push(
+    tmpfs('/tmp', ['mode=1777']),
+    tmpfs('/var/tmp', ['mode=1777']),
+    tmpfs('/run', ['mode=0755']),
+    tmpfs(host.home, ['mode=0700', `uid=${uid}`, `gid=${gid}`]),
+  );
+  return { mounts, links };
+}
+
+/**
+ * A host path from the document (a mount source, a prepared rootfs): absolute
+ * as is, otherwise relative to the workspace and kept inside it. `key` names
+ * the field in the error.
+ */
+export function hostPath(key: string, p: string, workspace: string): string {
+  if (path.isAbsolute(p)) return path.normalize(p);
+  const abs = path.resolve(workspace, p);
+  if (!isInside(abs, workspace)) throw new Error(`${key}: ${p} is relative but leaves the workspace`);
+  return abs;
+}
+
+export function buildBundle(cell: Cell, host: HostFacts, paths: BundlePaths): Bundle {
+  if (cell.collect?.length) {
+    throw new Error('collect: not supported by this version of gvisor-cell yet (see the README’s roadmap)');
+  }
+  const asRoot = cell.user === 'root';
+  const uid = asRoot ? 0 : host.uid;
+  const gid = asRoot ? 0 : host.gid;
+
+  const mounts: OciMount[] = [{ destination: '/proc', type: 'proc', source: 'proc' }, { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['ro', 'nosuid', 'nodev', 'noexec'] }];
+  let links: [string, string][] = [];
+  const hostPaths: Bundle['hostPaths'] = [];
+  let rootPath = 'rootfs';
+  if (cell.rootfs === 'host') {
+    const view = hostView(host, paths, uid, gid);
+    mounts.push(...view.mounts);
+    links = view.links;
+  } else {
+    rootPath = hostPath('rootfs.path', cell.rootfs.path, host.workspace);
+    hostPaths.push({ key: 'rootfs.path', path: rootPath, dir: true });
+    mounts.push(tmpfs('/tmp', ['mode=1777']), tmpfs(host.home, ['mode=0700', `uid=${uid}`, `gid=${gid}`]));
+  }
+
+  // Overlay-mode mounts are what `--overlay2=all:` wraps; plain writable binds need `root:` only.
+  let overlays = false;
+  let writable = false;
+  if (cell.workspace !== 'none') {
+    hostPaths.push({ key: 'workspace', path: host.workspace, dir: true });
+    mounts.push(bind(host.workspace, host.workspace, cell.workspace === 'read-only' ? RO : RW));
+    overlays ||= cell.workspace === 'overlay';
+    writable ||= cell.workspace === 'read-write';
+  }
+  for (const [i, m] of (cell.mounts ?? []).entries()) {
+    const source = hostPath(`mounts[${i}].source`, m.source, host.workspace);
+    hostPaths.push({ key: `mounts[${i}].source`, path: source, dir: false });
+    mounts.push(bind(m.target, source, m.mode === 'read-only' ? RO : RW));
+    overlays ||= m.mode === 'overlay';
+    writable ||= m.mode === 'read-write';
+  }
+  if (overlays && writable) {
+    throw new Error(
+      'workspace/mounts: overlay and read-write cannot be combined in one cell yet (runsc overlays either all writable mounts or none); make the read-write ones overlay, or the overlay ones read-write',
+    );
+  }
+
+  const base = cell.workspace === 'none' ? host.home : host.workspace;
+  const cwd = path.posix.join(base, cell['working-directory'] ?? '.');
+  if (cell.workspace !== 'none' && cell['working-directory'] !== undefined) {
+    hostPaths.push({ key: 'working-directory', path: cwd, dir: true });
+  }
+  const env = buildEnv({ hostEnv: host.env, home: host.home, passEnv: cell['pass-env'] ?? [], env: cell.env ?? {} });
+
+  const limits = cell.limits ?? {};
+  const resources: OciSpec['linux']['resources'] = {};
+  if (limits.memory !== undefined) resources.memory = { limit: limits.memory, swap: limits.memory };
+  if (limits.cpus !== undefined) resources.cpu = { quota: Math.round(limits.cpus * CPU_PERIOD), period: CPU_PERIOD };
+  if (limits.pids !== undefined) resources.pids = { limit: limits.pids };
+
+  const namespaces = ['pid', 'ipc', 'uts', 'mount', ...(cell.network === 'host' ? [] : ['network'])].map((type) => ({ type }));
+  const spec: OciSpec = {
+    ociVersion: '1.0.2',
+    process: {
+      terminal: false,
+      user: { uid, gid },
+      args: processArgs(cell),
+      env: env.entries,
+      cwd,
+      ...(uid === 0 ? { capabilities: { bounding: ROOT_CAPABILITIES, effective: ROOT_CAPABILITIES, permitted: ROOT_CAPABILITIES } } : {}),
+      noNewPrivileges: true,
+    },
+    // Never written to: it is either our skeleton or the user's prepared tree, and runsc overlays it in memory.
+    root: { path: rootPath, readonly: false },
+    hostname: cell.hostname ?? hostnameFor(cell.name),
+    // Parents before children: a tmpfs HOME must be in place before the workspace inside it.
+    mounts: sortByDepth(mounts),
+    linux: { namespaces, ...(Object.keys(resources).length ? { resources } : {}) },
+  };
+
+  const flags = [`--network=${cell.network === 'host' ? 'host' : 'none'}`, `--overlay2=${overlays ? 'all' : 'root'}:memory`];
+  const dirs = cell.rootfs === 'host' ? ['usr', 'etc', 'opt', 'tmp', 'var', 'run', 'proc', 'sys', 'dev', 'home'] : [];
+  return { spec, flags, links, dirs, missingEnv: env.missing, hostPaths };
+}
+
+function depth(p: string): number {
+  return p.split('/').filter(Boolean).length;
+}
+
+function sortByDepth(mounts: OciMount[]): OciMount[] {
+  return mounts.map((m, i) => [m, i] as const).sort((a, b) => depth(a[0].destination) - depth(b[0].destination) || a[1] - b[1]).map(([m]) => m);
+}
+

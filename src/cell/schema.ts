@@ -1,0 +1,238 @@
+/**
+ * The cell document, v1: the one description of what a user may write. Each
+ * leaf carries its own "expected …" message so that errors name the key and
+ * what would have been right (see errors.ts for how they are rendered).
+ *
+ * Validation and normalisation live here; what the values mean for the
+ * sandbox is decided later, in bundle/.
+ */
+import path from 'node:path';
+import * as z from 'zod';
+import { DURATION_PATTERN, parseCpus, parseDuration, parseSize, SIZE_PATTERN } from './units.js';
+
+/** Renders a rejected value compactly for an error message. */
+export function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+const expected =
+  (what: string) =>
+  (issue: { input?: unknown }): string =>
+    `expected ${what}, got ${show(issue.input)}`;
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const HOSTNAME = /^(?=.{1,63}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+
+/** Targets a mount may never cover: gVisor provides them, and `/` is the cell itself. */
+const RESERVED_TARGETS = ['/proc', '/dev', '/sys'];
+
+/** A path relative to the workspace that stays inside it; normalised ('' → '.'). */
+export function workspaceRelative(value: string): string | undefined {
+  if (value.includes('\0') || path.posix.isAbsolute(value) || value.trim() === '') return undefined;
+  const normal = path.posix.normalize(value).replace(/\/+$/, '') || '.';
+  if (normal === '..' || normal.startsWith('../')) return undefined;
+  return normal;
+}
+
+const relativePath = (what: string) =>
+  z.string({ error: expected(`${what} (a path relative to the workspace)`) }).transform((value, ctx) => {
+    const normal = workspaceRelative(value);
+    if (normal === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        input: value,
+        message: `expected ${what} relative to the workspace that stays inside it, got ${show(value)}`,
+      });
+      return z.NEVER;
+    }
+    return normal;
+  });
+
+const absoluteTarget = z.string({ error: expected('an absolute path such as /cache') }).transform((value, ctx) => {
+  const normal = path.posix.normalize(value).replace(/(.)\/+$/, '$1');
+  const reserved = RESERVED_TARGETS.find((r) => normal === r || normal.startsWith(`${r}/`));
+  let problem: string | undefined;
+  if (value.includes('\0') || !path.posix.isAbsolute(value)) problem = 'an absolute path such as /cache';
+  else if (normal === '/') problem = 'a path below /, not / itself';
+  else if (reserved) problem = `a path outside ${reserved} (gVisor provides it)`;
+  if (problem) {
+    ctx.addIssue({ code: 'custom', input: value, message: `expected ${problem}, got ${show(value)}` });
+    return z.NEVER;
+  }
+  return normal;
+});
+
+const SIZE_EXPECTED = expected('a size like 512Mi or 2G (or a number of bytes)');
+const size = z
+  .union([z.number().int({ error: SIZE_EXPECTED }).positive({ error: SIZE_EXPECTED }), z.string().regex(SIZE_PATTERN, { error: SIZE_EXPECTED })], {
+    error: SIZE_EXPECTED,
+  })
+  .transform((value, ctx) => {
+    const bytes = parseSize(value);
+    if (bytes === undefined) {
+      ctx.addIssue({ code: 'custom', input: value, message: `expected a size like 512Mi or 2G, got ${show(value)}` });
+      return z.NEVER;
+    }
+    return bytes;
+  });
+
+const DURATION_EXPECTED = expected('a duration like 90s, 10m, 1h (or a number of seconds)');
+const duration = z
+  .union([z.number().positive({ error: DURATION_EXPECTED }), z.string().regex(DURATION_PATTERN, { error: DURATION_EXPECTED })], {
+    error: DURATION_EXPECTED,
+  })
+  .transform((value, ctx) => {
+    const ms = parseDuration(value);
+    if (ms === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        input: value,
+        message: `expected a duration between 1ms and 24 days, like 90s, 10m or 1h, got ${show(value)}`,
+      });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const cpus = z
+  .union([z.number(), z.string()], { error: expected('a number of CPUs such as 1.5') })
+  .transform((value, ctx) => {
+    const n = parseCpus(value);
+    if (n === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        input: value,
+        message: `expected a number of CPUs from 0.01 to 1024 such as 1.5, got ${show(value)}`,
+      });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+const envValue = z
+  .union([z.string(), z.number(), z.boolean()], { error: expected('a string, number or boolean') })
+  .transform((v) => String(v))
+  .refine((v) => !v.includes('\0'), { error: 'expected a value without NUL bytes' });
+
+const envName = z.string().regex(ENV_NAME, { error: expected('a variable name such as MY_VAR') });
+
+/**
+ * `pass-env` is an explicit opt-in, but never for these: the runner's own
+ * credentials (cache and artifact tokens), the action's inputs, post-step state.
+ */
+const NEVER_PASSED = /^(ACTIONS|INPUT|STATE)_/;
+const passEnvName = envName.refine((name) => !NEVER_PASSED.test(name), {
+  error: (issue) => `${show(issue.input)} cannot be passed into a cell: ACTIONS_*, INPUT_* and STATE_* belong to the runner and this action`,
+});
+
+export const MountSchema = z.strictObject({
+  source: z
+    .string({ error: expected('a host path (absolute, or relative to the workspace)') })
+    .min(1, { error: expected('a host path (absolute, or relative to the workspace)') })
+    .refine((v) => !v.includes('\0'), { error: 'expected a path without NUL bytes' }),
+  target: absoluteTarget,
+  mode: z.enum(['read-only', 'read-write', 'overlay'], { error: expected('read-only, read-write or overlay') }).default('read-only'),
+});
+
+export const LimitsSchema = z.strictObject({
+  timeout: duration.optional(),
+  memory: size.optional(),
+  cpus: cpus.optional(),
+  pids: z.int({ error: expected('a whole number of processes such as 256') }).min(1, { error: expected('at least 1 process') }).optional(),
+});
+
+export const CellSchema = z
+  .strictObject({
+    name: z
+      .string({ error: expected('a short label such as unit-tests') })
+      .min(1, { error: expected('a non-empty label') })
+      .max(100, { error: expected('a label of at most 100 characters') })
+      .refine((v) => !CONTROL.test(v), { error: 'expected a label without control characters' })
+      .default('cell'),
+    run: z.string({ error: expected('a script (a string)') }).min(1, { error: expected('a non-empty script') }).optional(),
+    shell: z.enum(['bash', 'sh'], { error: expected('bash or sh') }).optional(),
+    command: z
+      .array(z.string({ error: expected('a string') }).refine((v) => !v.includes('\0'), { error: 'expected no NUL bytes' }), {
+        error: expected('a list of strings (the argv)'),
+      })
+      .min(1, { error: expected('at least the program to run') })
+      .refine((argv) => argv[0] !== '', { error: 'expected the program (first item) to be non-empty' })
+      .optional(),
+    'working-directory': relativePath('a directory').optional(),
+    env: z.record(envName, envValue, { error: expected('a mapping of NAME: value') }).optional(),
+    'pass-env': z.array(passEnvName, { error: expected('a list of variable names') }).optional(),
+    rootfs: z
+      .union(
+        [
+          z.literal('host'),
+          z.strictObject({
+            path: z.string({ error: expected('a directory path') }).min(1, { error: expected('a directory path') }),
+          }),
+        ],
+        { error: expected('host or { path: <dir> }') },
+      )
+      .default('host'),
+    workspace: z
+      .enum(['overlay', 'read-only', 'read-write', 'none'], { error: expected('overlay, read-only, read-write or none') })
+      .default('overlay'),
+    mounts: z.array(MountSchema, { error: expected('a list of { source, target, mode }') }).optional(),
+    collect: z.array(relativePath('a path'), { error: expected('a list of workspace-relative paths') }).optional(),
+    network: z.enum(['none', 'host'], { error: expected('none or host') }).default('none'),
+    user: z.enum(['runner', 'root'], { error: expected('runner or root') }).default('runner'),
+    limits: LimitsSchema.optional(),
+    hostname: z.string({ error: expected('a hostname such as my-cell') }).regex(HOSTNAME, { error: expected('a hostname such as my-cell') }).optional(),
+  })
+  .superRefine((cell, ctx) => {
+    if ((cell.run === undefined) === (cell.command === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message:
+          cell.run === undefined
+            ? 'expected one of run (a script) or command (an argv), got neither'
+            : 'expected one of run or command, got both',
+      });
+    }
+    if (cell.command !== undefined && cell.shell !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['shell'], message: 'shell applies to run only; command is executed as is' });
+    }
+    const targets = new Set<string>();
+    for (const [i, mount] of (cell.mounts ?? []).entries()) {
+      if (targets.has(mount.target)) {
+        ctx.addIssue({ code: 'custom', path: ['mounts', i, 'target'], message: `${mount.target} is mounted twice` });
+      }
+      targets.add(mount.target);
+    }
+  });
+
+/** The document as the user wrote it (before defaults and transforms). */
+export type CellInput = z.input<typeof CellSchema>;
+/** The validated, normalised document: sizes in bytes, durations in ms. */
+export type Cell = z.output<typeof CellSchema>;
+export type Mount = z.output<typeof MountSchema>;
+
+/** Every key the document accepts, per path, for "did you mean" suggestions. */
+export const KNOWN_KEYS: Record<string, readonly string[]> = {
+  '': Object.keys(CellSchema.shape),
+  limits: Object.keys(LimitsSchema.shape),
+  mounts: Object.keys(MountSchema.shape),
+  rootfs: ['path'],
+};
+
+/** A hostname derived from a free-text name: lower-case letters, digits and dashes. */
+export function hostnameFor(name: string): string {
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
+  return slug || 'cell';
+}

@@ -1,0 +1,110 @@
+/**
+ * HTTP for the installer: small text files, and artifacts streamed to disk
+ * while they are hashed (one pass over the bytes, no second read).
+ *
+ * Transient failures (network errors, 5xx, 429, a body cut short) are retried
+ * with backoff; anything else, a 404 above all, fails at once naming the URL.
+ */
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import * as core from '@actions/core';
+import { HttpClient } from '@actions/http-client';
+
+export class HttpError extends Error {
+  constructor(
+    readonly url: string,
+    readonly status: number,
+    statusText: string,
+  ) {
+    super(`GET ${url} failed: HTTP ${status}${statusText ? ` ${statusText}` : ''}`);
+    this.name = 'HttpError';
+  }
+  get transient(): boolean {
+    return this.status >= 500 || this.status === 429 || this.status === 408;
+  }
+}
+
+export interface RetryOptions {
+  attempts: number;
+  /** Delay before the second attempt; doubled for each one after. */
+  baseDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryOptions = { attempts: 4, baseDelayMs: 1000 };
+
+function client(): HttpClient {
+  // allowRetries stays off: retries are ours, so that every attempt is hashed afresh.
+  return new HttpClient('gvisor-cell', [], { allowRetries: false, allowRedirects: true, maxRedirects: 5, socketTimeout: 60_000 });
+}
+
+/** GETs a small text resource (a checksum file). */
+export async function fetchText(url: string, retry: RetryOptions = DEFAULT_RETRY): Promise<string> {
+  return withRetries(url, retry, async () => {
+    const res = await client().get(url);
+    const status = res.message.statusCode ?? 0;
+    if (status !== 200) {
+      res.message.resume();
+      throw new HttpError(url, status, res.message.statusMessage ?? '');
+    }
+    return res.readBody();
+  });
+}
+
+/** Streams `url` into `dest`, returning the sha512 of exactly the bytes written. */
+export async function downloadHashed(url: string, dest: string, retry: RetryOptions = DEFAULT_RETRY): Promise<string> {
+  return withRetries(url, retry, async () => {
+    const res = await client().get(url);
+    const status = res.message.statusCode ?? 0;
+    if (status !== 200) {
+      res.message.resume();
+      throw new HttpError(url, status, res.message.statusMessage ?? '');
+    }
+    const hash = createHash('sha512');
+    let received = 0;
+    const tap = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        hash.update(chunk);
+        received += chunk.length;
+        done(null, chunk);
+      },
+    });
+    await pipeline(res.message, tap, createWriteStream(dest));
+    const expected = Number(res.message.headers['content-length'] ?? Number.NaN);
+    if (!res.message.complete || (Number.isFinite(expected) && received !== expected)) {
+      throw new TruncatedError(url, received, expected);
+    }
+    return hash.digest('hex');
+  });
+}
+
+export class TruncatedError extends Error {
+  readonly transient = true;
+  constructor(url: string, received: number, expected: number) {
+    super(`GET ${url}: the body ended after ${received} of ${Number.isFinite(expected) ? expected : 'an unknown number of'} bytes`);
+    this.name = 'TruncatedError';
+  }
+}
+
+function isTransient(error: unknown): boolean {
+  if (error instanceof HttpError || error instanceof TruncatedError) return error.transient;
+  // Socket-level failures (reset, refused, timed out) come as plain errors with a code.
+  return error instanceof Error && 'code' in error && typeof (error as { code: unknown }).code === 'string';
+}
+
+async function withRetries<T>(url: string, retry: RetryOptions, attempt: () => Promise<T>): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (n >= retry.attempts || !isTransient(error)) {
+        if (error instanceof HttpError || error instanceof TruncatedError) throw error;
+        throw new Error(`GET ${url} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
+      const delay = retry.baseDelayMs * 2 ** (n - 1) * (0.75 + Math.random() * 0.5);
+      core.info(`GET ${url}: ${error instanceof Error ? error.message : String(error)}; retrying in ${Math.round(delay)} ms`);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * runsc from the release bucket into the tool cache, verified.
+ *
+ * Order of work, and why:
+ *  1. a pinned version already cached is used without touching the network;
+ *  2. otherwise the artifact's `.sha512` is fetched first (small), which picks
+ *     the layout (zstd tarball, bz2 tarball, loose binary) and, for `latest`,
+ *     finds a cached copy of the very same artifact;
+ *  3. the artifact is hashed while it streams to disk, compared, and only then
+ *     extracted and cached: a mismatch leaves nothing behind.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as core from '@actions/core';
+import * as io from '@actions/io';
+import * as tc from '@actions/tool-cache';
+import { DEFAULT_DOWNLOAD_URL, TOOL_NAME } from '../constants.js';
+import { parseSha512File } from './checksum.js';
+import { DEFAULT_RETRY, downloadHashed, fetchText, HttpError, type RetryOptions } from './download.js';
+import { cacheKeyFromVersionOutput, type VersionRequest, versionLine } from './version.js';
+
+/** Written next to runsc in the cache: what was downloaded, and what runsc says it is. */
+const METADATA_FILE = 'gvisor-cell.json';
+
+export interface InstalledRunsc {
+  /** Absolute path of the runsc binary (its gvisor-bin/ sidecars, if any, beside it). */
+  path: string;
+  /** The first line of `runsc --version`. */
+  version: string;
+  fromCache: boolean;
+}
+
+interface Metadata {
+  artifact: string;
+  sha512: string;
+  version: string;
+}
+
+export interface InstallRequest {
+  version: VersionRequest;
+  arch: string;
+  downloadUrl: string;
+  /** The digest the user pinned with `runsc-sha512`, lower-case hex. */
+  sha512: string | undefined;
+  retry?: RetryOptions;
+}
+
+type Layout = { artifact: string; tarFlag: string | undefined };
+
+/** Newest layout first; zstd only where the machine can unpack it. */
+async function layouts(): Promise<Layout[]> {
+  const list: Layout[] = [];
+  if (await io.which('zstd', false)) list.push({ artifact: 'gvisor.tar.zstd', tarFlag: '--zstd' });
+  list.push({ artifact: 'gvisor.tar.bz2', tarFlag: '--bzip2' }, { artifact: 'runsc', tarFlag: undefined });
+  return list;
+}
+
+/** The tool-cache name: downloads from a mirror never mix with the official bucket's. */
+export function toolName(downloadUrl: string): string {
+  if (downloadUrl === DEFAULT_DOWNLOAD_URL) return TOOL_NAME;
+  return `${TOOL_NAME}-mirror-${createHash('sha256').update(downloadUrl).digest('hex').slice(0, 12)}`;
+}
+
+export async function installRunsc(req: InstallRequest): Promise<InstalledRunsc> {
+  const tool = toolName(req.downloadUrl);
+
+  if (req.version.cacheKey) {
+    const hit = await cached(tool, req.version.cacheKey, req.arch, req.sha512);
+    if (hit) return hit;
+  }
+
+  const base = `${req.downloadUrl}/${req.version.bucket}/${req.arch}`;
+  const tried: string[] = [];
+  for (const layout of await layouts()) {
+    const url = `${base}/${layout.artifact}`;
+    let published: string;
+    try {
+      published = parseSha512File(await fetchText(`${url}.sha512`, req.retry ?? DEFAULT_RETRY), layout.artifact, `${url}.sha512`);
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 404) {
+        tried.push(`${url}.sha512 (404)`);
+        continue;
+      }
+      throw error;
+    }
+    if (req.sha512 && req.sha512 !== published) {
+      throw new Error(
+        `runsc-sha512 does not match the checksum published at ${url}.sha512 (pinned ${req.sha512}, published ${published}); nothing was downloaded`,
+      );
+    }
+    if (!req.version.cacheKey) {
+      const hit = await cachedArtifact(tool, req.arch, published);
+      if (hit) return hit;
+    }
+    return await downloadAndCache(tool, req, layout, url, published);
+  }
+  throw new Error(
+    `no runsc release ${req.version.bucket} for ${req.arch} at ${req.downloadUrl}: tried ${tried.join(', ')}. ` +
+      'Check runsc-version (the bucket sometimes lags behind GitHub releases) and download-url.',
+  );
+}
+
+async function readMetadata(dir: string): Promise<Metadata | undefined> {
+  try {
+    const m = JSON.parse(await fs.readFile(path.join(dir, METADATA_FILE), 'utf8')) as Partial<Metadata>;
+    if (typeof m.sha512 === 'string' && typeof m.version === 'string' && typeof m.artifact === 'string') return m as Metadata;
+  } catch {
+    // A missing or unreadable metadata file makes the entry unusable: it is not ours, or not whole.
+  }
+  return undefined;
+}
+
+async function cached(tool: string, key: string, arch: string, pinnedSha: string | undefined): Promise<InstalledRunsc | undefined> {
+  const dir = tc.find(tool, key, arch);
+  if (!dir) return undefined;
+  const meta = await readMetadata(dir);
+  if (!meta) return undefined;
+  if (pinnedSha && meta.sha512 !== pinnedSha) {
+    core.info(`Cached runsc ${key} came from an artifact with another sha512 than runsc-sha512; downloading again`);
+    return undefined;
+  }
+  core.info(`Using cached ${meta.version} from ${dir}`);
+  return { path: path.join(dir, 'runsc'), version: meta.version, fromCache: true };
+}
+
+/** For `latest`: a cached entry made from the artifact with this digest. */
+async function cachedArtifact(tool: string, arch: string, sha512: string): Promise<InstalledRunsc | undefined> {
+  for (const key of tc.findAllVersions(tool, arch)) {
+    const dir = tc.find(tool, key, arch);
+    const meta = dir ? await readMetadata(dir) : undefined;
+    if (dir && meta?.sha512 === sha512) {
+      core.info(`Using cached ${meta.version} from ${dir} (same artifact as latest)`);
+      return { path: path.join(dir, 'runsc'), version: meta.version, fromCache: true };
+    }
+  }
+  return undefined;
+}
+
+async function downloadAndCache(tool: string, req: InstallRequest, layout: Layout, url: string, published: string): Promise<InstalledRunsc> {
+  const work = await fs.mkdtemp(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'gvisor-cell-install-'));
+  try {
+    const file = path.join(work, layout.artifact);
+    core.info(`Downloading ${url}`);
+    const digest = await downloadHashed(url, file, req.retry ?? DEFAULT_RETRY);
+    if (digest !== published) {
+      throw new Error(`checksum mismatch for ${url}: expected ${published} (from ${url}.sha512), got ${digest}; nothing was cached`);
+    }
+    const stage = path.join(work, 'stage');
+    await fs.mkdir(stage);
+    const runsc = await unpack(layout, file, stage);
+    await fs.chmod(runsc, 0o755);
+
+    const probe = spawnSync(runsc, ['--version'], { encoding: 'utf8', timeout: 30_000 });
+    const version = versionLine(probe.stdout ?? '');
+    const key = req.version.cacheKey ?? cacheKeyFromVersionOutput(probe.stdout ?? '');
+    if (probe.status !== 0 || !key) {
+      throw new Error(`the runsc downloaded from ${url} does not run on this machine: ${(probe.stderr || probe.error?.message || version).trim()}`);
+    }
+    const root = path.dirname(runsc);
+    const meta: Metadata = { artifact: url, sha512: digest, version };
+    await fs.writeFile(path.join(root, METADATA_FILE), `${JSON.stringify(meta, null, 2)}\n`);
+
+    let dir: string;
+    try {
+      dir = await tc.cacheDir(root, tool, key, req.arch);
+    } catch (error) {
+      // tc.find ignores an entry without its .complete marker, but leave no half-copied tree either.
+      await io.rmRF(path.join(process.env.RUNNER_TOOL_CACHE ?? '', tool, key, req.arch));
+      throw error;
+    }
+    core.info(`Cached ${version} (sha512 ${digest.slice(0, 16)}…) in ${dir}`);
+    return { path: path.join(dir, 'runsc'), version, fromCache: false };
+  } finally {
+    await io.rmRF(work);
+  }
+}
+
+/**
+ * Extracts only what runs (runsc and its gvisor-bin/ sidecars) and returns the
+ * path of runsc. Tarballs may nest everything under a top directory, so runsc
+ * is looked for rather than assumed.
+ */
+async function unpack(layout: Layout, file: string, stage: string): Promise<string> {
+  if (!layout.tarFlag) {
+    const dest = path.join(stage, 'runsc');
+    await fs.rename(file, dest);
+    return dest;
+  }
+  const tar = spawnSync('tar', ['-x', layout.tarFlag, '-f', file, '-C', stage, '--no-anchored', 'runsc', 'gvisor-bin'], {
+    encoding: 'utf8',
+  });
+  if (tar.status !== 0) {
+    throw new Error(`could not extract ${path.basename(file)}: ${(tar.stderr || tar.error?.message || '').trim()}`);
+  }
+  const found = await findFile(stage, 'runsc', 3);
+  if (!found) throw new Error(`${path.basename(file)} holds no runsc binary`);
+  return found;
+}
+
+async function findFile(dir: string, name: string, depth: number): Promise<string | undefined> {
+  const entries = await fs.readdir(dir, { withFileTypes: true });
+  const here = entries.find((e) => e.isFile() && e.name === name);
+  if (here) return path.join(dir, here.name);
+  if (depth === 0) return undefined;
+  for (const e of entries) {
+    if (e.isDirectory() && e.name !== 'gvisor-bin') {
+      const found = await findFile(path.join(dir, e.name), name, depth - 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** A runsc the user points at with `runsc-path`: must exist; its version is asked once. */
+export async function useRunscAt(runscPath: string): Promise<InstalledRunsc> {
+  const abs = path.resolve(runscPath);
+  const stat = await fs.stat(abs).catch(() => undefined);
+  if (!stat?.isFile()) throw new Error(`input runsc-path: ${abs} is not a file`);
+  const probe = spawnSync(abs, ['--version'], { encoding: 'utf8', timeout: 30_000 });
+  if (probe.status !== 0) {
+    throw new Error(`input runsc-path: ${abs} --version failed: ${(probe.stderr || probe.error?.message || '').trim()}`);
+  }
+  return { path: abs, version: versionLine(probe.stdout), fromCache: false };
+}

@@ -1,0 +1,80 @@
+/**
+ * The job summary of a cell, as Markdown. Everything that comes from the cell
+ * or the document is escaped or fenced: cell output must never render as HTML
+ * or Markdown (the summary renders raw HTML).
+ */
+import { formatDuration, formatSize } from '../cell/units.js';
+
+export interface SummaryFacts {
+  name: string;
+  exitCode: number | undefined;
+  timedOut: boolean;
+  cancelled: boolean;
+  runscError: string | undefined;
+  durationMs: number;
+  runscVersion: string;
+  platform: string;
+  network: string;
+  limits: { timeout?: number; memory?: number; cpus?: number; pids?: number };
+  logTail: string;
+  logFile: string;
+}
+
+/** The summary upload fails above 1 MiB per step; the tail shown stays far below. */
+export const SUMMARY_TAIL_CHARS = 16_384;
+
+/** Escapes text for a Markdown table cell or heading: no HTML, no emphasis, no pipes. */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]|~])/g, '\\$1');
+}
+
+/** A fenced code block whose fence is longer than any backtick run inside it. */
+export function fenced(text: string, info = 'text'): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}${info}\n${text}${text.endsWith('\n') ? '' : '\n'}${fence}\n`;
+}
+
+function status(f: SummaryFacts): string {
+  if (f.runscError) return '⚠️ sandbox did not start';
+  if (f.cancelled) return '⏹️ cancelled';
+  if (f.timedOut) return '⏱️ timed out';
+  return f.exitCode === 0 ? '✅ passed' : `❌ exited ${f.exitCode}`;
+}
+
+export function renderSummary(f: SummaryFacts): string {
+  const limits = [
+    f.limits.timeout !== undefined ? `timeout ${formatDuration(f.limits.timeout)}` : undefined,
+    f.limits.memory !== undefined ? `memory ${formatSize(f.limits.memory)}` : undefined,
+    f.limits.cpus !== undefined ? `cpus ${f.limits.cpus}` : undefined,
+    f.limits.pids !== undefined ? `pids ${f.limits.pids}` : undefined,
+  ].filter(Boolean);
+  const rows: [string, string][] = [
+    ['exit code', f.exitCode === undefined ? '—' : String(f.exitCode)],
+    ['duration', `${(f.durationMs / 1000).toFixed(2)} s`],
+    ['runsc', escapeMarkdown(f.runscVersion)],
+    ['platform', f.platform],
+    ['network', f.network],
+    ['limits', limits.length ? escapeMarkdown(limits.join(', ')) : 'none'],
+    ['log file', escapeMarkdown(f.logFile)],
+  ];
+  let tail = f.logTail;
+  let label = 'Output';
+  if (tail.length > SUMMARY_TAIL_CHARS) {
+    tail = tail.slice(tail.length - SUMMARY_TAIL_CHARS);
+    label = `Output (last ${SUMMARY_TAIL_CHARS} characters)`;
+  }
+  const parts = [
+    `### gvisor-cell · ${escapeMarkdown(f.name)} · ${status(f)}\n`,
+    '| | |\n| --- | --- |\n',
+    rows.map(([k, v]) => `| ${k} | ${v} |\n`).join(''),
+  ];
+  if (f.runscError) parts.push(`\n**runsc said:**\n\n${fenced(f.runscError)}`);
+  if (tail !== '') parts.push(`\n<details><summary>${label}</summary>\n\n${fenced(tail)}\n</details>\n`);
+  return parts.join('');
+}

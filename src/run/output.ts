@@ -1,0 +1,106 @@
+/**
+ * Where a cell's bytes go: the job log (inside a stop-commands window, so the
+ * cell cannot issue workflow commands), a file with everything, and bounded
+ * tails for the step outputs. Memory stays at a few times `output-limit`
+ * however much the cell prints.
+ *
+ * Both streams go to the action's stdout, never its stderr: the runner reads
+ * the two on separate threads, and a stderr line processed after the closing
+ * token on stdout would be parsed as a command.
+ */
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, writeSync } from 'node:fs';
+
+/** Keeps the last `cap` bytes written to it. */
+export class Tail {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  constructor(readonly cap: number) {}
+
+  push(chunk: Buffer): void {
+    if (this.cap === 0) return;
+    const piece = chunk.length > this.cap ? chunk.subarray(chunk.length - this.cap) : chunk;
+    // Copy: the stream may reuse its buffer, and a small slice must not pin a large one.
+    this.chunks.push(Buffer.from(piece));
+    this.size += piece.length;
+    while (this.size - (this.chunks[0]?.length ?? 0) >= this.cap) {
+      this.size -= (this.chunks.shift() as Buffer).length;
+    }
+  }
+
+  /** The tail as text, never starting in the middle of a UTF-8 sequence. */
+  text(): string {
+    let buf = Buffer.concat(this.chunks, this.size);
+    if (buf.length > this.cap) buf = buf.subarray(buf.length - this.cap);
+    let start = 0;
+    // Skip continuation bytes (10xxxxxx) left over from a character cut at the front.
+    while (start < buf.length && start < 3 && ((buf[start] as number) & 0xc0) === 0x80) start++;
+    return buf.subarray(start).toString('utf8');
+  }
+}
+
+export interface Sink {
+  write(data: Buffer | string): void;
+}
+
+const stdoutSink: Sink = {
+  write: (data) => {
+    // process.stdout is synchronous for pipes and files on Linux: this is the backpressure.
+    process.stdout.write(data);
+  },
+};
+
+export class CellOutput {
+  readonly logs: Tail;
+  readonly stdout: Tail;
+  readonly stderr: Tail;
+  private readonly fd: number;
+  private readonly token = randomBytes(24).toString('hex');
+  private lastByte = 0x0a;
+  private open = false;
+
+  constructor(
+    readonly logFile: string,
+    limit: number,
+    private readonly jobLog: Sink = stdoutSink,
+  ) {
+    this.logs = new Tail(limit);
+    this.stdout = new Tail(limit);
+    this.stderr = new Tail(limit);
+    this.fd = openSync(logFile, 'w', 0o644);
+  }
+
+  /** Stops the runner's command processing; everything until end() is inert text. */
+  begin(): void {
+    this.jobLog.write(`::stop-commands::${this.token}\n`);
+    this.open = true;
+  }
+
+  /** Resumes command processing, on a line of its own. */
+  end(): void {
+    if (!this.open) return;
+    this.jobLog.write(this.lastByte === 0x0a ? `::${this.token}::\n` : `\n::${this.token}::\n`);
+    this.open = false;
+  }
+
+  push(stream: 'stdout' | 'stderr', chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    writeAll(this.fd, chunk);
+    this.logs.push(chunk);
+    (stream === 'stdout' ? this.stdout : this.stderr).push(chunk);
+    if (this.open) {
+      this.jobLog.write(chunk);
+      this.lastByte = chunk[chunk.length - 1] as number;
+    }
+  }
+
+  close(): void {
+    this.end();
+    closeSync(this.fd);
+  }
+}
+
+function writeAll(fd: number, chunk: Buffer): void {
+  let off = 0;
+  while (off < chunk.length) off += writeSync(fd, chunk, off);
+}

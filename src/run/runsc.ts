@@ -1,0 +1,51 @@
+/**
+ * How runsc is invoked: directly as root, through `sudo -n` otherwise (hosted
+ * runners give passwordless sudo). Never `--rootless`: it is not a sandbox for
+ * untrusted code there.
+ */
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+
+export interface Runsc {
+  /** Absolute path of the runsc binary. */
+  path: string;
+  /** Run through `sudo -n`. */
+  sudo: boolean;
+  /** The private state directory (`--root`) of this run. */
+  root: string;
+}
+
+export function needsSudo(): boolean {
+  return (process.getuid?.() ?? 0) !== 0;
+}
+
+/** [command, args] for a runsc invocation with this run's state directory. */
+export function runscCommand(r: Runsc, args: string[]): [string, string[]] {
+  const full = [`--root=${r.root}`, ...args];
+  return r.sudo ? ['sudo', ['-n', '--', r.path, ...full]] : [r.path, full];
+}
+
+export function spawnRunsc(r: Runsc, args: string[], options: SpawnOptions = {}): ChildProcess {
+  const [cmd, argv] = runscCommand(r, args);
+  return spawn(cmd, argv, options);
+}
+
+/** Runs a short runsc command (kill, delete) to completion; resolves to its exit code, never rejects. */
+export function runscQuiet(r: Runsc, args: string[], timeoutMs = 10_000): Promise<number | null> {
+  return new Promise((resolve) => {
+    const child = spawnRunsc(r, args, { stdio: 'ignore' });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', () => {
+      clearTimeout(timer);
+      resolve(null);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+}
+
+/** Kills the container (all its processes) and deletes its state. Safe to call when it is already gone. */
+export async function destroy(r: Runsc, containerId: string): Promise<void> {
+  await runscQuiet(r, ['delete', '--force', containerId]);
+}

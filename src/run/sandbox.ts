@@ -1,0 +1,129 @@
+/**
+ * One `runsc run` of a prepared bundle: stream its output, enforce the
+ * timeout, stop it on cancellation, and tell a failed cell apart from a runsc
+ * that never got the cell going.
+ */
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import type { CellOutput } from './output.js';
+import { destroy, type Runsc, spawnRunsc } from './runsc.js';
+
+export interface SandboxRun {
+  runsc: Runsc;
+  containerId: string;
+  bundleDir: string;
+  /** Global runsc flags (platform, network, overlay, logging). */
+  flags: string[];
+  /** runsc's own log (`--log`), read when runsc fails. */
+  runscLog: string;
+  timeoutMs: number | undefined;
+  output: CellOutput;
+  /** Aborted when the job is cancelled. */
+  signal: AbortSignal;
+}
+
+export interface SandboxResult {
+  /** The cell's exit status (128+N for signal N); undefined when the cell never ran. */
+  exitCode: number | undefined;
+  timedOut: boolean;
+  cancelled: boolean;
+  durationMs: number;
+  /** Set when runsc itself failed: what it said. */
+  runscError: string | undefined;
+}
+
+/** runsc exits 128 when it fails itself, the same status as a cell that exits 128. */
+const RUNSC_FAILURE = 128;
+/** After a kill, how long to wait for `runsc run` to return before force-deleting. */
+const KILL_GRACE_MS = 3_000;
+
+export async function runSandbox(run: SandboxRun): Promise<SandboxResult> {
+  const started = Date.now();
+  let timedOut = false;
+  let cancelled = false;
+
+  const child = spawnRunsc(run.runsc, [...run.flags, 'run', `--bundle=${run.bundleDir}`, run.containerId], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => run.output.push('stdout', chunk));
+  child.stderr?.on('data', (chunk: Buffer) => run.output.push('stderr', chunk));
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      // Kill and delete through runsc: with sudo, a signal to our child would only reach sudo.
+      await destroy(run.runsc, run.containerId);
+      const late = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+      child.once('close', () => clearTimeout(late));
+    })();
+  };
+  const timer =
+    run.timeoutMs !== undefined
+      ? setTimeout(() => {
+          timedOut = true;
+          stop();
+        }, run.timeoutMs)
+      : undefined;
+  const onAbort = () => {
+    cancelled = true;
+    stop();
+  };
+  run.signal.addEventListener('abort', onAbort, { once: true });
+  if (run.signal.aborted) onAbort();
+
+  const { code, signal, error } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
+    child.once('error', (e) => resolve({ code: null, signal: null, error: e }));
+    child.once('close', (c, s) => resolve({ code: c, signal: s }));
+  });
+  if (timer) clearTimeout(timer);
+  run.signal.removeEventListener('abort', onAbort);
+  await stopping;
+  const durationMs = Date.now() - started;
+
+  if (error) {
+    return { exitCode: undefined, timedOut, cancelled, durationMs, runscError: `could not start ${run.runsc.sudo ? 'sudo' : run.runsc.path}: ${error.message}` };
+  }
+  const exitCode = code ?? 128 + signalNumber(signal);
+  const runscError = exitCode !== 0 && !timedOut && !cancelled ? runscFailure(run, exitCode) : undefined;
+  return { exitCode: runscError ? undefined : exitCode, timedOut, cancelled, durationMs, runscError };
+}
+
+/**
+ * Decides whether a non-zero status came from runsc rather than the cell.
+ * runsc writes its fatal errors to `--log`; a cell that merely exits 128 leaves
+ * that log without an error. No log at all means runsc never started (sudo refused).
+ */
+function runscFailure(run: SandboxRun, exitCode: number): string | undefined {
+  let log: string;
+  try {
+    log = readFileSync(run.runscLog, 'utf8');
+  } catch {
+    return run.runsc.sudo
+      ? `runsc did not start (exit ${exitCode}): sudo -n refused or runsc is missing; see the output above`
+      : `runsc did not start (exit ${exitCode}); see the output above`;
+  }
+  if (exitCode !== RUNSC_FAILURE) return undefined;
+  const errors = log
+    .split('\n')
+    .map(parseLogLine)
+    .filter((e): e is { level: string; msg: string } => e !== undefined && (e.level === 'error' || e.level === 'fatal'));
+  if (errors.length === 0) return undefined;
+  return errors
+    .slice(-10)
+    .map((e) => e.msg)
+    .join('\n');
+}
+
+function parseLogLine(line: string): { level: string; msg: string } | undefined {
+  if (!line.startsWith('{')) return undefined;
+  try {
+    const entry = JSON.parse(line) as { level?: unknown; msg?: unknown };
+    return typeof entry.level === 'string' && typeof entry.msg === 'string' ? { level: entry.level, msg: entry.msg } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function signalNumber(signal: NodeJS.Signals | null): number {
+  return signal ? (os.constants.signals[signal] ?? 0) : 0;
+}

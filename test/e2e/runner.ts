@@ -1,0 +1,223 @@
+/**
+ * Runs the built action the way the GitHub runner does (see
+ * shared/reference/runner.md): `node dist/index.js` in the workspace, inputs as
+ * INPUT_<NAME> with action.yml's defaults filled in, the file commands
+ * (GITHUB_OUTPUT, GITHUB_STATE, GITHUB_STEP_SUMMARY) read back afterwards,
+ * workflow commands parsed from stdout and stderr honouring stop-commands,
+ * and the post step run with STATE_* when its post-if holds.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+
+export const REPO = path.resolve(import.meta.dirname, '..', '..');
+const ACTION = parse(readFileSync(path.join(REPO, 'action.yml'), 'utf8')) as {
+  inputs: Record<string, { default?: string }>;
+  runs: { main: string; post: string; 'post-if': string };
+};
+
+/** Canary credentials planted in the action's environment; no cell may see any of them. */
+export const CANARIES: Record<string, string> = {
+  ACTIONS_RUNTIME_TOKEN: 'canary-runtime-token-6f1d',
+  ACTIONS_CACHE_URL: 'https://canary-cache.invalid/',
+  ACTIONS_RESULTS_URL: 'https://canary-results.invalid/',
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'canary-oidc-token-91ab',
+  GITHUB_TOKEN: 'canary-github-token-77c2',
+  NODE_AUTH_TOKEN: 'canary-npm-token-c0de',
+  MY_SECRET: 'canary-user-secret-5e5e',
+};
+
+export interface Job {
+  /** Plays /home/runner: the runner's HOME, holding work/ and the tool cache. */
+  home: string;
+  workspace: string;
+  temp: string;
+  toolCache: string;
+}
+
+/** A fresh runner layout under /home (so that HOME is a path the cell gets as its own tmpfs). */
+export function makeJob(name: string): Job {
+  const home = path.join('/home', `gvc-e2e-${name}-${process.pid}-${Date.now().toString(36)}`);
+  const job: Job = {
+    home,
+    workspace: path.join(home, 'work', 'app', 'app'),
+    temp: path.join(home, 'work', '_temp'),
+    toolCache: path.join(home, 'toolcache'),
+  };
+  for (const dir of [job.workspace, job.temp, job.toolCache]) mkdirSync(dir, { recursive: true });
+  return job;
+}
+
+export function removeJob(job: Job): void {
+  rmSync(job.home, { recursive: true, force: true });
+}
+
+export interface Command {
+  command: string;
+  properties: string;
+  value: string;
+  stream: 'stdout' | 'stderr';
+}
+
+export interface StepResult {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  state: Record<string, string>;
+  summary: string;
+  /** Workflow commands the runner would act on (outside stop-commands windows). */
+  commands: Command[];
+  wallMs: number;
+}
+
+export interface RunOptions {
+  inputs?: Record<string, string>;
+  env?: Record<string, string | undefined>;
+  /** Called with the main process once it is running (to send signals). */
+  onSpawn?: (child: ChildProcess) => void;
+  /** Skip the post step even if post-if holds. */
+  noPost?: boolean;
+}
+
+export interface ActionRun {
+  main: StepResult;
+  post: StepResult | undefined;
+}
+
+/** Parses `name=value` and `name<<DELIM … DELIM` file-command lines. */
+export function parseFileCommand(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
+    if (heredoc) {
+      const [, name, delim] = heredoc as unknown as [string, string, string];
+      const value: string[] = [];
+      for (i++; i < lines.length && lines[i] !== delim; i++) value.push(lines[i] as string);
+      out[name] = value.join('\n');
+    } else if (line.includes('=')) {
+      const at = line.indexOf('=');
+      out[line.slice(0, at)] = line.slice(at + 1);
+    }
+  }
+  return out;
+}
+
+/** The runner's command parser, reduced to what matters: which commands it would act on. */
+export function parseCommands(stdout: string, stderr: string): Command[] {
+  const found: Command[] = [];
+  for (const [stream, text] of [
+    ['stdout', stdout],
+    ['stderr', stderr],
+  ] as const) {
+    let stopToken: string | undefined;
+    for (const raw of text.split('\n')) {
+      const line = raw.replace(/\r$/, '').trimStart();
+      if (stopToken !== undefined) {
+        if (line === `::${stopToken}::`) stopToken = undefined;
+        continue;
+      }
+      const m = /^::([A-Za-z-]+)(?: ([^:]*))?::(.*)$/.exec(line) ?? /^##\[([A-Za-z-]+)(?: ([^\]]*))?\](.*)$/.exec(line);
+      if (!m) continue;
+      const command = { command: (m[1] as string).toLowerCase(), properties: m[2] ?? '', value: m[3] ?? '', stream };
+      if (command.command === 'stop-commands') stopToken = command.value;
+      found.push(command);
+    }
+  }
+  return found;
+}
+
+function baseEnv(job: Job): Record<string, string> {
+  return {
+    PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    HOME: job.home,
+    LANG: 'C.UTF-8',
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: job.workspace,
+    GITHUB_REPOSITORY: 'acme/app',
+    GITHUB_REPOSITORY_OWNER: 'acme',
+    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+    GITHUB_REF: 'refs/pull/7/merge',
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_JOB: 'test',
+    GITHUB_EVENT_PATH: path.join(job.temp, '_github_workflow', 'event.json'),
+    RUNNER_OS: 'Linux',
+    RUNNER_ARCH: 'X64',
+    RUNNER_TEMP: job.temp,
+    RUNNER_TOOL_CACHE: job.toolCache,
+    ...CANARIES,
+  };
+}
+
+function runNode(script: string, env: Record<string, string>, cwd: string, onSpawn?: (c: ChildProcess) => void): Promise<Omit<StepResult, 'outputs' | 'state' | 'summary' | 'commands'>> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.on('error', reject);
+    child.on('close', (exitCode, signal) =>
+      resolve({ exitCode, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), wallMs: Date.now() - started }),
+    );
+    onSpawn?.(child);
+  });
+}
+
+/** Runs main (and post, when `post-if` would run it) as the runner would. */
+export async function runAction(job: Job, options: RunOptions = {}): Promise<ActionRun> {
+  const files = path.join(job.temp, '_runner_file_commands', `step-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+  mkdirSync(files, { recursive: true });
+  const outputFile = path.join(files, 'output');
+  const stateFile = path.join(files, 'state');
+  const summaryFile = path.join(files, 'summary');
+  for (const f of [outputFile, stateFile, summaryFile]) writeFileSync(f, '');
+
+  const env: Record<string, string> = { ...baseEnv(job), GITHUB_OUTPUT: outputFile, GITHUB_STATE: stateFile, GITHUB_STEP_SUMMARY: summaryFile };
+  for (const [name, spec] of Object.entries(ACTION.inputs)) {
+    const value = options.inputs?.[name] ?? spec.default ?? '';
+    env[`INPUT_${name.toUpperCase()}`] = value;
+  }
+  for (const [k, v] of Object.entries(options.env ?? {})) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+
+  const mainRun = await runNode(path.join(REPO, ACTION.runs.main), env, job.workspace, options.onSpawn);
+  const main: StepResult = {
+    ...mainRun,
+    outputs: parseFileCommand(readFileSync(outputFile, 'utf8')),
+    state: parseFileCommand(readFileSync(stateFile, 'utf8')),
+    summary: readFileSync(summaryFile, 'utf8'),
+    commands: parseCommands(mainRun.stdout, mainRun.stderr),
+  };
+
+  // post-if: failure() || cancelled() — this step failing (or being killed) is what makes the job fail here.
+  const postRuns = ACTION.runs['post-if'] === 'failure() || cancelled()' ? main.exitCode !== 0 : true;
+  let post: StepResult | undefined;
+  if (postRuns && !options.noPost) {
+    const postEnv = { ...env };
+    for (const [k, v] of Object.entries(main.state)) postEnv[`STATE_${k}`] = v;
+    writeFileSync(outputFile, '');
+    const postRun = await runNode(path.join(REPO, ACTION.runs.post), postEnv, job.workspace);
+    post = { ...postRun, outputs: {}, state: {}, summary: '', commands: parseCommands(postRun.stdout, postRun.stderr) };
+  }
+  return { main, post };
+}
+
+/** The commands of a run that are errors (`::error::`), as the runner would show them. */
+export function errors(step: StepResult): string[] {
+  return step.commands.filter((c) => c.command === 'error').map((c) => decodeCommandValue(c.value));
+}
+
+/** Undoes @actions/core's escaping of command values (%25, %0D, %0A). */
+export function decodeCommandValue(value: string): string {
+  return value.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+}

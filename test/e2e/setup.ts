@@ -1,0 +1,23 @@
+/**
+ * Global setup of the end-to-end suite: a real, systrap-capable runsc (from
+ * scripts/provision-runsc.sh, which honours $RUNSC) and the local release
+ * bucket built from it. Both are handed to the tests through `inject`.
+ */
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { buildBucket } from './bucket.js';
+import { REPO } from './runner.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    runsc: string;
+    bucketDir: string;
+  }
+}
+
+export default function setup(project: TestProject): void {
+  const runsc = execFileSync('bash', [path.join(REPO, 'scripts', 'provision-runsc.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  project.provide('runsc', runsc);
+  project.provide('bucketDir', buildBucket(path.join(REPO, '.tmp', 'bucket'), runsc));
+}
