@@ -1,0 +1,200 @@
+/**
+ * Installing runsc from a release bucket (a local copy in the real layout,
+ * served on loopback): both layouts, checksums, the tool cache, mirrors, and
+ * the failures users meet. Every install is followed by a real cell run with
+ * the installed binary.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, test } from 'vitest';
+import { ARCH, type BucketServer, serveBucket } from './bucket.js';
+import { type ActionRun, errors, type Job, makeJob, removeJob, runAction } from './runner.js';
+
+let job: Job;
+let server: BucketServer;
+
+beforeAll(async () => {
+  job = makeJob('install');
+  server = await serveBucket(inject('bucketDir'));
+});
+afterAll(async () => {
+  await server.close();
+  removeJob(job);
+});
+beforeEach(() => {
+  // Each test starts from an empty tool cache and a quiet server.
+  rmSync(job.toolCache, { recursive: true, force: true });
+  mkdirSync(job.toolCache, { recursive: true });
+  server.requests.length = 0;
+  server.faults.clear();
+});
+
+function install(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
+  return runAction(job, { inputs: { cell: 'run: echo sandboxed', 'download-url': server.url, ...inputs }, env });
+}
+
+/** The entries of the tool cache: tool/version/arch, and their .complete markers. */
+function cacheEntries(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string, depth: number, prefix: string) => {
+    for (const e of readdirSync(dir)) {
+      out.push(`${prefix}${e}`);
+      if (depth < 2 && !e.endsWith('.complete')) walk(path.join(dir, e), depth + 1, `${prefix}${e}/`);
+    }
+  };
+  walk(job.toolCache, 0, '');
+  return out.sort();
+}
+
+function toolDirName(): string {
+  const [tool] = readdirSync(job.toolCache);
+  return tool as string;
+}
+
+/** A PATH without zstd, for the bz2 layout: a directory of links to the few tools the action needs. */
+function pathWithoutZstd(): string {
+  const bin = path.join(job.home, 'bin-no-zstd');
+  if (!existsSync(bin)) {
+    mkdirSync(bin);
+    for (const tool of ['tar', 'bzip2', 'gzip', 'sh', 'bash']) {
+      for (const dir of ['/usr/bin', '/bin']) {
+        if (existsSync(path.join(dir, tool))) {
+          symlinkSync(path.join(dir, tool), path.join(bin, tool));
+          break;
+        }
+      }
+    }
+  }
+  return bin;
+}
+
+describe('the old layout: a loose runsc binary', () => {
+  test('a pinned version is downloaded, verified, cached and runs the cell', async () => {
+    const run = await install({ 'runsc-version': 'release-20240729.0' });
+    expect(errors(run.main)).toEqual([]);
+    expect(run.main.outputs.stdout).toBe('sandboxed\n');
+    expect(server.requests).toEqual([
+      `/20240729.0/${ARCH}/gvisor.tar.zstd.sha512`,
+      `/20240729.0/${ARCH}/gvisor.tar.bz2.sha512`,
+      `/20240729.0/${ARCH}/runsc.sha512`,
+      `/20240729.0/${ARCH}/runsc`,
+    ]);
+    const tool = toolDirName();
+    expect(tool).toMatch(/^runsc-mirror-[0-9a-f]{12}$/);
+    expect(cacheEntries()).toEqual([tool, `${tool}/20240729.0.0`, `${tool}/20240729.0.0/${ARCH}`, `${tool}/20240729.0.0/${ARCH}.complete`]);
+    expect(run.main.outputs['runsc-path']).toBe(path.join(job.toolCache, tool, '20240729.0.0', ARCH, 'runsc'));
+    expect(run.main.outputs['runsc-version']).toMatch(/^runsc version .*20240729/);
+
+    // The second run finds it in the cache and does not touch the network at all.
+    server.requests.length = 0;
+    const again = await install({ 'runsc-version': '20240729.0' });
+    expect(again.main.outputs.stdout).toBe('sandboxed\n');
+    expect(server.requests).toEqual([]);
+    expect(again.main.stdout).toContain('Using cached runsc version');
+  });
+});
+
+describe('the new layout: tarballs with gvisor-bin/', () => {
+  test('zstd is preferred; only runsc and gvisor-bin/ are extracted, side by side', async () => {
+    const run = await install({ 'runsc-version': '20260901.0' });
+    expect(errors(run.main)).toEqual([]);
+    expect(run.main.outputs.stdout).toBe('sandboxed\n');
+    expect(server.requests).toEqual([`/20260901.0/${ARCH}/gvisor.tar.zstd.sha512`, `/20260901.0/${ARCH}/gvisor.tar.zstd`]);
+    const dir = path.dirname(run.main.outputs['runsc-path'] as string);
+    expect(readdirSync(dir).sort()).toEqual(['gvisor-bin', 'gvisor-cell.json', 'runsc']);
+    expect(readdirSync(path.join(dir, 'gvisor-bin'))).toEqual(['gvisor_sentry']);
+  });
+
+  test('without zstd on the machine, the bz2 tarball is used', async () => {
+    const run = await install({ 'runsc-version': 'release-20260901.0' }, { PATH: pathWithoutZstd() });
+    expect(errors(run.main)).toEqual([]);
+    expect(run.main.outputs.stdout).toBe('sandboxed\n');
+    expect(server.requests).toEqual([`/20260901.0/${ARCH}/gvisor.tar.bz2.sha512`, `/20260901.0/${ARCH}/gvisor.tar.bz2`]);
+  });
+
+  test('a tarball with everything under a top directory still yields runsc with its sidecars', async () => {
+    const run = await install({ 'runsc-version': '20260902.0' });
+    expect(errors(run.main)).toEqual([]);
+    expect(run.main.outputs.stdout).toBe('sandboxed\n');
+    const dir = path.dirname(run.main.outputs['runsc-path'] as string);
+    expect(readdirSync(dir).sort()).toEqual(['gvisor-bin', 'gvisor-cell.json', 'runsc']);
+  });
+
+  test('latest: the second run fetches only the small .sha512 and reuses the cached artifact', async () => {
+    const first = await install({});
+    expect(errors(first.main)).toEqual([]);
+    expect(server.requests).toEqual([`/latest/${ARCH}/gvisor.tar.zstd.sha512`, `/latest/${ARCH}/gvisor.tar.zstd`]);
+    server.requests.length = 0;
+    const second = await install({});
+    expect(second.main.outputs.stdout).toBe('sandboxed\n');
+    expect(server.requests).toEqual([`/latest/${ARCH}/gvisor.tar.zstd.sha512`]);
+    expect(second.main.outputs['runsc-path']).toBe(first.main.outputs['runsc-path']);
+  });
+});
+
+describe('verification', () => {
+  test('a checksum mismatch fails naming the URL and caches nothing', async () => {
+    const run = await install({ 'runsc-version': '20260903.0' });
+    expect(run.main.exitCode).toBe(1);
+    const [error] = errors(run.main);
+    expect(error).toContain(`checksum mismatch for ${server.url}/20260903.0/${ARCH}/runsc`);
+    expect(error).toContain('nothing was cached');
+    expect(run.main.outputs['exit-code']).toBeUndefined();
+    expect(cacheEntries()).toEqual([]);
+    expect(readdirSync(job.temp).filter((e) => e.startsWith('gvisor-cell-install-'))).toEqual([]);
+  });
+
+  test('runsc-sha512 that differs from the published checksum is refused before downloading', async () => {
+    const run = await install({ 'runsc-version': '20240729.0', 'runsc-sha512': 'ab'.repeat(64) });
+    expect(errors(run.main)[0]).toContain(`runsc-sha512 does not match the checksum published at ${server.url}/20240729.0/${ARCH}/runsc.sha512`);
+    expect(server.requests.some((r) => r.endsWith('/runsc'))).toBe(false);
+    expect(cacheEntries()).toEqual([]);
+  });
+
+  test('runsc-sha512 that matches is accepted', async () => {
+    const sha = readFileSync(path.join(inject('bucketDir'), '20240729.0', ARCH, 'runsc.sha512'), 'utf8').slice(0, 128);
+    const run = await install({ 'runsc-version': '20240729.0', 'runsc-sha512': sha.toUpperCase() });
+    expect(errors(run.main)).toEqual([]);
+    expect(run.main.outputs.stdout).toBe('sandboxed\n');
+  });
+
+  test('a release that is not in the bucket names every URL tried', async () => {
+    const run = await install({ 'runsc-version': '20250101.0' });
+    const [error] = errors(run.main);
+    expect(error).toContain(`no runsc release 20250101.0 for ${ARCH} at ${server.url}`);
+    for (const artifact of ['gvisor.tar.zstd', 'gvisor.tar.bz2', 'runsc']) {
+      expect(error).toContain(`${server.url}/20250101.0/${ARCH}/${artifact}.sha512 (404)`);
+    }
+  });
+
+  test('a 404 on the artifact itself is not retried and names the URL and status', async () => {
+    server.faults.set(`/20240729.0/${ARCH}/runsc`, ['status-404']);
+    const run = await install({ 'runsc-version': '20240729.0' });
+    expect(errors(run.main)).toEqual([`GET ${server.url}/20240729.0/${ARCH}/runsc failed: HTTP 404 Not Found`]);
+    expect(server.requests.filter((r) => r.endsWith('/runsc'))).toHaveLength(1);
+    expect(cacheEntries()).toEqual([]);
+  });
+
+  test('a 5xx and a truncated body are retried; the truncated bytes never pass', async () => {
+    server.faults.set(`/20240729.0/${ARCH}/runsc.sha512`, ['status-500']);
+    server.faults.set(`/20240729.0/${ARCH}/runsc`, ['truncate']);
+    const run = await install({ 'runsc-version': '20240729.0' });
+    expect(errors(run.main)).toEqual([]);
+    expect(run.main.outputs.stdout).toBe('sandboxed\n');
+    expect(server.requests.filter((r) => r.endsWith('/runsc'))).toHaveLength(2);
+    expect(run.main.stdout).toMatch(/retrying in \d+ ms/);
+  });
+});
+
+describe('the default bucket and mirrors are cached apart', () => {
+  test('a mirror URL gets a tool-cache name of its own', async () => {
+    await install({ 'runsc-version': '20240729.0' });
+    const other = await runAction(job, {
+      inputs: { cell: 'run: echo sandboxed', 'download-url': `${server.url}/`, 'runsc-version': '20240729.0' },
+    });
+    // The trailing slash is the same mirror: no second download.
+    expect(other.main.outputs.stdout).toBe('sandboxed\n');
+    expect(readdirSync(job.toolCache)).toHaveLength(1);
+    expect(toolDirName()).not.toBe('runsc');
+  });
+});
