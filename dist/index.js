@@ -46299,8 +46299,20 @@ function runscQuiet(r, args, timeoutMs = 10_000) {
         });
     });
 }
-/** Kills the container (all its processes) and deletes its state. Safe to call when it is already gone. */
+/**
+ * SIGKILLs the container's processes. Fast: `runsc run`, still waiting on the
+ * container, then tears the sandbox down and deletes its state itself.
+ */
+async function killContainer(r, containerId) {
+    await runscQuiet(r, ['kill', '--all', containerId, 'KILL']);
+}
+/**
+ * Kills and deletes the container when no `runsc run` is left to do it (it was
+ * killed with the action). `delete --force` alone can wait seconds for a gofer
+ * it cannot reap, hence the kill first.
+ */
 async function destroy(r, containerId) {
+    await killContainer(r, containerId);
     await runscQuiet(r, ['delete', '--force', containerId]);
 }
 
@@ -46329,10 +46341,15 @@ async function runSandbox(run) {
     let stopping;
     const stop = () => {
         stopping ??= (async () => {
-            // Kill and delete through runsc: with sudo, a signal to our child would only reach sudo.
-            await destroy(run.runsc, run.containerId);
-            const late = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
-            child.once('close', () => clearTimeout(late));
+            // Kill through runsc: with sudo, a signal to our child would only reach sudo.
+            const closed = new Promise((resolve) => child.once('close', resolve));
+            await killContainer(run.runsc, run.containerId);
+            const late = setTimeout(() => {
+                // `runsc run` did not wind down by itself: force the deletion and stop waiting for it.
+                void destroy(run.runsc, run.containerId).then(() => child.kill('SIGKILL'));
+            }, KILL_GRACE_MS);
+            await closed;
+            clearTimeout(late);
         })();
     };
     const timer = run.timeoutMs !== undefined

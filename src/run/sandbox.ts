@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import type { CellOutput } from './output.js';
-import { destroy, type Runsc, spawnRunsc } from './runsc.js';
+import { destroy, killContainer, type Runsc, spawnRunsc } from './runsc.js';
 
 export interface SandboxRun {
   runsc: Runsc;
@@ -51,10 +51,15 @@ export async function runSandbox(run: SandboxRun): Promise<SandboxResult> {
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
-      // Kill and delete through runsc: with sudo, a signal to our child would only reach sudo.
-      await destroy(run.runsc, run.containerId);
-      const late = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
-      child.once('close', () => clearTimeout(late));
+      // Kill through runsc: with sudo, a signal to our child would only reach sudo.
+      const closed = new Promise((resolve) => child.once('close', resolve));
+      await killContainer(run.runsc, run.containerId);
+      const late = setTimeout(() => {
+        // `runsc run` did not wind down by itself: force the deletion and stop waiting for it.
+        void destroy(run.runsc, run.containerId).then(() => child.kill('SIGKILL'));
+      }, KILL_GRACE_MS);
+      await closed;
+      clearTimeout(late);
     })();
   };
   const timer =
