@@ -44846,8 +44846,7 @@ function buildBundle(cell, host, paths) {
         linux: { namespaces, ...(Object.keys(resources).length ? { resources } : {}) },
     };
     const flags = [`--network=${cell.network === 'host' ? 'host' : 'none'}`, `--overlay2=${overlays ? 'all' : 'root'}:memory`];
-    const dirs = cell.rootfs === 'host' ? ['usr', 'etc', 'opt', 'tmp', 'var', 'run', 'proc', 'sys', 'dev', 'home'] : [];
-    return { spec, flags, links, dirs, missingEnv: env.missing, hostPaths };
+    return { spec, flags, links, missingEnv: env.missing, hostPaths };
 }
 function depth(p) {
     return p.split('/').filter(Boolean).length;
@@ -44881,17 +44880,39 @@ async function checkHostPaths(bundle) {
             throw new Error(`${s.key}: ${s.path} is not a directory`);
     }
 }
+function isBelow(child, parent) {
+    return child !== parent && (parent === '/' || child.startsWith(`${parent}/`));
+}
+/**
+ * The mount points runsc needs in the skeleton: every mount's destination that
+ * no bind mount of the host covers. Made here, as the action's user, because
+ * runsc (as root) would otherwise create them itself, root-owned, and a
+ * non-root action could not remove its own run directory afterwards.
+ */
+function mountPoints(spec) {
+    const binds = spec.mounts.filter((m) => m.type === 'bind').map((m) => m.destination);
+    return spec.mounts.filter((m) => !binds.some((b) => isBelow(m.destination, b)));
+}
+async function makeSkeleton(rootfs, bundle) {
+    await external_node_fs_namespaceObject.promises.mkdir(rootfs, { mode: 0o755 });
+    await Promise.all(bundle.links.map(([name, target]) => external_node_fs_namespaceObject.promises.symlink(target, external_node_path_default().join(rootfs, name))));
+    // Sequential: parents come first (the mounts are sorted), and nested ones share them.
+    for (const m of mountPoints(bundle.spec)) {
+        const at = external_node_path_default().join(rootfs, m.destination);
+        if (m.type === 'bind' && (await kindOf(m.source)) === 'file') {
+            await external_node_fs_namespaceObject.promises.mkdir(external_node_path_default().dirname(at), { recursive: true, mode: 0o755 });
+            await external_node_fs_namespaceObject.promises.writeFile(at, '', { flag: 'a' });
+        }
+        else {
+            await external_node_fs_namespaceObject.promises.mkdir(at, { recursive: true, mode: 0o755 });
+        }
+    }
+}
 async function writeBundle(bundle, paths) {
     await external_node_fs_namespaceObject.promises.mkdir(paths.dir, { recursive: true });
     await external_node_fs_namespaceObject.promises.writeFile(paths.emptyFile, '', { mode: 0o444 });
-    if (bundle.spec.root.path === 'rootfs') {
-        const rootfs = external_node_path_default().join(paths.dir, 'rootfs');
-        await external_node_fs_namespaceObject.promises.mkdir(rootfs, { mode: 0o755 });
-        await Promise.all([
-            ...bundle.dirs.map((d) => external_node_fs_namespaceObject.promises.mkdir(external_node_path_default().join(rootfs, d), { recursive: true, mode: 0o755 })),
-            ...bundle.links.map(([name, target]) => external_node_fs_namespaceObject.promises.symlink(target, external_node_path_default().join(rootfs, name))),
-        ]);
-    }
+    if (bundle.spec.root.path === 'rootfs')
+        await makeSkeleton(external_node_path_default().join(paths.dir, 'rootfs'), bundle);
     const config = external_node_path_default().join(paths.dir, 'config.json');
     await external_node_fs_namespaceObject.promises.writeFile(config, JSON.stringify(bundle.spec, null, 2));
     return config;
@@ -46375,7 +46396,8 @@ async function runSandbox(run) {
     await stopping;
     const durationMs = Date.now() - started;
     if (error) {
-        return { exitCode: undefined, timedOut, cancelled, durationMs, runscError: `could not start ${run.runsc.sudo ? 'sudo' : run.runsc.path}: ${error.message}` };
+        const message = `could not start ${run.runsc.sudo ? 'sudo' : run.runsc.path}: ${error.message}`;
+        return { exitCode: undefined, timedOut, cancelled, durationMs, runscError: { message, neverStarted: true } };
     }
     const exitCode = code ?? 128 + signalNumber(signal);
     const runscError = exitCode !== 0 && !timedOut && !cancelled ? runscFailure(run, exitCode) : undefined;
@@ -46392,9 +46414,10 @@ function runscFailure(run, exitCode) {
         log = (0,external_node_fs_namespaceObject.readFileSync)(run.runscLog, 'utf8');
     }
     catch {
-        return run.runsc.sudo
-            ? `runsc did not start (exit ${exitCode}): sudo -n refused or runsc is missing; see the output above`
-            : `runsc did not start (exit ${exitCode}); see the output above`;
+        const message = run.runsc.sudo
+            ? `runsc never started: running it needs root or passwordless sudo, and \`sudo -n\` failed (exit ${exitCode}; its message is in the output above). Run the job as root, or give the runner's user passwordless sudo.`
+            : `runsc never started (exit ${exitCode}); see the output above`;
+        return { message, neverStarted: true };
     }
     if (exitCode !== RUNSC_FAILURE)
         return undefined;
@@ -46404,10 +46427,11 @@ function runscFailure(run, exitCode) {
         .filter((e) => e !== undefined && (e.level === 'error' || e.level === 'fatal'));
     if (errors.length === 0)
         return undefined;
-    return errors
+    const message = errors
         .slice(-10)
         .map((e) => e.msg)
         .join('\n');
+    return { message, neverStarted: false };
 }
 function parseLogLine(line) {
     if (!line.startsWith('{'))
@@ -46638,7 +46662,7 @@ async function report(cell, inputs, installed, output, result) {
         exitCode: result.exitCode,
         timedOut: result.timedOut,
         cancelled: result.cancelled,
-        runscError: result.runscError,
+        runscError: result.runscError?.message,
         durationMs: result.durationMs,
         runscVersion: installed.version,
         platform: inputs.platform,
@@ -46650,8 +46674,10 @@ async function report(cell, inputs, installed, output, result) {
     if (process.env.GITHUB_STEP_SUMMARY)
         await summary_summary.addRaw(summary).write();
     if (result.runscError) {
-        const hint = inputs.platform === 'systrap' ? ' If the host refuses systrap (e.g. Yama ptrace_scope=3), try platform: ptrace.' : '';
-        setFailed(`The sandbox did not start: runsc failed before running the cell.\n${result.runscError}\n${hint}`.trim());
+        const hint = inputs.platform === 'systrap' && !result.runscError.neverStarted
+            ? '\nIf the host refuses systrap (e.g. Yama ptrace_scope=3), try platform: ptrace.'
+            : '';
+        setFailed(`The sandbox did not start: runsc failed before running the cell.\n${result.runscError.message}${hint}`);
     }
     else if (result.cancelled) {
         setFailed(`Cell ${cell.name} was cancelled; the sandbox was stopped and deleted`);

@@ -148,7 +148,7 @@ async function report(cell: Cell, inputs: ActionInputs, installed: InstalledRuns
     exitCode: result.exitCode,
     timedOut: result.timedOut,
     cancelled: result.cancelled,
-    runscError: result.runscError,
+    runscError: result.runscError?.message,
     durationMs: result.durationMs,
     runscVersion: installed.version,
     platform: inputs.platform,
@@ -160,8 +160,11 @@ async function report(cell: Cell, inputs: ActionInputs, installed: InstalledRuns
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summary).write();
 
   if (result.runscError) {
-    const hint = inputs.platform === 'systrap' ? ' If the host refuses systrap (e.g. Yama ptrace_scope=3), try platform: ptrace.' : '';
-    core.setFailed(`The sandbox did not start: runsc failed before running the cell.\n${result.runscError}\n${hint}`.trim());
+    const hint =
+      inputs.platform === 'systrap' && !result.runscError.neverStarted
+        ? '\nIf the host refuses systrap (e.g. Yama ptrace_scope=3), try platform: ptrace.'
+        : '';
+    core.setFailed(`The sandbox did not start: runsc failed before running the cell.\n${result.runscError.message}${hint}`);
   } else if (result.cancelled) {
     core.setFailed(`Cell ${cell.name} was cancelled; the sandbox was stopped and deleted`);
   } else if (result.timedOut) {

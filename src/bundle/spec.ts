@@ -53,8 +53,6 @@ export interface Bundle {
   flags: string[];
   /** For `rootfs: host`: top-level symlinks to create in the skeleton rootfs (name → target). */
   links: [string, string][];
-  /** For `rootfs: host`: directories to create in the skeleton rootfs. */
-  dirs: string[];
   /** pass-env names that were not set, to warn about. */
   missingEnv: string[];
   /** Host paths the document names, to check before anything starts. */
@@ -211,8 +209,7 @@ export function buildBundle(cell: Cell, host: HostFacts, paths: BundlePaths): Bu
   };
 
   const flags = [`--network=${cell.network === 'host' ? 'host' : 'none'}`, `--overlay2=${overlays ? 'all' : 'root'}:memory`];
-  const dirs = cell.rootfs === 'host' ? ['usr', 'etc', 'opt', 'tmp', 'var', 'run', 'proc', 'sys', 'dev', 'home'] : [];
-  return { spec, flags, links, dirs, missingEnv: env.missing, hostPaths };
+  return { spec, flags, links, missingEnv: env.missing, hostPaths };
 }
 
 function depth(p: string): number {

@@ -5,7 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Bundle, BundlePaths } from './spec.js';
+import type { Bundle, BundlePaths, OciMount } from './spec.js';
 
 export function bundlePaths(runDir: string): BundlePaths {
   return { dir: path.join(runDir, 'bundle'), emptyFile: path.join(runDir, 'empty') };
@@ -25,17 +25,40 @@ export async function checkHostPaths(bundle: Bundle): Promise<void> {
   }
 }
 
+function isBelow(child: string, parent: string): boolean {
+  return child !== parent && (parent === '/' || child.startsWith(`${parent}/`));
+}
+
+/**
+ * The mount points runsc needs in the skeleton: every mount's destination that
+ * no bind mount of the host covers. Made here, as the action's user, because
+ * runsc (as root) would otherwise create them itself, root-owned, and a
+ * non-root action could not remove its own run directory afterwards.
+ */
+export function mountPoints(spec: Bundle['spec']): OciMount[] {
+  const binds = spec.mounts.filter((m) => m.type === 'bind').map((m) => m.destination);
+  return spec.mounts.filter((m) => !binds.some((b) => isBelow(m.destination, b)));
+}
+
+async function makeSkeleton(rootfs: string, bundle: Bundle): Promise<void> {
+  await fs.mkdir(rootfs, { mode: 0o755 });
+  await Promise.all(bundle.links.map(([name, target]) => fs.symlink(target, path.join(rootfs, name))));
+  // Sequential: parents come first (the mounts are sorted), and nested ones share them.
+  for (const m of mountPoints(bundle.spec)) {
+    const at = path.join(rootfs, m.destination);
+    if (m.type === 'bind' && (await kindOf(m.source)) === 'file') {
+      await fs.mkdir(path.dirname(at), { recursive: true, mode: 0o755 });
+      await fs.writeFile(at, '', { flag: 'a' });
+    } else {
+      await fs.mkdir(at, { recursive: true, mode: 0o755 });
+    }
+  }
+}
+
 export async function writeBundle(bundle: Bundle, paths: BundlePaths): Promise<string> {
   await fs.mkdir(paths.dir, { recursive: true });
   await fs.writeFile(paths.emptyFile, '', { mode: 0o444 });
-  if (bundle.spec.root.path === 'rootfs') {
-    const rootfs = path.join(paths.dir, 'rootfs');
-    await fs.mkdir(rootfs, { mode: 0o755 });
-    await Promise.all([
-      ...bundle.dirs.map((d) => fs.mkdir(path.join(rootfs, d), { recursive: true, mode: 0o755 })),
-      ...bundle.links.map(([name, target]) => fs.symlink(target, path.join(rootfs, name))),
-    ]);
-  }
+  if (bundle.spec.root.path === 'rootfs') await makeSkeleton(path.join(paths.dir, 'rootfs'), bundle);
   const config = path.join(paths.dir, 'config.json');
   await fs.writeFile(config, JSON.stringify(bundle.spec, null, 2));
   return config;

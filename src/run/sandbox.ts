@@ -28,8 +28,14 @@ export interface SandboxResult {
   timedOut: boolean;
   cancelled: boolean;
   durationMs: number;
-  /** Set when runsc itself failed: what it said. */
-  runscError: string | undefined;
+  /** Set when runsc itself failed. */
+  runscError: RunscError | undefined;
+}
+
+export interface RunscError {
+  message: string;
+  /** runsc (or sudo) never ran at all, as opposed to runsc failing to start the sandbox. */
+  neverStarted: boolean;
 }
 
 /** runsc exits 128 when it fails itself, the same status as a cell that exits 128. */
@@ -86,7 +92,8 @@ export async function runSandbox(run: SandboxRun): Promise<SandboxResult> {
   const durationMs = Date.now() - started;
 
   if (error) {
-    return { exitCode: undefined, timedOut, cancelled, durationMs, runscError: `could not start ${run.runsc.sudo ? 'sudo' : run.runsc.path}: ${error.message}` };
+    const message = `could not start ${run.runsc.sudo ? 'sudo' : run.runsc.path}: ${error.message}`;
+    return { exitCode: undefined, timedOut, cancelled, durationMs, runscError: { message, neverStarted: true } };
   }
   const exitCode = code ?? 128 + signalNumber(signal);
   const runscError = exitCode !== 0 && !timedOut && !cancelled ? runscFailure(run, exitCode) : undefined;
@@ -98,14 +105,15 @@ export async function runSandbox(run: SandboxRun): Promise<SandboxResult> {
  * runsc writes its fatal errors to `--log`; a cell that merely exits 128 leaves
  * that log without an error. No log at all means runsc never started (sudo refused).
  */
-function runscFailure(run: SandboxRun, exitCode: number): string | undefined {
+function runscFailure(run: SandboxRun, exitCode: number): RunscError | undefined {
   let log: string;
   try {
     log = readFileSync(run.runscLog, 'utf8');
   } catch {
-    return run.runsc.sudo
-      ? `runsc did not start (exit ${exitCode}): sudo -n refused or runsc is missing; see the output above`
-      : `runsc did not start (exit ${exitCode}); see the output above`;
+    const message = run.runsc.sudo
+      ? `runsc never started: running it needs root or passwordless sudo, and \`sudo -n\` failed (exit ${exitCode}; its message is in the output above). Run the job as root, or give the runner's user passwordless sudo.`
+      : `runsc never started (exit ${exitCode}); see the output above`;
+    return { message, neverStarted: true };
   }
   if (exitCode !== RUNSC_FAILURE) return undefined;
   const errors = log
@@ -113,10 +121,11 @@ function runscFailure(run: SandboxRun, exitCode: number): string | undefined {
     .map(parseLogLine)
     .filter((e): e is { level: string; msg: string } => e !== undefined && (e.level === 'error' || e.level === 'fatal'));
   if (errors.length === 0) return undefined;
-  return errors
+  const message = errors
     .slice(-10)
     .map((e) => e.msg)
     .join('\n');
+  return { message, neverStarted: false };
 }
 
 function parseLogLine(line: string): { level: string; msg: string } | undefined {

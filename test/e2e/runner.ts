@@ -7,7 +7,7 @@
  * and the post step run with STATE_* when its post-if holds.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 
@@ -36,8 +36,11 @@ export interface Job {
   toolCache: string;
 }
 
-/** A fresh runner layout under /home (so that HOME is a path the cell gets as its own tmpfs). */
-export function makeJob(name: string): Job {
+/**
+ * A fresh runner layout under /home (so that HOME is a path the cell gets as
+ * its own tmpfs), owned by `owner` when the steps will run as another user.
+ */
+export function makeJob(name: string, owner?: { uid: number; gid: number }): Job {
   const home = path.join('/home', `gvc-e2e-${name}-${process.pid}-${Date.now().toString(36)}`);
   const job: Job = {
     home,
@@ -46,6 +49,11 @@ export function makeJob(name: string): Job {
     toolCache: path.join(home, 'toolcache'),
   };
   for (const dir of [job.workspace, job.temp, job.toolCache]) mkdirSync(dir, { recursive: true });
+  if (owner) {
+    for (const dir of [home, path.join(home, 'work'), path.join(home, 'work', 'app'), job.workspace, job.temp, job.toolCache]) {
+      chownSync(dir, owner.uid, owner.gid);
+    }
+  }
   return job;
 }
 
@@ -80,6 +88,10 @@ export interface RunOptions {
   onSpawn?: (child: ChildProcess) => void;
   /** Skip the post step even if post-if holds. */
   noPost?: boolean;
+  /** Run the steps as this user instead of the test's own (the job's directories must be theirs). */
+  user?: { uid: number; gid: number };
+  /** Where the action is (a copy of dist/ that `user` can read); default: this repository. */
+  actionDir?: string;
 }
 
 export interface ActionRun {
@@ -155,10 +167,15 @@ function baseEnv(job: Job): Record<string, string> {
   };
 }
 
-function runNode(script: string, env: Record<string, string>, cwd: string, onSpawn?: (c: ChildProcess) => void): Promise<Omit<StepResult, 'outputs' | 'state' | 'summary' | 'commands'>> {
+function runNode(
+  script: string,
+  env: Record<string, string>,
+  cwd: string,
+  options: Pick<RunOptions, 'onSpawn' | 'user'> = {},
+): Promise<Omit<StepResult, 'outputs' | 'state' | 'summary' | 'commands'>> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], ...options.user });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));
@@ -167,7 +184,7 @@ function runNode(script: string, env: Record<string, string>, cwd: string, onSpa
     child.on('close', (exitCode, signal) =>
       resolve({ exitCode, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), wallMs: Date.now() - started }),
     );
-    onSpawn?.(child);
+    options.onSpawn?.(child);
   });
 }
 
@@ -178,7 +195,11 @@ export async function runAction(job: Job, options: RunOptions = {}): Promise<Act
   const outputFile = path.join(files, 'output');
   const stateFile = path.join(files, 'state');
   const summaryFile = path.join(files, 'summary');
-  for (const f of [outputFile, stateFile, summaryFile]) writeFileSync(f, '');
+  for (const f of [outputFile, stateFile, summaryFile]) {
+    writeFileSync(f, '');
+    if (options.user) chownSync(f, options.user.uid, options.user.gid);
+  }
+  if (options.user) chownSync(files, options.user.uid, options.user.gid);
 
   const env: Record<string, string> = { ...baseEnv(job), GITHUB_OUTPUT: outputFile, GITHUB_STATE: stateFile, GITHUB_STEP_SUMMARY: summaryFile };
   for (const [name, spec] of Object.entries(ACTION.inputs)) {
@@ -190,7 +211,8 @@ export async function runAction(job: Job, options: RunOptions = {}): Promise<Act
     else env[k] = v;
   }
 
-  const mainRun = await runNode(path.join(REPO, ACTION.runs.main), env, job.workspace, options.onSpawn);
+  const actionDir = options.actionDir ?? REPO;
+  const mainRun = await runNode(path.join(actionDir, ACTION.runs.main), env, job.workspace, options);
   const main: StepResult = {
     ...mainRun,
     outputs: parseFileCommand(readFileSync(outputFile, 'utf8')),
@@ -206,7 +228,7 @@ export async function runAction(job: Job, options: RunOptions = {}): Promise<Act
     const postEnv = { ...env };
     for (const [k, v] of Object.entries(main.state)) postEnv[`STATE_${k}`] = v;
     writeFileSync(outputFile, '');
-    const postRun = await runNode(path.join(REPO, ACTION.runs.post), postEnv, job.workspace);
+    const postRun = await runNode(path.join(actionDir, ACTION.runs.post), postEnv, job.workspace, { user: options.user });
     post = { ...postRun, outputs: {}, state: {}, summary: '', commands: parseCommands(postRun.stdout, postRun.stderr) };
   }
   return { main, post };

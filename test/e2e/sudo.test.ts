@@ -1,0 +1,97 @@
+/**
+ * The hosted-runner case: the action runs as an ordinary user with
+ * passwordless sudo, so runsc runs through `sudo -n` while the cell runs as
+ * that user. And a user without sudo gets a clear error. Real users, made in
+ * setup (needs root; skipped, saying so, when the suite is not run as root).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { type BucketServer, serveBucket } from './bucket.js';
+import { errors, type Job, makeJob, REPO, removeJob, runAction } from './runner.js';
+
+const isRoot = process.getuid?.() === 0;
+const SUDOER = 'gvc-e2e-sudo';
+const PLAIN = 'gvc-e2e-plain';
+const SUDOERS_FILE = '/etc/sudoers.d/gvc-e2e';
+
+function ensureUser(name: string): { uid: number; gid: number } {
+  if (spawnSync('id', ['-u', name]).status !== 0) execFileSync('useradd', ['--no-create-home', '--shell', '/bin/sh', name]);
+  const uid = Number(execFileSync('id', ['-u', name], { encoding: 'utf8' }));
+  const gid = Number(execFileSync('id', ['-g', name], { encoding: 'utf8' }));
+  return { uid, gid };
+}
+
+describe.skipIf(!isRoot)('as an ordinary user (creating users needs root)', () => {
+  let sudoer: { uid: number; gid: number };
+  let plain: { uid: number; gid: number };
+  let job: Job;
+  let plainJob: Job;
+  let server: BucketServer;
+  let actionDir: string;
+  const install = { 'download-url': '', 'runsc-version': '20260901.0' };
+
+  beforeAll(async () => {
+    if (!existsSync('/usr/bin/sudo')) throw new Error('sudo is not installed: .ci/run installs it (apt-get install sudo)');
+    sudoer = ensureUser(SUDOER);
+    plain = ensureUser(PLAIN);
+    writeFileSync(SUDOERS_FILE, `${SUDOER} ALL=(ALL) NOPASSWD:ALL\n`, { mode: 0o440 });
+    job = makeJob('sudo', sudoer);
+    // The repository may sit where other users cannot read (under /root): give them a copy of dist/.
+    actionDir = mkdtempSync('/tmp/gvc-e2e-action-');
+    chmodSync(actionDir, 0o755);
+    cpSync(path.join(REPO, 'dist'), path.join(actionDir, 'dist'), { recursive: true });
+    plainJob = makeJob('plain', plain);
+    server = await serveBucket(inject('bucketDir'));
+    install['download-url'] = server.url;
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    rmSync(SUDOERS_FILE, { force: true });
+    if (job) removeJob(job);
+    if (actionDir) rmSync(actionDir, { recursive: true, force: true });
+    if (plainJob) removeJob(plainJob);
+    for (const name of [SUDOER, PLAIN]) spawnSync('userdel', [name]);
+  });
+
+  test('runsc runs through sudo -n, the cell as the user; everything left behind is the user’s', async () => {
+    const run = await runAction(job, {
+      user: sudoer,
+      actionDir,
+      inputs: { cell: 'run: |\n  id -u; id -g\n  echo x > made-in-cell\n', ...install },
+    });
+    expect(errors(run.main)).toEqual([]);
+    expect(run.main.outputs.stdout).toBe(`${sudoer.uid}\n${sudoer.gid}\n`);
+    // The tool cache entry and the log are the user's, so the next step (or job) can use them.
+    const runscPath = run.main.outputs['runsc-path'] as string;
+    expect(statSync(path.dirname(runscPath)).uid).toBe(sudoer.uid);
+    expect(statSync(runscPath).uid).toBe(sudoer.uid);
+    expect(statSync(run.main.outputs['log-file'] as string).uid).toBe(sudoer.uid);
+    // The run directory, runsc state included, is gone: nothing root-owned was left in RUNNER_TEMP.
+    expect(readdirSync(job.temp).filter((e) => e.startsWith('gvisor-cell-') && e !== 'gvisor-cell-logs')).toEqual([]);
+    expect(existsSync(path.join(job.workspace, 'made-in-cell'))).toBe(false);
+
+    // Second run: from the cache, still as the user.
+    server.requests.length = 0;
+    const again = await runAction(job, { user: sudoer, actionDir, inputs: { cell: 'run: id -u', ...install } });
+    expect(again.main.outputs.stdout).toBe(`${sudoer.uid}\n`);
+    expect(server.requests).toEqual([]);
+  });
+
+  test('user: root is root inside the cell only', async () => {
+    const run = await runAction(job, { user: sudoer, actionDir, inputs: { cell: 'run: id -u\nuser: root', ...install } });
+    expect(run.main.outputs.stdout).toBe('0\n');
+  });
+
+  test('without root and without sudo: a clear error, no exit-code', async () => {
+    const run = await runAction(plainJob, { user: plain, actionDir, inputs: { cell: 'run: echo never', ...install } });
+    expect(run.main.exitCode).toBe(1);
+    expect(run.main.outputs['exit-code']).toBeUndefined();
+    const [error] = errors(run.main);
+    expect(error).toContain('runsc never started: running it needs root or passwordless sudo, and `sudo -n` failed');
+    expect(error).not.toContain('platform: ptrace');
+    expect(run.main.outputs.logs).not.toContain('never\n');
+  });
+});

@@ -1,0 +1,606 @@
+import { describe, expect, test } from 'vitest';
+import { CONTEXT_VARIABLES } from '../../src/bundle/env.js';
+import type { HostFacts } from '../../src/bundle/host.js';
+import { type BundlePaths, buildBundle, hostPath, type OciMount, processArgs } from '../../src/bundle/spec.js';
+import { type Cell, type CellInput, CellSchema } from '../../src/cell/schema.js';
+
+const WS = '/home/runner/work/repo/repo';
+const HOME = '/home/runner';
+const PATHS: BundlePaths = { dir: '/home/runner/work/_temp/gvisor-cell-abc/bundle', emptyFile: '/home/runner/work/_temp/gvisor-cell-abc/empty' };
+const SYSTEM = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+const RO = ['rbind', 'ro', 'nosuid', 'nodev'];
+const RW = ['rbind', 'rw', 'nosuid', 'nodev'];
+
+const HOST_ENV: Record<string, string> = {
+  CI: 'true',
+  GITHUB_ACTIONS: 'true',
+  GITHUB_REPOSITORY: 'octo/repo',
+  GITHUB_WORKSPACE: WS,
+  RUNNER_OS: 'Linux',
+  HOME,
+  PATH: `/opt/hostedtoolcache/node/20/x64/bin:/home/runner/.local/bin:/snap/bin:/usr/bin:/bin`,
+  RUNNER_TOOL_CACHE: '/opt/hostedtoolcache',
+  RUNNER_TEMP: '/home/runner/work/_temp',
+  ACTIONS_RUNTIME_TOKEN: 'runtime-token',
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc-token',
+  ACTIONS_CACHE_URL: 'https://cache.example/',
+  GITHUB_TOKEN: 'ghs_secret',
+  INPUT_X: 'input-x',
+  INPUT_CELL: 'run: make',
+  STATE_container_id: 'abc',
+  MY_SECRET: 's3cr3t',
+  NPM_TOKEN: 'npm-token',
+  GITHUB_ENV: '/home/runner/work/_temp/_runner_file_commands/set_env',
+};
+
+/** A hand-made description of an ubuntu-latest runner (gatherHostFacts is not called). */
+function facts(over: Partial<HostFacts> = {}): HostFacts {
+  return {
+    uid: 1001,
+    gid: 127,
+    workspace: WS,
+    home: HOME,
+    toolCache: '/opt/hostedtoolcache',
+    hasOpt: true,
+    rootLinks: [
+      { name: 'bin', kind: 'symlink', target: 'usr/bin' },
+      { name: 'sbin', kind: 'symlink', target: 'usr/sbin' },
+      { name: 'lib', kind: 'symlink', target: 'usr/lib' },
+      { name: 'lib64', kind: 'dir' },
+    ],
+    maskedFiles: ['/etc/shadow', '/etc/gshadow', '/etc/sudoers', '/etc/ssh/ssh_host_ed25519_key'],
+    maskedDirs: ['/etc/sudoers.d', '/etc/ssl/private'],
+    env: HOST_ENV,
+    ...over,
+  };
+}
+
+function cell(input: Partial<CellInput> = {}): Cell {
+  return CellSchema.parse({ run: 'make test', ...input });
+}
+
+function mount(mounts: OciMount[], destination: string): OciMount | undefined {
+  return mounts.find((m) => m.destination === destination);
+}
+
+function isUnder(child: string, parent: string): boolean {
+  return parent === '/' ? child !== '/' : child.startsWith(`${parent}/`);
+}
+
+describe('buildBundle: the default cell on a hosted runner', () => {
+  const bundle = buildBundle(cell(), facts(), PATHS);
+  const { spec } = bundle;
+
+  test('exact mount list, parents first', () => {
+    expect(spec.mounts).toEqual([
+      { destination: '/proc', type: 'proc', source: 'proc' },
+      { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['ro', 'nosuid', 'nodev', 'noexec'] },
+      { destination: '/usr', type: 'bind', source: '/usr', options: RO },
+      { destination: '/etc', type: 'bind', source: '/etc', options: RO },
+      { destination: '/opt', type: 'bind', source: '/opt', options: RO },
+      { destination: '/lib64', type: 'bind', source: '/lib64', options: RO },
+      { destination: '/tmp', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'mode=1777'] },
+      { destination: '/run', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'mode=0755'] },
+      { destination: '/etc/shadow', type: 'bind', source: PATHS.emptyFile, options: RO },
+      { destination: '/etc/gshadow', type: 'bind', source: PATHS.emptyFile, options: RO },
+      { destination: '/etc/sudoers', type: 'bind', source: PATHS.emptyFile, options: RO },
+      { destination: '/etc/sudoers.d', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'ro', 'mode=0755', 'size=4k'] },
+      { destination: '/var/tmp', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'mode=1777'] },
+      { destination: HOME, type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'mode=0700', 'uid=1001', 'gid=127'] },
+      { destination: '/etc/ssh/ssh_host_ed25519_key', type: 'bind', source: PATHS.emptyFile, options: RO },
+      { destination: '/etc/ssl/private', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'ro', 'mode=0755', 'size=4k'] },
+      { destination: WS, type: 'bind', source: WS, options: RW },
+    ]);
+  });
+
+  test('no mount comes after one nested inside it', () => {
+    const seen: string[] = [];
+    for (const m of spec.mounts) {
+      for (const earlier of seen) expect(isUnder(earlier, m.destination), `${earlier} before its parent ${m.destination}`).toBe(false);
+      seen.push(m.destination);
+    }
+    expect(spec.mounts.findIndex((m) => m.destination === HOME)).toBeLessThan(spec.mounts.findIndex((m) => m.destination === WS));
+  });
+
+  test('/usr, /etc and /opt are read-only binds of themselves', () => {
+    for (const dir of ['/usr', '/etc', '/opt']) {
+      expect(mount(spec.mounts, dir)).toEqual({ destination: dir, type: 'bind', source: dir, options: RO });
+    }
+  });
+
+  test('nothing but the workspace is writable from the host', () => {
+    const writableBinds = spec.mounts.filter((m) => m.type === 'bind' && m.options?.includes('rw'));
+    expect(writableBinds.map((m) => m.destination)).toEqual([WS]);
+    for (const m of spec.mounts.filter((x) => x.type === 'bind')) {
+      expect(m.options).toContain('nosuid');
+      expect(m.options).toContain('nodev');
+    }
+  });
+
+  test('every masked file is covered by the empty file, read-only', () => {
+    for (const file of facts().maskedFiles) {
+      expect(mount(spec.mounts, file)).toEqual({ destination: file, type: 'bind', source: PATHS.emptyFile, options: RO });
+    }
+  });
+
+  test('HOME is a private tmpfs owned by the cell user', () => {
+    expect(mount(spec.mounts, HOME)).toEqual({
+      destination: HOME,
+      type: 'tmpfs',
+      source: 'tmpfs',
+      options: ['nosuid', 'nodev', 'mode=0700', 'uid=1001', 'gid=127'],
+    });
+  });
+
+  test('the tool cache inside /opt needs no bind of its own', () => {
+    expect(mount(spec.mounts, '/opt/hostedtoolcache')).toBeUndefined();
+  });
+
+  test('process', () => {
+    expect(spec.process).toEqual({
+      terminal: false,
+      user: { uid: 1001, gid: 127 },
+      args: ['bash', '--noprofile', '--norc', '-eo', 'pipefail', '-c', 'make test'],
+      env: [
+        'CI=true',
+        'GITHUB_ACTIONS=true',
+        'GITHUB_REPOSITORY=octo/repo',
+        `GITHUB_WORKSPACE=${WS}`,
+        'RUNNER_OS=Linux',
+        `HOME=${HOME}`,
+        `PATH=/opt/hostedtoolcache/node/20/x64/bin:${SYSTEM}`,
+      ],
+      cwd: WS,
+      noNewPrivileges: true,
+    });
+    expect(spec.process).not.toHaveProperty('capabilities');
+  });
+
+  test('the rest of the spec', () => {
+    expect(spec.ociVersion).toBe('1.0.2');
+    expect(spec.root).toEqual({ path: 'rootfs', readonly: false });
+    expect(spec.hostname).toBe('cell');
+    expect(spec.linux).toEqual({ namespaces: [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }, { type: 'network' }] });
+  });
+
+  test('flags, skeleton and checks', () => {
+    expect(bundle.flags).toEqual(['--network=none', '--overlay2=all:memory']);
+    expect(bundle.links).toEqual([
+      ['bin', 'usr/bin'],
+      ['sbin', 'usr/sbin'],
+      ['lib', 'usr/lib'],
+    ]);
+    expect(bundle.missingEnv).toEqual([]);
+    expect(bundle.hostPaths).toEqual([{ key: 'workspace', path: WS, dir: true }]);
+  });
+
+  test('the spec survives a JSON round trip unchanged (it is plain data)', () => {
+    expect(JSON.parse(JSON.stringify(bundle))).toEqual(bundle);
+  });
+});
+
+describe('buildBundle: host view', () => {
+  test('no /opt on the host, no /opt mount', () => {
+    const { spec } = buildBundle(cell(), facts({ hasOpt: false, toolCache: undefined }), PATHS);
+    expect(mount(spec.mounts, '/opt')).toBeUndefined();
+  });
+
+  test('a tool cache outside /usr, /etc and /opt is bound read-only', () => {
+    const { spec } = buildBundle(cell(), facts({ toolCache: '/home/runner/toolcache' }), PATHS);
+    expect(mount(spec.mounts, '/home/runner/toolcache')).toEqual({
+      destination: '/home/runner/toolcache',
+      type: 'bind',
+      source: '/home/runner/toolcache',
+      options: RO,
+    });
+    // Below the HOME tmpfs, so after it.
+    const order = spec.mounts.map((m) => m.destination);
+    expect(order.indexOf('/home/runner/toolcache')).toBeGreaterThan(order.indexOf(HOME));
+  });
+
+  test.each([['/usr/local/toolcache'], ['/opt/hostedtoolcache'], ['/etc/tools']])('a tool cache at %s is already covered', (toolCache) => {
+    const { spec } = buildBundle(cell(), facts({ toolCache }), PATHS);
+    expect(mount(spec.mounts, toolCache)).toBeUndefined();
+  });
+
+  test('a host without usr-merge gets its top-level directories bound, no links', () => {
+    const bundle = buildBundle(
+      cell(),
+      facts({ rootLinks: [{ name: 'bin', kind: 'dir' }, { name: 'lib', kind: 'dir' }] }),
+      PATHS,
+    );
+    expect(bundle.links).toEqual([]);
+    expect(mount(bundle.spec.mounts, '/bin')).toEqual({ destination: '/bin', type: 'bind', source: '/bin', options: RO });
+    expect(mount(bundle.spec.mounts, '/lib')).toEqual({ destination: '/lib', type: 'bind', source: '/lib', options: RO });
+  });
+
+  test('nothing masked when the host has nothing to mask', () => {
+    const { spec } = buildBundle(cell(), facts({ maskedFiles: [], maskedDirs: [] }), PATHS);
+    expect(spec.mounts.some((m) => m.source === PATHS.emptyFile)).toBe(false);
+    expect(spec.mounts.some((m) => m.options?.includes('size=4k'))).toBe(false);
+  });
+
+  test('only allow-listed host directories are visible', () => {
+    const { spec } = buildBundle(cell(), facts(), PATHS);
+    const binds = spec.mounts.filter((m) => m.type === 'bind' && m.source !== PATHS.emptyFile).map((m) => m.source);
+    expect(binds).toEqual(['/usr', '/etc', '/opt', '/lib64', WS]);
+    for (const hidden of ['/', '/home', '/root', '/var', '/var/run/docker.sock', '/home/runner/.ssh', '/mnt', '/srv']) {
+      expect(binds).not.toContain(hidden);
+    }
+  });
+
+  test('a fallback HOME gets the tmpfs', () => {
+    const { spec } = buildBundle(cell(), facts({ home: '/home/cell' }), PATHS);
+    expect(mount(spec.mounts, '/home/cell')?.type).toBe('tmpfs');
+    expect(spec.process.env).toContain('HOME=/home/cell');
+  });
+});
+
+describe('buildBundle: network', () => {
+  test('none adds a network namespace', () => {
+    const bundle = buildBundle(cell({ network: 'none' }), facts(), PATHS);
+    expect(bundle.spec.linux.namespaces).toContainEqual({ type: 'network' });
+    expect(bundle.flags).toContain('--network=none');
+  });
+
+  test('host shares the host network: no network namespace', () => {
+    const bundle = buildBundle(cell({ network: 'host' }), facts(), PATHS);
+    expect(bundle.spec.linux.namespaces).toEqual([{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }]);
+    expect(bundle.flags).toEqual(['--network=host', '--overlay2=all:memory']);
+  });
+});
+
+describe('buildBundle: workspace and mounts', () => {
+  test.each([
+    ['overlay', RW, '--overlay2=all:memory'],
+    ['read-write', RW, '--overlay2=root:memory'],
+    ['read-only', RO, '--overlay2=root:memory'],
+  ] as const)('workspace %s: bind options and overlay flag', (workspace, options, overlay) => {
+    const bundle = buildBundle(cell({ workspace }), facts(), PATHS);
+    expect(mount(bundle.spec.mounts, WS)).toEqual({ destination: WS, type: 'bind', source: WS, options });
+    expect(bundle.flags).toEqual(['--network=none', overlay]);
+    expect(bundle.hostPaths).toEqual([{ key: 'workspace', path: WS, dir: true }]);
+    expect(bundle.spec.process.cwd).toBe(WS);
+  });
+
+  test('workspace none: no workspace mount, nothing to check, cwd is HOME', () => {
+    const bundle = buildBundle(cell({ workspace: 'none' }), facts(), PATHS);
+    expect(mount(bundle.spec.mounts, WS)).toBeUndefined();
+    expect(bundle.hostPaths).toEqual([]);
+    expect(bundle.spec.process.cwd).toBe(HOME);
+    expect(bundle.flags).toEqual(['--network=none', '--overlay2=root:memory']);
+  });
+
+  test('working-directory becomes the cwd and is checked', () => {
+    const bundle = buildBundle(cell({ 'working-directory': './packages//app/' }), facts(), PATHS);
+    expect(bundle.spec.process.cwd).toBe(`${WS}/packages/app`);
+    expect(bundle.hostPaths).toEqual([
+      { key: 'workspace', path: WS, dir: true },
+      { key: 'working-directory', path: `${WS}/packages/app`, dir: true },
+    ]);
+  });
+
+  test('working-directory "." is the workspace', () => {
+    const bundle = buildBundle(cell({ 'working-directory': '.' }), facts(), PATHS);
+    expect(bundle.spec.process.cwd).toBe(WS);
+  });
+
+  test('working-directory without a workspace is below HOME and not checked on the host', () => {
+    const bundle = buildBundle(cell({ workspace: 'none', 'working-directory': 'src' }), facts(), PATHS);
+    expect(bundle.spec.process.cwd).toBe(`${HOME}/src`);
+    expect(bundle.hostPaths).toEqual([]);
+  });
+
+  test('mounts: relative sources resolve in the workspace, absolute ones are normalised, modes map to options', () => {
+    const bundle = buildBundle(
+      cell({
+        workspace: 'read-only',
+        mounts: [
+          { source: '.cache/npm', target: '/cache', mode: 'read-write' },
+          { source: '/var/lib//data/', target: '/data' },
+        ],
+      }),
+      facts(),
+      PATHS,
+    );
+    expect(mount(bundle.spec.mounts, '/cache')).toEqual({ destination: '/cache', type: 'bind', source: `${WS}/.cache/npm`, options: RW });
+    expect(mount(bundle.spec.mounts, '/data')).toEqual({ destination: '/data', type: 'bind', source: '/var/lib/data/', options: RO });
+    expect(bundle.hostPaths).toEqual([
+      { key: 'workspace', path: WS, dir: true },
+      { key: 'mounts[0].source', path: `${WS}/.cache/npm`, dir: false },
+      { key: 'mounts[1].source', path: '/var/lib/data/', dir: false },
+    ]);
+    expect(bundle.flags).toContain('--overlay2=root:memory');
+  });
+
+  test('an overlay mount is a writable bind under --overlay2=all', () => {
+    const bundle = buildBundle(cell({ workspace: 'read-only', mounts: [{ source: 'out', target: '/out', mode: 'overlay' }] }), facts(), PATHS);
+    expect(mount(bundle.spec.mounts, '/out')?.options).toEqual(RW);
+    expect(bundle.flags).toContain('--overlay2=all:memory');
+  });
+
+  test('an overlay mount without a workspace still needs --overlay2=all', () => {
+    const bundle = buildBundle(cell({ workspace: 'none', mounts: [{ source: '/srv/x', target: '/x', mode: 'overlay' }] }), facts(), PATHS);
+    expect(bundle.flags).toContain('--overlay2=all:memory');
+  });
+
+  test('user mounts are sorted among the others by depth', () => {
+    const bundle = buildBundle(
+      cell({
+        mounts: [
+          { source: 'a', target: '/home/runner/.cache/deep', mode: 'overlay' },
+          { source: 'b', target: '/srv', mode: 'overlay' },
+        ],
+      }),
+      facts(),
+      PATHS,
+    );
+    const order = bundle.spec.mounts.map((m) => m.destination);
+    expect(order.indexOf('/srv')).toBeLessThan(order.indexOf(HOME));
+    expect(order.indexOf('/home/runner/.cache/deep')).toBeGreaterThan(order.indexOf(HOME));
+    expect(order.indexOf('/home/runner/.cache/deep')).toBeLessThan(order.indexOf(WS));
+  });
+
+  test.each([
+    ['overlay', 'read-write'],
+    ['read-write', 'overlay'],
+  ] as const)('workspace %s with a %s mount cannot be combined', (workspace, mode) => {
+    expect(() => buildBundle(cell({ workspace, mounts: [{ source: 'x', target: '/x', mode }] }), facts(), PATHS)).toThrow(
+      /^workspace\/mounts: overlay and read-write cannot be combined in one cell yet/,
+    );
+  });
+
+  test('an overlay and a read-write mount cannot be combined either', () => {
+    expect(() =>
+      buildBundle(
+        cell({
+          workspace: 'read-only',
+          mounts: [
+            { source: 'x', target: '/x', mode: 'overlay' },
+            { source: 'y', target: '/y', mode: 'read-write' },
+          ],
+        }),
+        facts(),
+        PATHS,
+      ),
+    ).toThrow('make the read-write ones overlay, or the overlay ones read-write');
+  });
+
+  test('read-only mounts combine with anything', () => {
+    for (const workspace of ['overlay', 'read-write'] as const) {
+      expect(() => buildBundle(cell({ workspace, mounts: [{ source: 'x', target: '/x' }] }), facts(), PATHS)).not.toThrow();
+    }
+  });
+
+  test('a relative mount source that leaves the workspace is refused, naming the key', () => {
+    expect(() =>
+      buildBundle(
+        cell({ mounts: [{ source: 'ok', target: '/ok' }, { source: '../other-repo', target: '/o' }] }),
+        facts(),
+        PATHS,
+      ),
+    ).toThrow('mounts[1].source: ../other-repo is relative but leaves the workspace');
+  });
+});
+
+describe('buildBundle: prepared rootfs', () => {
+  test('a relative rootfs path is in the workspace; no host view is mounted', () => {
+    const bundle = buildBundle(cell({ rootfs: { path: 'images/alpine' } }), facts(), PATHS);
+    expect(bundle.spec.root).toEqual({ path: `${WS}/images/alpine`, readonly: false });
+    expect(bundle.spec.mounts).toEqual([
+      { destination: '/proc', type: 'proc', source: 'proc' },
+      { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['ro', 'nosuid', 'nodev', 'noexec'] },
+      { destination: '/tmp', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'mode=1777'] },
+      { destination: HOME, type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'mode=0700', 'uid=1001', 'gid=127'] },
+      { destination: WS, type: 'bind', source: WS, options: RW },
+    ]);
+    expect(bundle.links).toEqual([]);
+    expect(bundle.hostPaths).toEqual([
+      { key: 'rootfs.path', path: `${WS}/images/alpine`, dir: true },
+      { key: 'workspace', path: WS, dir: true },
+    ]);
+  });
+
+  test('an absolute rootfs path is used as is (normalised)', () => {
+    expect(buildBundle(cell({ rootfs: { path: '/srv/rootfs/./alpine' } }), facts(), PATHS).spec.root.path).toBe('/srv/rootfs/alpine');
+  });
+
+  test('a relative rootfs path that leaves the workspace is refused', () => {
+    expect(() => buildBundle(cell({ rootfs: { path: '../../rootfs' } }), facts(), PATHS)).toThrow(
+      'rootfs.path: ../../rootfs is relative but leaves the workspace',
+    );
+  });
+});
+
+describe('buildBundle: environment', () => {
+  const allowed = new Set<string>([...CONTEXT_VARIABLES, 'HOME', 'PATH']);
+  const names = (env: string[]) => env.map((e) => e.slice(0, e.indexOf('=')));
+
+  test('no variable outside the allow-list, however much the host env holds', () => {
+    const { spec } = buildBundle(cell(), facts(), PATHS);
+    for (const name of names(spec.process.env)) expect(allowed.has(name), name).toBe(true);
+    const joined = spec.process.env.join('\n');
+    for (const value of ['runtime-token', 'oidc-token', 'ghs_secret', 'input-x', 'run: make', 's3cr3t', 'npm-token', 'set_env', 'cache.example']) {
+      expect(joined).not.toContain(value);
+    }
+    for (const name of ['ACTIONS_RUNTIME_TOKEN', 'GITHUB_TOKEN', 'INPUT_X', 'MY_SECRET', 'RUNNER_TEMP', 'RUNNER_TOOL_CACHE', 'GITHUB_ENV']) {
+      expect(names(spec.process.env)).not.toContain(name);
+    }
+  });
+
+  test('PATH keeps only the tool-cache entries of the host PATH', () => {
+    const { spec } = buildBundle(cell(), facts(), PATHS);
+    expect(spec.process.env.filter((e) => e.startsWith('PATH='))).toEqual([`PATH=/opt/hostedtoolcache/node/20/x64/bin:${SYSTEM}`]);
+  });
+
+  test('pass-env copies the named variables; unset ones are reported', () => {
+    const bundle = buildBundle(cell({ 'pass-env': ['NPM_TOKEN', 'GITHUB_TOKEN', 'UNSET_ONE'] }), facts(), PATHS);
+    expect(bundle.spec.process.env).toContain('NPM_TOKEN=npm-token');
+    expect(bundle.spec.process.env).toContain('GITHUB_TOKEN=ghs_secret');
+    expect(names(bundle.spec.process.env)).not.toContain('UNSET_ONE');
+    expect(bundle.missingEnv).toEqual(['UNSET_ONE']);
+  });
+
+  test('env overrides everything else', () => {
+    const { spec } = buildBundle(
+      cell({ 'pass-env': ['NPM_TOKEN'], env: { NPM_TOKEN: 'mine', CI: 'false', HOME: '/elsewhere', PATH: '/bin', EXTRA: 'x y' } }),
+      facts(),
+      PATHS,
+    );
+    expect(spec.process.env).toEqual(
+      expect.arrayContaining(['NPM_TOKEN=mine', 'CI=false', 'HOME=/elsewhere', 'PATH=/bin', 'EXTRA=x y']),
+    );
+    expect(spec.process.env.filter((e) => e.startsWith('NPM_TOKEN='))).toHaveLength(1);
+    expect(spec.process.env.filter((e) => e.startsWith('HOME='))).toHaveLength(1);
+  });
+});
+
+describe('buildBundle: limits', () => {
+  test('memory, cpus and pids become resources', () => {
+    const { spec } = buildBundle(cell({ limits: { memory: '512Mi', cpus: 1.5, pids: 256, timeout: '10m' } }), facts(), PATHS);
+    expect(spec.linux.resources).toEqual({
+      memory: { limit: 536_870_912, swap: 536_870_912 },
+      cpu: { quota: 150_000, period: 100_000 },
+      pids: { limit: 256 },
+    });
+  });
+
+  test.each([
+    [{ memory: '1G' }, { memory: { limit: 1e9, swap: 1e9 } }],
+    [{ cpus: 0.01 }, { cpu: { quota: 1000, period: 100_000 } }],
+    [{ cpus: '2' }, { cpu: { quota: 200_000, period: 100_000 } }],
+    [{ cpus: 0.333 }, { cpu: { quota: 33_300, period: 100_000 } }],
+    [{ pids: 1 }, { pids: { limit: 1 } }],
+  ] as [CellInput['limits'], unknown][])('limits %j → resources %j', (limits, resources) => {
+    expect(buildBundle(cell({ limits }), facts(), PATHS).spec.linux.resources).toEqual(resources);
+  });
+
+  test('no limits (or only a timeout): no resources key at all', () => {
+    expect(buildBundle(cell(), facts(), PATHS).spec.linux).not.toHaveProperty('resources');
+    expect(buildBundle(cell({ limits: { timeout: 60 } }), facts(), PATHS).spec.linux).not.toHaveProperty('resources');
+  });
+});
+
+describe('buildBundle: user', () => {
+  test('root: uid 0, the default capability set, HOME owned by root', () => {
+    const { spec } = buildBundle(cell({ user: 'root' }), facts(), PATHS);
+    expect(spec.process.user).toEqual({ uid: 0, gid: 0 });
+    const caps = spec.process.capabilities;
+    expect(caps).toBeDefined();
+    expect(caps?.bounding).toEqual([
+      'CAP_CHOWN',
+      'CAP_DAC_OVERRIDE',
+      'CAP_FOWNER',
+      'CAP_FSETID',
+      'CAP_KILL',
+      'CAP_SETGID',
+      'CAP_SETUID',
+      'CAP_SETPCAP',
+      'CAP_NET_BIND_SERVICE',
+      'CAP_NET_RAW',
+      'CAP_SYS_CHROOT',
+      'CAP_MKNOD',
+      'CAP_AUDIT_WRITE',
+      'CAP_SETFCAP',
+    ]);
+    expect(caps?.effective).toEqual(caps?.bounding);
+    expect(caps?.permitted).toEqual(caps?.bounding);
+    for (const dangerous of ['CAP_SYS_ADMIN', 'CAP_SYS_PTRACE', 'CAP_NET_ADMIN', 'CAP_SYS_MODULE', 'CAP_DAC_READ_SEARCH', 'CAP_SYS_RAWIO']) {
+      expect(caps?.bounding).not.toContain(dangerous);
+    }
+    expect(spec.process.noNewPrivileges).toBe(true);
+    expect(mount(spec.mounts, HOME)?.options).toEqual(['nosuid', 'nodev', 'mode=0700', 'uid=0', 'gid=0']);
+  });
+
+  test('runner: the host uid and gid, no capabilities', () => {
+    const { spec } = buildBundle(cell({ user: 'runner' }), facts({ uid: 1234, gid: 5678 }), PATHS);
+    expect(spec.process.user).toEqual({ uid: 1234, gid: 5678 });
+    expect(spec.process).not.toHaveProperty('capabilities');
+    expect(spec.process.noNewPrivileges).toBe(true);
+    expect(mount(spec.mounts, HOME)?.options).toEqual(['nosuid', 'nodev', 'mode=0700', 'uid=1234', 'gid=5678']);
+  });
+
+  test('runner on a host that runs the action as root is still root (uid 0 gets capabilities)', () => {
+    const { spec } = buildBundle(cell({ user: 'runner' }), facts({ uid: 0, gid: 0 }), PATHS);
+    expect(spec.process.user).toEqual({ uid: 0, gid: 0 });
+    expect(spec.process.capabilities?.bounding).toContain('CAP_CHOWN');
+  });
+});
+
+describe('buildBundle: misc', () => {
+  test('collect is refused with a clear "not supported" error', () => {
+    expect(() => buildBundle(cell({ collect: ['dist'] }), facts(), PATHS)).toThrow(/^collect: not supported by this version of gvisor-cell/);
+  });
+
+  test('an empty collect list is no request', () => {
+    expect(() => buildBundle(cell({ collect: [] }), facts(), PATHS)).not.toThrow();
+  });
+
+  test.each([
+    [{ name: 'Unit Tests' }, 'unit-tests'],
+    [{ name: 'Unit Tests', hostname: 'box.local' }, 'box.local'],
+    [{ name: '!!!' }, 'cell'],
+  ] as [Partial<CellInput>, string][])('hostname for %j is %s', (input, hostname) => {
+    expect(buildBundle(cell(input), facts(), PATHS).spec.hostname).toBe(hostname);
+  });
+
+  test('command runs as given', () => {
+    const c = CellSchema.parse({ command: ['node', '--test', 'a b'] });
+    expect(buildBundle(c, facts(), PATHS).spec.process.args).toEqual(['node', '--test', 'a b']);
+  });
+
+  test('building does not change the cell or the facts', () => {
+    const c = cell({ mounts: [{ source: 'x', target: '/x' }], env: { A: '1' } });
+    const f = facts();
+    const before = JSON.stringify([c, f]);
+    buildBundle(c, f, PATHS);
+    expect(JSON.stringify([c, f])).toBe(before);
+  });
+});
+
+describe('processArgs', () => {
+  test('run defaults to bash like a workflow step', () => {
+    expect(processArgs(cell({ run: 'echo "$X"\nfalse' }))).toEqual(['bash', '--noprofile', '--norc', '-eo', 'pipefail', '-c', 'echo "$X"\nfalse']);
+  });
+
+  test('shell: bash is the same', () => {
+    expect(processArgs(cell({ run: 'x', shell: 'bash' }))).toEqual(['bash', '--noprofile', '--norc', '-eo', 'pipefail', '-c', 'x']);
+  });
+
+  test('shell: sh', () => {
+    expect(processArgs(cell({ run: 'x', shell: 'sh' }))).toEqual(['sh', '-e', '-c', 'x']);
+  });
+
+  test('command is copied, not shared', () => {
+    const c = CellSchema.parse({ command: ['ls', '-la'] });
+    const args = processArgs(c);
+    expect(args).toEqual(['ls', '-la']);
+    args.push('x');
+    expect(c.command).toEqual(['ls', '-la']);
+  });
+});
+
+describe('hostPath', () => {
+  test.each([
+    ['/abs/path', '/abs/path'],
+    ['/abs//x/../y', '/abs/y'],
+    ['/', '/'],
+    ['rel', `${WS}/rel`],
+    ['./a/b/', `${WS}/a/b`],
+    ['a/../b', `${WS}/b`],
+    ['.', WS],
+    ['../repo/x', `${WS}/x`],
+  ])('%j → %j', (p, expected) => {
+    expect(hostPath('mounts[0].source', p, WS)).toBe(expected);
+  });
+
+  test.each([['..'], ['../x'], ['a/../../x'], ['../repo-other/x'], ['../../../../../../etc']])('%j leaves the workspace', (p) => {
+    expect(() => hostPath('mounts[2].source', p, WS)).toThrow(`mounts[2].source: ${p} is relative but leaves the workspace`);
+  });
+
+  // BUG: isInside (bundle/host.ts) treats names starting with ".." as outside, so a directory
+  // called "..cache" inside the workspace is refused.
+  test.fails('a name that starts with two dots is still inside the workspace', () => {
+    expect(hostPath('mounts[0].source', '..cache', WS)).toBe(`${WS}/..cache`);
+  });
+});
