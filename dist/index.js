@@ -31613,7 +31613,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3498);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6273);
 /** Entry of the main step: everything, including the one place errors become a failed step, is in main.ts. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -31623,7 +31623,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3498:
+/***/ 6273:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44322,13 +44322,13 @@ const MountSchema = strictObject({
         .refine((v) => !v.includes('\0'), { error: 'expected a path without NUL bytes' }),
     target: absoluteTarget,
     mode: schemas_enum(['read-only', 'read-write', 'overlay'], { error: expected('read-only, read-write or overlay') }).default('read-only'),
-});
+}, { error: expected('a mapping { source, target, mode }') });
 const LimitsSchema = strictObject({
     timeout: schema_duration.optional(),
     memory: size.optional(),
     cpus: cpus.optional(),
     pids: schemas_int({ error: expected('a whole number of processes such as 256') }).min(1, { error: expected('at least 1 process') }).optional(),
-});
+}, { error: expected('a mapping such as { timeout: 10m, memory: 2Gi }') });
 const CellSchema = strictObject({
     name: schemas_string({ error: expected('a short label such as unit-tests') })
         .min(1, { error: expected('a non-empty label') })
@@ -44432,7 +44432,14 @@ function parseCell(text, source) {
             return `${where}: ${sentence}`;
         }));
     }
-    const value = doc.toJS({ maxAliasCount: 100 });
+    let value;
+    try {
+        value = doc.toJS({ maxAliasCount: 100 });
+    }
+    catch (error) {
+        // yaml refuses alias bombs ("Excessive alias count") while building the value.
+        throw new CellError(source, [`(document): ${error instanceof Error ? error.message : String(error)}`]);
+    }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
         throw new CellError(source, [`expected a mapping with at least run or command, got ${show(value ?? undefined)}`]);
     }
@@ -44453,21 +44460,19 @@ function keyPath(path) {
     return out || '(document)';
 }
 function formatIssues(issues) {
-    return issues.map((issue) => {
+    return issues.flatMap((issue) => {
         const where = keyPath(issue.path);
         if (issue.code === 'unrecognized_keys') {
             const known = KNOWN_KEYS[issue.path.filter((p) => typeof p === 'string').join('.')] ?? [];
-            return issue.keys
-                .map((key) => {
+            return issue.keys.map((key) => {
                 const near = closest(key, known);
                 const hint = near ? ` (did you mean "${near}"?)` : known.length ? ` (known keys: ${known.join(', ')})` : '';
                 return `${issue.path.length ? `${where}.` : ''}${key}: unknown key${hint}`;
-            })
-                .join('\n  - ');
+            });
         }
         if (issue.code === 'invalid_key')
-            return `${where}: ${issue.issues[0]?.message ?? issue.message}`;
-        return `${where}: ${issue.message}`;
+            return [`${where}: ${issue.issues[0]?.message ?? issue.message}`];
+        return [`${where}: ${issue.message}`];
     });
 }
 /** The known key nearest to `key` by edit distance, when it is close enough to be a typo. */
@@ -44528,6 +44533,7 @@ const Outputs = {
     DurationMs: 'duration-ms',
     RunscVersion: 'runsc-version',
     RunscPath: 'runsc-path',
+    DebugLogDir: 'debug-log-dir',
 };
 /** Post-step state. The post step trusts none of it without checking (see post.ts). */
 const State = {
@@ -44570,7 +44576,8 @@ function kind(p) {
 }
 function isInside(child, parent) {
     const rel = external_node_path_default().relative(parent, child);
-    return rel === '' || (!rel.startsWith('..') && !external_node_path_default().isAbsolute(rel));
+    // `..cache` is a name inside; only `..` itself or `../…` climbs out.
+    return rel !== '..' && !rel.startsWith(`..${(external_node_path_default()).sep}`) && !external_node_path_default().isAbsolute(rel);
 }
 function chooseHome(hostHome, workspace) {
     if (hostHome && external_node_path_default().isAbsolute(hostHome)) {
@@ -45983,6 +45990,53 @@ async function withRetries(url, retry, attempt) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/install/lock.ts
+/**
+ * A lock file for writers of one tool-cache entry. Parallel jobs on one runner
+ * (a matrix on a large runner, backgrounded steps) may install the same runsc
+ * at once; tool-cache's cacheDir deletes and rewrites the entry, so two
+ * writers at a time would corrupt it. A holder that died is detected by its pid.
+ */
+
+function alive(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (error) {
+        return error.code === 'EPERM';
+    }
+}
+async function withLock(file, fn, timeoutMs = 600_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        try {
+            const handle = await external_node_fs_namespaceObject.promises.open(file, 'wx');
+            await handle.writeFile(String(process.pid));
+            await handle.close();
+            break;
+        }
+        catch (error) {
+            if (error.code !== 'EEXIST')
+                throw error;
+            const holder = Number(await external_node_fs_namespaceObject.promises.readFile(file, 'utf8').catch(() => ''));
+            if (holder > 0 && !alive(holder)) {
+                await external_node_fs_namespaceObject.promises.rm(file, { force: true });
+                continue;
+            }
+            if (Date.now() > deadline)
+                throw new Error(`timed out waiting for ${file} (held by pid ${holder || 'unknown'})`);
+            await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+    }
+    try {
+        return await fn();
+    }
+    finally {
+        await external_node_fs_namespaceObject.promises.rm(file, { force: true });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/install/installer.ts
 /**
  * runsc from the release bucket into the tool cache, verified.
@@ -45995,6 +46049,7 @@ async function withRetries(url, retry, attempt) {
  *  3. the artifact is hashed while it streams to disk, compared, and only then
  *     extracted and cached: a mismatch leaves nothing behind.
  */
+
 
 
 
@@ -46069,6 +46124,13 @@ async function readMetadata(dir) {
     }
     return undefined;
 }
+/** tool-cache's root, as tool-cache itself finds it. */
+function cacheRoot() {
+    const root = process.env.RUNNER_TOOL_CACHE;
+    if (!root)
+        throw new Error('RUNNER_TOOL_CACHE is not set: gvisor-cell caches runsc in the runner’s tool cache');
+    return root;
+}
 async function installer_cached(tool, key, arch, pinnedSha) {
     const dir = find(tool, key, arch);
     if (!dir)
@@ -46117,17 +46179,25 @@ async function downloadAndCache(tool, req, layout, url, published) {
         const root = external_node_path_default().dirname(runsc);
         const meta = { artifact: url, sha512: digest, version };
         await external_node_fs_namespaceObject.promises.writeFile(external_node_path_default().join(root, METADATA_FILE), `${JSON.stringify(meta, null, 2)}\n`);
-        let dir;
-        try {
-            dir = await cacheDir(root, tool, key, req.arch);
-        }
-        catch (error) {
-            // tc.find ignores an entry without its .complete marker, but leave no half-copied tree either.
-            await rmRF(external_node_path_default().join(process.env.RUNNER_TOOL_CACHE ?? '', tool, key, req.arch));
-            throw error;
-        }
-        info(`Cached ${version} (sha512 ${digest.slice(0, 16)}…) in ${dir}`);
-        return { path: external_node_path_default().join(dir, 'runsc'), version, fromCache: false };
+        const toolDir = external_node_path_default().join(cacheRoot(), tool);
+        await external_node_fs_namespaceObject.promises.mkdir(toolDir, { recursive: true });
+        return await withLock(external_node_path_default().join(toolDir, `${key}-${req.arch}.lock`), async () => {
+            // Another job may have cached the very same artifact while we downloaded it.
+            const done = await installer_cached(tool, key, req.arch, digest);
+            if (done)
+                return done;
+            let dir;
+            try {
+                dir = await cacheDir(root, tool, key, req.arch);
+            }
+            catch (error) {
+                // tc.find ignores an entry without its .complete marker, but leave no half-copied tree either.
+                await rmRF(external_node_path_default().join(toolDir, key, req.arch));
+                throw error;
+            }
+            info(`Cached ${version} (sha512 ${digest.slice(0, 16)}…) in ${dir}`);
+            return { path: external_node_path_default().join(dir, 'runsc'), version, fromCache: false };
+        });
     }
     finally {
         await rmRF(work);
@@ -46501,6 +46571,9 @@ function renderSummary(f) {
     let label = 'Output';
     if (tail.length > SUMMARY_TAIL_CHARS) {
         tail = tail.slice(tail.length - SUMMARY_TAIL_CHARS);
+        // Do not start on the second half of a surrogate pair.
+        if (/^[\uDC00-\uDFFF]/.test(tail))
+            tail = tail.slice(1);
         label = `Output (last ${SUMMARY_TAIL_CHARS} characters)`;
     }
     const parts = [
@@ -46557,6 +46630,9 @@ async function run() {
         const workspace = external_node_path_default().resolve(process.env.GITHUB_WORKSPACE || process.cwd());
         const cell = await loadCell(inputs, workspace);
         const arch = bucketArch(process.platform, process.arch);
+        if (inputs.platform === 'kvm' && !(0,external_node_fs_namespaceObject.existsSync)('/dev/kvm')) {
+            throw new Error('input platform: kvm needs /dev/kvm, which this runner does not have; use systrap (the default) or ptrace');
+        }
         // Everything the document asks for is checked before anything is downloaded or started.
         const tempRoot = process.env.RUNNER_TEMP || external_node_os_default().tmpdir();
         const facts = gatherHostFacts(process.env, workspace);
@@ -46582,7 +46658,7 @@ async function run() {
             const debugDir = external_node_path_default().join(tempRoot, `${RUN_DIR_PREFIX}debug-${containerId}`);
             (0,external_node_fs_namespaceObject.mkdirSync)(debugDir, { recursive: true });
             flags.push('--debug', `--debug-log=${debugDir}/`);
-            setOutput('debug-log-dir', debugDir);
+            setOutput(Outputs.DebugLogDir, debugDir);
             startGroup('config.json');
             info(JSON.stringify(bundle.spec, null, 2));
             endGroup();

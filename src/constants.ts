@@ -25,6 +25,7 @@ export const Outputs = {
   DurationMs: 'duration-ms',
   RunscVersion: 'runsc-version',
   RunscPath: 'runsc-path',
+  DebugLogDir: 'debug-log-dir',
 } as const;
 
 /** Post-step state. The post step trusts none of it without checking (see post.ts). */

@@ -4,7 +4,7 @@
  * sandbox → outputs and summary → cleanup.
  */
 import { randomBytes } from 'node:crypto';
-import { promises as fs, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, promises as fs, mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
@@ -41,6 +41,9 @@ export async function run(): Promise<void> {
     const workspace = path.resolve(process.env.GITHUB_WORKSPACE || process.cwd());
     const cell = await loadCell(inputs, workspace);
     const arch = bucketArch(process.platform, process.arch);
+    if (inputs.platform === 'kvm' && !existsSync('/dev/kvm')) {
+      throw new Error('input platform: kvm needs /dev/kvm, which this runner does not have; use systrap (the default) or ptrace');
+    }
 
     // Everything the document asks for is checked before anything is downloaded or started.
     const tempRoot = process.env.RUNNER_TEMP || os.tmpdir();
@@ -69,7 +72,7 @@ export async function run(): Promise<void> {
       const debugDir = path.join(tempRoot, `${RUN_DIR_PREFIX}debug-${containerId}`);
       mkdirSync(debugDir, { recursive: true });
       flags.push('--debug', `--debug-log=${debugDir}/`);
-      core.setOutput('debug-log-dir', debugDir);
+      core.setOutput(Outputs.DebugLogDir, debugDir);
       core.startGroup('config.json');
       core.info(JSON.stringify(bundle.spec, null, 2));
       core.endGroup();

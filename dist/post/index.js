@@ -28441,6 +28441,7 @@ const Outputs = {
     DurationMs: 'duration-ms',
     RunscVersion: 'runsc-version',
     RunscPath: 'runsc-path',
+    DebugLogDir: 'debug-log-dir',
 };
 /** Post-step state. The post step trusts none of it without checking (see post.ts). */
 const State = {

@@ -45,7 +45,8 @@ function kind(p: string): 'file' | 'dir' | 'symlink' | undefined {
 
 export function isInside(child: string, parent: string): boolean {
   const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  // `..cache` is a name inside; only `..` itself or `../…` climbs out.
+  return rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
 }
 
 export function chooseHome(hostHome: string | undefined, workspace: string): string {

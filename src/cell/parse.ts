@@ -33,7 +33,13 @@ export function parseCell(text: string, source: string): Cell {
       }),
     );
   }
-  const value: unknown = doc.toJS({ maxAliasCount: 100 });
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // yaml refuses alias bombs ("Excessive alias count") while building the value.
+    throw new CellError(source, [`(document): ${error instanceof Error ? error.message : String(error)}`]);
+  }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new CellError(source, [`expected a mapping with at least run or command, got ${show(value ?? undefined)}`]);
   }
@@ -53,20 +59,18 @@ export function keyPath(path: readonly PropertyKey[]): string {
 }
 
 export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((issue) => {
+  return issues.flatMap((issue) => {
     const where = keyPath(issue.path);
     if (issue.code === 'unrecognized_keys') {
       const known = KNOWN_KEYS[issue.path.filter((p) => typeof p === 'string').join('.')] ?? [];
-      return issue.keys
-        .map((key) => {
-          const near = closest(key, known);
-          const hint = near ? ` (did you mean "${near}"?)` : known.length ? ` (known keys: ${known.join(', ')})` : '';
-          return `${issue.path.length ? `${where}.` : ''}${key}: unknown key${hint}`;
-        })
-        .join('\n  - ');
+      return issue.keys.map((key) => {
+        const near = closest(key, known);
+        const hint = near ? ` (did you mean "${near}"?)` : known.length ? ` (known keys: ${known.join(', ')})` : '';
+        return `${issue.path.length ? `${where}.` : ''}${key}: unknown key${hint}`;
+      });
     }
-    if (issue.code === 'invalid_key') return `${where}: ${issue.issues[0]?.message ?? issue.message}`;
-    return `${where}: ${issue.message}`;
+    if (issue.code === 'invalid_key') return [`${where}: ${issue.issues[0]?.message ?? issue.message}`];
+    return [`${where}: ${issue.message}`];
   });
 }
 

@@ -132,21 +132,27 @@ const passEnvName = envName.refine((name) => !NEVER_PASSED.test(name), {
   error: (issue) => `${show(issue.input)} cannot be passed into a cell: ACTIONS_*, INPUT_* and STATE_* belong to the runner and this action`,
 });
 
-export const MountSchema = z.strictObject({
+export const MountSchema = z.strictObject(
+  {
   source: z
     .string({ error: expected('a host path (absolute, or relative to the workspace)') })
     .min(1, { error: expected('a host path (absolute, or relative to the workspace)') })
     .refine((v) => !v.includes('\0'), { error: 'expected a path without NUL bytes' }),
   target: absoluteTarget,
   mode: z.enum(['read-only', 'read-write', 'overlay'], { error: expected('read-only, read-write or overlay') }).default('read-only'),
-});
+  },
+  { error: expected('a mapping { source, target, mode }') },
+);
 
-export const LimitsSchema = z.strictObject({
-  timeout: duration.optional(),
-  memory: size.optional(),
-  cpus: cpus.optional(),
-  pids: z.int({ error: expected('a whole number of processes such as 256') }).min(1, { error: expected('at least 1 process') }).optional(),
-});
+export const LimitsSchema = z.strictObject(
+  {
+    timeout: duration.optional(),
+    memory: size.optional(),
+    cpus: cpus.optional(),
+    pids: z.int({ error: expected('a whole number of processes such as 256') }).min(1, { error: expected('at least 1 process') }).optional(),
+  },
+  { error: expected('a mapping such as { timeout: 10m, memory: 2Gi }') },
+);
 
 export const CellSchema = z
   .strictObject({

@@ -20,6 +20,7 @@ import * as tc from '@actions/tool-cache';
 import { DEFAULT_DOWNLOAD_URL, TOOL_NAME } from '../constants.js';
 import { parseSha512File } from './checksum.js';
 import { DEFAULT_RETRY, downloadHashed, fetchText, HttpError, type RetryOptions } from './download.js';
+import { withLock } from './lock.js';
 import { cacheKeyFromVersionOutput, type VersionRequest, versionLine } from './version.js';
 
 /** Written next to runsc in the cache: what was downloaded, and what runsc says it is. */
@@ -113,6 +114,13 @@ async function readMetadata(dir: string): Promise<Metadata | undefined> {
   return undefined;
 }
 
+/** tool-cache's root, as tool-cache itself finds it. */
+function cacheRoot(): string {
+  const root = process.env.RUNNER_TOOL_CACHE;
+  if (!root) throw new Error('RUNNER_TOOL_CACHE is not set: gvisor-cell caches runsc in the runner’s tool cache');
+  return root;
+}
+
 async function cached(tool: string, key: string, arch: string, pinnedSha: string | undefined): Promise<InstalledRunsc | undefined> {
   const dir = tc.find(tool, key, arch);
   if (!dir) return undefined;
@@ -163,16 +171,23 @@ async function downloadAndCache(tool: string, req: InstallRequest, layout: Layou
     const meta: Metadata = { artifact: url, sha512: digest, version };
     await fs.writeFile(path.join(root, METADATA_FILE), `${JSON.stringify(meta, null, 2)}\n`);
 
-    let dir: string;
-    try {
-      dir = await tc.cacheDir(root, tool, key, req.arch);
-    } catch (error) {
-      // tc.find ignores an entry without its .complete marker, but leave no half-copied tree either.
-      await io.rmRF(path.join(process.env.RUNNER_TOOL_CACHE ?? '', tool, key, req.arch));
-      throw error;
-    }
-    core.info(`Cached ${version} (sha512 ${digest.slice(0, 16)}…) in ${dir}`);
-    return { path: path.join(dir, 'runsc'), version, fromCache: false };
+    const toolDir = path.join(cacheRoot(), tool);
+    await fs.mkdir(toolDir, { recursive: true });
+    return await withLock(path.join(toolDir, `${key}-${req.arch}.lock`), async () => {
+      // Another job may have cached the very same artifact while we downloaded it.
+      const done = await cached(tool, key, req.arch, digest);
+      if (done) return done;
+      let dir: string;
+      try {
+        dir = await tc.cacheDir(root, tool, key, req.arch);
+      } catch (error) {
+        // tc.find ignores an entry without its .complete marker, but leave no half-copied tree either.
+        await io.rmRF(path.join(toolDir, key, req.arch));
+        throw error;
+      }
+      core.info(`Cached ${version} (sha512 ${digest.slice(0, 16)}…) in ${dir}`);
+      return { path: path.join(dir, 'runsc'), version, fromCache: false };
+    });
   } finally {
     await io.rmRF(work);
   }

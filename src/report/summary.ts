@@ -67,6 +67,8 @@ export function renderSummary(f: SummaryFacts): string {
   let label = 'Output';
   if (tail.length > SUMMARY_TAIL_CHARS) {
     tail = tail.slice(tail.length - SUMMARY_TAIL_CHARS);
+    // Do not start on the second half of a surrogate pair.
+    if (/^[\uDC00-\uDFFF]/.test(tail)) tail = tail.slice(1);
     label = `Output (last ${SUMMARY_TAIL_CHARS} characters)`;
   }
   const parts = [

@@ -92,6 +92,8 @@ export interface RunOptions {
   user?: { uid: number; gid: number };
   /** Where the action is (a copy of dist/ that `user` can read); default: this repository. */
   actionDir?: string;
+  /** Keep at most this many bytes of the steps' stdout (the tail), for cells that print a lot. */
+  stdoutTail?: number;
 }
 
 export interface ActionRun {
@@ -171,14 +173,21 @@ function runNode(
   script: string,
   env: Record<string, string>,
   cwd: string,
-  options: Pick<RunOptions, 'onSpawn' | 'user'> = {},
+  options: Pick<RunOptions, 'onSpawn' | 'user' | 'stdoutTail'> = {},
 ): Promise<Omit<StepResult, 'outputs' | 'state' | 'summary' | 'commands'>> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], ...options.user });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => out.push(c));
+    let kept = 0;
+    child.stdout.on('data', (c: Buffer) => {
+      out.push(c);
+      kept += c.length;
+      while (options.stdoutTail !== undefined && out.length > 1 && kept - (out[0] as Buffer).length >= options.stdoutTail) {
+        kept -= (out.shift() as Buffer).length;
+      }
+    });
     child.stderr.on('data', (c: Buffer) => err.push(c));
     child.on('error', reject);
     child.on('close', (exitCode, signal) =>

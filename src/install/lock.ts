@@ -1,0 +1,42 @@
+/**
+ * A lock file for writers of one tool-cache entry. Parallel jobs on one runner
+ * (a matrix on a large runner, backgrounded steps) may install the same runsc
+ * at once; tool-cache's cacheDir deletes and rewrites the entry, so two
+ * writers at a time would corrupt it. A holder that died is detected by its pid.
+ */
+import { promises as fs } from 'node:fs';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export async function withLock<T>(file: string, fn: () => Promise<T>, timeoutMs = 600_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const handle = await fs.open(file, 'wx');
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(await fs.readFile(file, 'utf8').catch(() => ''));
+      if (holder > 0 && !alive(holder)) {
+        await fs.rm(file, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${file} (held by pid ${holder || 'unknown'})`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await fs.rm(file, { force: true });
+  }
+}

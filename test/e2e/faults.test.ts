@@ -1,0 +1,152 @@
+/**
+ * Holding up under what a CI fleet throws at the action: cells that print
+ * hundreds of megabytes (and bytes that are not text), several cells at once
+ * on one runner, a broken runsc, runner debug logging.
+ */
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { type BucketServer, serveBucket } from './bucket.js';
+import { type ActionRun, errors, type Job, makeJob, removeJob, runAction } from './runner.js';
+
+let job: Job;
+const runsc = inject('runsc');
+
+beforeAll(() => {
+  job = makeJob('faults');
+});
+afterAll(() => removeJob(job));
+
+/** Peak resident memory of a process, sampled from /proc until it exits. */
+function watchRss(pid: number): { peakKiB: () => number; stop: () => void } {
+  let peak = 0;
+  const timer = setInterval(() => {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) peak = Math.max(peak, Number(m[1]));
+    } catch {
+      // exited
+    }
+  }, 25);
+  return { peakKiB: () => peak, stop: () => clearInterval(timer) };
+}
+
+describe('a cell that prints 300 MB, a long line, binary and invalid UTF-8', () => {
+  let run: ActionRun;
+  let peakKiB = 0;
+  const TOTAL_LINES = 300 * 1024 * 1024;
+  beforeAll(async () => {
+    let watch: ReturnType<typeof watchRss> | undefined;
+    const doc = [
+      'name: chatty',
+      'shell: sh', // no pipefail: `yes` ends with SIGPIPE once head has had enough
+      'run: |',
+      `  yes 'a line of output, 0123456789' | head -c ${TOTAL_LINES}`,
+      '  head -c 3000000 /dev/zero | tr "\\0" "x"',
+      '  head -c 100000 /dev/urandom',
+      "  printf '\\nbad utf-8: \\377\\376 cut \\303'",
+      "  printf '\\nthe end\\n'",
+    ].join('\n');
+    run = await runAction(job, {
+      inputs: { cell: doc, 'runsc-path': runsc, 'output-limit': '16384' },
+      stdoutTail: 1 << 20,
+      onSpawn: (child) => {
+        watch = watchRss(child.pid as number);
+      },
+    });
+    watch?.stop();
+    peakKiB = watch?.peakKiB() ?? 0;
+  }, 300_000);
+
+  test('the cell succeeds and the log file holds every byte', () => {
+    expect(run.main.outputs['exit-code']).toBe('0');
+    const size = statSync(run.main.outputs['log-file'] as string).size;
+    expect(size).toBe(TOTAL_LINES + 3_000_000 + 100_000 + '\nbad utf-8: \xff\xfe cut \xc3'.length + '\nthe end\n'.length);
+  });
+
+  test('the action’s own memory stays bounded', () => {
+    expect(peakKiB).toBeGreaterThan(0);
+    expect(peakKiB).toBeLessThan(200 * 1024);
+  });
+
+  test('outputs are tails within output-limit; all together well under the runner’s 1 MB', () => {
+    for (const name of ['logs', 'stdout'] as const) {
+      const value = run.main.outputs[name] as string;
+      expect(Buffer.byteLength(value)).toBeLessThanOrEqual(16384 * 3); // replacement characters may widen invalid bytes
+      expect(value.endsWith('\nthe end\n')).toBe(true);
+    }
+    const outputFile = Object.values(run.main.outputs).join('');
+    expect(Buffer.byteLength(outputFile)).toBeLessThan(200_000);
+  });
+
+  test('the summary stays far under 1 MiB and the job log closes the stop-commands window', () => {
+    expect(Buffer.byteLength(run.main.summary)).toBeLessThan(100_000);
+    expect(run.main.stdout).toMatch(/the end\n::[0-9a-f]{48}::\n/);
+  });
+});
+
+describe('cells in parallel on one runner', () => {
+  test('same name, started at once: no collision of ids, state, logs', async () => {
+    const runs = await Promise.all(
+      [1, 2, 3].map((i) => runAction(job, { inputs: { cell: `name: same\nrun: sleep 0.5; echo cell ${i}`, 'runsc-path': runsc } })),
+    );
+    expect(runs.map((r) => r.main.outputs.stdout)).toEqual(['cell 1\n', 'cell 2\n', 'cell 3\n']);
+    const ids = runs.map((r) => r.main.state['container-id']);
+    expect(new Set(ids).size).toBe(3);
+    const logs = runs.map((r) => r.main.outputs['log-file']);
+    expect(new Set(logs).size).toBe(3);
+    expect(logs.map((l) => readFileSync(l as string, 'utf8'))).toEqual(['cell 1\n', 'cell 2\n', 'cell 3\n']);
+  });
+
+  describe('installing the same runsc twice at once', () => {
+    let server: BucketServer;
+    beforeAll(async () => {
+      server = await serveBucket(inject('bucketDir'));
+    });
+    afterAll(() => server.close());
+
+    test('both succeed and leave one whole cache entry', async () => {
+      const inputs = { cell: 'run: echo ok', 'download-url': server.url, 'runsc-version': '20260901.0' };
+      const [a, b] = await Promise.all([runAction(job, { inputs }), runAction(job, { inputs })]);
+      expect(errors(a.main)).toEqual([]);
+      expect(errors(b.main)).toEqual([]);
+      expect([a.main.outputs.stdout, b.main.outputs.stdout]).toEqual(['ok\n', 'ok\n']);
+      expect(a.main.outputs['runsc-path']).toBe(b.main.outputs['runsc-path']);
+      const third = await runAction(job, { inputs });
+      expect(third.main.stdout).toContain('Using cached');
+    });
+  });
+});
+
+describe('a broken runsc', () => {
+  test('runsc-path to a file that is not runsc names the input', async () => {
+    const fake = path.join(job.home, 'not-runsc');
+    writeFileSync(fake, 'this is not a binary', { mode: 0o755 });
+    const run = await runAction(job, { inputs: { cell: 'run: echo', 'runsc-path': fake } });
+    expect(run.main.exitCode).toBe(1);
+    expect(errors(run.main)[0]).toMatch(new RegExp(`^input runsc-path: ${fake} --version failed`));
+    expect(run.main.outputs['exit-code']).toBeUndefined();
+  });
+
+  test('a runsc that fails to start the sandbox: the error says so and shows runsc’s words', async () => {
+    // An unknown flag in the bundle's spec is refused by runsc itself, before the cell runs.
+    const run = await runAction(job, { inputs: { cell: 'command: [/no/such/binary]', 'runsc-path': runsc } });
+    expect(run.main.outputs['exit-code']).toBeUndefined();
+    expect(errors(run.main)[0]).toMatch(/^The sandbox did not start: runsc failed before running the cell\.\n/);
+    expect(errors(run.main)[0]).toContain('If the host refuses systrap');
+  });
+});
+
+describe('runner debug logging', () => {
+  test('RUNNER_DEBUG=1: runsc debug logs in debug-log-dir, config.json in a group', async () => {
+    const run = await runAction(job, { inputs: { cell: 'run: echo dbg', 'runsc-path': runsc }, env: { RUNNER_DEBUG: '1' } });
+    expect(run.main.outputs.stdout).toBe('dbg\n');
+    const dir = run.main.outputs['debug-log-dir'] as string;
+    expect(dir).toBeTruthy();
+    const { readdirSync } = await import('node:fs');
+    expect(readdirSync(dir).length).toBeGreaterThan(0);
+    const groups = run.main.commands.filter((c) => c.command === 'group').map((c) => c.value);
+    expect(groups).toContain('config.json');
+    expect(run.main.stdout).toContain('"ociVersion"');
+  });
+});

@@ -1,0 +1,210 @@
+import { describe, expect, test } from 'vitest';
+import { escapeMarkdown, fenced, renderSummary, SUMMARY_TAIL_CHARS, type SummaryFacts } from '../../src/report/summary.js';
+
+function facts(over: Partial<SummaryFacts> = {}): SummaryFacts {
+  return {
+    name: 'unit-tests',
+    exitCode: 0,
+    timedOut: false,
+    cancelled: false,
+    runscError: undefined,
+    durationMs: 1234,
+    runscVersion: 'runsc version release-20260824.0',
+    platform: 'systrap',
+    network: 'none',
+    limits: {},
+    logTail: 'ok\n',
+    logFile: '/home/runner/work/_temp/gvisor-cell-logs/unit-tests-0123456789ab.log',
+    ...over,
+  };
+}
+
+describe('escapeMarkdown', () => {
+  test.each([
+    ['plain text', 'plain text'],
+    ['a|b', 'a\\|b'],
+    ['<script>alert(1)</script>', '&lt;script&gt;alert(1)&lt;/script&gt;'],
+    ['<img src=x onerror=alert(1)>', '&lt;img src=x onerror=alert(1)&gt;'],
+    ['a & b', 'a &amp; b'],
+    ['&lt;', '&amp;lt;'],
+    ['*bold* _em_', '\\*bold\\* \\_em\\_'],
+    ['`code`', '\\`code\\`'],
+    ['[link](https://evil.example)', '\\[link\\](https://evil.example)'],
+    ['~~strike~~', '\\~\\~strike\\~\\~'],
+    ['back\\slash', 'back\\\\slash'],
+    ['line1\nline2', 'line1 line2'],
+    ['a\r\n\r\nb', 'a b'],
+    ['', ''],
+  ])('%j → %j', (text, escaped) => {
+    expect(escapeMarkdown(text)).toBe(escaped);
+  });
+
+  test('never leaves a raw <, >, | or newline', () => {
+    const nasty = '<details>|</details>\n<!-- x -->\r<a href="javascript:x">y</a>';
+    const out = escapeMarkdown(nasty);
+    expect(out).not.toMatch(/[<>\n\r]/);
+    expect(out).not.toMatch(/(^|[^\\])\|/);
+  });
+});
+
+describe('fenced', () => {
+  test('text without a final newline gets one before the fence', () => {
+    expect(fenced('hello')).toBe('```text\nhello\n```\n');
+  });
+
+  test('text with a final newline is not doubled', () => {
+    expect(fenced('hello\n')).toBe('```text\nhello\n```\n');
+  });
+
+  test('info string', () => {
+    expect(fenced('{}', 'json')).toBe('```json\n{}\n```\n');
+  });
+
+  test('empty text', () => {
+    expect(fenced('')).toBe('```text\n\n```\n');
+  });
+
+  test.each([
+    ['one `tick`', 3],
+    ['``two``', 3],
+    ['```\nclose attempt\n```', 4],
+    ['````four````', 5],
+    ['x ``````` seven', 8],
+  ])('the fence of %j is %d backticks, longer than any run inside', (text, n) => {
+    const fence = '`'.repeat(n);
+    expect(fenced(text)).toBe(`${fence}text\n${text}\n${fence}\n`);
+  });
+
+  test('output that tries to close the block cannot', () => {
+    const text = 'before\n```\n<script>x</script>\n```\nafter';
+    const out = fenced(text);
+    const fence = out.slice(0, out.indexOf('text'));
+    expect(fence.length).toBeGreaterThan(3);
+    // The only lines that are exactly the fence are the first and the last.
+    const lines = out.split('\n');
+    expect(lines.filter((l) => l.startsWith(fence))).toEqual([`${fence}text`, fence]);
+  });
+});
+
+describe('renderSummary', () => {
+  test('a passing cell, exactly', () => {
+    expect(renderSummary(facts())).toBe(
+      [
+        '### gvisor-cell · unit-tests · ✅ passed',
+        '| | |',
+        '| --- | --- |',
+        '| exit code | 0 |',
+        '| duration | 1.23 s |',
+        '| runsc | runsc version release-20260824.0 |',
+        '| platform | systrap |',
+        '| network | none |',
+        '| limits | none |',
+        '| log file | /home/runner/work/\\_temp/gvisor-cell-logs/unit-tests-0123456789ab.log |',
+        '',
+        '<details><summary>Output</summary>',
+        '',
+        '```text',
+        'ok',
+        '```',
+        '',
+        '</details>',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test.each([
+    [{ exitCode: 0 }, '✅ passed'],
+    [{ exitCode: 1 }, '❌ exited 1'],
+    [{ exitCode: 137 }, '❌ exited 137'],
+    [{ exitCode: 143, timedOut: true }, '⏱️ timed out'],
+    [{ exitCode: 143, cancelled: true }, '⏹️ cancelled'],
+    [{ exitCode: 143, cancelled: true, timedOut: true }, '⏹️ cancelled'],
+    [{ exitCode: undefined, runscError: 'boom' }, '⚠️ sandbox did not start'],
+    [{ exitCode: undefined, runscError: 'boom', cancelled: true, timedOut: true }, '⚠️ sandbox did not start'],
+  ] as [Partial<SummaryFacts>, string][])('status for %j is %s', (over, status) => {
+    expect(renderSummary(facts(over)).split('\n')[0]).toBe(`### gvisor-cell · unit-tests · ${status}`);
+  });
+
+  test('an unknown exit code is a dash', () => {
+    expect(renderSummary(facts({ exitCode: undefined, runscError: 'x' }))).toContain('| exit code | — |\n');
+  });
+
+  test.each([
+    [0, '0.00 s'],
+    [5, '0.01 s'],
+    [999, '1.00 s'],
+    [61_500, '61.50 s'],
+  ])('duration %d ms is shown as %s', (durationMs, shown) => {
+    expect(renderSummary(facts({ durationMs }))).toContain(`| duration | ${shown} |\n`);
+  });
+
+  test('limits are listed in a fixed order, in human units', () => {
+    expect(renderSummary(facts({ limits: { pids: 256, cpus: 1.5, memory: 536_870_912, timeout: 600_000 } }))).toContain(
+      '| limits | timeout 10m, memory 512Mi, cpus 1.5, pids 256 |\n',
+    );
+    expect(renderSummary(facts({ limits: { memory: 2e9 } }))).toContain('| limits | memory 1953125Ki |\n');
+    expect(renderSummary(facts({ limits: { timeout: 1500 } }))).toContain('| limits | timeout 1500ms |\n');
+  });
+
+  test('the name, version and log file are escaped', () => {
+    const out = renderSummary(
+      facts({
+        name: '<img src=x onerror=alert(1)> | *x*',
+        runscVersion: 'runsc <b>1</b>',
+        logFile: '/tmp/a|b.log',
+      }),
+    );
+    expect(out.split('\n')[0]).toBe('### gvisor-cell · &lt;img src=x onerror=alert(1)&gt; \\| \\*x\\* · ✅ passed');
+    expect(out).toContain('| runsc | runsc &lt;b&gt;1&lt;/b&gt; |\n');
+    expect(out).toContain('| log file | /tmp/a\\|b.log |\n');
+    expect(out).not.toContain('<img');
+    expect(out).not.toContain('<b>');
+  });
+
+  test('a name with a newline cannot break the heading', () => {
+    const out = renderSummary(facts({ name: 'a\n# injected' }));
+    expect(out.split('\n')[0]).toBe('### gvisor-cell · a # injected · ✅ passed');
+  });
+
+  test('cell output is fenced, never rendered', () => {
+    const logTail = '</details><script>alert(1)</script>\n```\n# heading\n| a | b |\n';
+    const out = renderSummary(facts({ logTail }));
+    expect(out).toContain(`<details><summary>Output</summary>\n\n\`\`\`\`text\n${logTail}\`\`\`\`\n\n</details>\n`);
+  });
+
+  test('no output, no details block', () => {
+    const out = renderSummary(facts({ logTail: '' }));
+    expect(out).not.toContain('<details>');
+    expect(out.endsWith('| log file | /home/runner/work/\\_temp/gvisor-cell-logs/unit-tests-0123456789ab.log |\n')).toBe(true);
+  });
+
+  test('a long tail is cut to its last SUMMARY_TAIL_CHARS characters and says so', () => {
+    expect(SUMMARY_TAIL_CHARS).toBe(16_384);
+    const logTail = `HEAD-${'x'.repeat(SUMMARY_TAIL_CHARS)}-END`;
+    const out = renderSummary(facts({ logTail }));
+    const kept = logTail.slice(logTail.length - SUMMARY_TAIL_CHARS);
+    expect(out).toContain(`<details><summary>Output (last 16384 characters)</summary>\n\n\`\`\`text\n${kept}\n\`\`\`\n`);
+    expect(out).not.toContain('HEAD-');
+    expect(kept.endsWith('-END')).toBe(true);
+    expect(kept).toHaveLength(SUMMARY_TAIL_CHARS);
+  });
+
+  test('a tail of exactly SUMMARY_TAIL_CHARS is shown whole with the plain label', () => {
+    const logTail = 'y'.repeat(SUMMARY_TAIL_CHARS);
+    const out = renderSummary(facts({ logTail }));
+    expect(out).toContain('<details><summary>Output</summary>');
+    expect(out).toContain(logTail);
+  });
+
+  test('a runsc error is shown fenced before the output', () => {
+    const out = renderSummary(facts({ exitCode: undefined, runscError: 'runsc did not start (exit 128)\n<b>x</b>', logTail: 'partial' }));
+    expect(out).toContain('\n**runsc said:**\n\n```text\nrunsc did not start (exit 128)\n<b>x</b>\n```\n');
+    expect(out.indexOf('**runsc said:**')).toBeLessThan(out.indexOf('<details>'));
+  });
+
+  test('stays far below the 1 MiB summary limit whatever the tail', () => {
+    const out = renderSummary(facts({ logTail: '`'.repeat(5_000_000) }));
+    expect(out.length).toBeLessThan(64 * 1024);
+  });
+});
