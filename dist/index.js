@@ -31613,7 +31613,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6273);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9446);
 /** Entry of the main step: everything, including the one place errors become a failed step, is in main.ts. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -31623,7 +31623,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6273:
+/***/ 9446:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31632,10 +31632,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: containerIdFor
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:os"
@@ -44291,8 +44287,7 @@ const schema_duration = union([schemas_number().positive({ error: DURATION_EXPEC
     }
     return ms;
 });
-const cpus = union([schemas_number(), schemas_string()], { error: expected('a number of CPUs such as 1.5') })
-    .transform((value, ctx) => {
+const cpus = union([schemas_number(), schemas_string()], { error: expected('a number of CPUs such as 1.5') }).transform((value, ctx) => {
     const n = parseCpus(value);
     if (n === undefined) {
         ctx.addIssue({
@@ -44327,7 +44322,9 @@ const LimitsSchema = strictObject({
     timeout: schema_duration.optional(),
     memory: size.optional(),
     cpus: cpus.optional(),
-    pids: schemas_int({ error: expected('a whole number of processes such as 256') }).min(1, { error: expected('at least 1 process') }).optional(),
+    pids: schemas_int({ error: expected('a whole number of processes such as 256') })
+        .min(1, { error: expected('at least 1 process') })
+        .optional(),
 }, { error: expected('a mapping such as { timeout: 10m, memory: 2Gi }') });
 const CellSchema = strictObject({
     name: schemas_string({ error: expected('a short label such as unit-tests') })
@@ -44335,7 +44332,9 @@ const CellSchema = strictObject({
         .max(100, { error: expected('a label of at most 100 characters') })
         .refine((v) => !CONTROL.test(v), { error: 'expected a label without control characters' })
         .default('cell'),
-    run: schemas_string({ error: expected('a script (a string)') }).min(1, { error: expected('a non-empty script') }).optional(),
+    run: schemas_string({ error: expected('a script (a string)') })
+        .min(1, { error: expected('a non-empty script') })
+        .optional(),
     shell: schemas_enum(['bash', 'sh'], { error: expected('bash or sh') }).optional(),
     command: array(schemas_string({ error: expected('a string') }).refine((v) => !v.includes('\0'), { error: 'expected no NUL bytes' }), {
         error: expected('a list of strings (the argv)'),
@@ -44360,7 +44359,9 @@ const CellSchema = strictObject({
     network: schemas_enum(['none', 'host'], { error: expected('none or host') }).default('none'),
     user: schemas_enum(['runner', 'root'], { error: expected('runner or root') }).default('runner'),
     limits: LimitsSchema.optional(),
-    hostname: schemas_string({ error: expected('a hostname such as my-cell') }).regex(HOSTNAME, { error: expected('a hostname such as my-cell') }).optional(),
+    hostname: schemas_string({ error: expected('a hostname such as my-cell') })
+        .regex(HOSTNAME, { error: expected('a hostname such as my-cell') })
+        .optional(),
 })
     .superRefine((cell, ctx) => {
     if ((cell.run === undefined) === (cell.command === undefined)) {
@@ -44507,6 +44508,30 @@ function editDistance(a, b) {
     return d[a.length][b.length];
 }
 
+;// CONCATENATED MODULE: ./src/cell/load.ts
+/** A cell document from where the user put it: inline text, or a file. */
+
+
+
+/**
+ * Reads and validates the document. A file is resolved against `base` (the
+ * workspace for the action, the current directory for the CLI); `label`
+ * names where the path came from in a read error.
+ */
+async function loadCell(from, base, label) {
+    if ('text' in from)
+        return parseCell(from.text, from.source);
+    const file = external_node_path_default().resolve(base, from.file);
+    let text;
+    try {
+        text = await external_node_fs_namespaceObject.promises.readFile(file, 'utf8');
+    }
+    catch (error) {
+        throw new Error(`${label}: cannot read ${file}: ${error.code ?? String(error)}`);
+    }
+    return parseCell(text, from.file);
+}
+
 ;// CONCATENATED MODULE: ./src/constants.ts
 /**
  * Names shared with action.yml. Keep this file and action.yml in step: a test
@@ -44547,383 +44572,6 @@ const DEFAULT_DOWNLOAD_URL = 'https://storage.googleapis.com/gvisor/releases/rel
 const TOOL_NAME = 'runsc';
 /** Every directory the action creates under RUNNER_TEMP starts with this. */
 const RUN_DIR_PREFIX = 'gvisor-cell-';
-
-;// CONCATENATED MODULE: ./src/bundle/host.ts
-/**
- * The facts about this runner that decide a cell's view of it. Gathered once,
- * with a handful of lstat calls (no processes), so the spec builder can stay pure.
- */
-
-
-/** Top-level entries that usr-merged systems make symlinks into /usr. */
-const ROOT_LINK_NAMES = ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32'];
-/**
- * Host files a cell must never read, even as root inside it: password hashes,
- * sudo rules, private keys. Masked (an empty file or directory on top) when present.
- */
-const MASKED_FILES = ['/etc/shadow', '/etc/shadow-', '/etc/gshadow', '/etc/gshadow-', '/etc/sudoers', '/etc/security/opasswd'];
-const MASKED_DIRS = ['/etc/sudoers.d', '/etc/ssl/private'];
-/** Directories of the host's view that may not hold the cell's HOME. */
-const NOT_HOME = ['/', '/usr', '/etc', '/opt', '/proc', '/dev', '/sys', '/tmp', '/var/tmp', '/run', '/bin', '/sbin', '/lib', '/lib64'];
-function kind(p) {
-    try {
-        const s = (0,external_node_fs_namespaceObject.lstatSync)(p);
-        return s.isSymbolicLink() ? 'symlink' : s.isDirectory() ? 'dir' : 'file';
-    }
-    catch {
-        return undefined;
-    }
-}
-function isInside(child, parent) {
-    const rel = external_node_path_default().relative(parent, child);
-    // `..cache` is a name inside; only `..` itself or `../…` climbs out.
-    return rel !== '..' && !rel.startsWith(`..${(external_node_path_default()).sep}`) && !external_node_path_default().isAbsolute(rel);
-}
-function chooseHome(hostHome, workspace) {
-    if (hostHome && external_node_path_default().isAbsolute(hostHome)) {
-        const home = external_node_path_default().normalize(hostHome).replace(/(.)\/+$/, '$1');
-        const clashes = NOT_HOME.some((p) => (p === '/' ? home === '/' : isInside(home, p))) || isInside(home, workspace);
-        if (!clashes)
-            return home;
-    }
-    return '/home/cell';
-}
-function gatherHostFacts(env, workspace) {
-    const uid = process.getuid?.() ?? 0;
-    const gid = process.getgid?.() ?? 0;
-    const toolCache = env.RUNNER_TOOL_CACHE && external_node_path_default().isAbsolute(env.RUNNER_TOOL_CACHE) ? external_node_path_default().normalize(env.RUNNER_TOOL_CACHE) : undefined;
-    const rootLinks = [];
-    for (const name of ROOT_LINK_NAMES) {
-        const k = kind(`/${name}`);
-        if (k === 'symlink')
-            rootLinks.push({ name, kind: 'symlink', target: (0,external_node_fs_namespaceObject.readlinkSync)(`/${name}`) });
-        else if (k === 'dir')
-            rootLinks.push({ name, kind: 'dir' });
-    }
-    const sshKeys = (() => {
-        try {
-            return (0,external_node_fs_namespaceObject.readdirSync)('/etc/ssh')
-                .filter((f) => /^ssh_host_.*_key$/.test(f))
-                .map((f) => `/etc/ssh/${f}`);
-        }
-        catch {
-            return [];
-        }
-    })();
-    return {
-        uid,
-        gid,
-        workspace,
-        home: chooseHome(env.HOME, workspace),
-        toolCache: toolCache && kind(toolCache) === 'dir' ? toolCache : undefined,
-        hasOpt: kind('/opt') === 'dir',
-        rootLinks,
-        maskedFiles: [...MASKED_FILES, ...sshKeys].filter((f) => kind(f) === 'file'),
-        maskedDirs: MASKED_DIRS.filter((d) => kind(d) === 'dir'),
-        env,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/bundle/env.ts
-/**
- * The cell's environment, built up from nothing: an allow-list of harmless
- * context variables, then what the document opts into with `pass-env`, then
- * the document's own `env`. Nothing of the action's environment is copied by
- * default; credentials (ACTIONS_RUNTIME_TOKEN, secrets passed through `env:`,
- * GITHUB_TOKEN) therefore never reach a cell unless a user names them.
- */
-
-
-/** Non-credential context the runner sets for every step. */
-const CONTEXT_VARIABLES = [
-    'CI',
-    'GITHUB_ACTION',
-    'GITHUB_ACTIONS',
-    'GITHUB_ACTOR',
-    'GITHUB_ACTOR_ID',
-    'GITHUB_API_URL',
-    'GITHUB_BASE_REF',
-    'GITHUB_EVENT_NAME',
-    'GITHUB_GRAPHQL_URL',
-    'GITHUB_HEAD_REF',
-    'GITHUB_JOB',
-    'GITHUB_REF',
-    'GITHUB_REF_NAME',
-    'GITHUB_REF_PROTECTED',
-    'GITHUB_REF_TYPE',
-    'GITHUB_REPOSITORY',
-    'GITHUB_REPOSITORY_ID',
-    'GITHUB_REPOSITORY_OWNER',
-    'GITHUB_REPOSITORY_OWNER_ID',
-    'GITHUB_RETENTION_DAYS',
-    'GITHUB_RUN_ATTEMPT',
-    'GITHUB_RUN_ID',
-    'GITHUB_RUN_NUMBER',
-    'GITHUB_SERVER_URL',
-    'GITHUB_SHA',
-    'GITHUB_TRIGGERING_ACTOR',
-    'GITHUB_WORKFLOW',
-    'GITHUB_WORKFLOW_REF',
-    'GITHUB_WORKFLOW_SHA',
-    'GITHUB_WORKSPACE',
-    'RUNNER_OS',
-    'RUNNER_ARCH',
-    'LANG',
-    'TZ',
-];
-const SYSTEM_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
-/** System directories, after the host's PATH entries that lie inside the tool cache (setup-* actions put tools there). */
-function cellPath(hostPath, toolCache) {
-    const tools = toolCache && external_node_path_default().isAbsolute(toolCache)
-        ? (hostPath ?? '').split(':').filter((p) => p !== '' && isInside(external_node_path_default().normalize(p), external_node_path_default().normalize(toolCache)))
-        : [];
-    return [...new Set([...tools, ...SYSTEM_PATH])].join(':');
-}
-function buildEnv(input) {
-    const out = new Map();
-    for (const name of CONTEXT_VARIABLES) {
-        const value = input.hostEnv[name];
-        if (value !== undefined)
-            out.set(name, value);
-    }
-    out.set('HOME', input.home);
-    out.set('PATH', cellPath(input.hostEnv.PATH, input.hostEnv.RUNNER_TOOL_CACHE));
-    const missing = [];
-    for (const name of input.passEnv) {
-        const value = input.hostEnv[name];
-        if (value === undefined)
-            missing.push(name);
-        else
-            out.set(name, value);
-    }
-    for (const [name, value] of Object.entries(input.env))
-        out.set(name, value);
-    return { entries: [...out].map(([k, v]) => `${k}=${v}`), missing };
-}
-
-;// CONCATENATED MODULE: ./src/bundle/spec.ts
-/**
- * Cell + host facts → the OCI bundle and the runsc flags, as plain data.
- * Nothing here touches the disk: what the cell will see can be read (and
- * tested) from the returned value alone.
- */
-
-
-
-
-/** Docker's default set: enough for package managers run as root, nothing that reaches the host. */
-const ROOT_CAPABILITIES = [
-    'CAP_CHOWN',
-    'CAP_DAC_OVERRIDE',
-    'CAP_FOWNER',
-    'CAP_FSETID',
-    'CAP_KILL',
-    'CAP_SETGID',
-    'CAP_SETUID',
-    'CAP_SETPCAP',
-    'CAP_NET_BIND_SERVICE',
-    'CAP_NET_RAW',
-    'CAP_SYS_CHROOT',
-    'CAP_MKNOD',
-    'CAP_AUDIT_WRITE',
-    'CAP_SETFCAP',
-];
-const RO = ['rbind', 'ro', 'nosuid', 'nodev'];
-const RW = ['rbind', 'rw', 'nosuid', 'nodev'];
-const CPU_PERIOD = 100_000;
-function processArgs(cell) {
-    if (cell.command)
-        return [...cell.command];
-    // Like a workflow step's `run:` (the runner's own defaults for bash and sh).
-    return cell.shell === 'sh' ? ['sh', '-e', '-c', cell.run] : ['bash', '--noprofile', '--norc', '-eo', 'pipefail', '-c', cell.run];
-}
-function bind(destination, source, options) {
-    return { destination, type: 'bind', source, options };
-}
-function tmpfs(destination, options) {
-    return { destination, type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', ...options] };
-}
-/** The allow-listed view of the runner for `rootfs: host`. */
-function hostView(host, paths, uid, gid) {
-    const mounts = [bind('/usr', '/usr', RO), bind('/etc', '/etc', RO)];
-    if (host.hasOpt)
-        mounts.push(bind('/opt', '/opt', RO));
-    const covered = ['/usr', '/etc', '/opt'];
-    if (host.toolCache && !covered.some((c) => isInside(host.toolCache, c))) {
-        mounts.push(bind(host.toolCache, host.toolCache, RO));
-    }
-    const links = [];
-    for (const entry of host.rootLinks) {
-        if (entry.kind === 'symlink')
-            links.push([entry.name, entry.target]);
-        else
-            mounts.push(bind(`/${entry.name}`, `/${entry.name}`, RO));
-    }
-    for (const file of host.maskedFiles)
-        mounts.push(bind(file, paths.emptyFile, RO));
-    for (const dir of host.maskedDirs)
-        mounts.push(tmpfs(dir, ['ro', 'mode=0755', 'size=4k']));
-    mounts.push(tmpfs('/tmp', ['mode=1777']), tmpfs('/var/tmp', ['mode=1777']), tmpfs('/run', ['mode=0755']), tmpfs(host.home, ['mode=0700', `uid=${uid}`, `gid=${gid}`]));
-    return { mounts, links };
-}
-/**
- * A host path from the document (a mount source, a prepared rootfs): absolute
- * as is, otherwise relative to the workspace and kept inside it. `key` names
- * the field in the error.
- */
-function hostPath(key, p, workspace) {
-    if (external_node_path_default().isAbsolute(p))
-        return external_node_path_default().normalize(p);
-    const abs = external_node_path_default().resolve(workspace, p);
-    if (!isInside(abs, workspace))
-        throw new Error(`${key}: ${p} is relative but leaves the workspace`);
-    return abs;
-}
-function buildBundle(cell, host, paths) {
-    if (cell.collect?.length) {
-        throw new Error('collect: not supported by this version of gvisor-cell yet (see the README’s roadmap)');
-    }
-    const asRoot = cell.user === 'root';
-    const uid = asRoot ? 0 : host.uid;
-    const gid = asRoot ? 0 : host.gid;
-    const mounts = [{ destination: '/proc', type: 'proc', source: 'proc' }, { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['ro', 'nosuid', 'nodev', 'noexec'] }];
-    let links = [];
-    const hostPaths = [];
-    let rootPath = 'rootfs';
-    if (cell.rootfs === 'host') {
-        const view = hostView(host, paths, uid, gid);
-        mounts.push(...view.mounts);
-        links = view.links;
-    }
-    else {
-        rootPath = hostPath('rootfs.path', cell.rootfs.path, host.workspace);
-        hostPaths.push({ key: 'rootfs.path', path: rootPath, dir: true });
-        mounts.push(tmpfs('/tmp', ['mode=1777']), tmpfs(host.home, ['mode=0700', `uid=${uid}`, `gid=${gid}`]));
-    }
-    // Overlay-mode mounts are what `--overlay2=all:` wraps; plain writable binds need `root:` only.
-    let overlays = false;
-    let writable = false;
-    if (cell.workspace !== 'none') {
-        hostPaths.push({ key: 'workspace', path: host.workspace, dir: true });
-        mounts.push(bind(host.workspace, host.workspace, cell.workspace === 'read-only' ? RO : RW));
-        overlays ||= cell.workspace === 'overlay';
-        writable ||= cell.workspace === 'read-write';
-    }
-    for (const [i, m] of (cell.mounts ?? []).entries()) {
-        const source = hostPath(`mounts[${i}].source`, m.source, host.workspace);
-        hostPaths.push({ key: `mounts[${i}].source`, path: source, dir: false });
-        mounts.push(bind(m.target, source, m.mode === 'read-only' ? RO : RW));
-        overlays ||= m.mode === 'overlay';
-        writable ||= m.mode === 'read-write';
-    }
-    if (overlays && writable) {
-        throw new Error('workspace/mounts: overlay and read-write cannot be combined in one cell yet (runsc overlays either all writable mounts or none); make the read-write ones overlay, or the overlay ones read-write');
-    }
-    const base = cell.workspace === 'none' ? host.home : host.workspace;
-    const cwd = external_node_path_default().posix.join(base, cell['working-directory'] ?? '.');
-    if (cell.workspace !== 'none' && cell['working-directory'] !== undefined) {
-        hostPaths.push({ key: 'working-directory', path: cwd, dir: true });
-    }
-    const env = buildEnv({ hostEnv: host.env, home: host.home, passEnv: cell['pass-env'] ?? [], env: cell.env ?? {} });
-    const limits = cell.limits ?? {};
-    const resources = {};
-    if (limits.memory !== undefined)
-        resources.memory = { limit: limits.memory, swap: limits.memory };
-    if (limits.cpus !== undefined)
-        resources.cpu = { quota: Math.round(limits.cpus * CPU_PERIOD), period: CPU_PERIOD };
-    if (limits.pids !== undefined)
-        resources.pids = { limit: limits.pids };
-    const namespaces = ['pid', 'ipc', 'uts', 'mount', ...(cell.network === 'host' ? [] : ['network'])].map((type) => ({ type }));
-    const spec = {
-        ociVersion: '1.0.2',
-        process: {
-            terminal: false,
-            user: { uid, gid },
-            args: processArgs(cell),
-            env: env.entries,
-            cwd,
-            ...(uid === 0 ? { capabilities: { bounding: ROOT_CAPABILITIES, effective: ROOT_CAPABILITIES, permitted: ROOT_CAPABILITIES } } : {}),
-            noNewPrivileges: true,
-        },
-        // Never written to: it is either our skeleton or the user's prepared tree, and runsc overlays it in memory.
-        root: { path: rootPath, readonly: false },
-        hostname: cell.hostname ?? hostnameFor(cell.name),
-        // Parents before children: a tmpfs HOME must be in place before the workspace inside it.
-        mounts: sortByDepth(mounts),
-        linux: { namespaces, ...(Object.keys(resources).length ? { resources } : {}) },
-    };
-    const flags = [`--network=${cell.network === 'host' ? 'host' : 'none'}`, `--overlay2=${overlays ? 'all' : 'root'}:memory`];
-    return { spec, flags, links, missingEnv: env.missing, hostPaths };
-}
-function depth(p) {
-    return p.split('/').filter(Boolean).length;
-}
-function sortByDepth(mounts) {
-    return mounts.map((m, i) => [m, i]).sort((a, b) => depth(a[0].destination) - depth(b[0].destination) || a[1] - b[1]).map(([m]) => m);
-}
-
-;// CONCATENATED MODULE: ./src/bundle/write.ts
-/**
- * Puts a built bundle on disk, in the run's private directory, after checking
- * that every host path the document names exists. Nothing of the user's is
- * written: the skeleton rootfs, the mask file and config.json are ours.
- */
-
-
-function bundlePaths(runDir) {
-    return { dir: external_node_path_default().join(runDir, 'bundle'), emptyFile: external_node_path_default().join(runDir, 'empty') };
-}
-async function kindOf(p) {
-    const s = await external_node_fs_namespaceObject.promises.stat(p).catch(() => undefined);
-    return s ? (s.isDirectory() ? 'dir' : 'file') : undefined;
-}
-/** Every host path the document names must exist (and be a directory where it must). Errors name the key. */
-async function checkHostPaths(bundle) {
-    for (const s of bundle.hostPaths) {
-        const kind = await kindOf(s.path);
-        if (!kind)
-            throw new Error(`${s.key}: ${s.path} does not exist on the runner`);
-        if (s.dir && kind !== 'dir')
-            throw new Error(`${s.key}: ${s.path} is not a directory`);
-    }
-}
-function isBelow(child, parent) {
-    return child !== parent && (parent === '/' || child.startsWith(`${parent}/`));
-}
-/**
- * The mount points runsc needs in the skeleton: every mount's destination that
- * no bind mount of the host covers. Made here, as the action's user, because
- * runsc (as root) would otherwise create them itself, root-owned, and a
- * non-root action could not remove its own run directory afterwards.
- */
-function mountPoints(spec) {
-    const binds = spec.mounts.filter((m) => m.type === 'bind').map((m) => m.destination);
-    return spec.mounts.filter((m) => !binds.some((b) => isBelow(m.destination, b)));
-}
-async function makeSkeleton(rootfs, bundle) {
-    await external_node_fs_namespaceObject.promises.mkdir(rootfs, { mode: 0o755 });
-    await Promise.all(bundle.links.map(([name, target]) => external_node_fs_namespaceObject.promises.symlink(target, external_node_path_default().join(rootfs, name))));
-    // Sequential: parents come first (the mounts are sorted), and nested ones share them.
-    for (const m of mountPoints(bundle.spec)) {
-        const at = external_node_path_default().join(rootfs, m.destination);
-        if (m.type === 'bind' && (await kindOf(m.source)) === 'file') {
-            await external_node_fs_namespaceObject.promises.mkdir(external_node_path_default().dirname(at), { recursive: true, mode: 0o755 });
-            await external_node_fs_namespaceObject.promises.writeFile(at, '', { flag: 'a' });
-        }
-        else {
-            await external_node_fs_namespaceObject.promises.mkdir(at, { recursive: true, mode: 0o755 });
-        }
-    }
-}
-async function writeBundle(bundle, paths) {
-    await external_node_fs_namespaceObject.promises.mkdir(paths.dir, { recursive: true });
-    await external_node_fs_namespaceObject.promises.writeFile(paths.emptyFile, '', { mode: 0o444 });
-    if (bundle.spec.root.path === 'rootfs')
-        await makeSkeleton(external_node_path_default().join(paths.dir, 'rootfs'), bundle);
-    const config = external_node_path_default().join(paths.dir, 'config.json');
-    await external_node_fs_namespaceObject.promises.writeFile(config, JSON.stringify(bundle.spec, null, 2));
-    return config;
-}
 
 ;// CONCATENATED MODULE: ./src/install/version.ts
 /**
@@ -45063,6 +44711,8 @@ function parseBoolean(text) {
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var node_modules_semver = __nccwpck_require__(2088);
 ;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/manifest.js
@@ -45863,6 +45513,16 @@ function _unique(values) {
     return Array.from(new Set(values));
 }
 //# sourceMappingURL=tool-cache.js.map
+;// CONCATENATED MODULE: ./src/log.ts
+/**
+ * Progress messages of the shared engine (installer, downloads): the job log
+ * for the action, stderr for the CLI, whose stdout carries only results.
+ */
+
+const log = {
+    info: (line) => info(line),
+};
+
 ;// CONCATENATED MODULE: ./src/install/checksum.ts
 /**
  * The `.sha512` files of the release bucket, as `sha512sum` writes them:
@@ -45870,7 +45530,10 @@ function _unique(values) {
  */
 /** The digest for `basename` in a sha512sum listing; throws naming `url` when absent or malformed. */
 function parseSha512File(text, basename, url) {
-    const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    const lines = text
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l !== '');
     const entries = lines.map((line) => /^([0-9a-fA-F]{128})(?:\s+\*?(.+))?$/.exec(line));
     if (lines.length === 0 || entries.some((e) => e === null)) {
         throw new Error(`${url} is not a sha512 checksum file (expected "<128 hex digits>  ${basename}")`);
@@ -45934,7 +45597,7 @@ async function fetchText(url, retry = DEFAULT_RETRY) {
     });
 }
 /** Streams `url` into `dest`, returning the sha512 of exactly the bytes written. */
-async function downloadHashed(url, dest, retry = DEFAULT_RETRY) {
+async function downloadHashed(url, dest, retry = DEFAULT_RETRY, onProgress) {
     return withRetries(url, retry, async () => {
         const res = await client().get(url);
         const status = res.message.statusCode ?? 0;
@@ -45943,16 +45606,17 @@ async function downloadHashed(url, dest, retry = DEFAULT_RETRY) {
             throw new HttpError(url, status, res.message.statusMessage ?? '');
         }
         const hash = (0,external_node_crypto_.createHash)('sha512');
+        const expected = Number(res.message.headers['content-length'] ?? Number.NaN);
         let received = 0;
         const tap = new external_node_stream_.Transform({
             transform(chunk, _enc, done) {
                 hash.update(chunk);
                 received += chunk.length;
+                onProgress?.(received, expected);
                 done(null, chunk);
             },
         });
         await (0,promises_namespaceObject.pipeline)(res.message, tap, (0,external_node_fs_namespaceObject.createWriteStream)(dest));
-        const expected = Number(res.message.headers['content-length'] ?? Number.NaN);
         if (!res.message.complete || (Number.isFinite(expected) && received !== expected)) {
             throw new TruncatedError(url, received, expected);
         }
@@ -45984,7 +45648,7 @@ async function withRetries(url, retry, attempt) {
                 throw new Error(`GET ${url} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
             }
             const delay = retry.baseDelayMs * 2 ** (n - 1) * (0.75 + Math.random() * 0.5);
-            info(`GET ${url}: ${error instanceof Error ? error.message : String(error)}; retrying in ${Math.round(delay)} ms`);
+            log.info(`GET ${url}: ${error instanceof Error ? error.message : String(error)}; retrying in ${Math.round(delay)} ms`);
             await new Promise((resolve) => setTimeout(resolve, delay));
         }
     }
@@ -46139,10 +45803,10 @@ async function installer_cached(tool, key, arch, pinnedSha) {
     if (!meta)
         return undefined;
     if (pinnedSha && meta.sha512 !== pinnedSha) {
-        info(`Cached runsc ${key} came from an artifact with another sha512 than runsc-sha512; downloading again`);
+        log.info(`Cached runsc ${key} came from an artifact with another sha512 than runsc-sha512; downloading again`);
         return undefined;
     }
-    info(`Using cached ${meta.version} from ${dir}`);
+    log.info(`Using cached ${meta.version} from ${dir}`);
     return { path: external_node_path_default().join(dir, 'runsc'), version: meta.version, fromCache: true };
 }
 /** For `latest`: a cached entry made from the artifact with this digest. */
@@ -46151,7 +45815,7 @@ async function cachedArtifact(tool, arch, sha512) {
         const dir = find(tool, key, arch);
         const meta = dir ? await readMetadata(dir) : undefined;
         if (dir && meta?.sha512 === sha512) {
-            info(`Using cached ${meta.version} from ${dir} (same artifact as latest)`);
+            log.info(`Using cached ${meta.version} from ${dir} (same artifact as latest)`);
             return { path: external_node_path_default().join(dir, 'runsc'), version: meta.version, fromCache: true };
         }
     }
@@ -46161,8 +45825,8 @@ async function downloadAndCache(tool, req, layout, url, published) {
     const work = await external_node_fs_namespaceObject.promises.mkdtemp(external_node_path_default().join(process.env.RUNNER_TEMP || external_node_os_default().tmpdir(), 'gvisor-cell-install-'));
     try {
         const file = external_node_path_default().join(work, layout.artifact);
-        info(`Downloading ${url}`);
-        const digest = await downloadHashed(url, file, req.retry ?? DEFAULT_RETRY);
+        log.info(`Downloading ${url}`);
+        const digest = await downloadHashed(url, file, req.retry ?? DEFAULT_RETRY, req.onProgress);
         if (digest !== published) {
             throw new Error(`checksum mismatch for ${url}: expected ${published} (from ${url}.sha512), got ${digest}; nothing was cached`);
         }
@@ -46195,7 +45859,7 @@ async function downloadAndCache(tool, req, layout, url, published) {
                 await rmRF(external_node_path_default().join(toolDir, key, req.arch));
                 throw error;
             }
-            info(`Cached ${version} (sha512 ${digest.slice(0, 16)}…) in ${dir}`);
+            log.info(`Cached ${version} (sha512 ${digest.slice(0, 16)}…) in ${dir}`);
             return { path: external_node_path_default().join(dir, 'runsc'), version, fromCache: false };
         });
     }
@@ -46253,6 +45917,482 @@ async function useRunscAt(runscPath) {
     }
     return { path: abs, version: versionLine(probe.stdout), fromCache: false };
 }
+/** The runsc the inputs ask for: the one at `runsc-path`, or the release installed (or found cached). */
+async function obtainRunsc(inputs, arch, onProgress) {
+    if (inputs.runscPath)
+        return useRunscAt(inputs.runscPath);
+    return installRunsc({ version: inputs.version, arch, downloadUrl: inputs.downloadUrl, sha512: inputs.sha512, onProgress });
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+/**
+ * The job summary of a cell, as Markdown. Everything that comes from the cell
+ * or the document is escaped or fenced: cell output must never render as HTML
+ * or Markdown (the summary renders raw HTML).
+ */
+
+/** The summary upload fails above 1 MiB per step; the tail shown stays far below. */
+const SUMMARY_TAIL_CHARS = 16_384;
+/** Escapes text for a Markdown table cell or heading: no HTML, no emphasis, no pipes. */
+function escapeMarkdown(text) {
+    return text
+        .replace(/[\r\n]+/g, ' ')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/([\\`*_[\]|~])/g, '\\$1');
+}
+/** A fenced code block whose fence is longer than any backtick run inside it. */
+function fenced(text, info = 'text') {
+    const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+    const fence = '`'.repeat(Math.max(3, longest + 1));
+    return `${fence}${info}\n${text}${text.endsWith('\n') ? '' : '\n'}${fence}\n`;
+}
+function summary_status(f) {
+    if (f.runscError)
+        return '⚠️ sandbox did not start';
+    if (f.cancelled)
+        return '⏹️ cancelled';
+    if (f.timedOut)
+        return '⏱️ timed out';
+    return f.exitCode === 0 ? '✅ passed' : `❌ exited ${f.exitCode}`;
+}
+function renderSummary(f) {
+    const limits = [
+        f.limits.timeout !== undefined ? `timeout ${formatDuration(f.limits.timeout)}` : undefined,
+        f.limits.memory !== undefined ? `memory ${formatSize(f.limits.memory)}` : undefined,
+        f.limits.cpus !== undefined ? `cpus ${f.limits.cpus}` : undefined,
+        f.limits.pids !== undefined ? `pids ${f.limits.pids}` : undefined,
+    ].filter(Boolean);
+    const rows = [
+        ['exit code', f.exitCode === undefined ? '—' : String(f.exitCode)],
+        ['duration', `${(f.durationMs / 1000).toFixed(2)} s`],
+        ['runsc', escapeMarkdown(f.runscVersion)],
+        ['platform', f.platform],
+        ['network', f.network],
+        ['limits', limits.length ? escapeMarkdown(limits.join(', ')) : 'none'],
+        ['log file', escapeMarkdown(f.logFile)],
+    ];
+    let tail = f.logTail;
+    let label = 'Output';
+    if (tail.length > SUMMARY_TAIL_CHARS) {
+        tail = tail.slice(tail.length - SUMMARY_TAIL_CHARS);
+        // Do not start on the second half of a surrogate pair.
+        if (/^[\uDC00-\uDFFF]/.test(tail))
+            tail = tail.slice(1);
+        label = `Output (last ${SUMMARY_TAIL_CHARS} characters)`;
+    }
+    const parts = [
+        `### gvisor-cell · ${escapeMarkdown(f.name)} · ${summary_status(f)}\n`,
+        '| | |\n| --- | --- |\n',
+        rows.map(([k, v]) => `| ${k} | ${v} |\n`).join(''),
+    ];
+    if (f.runscError)
+        parts.push(`\n**runsc said:**\n\n${fenced(f.runscError)}`);
+    if (tail !== '')
+        parts.push(`\n<details><summary>${label}</summary>\n\n${fenced(tail)}\n</details>\n`);
+    return parts.join('');
+}
+
+;// CONCATENATED MODULE: ./src/bundle/host.ts
+/**
+ * The facts about this runner that decide a cell's view of it. Gathered once,
+ * with a handful of lstat calls (no processes), so the spec builder can stay pure.
+ */
+
+
+/** Top-level entries that usr-merged systems make symlinks into /usr. */
+const ROOT_LINK_NAMES = ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32'];
+/**
+ * Host files a cell must never read, even as root inside it: password hashes,
+ * sudo rules, private keys. Masked (an empty file or directory on top) when present.
+ */
+const MASKED_FILES = ['/etc/shadow', '/etc/shadow-', '/etc/gshadow', '/etc/gshadow-', '/etc/sudoers', '/etc/security/opasswd'];
+const MASKED_DIRS = ['/etc/sudoers.d', '/etc/ssl/private'];
+/** Directories of the host's view that may not hold the cell's HOME. */
+const NOT_HOME = ['/', '/usr', '/etc', '/opt', '/proc', '/dev', '/sys', '/tmp', '/var/tmp', '/run', '/bin', '/sbin', '/lib', '/lib64'];
+function kind(p) {
+    try {
+        const s = (0,external_node_fs_namespaceObject.lstatSync)(p);
+        return s.isSymbolicLink() ? 'symlink' : s.isDirectory() ? 'dir' : 'file';
+    }
+    catch {
+        return undefined;
+    }
+}
+function isInside(child, parent) {
+    const rel = external_node_path_default().relative(parent, child);
+    // `..cache` is a name inside; only `..` itself or `../…` climbs out.
+    return rel !== '..' && !rel.startsWith(`..${(external_node_path_default()).sep}`) && !external_node_path_default().isAbsolute(rel);
+}
+function chooseHome(hostHome, workspace) {
+    if (hostHome && external_node_path_default().isAbsolute(hostHome)) {
+        const home = external_node_path_default().normalize(hostHome).replace(/(.)\/+$/, '$1');
+        const clashes = NOT_HOME.some((p) => (p === '/' ? home === '/' : isInside(home, p))) || isInside(home, workspace);
+        if (!clashes)
+            return home;
+    }
+    return '/home/cell';
+}
+function gatherHostFacts(env, workspace) {
+    const uid = process.getuid?.() ?? 0;
+    const gid = process.getgid?.() ?? 0;
+    const toolCache = env.RUNNER_TOOL_CACHE && external_node_path_default().isAbsolute(env.RUNNER_TOOL_CACHE) ? external_node_path_default().normalize(env.RUNNER_TOOL_CACHE) : undefined;
+    const rootLinks = [];
+    for (const name of ROOT_LINK_NAMES) {
+        const k = kind(`/${name}`);
+        if (k === 'symlink')
+            rootLinks.push({ name, kind: 'symlink', target: (0,external_node_fs_namespaceObject.readlinkSync)(`/${name}`) });
+        else if (k === 'dir')
+            rootLinks.push({ name, kind: 'dir' });
+    }
+    const sshKeys = (() => {
+        try {
+            return (0,external_node_fs_namespaceObject.readdirSync)('/etc/ssh')
+                .filter((f) => /^ssh_host_.*_key$/.test(f))
+                .map((f) => `/etc/ssh/${f}`);
+        }
+        catch {
+            return [];
+        }
+    })();
+    let resolvConf;
+    if (kind('/etc/resolv.conf') === 'symlink') {
+        try {
+            const target = (0,external_node_fs_namespaceObject.realpathSync)('/etc/resolv.conf');
+            if (!['/etc', '/usr', '/opt'].some((d) => isInside(target, d)) && kind(target) === 'file')
+                resolvConf = target;
+        }
+        catch {
+            // A dangling link: the cell sees it dangle too.
+        }
+    }
+    return {
+        uid,
+        gid,
+        workspace,
+        resolvConf,
+        home: chooseHome(env.HOME, workspace),
+        toolCache: toolCache && kind(toolCache) === 'dir' ? toolCache : undefined,
+        hasOpt: kind('/opt') === 'dir',
+        rootLinks,
+        maskedFiles: [...MASKED_FILES, ...sshKeys].filter((f) => kind(f) === 'file'),
+        maskedDirs: MASKED_DIRS.filter((d) => kind(d) === 'dir'),
+        env,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/bundle/env.ts
+/**
+ * The cell's environment, built up from nothing: an allow-list of harmless
+ * context variables, then what the document opts into with `pass-env`, then
+ * the document's own `env`. Nothing of the action's environment is copied by
+ * default; credentials (ACTIONS_RUNTIME_TOKEN, secrets passed through `env:`,
+ * GITHUB_TOKEN) therefore never reach a cell unless a user names them.
+ */
+
+
+/** Non-credential context the runner sets for every step. */
+const CONTEXT_VARIABLES = [
+    'CI',
+    'GITHUB_ACTION',
+    'GITHUB_ACTIONS',
+    'GITHUB_ACTOR',
+    'GITHUB_ACTOR_ID',
+    'GITHUB_API_URL',
+    'GITHUB_BASE_REF',
+    'GITHUB_EVENT_NAME',
+    'GITHUB_GRAPHQL_URL',
+    'GITHUB_HEAD_REF',
+    'GITHUB_JOB',
+    'GITHUB_REF',
+    'GITHUB_REF_NAME',
+    'GITHUB_REF_PROTECTED',
+    'GITHUB_REF_TYPE',
+    'GITHUB_REPOSITORY',
+    'GITHUB_REPOSITORY_ID',
+    'GITHUB_REPOSITORY_OWNER',
+    'GITHUB_REPOSITORY_OWNER_ID',
+    'GITHUB_RETENTION_DAYS',
+    'GITHUB_RUN_ATTEMPT',
+    'GITHUB_RUN_ID',
+    'GITHUB_RUN_NUMBER',
+    'GITHUB_SERVER_URL',
+    'GITHUB_SHA',
+    'GITHUB_TRIGGERING_ACTOR',
+    'GITHUB_WORKFLOW',
+    'GITHUB_WORKFLOW_REF',
+    'GITHUB_WORKFLOW_SHA',
+    'GITHUB_WORKSPACE',
+    'RUNNER_OS',
+    'RUNNER_ARCH',
+    'LANG',
+    'TZ',
+];
+const SYSTEM_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+/** System directories, after the host's PATH entries that lie inside the tool cache (setup-* actions put tools there). */
+function cellPath(hostPath, toolCache) {
+    const tools = toolCache && external_node_path_default().isAbsolute(toolCache)
+        ? (hostPath ?? '').split(':').filter((p) => p !== '' && isInside(external_node_path_default().normalize(p), external_node_path_default().normalize(toolCache)))
+        : [];
+    return [...new Set([...tools, ...SYSTEM_PATH])].join(':');
+}
+function buildEnv(input) {
+    const out = new Map();
+    for (const name of CONTEXT_VARIABLES) {
+        const value = input.hostEnv[name];
+        if (value !== undefined)
+            out.set(name, value);
+    }
+    out.set('HOME', input.home);
+    out.set('PATH', cellPath(input.hostEnv.PATH, input.hostEnv.RUNNER_TOOL_CACHE));
+    const missing = [];
+    for (const name of input.passEnv) {
+        const value = input.hostEnv[name];
+        if (value === undefined)
+            missing.push(name);
+        else
+            out.set(name, value);
+    }
+    for (const [name, value] of Object.entries(input.env))
+        out.set(name, value);
+    return { entries: [...out].map(([k, v]) => `${k}=${v}`), missing };
+}
+
+;// CONCATENATED MODULE: ./src/bundle/spec.ts
+/**
+ * Cell + host facts → the OCI bundle and the runsc flags, as plain data.
+ * Nothing here touches the disk: what the cell will see can be read (and
+ * tested) from the returned value alone.
+ */
+
+
+
+
+/** Docker's default set: enough for package managers run as root, nothing that reaches the host. */
+const ROOT_CAPABILITIES = [
+    'CAP_CHOWN',
+    'CAP_DAC_OVERRIDE',
+    'CAP_FOWNER',
+    'CAP_FSETID',
+    'CAP_KILL',
+    'CAP_SETGID',
+    'CAP_SETUID',
+    'CAP_SETPCAP',
+    'CAP_NET_BIND_SERVICE',
+    'CAP_NET_RAW',
+    'CAP_SYS_CHROOT',
+    'CAP_MKNOD',
+    'CAP_AUDIT_WRITE',
+    'CAP_SETFCAP',
+];
+const RO = ['rbind', 'ro', 'nosuid', 'nodev'];
+const RW = ['rbind', 'rw', 'nosuid', 'nodev'];
+const CPU_PERIOD = 100_000;
+function processArgs(cell) {
+    if (cell.command)
+        return [...cell.command];
+    // Like a workflow step's `run:` (the runner's own defaults for bash and sh).
+    return cell.shell === 'sh'
+        ? ['sh', '-e', '-c', cell.run]
+        : ['bash', '--noprofile', '--norc', '-eo', 'pipefail', '-c', cell.run];
+}
+function bind(destination, source, options) {
+    return { destination, type: 'bind', source, options };
+}
+function tmpfs(destination, options) {
+    return { destination, type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', ...options] };
+}
+/** The allow-listed view of the runner for `rootfs: host`. */
+function hostView(host, paths, uid, gid) {
+    const mounts = [bind('/usr', '/usr', RO), bind('/etc', '/etc', RO)];
+    if (host.hasOpt)
+        mounts.push(bind('/opt', '/opt', RO));
+    const covered = ['/usr', '/etc', '/opt'];
+    if (host.toolCache && !covered.some((c) => isInside(host.toolCache, c))) {
+        mounts.push(bind(host.toolCache, host.toolCache, RO));
+    }
+    const links = [];
+    for (const entry of host.rootLinks) {
+        if (entry.kind === 'symlink')
+            links.push([entry.name, entry.target]);
+        else
+            mounts.push(bind(`/${entry.name}`, `/${entry.name}`, RO));
+    }
+    for (const file of host.maskedFiles)
+        mounts.push(bind(file, paths.emptyFile, RO));
+    for (const dir of host.maskedDirs)
+        mounts.push(tmpfs(dir, ['ro', 'mode=0755', 'size=4k']));
+    mounts.push(tmpfs('/tmp', ['mode=1777']), tmpfs('/var/tmp', ['mode=1777']), tmpfs('/run', ['mode=0755']), tmpfs(host.home, ['mode=0700', `uid=${uid}`, `gid=${gid}`]));
+    // Only the one file, read-only: the rest of the host's /run (sockets, credentials) stays out.
+    if (host.resolvConf)
+        mounts.push(bind(host.resolvConf, host.resolvConf, RO));
+    return { mounts, links };
+}
+/**
+ * A host path from the document (a mount source, a prepared rootfs): absolute
+ * as is, otherwise relative to the workspace and kept inside it. `key` names
+ * the field in the error.
+ */
+function hostPath(key, p, workspace) {
+    if (external_node_path_default().isAbsolute(p))
+        return external_node_path_default().normalize(p);
+    const abs = external_node_path_default().resolve(workspace, p);
+    if (!isInside(abs, workspace))
+        throw new Error(`${key}: ${p} is relative but leaves the workspace`);
+    return abs;
+}
+function buildBundle(cell, host, paths) {
+    if (cell.collect?.length) {
+        throw new Error('collect: not supported by this version of gvisor-cell yet (see the README’s roadmap)');
+    }
+    const asRoot = cell.user === 'root';
+    const uid = asRoot ? 0 : host.uid;
+    const gid = asRoot ? 0 : host.gid;
+    const mounts = [
+        { destination: '/proc', type: 'proc', source: 'proc' },
+        { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['ro', 'nosuid', 'nodev', 'noexec'] },
+    ];
+    let links = [];
+    const hostPaths = [];
+    let rootPath = 'rootfs';
+    if (cell.rootfs === 'host') {
+        const view = hostView(host, paths, uid, gid);
+        mounts.push(...view.mounts);
+        links = view.links;
+    }
+    else {
+        rootPath = hostPath('rootfs.path', cell.rootfs.path, host.workspace);
+        hostPaths.push({ key: 'rootfs.path', path: rootPath, dir: true });
+        mounts.push(tmpfs('/tmp', ['mode=1777']), tmpfs(host.home, ['mode=0700', `uid=${uid}`, `gid=${gid}`]));
+    }
+    // Overlay-mode mounts are what `--overlay2=all:` wraps; plain writable binds need `root:` only.
+    let overlays = false;
+    let writable = false;
+    if (cell.workspace !== 'none') {
+        hostPaths.push({ key: 'workspace', path: host.workspace, dir: true });
+        mounts.push(bind(host.workspace, host.workspace, cell.workspace === 'read-only' ? RO : RW));
+        overlays ||= cell.workspace === 'overlay';
+        writable ||= cell.workspace === 'read-write';
+    }
+    for (const [i, m] of (cell.mounts ?? []).entries()) {
+        const source = hostPath(`mounts[${i}].source`, m.source, host.workspace);
+        hostPaths.push({ key: `mounts[${i}].source`, path: source, dir: false });
+        mounts.push(bind(m.target, source, m.mode === 'read-only' ? RO : RW));
+        overlays ||= m.mode === 'overlay';
+        writable ||= m.mode === 'read-write';
+    }
+    if (overlays && writable) {
+        throw new Error('workspace/mounts: overlay and read-write cannot be combined in one cell yet (runsc overlays either all writable mounts or none); make the read-write ones overlay, or the overlay ones read-write');
+    }
+    const base = cell.workspace === 'none' ? host.home : host.workspace;
+    const cwd = external_node_path_default().posix.join(base, cell['working-directory'] ?? '.');
+    if (cell.workspace !== 'none' && cell['working-directory'] !== undefined) {
+        hostPaths.push({ key: 'working-directory', path: cwd, dir: true });
+    }
+    const env = buildEnv({ hostEnv: host.env, home: host.home, passEnv: cell['pass-env'] ?? [], env: cell.env ?? {} });
+    const limits = cell.limits ?? {};
+    const resources = {};
+    if (limits.memory !== undefined)
+        resources.memory = { limit: limits.memory, swap: limits.memory };
+    if (limits.cpus !== undefined)
+        resources.cpu = { quota: Math.round(limits.cpus * CPU_PERIOD), period: CPU_PERIOD };
+    if (limits.pids !== undefined)
+        resources.pids = { limit: limits.pids };
+    const namespaces = ['pid', 'ipc', 'uts', 'mount', ...(cell.network === 'host' ? [] : ['network'])].map((type) => ({ type }));
+    const spec = {
+        ociVersion: '1.0.2',
+        process: {
+            terminal: false,
+            user: { uid, gid },
+            args: processArgs(cell),
+            env: env.entries,
+            cwd,
+            ...(uid === 0 ? { capabilities: { bounding: ROOT_CAPABILITIES, effective: ROOT_CAPABILITIES, permitted: ROOT_CAPABILITIES } } : {}),
+            noNewPrivileges: true,
+        },
+        // Never written to: it is either our skeleton or the user's prepared tree, and runsc overlays it in memory.
+        root: { path: rootPath, readonly: false },
+        hostname: cell.hostname ?? hostnameFor(cell.name),
+        // Parents before children: a tmpfs HOME must be in place before the workspace inside it.
+        mounts: sortByDepth(mounts),
+        linux: { namespaces, ...(Object.keys(resources).length ? { resources } : {}) },
+    };
+    const flags = [`--network=${cell.network === 'host' ? 'host' : 'none'}`, `--overlay2=${overlays ? 'all' : 'root'}:memory`];
+    return { spec, flags, links, missingEnv: env.missing, hostPaths };
+}
+function depth(p) {
+    return p.split('/').filter(Boolean).length;
+}
+function sortByDepth(mounts) {
+    return mounts
+        .map((m, i) => [m, i])
+        .sort((a, b) => depth(a[0].destination) - depth(b[0].destination) || a[1] - b[1])
+        .map(([m]) => m);
+}
+
+;// CONCATENATED MODULE: ./src/bundle/write.ts
+/**
+ * Puts a built bundle on disk, in the run's private directory, after checking
+ * that every host path the document names exists. Nothing of the user's is
+ * written: the skeleton rootfs, the mask file and config.json are ours.
+ */
+
+
+function bundlePaths(runDir) {
+    return { dir: external_node_path_default().join(runDir, 'bundle'), emptyFile: external_node_path_default().join(runDir, 'empty') };
+}
+async function kindOf(p) {
+    const s = await external_node_fs_namespaceObject.promises.stat(p).catch(() => undefined);
+    return s ? (s.isDirectory() ? 'dir' : 'file') : undefined;
+}
+/** Every host path the document names must exist (and be a directory where it must). Errors name the key. */
+async function checkHostPaths(bundle) {
+    for (const s of bundle.hostPaths) {
+        const kind = await kindOf(s.path);
+        if (!kind)
+            throw new Error(`${s.key}: ${s.path} does not exist on the runner`);
+        if (s.dir && kind !== 'dir')
+            throw new Error(`${s.key}: ${s.path} is not a directory`);
+    }
+}
+function isBelow(child, parent) {
+    return child !== parent && (parent === '/' || child.startsWith(`${parent}/`));
+}
+/**
+ * The mount points runsc needs in the skeleton: every mount's destination that
+ * no bind mount of the host covers. Made here, as the action's user, because
+ * runsc (as root) would otherwise create them itself, root-owned, and a
+ * non-root action could not remove its own run directory afterwards.
+ */
+function mountPoints(spec) {
+    const binds = spec.mounts.filter((m) => m.type === 'bind').map((m) => m.destination);
+    return spec.mounts.filter((m) => !binds.some((b) => isBelow(m.destination, b)));
+}
+async function makeSkeleton(rootfs, bundle) {
+    await external_node_fs_namespaceObject.promises.mkdir(rootfs, { mode: 0o755 });
+    await Promise.all(bundle.links.map(([name, target]) => external_node_fs_namespaceObject.promises.symlink(target, external_node_path_default().join(rootfs, name))));
+    // Sequential: parents come first (the mounts are sorted), and nested ones share them.
+    for (const m of mountPoints(bundle.spec)) {
+        const at = external_node_path_default().join(rootfs, m.destination);
+        if (m.type === 'bind' && (await kindOf(m.source)) === 'file') {
+            await external_node_fs_namespaceObject.promises.mkdir(external_node_path_default().dirname(at), { recursive: true, mode: 0o755 });
+            await external_node_fs_namespaceObject.promises.writeFile(at, '', { flag: 'a' });
+        }
+        else {
+            await external_node_fs_namespaceObject.promises.mkdir(at, { recursive: true, mode: 0o755 });
+        }
+    }
+}
+async function writeBundle(bundle, paths) {
+    await external_node_fs_namespaceObject.promises.mkdir(paths.dir, { recursive: true });
+    await external_node_fs_namespaceObject.promises.writeFile(paths.emptyFile, '', { mode: 0o444 });
+    if (bundle.spec.root.path === 'rootfs')
+        await makeSkeleton(external_node_path_default().join(paths.dir, 'rootfs'), bundle);
+    const config = external_node_path_default().join(paths.dir, 'config.json');
+    await external_node_fs_namespaceObject.promises.writeFile(config, JSON.stringify(bundle.spec, null, 2));
+    return config;
+}
 
 ;// CONCATENATED MODULE: ./src/run/output.ts
 /**
@@ -46307,6 +46447,7 @@ const stdoutSink = {
 class CellOutput {
     logFile;
     jobLog;
+    window;
     logs;
     stdout;
     stderr;
@@ -46314,9 +46455,14 @@ class CellOutput {
     token = (0,external_node_crypto_.randomBytes)(24).toString('hex');
     lastByte = 0x0a;
     open = false;
-    constructor(logFile, limit, jobLog = stdoutSink) {
+    /**
+     * @param window wrap the live output in a stop-commands window: the runner
+     *   parses the action's output for commands; a terminal (the CLI) does not.
+     */
+    constructor(logFile, limit, jobLog = stdoutSink, window = true) {
         this.logFile = logFile;
         this.jobLog = jobLog;
+        this.window = window;
         this.logs = new Tail(limit);
         this.stdout = new Tail(limit);
         this.stderr = new Tail(limit);
@@ -46324,6 +46470,8 @@ class CellOutput {
     }
     /** Stops the runner's command processing; everything until end() is inert text. */
     begin() {
+        if (!this.window)
+            return;
         this.jobLog.write(`::stop-commands::${this.token}\n`);
         this.open = true;
     }
@@ -46340,7 +46488,7 @@ class CellOutput {
         writeAll(this.fd, chunk);
         this.logs.push(chunk);
         (stream === 'stdout' ? this.stdout : this.stderr).push(chunk);
-        if (this.open) {
+        if (this.open || !this.window) {
             this.jobLog.write(chunk);
             this.lastByte = chunk[chunk.length - 1];
         }
@@ -46518,74 +46666,85 @@ function signalNumber(signal) {
     return signal ? ((external_node_os_default()).constants.signals[signal] ?? 0) : 0;
 }
 
-;// CONCATENATED MODULE: ./src/report/summary.ts
+;// CONCATENATED MODULE: ./src/run/cell.ts
 /**
- * The job summary of a cell, as Markdown. Everything that comes from the cell
- * or the document is escaped or fenced: cell output must never render as HTML
- * or Markdown (the summary renders raw HTML).
+ * The engine shared by the action and the CLI: a validated cell becomes a
+ * planned bundle in a private run directory (checked against the host, nothing
+ * started), then runs in a sandbox with its output streamed and kept.
  */
 
-/** The summary upload fails above 1 MiB per step; the tail shown stays far below. */
-const SUMMARY_TAIL_CHARS = 16_384;
-/** Escapes text for a Markdown table cell or heading: no HTML, no emphasis, no pipes. */
-function escapeMarkdown(text) {
-    return text
-        .replace(/[\r\n]+/g, ' ')
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/([\\`*_[\]|~])/g, '\\$1');
-}
-/** A fenced code block whose fence is longer than any backtick run inside it. */
-function fenced(text, info = 'text') {
-    const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-    const fence = '`'.repeat(Math.max(3, longest + 1));
-    return `${fence}${info}\n${text}${text.endsWith('\n') ? '' : '\n'}${fence}\n`;
-}
-function summary_status(f) {
-    if (f.runscError)
-        return '⚠️ sandbox did not start';
-    if (f.cancelled)
-        return '⏹️ cancelled';
-    if (f.timedOut)
-        return '⏱️ timed out';
-    return f.exitCode === 0 ? '✅ passed' : `❌ exited ${f.exitCode}`;
-}
-function renderSummary(f) {
-    const limits = [
-        f.limits.timeout !== undefined ? `timeout ${formatDuration(f.limits.timeout)}` : undefined,
-        f.limits.memory !== undefined ? `memory ${formatSize(f.limits.memory)}` : undefined,
-        f.limits.cpus !== undefined ? `cpus ${f.limits.cpus}` : undefined,
-        f.limits.pids !== undefined ? `pids ${f.limits.pids}` : undefined,
-    ].filter(Boolean);
-    const rows = [
-        ['exit code', f.exitCode === undefined ? '—' : String(f.exitCode)],
-        ['duration', `${(f.durationMs / 1000).toFixed(2)} s`],
-        ['runsc', escapeMarkdown(f.runscVersion)],
-        ['platform', f.platform],
-        ['network', f.network],
-        ['limits', limits.length ? escapeMarkdown(limits.join(', ')) : 'none'],
-        ['log file', escapeMarkdown(f.logFile)],
-    ];
-    let tail = f.logTail;
-    let label = 'Output';
-    if (tail.length > SUMMARY_TAIL_CHARS) {
-        tail = tail.slice(tail.length - SUMMARY_TAIL_CHARS);
-        // Do not start on the second half of a surrogate pair.
-        if (/^[\uDC00-\uDFFF]/.test(tail))
-            tail = tail.slice(1);
-        label = `Output (last ${SUMMARY_TAIL_CHARS} characters)`;
+
+
+
+
+
+
+
+
+
+/** Builds the bundle and checks every host path it names. Starts nothing; throws with the key at fault. */
+async function planCell(cell, ctx) {
+    const facts = gatherHostFacts(ctx.env, ctx.workspace);
+    const runDir = await external_node_fs_namespaceObject.promises.mkdtemp(external_node_path_default().join(ctx.tempRoot, RUN_DIR_PREFIX));
+    try {
+        const paths = bundlePaths(runDir);
+        const bundle = buildBundle(cell, facts, paths);
+        await checkHostPaths(bundle);
+        return { cell, bundle, runDir, paths, tempRoot: ctx.tempRoot };
     }
-    const parts = [
-        `### gvisor-cell · ${escapeMarkdown(f.name)} · ${summary_status(f)}\n`,
-        '| | |\n| --- | --- |\n',
-        rows.map(([k, v]) => `| ${k} | ${v} |\n`).join(''),
-    ];
-    if (f.runscError)
-        parts.push(`\n**runsc said:**\n\n${fenced(f.runscError)}`);
-    if (tail !== '')
-        parts.push(`\n<details><summary>${label}</summary>\n\n${fenced(tail)}\n</details>\n`);
-    return parts.join('');
+    catch (error) {
+        removeRunDir(runDir);
+        throw error;
+    }
+}
+/** `<name slug>-<random>`: readable in `runsc list`, unique across parallel cells. */
+function containerIdFor(name) {
+    const slug = name
+        .replace(/[^A-Za-z0-9_.-]+/g, '-')
+        .replace(/^[-.]+|-+$/g, '')
+        .slice(0, 40) || 'cell';
+    return `${slug}-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
+}
+async function runPlanned(plan, opts) {
+    await writeBundle(plan.bundle, plan.paths);
+    const containerId = containerIdFor(plan.cell.name);
+    const runsc = { path: opts.runscPath, sudo: needsSudo(), root: external_node_path_default().join(plan.runDir, 'state') };
+    (0,external_node_fs_namespaceObject.mkdirSync)(runsc.root, { mode: 0o700 });
+    opts.onStart?.(containerId, runsc);
+    const runscLog = external_node_path_default().join(plan.runDir, 'runsc.log');
+    const flags = [`--platform=${opts.platform}`, '--host-uds=none', `--log=${runscLog}`, '--log-format=json', ...plan.bundle.flags];
+    if (opts.debugDir)
+        flags.push('--debug', `--debug-log=${opts.debugDir}/`);
+    // The full log outlives the run directory: it is an output for later steps.
+    const logDir = external_node_path_default().join(plan.tempRoot, `${RUN_DIR_PREFIX}logs`);
+    (0,external_node_fs_namespaceObject.mkdirSync)(logDir, { recursive: true });
+    const output = new CellOutput(external_node_path_default().join(logDir, `${containerId}.log`), opts.outputLimit, opts.jobLog, opts.commandWindow);
+    output.begin();
+    try {
+        const result = await runSandbox({
+            runsc,
+            containerId,
+            bundleDir: plan.paths.dir,
+            flags,
+            runscLog,
+            timeoutMs: plan.cell.limits?.timeout,
+            output,
+            signal: opts.signal,
+        });
+        return { containerId, output, result };
+    }
+    finally {
+        output.close();
+    }
+}
+/** Best effort: what is left (root-owned state of a killed runsc) is the post step's. */
+function removeRunDir(dir) {
+    try {
+        (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+    }
+    catch {
+        // The post step retries, with sudo where runsc ran through it.
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -46594,12 +46753,6 @@ function renderSummary(f) {
  * inputs → document → bundle (validated, nothing started yet) → runsc →
  * sandbox → outputs and summary → cleanup.
  */
-
-
-
-
-
-
 
 
 
@@ -46624,105 +46777,64 @@ async function run() {
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    let runDir;
+    let plan;
     try {
         const inputs = readInputs();
         const workspace = external_node_path_default().resolve(process.env.GITHUB_WORKSPACE || process.cwd());
-        const cell = await loadCell(inputs, workspace);
+        const cell = await loadCell(inputs.cell, workspace, 'input cell-file');
         const arch = bucketArch(process.platform, process.arch);
         if (inputs.platform === 'kvm' && !(0,external_node_fs_namespaceObject.existsSync)('/dev/kvm')) {
             throw new Error('input platform: kvm needs /dev/kvm, which this runner does not have; use systrap (the default) or ptrace');
         }
         // Everything the document asks for is checked before anything is downloaded or started.
         const tempRoot = process.env.RUNNER_TEMP || external_node_os_default().tmpdir();
-        const facts = gatherHostFacts(process.env, workspace);
-        runDir = await external_node_fs_namespaceObject.promises.mkdtemp(external_node_path_default().join(tempRoot, RUN_DIR_PREFIX));
-        saveState(State.RunDir, runDir);
-        const paths = bundlePaths(runDir);
-        const bundle = buildBundle(cell, facts, paths);
-        await checkHostPaths(bundle);
-        for (const name of bundle.missingEnv)
+        plan = await planCell(cell, { workspace, env: process.env, tempRoot });
+        saveState(State.RunDir, plan.runDir);
+        for (const name of plan.bundle.missingEnv)
             warning(`pass-env: ${name} is not set in the action's environment; not passed`);
-        const installed = await resolveRunsc(inputs, arch);
+        const installed = await obtainRunsc(inputs, arch);
         setOutput(Outputs.RunscPath, installed.path);
         setOutput(Outputs.RunscVersion, installed.version);
-        await writeBundle(bundle, paths);
-        const containerId = containerIdFor(cell.name);
-        const runsc = { path: installed.path, sudo: needsSudo(), root: external_node_path_default().join(runDir, 'state') };
-        (0,external_node_fs_namespaceObject.mkdirSync)(runsc.root, { mode: 0o700 });
-        saveState(State.ContainerId, containerId);
-        saveState(State.Runsc, runsc.path);
-        saveState(State.Sudo, String(runsc.sudo));
-        const flags = [`--platform=${inputs.platform}`, '--host-uds=none', `--log=${external_node_path_default().join(runDir, 'runsc.log')}`, '--log-format=json', ...bundle.flags];
+        let debugDir;
         if (isDebug()) {
-            const debugDir = external_node_path_default().join(tempRoot, `${RUN_DIR_PREFIX}debug-${containerId}`);
-            (0,external_node_fs_namespaceObject.mkdirSync)(debugDir, { recursive: true });
-            flags.push('--debug', `--debug-log=${debugDir}/`);
+            debugDir = await external_node_fs_namespaceObject.promises.mkdtemp(external_node_path_default().join(tempRoot, `${RUN_DIR_PREFIX}debug-`));
             setOutput(Outputs.DebugLogDir, debugDir);
             startGroup('config.json');
-            info(JSON.stringify(bundle.spec, null, 2));
+            info(JSON.stringify(plan.bundle.spec, null, 2));
             endGroup();
         }
-        const logDir = external_node_path_default().join(tempRoot, `${RUN_DIR_PREFIX}logs`);
-        (0,external_node_fs_namespaceObject.mkdirSync)(logDir, { recursive: true });
-        const output = new CellOutput(external_node_path_default().join(logDir, `${containerId}.log`), inputs.outputLimit);
-        info(`Running cell ${cell.name} (${containerId}) with ${installed.version}, platform ${inputs.platform}, network ${cell.network}` +
+        info(`Running cell ${cell.name} with ${installed.version}, platform ${inputs.platform}, network ${cell.network}` +
             (cell.limits?.timeout !== undefined ? `, timeout ${formatDuration(cell.limits.timeout)}` : ''));
-        output.begin();
         sandboxRunning = true;
-        let result;
-        try {
-            result = await runSandbox({
-                runsc,
-                containerId,
-                bundleDir: paths.dir,
-                flags,
-                runscLog: external_node_path_default().join(runDir, 'runsc.log'),
-                timeoutMs: cell.limits?.timeout,
-                output,
-                signal: cancel.signal,
-            });
-        }
-        finally {
+        const { output, result } = await runPlanned(plan, {
+            runscPath: installed.path,
+            platform: inputs.platform,
+            outputLimit: inputs.outputLimit,
+            jobLog: { write: (data) => process.stdout.write(data) },
+            commandWindow: true,
+            signal: cancel.signal,
+            debugDir,
+            onStart: (containerId, runsc) => {
+                saveState(State.ContainerId, containerId);
+                saveState(State.Runsc, runsc.path);
+                saveState(State.Sudo, String(runsc.sudo));
+            },
+        }).finally(() => {
             sandboxRunning = false;
-            output.close();
-        }
+        });
         await report(cell, inputs, installed, output, result);
     }
     catch (error) {
         setFailed(error instanceof Error ? error.message : String(error));
     }
     finally {
-        if (runDir)
-            removeRunDir(runDir);
+        if (plan)
+            removeRunDir(plan.runDir);
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
     }
     if (cancel.signal.aborted)
         process.exit(1);
-}
-async function loadCell(inputs, workspace) {
-    if ('text' in inputs.cell)
-        return parseCell(inputs.cell.text, inputs.cell.source);
-    const file = external_node_path_default().resolve(workspace, inputs.cell.file);
-    let text;
-    try {
-        text = await external_node_fs_namespaceObject.promises.readFile(file, 'utf8');
-    }
-    catch (error) {
-        throw new Error(`input cell-file: cannot read ${file}: ${error.code ?? String(error)}`);
-    }
-    return parseCell(text, inputs.cell.file);
-}
-async function resolveRunsc(inputs, arch) {
-    if (inputs.runscPath)
-        return useRunscAt(inputs.runscPath);
-    return installRunsc({ version: inputs.version, arch, downloadUrl: inputs.downloadUrl, sha512: inputs.sha512 });
-}
-/** `<name slug>-<random>`: readable in `runsc list`, unique across parallel cells. */
-function containerIdFor(name) {
-    const slug = name.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[-.]+|-+$/g, '').slice(0, 40) || 'cell';
-    return `${slug}-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
 }
 async function report(cell, inputs, installed, output, result) {
     if (result.exitCode !== undefined)
@@ -46768,15 +46880,6 @@ async function report(cell, inputs, installed, output, result) {
     }
     else {
         info(`Cell ${cell.name} passed in ${result.durationMs} ms`);
-    }
-}
-/** Best effort: runsc (through sudo) may leave root-owned state; the post step retries with sudo. */
-function removeRunDir(dir) {
-    try {
-        (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
-    }
-    catch (error) {
-        core_debug(`could not remove ${dir}: ${String(error)}`);
     }
 }
 

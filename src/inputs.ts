@@ -3,13 +3,14 @@
  * error names the input it is about.
  */
 import * as core from '@actions/core';
+import type { CellSource } from './cell/load.js';
 import { DEFAULT_DOWNLOAD_URL, Inputs } from './constants.js';
 import { parseVersionInput, type VersionRequest } from './install/version.js';
 
 export type Platform = 'systrap' | 'ptrace' | 'kvm';
 
 export interface ActionInputs {
-  cell: { text: string; source: string } | { file: string };
+  cell: CellSource;
   version: VersionRequest;
   sha512: string | undefined;
   runscPath: string | undefined;
@@ -46,7 +47,10 @@ export function readInputs(get: (name: string) => string = (name) => core.getInp
   const versionText = get(Inputs.RunscVersion).trim() || 'latest';
   const version = parseVersionInput(versionText);
   if (!version) {
-    throw new InputError(Inputs.RunscVersion, `expected latest, YYYYMMDD or YYYYMMDD.N (optionally prefixed release-), got "${versionText}"`);
+    throw new InputError(
+      Inputs.RunscVersion,
+      `expected latest, YYYYMMDD or YYYYMMDD.N (optionally prefixed release-), got "${versionText}"`,
+    );
   }
 
   const sha512Text = get(Inputs.RunscSha512).trim().toLowerCase();

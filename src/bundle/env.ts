@@ -57,7 +57,6 @@ export function cellPath(hostPath: string | undefined, toolCache: string | undef
   return [...new Set([...tools, ...SYSTEM_PATH])].join(':');
 }
 
-
 export interface EnvInput {
   hostEnv: Readonly<Record<string, string | undefined>>;
   home: string;

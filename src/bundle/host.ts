@@ -2,7 +2,7 @@
  * The facts about this runner that decide a cell's view of it. Gathered once,
  * with a handful of lstat calls (no processes), so the spec builder can stay pure.
  */
-import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 
 /** Top-level entries that usr-merged systems make symlinks into /usr. */
@@ -31,6 +31,12 @@ export interface HostFacts {
   rootLinks: RootLink[];
   maskedFiles: string[];
   maskedDirs: string[];
+  /**
+   * Where /etc/resolv.conf really is when it links out of the read-only view
+   * (Ubuntu: /run/systemd/resolve/stub-resolv.conf, which the cell's fresh /run
+   * would hide, leaving `network: host` without DNS).
+   */
+  resolvConf: string | undefined;
   env: Readonly<Record<string, string | undefined>>;
 }
 
@@ -77,10 +83,20 @@ export function gatherHostFacts(env: Readonly<Record<string, string | undefined>
       return [];
     }
   })();
+  let resolvConf: string | undefined;
+  if (kind('/etc/resolv.conf') === 'symlink') {
+    try {
+      const target = realpathSync('/etc/resolv.conf');
+      if (!['/etc', '/usr', '/opt'].some((d) => isInside(target, d)) && kind(target) === 'file') resolvConf = target;
+    } catch {
+      // A dangling link: the cell sees it dangle too.
+    }
+  }
   return {
     uid,
     gid,
     workspace,
+    resolvConf,
     home: chooseHome(env.HOME, workspace),
     toolCache: toolCache && kind(toolCache) === 'dir' ? toolCache : undefined,
     hasOpt: kind('/opt') === 'dir',

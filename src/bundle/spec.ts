@@ -84,7 +84,9 @@ const CPU_PERIOD = 100_000;
 export function processArgs(cell: Cell): string[] {
   if (cell.command) return [...cell.command];
   // Like a workflow step's `run:` (the runner's own defaults for bash and sh).
-  return cell.shell === 'sh' ? ['sh', '-e', '-c', cell.run as string] : ['bash', '--noprofile', '--norc', '-eo', 'pipefail', '-c', cell.run as string];
+  return cell.shell === 'sh'
+    ? ['sh', '-e', '-c', cell.run as string]
+    : ['bash', '--noprofile', '--norc', '-eo', 'pipefail', '-c', cell.run as string];
 }
 
 function bind(destination: string, source: string, options: string[]): OciMount {
@@ -116,6 +118,8 @@ function hostView(host: HostFacts, paths: BundlePaths, uid: number, gid: number)
     tmpfs('/run', ['mode=0755']),
     tmpfs(host.home, ['mode=0700', `uid=${uid}`, `gid=${gid}`]),
   );
+  // Only the one file, read-only: the rest of the host's /run (sockets, credentials) stays out.
+  if (host.resolvConf) mounts.push(bind(host.resolvConf, host.resolvConf, RO));
   return { mounts, links };
 }
 
@@ -139,7 +143,10 @@ export function buildBundle(cell: Cell, host: HostFacts, paths: BundlePaths): Bu
   const uid = asRoot ? 0 : host.uid;
   const gid = asRoot ? 0 : host.gid;
 
-  const mounts: OciMount[] = [{ destination: '/proc', type: 'proc', source: 'proc' }, { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['ro', 'nosuid', 'nodev', 'noexec'] }];
+  const mounts: OciMount[] = [
+    { destination: '/proc', type: 'proc', source: 'proc' },
+    { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['ro', 'nosuid', 'nodev', 'noexec'] },
+  ];
   let links: [string, string][] = [];
   const hostPaths: Bundle['hostPaths'] = [];
   let rootPath = 'rootfs';
@@ -217,6 +224,8 @@ function depth(p: string): number {
 }
 
 function sortByDepth(mounts: OciMount[]): OciMount[] {
-  return mounts.map((m, i) => [m, i] as const).sort((a, b) => depth(a[0].destination) - depth(b[0].destination) || a[1] - b[1]).map(([m]) => m);
+  return mounts
+    .map((m, i) => [m, i] as const)
+    .sort((a, b) => depth(a[0].destination) - depth(b[0].destination) || a[1] - b[1])
+    .map(([m]) => m);
 }
-

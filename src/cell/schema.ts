@@ -71,9 +71,12 @@ const absoluteTarget = z.string({ error: expected('an absolute path such as /cac
 
 const SIZE_EXPECTED = expected('a size like 512Mi or 2G (or a number of bytes)');
 const size = z
-  .union([z.number().int({ error: SIZE_EXPECTED }).positive({ error: SIZE_EXPECTED }), z.string().regex(SIZE_PATTERN, { error: SIZE_EXPECTED })], {
-    error: SIZE_EXPECTED,
-  })
+  .union(
+    [z.number().int({ error: SIZE_EXPECTED }).positive({ error: SIZE_EXPECTED }), z.string().regex(SIZE_PATTERN, { error: SIZE_EXPECTED })],
+    {
+      error: SIZE_EXPECTED,
+    },
+  )
   .transform((value, ctx) => {
     const bytes = parseSize(value);
     if (bytes === undefined) {
@@ -101,20 +104,18 @@ const duration = z
     return ms;
   });
 
-const cpus = z
-  .union([z.number(), z.string()], { error: expected('a number of CPUs such as 1.5') })
-  .transform((value, ctx) => {
-    const n = parseCpus(value);
-    if (n === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        input: value,
-        message: `expected a number of CPUs from 0.01 to 1024 such as 1.5, got ${show(value)}`,
-      });
-      return z.NEVER;
-    }
-    return n;
-  });
+const cpus = z.union([z.number(), z.string()], { error: expected('a number of CPUs such as 1.5') }).transform((value, ctx) => {
+  const n = parseCpus(value);
+  if (n === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      input: value,
+      message: `expected a number of CPUs from 0.01 to 1024 such as 1.5, got ${show(value)}`,
+    });
+    return z.NEVER;
+  }
+  return n;
+});
 
 const envValue = z
   .union([z.string(), z.number(), z.boolean()], { error: expected('a string, number or boolean') })
@@ -129,17 +130,18 @@ const envName = z.string().regex(ENV_NAME, { error: expected('a variable name su
  */
 const NEVER_PASSED = /^(ACTIONS|INPUT|STATE)_/;
 const passEnvName = envName.refine((name) => !NEVER_PASSED.test(name), {
-  error: (issue) => `${show(issue.input)} cannot be passed into a cell: ACTIONS_*, INPUT_* and STATE_* belong to the runner and this action`,
+  error: (issue) =>
+    `${show(issue.input)} cannot be passed into a cell: ACTIONS_*, INPUT_* and STATE_* belong to the runner and this action`,
 });
 
 export const MountSchema = z.strictObject(
   {
-  source: z
-    .string({ error: expected('a host path (absolute, or relative to the workspace)') })
-    .min(1, { error: expected('a host path (absolute, or relative to the workspace)') })
-    .refine((v) => !v.includes('\0'), { error: 'expected a path without NUL bytes' }),
-  target: absoluteTarget,
-  mode: z.enum(['read-only', 'read-write', 'overlay'], { error: expected('read-only, read-write or overlay') }).default('read-only'),
+    source: z
+      .string({ error: expected('a host path (absolute, or relative to the workspace)') })
+      .min(1, { error: expected('a host path (absolute, or relative to the workspace)') })
+      .refine((v) => !v.includes('\0'), { error: 'expected a path without NUL bytes' }),
+    target: absoluteTarget,
+    mode: z.enum(['read-only', 'read-write', 'overlay'], { error: expected('read-only, read-write or overlay') }).default('read-only'),
   },
   { error: expected('a mapping { source, target, mode }') },
 );
@@ -149,7 +151,10 @@ export const LimitsSchema = z.strictObject(
     timeout: duration.optional(),
     memory: size.optional(),
     cpus: cpus.optional(),
-    pids: z.int({ error: expected('a whole number of processes such as 256') }).min(1, { error: expected('at least 1 process') }).optional(),
+    pids: z
+      .int({ error: expected('a whole number of processes such as 256') })
+      .min(1, { error: expected('at least 1 process') })
+      .optional(),
   },
   { error: expected('a mapping such as { timeout: 10m, memory: 2Gi }') },
 );
@@ -162,12 +167,18 @@ export const CellSchema = z
       .max(100, { error: expected('a label of at most 100 characters') })
       .refine((v) => !CONTROL.test(v), { error: 'expected a label without control characters' })
       .default('cell'),
-    run: z.string({ error: expected('a script (a string)') }).min(1, { error: expected('a non-empty script') }).optional(),
+    run: z
+      .string({ error: expected('a script (a string)') })
+      .min(1, { error: expected('a non-empty script') })
+      .optional(),
     shell: z.enum(['bash', 'sh'], { error: expected('bash or sh') }).optional(),
     command: z
-      .array(z.string({ error: expected('a string') }).refine((v) => !v.includes('\0'), { error: 'expected no NUL bytes' }), {
-        error: expected('a list of strings (the argv)'),
-      })
+      .array(
+        z.string({ error: expected('a string') }).refine((v) => !v.includes('\0'), { error: 'expected no NUL bytes' }),
+        {
+          error: expected('a list of strings (the argv)'),
+        },
+      )
       .min(1, { error: expected('at least the program to run') })
       .refine((argv) => argv[0] !== '', { error: 'expected the program (first item) to be non-empty' })
       .optional(),
@@ -193,7 +204,10 @@ export const CellSchema = z
     network: z.enum(['none', 'host'], { error: expected('none or host') }).default('none'),
     user: z.enum(['runner', 'root'], { error: expected('runner or root') }).default('runner'),
     limits: LimitsSchema.optional(),
-    hostname: z.string({ error: expected('a hostname such as my-cell') }).regex(HOSTNAME, { error: expected('a hostname such as my-cell') }).optional(),
+    hostname: z
+      .string({ error: expected('a hostname such as my-cell') })
+      .regex(HOSTNAME, { error: expected('a hostname such as my-cell') })
+      .optional(),
   })
   .superRefine((cell, ctx) => {
     if ((cell.run === undefined) === (cell.command === undefined)) {

@@ -5,7 +5,10 @@
 
 /** The digest for `basename` in a sha512sum listing; throws naming `url` when absent or malformed. */
 export function parseSha512File(text: string, basename: string, url: string): string {
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   const entries = lines.map((line) => /^([0-9a-fA-F]{128})(?:\s+\*?(.+))?$/.exec(line));
   if (lines.length === 0 || entries.some((e) => e === null)) {
     throw new Error(`${url} is not a sha512 checksum file (expected "<128 hex digits>  ${basename}")`);

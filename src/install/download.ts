@@ -9,8 +9,8 @@ import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import * as core from '@actions/core';
 import { HttpClient } from '@actions/http-client';
+import { log } from '../log.js';
 
 export class HttpError extends Error {
   constructor(
@@ -52,8 +52,16 @@ export async function fetchText(url: string, retry: RetryOptions = DEFAULT_RETRY
   });
 }
 
+/** Called as bytes arrive; `total` is NaN when the server did not say. */
+export type Progress = (received: number, total: number) => void;
+
 /** Streams `url` into `dest`, returning the sha512 of exactly the bytes written. */
-export async function downloadHashed(url: string, dest: string, retry: RetryOptions = DEFAULT_RETRY): Promise<string> {
+export async function downloadHashed(
+  url: string,
+  dest: string,
+  retry: RetryOptions = DEFAULT_RETRY,
+  onProgress?: Progress,
+): Promise<string> {
   return withRetries(url, retry, async () => {
     const res = await client().get(url);
     const status = res.message.statusCode ?? 0;
@@ -62,16 +70,17 @@ export async function downloadHashed(url: string, dest: string, retry: RetryOpti
       throw new HttpError(url, status, res.message.statusMessage ?? '');
     }
     const hash = createHash('sha512');
+    const expected = Number(res.message.headers['content-length'] ?? Number.NaN);
     let received = 0;
     const tap = new Transform({
       transform(chunk: Buffer, _enc, done) {
         hash.update(chunk);
         received += chunk.length;
+        onProgress?.(received, expected);
         done(null, chunk);
       },
     });
     await pipeline(res.message, tap, createWriteStream(dest));
-    const expected = Number(res.message.headers['content-length'] ?? Number.NaN);
     if (!res.message.complete || (Number.isFinite(expected) && received !== expected)) {
       throw new TruncatedError(url, received, expected);
     }
@@ -103,7 +112,7 @@ async function withRetries<T>(url: string, retry: RetryOptions, attempt: () => P
         throw new Error(`GET ${url} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       }
       const delay = retry.baseDelayMs * 2 ** (n - 1) * (0.75 + Math.random() * 0.5);
-      core.info(`GET ${url}: ${error instanceof Error ? error.message : String(error)}; retrying in ${Math.round(delay)} ms`);
+      log.info(`GET ${url}: ${error instanceof Error ? error.message : String(error)}; retrying in ${Math.round(delay)} ms`);
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }

@@ -14,12 +14,13 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as core from '@actions/core';
 import * as io from '@actions/io';
 import * as tc from '@actions/tool-cache';
 import { DEFAULT_DOWNLOAD_URL, TOOL_NAME } from '../constants.js';
+import type { ActionInputs } from '../inputs.js';
+import { log } from '../log.js';
 import { parseSha512File } from './checksum.js';
-import { DEFAULT_RETRY, downloadHashed, fetchText, HttpError, type RetryOptions } from './download.js';
+import { DEFAULT_RETRY, downloadHashed, fetchText, HttpError, type Progress, type RetryOptions } from './download.js';
 import { withLock } from './lock.js';
 import { cacheKeyFromVersionOutput, type VersionRequest, versionLine } from './version.js';
 
@@ -47,6 +48,8 @@ export interface InstallRequest {
   /** The digest the user pinned with `runsc-sha512`, lower-case hex. */
   sha512: string | undefined;
   retry?: RetryOptions;
+  /** Download progress (the CLI shows it on a terminal). */
+  onProgress?: Progress;
 }
 
 type Layout = { artifact: string; tarFlag: string | undefined };
@@ -127,10 +130,10 @@ async function cached(tool: string, key: string, arch: string, pinnedSha: string
   const meta = await readMetadata(dir);
   if (!meta) return undefined;
   if (pinnedSha && meta.sha512 !== pinnedSha) {
-    core.info(`Cached runsc ${key} came from an artifact with another sha512 than runsc-sha512; downloading again`);
+    log.info(`Cached runsc ${key} came from an artifact with another sha512 than runsc-sha512; downloading again`);
     return undefined;
   }
-  core.info(`Using cached ${meta.version} from ${dir}`);
+  log.info(`Using cached ${meta.version} from ${dir}`);
   return { path: path.join(dir, 'runsc'), version: meta.version, fromCache: true };
 }
 
@@ -140,19 +143,25 @@ async function cachedArtifact(tool: string, arch: string, sha512: string): Promi
     const dir = tc.find(tool, key, arch);
     const meta = dir ? await readMetadata(dir) : undefined;
     if (dir && meta?.sha512 === sha512) {
-      core.info(`Using cached ${meta.version} from ${dir} (same artifact as latest)`);
+      log.info(`Using cached ${meta.version} from ${dir} (same artifact as latest)`);
       return { path: path.join(dir, 'runsc'), version: meta.version, fromCache: true };
     }
   }
   return undefined;
 }
 
-async function downloadAndCache(tool: string, req: InstallRequest, layout: Layout, url: string, published: string): Promise<InstalledRunsc> {
+async function downloadAndCache(
+  tool: string,
+  req: InstallRequest,
+  layout: Layout,
+  url: string,
+  published: string,
+): Promise<InstalledRunsc> {
   const work = await fs.mkdtemp(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'gvisor-cell-install-'));
   try {
     const file = path.join(work, layout.artifact);
-    core.info(`Downloading ${url}`);
-    const digest = await downloadHashed(url, file, req.retry ?? DEFAULT_RETRY);
+    log.info(`Downloading ${url}`);
+    const digest = await downloadHashed(url, file, req.retry ?? DEFAULT_RETRY, req.onProgress);
     if (digest !== published) {
       throw new Error(`checksum mismatch for ${url}: expected ${published} (from ${url}.sha512), got ${digest}; nothing was cached`);
     }
@@ -165,7 +174,9 @@ async function downloadAndCache(tool: string, req: InstallRequest, layout: Layou
     const version = versionLine(probe.stdout ?? '');
     const key = req.version.cacheKey ?? cacheKeyFromVersionOutput(probe.stdout ?? '');
     if (probe.status !== 0 || !key) {
-      throw new Error(`the runsc downloaded from ${url} does not run on this machine: ${(probe.stderr || probe.error?.message || version).trim()}`);
+      throw new Error(
+        `the runsc downloaded from ${url} does not run on this machine: ${(probe.stderr || probe.error?.message || version).trim()}`,
+      );
     }
     const root = path.dirname(runsc);
     const meta: Metadata = { artifact: url, sha512: digest, version };
@@ -185,7 +196,7 @@ async function downloadAndCache(tool: string, req: InstallRequest, layout: Layou
         await io.rmRF(path.join(toolDir, key, req.arch));
         throw error;
       }
-      core.info(`Cached ${version} (sha512 ${digest.slice(0, 16)}…) in ${dir}`);
+      log.info(`Cached ${version} (sha512 ${digest.slice(0, 16)}…) in ${dir}`);
       return { path: path.join(dir, 'runsc'), version, fromCache: false };
     });
   } finally {
@@ -239,4 +250,14 @@ export async function useRunscAt(runscPath: string): Promise<InstalledRunsc> {
     throw new Error(`input runsc-path: ${abs} --version failed: ${(probe.stderr || probe.error?.message || '').trim()}`);
   }
   return { path: abs, version: versionLine(probe.stdout), fromCache: false };
+}
+
+/** The runsc the inputs ask for: the one at `runsc-path`, or the release installed (or found cached). */
+export async function obtainRunsc(
+  inputs: Pick<ActionInputs, 'runscPath' | 'version' | 'downloadUrl' | 'sha512'>,
+  arch: string,
+  onProgress?: Progress,
+): Promise<InstalledRunsc> {
+  if (inputs.runscPath) return useRunscAt(inputs.runscPath);
+  return installRunsc({ version: inputs.version, arch, downloadUrl: inputs.downloadUrl, sha512: inputs.sha512, onProgress });
 }

@@ -59,10 +59,15 @@ export class CellOutput {
   private lastByte = 0x0a;
   private open = false;
 
+  /**
+   * @param window wrap the live output in a stop-commands window: the runner
+   *   parses the action's output for commands; a terminal (the CLI) does not.
+   */
   constructor(
     readonly logFile: string,
     limit: number,
     private readonly jobLog: Sink = stdoutSink,
+    private readonly window = true,
   ) {
     this.logs = new Tail(limit);
     this.stdout = new Tail(limit);
@@ -72,6 +77,7 @@ export class CellOutput {
 
   /** Stops the runner's command processing; everything until end() is inert text. */
   begin(): void {
+    if (!this.window) return;
     this.jobLog.write(`::stop-commands::${this.token}\n`);
     this.open = true;
   }
@@ -88,7 +94,7 @@ export class CellOutput {
     writeAll(this.fd, chunk);
     this.logs.push(chunk);
     (stream === 'stdout' ? this.stdout : this.stderr).push(chunk);
-    if (this.open) {
+    if (this.open || !this.window) {
       this.jobLog.write(chunk);
       this.lastByte = chunk[chunk.length - 1] as number;
     }

@@ -3,7 +3,7 @@
  * runners give passwordless sudo). Never `--rootless`: it is not a sandbox for
  * untrusted code there.
  */
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 
 export interface Runsc {
   /** Absolute path of the runsc binary. */

@@ -146,7 +146,9 @@ describe('verification', () => {
 
   test('runsc-sha512 that differs from the published checksum is refused before downloading', async () => {
     const run = await install({ 'runsc-version': '20240729.0', 'runsc-sha512': 'ab'.repeat(64) });
-    expect(errors(run.main)[0]).toContain(`runsc-sha512 does not match the checksum published at ${server.url}/20240729.0/${ARCH}/runsc.sha512`);
+    expect(errors(run.main)[0]).toContain(
+      `runsc-sha512 does not match the checksum published at ${server.url}/20240729.0/${ARCH}/runsc.sha512`,
+    );
     expect(server.requests.some((r) => r.endsWith('/runsc'))).toBe(false);
     expect(cacheEntries()).toEqual([]);
   });

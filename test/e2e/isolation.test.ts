@@ -85,7 +85,11 @@ afterAll(async () => {
   removeJob(job);
 });
 
-async function probe(doc: Record<string, unknown>, extra: Partial<Record<'read' | 'list' | 'write', string[]>> = {}, env: Record<string, string> = {}) {
+async function probe(
+  doc: Record<string, unknown>,
+  extra: Partial<Record<'read' | 'list' | 'write', string[]>> = {},
+  env: Record<string, string> = {},
+) {
   const paths = {
     read: [
       path.join(job.home, '.ssh', 'id_ed25519'),
@@ -99,7 +103,14 @@ async function probe(doc: Record<string, unknown>, extra: Partial<Record<'read' 
       ...(extra.read ?? []),
     ],
     list: [job.home, '/', '/home', job.temp, ...(extra.list ?? [])],
-    write: [path.join(job.workspace, 'new-file'), path.join(job.workspace, 'README.md'), '/usr/local/gvc-write', '/etc/gvc-write', `/tmp/${tag}-scratch`, ...(extra.write ?? [])],
+    write: [
+      path.join(job.workspace, 'new-file'),
+      path.join(job.workspace, 'README.md'),
+      '/usr/local/gvc-write',
+      '/etc/gvc-write',
+      `/tmp/${tag}-scratch`,
+      ...(extra.write ?? []),
+    ],
     tcpPort,
     uds: path.join(job.workspace, 'host.sock'),
   };
@@ -146,7 +157,7 @@ describe('the default cell', () => {
   test('no host file outside the allow-list is visible', () => {
     expect(JSON.stringify(Object.values(p.read))).not.toContain(tag);
     for (const [file, content] of Object.entries(p.read)) {
-      if (file.includes(tag) || file.startsWith(job.home + '/.ssh') || file.startsWith(job.temp)) expect(content).toBe('ERR:ENOENT');
+      if (file.includes(tag) || file.startsWith(`${job.home}/.ssh`) || file.startsWith(job.temp)) expect(content).toBe('ERR:ENOENT');
     }
     // HOME is a fresh tmpfs: only the mount points of the workspace and the (read-only) tool cache show.
     expect(p.list[job.home]).toEqual(['toolcache', 'work']);
@@ -223,7 +234,11 @@ describe('document keys', () => {
   test('tool-cache entries of PATH come first, and the tool cache is visible read-only', async () => {
     const tools = path.join(job.toolCache, 'node', '20.0.0', 'x64', 'bin');
     plant(path.join(tools, 'marker'), 'tool\n');
-    const { probe: p } = await probe({}, { read: [path.join(tools, 'marker')], write: [path.join(tools, 'x')] }, { PATH: `${tools}:/usr/bin:/bin:/root/.local/bin` });
+    const { probe: p } = await probe(
+      {},
+      { read: [path.join(tools, 'marker')], write: [path.join(tools, 'x')] },
+      { PATH: `${tools}:/usr/bin:/bin:/root/.local/bin` },
+    );
     expect(p.env.PATH).toBe(`${tools}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`);
     expect(p.read[path.join(tools, 'marker')]).toBe('tool\n');
     expect(p.write[path.join(tools, 'x')]).toMatch(/^ERR:(EROFS|EACCES)$/);

@@ -113,7 +113,15 @@ describe('the post step trusts no state it did not write', () => {
     // Replay the post step with a forged run-dir.
     const { spawnSync } = await import('node:child_process');
     const post = spawnSync(process.execPath, [path.join(import.meta.dirname, '..', '..', 'dist', 'post', 'index.js')], {
-      env: { PATH: process.env.PATH, RUNNER_TEMP: job.temp, STATE_run_dir: dir(), 'STATE_run-dir': dir(), 'STATE_container-id': 'x', STATE_runsc: runsc, STATE_sudo: 'false' },
+      env: {
+        PATH: process.env.PATH,
+        RUNNER_TEMP: job.temp,
+        STATE_run_dir: dir(),
+        'STATE_run-dir': dir(),
+        'STATE_container-id': 'x',
+        STATE_runsc: runsc,
+        STATE_sudo: 'false',
+      },
       encoding: 'utf8',
     });
     expect(post.status).toBe(0);

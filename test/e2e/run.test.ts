@@ -134,10 +134,12 @@ describe('output the cell uses to attack the runner', () => {
   ];
   beforeAll(async () => {
     const script = forged.map((l) => `echo '${l}'`).join('\n');
-    run = await cell(`run: |\n${script
-      .split('\n')
-      .map((l) => `  ${l}`)
-      .join('\n')}\n  echo '::endgroup::' >&2\n  printf '::error::no newline at the end'\n  exit 1`);
+    run = await cell(
+      `run: |\n${script
+        .split('\n')
+        .map((l) => `  ${l}`)
+        .join('\n')}\n  echo '::endgroup::' >&2\n  printf '::error::no newline at the end'\n  exit 1`,
+    );
   });
 
   test('no forged workflow command reaches the runner', () => {
@@ -175,7 +177,10 @@ describe('documents that are refused start nothing', () => {
     ['run: [unclosed', 'line 1, column 15: Flow sequence in block collection must be sufficiently indented and end with a ]'],
     ['run: a\nrun: b', 'line 2, column 1: Map keys must be unique'],
     ['run: echo\ncommand: [ls]', 'expected one of run or command, got both'],
-    ['run: echo\nworking-directory: ../..', 'working-directory: expected a directory relative to the workspace that stays inside it, got "../.."'],
+    [
+      'run: echo\nworking-directory: ../..',
+      'working-directory: expected a directory relative to the workspace that stays inside it, got "../.."',
+    ],
     ['run: echo\npass-env: [ACTIONS_RUNTIME_TOKEN]', 'pass-env[0]: "ACTIONS_RUNTIME_TOKEN" cannot be passed into a cell'],
   ])('%j', async (doc, message) => {
     const run = await cell(doc);
@@ -195,7 +200,9 @@ describe('documents that are refused start nothing', () => {
 
   test('bad inputs name the input', async () => {
     const run = await runAction(job, { inputs: { cell: 'run: echo', 'runsc-version': 'v1.2' } });
-    expect(errors(run.main)).toEqual(['input runsc-version: expected latest, YYYYMMDD or YYYYMMDD.N (optionally prefixed release-), got "v1.2"']);
+    expect(errors(run.main)).toEqual([
+      'input runsc-version: expected latest, YYYYMMDD or YYYYMMDD.N (optionally prefixed release-), got "v1.2"',
+    ]);
     const both = await runAction(job, { inputs: { cell: 'run: echo', 'cell-file': 'x.yml' } });
     expect(errors(both.main)).toEqual(['input cell/cell-file: give exactly one of them, not both']);
   });

@@ -191,7 +191,13 @@ function runNode(
     child.stderr.on('data', (c: Buffer) => err.push(c));
     child.on('error', reject);
     child.on('close', (exitCode, signal) =>
-      resolve({ exitCode, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), wallMs: Date.now() - started }),
+      resolve({
+        exitCode,
+        signal,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        wallMs: Date.now() - started,
+      }),
     );
     options.onSpawn?.(child);
   });
@@ -210,7 +216,12 @@ export async function runAction(job: Job, options: RunOptions = {}): Promise<Act
   }
   if (options.user) chownSync(files, options.user.uid, options.user.gid);
 
-  const env: Record<string, string> = { ...baseEnv(job), GITHUB_OUTPUT: outputFile, GITHUB_STATE: stateFile, GITHUB_STEP_SUMMARY: summaryFile };
+  const env: Record<string, string> = {
+    ...baseEnv(job),
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STATE: stateFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+  };
   for (const [name, spec] of Object.entries(ACTION.inputs)) {
     const value = options.inputs?.[name] ?? spec.default ?? '';
     env[`INPUT_${name.toUpperCase()}`] = value;

@@ -17,7 +17,10 @@ declare module 'vitest' {
 }
 
 export default function setup(project: TestProject): void {
-  const runsc = execFileSync('bash', [path.join(REPO, 'scripts', 'provision-runsc.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  const runsc = execFileSync('bash', [path.join(REPO, 'scripts', 'provision-runsc.sh')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
   project.provide('runsc', runsc);
   project.provide('bucketDir', buildBucket(path.join(REPO, '.tmp', 'bucket'), runsc));
 }

@@ -38,9 +38,7 @@ describe('parseSha512File', () => {
     ['a non-hex digit', `${'a'.repeat(127)}g  runsc`],
     ['a good line and a bad one', `${A}  runsc\nnot a checksum`],
   ])('%s is not a checksum file', (_label, text) => {
-    expect(() => parseSha512File(text, 'runsc', URL)).toThrow(
-      `${URL} is not a sha512 checksum file (expected "<128 hex digits>  runsc")`,
-    );
+    expect(() => parseSha512File(text, 'runsc', URL)).toThrow(`${URL} is not a sha512 checksum file (expected "<128 hex digits>  runsc")`);
   });
 
   test.each([

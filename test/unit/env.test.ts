@@ -151,7 +151,12 @@ describe('buildEnv', () => {
   });
 
   test('pass-env copies the named variables and reports the missing ones', () => {
-    const env = buildEnv({ hostEnv: RUNNER_ENV, home: '/home/runner', passEnv: ['NPM_TOKEN', 'NOT_SET', 'GITHUB_TOKEN', 'ALSO_MISSING'], env: {} });
+    const env = buildEnv({
+      hostEnv: RUNNER_ENV,
+      home: '/home/runner',
+      passEnv: ['NPM_TOKEN', 'NOT_SET', 'GITHUB_TOKEN', 'ALSO_MISSING'],
+      env: {},
+    });
     expect(env.entries).toContain('NPM_TOKEN=npm-token');
     expect(env.entries).toContain('GITHUB_TOKEN=ghs_secret');
     expect(names(env.entries)).not.toContain('NOT_SET');

@@ -80,9 +80,12 @@ describe('chooseHome', () => {
 
   // BUG (same root cause as isInside above): a HOME inside the workspace or /tmp whose last
   // component starts with ".." is not recognised as inside, so it is kept.
-  test.each([[`${WS}/..home`], ['/tmp/..home'], ['/usr/..local']])('host HOME %j (inside a refused place) falls back to /home/cell', (home) => {
-    expect(chooseHome(home, WS)).toBe('/home/cell');
-  });
+  test.each([[`${WS}/..home`], ['/tmp/..home'], ['/usr/..local']])(
+    'host HOME %j (inside a refused place) falls back to /home/cell',
+    (home) => {
+      expect(chooseHome(home, WS)).toBe('/home/cell');
+    },
+  );
 
   test('the workspace may lie inside HOME (HOME is mounted first)', () => {
     expect(chooseHome('/home/runner', '/home/runner/work/r/r')).toBe('/home/runner');

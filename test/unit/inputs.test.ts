@@ -131,7 +131,9 @@ describe('readInputs', () => {
     test.each([['not a url'], ['ftp://mirror.example/x'], ['file:///srv/bucket'], ['mirror.example/x'], ['javascript:alert(1)']])(
       '%j is refused',
       (text) => {
-        expect(errorOf({ cell: 'run: x', 'download-url': text }).message).toBe(`input download-url: expected an http(s) URL, got "${text}"`);
+        expect(errorOf({ cell: 'run: x', 'download-url': text }).message).toBe(
+          `input download-url: expected an http(s) URL, got "${text}"`,
+        );
       },
     );
   });

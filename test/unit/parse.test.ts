@@ -190,13 +190,22 @@ describe('parseCell: error report', () => {
     ['run: x\nlimits: {pids: 0}', 'limits.pids: expected at least 1 process, got 0'],
     ['run: x\nlimits: {pids: 1.5}', 'limits.pids: expected a whole number of processes such as 256, got 1.5'],
     ['run: x\nlimits: {pids: "10"}', 'limits.pids: expected a whole number of processes such as 256, got "10"'],
-    ['run: x\nmounts: [{source: a, target: /proc/x}]', 'mounts[0].target: expected a path outside /proc (gVisor provides it), got "/proc/x"'],
+    [
+      'run: x\nmounts: [{source: a, target: /proc/x}]',
+      'mounts[0].target: expected a path outside /proc (gVisor provides it), got "/proc/x"',
+    ],
     ['run: x\nmounts: [{source: a, target: /dev}]', 'mounts[0].target: expected a path outside /dev (gVisor provides it), got "/dev"'],
-    ['run: x\nmounts: [{source: a, target: /sys/fs}]', 'mounts[0].target: expected a path outside /sys (gVisor provides it), got "/sys/fs"'],
+    [
+      'run: x\nmounts: [{source: a, target: /sys/fs}]',
+      'mounts[0].target: expected a path outside /sys (gVisor provides it), got "/sys/fs"',
+    ],
     ['run: x\nmounts: [{source: a, target: /}]', 'mounts[0].target: expected a path below /, not / itself, got "/"'],
     ['run: x\nmounts: [{source: a, target: /x/..}]', 'mounts[0].target: expected a path below /, not / itself, got "/x/.."'],
     ['run: x\nmounts: [{source: a, target: cache}]', 'mounts[0].target: expected an absolute path such as /cache, got "cache"'],
-    ['run: x\nmounts: [{source: "", target: /x}]', 'mounts[0].source: expected a host path (absolute, or relative to the workspace), got ""'],
+    [
+      'run: x\nmounts: [{source: "", target: /x}]',
+      'mounts[0].source: expected a host path (absolute, or relative to the workspace), got ""',
+    ],
     ['run: x\nmounts: [{source: a, target: /c, mode: rw}]', 'mounts[0].mode: expected read-only, read-write or overlay, got "rw"'],
     ['run: x\nmounts: [{source: a, target: /c}, {source: b, target: /c/}]', 'mounts[1].target: /c is mounted twice'],
     ['run: x\nmounts: {source: a}', 'mounts: expected a list of { source, target, mode }, got a mapping'],
@@ -221,9 +230,18 @@ describe('parseCell: error report', () => {
     ],
     ['run: x\npass-env: [bad-name]', 'pass-env[0]: expected a variable name such as MY_VAR, got "bad-name"'],
     ['run: x\npass-env: NPM_TOKEN', 'pass-env: expected a list of variable names, got "NPM_TOKEN"'],
-    ['run: x\nworking-directory: ../x', 'working-directory: expected a directory relative to the workspace that stays inside it, got "../x"'],
-    ['run: x\nworking-directory: a/../../x', 'working-directory: expected a directory relative to the workspace that stays inside it, got "a/../../x"'],
-    ['run: x\nworking-directory: /abs', 'working-directory: expected a directory relative to the workspace that stays inside it, got "/abs"'],
+    [
+      'run: x\nworking-directory: ../x',
+      'working-directory: expected a directory relative to the workspace that stays inside it, got "../x"',
+    ],
+    [
+      'run: x\nworking-directory: a/../../x',
+      'working-directory: expected a directory relative to the workspace that stays inside it, got "a/../../x"',
+    ],
+    [
+      'run: x\nworking-directory: /abs',
+      'working-directory: expected a directory relative to the workspace that stays inside it, got "/abs"',
+    ],
     ['run: x\nworking-directory: ""', 'working-directory: expected a directory relative to the workspace that stays inside it, got ""'],
     ['run: x\nworking-directory: 3', 'working-directory: expected a directory (a path relative to the workspace), got 3'],
     ['run: x\ncollect: [../x]', 'collect[0]: expected a path relative to the workspace that stays inside it, got "../x"'],
@@ -267,11 +285,7 @@ describe('parseCell: error report', () => {
     ]);
   });
 
-  test.each([
-    ['STATE_X'],
-    ['INPUT_CELL'],
-    ['ACTIONS_ID_TOKEN_REQUEST_TOKEN'],
-  ])('pass-env refuses %s', (name) => {
+  test.each([['STATE_X'], ['INPUT_CELL'], ['ACTIONS_ID_TOKEN_REQUEST_TOKEN']])('pass-env refuses %s', (name) => {
     expect(problemsOf(`run: x\npass-env: [${name}]`)).toEqual([
       `pass-env[0]: "${name}" cannot be passed into a cell: ACTIONS_*, INPUT_* and STATE_* belong to the runner and this action`,
     ]);
@@ -335,7 +349,7 @@ describe('parseCell: error report', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(CellError);
-    expect((error as Error).message).toMatch(/^input cell is not a valid cell document:\n  - .*alias/i);
+    expect((error as Error).message).toMatch(/^input cell is not a valid cell document:\n {2}- .*alias/i);
   });
 });
 

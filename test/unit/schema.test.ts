@@ -169,7 +169,9 @@ describe('CellSchema', () => {
   });
 
   test('mount targets are normalised and mode defaults to read-only', () => {
-    expect(ok({ run: 'x', mounts: [{ source: 's', target: '/a//b/./c/' }] }).mounts).toEqual([{ source: 's', target: '/a/b/c', mode: 'read-only' }]);
+    expect(ok({ run: 'x', mounts: [{ source: 's', target: '/a//b/./c/' }] }).mounts).toEqual([
+      { source: 's', target: '/a/b/c', mode: 'read-only' },
+    ]);
   });
 
   test.each([['/devices'], ['/process'], ['/system'], ['/proc2'], ['/home/runner/proc']])('target %s is not reserved', (target) => {

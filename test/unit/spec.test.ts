@@ -6,7 +6,10 @@ import { type Cell, type CellInput, CellSchema } from '../../src/cell/schema.js'
 
 const WS = '/home/runner/work/repo/repo';
 const HOME = '/home/runner';
-const PATHS: BundlePaths = { dir: '/home/runner/work/_temp/gvisor-cell-abc/bundle', emptyFile: '/home/runner/work/_temp/gvisor-cell-abc/empty' };
+const PATHS: BundlePaths = {
+  dir: '/home/runner/work/_temp/gvisor-cell-abc/bundle',
+  emptyFile: '/home/runner/work/_temp/gvisor-cell-abc/empty',
+};
 const SYSTEM = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const RO = ['rbind', 'ro', 'nosuid', 'nodev'];
 const RW = ['rbind', 'rw', 'nosuid', 'nodev'];
@@ -50,6 +53,7 @@ function facts(over: Partial<HostFacts> = {}): HostFacts {
     ],
     maskedFiles: ['/etc/shadow', '/etc/gshadow', '/etc/sudoers', '/etc/ssh/ssh_host_ed25519_key'],
     maskedDirs: ['/etc/sudoers.d', '/etc/ssl/private'],
+    resolvConf: undefined,
     env: HOST_ENV,
     ...over,
   };
@@ -206,7 +210,12 @@ describe('buildBundle: host view', () => {
   test('a host without usr-merge gets its top-level directories bound, no links', () => {
     const bundle = buildBundle(
       cell(),
-      facts({ rootLinks: [{ name: 'bin', kind: 'dir' }, { name: 'lib', kind: 'dir' }] }),
+      facts({
+        rootLinks: [
+          { name: 'bin', kind: 'dir' },
+          { name: 'lib', kind: 'dir' },
+        ],
+      }),
       PATHS,
     );
     expect(bundle.links).toEqual([]);
@@ -314,7 +323,11 @@ describe('buildBundle: workspace and mounts', () => {
   });
 
   test('an overlay mount is a writable bind under --overlay2=all', () => {
-    const bundle = buildBundle(cell({ workspace: 'read-only', mounts: [{ source: 'out', target: '/out', mode: 'overlay' }] }), facts(), PATHS);
+    const bundle = buildBundle(
+      cell({ workspace: 'read-only', mounts: [{ source: 'out', target: '/out', mode: 'overlay' }] }),
+      facts(),
+      PATHS,
+    );
     expect(mount(bundle.spec.mounts, '/out')?.options).toEqual(RW);
     expect(bundle.flags).toContain('--overlay2=all:memory');
   });
@@ -375,7 +388,12 @@ describe('buildBundle: workspace and mounts', () => {
   test('a relative mount source that leaves the workspace is refused, naming the key', () => {
     expect(() =>
       buildBundle(
-        cell({ mounts: [{ source: 'ok', target: '/ok' }, { source: '../other-repo', target: '/o' }] }),
+        cell({
+          mounts: [
+            { source: 'ok', target: '/ok' },
+            { source: '../other-repo', target: '/o' },
+          ],
+        }),
         facts(),
         PATHS,
       ),
@@ -420,10 +438,28 @@ describe('buildBundle: environment', () => {
     const { spec } = buildBundle(cell(), facts(), PATHS);
     for (const name of names(spec.process.env)) expect(allowed.has(name), name).toBe(true);
     const joined = spec.process.env.join('\n');
-    for (const value of ['runtime-token', 'oidc-token', 'ghs_secret', 'input-x', 'run: make', 's3cr3t', 'npm-token', 'set_env', 'cache.example']) {
+    for (const value of [
+      'runtime-token',
+      'oidc-token',
+      'ghs_secret',
+      'input-x',
+      'run: make',
+      's3cr3t',
+      'npm-token',
+      'set_env',
+      'cache.example',
+    ]) {
       expect(joined).not.toContain(value);
     }
-    for (const name of ['ACTIONS_RUNTIME_TOKEN', 'GITHUB_TOKEN', 'INPUT_X', 'MY_SECRET', 'RUNNER_TEMP', 'RUNNER_TOOL_CACHE', 'GITHUB_ENV']) {
+    for (const name of [
+      'ACTIONS_RUNTIME_TOKEN',
+      'GITHUB_TOKEN',
+      'INPUT_X',
+      'MY_SECRET',
+      'RUNNER_TEMP',
+      'RUNNER_TOOL_CACHE',
+      'GITHUB_ENV',
+    ]) {
       expect(names(spec.process.env)).not.toContain(name);
     }
   });
@@ -447,9 +483,7 @@ describe('buildBundle: environment', () => {
       facts(),
       PATHS,
     );
-    expect(spec.process.env).toEqual(
-      expect.arrayContaining(['NPM_TOKEN=mine', 'CI=false', 'HOME=/elsewhere', 'PATH=/bin', 'EXTRA=x y']),
-    );
+    expect(spec.process.env).toEqual(expect.arrayContaining(['NPM_TOKEN=mine', 'CI=false', 'HOME=/elsewhere', 'PATH=/bin', 'EXTRA=x y']));
     expect(spec.process.env.filter((e) => e.startsWith('NPM_TOKEN='))).toHaveLength(1);
     expect(spec.process.env.filter((e) => e.startsWith('HOME='))).toHaveLength(1);
   });
@@ -505,7 +539,14 @@ describe('buildBundle: user', () => {
     ]);
     expect(caps?.effective).toEqual(caps?.bounding);
     expect(caps?.permitted).toEqual(caps?.bounding);
-    for (const dangerous of ['CAP_SYS_ADMIN', 'CAP_SYS_PTRACE', 'CAP_NET_ADMIN', 'CAP_SYS_MODULE', 'CAP_DAC_READ_SEARCH', 'CAP_SYS_RAWIO']) {
+    for (const dangerous of [
+      'CAP_SYS_ADMIN',
+      'CAP_SYS_PTRACE',
+      'CAP_NET_ADMIN',
+      'CAP_SYS_MODULE',
+      'CAP_DAC_READ_SEARCH',
+      'CAP_SYS_RAWIO',
+    ]) {
       expect(caps?.bounding).not.toContain(dangerous);
     }
     expect(spec.process.noNewPrivileges).toBe(true);
@@ -529,7 +570,9 @@ describe('buildBundle: user', () => {
 
 describe('buildBundle: misc', () => {
   test('collect is refused with a clear "not supported" error', () => {
-    expect(() => buildBundle(cell({ collect: ['dist'] }), facts(), PATHS)).toThrow(/^collect: not supported by this version of gvisor-cell/);
+    expect(() => buildBundle(cell({ collect: ['dist'] }), facts(), PATHS)).toThrow(
+      /^collect: not supported by this version of gvisor-cell/,
+    );
   });
 
   test('an empty collect list is no request', () => {
@@ -560,7 +603,15 @@ describe('buildBundle: misc', () => {
 
 describe('processArgs', () => {
   test('run defaults to bash like a workflow step', () => {
-    expect(processArgs(cell({ run: 'echo "$X"\nfalse' }))).toEqual(['bash', '--noprofile', '--norc', '-eo', 'pipefail', '-c', 'echo "$X"\nfalse']);
+    expect(processArgs(cell({ run: 'echo "$X"\nfalse' }))).toEqual([
+      'bash',
+      '--noprofile',
+      '--norc',
+      '-eo',
+      'pipefail',
+      '-c',
+      'echo "$X"\nfalse',
+    ]);
   });
 
   test('shell: bash is the same', () => {
@@ -602,5 +653,21 @@ describe('hostPath', () => {
   // called "..cache" inside the workspace is refused.
   test('a name that starts with two dots is still inside the workspace', () => {
     expect(hostPath('mounts[0].source', '..cache', WS)).toBe(`${WS}/..cache`);
+  });
+});
+
+describe('resolv.conf linked into /run (Ubuntu)', () => {
+  test('the one file it points to is bound read-only after the fresh /run, nothing else of /run', () => {
+    const target = '/run/systemd/resolve/stub-resolv.conf';
+    const b = buildBundle(cell({ network: 'host' }), facts({ resolvConf: target }), PATHS);
+    const mounts = b.spec.mounts.map((m) => m.destination);
+    expect(mounts.indexOf(target)).toBeGreaterThan(mounts.indexOf('/run'));
+    expect(b.spec.mounts.find((m) => m.destination === target)).toEqual({
+      destination: target,
+      type: 'bind',
+      source: target,
+      options: ['rbind', 'ro', 'nosuid', 'nodev'],
+    });
+    expect(mounts.filter((d) => d.startsWith('/run/'))).toEqual([target]);
   });
 });

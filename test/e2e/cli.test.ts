@@ -1,0 +1,146 @@
+/**
+ * The `gvisor-cell` CLI (dist/cli/index.js) against a real runsc: the same
+ * engine as the action, on a terminal.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { type BucketServer, serveBucket } from './bucket.js';
+import { REPO } from './runner.js';
+
+const CLI = path.join(REPO, 'dist', 'cli', 'index.js');
+const runsc = inject('runsc');
+let dir: string;
+
+function cli(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH as string, HOME: process.env.HOME as string, RUNNER_TEMP: path.join(dir, 'tmp'), ...env },
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Like cli(), without blocking the event loop: for tests whose server lives in this process. */
+function cliAsync(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: dir,
+      env: { PATH: process.env.PATH as string, HOME: process.env.HOME as string, RUNNER_TEMP: path.join(dir, 'tmp') },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+function doc(name: string, text: string): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'gvc-cli-'));
+  spawnSync('mkdir', ['-p', path.join(dir, 'tmp'), path.join(dir, 'ws')]);
+  writeFileSync(path.join(dir, 'ws', 'data.txt'), 'from the workspace\n');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('run', () => {
+  test('streams the output and exits with the cell’s status', () => {
+    const r = cli([
+      'run',
+      doc('a.yml', 'run: |\n  cat data.txt\n  echo "::error::just text"\n  exit 7\n'),
+      '--runsc',
+      runsc,
+      '--workspace',
+      path.join(dir, 'ws'),
+    ]);
+    expect(r.stdout).toBe('from the workspace\n::error::just text\n');
+    expect(r.status).toBe(7);
+    expect(r.stderr).toMatch(/gvisor-cell: cell exited 7 in \d+ ms/);
+    const log = /full log in (\S+)/.exec(r.stderr)?.[1] as string;
+    expect(readFileSync(log, 'utf8')).toBe(r.stdout);
+  });
+
+  test('a timeout exits 124, an invalid document 125 before anything runs', () => {
+    expect(cli(['run', doc('t.yml', 'run: sleep 30\nlimits: { timeout: 1s }'), '--runsc', runsc]).status).toBe(124);
+    const bad = cli(['run', doc('bad.yml', 'rnu: echo'), '--runsc', runsc]);
+    expect(bad.status).toBe(125);
+    expect(bad.stderr).toContain('rnu: unknown key (did you mean "run"?)');
+  });
+
+  test('options are checked like the action’s inputs', () => {
+    const r = cli(['run', doc('ok.yml', 'run: true'), '--platform', 'vmware']);
+    expect(r.status).toBe(125);
+    expect(r.stderr).toContain('input platform: expected systrap, ptrace or kvm, got "vmware"');
+  });
+});
+
+describe('validate', () => {
+  test('exit 0 for valid documents, 1 with the same messages as the action otherwise', () => {
+    const good = cli(['validate', doc('g.yml', 'run: echo hi\nlimits: { memory: 1Gi }')]);
+    expect(good.status).toBe(0);
+    const bad = cli(['validate', doc('g2.yml', 'run: echo'), doc('b.yml', 'run: echo\nlimits: { memory: lots }')]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('limits.memory: expected a size like 512Mi or 2G (or a number of bytes), got "lots"');
+  });
+});
+
+describe('bundle', () => {
+  test('writes a bundle that runsc runs as the action would', () => {
+    const out = path.join(dir, 'bundle');
+    const r = cli(['bundle', doc('b.yml', 'command: [cat, data.txt]'), '--out', out, '--workspace', path.join(dir, 'ws')]);
+    expect(r.status).toBe(0);
+    const spec = JSON.parse(readFileSync(path.join(out, 'config.json'), 'utf8'));
+    expect(spec.process.args).toEqual(['cat', 'data.txt']);
+    const run = spawnSync(
+      runsc,
+      [
+        `--root=${path.join(dir, 'state')}`,
+        '--network=none',
+        '--overlay2=all:memory',
+        'run',
+        `--bundle=${out}`,
+        `cli-bundle-${process.pid}`,
+      ],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(run.stdout).toBe('from the workspace\n');
+    expect(run.status).toBe(0);
+  });
+});
+
+describe('install and help', () => {
+  let server: BucketServer;
+  beforeAll(async () => {
+    server = await serveBucket(inject('bucketDir'));
+  });
+  afterAll(() => server.close());
+
+  test('install puts runsc in the given tool cache and prints its path', async () => {
+    const cache = path.join(dir, 'cache');
+    const r = await cliAsync(['install', '--runsc-version', '20260901.0', '--download-url', server.url, '--tool-cache', cache]);
+    expect(r.status).toBe(0);
+    const installed = r.stdout.trim();
+    expect(installed.startsWith(cache)).toBe(true);
+    expect(existsSync(installed)).toBe(true);
+    expect(existsSync(path.join(path.dirname(installed), 'gvisor-bin'))).toBe(true);
+  });
+
+  test('--help documents every command; an unknown command is a usage error', () => {
+    const help = cli(['--help']);
+    expect(help.status).toBe(0);
+    for (const command of ['run', 'bundle', 'validate', 'install']) expect(help.stdout).toContain(`gvisor-cell ${command}`);
+    const unknown = cli(['frobnicate']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('unknown command frobnicate');
+  });
+});
