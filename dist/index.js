@@ -31613,7 +31613,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9446);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5352);
 /** Entry of the main step: everything, including the one place errors become a failed step, is in main.ts. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -31623,7 +31623,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9446:
+/***/ 5352:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45994,11 +45994,46 @@ function renderSummary(f) {
     return parts.join('');
 }
 
+;// CONCATENATED MODULE: ./src/bundle/git-credentials.ts
+/**
+ * actions/checkout persists its token in the workspace's .git/config
+ * (`http.<url>.extraheader = AUTHORIZATION: basic …`) unless told not to.
+ * A cell that can read the workspace could read that token, so it is shown a
+ * scrubbed copy of the file instead: the rest of git keeps working.
+ *
+ * Newer checkouts keep the credentials in a file under RUNNER_TEMP, pulled in
+ * with `includeIf`; RUNNER_TEMP is outside every cell's view, so those need no
+ * scrubbing (the include line then points at nothing, which git ignores).
+ */
+/** Removes `extraheader` entries and user:password@ parts of URLs. Pure. */
+function scrubGitConfig(text) {
+    const removed = [];
+    let section = '';
+    const lines = text.split('\n').flatMap((line) => {
+        const header = /^\s*\[([^\]]*)\]/.exec(line);
+        if (header)
+            section = header[1].trim();
+        const entry = /^\s*([A-Za-z][A-Za-z0-9-]*)\s*=/.exec(line);
+        if (entry && entry[1].toLowerCase() === 'extraheader') {
+            removed.push(`${section}.extraheader`);
+            return [];
+        }
+        const withUser = /^(\s*[A-Za-z][A-Za-z0-9-]*\s*=\s*"?[a-z][a-z0-9+.-]*:\/\/)[^/@\s"]+@/i.exec(line);
+        if (withUser) {
+            removed.push(`${section} credentials in a URL`);
+            return [line.replace(withUser[0], withUser[1])];
+        }
+        return [line];
+    });
+    return { text: lines.join('\n'), removed };
+}
+
 ;// CONCATENATED MODULE: ./src/bundle/host.ts
 /**
  * The facts about this runner that decide a cell's view of it. Gathered once,
  * with a handful of lstat calls (no processes), so the spec builder can stay pure.
  */
+
 
 
 /** Top-level entries that usr-merged systems make symlinks into /usr. */
@@ -46067,11 +46102,19 @@ function gatherHostFacts(env, workspace) {
             // A dangling link: the cell sees it dangle too.
         }
     }
+    const gitConfigPath = external_node_path_default().join(workspace, '.git', 'config');
+    let gitConfig;
+    if (kind(gitConfigPath) === 'file') {
+        const scrubbed = scrubGitConfig((0,external_node_fs_namespaceObject.readFileSync)(gitConfigPath, 'utf8'));
+        if (scrubbed.removed.length > 0)
+            gitConfig = { path: gitConfigPath, scrubbed };
+    }
     return {
         uid,
         gid,
         workspace,
         resolvConf,
+        gitConfig,
         home: chooseHome(env.HOME, workspace),
         toolCache: toolCache && kind(toolCache) === 'dir' ? toolCache : undefined,
         hasOpt: kind('/opt') === 'dir',
@@ -46275,6 +46318,14 @@ function buildBundle(cell, host, paths) {
         overlays ||= cell.workspace === 'overlay';
         writable ||= cell.workspace === 'read-write';
     }
+    const files = [];
+    const notes = [];
+    if (cell.workspace !== 'none' && host.gitConfig) {
+        files.push({ path: paths.gitConfig, content: host.gitConfig.scrubbed.text });
+        mounts.push(bind(host.gitConfig.path, paths.gitConfig, cell.workspace === 'read-only' ? RO : RW));
+        notes.push(`The cell sees .git/config without the checkout credentials it holds (${[...new Set(host.gitConfig.scrubbed.removed)].join(', ')}); ` +
+            'use persist-credentials: false with actions/checkout to keep them off the runner altogether.');
+    }
     for (const [i, m] of (cell.mounts ?? []).entries()) {
         const source = hostPath(`mounts[${i}].source`, m.source, host.workspace);
         hostPaths.push({ key: `mounts[${i}].source`, path: source, dir: false });
@@ -46319,7 +46370,7 @@ function buildBundle(cell, host, paths) {
         linux: { namespaces, ...(Object.keys(resources).length ? { resources } : {}) },
     };
     const flags = [`--network=${cell.network === 'host' ? 'host' : 'none'}`, `--overlay2=${overlays ? 'all' : 'root'}:memory`];
-    return { spec, flags, links, missingEnv: env.missing, hostPaths };
+    return { spec, flags, links, missingEnv: env.missing, hostPaths, files, notes };
 }
 function depth(p) {
     return p.split('/').filter(Boolean).length;
@@ -46340,7 +46391,7 @@ function sortByDepth(mounts) {
 
 
 function bundlePaths(runDir) {
-    return { dir: external_node_path_default().join(runDir, 'bundle'), emptyFile: external_node_path_default().join(runDir, 'empty') };
+    return { dir: external_node_path_default().join(runDir, 'bundle'), emptyFile: external_node_path_default().join(runDir, 'empty'), gitConfig: external_node_path_default().join(runDir, 'git-config') };
 }
 async function kindOf(p) {
     const s = await external_node_fs_namespaceObject.promises.stat(p).catch(() => undefined);
@@ -46387,6 +46438,8 @@ async function makeSkeleton(rootfs, bundle) {
 async function writeBundle(bundle, paths) {
     await external_node_fs_namespaceObject.promises.mkdir(paths.dir, { recursive: true });
     await external_node_fs_namespaceObject.promises.writeFile(paths.emptyFile, '', { mode: 0o444 });
+    for (const file of bundle.files)
+        await external_node_fs_namespaceObject.promises.writeFile(file.path, file.content, { mode: 0o644 });
     if (bundle.spec.root.path === 'rootfs')
         await makeSkeleton(external_node_path_default().join(paths.dir, 'rootfs'), bundle);
     const config = external_node_path_default().join(paths.dir, 'config.json');
@@ -46792,6 +46845,8 @@ async function run() {
         saveState(State.RunDir, plan.runDir);
         for (const name of plan.bundle.missingEnv)
             warning(`pass-env: ${name} is not set in the action's environment; not passed`);
+        for (const note of plan.bundle.notes)
+            info(note);
         const installed = await obtainRunsc(inputs, arch);
         setOutput(Outputs.RunscPath, installed.path);
         setOutput(Outputs.RunscVersion, installed.version);

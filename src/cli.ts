@@ -135,9 +135,11 @@ async function cmdBundle(file: string | undefined, values: Values): Promise<numb
   const workspace = path.resolve(values.workspace ?? process.cwd());
   const cell = await loadCell({ file }, process.cwd(), 'bundle');
   const out = path.resolve(values.out);
-  const bundle = buildBundle(cell, gatherHostFacts(process.env, workspace), { dir: out, emptyFile: path.join(out, 'empty') });
+  // Everything in DIR: config.json, rootfs/, and the files the bundle mounts.
+  const paths = { dir: out, emptyFile: path.join(out, 'empty'), gitConfig: path.join(out, 'git-config') };
+  const bundle = buildBundle(cell, gatherHostFacts(process.env, workspace), paths);
   await checkHostPaths(bundle);
-  const config = await writeBundle(bundle, { dir: out, emptyFile: path.join(out, 'empty') });
+  const config = await writeBundle(bundle, paths);
   say(`wrote ${config}`);
   say(`runsc flags for this cell: ${bundle.flags.join(' ')} --host-uds=none`);
   return 0;
@@ -157,6 +159,7 @@ async function cmdRun(file: string | undefined, values: Values): Promise<number>
   process.on('SIGTERM', onSignal);
   try {
     for (const name of plan.bundle.missingEnv) say(`warning: pass-env: ${name} is not set; not passed`);
+    for (const note of plan.bundle.notes) say(`gvisor-cell: ${note}`);
     const installed = await obtainRunsc(inputs, arch, progress());
     say(`gvisor-cell: running ${cell.name} with ${installed.version} (${inputs.platform}), workspace ${workspace}`);
     const { output, result } = await runPlanned(plan, {

@@ -46,6 +46,7 @@ export async function run(): Promise<void> {
     plan = await planCell(cell, { workspace, env: process.env, tempRoot });
     core.saveState(State.RunDir, plan.runDir);
     for (const name of plan.bundle.missingEnv) core.warning(`pass-env: ${name} is not set in the action's environment; not passed`);
+    for (const note of plan.bundle.notes) core.info(note);
 
     const installed = await obtainRunsc(inputs, arch);
     core.setOutput(Outputs.RunscPath, installed.path);

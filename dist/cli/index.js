@@ -31610,22 +31610,63 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5888:
+/***/ 8545:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   FK: () => (/* binding */ isInside),
-/* harmony export */   dz: () => (/* binding */ gatherHostFacts)
-/* harmony export */ });
-/* unused harmony exports ROOT_LINK_NAMES, MASKED_FILES, MASKED_DIRS, chooseHome */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  dz: () => (/* binding */ gatherHostFacts),
+  FK: () => (/* binding */ isInside)
+});
+
+// UNUSED EXPORTS: MASKED_DIRS, MASKED_FILES, ROOT_LINK_NAMES, chooseHome
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+;// CONCATENATED MODULE: ./src/bundle/git-credentials.ts
+/**
+ * actions/checkout persists its token in the workspace's .git/config
+ * (`http.<url>.extraheader = AUTHORIZATION: basic …`) unless told not to.
+ * A cell that can read the workspace could read that token, so it is shown a
+ * scrubbed copy of the file instead: the rest of git keeps working.
+ *
+ * Newer checkouts keep the credentials in a file under RUNNER_TEMP, pulled in
+ * with `includeIf`; RUNNER_TEMP is outside every cell's view, so those need no
+ * scrubbing (the include line then points at nothing, which git ignores).
+ */
+/** Removes `extraheader` entries and user:password@ parts of URLs. Pure. */
+function scrubGitConfig(text) {
+    const removed = [];
+    let section = '';
+    const lines = text.split('\n').flatMap((line) => {
+        const header = /^\s*\[([^\]]*)\]/.exec(line);
+        if (header)
+            section = header[1].trim();
+        const entry = /^\s*([A-Za-z][A-Za-z0-9-]*)\s*=/.exec(line);
+        if (entry && entry[1].toLowerCase() === 'extraheader') {
+            removed.push(`${section}.extraheader`);
+            return [];
+        }
+        const withUser = /^(\s*[A-Za-z][A-Za-z0-9-]*\s*=\s*"?[a-z][a-z0-9+.-]*:\/\/)[^/@\s"]+@/i.exec(line);
+        if (withUser) {
+            removed.push(`${section} credentials in a URL`);
+            return [line.replace(withUser[0], withUser[1])];
+        }
+        return [line];
+    });
+    return { text: lines.join('\n'), removed };
+}
+
+;// CONCATENATED MODULE: ./src/bundle/host.ts
 /**
  * The facts about this runner that decide a cell's view of it. Gathered once,
  * with a handful of lstat calls (no processes), so the spec builder can stay pure.
  */
+
 
 
 /** Top-level entries that usr-merged systems make symlinks into /usr. */
@@ -31640,7 +31681,7 @@ const MASKED_DIRS = ['/etc/sudoers.d', '/etc/ssl/private'];
 const NOT_HOME = ['/', '/usr', '/etc', '/opt', '/proc', '/dev', '/sys', '/tmp', '/var/tmp', '/run', '/bin', '/sbin', '/lib', '/lib64'];
 function kind(p) {
     try {
-        const s = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(p);
+        const s = (0,external_node_fs_.lstatSync)(p);
         return s.isSymbolicLink() ? 'symlink' : s.isDirectory() ? 'dir' : 'file';
     }
     catch {
@@ -31648,13 +31689,13 @@ function kind(p) {
     }
 }
 function isInside(child, parent) {
-    const rel = node_path__WEBPACK_IMPORTED_MODULE_1___default().relative(parent, child);
+    const rel = external_node_path_default().relative(parent, child);
     // `..cache` is a name inside; only `..` itself or `../…` climbs out.
-    return rel !== '..' && !rel.startsWith(`..${(node_path__WEBPACK_IMPORTED_MODULE_1___default().sep)}`) && !node_path__WEBPACK_IMPORTED_MODULE_1___default().isAbsolute(rel);
+    return rel !== '..' && !rel.startsWith(`..${(external_node_path_default()).sep}`) && !external_node_path_default().isAbsolute(rel);
 }
 function chooseHome(hostHome, workspace) {
-    if (hostHome && node_path__WEBPACK_IMPORTED_MODULE_1___default().isAbsolute(hostHome)) {
-        const home = node_path__WEBPACK_IMPORTED_MODULE_1___default().normalize(hostHome).replace(/(.)\/+$/, '$1');
+    if (hostHome && external_node_path_default().isAbsolute(hostHome)) {
+        const home = external_node_path_default().normalize(hostHome).replace(/(.)\/+$/, '$1');
         const clashes = NOT_HOME.some((p) => (p === '/' ? home === '/' : isInside(home, p))) || isInside(home, workspace);
         if (!clashes)
             return home;
@@ -31664,18 +31705,18 @@ function chooseHome(hostHome, workspace) {
 function gatherHostFacts(env, workspace) {
     const uid = process.getuid?.() ?? 0;
     const gid = process.getgid?.() ?? 0;
-    const toolCache = env.RUNNER_TOOL_CACHE && node_path__WEBPACK_IMPORTED_MODULE_1___default().isAbsolute(env.RUNNER_TOOL_CACHE) ? node_path__WEBPACK_IMPORTED_MODULE_1___default().normalize(env.RUNNER_TOOL_CACHE) : undefined;
+    const toolCache = env.RUNNER_TOOL_CACHE && external_node_path_default().isAbsolute(env.RUNNER_TOOL_CACHE) ? external_node_path_default().normalize(env.RUNNER_TOOL_CACHE) : undefined;
     const rootLinks = [];
     for (const name of ROOT_LINK_NAMES) {
         const k = kind(`/${name}`);
         if (k === 'symlink')
-            rootLinks.push({ name, kind: 'symlink', target: (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readlinkSync)(`/${name}`) });
+            rootLinks.push({ name, kind: 'symlink', target: (0,external_node_fs_.readlinkSync)(`/${name}`) });
         else if (k === 'dir')
             rootLinks.push({ name, kind: 'dir' });
     }
     const sshKeys = (() => {
         try {
-            return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync)('/etc/ssh')
+            return (0,external_node_fs_.readdirSync)('/etc/ssh')
                 .filter((f) => /^ssh_host_.*_key$/.test(f))
                 .map((f) => `/etc/ssh/${f}`);
         }
@@ -31686,7 +31727,7 @@ function gatherHostFacts(env, workspace) {
     let resolvConf;
     if (kind('/etc/resolv.conf') === 'symlink') {
         try {
-            const target = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)('/etc/resolv.conf');
+            const target = (0,external_node_fs_.realpathSync)('/etc/resolv.conf');
             if (!['/etc', '/usr', '/opt'].some((d) => isInside(target, d)) && kind(target) === 'file')
                 resolvConf = target;
         }
@@ -31694,11 +31735,19 @@ function gatherHostFacts(env, workspace) {
             // A dangling link: the cell sees it dangle too.
         }
     }
+    const gitConfigPath = external_node_path_default().join(workspace, '.git', 'config');
+    let gitConfig;
+    if (kind(gitConfigPath) === 'file') {
+        const scrubbed = scrubGitConfig((0,external_node_fs_.readFileSync)(gitConfigPath, 'utf8'));
+        if (scrubbed.removed.length > 0)
+            gitConfig = { path: gitConfigPath, scrubbed };
+    }
     return {
         uid,
         gid,
         workspace,
         resolvConf,
+        gitConfig,
         home: chooseHome(env.HOME, workspace),
         toolCache: toolCache && kind(toolCache) === 'dir' ? toolCache : undefined,
         hasOpt: kind('/opt') === 'dir',
@@ -31728,8 +31777,8 @@ var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/cell/schema.ts + 19 modules
 var schema = __nccwpck_require__(2802);
-// EXTERNAL MODULE: ./src/bundle/host.ts
-var bundle_host = __nccwpck_require__(5888);
+// EXTERNAL MODULE: ./src/bundle/host.ts + 1 modules
+var bundle_host = __nccwpck_require__(8545);
 ;// CONCATENATED MODULE: ./src/bundle/env.ts
 /**
  * The cell's environment, built up from nothing: an allow-list of harmless
@@ -31923,6 +31972,14 @@ function buildBundle(cell, host, paths) {
         overlays ||= cell.workspace === 'overlay';
         writable ||= cell.workspace === 'read-write';
     }
+    const files = [];
+    const notes = [];
+    if (cell.workspace !== 'none' && host.gitConfig) {
+        files.push({ path: paths.gitConfig, content: host.gitConfig.scrubbed.text });
+        mounts.push(bind(host.gitConfig.path, paths.gitConfig, cell.workspace === 'read-only' ? RO : RW));
+        notes.push(`The cell sees .git/config without the checkout credentials it holds (${[...new Set(host.gitConfig.scrubbed.removed)].join(', ')}); ` +
+            'use persist-credentials: false with actions/checkout to keep them off the runner altogether.');
+    }
     for (const [i, m] of (cell.mounts ?? []).entries()) {
         const source = hostPath(`mounts[${i}].source`, m.source, host.workspace);
         hostPaths.push({ key: `mounts[${i}].source`, path: source, dir: false });
@@ -31967,7 +32024,7 @@ function buildBundle(cell, host, paths) {
         linux: { namespaces, ...(Object.keys(resources).length ? { resources } : {}) },
     };
     const flags = [`--network=${cell.network === 'host' ? 'host' : 'none'}`, `--overlay2=${overlays ? 'all' : 'root'}:memory`];
-    return { spec, flags, links, missingEnv: env.missing, hostPaths };
+    return { spec, flags, links, missingEnv: env.missing, hostPaths, files, notes };
 }
 function depth(p) {
     return p.split('/').filter(Boolean).length;
@@ -32003,7 +32060,7 @@ function sortByDepth(mounts) {
 
 
 function bundlePaths(runDir) {
-    return { dir: node_path__WEBPACK_IMPORTED_MODULE_1___default().join(runDir, 'bundle'), emptyFile: node_path__WEBPACK_IMPORTED_MODULE_1___default().join(runDir, 'empty') };
+    return { dir: node_path__WEBPACK_IMPORTED_MODULE_1___default().join(runDir, 'bundle'), emptyFile: node_path__WEBPACK_IMPORTED_MODULE_1___default().join(runDir, 'empty'), gitConfig: node_path__WEBPACK_IMPORTED_MODULE_1___default().join(runDir, 'git-config') };
 }
 async function kindOf(p) {
     const s = await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.stat(p).catch(() => undefined);
@@ -32050,6 +32107,8 @@ async function makeSkeleton(rootfs, bundle) {
 async function writeBundle(bundle, paths) {
     await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.mkdir(paths.dir, { recursive: true });
     await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.writeFile(paths.emptyFile, '', { mode: 0o444 });
+    for (const file of bundle.files)
+        await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.writeFile(file.path, file.content, { mode: 0o644 });
     if (bundle.spec.root.path === 'rootfs')
         await makeSkeleton(node_path__WEBPACK_IMPORTED_MODULE_1___default().join(paths.dir, 'rootfs'), bundle);
     const config = node_path__WEBPACK_IMPORTED_MODULE_1___default().join(paths.dir, 'config.json');
@@ -42061,7 +42120,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7975);
 /* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _bundle_host_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5888);
+/* harmony import */ var _bundle_host_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8545);
 /* harmony import */ var _bundle_spec_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8893);
 /* harmony import */ var _bundle_write_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8699);
 /* harmony import */ var _cell_load_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4790);
@@ -42199,9 +42258,11 @@ async function cmdBundle(file, values) {
     const workspace = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(values.workspace ?? process.cwd());
     const cell = await (0,_cell_load_js__WEBPACK_IMPORTED_MODULE_6__/* .loadCell */ .d)({ file }, process.cwd(), 'bundle');
     const out = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(values.out);
-    const bundle = (0,_bundle_spec_js__WEBPACK_IMPORTED_MODULE_4__/* .buildBundle */ .bS)(cell, (0,_bundle_host_js__WEBPACK_IMPORTED_MODULE_3__/* .gatherHostFacts */ .dz)(process.env, workspace), { dir: out, emptyFile: node_path__WEBPACK_IMPORTED_MODULE_1___default().join(out, 'empty') });
+    // Everything in DIR: config.json, rootfs/, and the files the bundle mounts.
+    const paths = { dir: out, emptyFile: node_path__WEBPACK_IMPORTED_MODULE_1___default().join(out, 'empty'), gitConfig: node_path__WEBPACK_IMPORTED_MODULE_1___default().join(out, 'git-config') };
+    const bundle = (0,_bundle_spec_js__WEBPACK_IMPORTED_MODULE_4__/* .buildBundle */ .bS)(cell, (0,_bundle_host_js__WEBPACK_IMPORTED_MODULE_3__/* .gatherHostFacts */ .dz)(process.env, workspace), paths);
     await (0,_bundle_write_js__WEBPACK_IMPORTED_MODULE_5__/* .checkHostPaths */ .$6)(bundle);
-    const config = await (0,_bundle_write_js__WEBPACK_IMPORTED_MODULE_5__/* .writeBundle */ .Mf)(bundle, { dir: out, emptyFile: node_path__WEBPACK_IMPORTED_MODULE_1___default().join(out, 'empty') });
+    const config = await (0,_bundle_write_js__WEBPACK_IMPORTED_MODULE_5__/* .writeBundle */ .Mf)(bundle, paths);
     say(`wrote ${config}`);
     say(`runsc flags for this cell: ${bundle.flags.join(' ')} --host-uds=none`);
     return 0;
@@ -42222,6 +42283,8 @@ async function cmdRun(file, values) {
     try {
         for (const name of plan.bundle.missingEnv)
             say(`warning: pass-env: ${name} is not set; not passed`);
+        for (const note of plan.bundle.notes)
+            say(`gvisor-cell: ${note}`);
         const installed = await (0,_install_installer_js__WEBPACK_IMPORTED_MODULE_10__/* .obtainRunsc */ .LM)(inputs, arch, progress());
         say(`gvisor-cell: running ${cell.name} with ${installed.version} (${inputs.platform}), workspace ${workspace}`);
         const { output, result } = await (0,_run_cell_js__WEBPACK_IMPORTED_MODULE_13__/* .runPlanned */ .i2)(plan, {
@@ -43812,8 +43875,8 @@ var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/bundle/host.ts
-var host = __nccwpck_require__(5888);
+// EXTERNAL MODULE: ./src/bundle/host.ts + 1 modules
+var host = __nccwpck_require__(8545);
 // EXTERNAL MODULE: ./src/bundle/spec.ts + 1 modules
 var spec = __nccwpck_require__(8893);
 // EXTERNAL MODULE: ./src/bundle/write.ts

@@ -2,8 +2,9 @@
  * The facts about this runner that decide a cell's view of it. Gathered once,
  * with a handful of lstat calls (no processes), so the spec builder can stay pure.
  */
-import { lstatSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
+import { type Scrubbed, scrubGitConfig } from './git-credentials.js';
 
 /** Top-level entries that usr-merged systems make symlinks into /usr. */
 export const ROOT_LINK_NAMES = ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32'] as const;
@@ -37,6 +38,8 @@ export interface HostFacts {
    * would hide, leaving `network: host` without DNS).
    */
   resolvConf: string | undefined;
+  /** The workspace's .git/config when it holds checkout credentials, with them taken out. */
+  gitConfig: { path: string; scrubbed: Scrubbed } | undefined;
   env: Readonly<Record<string, string | undefined>>;
 }
 
@@ -92,11 +95,18 @@ export function gatherHostFacts(env: Readonly<Record<string, string | undefined>
       // A dangling link: the cell sees it dangle too.
     }
   }
+  const gitConfigPath = path.join(workspace, '.git', 'config');
+  let gitConfig: HostFacts['gitConfig'];
+  if (kind(gitConfigPath) === 'file') {
+    const scrubbed = scrubGitConfig(readFileSync(gitConfigPath, 'utf8'));
+    if (scrubbed.removed.length > 0) gitConfig = { path: gitConfigPath, scrubbed };
+  }
   return {
     uid,
     gid,
     workspace,
     resolvConf,
+    gitConfig,
     home: chooseHome(env.HOME, workspace),
     toolCache: toolCache && kind(toolCache) === 'dir' ? toolCache : undefined,
     hasOpt: kind('/opt') === 'dir',

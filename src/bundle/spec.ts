@@ -45,6 +45,8 @@ export interface BundlePaths {
   dir: string;
   /** An empty, read-only file used to mask sensitive host files. */
   emptyFile: string;
+  /** Where the scrubbed copy of the workspace's .git/config is written. */
+  gitConfig: string;
 }
 
 export interface Bundle {
@@ -57,6 +59,10 @@ export interface Bundle {
   missingEnv: string[];
   /** Host paths the document names, to check before anything starts. */
   hostPaths: { key: string; path: string; dir: boolean }[];
+  /** Files of ours the bundle mounts, to write with it. */
+  files: { path: string; content: string }[];
+  /** What the action did that the user should hear about (never secret values). */
+  notes: string[];
 }
 
 /** Docker's default set: enough for package managers run as root, nothing that reaches the host. */
@@ -169,6 +175,16 @@ export function buildBundle(cell: Cell, host: HostFacts, paths: BundlePaths): Bu
     overlays ||= cell.workspace === 'overlay';
     writable ||= cell.workspace === 'read-write';
   }
+  const files: Bundle['files'] = [];
+  const notes: string[] = [];
+  if (cell.workspace !== 'none' && host.gitConfig) {
+    files.push({ path: paths.gitConfig, content: host.gitConfig.scrubbed.text });
+    mounts.push(bind(host.gitConfig.path, paths.gitConfig, cell.workspace === 'read-only' ? RO : RW));
+    notes.push(
+      `The cell sees .git/config without the checkout credentials it holds (${[...new Set(host.gitConfig.scrubbed.removed)].join(', ')}); ` +
+        'use persist-credentials: false with actions/checkout to keep them off the runner altogether.',
+    );
+  }
   for (const [i, m] of (cell.mounts ?? []).entries()) {
     const source = hostPath(`mounts[${i}].source`, m.source, host.workspace);
     hostPaths.push({ key: `mounts[${i}].source`, path: source, dir: false });
@@ -216,7 +232,7 @@ export function buildBundle(cell: Cell, host: HostFacts, paths: BundlePaths): Bu
   };
 
   const flags = [`--network=${cell.network === 'host' ? 'host' : 'none'}`, `--overlay2=${overlays ? 'all' : 'root'}:memory`];
-  return { spec, flags, links, missingEnv: env.missing, hostPaths };
+  return { spec, flags, links, missingEnv: env.missing, hostPaths, files, notes };
 }
 
 function depth(p: string): number {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Bundle, BundlePaths, OciMount } from './spec.js';
 
 export function bundlePaths(runDir: string): BundlePaths {
-  return { dir: path.join(runDir, 'bundle'), emptyFile: path.join(runDir, 'empty') };
+  return { dir: path.join(runDir, 'bundle'), emptyFile: path.join(runDir, 'empty'), gitConfig: path.join(runDir, 'git-config') };
 }
 
 async function kindOf(p: string): Promise<'dir' | 'file' | undefined> {
@@ -58,6 +58,7 @@ async function makeSkeleton(rootfs: string, bundle: Bundle): Promise<void> {
 export async function writeBundle(bundle: Bundle, paths: BundlePaths): Promise<string> {
   await fs.mkdir(paths.dir, { recursive: true });
   await fs.writeFile(paths.emptyFile, '', { mode: 0o444 });
+  for (const file of bundle.files) await fs.writeFile(file.path, file.content, { mode: 0o644 });
   if (bundle.spec.root.path === 'rootfs') await makeSkeleton(path.join(paths.dir, 'rootfs'), bundle);
   const config = path.join(paths.dir, 'config.json');
   await fs.writeFile(config, JSON.stringify(bundle.spec, null, 2));

@@ -9,6 +9,7 @@ const HOME = '/home/runner';
 const PATHS: BundlePaths = {
   dir: '/home/runner/work/_temp/gvisor-cell-abc/bundle',
   emptyFile: '/home/runner/work/_temp/gvisor-cell-abc/empty',
+  gitConfig: '/home/runner/work/_temp/gvisor-cell-abc/git-config',
 };
 const SYSTEM = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const RO = ['rbind', 'ro', 'nosuid', 'nodev'];
@@ -54,6 +55,7 @@ function facts(over: Partial<HostFacts> = {}): HostFacts {
     maskedFiles: ['/etc/shadow', '/etc/gshadow', '/etc/sudoers', '/etc/ssh/ssh_host_ed25519_key'],
     maskedDirs: ['/etc/sudoers.d', '/etc/ssl/private'],
     resolvConf: undefined,
+    gitConfig: undefined,
     env: HOST_ENV,
     ...over,
   };
@@ -669,5 +671,37 @@ describe('resolv.conf linked into /run (Ubuntu)', () => {
       options: ['rbind', 'ro', 'nosuid', 'nodev'],
     });
     expect(mounts.filter((d) => d.startsWith('/run/'))).toEqual([target]);
+  });
+});
+
+describe('checkout credentials in .git/config', () => {
+  const gitConfig = {
+    path: `${WS}/.git/config`,
+    scrubbed: { text: '[core]\n\tbare = false\n', removed: ['http "https://github.com/".extraheader'] },
+  };
+
+  test.each([
+    ['overlay', ['rbind', 'rw', 'nosuid', 'nodev']],
+    ['read-write', ['rbind', 'rw', 'nosuid', 'nodev']],
+    ['read-only', ['rbind', 'ro', 'nosuid', 'nodev']],
+  ] as const)('workspace %s: the scrubbed copy is mounted over it, after the workspace', (workspace, options) => {
+    const b = buildBundle(cell({ workspace }), facts({ gitConfig }), PATHS);
+    const mounts = b.spec.mounts.map((m) => m.destination);
+    expect(b.spec.mounts.find((m) => m.destination === gitConfig.path)).toEqual({
+      destination: gitConfig.path,
+      type: 'bind',
+      source: PATHS.gitConfig,
+      options,
+    });
+    expect(mounts.indexOf(gitConfig.path)).toBeGreaterThan(mounts.indexOf(WS));
+    expect(b.files).toEqual([{ path: PATHS.gitConfig, content: gitConfig.scrubbed.text }]);
+    expect(b.notes).toHaveLength(1);
+    expect(b.notes[0]).toContain('extraheader');
+  });
+
+  test('workspace none: nothing to scrub, nothing mounted', () => {
+    const b = buildBundle(cell({ workspace: 'none' }), facts({ gitConfig }), PATHS);
+    expect(b.files).toEqual([]);
+    expect(b.spec.mounts.some((m) => m.destination.endsWith('.git/config'))).toBe(false);
   });
 });

@@ -1,0 +1,41 @@
+/**
+ * The JSON Schema of the cell document, generated from the zod schema (never
+ * written by hand) so editors can validate documents as they are typed:
+ * `# yaml-language-server: $schema=…/cell.schema.json`. The committed copy,
+ * cell.schema.json, is kept in step by test/unit/json-schema.test.ts
+ * (`npm run schema` rewrites it).
+ */
+import * as z from 'zod';
+import { CellSchema } from './schema.js';
+
+/** One line per key, for editors' hover text; the README's table says more. */
+const DESCRIPTIONS: Record<string, string> = {
+  name: 'Label for logs, the summary and the container id.',
+  run: 'A script, run by `shell` like a workflow step’s run:. Exactly one of run and command.',
+  shell: 'bash (bash --noprofile --norc -eo pipefail) or sh (sh -e). Only with run.',
+  command: 'An exact argv, no shell. Exactly one of run and command.',
+  'working-directory': 'Relative to the workspace; may not leave it.',
+  env: 'Variables for the cell; applied last.',
+  'pass-env': 'Names of the action’s own variables to copy in (explicit opt-in). ACTIONS_*, INPUT_*, STATE_* are refused.',
+  rootfs: 'host (an allow-listed view of the runner) or { path: <dir> } (a prepared root filesystem).',
+  workspace: 'overlay (writes stay in the cell), read-only, read-write (writes persist) or none.',
+  mounts: 'Extra host paths: [{ source, target, mode }].',
+  collect: 'Workspace-relative paths copied back to the host after the run.',
+  network: 'none (loopback only) or host (the runner’s network).',
+  user: 'runner (the action’s uid/gid) or root (uid 0 inside the cell only).',
+  limits: 'timeout (90s, 10m, 1h), memory (512Mi, 2G), cpus (1.5), pids.',
+  hostname: 'The cell’s hostname; defaults to name.',
+};
+
+export const SCHEMA_ID = 'https://raw.githubusercontent.com/acme/gvisor-cell/main/cell.schema.json';
+
+export function cellJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(CellSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown> & {
+    properties: Record<string, Record<string, unknown>>;
+  };
+  for (const [key, text] of Object.entries(DESCRIPTIONS)) {
+    const property = schema.properties[key];
+    if (property) property.description = text;
+  }
+  return { $id: SCHEMA_ID, title: 'gvisor-cell cell document (v1)', ...schema };
+}

@@ -1,0 +1,125 @@
+/**
+ * Cell document keys beyond the basics, against a real runsc: checkout
+ * credentials, mounts in each mode, resource limits, a prepared rootfs.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { errors, type Job, makeJob, removeJob, runAction } from './runner.js';
+
+let job: Job;
+const runsc = inject('runsc');
+const TOKEN = 'ghs_canaryCheckoutToken0042';
+
+beforeAll(() => {
+  job = makeJob('document');
+});
+afterAll(() => removeJob(job));
+
+function cell(doc: string, inputs: Record<string, string> = {}) {
+  return runAction(job, { inputs: { cell: doc, 'runsc-path': runsc, ...inputs } });
+}
+
+describe('checkout credentials', () => {
+  const header = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}`;
+  let config: string;
+  beforeAll(() => {
+    execFileSync('git', ['init', '-q', job.workspace]);
+    execFileSync('git', ['-C', job.workspace, 'remote', 'add', 'origin', 'https://github.com/acme/app']);
+    execFileSync('git', ['-C', job.workspace, 'config', 'http.https://github.com/.extraheader', header]);
+    config = path.join(job.workspace, '.git', 'config');
+  });
+
+  test.each(['overlay', 'read-only', 'read-write'])(
+    'workspace %s: the cell reads a scrubbed .git/config and git still works',
+    async (workspace) => {
+      const before = readFileSync(config, 'utf8');
+      const run = await cell(
+        `workspace: ${workspace}\nrun: |\n  cat .git/config\n  git config --get remote.origin.url\n  git config --get-all http.https://github.com/.extraheader || echo "no extraheader"\n`,
+      );
+      expect(run.main.outputs['exit-code']).toBe('0');
+      const out = run.main.outputs.stdout as string;
+      expect(out).not.toContain(TOKEN);
+      expect(out).not.toContain(Buffer.from(`x-access-token:${TOKEN}`).toString('base64'));
+      expect(out).toContain('https://github.com/acme/app\nno extraheader\n');
+      expect(run.main.stdout).toContain('The cell sees .git/config without the checkout credentials');
+      // The host's file is untouched: later steps (a push) still have their credentials.
+      expect(readFileSync(config, 'utf8')).toBe(before);
+    },
+  );
+});
+
+describe('mounts', () => {
+  let data: string;
+  beforeAll(() => {
+    data = path.join(job.home, 'data');
+    mkdirSync(data, { recursive: true });
+    writeFileSync(path.join(data, 'in.txt'), 'host data\n');
+    writeFileSync(path.join(job.workspace, 'single.txt'), 'one file\n');
+  });
+
+  test('read-only: readable, not writable; a file mount works too', async () => {
+    const run = await cell(
+      `mounts:\n  - { source: ${data}, target: /data }\n  - { source: single.txt, target: /etc-extra/single.txt }\nrun: |\n  cat /data/in.txt /etc-extra/single.txt\n  echo x > /data/new 2>/dev/null && echo wrote || echo refused\n`,
+    );
+    expect(run.main.outputs.stdout).toBe('host data\none file\nrefused\n');
+    expect(existsSync(path.join(data, 'new'))).toBe(false);
+  });
+
+  test('read-write: writes persist on the host', async () => {
+    const run = await cell(
+      `workspace: read-only\nmounts: [{ source: ${data}, target: /data, mode: read-write }]\nrun: echo kept > /data/rw.txt`,
+    );
+    expect(errors(run.main)).toEqual([]);
+    expect(readFileSync(path.join(data, 'rw.txt'), 'utf8')).toBe('kept\n');
+  });
+
+  test('overlay: writable inside, untouched outside', async () => {
+    const run = await cell(
+      `mounts: [{ source: ${data}, target: /data, mode: overlay }]\nrun: echo gone > /data/ov.txt && cat /data/ov.txt`,
+    );
+    expect(run.main.outputs.stdout).toBe('gone\n');
+    expect(existsSync(path.join(data, 'ov.txt'))).toBe(false);
+  });
+
+  test('a source that does not exist, or / as a target, is refused naming the key', async () => {
+    const missing = await cell('mounts: [{ source: /no/such/dir, target: /x }]\nrun: "true"');
+    expect(errors(missing.main)).toEqual(['mounts[0].source: /no/such/dir does not exist on the runner']);
+    const root = await cell('mounts: [{ source: /usr, target: / }]\nrun: "true"');
+    expect(errors(root.main)[0]).toContain('mounts[0].target: expected a path below /, not / itself, got "/"');
+  });
+});
+
+describe('limits', () => {
+  // node's allocator under a memory limit stalls rather than dying (seen here with this runsc);
+  // a plain allocation is killed at once.
+  test('memory: a 1 GiB allocation under 256Mi is killed', async () => {
+    const run = await cell(
+      'limits: { memory: 256Mi, timeout: 60s }\ncommand: [python3, -c, \'b = bytearray(1 << 30); print("allocated")\']',
+      {
+        'fail-on-error': 'false',
+      },
+    );
+    expect(run.main.outputs['timed-out']).toBe('false');
+    expect(run.main.outputs['exit-code']).toBe('137');
+    expect(run.main.outputs.stdout).not.toContain('allocated');
+  });
+
+  test('pids: a fork bomb is contained and the step returns', async () => {
+    const run = await cell(
+      "limits: { pids: 64, timeout: 60s }\nshell: sh\nrun: |\n  i=0\n  while [ $i -lt 300 ]; do (sleep 30 &) 2>/dev/null || true; i=$((i+1)); done\n  ls /proc | grep -c '^[0-9]'\n",
+      { 'fail-on-error': 'false' },
+    );
+    expect(run.main.outputs['timed-out']).toBe('false');
+    expect(Number(run.main.outputs.stdout)).toBeLessThanOrEqual(64);
+  });
+});
+
+describe('workspace: none', () => {
+  test('working-directory is relative to HOME, which is a fresh tmpfs', async () => {
+    const run = await cell('workspace: none\nrun: pwd; ls -A; ls -A /home/*/work 2>&1 || true');
+    // Only the mount point of the (read-only) tool cache, which lies in this runner's HOME; no workspace.
+    expect(run.main.outputs.stdout).toBe(`${job.home}\ntoolcache\nls: cannot access '/home/*/work': No such file or directory\n`);
+  });
+});
