@@ -32,6 +32,8 @@ import { fileURLToPath } from 'node:url';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST_MAIN = path.join(REPO, 'dist', 'index.js');
+/** The Node the steps run on: the runner's is node24 (GVC_ACTION_NODE, see scripts/provision-node.sh). */
+const ACTION_NODE = process.env.GVC_ACTION_NODE || process.execPath;
 const DIST_POST = path.join(REPO, 'dist', 'post', 'index.js');
 const TMP = path.join(REPO, '.tmp');
 const BUCKET_DIR = path.join(TMP, 'bench-bucket');
@@ -298,7 +300,7 @@ async function runStep(ctx, inputs, { toolCache = ctx.job.toolCache } = {}) {
   for (const [name, def] of Object.entries(action.defaults)) env[`INPUT_${name.toUpperCase()}`] = inputs[name] ?? def;
 
   // On an interruption the action gets SIGTERM, as the runner sends it: it stops its own cell.
-  const main = await run(process.execPath, [DIST_MAIN], { cwd: job.workspace, env, stop: (c) => c.kill('SIGTERM') });
+  const main = await run(ACTION_NODE, [DIST_MAIN], { cwd: job.workspace, env, stop: (c) => c.kill('SIGTERM') });
   const outputs = parseFileCommand(fs.readFileSync(outputFile, 'utf8'));
   const state = parseFileCommand(fs.readFileSync(stateFile, 'utf8'));
   const postRuns = action.postIf === 'failure() || cancelled()' ? main.code !== 0 : true;
@@ -306,7 +308,7 @@ async function runStep(ctx, inputs, { toolCache = ctx.job.toolCache } = {}) {
   if (postRuns && !aborting) {
     const postEnv = { ...env };
     for (const [k, v] of Object.entries(state)) postEnv[`STATE_${k}`] = v;
-    post = await run(process.execPath, [DIST_POST], { cwd: job.workspace, env: postEnv, stop: (c) => c.kill('SIGTERM') });
+    post = await run(ACTION_NODE, [DIST_POST], { cwd: job.workspace, env: postEnv, stop: (c) => c.kill('SIGTERM') });
   }
   fs.rmSync(files, { recursive: true, force: true });
   if (outputs['log-file']?.startsWith(`${job.temp}/`)) fs.rmSync(outputs['log-file'], { force: true });
@@ -420,7 +422,8 @@ function describeMachine(runsc) {
   const version = runsc
     ? spawnSync(runsc, ['--version'], { encoding: 'utf8' }).stdout?.split('\n')[0]?.trim() || 'unknown'
     : 'not used by this run';
-  return { cores, model: model.trim(), kernel: os.release(), node: process.version, runsc: version, memGiB: os.totalmem() / 2 ** 30 };
+  const node = spawnSync(ACTION_NODE, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  return { cores, model: model.trim(), kernel: os.release(), node, runsc: version, memGiB: os.totalmem() / 2 ** 30 };
 }
 
 function provisionRunsc() {
@@ -507,7 +510,7 @@ async function runBare(ctx) {
 }
 
 async function runNodeBare() {
-  const r = await run(process.execPath, ['-e', '0']);
+  const r = await run(ACTION_NODE, ['-e', '0']);
   if (r.code !== 0) throw new Error(`node -e 0 failed: ${r.stderr}`);
   return r;
 }
@@ -605,7 +608,7 @@ async function figureStep(ctx, rounds) {
     for (const v of order(shimVariants, round)) {
       if (v.key === 'load') {
         // No inputs at all: the action fails at its first input check, right after loading dist/.
-        const r = await run(process.execPath, [DIST_MAIN], { cwd: ctx.job.workspace, env: { PATH: SYSTEM_PATH, LANG: 'C.UTF-8' } });
+        const r = await run(ACTION_NODE, [DIST_MAIN], { cwd: ctx.job.workspace, env: { PATH: SYSTEM_PATH, LANG: 'C.UTF-8' } });
         if (!r.stdout.includes('::error::'))
           throw new Error(`node dist/index.js without inputs did not fail as expected: ${r.stdout}${r.stderr}`);
         if (round > 0) loadOnly.push(r.ms);
@@ -1146,7 +1149,7 @@ async function main() {
         ['CPU', `${machine.cores} × ${machine.model}`],
         ['memory', `${machine.memGiB.toFixed(1)} GiB`],
         ['kernel', machine.kernel],
-        ['node', `${machine.node} (runs dist/; the runner uses its own node24)`],
+        ['node', `${machine.node} (runs dist/${ACTION_NODE === process.execPath ? '; the runner uses node24: set GVC_ACTION_NODE' : ''})`],
         ['runsc', machine.runsc],
         [
           'load average (1/5/15 min) at start → end',

@@ -15,7 +15,7 @@ const runsc = inject('runsc');
 let dir: string;
 
 function cli(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
+  const r = spawnSync(inject('actionNode'), [CLI, ...args], {
     cwd: dir,
     encoding: 'utf8',
     env: { PATH: process.env.PATH as string, HOME: process.env.HOME as string, RUNNER_TEMP: path.join(dir, 'tmp'), ...env },
@@ -26,7 +26,7 @@ function cli(args: string[], env: Record<string, string> = {}) {
 /** Like cli(), without blocking the event loop: for tests whose server lives in this process. */
 function cliAsync(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(inject('actionNode'), [CLI, ...args], {
       cwd: dir,
       env: { PATH: process.env.PATH as string, HOME: process.env.HOME as string, RUNNER_TEMP: path.join(dir, 'tmp') },
     });

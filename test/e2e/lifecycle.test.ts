@@ -112,7 +112,7 @@ describe('the post step trusts no state it did not write', () => {
     expect(run.main.exitCode).toBe(1);
     // Replay the post step with a forged run-dir.
     const { spawnSync } = await import('node:child_process');
-    const post = spawnSync(process.execPath, [path.join(import.meta.dirname, '..', '..', 'dist', 'post', 'index.js')], {
+    const post = spawnSync(inject('actionNode'), [path.join(import.meta.dirname, '..', '..', 'dist', 'post', 'index.js')], {
       env: {
         PATH: process.env.PATH,
         RUNNER_TEMP: job.temp,

@@ -9,6 +9,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { chownSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { inject } from 'vitest';
 import { parse } from 'yaml';
 
 export const REPO = path.resolve(import.meta.dirname, '..', '..');
@@ -177,7 +178,7 @@ function runNode(
 ): Promise<Omit<StepResult, 'outputs' | 'state' | 'summary' | 'commands'>> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], ...options.user });
+    const child = spawn(inject('actionNode'), [script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], ...options.user });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let kept = 0;
