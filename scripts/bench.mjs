@@ -986,7 +986,7 @@ function figureBundle() {
     '## 4. Document → bundle',
     '',
     files.length
-      ? `Validating a document and building the bundle in-process is measured by \`npx vitest bench\` (${files.map((f) => `\`${f}\``).join(', ')}), not by this script.`
+      ? `Validating a document and building the bundle in-process is measured by \`npx vitest bench --run --project bench\` (${files.map((f) => `\`${f}\``).join(', ')}), not by this script.`
       : 'Not measured: validating a document and building the bundle happen in-process in TypeScript, and there is no `*.bench.ts` file for `npx vitest bench` yet.',
   ].join('\n');
 }

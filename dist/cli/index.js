@@ -42528,7 +42528,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   LM: () => (/* binding */ obtainRunsc)
 });
 
-// UNUSED EXPORTS: installRunsc, toolName, useRunscAt
+// UNUSED EXPORTS: installRunsc, layoutOrder, toolName, useRunscAt
 
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(1421);
@@ -43573,13 +43573,22 @@ var install_version = __nccwpck_require__(2415);
 
 /** Written next to runsc in the cache: what was downloaded, and what runsc says it is. */
 const METADATA_FILE = 'gvisor-cell.json';
-/** Newest layout first; zstd only where the machine can unpack it. */
-async function layouts() {
-    const list = [];
-    if (await lib_io/* which */.K7('zstd', false))
-        list.push({ artifact: 'gvisor.tar.zstd', tarFlag: '--zstd' });
-    list.push({ artifact: 'gvisor.tar.bz2', tarFlag: '--bzip2' }, { artifact: 'runsc', tarFlag: undefined });
-    return list;
+/** The last release known to ship only the loose binary; tarballs came with the next one. */
+const LAST_LOOSE_RELEASE = 20260817;
+/**
+ * The layouts to try, in order: tarballs first (zstd only where the machine
+ * can unpack it), except for a pinned release old enough to have only the
+ * loose binary, where asking for tarballs first would cost two round trips.
+ * Every layout stays in the list: the order is a guess, not a rule.
+ */
+function layoutOrder(version, zstd) {
+    const tarballs = [
+        ...(zstd ? [{ artifact: 'gvisor.tar.zstd', tarFlag: '--zstd' }] : []),
+        { artifact: 'gvisor.tar.bz2', tarFlag: '--bzip2' },
+    ];
+    const loose = { artifact: 'runsc', tarFlag: undefined };
+    const date = version.cacheKey ? Number(version.cacheKey.split('.')[0]) : Number.POSITIVE_INFINITY;
+    return date <= LAST_LOOSE_RELEASE ? [loose, ...tarballs] : [...tarballs, loose];
 }
 /** The tool-cache name: downloads from a mirror never mix with the official bucket's. */
 function toolName(downloadUrl) {
@@ -43596,7 +43605,7 @@ async function installRunsc(req) {
     }
     const base = `${req.downloadUrl}/${req.version.bucket}/${req.arch}`;
     const tried = [];
-    for (const layout of await layouts()) {
+    for (const layout of layoutOrder(req.version, (await lib_io/* which */.K7('zstd', false)) !== '')) {
         const url = `${base}/${layout.artifact}`;
         let published;
         try {

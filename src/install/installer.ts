@@ -52,14 +52,25 @@ export interface InstallRequest {
   onProgress?: Progress;
 }
 
-type Layout = { artifact: string; tarFlag: string | undefined };
+export type Layout = { artifact: string; tarFlag: string | undefined };
 
-/** Newest layout first; zstd only where the machine can unpack it. */
-async function layouts(): Promise<Layout[]> {
-  const list: Layout[] = [];
-  if (await io.which('zstd', false)) list.push({ artifact: 'gvisor.tar.zstd', tarFlag: '--zstd' });
-  list.push({ artifact: 'gvisor.tar.bz2', tarFlag: '--bzip2' }, { artifact: 'runsc', tarFlag: undefined });
-  return list;
+/** The last release known to ship only the loose binary; tarballs came with the next one. */
+const LAST_LOOSE_RELEASE = 20260817;
+
+/**
+ * The layouts to try, in order: tarballs first (zstd only where the machine
+ * can unpack it), except for a pinned release old enough to have only the
+ * loose binary, where asking for tarballs first would cost two round trips.
+ * Every layout stays in the list: the order is a guess, not a rule.
+ */
+export function layoutOrder(version: VersionRequest, zstd: boolean): Layout[] {
+  const tarballs: Layout[] = [
+    ...(zstd ? [{ artifact: 'gvisor.tar.zstd', tarFlag: '--zstd' }] : []),
+    { artifact: 'gvisor.tar.bz2', tarFlag: '--bzip2' },
+  ];
+  const loose: Layout = { artifact: 'runsc', tarFlag: undefined };
+  const date = version.cacheKey ? Number(version.cacheKey.split('.')[0]) : Number.POSITIVE_INFINITY;
+  return date <= LAST_LOOSE_RELEASE ? [loose, ...tarballs] : [...tarballs, loose];
 }
 
 /** The tool-cache name: downloads from a mirror never mix with the official bucket's. */
@@ -78,7 +89,7 @@ export async function installRunsc(req: InstallRequest): Promise<InstalledRunsc>
 
   const base = `${req.downloadUrl}/${req.version.bucket}/${req.arch}`;
   const tried: string[] = [];
-  for (const layout of await layouts()) {
+  for (const layout of layoutOrder(req.version, (await io.which('zstd', false)) !== '')) {
     const url = `${base}/${layout.artifact}`;
     let published: string;
     try {

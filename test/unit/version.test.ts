@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { bucketArch, cacheKeyFromVersionOutput, parseVersionInput, versionLine } from '../../src/install/version.js';
+import { layoutOrder } from '../../src/install/installer.js';
+import { bucketArch, cacheKeyFromVersionOutput, parseVersionInput, type VersionRequest, versionLine } from '../../src/install/version.js';
 
 describe('parseVersionInput', () => {
   test('latest has no cache key', () => {
@@ -110,5 +111,19 @@ describe('bucketArch', () => {
 
   test('the platform is checked before the architecture', () => {
     expect(() => bucketArch('darwin', 'ia32')).toThrow(/Linux only/);
+  });
+});
+
+describe('layoutOrder', () => {
+  const names = (v: string, zstd: boolean) => layoutOrder(parseVersionInput(v) as VersionRequest, zstd).map((l) => l.artifact);
+  test.each([
+    ['latest', true, ['gvisor.tar.zstd', 'gvisor.tar.bz2', 'runsc']],
+    ['latest', false, ['gvisor.tar.bz2', 'runsc']],
+    ['20260901.0', true, ['gvisor.tar.zstd', 'gvisor.tar.bz2', 'runsc']],
+    ['20260824', false, ['gvisor.tar.bz2', 'runsc']],
+    ['20260817.0', true, ['runsc', 'gvisor.tar.zstd', 'gvisor.tar.bz2']],
+    ['release-20240729.0', false, ['runsc', 'gvisor.tar.bz2']],
+  ])('%s (zstd %s) → %j', (v, zstd, expected) => {
+    expect(names(v, zstd)).toEqual(expected);
   });
 });
