@@ -1438,6 +1438,10 @@ function buildBundle(cell, host, paths) {
     }
     const files = [];
     const notes = [];
+    const warnings = [];
+    if (cell.workspace === 'read-write') {
+        warnings.push('workspace: read-write lets the cell change the workspace on the runner; treat it as untrusted in later steps (do not run its scripts or build it with secrets).');
+    }
     if (cell.workspace !== 'none' && host.gitConfig) {
         files.push({ path: paths.gitConfig, content: host.gitConfig.scrubbed.text });
         mounts.push(bind(host.gitConfig.path, paths.gitConfig, cell.workspace === 'read-only' ? RO : RW));
@@ -1488,7 +1492,7 @@ function buildBundle(cell, host, paths) {
         linux: { namespaces, ...(Object.keys(resources).length ? { resources } : {}) },
     };
     const flags = [`--network=${cell.network === 'host' ? 'host' : 'none'}`, `--overlay2=${overlays ? 'all' : 'root'}:memory`];
-    return { spec, flags, links, missingEnv: env.missing, hostPaths, files, notes };
+    return { spec, flags, links, missingEnv: env.missing, hostPaths, files, notes, warnings };
 }
 function depth(p) {
     return p.split('/').filter(Boolean).length;
@@ -1965,6 +1969,8 @@ async function run() {
             core/* warning */.$e(`pass-env: ${name} is not set in the action's environment; not passed`);
         for (const note of plan.bundle.notes)
             core/* info */.pq(note);
+        for (const warning of plan.bundle.warnings)
+            core/* warning */.$e(warning);
         const installed = await obtainRunsc(inputs, arch);
         core/* setOutput */.uH(Outputs.RunscPath, installed.path);
         core/* setOutput */.uH(Outputs.RunscVersion, installed.version);

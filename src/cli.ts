@@ -160,6 +160,7 @@ async function cmdRun(file: string | undefined, values: Values): Promise<number>
   try {
     for (const name of plan.bundle.missingEnv) say(`warning: pass-env: ${name} is not set; not passed`);
     for (const note of plan.bundle.notes) say(`gvisor-cell: ${note}`);
+    for (const warning of plan.bundle.warnings) say(`warning: ${warning}`);
     const installed = await obtainRunsc(inputs, arch, progress());
     say(`gvisor-cell: running ${cell.name} with ${installed.version} (${inputs.platform}), workspace ${workspace}`);
     const { output, result } = await runPlanned(plan, {

@@ -47,6 +47,7 @@ export async function run(): Promise<void> {
     core.saveState(State.RunDir, plan.runDir);
     for (const name of plan.bundle.missingEnv) core.warning(`pass-env: ${name} is not set in the action's environment; not passed`);
     for (const note of plan.bundle.notes) core.info(note);
+    for (const warning of plan.bundle.warnings) core.warning(warning);
 
     const installed = await obtainRunsc(inputs, arch);
     core.setOutput(Outputs.RunscPath, installed.path);

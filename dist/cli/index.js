@@ -31974,6 +31974,10 @@ function buildBundle(cell, host, paths) {
     }
     const files = [];
     const notes = [];
+    const warnings = [];
+    if (cell.workspace === 'read-write') {
+        warnings.push('workspace: read-write lets the cell change the workspace on the runner; treat it as untrusted in later steps (do not run its scripts or build it with secrets).');
+    }
     if (cell.workspace !== 'none' && host.gitConfig) {
         files.push({ path: paths.gitConfig, content: host.gitConfig.scrubbed.text });
         mounts.push(bind(host.gitConfig.path, paths.gitConfig, cell.workspace === 'read-only' ? RO : RW));
@@ -32024,7 +32028,7 @@ function buildBundle(cell, host, paths) {
         linux: { namespaces, ...(Object.keys(resources).length ? { resources } : {}) },
     };
     const flags = [`--network=${cell.network === 'host' ? 'host' : 'none'}`, `--overlay2=${overlays ? 'all' : 'root'}:memory`];
-    return { spec, flags, links, missingEnv: env.missing, hostPaths, files, notes };
+    return { spec, flags, links, missingEnv: env.missing, hostPaths, files, notes, warnings };
 }
 function depth(p) {
     return p.split('/').filter(Boolean).length;
@@ -42285,6 +42289,8 @@ async function cmdRun(file, values) {
             say(`warning: pass-env: ${name} is not set; not passed`);
         for (const note of plan.bundle.notes)
             say(`gvisor-cell: ${note}`);
+        for (const warning of plan.bundle.warnings)
+            say(`warning: ${warning}`);
         const installed = await (0,_install_installer_js__WEBPACK_IMPORTED_MODULE_10__/* .obtainRunsc */ .LM)(inputs, arch, progress());
         say(`gvisor-cell: running ${cell.name} with ${installed.version} (${inputs.platform}), workspace ${workspace}`);
         const { output, result } = await (0,_run_cell_js__WEBPACK_IMPORTED_MODULE_13__/* .runPlanned */ .i2)(plan, {

@@ -63,6 +63,8 @@ export interface Bundle {
   files: { path: string; content: string }[];
   /** What the action did that the user should hear about (never secret values). */
   notes: string[];
+  /** What the user asked for that weakens isolation, to say as a warning. */
+  warnings: string[];
 }
 
 /** Docker's default set: enough for package managers run as root, nothing that reaches the host. */
@@ -177,6 +179,12 @@ export function buildBundle(cell: Cell, host: HostFacts, paths: BundlePaths): Bu
   }
   const files: Bundle['files'] = [];
   const notes: string[] = [];
+  const warnings: string[] = [];
+  if (cell.workspace === 'read-write') {
+    warnings.push(
+      'workspace: read-write lets the cell change the workspace on the runner; treat it as untrusted in later steps (do not run its scripts or build it with secrets).',
+    );
+  }
   if (cell.workspace !== 'none' && host.gitConfig) {
     files.push({ path: paths.gitConfig, content: host.gitConfig.scrubbed.text });
     mounts.push(bind(host.gitConfig.path, paths.gitConfig, cell.workspace === 'read-only' ? RO : RW));
@@ -232,7 +240,7 @@ export function buildBundle(cell: Cell, host: HostFacts, paths: BundlePaths): Bu
   };
 
   const flags = [`--network=${cell.network === 'host' ? 'host' : 'none'}`, `--overlay2=${overlays ? 'all' : 'root'}:memory`];
-  return { spec, flags, links, missingEnv: env.missing, hostPaths, files, notes };
+  return { spec, flags, links, missingEnv: env.missing, hostPaths, files, notes, warnings };
 }
 
 function depth(p: string): number {

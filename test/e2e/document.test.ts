@@ -44,6 +44,10 @@ describe('checkout credentials', () => {
       expect(out).not.toContain(Buffer.from(`x-access-token:${TOKEN}`).toString('base64'));
       expect(out).toContain('https://github.com/acme/app\nno extraheader\n');
       expect(run.main.stdout).toContain('The cell sees .git/config without the checkout credentials');
+      const warnings = run.main.commands.filter((c) => c.command === 'warning').map((c) => c.value);
+      expect(warnings).toEqual(
+        workspace === 'read-write' ? [expect.stringContaining('workspace: read-write lets the cell change the workspace')] : [],
+      );
       // The host's file is untouched: later steps (a push) still have their credentials.
       expect(readFileSync(config, 'utf8')).toBe(before);
     },
