@@ -739,11 +739,26 @@ class TruncatedError extends Error {
         this.name = 'TruncatedError';
     }
 }
+/** Network failures worth another try; a full disk, a bad certificate or a refused permission are not. */
+const TRANSIENT_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ETIMEDOUT',
+    'EPIPE',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'EHOSTUNREACH',
+    'ECONNABORTED',
+    'UND_ERR_SOCKET',
+]);
 function isTransient(error) {
     if (error instanceof HttpError || error instanceof TruncatedError)
         return error.transient;
-    // Socket-level failures (reset, refused, timed out) come as plain errors with a code.
-    return error instanceof Error && 'code' in error && typeof error.code === 'string';
+    if (!(error instanceof Error))
+        return false;
+    const code = error.code;
+    // @actions/http-client reports its socket timeout (a stalled server) without a code.
+    return (code !== undefined && TRANSIENT_CODES.has(code)) || /^Request timeout/.test(error.message);
 }
 async function withRetries(url, retry, attempt) {
     for (let n = 1;; n++) {
@@ -794,7 +809,17 @@ async function withLock(file, fn, timeoutMs = 600_000) {
                 throw error;
             const holder = Number(await external_node_fs_.promises.readFile(file, 'utf8').catch(() => ''));
             if (holder > 0 && !alive(holder)) {
-                await external_node_fs_.promises.rm(file, { force: true });
+                // Break it by renaming: of several waiters only one can move the very file, and a
+                // waiter that read the dead pid late cannot remove a lock somebody else just took.
+                const moved = `${file}.stale-${process.pid}-${Date.now()}`;
+                if (await external_node_fs_.promises.rename(file, moved).then(() => true, () => false)) {
+                    const still = Number(await external_node_fs_.promises.readFile(moved, 'utf8').catch(() => ''));
+                    await external_node_fs_.promises.rm(moved, { force: true });
+                    if (still !== holder) {
+                        // We moved a live holder's fresh lock: put it back and wait our turn.
+                        await external_node_fs_.promises.writeFile(file, String(still), { flag: 'wx' }).catch(() => { });
+                    }
+                }
                 continue;
             }
             if (Date.now() > deadline)
@@ -806,7 +831,9 @@ async function withLock(file, fn, timeoutMs = 600_000) {
         return await fn();
     }
     finally {
-        await external_node_fs_.promises.rm(file, { force: true });
+        // Only our own lock: never one another process took after ours was (wrongly) broken.
+        if ((await external_node_fs_.promises.readFile(file, 'utf8').catch(() => '')) === String(process.pid))
+            await external_node_fs_.promises.rm(file, { force: true });
     }
 }
 
@@ -883,7 +910,9 @@ async function installRunsc(req) {
             throw error;
         }
         if (req.sha512 && req.sha512 !== published) {
-            throw new Error(`runsc-sha512 does not match the checksum published at ${url}.sha512 (pinned ${req.sha512}, published ${published}); nothing was downloaded`);
+            // The pin may name another layout's artifact (the bz2 tarball on a runner with zstd, say).
+            tried.push(`${url} (published sha512 ${published.slice(0, 16)}… is not runsc-sha512)`);
+            continue;
         }
         if (!req.version.cacheKey) {
             const hit = await cachedArtifact(tool, req.arch, published);
@@ -891,6 +920,9 @@ async function installRunsc(req) {
                 return hit;
         }
         return await downloadAndCache(tool, req, layout, url, published);
+    }
+    if (req.sha512 && tried.some((t) => t.includes('is not runsc-sha512'))) {
+        throw new Error(`runsc-sha512 matches no artifact of release ${req.version.bucket} for ${req.arch} at ${req.downloadUrl}: tried ${tried.join(', ')}; nothing was downloaded`);
     }
     throw new Error(`no runsc release ${req.version.bucket} for ${req.arch} at ${req.downloadUrl}: tried ${tried.join(', ')}. ` +
         'Check runsc-version (the bucket sometimes lags behind GitHub releases) and download-url.');
@@ -1115,35 +1147,53 @@ function renderSummary(f) {
 ;// CONCATENATED MODULE: ./src/bundle/git-credentials.ts
 /**
  * actions/checkout persists its token in the workspace's .git/config
- * (`http.<url>.extraheader = AUTHORIZATION: basic …`) unless told not to.
- * A cell that can read the workspace could read that token, so it is shown a
- * scrubbed copy of the file instead: the rest of git keeps working.
+ * (`http.<url>.extraheader = AUTHORIZATION: basic …`) unless told not to, and
+ * with `submodules:` in each .git/modules/…/config too. A cell that can read
+ * the workspace could read that token, so it is shown scrubbed copies of those
+ * files instead: the rest of git keeps working.
  *
  * Newer checkouts keep the credentials in a file under RUNNER_TEMP, pulled in
  * with `includeIf`; RUNNER_TEMP is outside every cell's view, so those need no
- * scrubbing (the include line then points at nothing, which git ignores).
+ * scrubbing (the include then points at nothing, which git ignores).
  */
-/** Removes `extraheader` entries and user:password@ parts of URLs. Pure. */
+const USERINFO = /([a-z][a-z0-9+.-]*:\/\/)[^/@\s"\]]+@/gi;
+const EXTRAHEADER = /^\s*extraheader\s*=/i;
+/**
+ * Removes `extraheader` entries (also on a section header's line, and their
+ * backslash-continued lines) and the user:password@ part of every URL,
+ * section headers included (`[url "https://x-access-token:…@github.com/"]`). Pure.
+ */
 function scrubGitConfig(text) {
     const removed = [];
     let section = '';
-    const lines = text.split('\n').flatMap((line) => {
-        const header = /^\s*\[([^\]]*)\]/.exec(line);
+    let continued = false;
+    const out = [];
+    for (const raw of text.split('\n')) {
+        if (continued) {
+            // The rest of a removed value that ended in a backslash.
+            continued = raw.endsWith('\\');
+            continue;
+        }
+        let line = raw;
+        const header = /^(\s*\[([^\]]*)\])(.*)$/.exec(line);
         if (header)
-            section = header[1].trim();
-        const entry = /^\s*([A-Za-z][A-Za-z0-9-]*)\s*=/.exec(line);
-        if (entry && entry[1].toLowerCase() === 'extraheader') {
+            section = header[2].trim();
+        const rest = header ? header[3] : line;
+        if (EXTRAHEADER.test(rest)) {
             removed.push(`${section}.extraheader`);
-            return [];
+            continued = raw.endsWith('\\');
+            if (!header)
+                continue;
+            line = header[1];
         }
-        const withUser = /^(\s*[A-Za-z][A-Za-z0-9-]*\s*=\s*"?[a-z][a-z0-9+.-]*:\/\/)[^/@\s"]+@/i.exec(line);
-        if (withUser) {
+        if (USERINFO.test(line)) {
             removed.push(`${section} credentials in a URL`);
-            return [line.replace(withUser[0], withUser[1])];
+            line = line.replace(USERINFO, '$1');
         }
-        return [line];
-    });
-    return { text: lines.join('\n'), removed };
+        USERINFO.lastIndex = 0;
+        out.push(line);
+    }
+    return { text: out.join('\n'), removed };
 }
 
 ;// CONCATENATED MODULE: ./src/bundle/host.ts
@@ -1187,6 +1237,66 @@ function chooseHome(hostHome, workspace) {
     }
     return '/home/cell';
 }
+/**
+ * The git configs checkout writes credentials into: the workspace's, its
+ * submodules' (.git/modules/…/config), and those of repositories checked out
+ * one level down (`path:`). Only regular files: a link is resolved inside the
+ * sandbox, where the host's target is not visible.
+ */
+function gitConfigFiles(workspace) {
+    const found = [];
+    const config = (dir) => {
+        const file = external_node_path_default().join(dir, 'config');
+        if (kind(file) === 'file')
+            found.push(file);
+    };
+    const modules = (dir, depth) => {
+        if (depth > 4)
+            return;
+        for (const entry of safeReaddir(dir)) {
+            const sub = external_node_path_default().join(dir, entry);
+            if (kind(sub) !== 'dir')
+                continue;
+            config(sub);
+            modules(external_node_path_default().join(sub, 'modules'), depth + 1);
+            modules(sub, depth + 1);
+        }
+    };
+    const gitDir = (repo) => {
+        const git = external_node_path_default().join(repo, '.git');
+        if (kind(git) !== 'dir')
+            return;
+        config(git);
+        modules(external_node_path_default().join(git, 'modules'), 0);
+    };
+    gitDir(workspace);
+    for (const entry of safeReaddir(workspace)) {
+        if (entry !== '.git' && kind(external_node_path_default().join(workspace, entry)) === 'dir')
+            gitDir(external_node_path_default().join(workspace, entry));
+    }
+    return [...new Set(found)];
+}
+function safeReaddir(dir) {
+    try {
+        return (0,external_node_fs_.readdirSync)(dir);
+    }
+    catch {
+        return [];
+    }
+}
+/** The runner's install (from the node it started us with), RUNNER_TEMP and the work root. Pure. */
+function runnerDirs(env, execPath) {
+    const dirs = [];
+    // The runner starts actions with <runner root>/externals/node<N>/bin/node.
+    const m = /^(.+)\/externals\/node\d+[^/]*\/bin\/node$/.exec(execPath);
+    if (m)
+        dirs.push(m[1]);
+    if (env.RUNNER_TEMP && external_node_path_default().isAbsolute(env.RUNNER_TEMP))
+        dirs.push(external_node_path_default().normalize(env.RUNNER_TEMP));
+    if (env.RUNNER_WORKSPACE && external_node_path_default().isAbsolute(env.RUNNER_WORKSPACE))
+        dirs.push(external_node_path_default().dirname(external_node_path_default().normalize(env.RUNNER_WORKSPACE)));
+    return [...new Set(dirs)];
+}
 function gatherHostFacts(env, workspace) {
     const uid = process.getuid?.() ?? 0;
     const gid = process.getgid?.() ?? 0;
@@ -1220,19 +1330,19 @@ function gatherHostFacts(env, workspace) {
             // A dangling link: the cell sees it dangle too.
         }
     }
-    const gitConfigPath = external_node_path_default().join(workspace, '.git', 'config');
-    let gitConfig;
-    if (kind(gitConfigPath) === 'file') {
-        const scrubbed = scrubGitConfig((0,external_node_fs_.readFileSync)(gitConfigPath, 'utf8'));
+    const gitConfigs = [];
+    for (const file of gitConfigFiles(workspace)) {
+        const scrubbed = scrubGitConfig((0,external_node_fs_.readFileSync)(file, 'utf8'));
         if (scrubbed.removed.length > 0)
-            gitConfig = { path: gitConfigPath, scrubbed };
+            gitConfigs.push({ path: file, scrubbed });
     }
     return {
         uid,
         gid,
         workspace,
         resolvConf,
-        gitConfig,
+        runnerDirs: runnerDirs(env, process.execPath),
+        gitConfigs,
         home: chooseHome(env.HOME, workspace),
         toolCache: toolCache && kind(toolCache) === 'dir' ? toolCache : undefined,
         hasOpt: kind('/opt') === 'dir',
@@ -1380,6 +1490,12 @@ function hostView(host, paths, uid, gid) {
         else
             mounts.push(bind(`/${entry.name}`, `/${entry.name}`, RO));
     }
+    // The runner's own directories never show through a bound tree (a self-hosted runner in /opt, say).
+    const bound = mounts.map((m) => m.destination);
+    for (const dir of host.runnerDirs) {
+        if (bound.some((b) => isInside(dir, b)))
+            mounts.push(tmpfs(dir, ['ro', 'mode=0755', 'size=4k']));
+    }
     for (const file of host.maskedFiles)
         mounts.push(bind(file, paths.emptyFile, RO));
     for (const dir of host.maskedDirs)
@@ -1424,7 +1540,7 @@ function buildBundle(cell, host, paths) {
     }
     else {
         rootPath = hostPath('rootfs.path', cell.rootfs.path, host.workspace);
-        hostPaths.push({ key: 'rootfs.path', path: rootPath, dir: true });
+        hostPaths.push({ key: 'rootfs.path', path: rootPath, dir: true, relative: !external_node_path_default().isAbsolute(cell.rootfs.path) });
         mounts.push(tmpfs('/tmp', ['mode=1777']), tmpfs(host.home, ['mode=0700', `uid=${uid}`, `gid=${gid}`]));
     }
     // Overlay-mode mounts are what `--overlay2=all:` wraps; plain writable binds need `root:` only.
@@ -1442,15 +1558,18 @@ function buildBundle(cell, host, paths) {
     if (cell.workspace === 'read-write') {
         warnings.push('workspace: read-write lets the cell change the workspace on the runner; treat it as untrusted in later steps (do not run its scripts or build it with secrets).');
     }
-    if (cell.workspace !== 'none' && host.gitConfig) {
-        files.push({ path: paths.gitConfig, content: host.gitConfig.scrubbed.text });
-        mounts.push(bind(host.gitConfig.path, paths.gitConfig, cell.workspace === 'read-only' ? RO : RW));
-        notes.push(`The cell sees .git/config without the checkout credentials it holds (${[...new Set(host.gitConfig.scrubbed.removed)].join(', ')}); ` +
-            'use persist-credentials: false with actions/checkout to keep them off the runner altogether.');
+    if (cell.workspace !== 'none') {
+        for (const [i, config] of host.gitConfigs.entries()) {
+            const copy = `${paths.gitConfig}-${i}`;
+            files.push({ path: copy, content: config.scrubbed.text });
+            mounts.push(bind(config.path, copy, cell.workspace === 'read-only' ? RO : RW));
+            notes.push(`The cell sees ${external_node_path_default().relative(host.workspace, config.path)} without the checkout credentials it holds (${[...new Set(config.scrubbed.removed)].join(', ')}); ` +
+                'use persist-credentials: false with actions/checkout to keep them off the runner altogether.');
+        }
     }
     for (const [i, m] of (cell.mounts ?? []).entries()) {
         const source = hostPath(`mounts[${i}].source`, m.source, host.workspace);
-        hostPaths.push({ key: `mounts[${i}].source`, path: source, dir: false });
+        hostPaths.push({ key: `mounts[${i}].source`, path: source, dir: false, relative: !external_node_path_default().isAbsolute(m.source) });
         mounts.push(bind(m.target, source, m.mode === 'read-only' ? RO : RW));
         overlays ||= m.mode === 'overlay';
         writable ||= m.mode === 'read-write';
@@ -1512,6 +1631,7 @@ function sortByDepth(mounts) {
  */
 
 
+
 function bundlePaths(runDir) {
     return { dir: external_node_path_default().join(runDir, 'bundle'), emptyFile: external_node_path_default().join(runDir, 'empty'), gitConfig: external_node_path_default().join(runDir, 'git-config') };
 }
@@ -1519,14 +1639,33 @@ async function kindOf(p) {
     const s = await external_node_fs_.promises.stat(p).catch(() => undefined);
     return s ? (s.isDirectory() ? 'dir' : 'file') : undefined;
 }
-/** Every host path the document names must exist (and be a directory where it must). Errors name the key. */
-async function checkHostPaths(bundle) {
+/**
+ * Every host path the document names must exist (and be a directory where it
+ * must). Errors name the key. A workspace-relative bind source is resolved
+ * here, once: the workspace holds the code under test, which may have made
+ * `.cache` a link to `/`; runsc would follow it on the host. The resolved
+ * path must stay inside the (resolved) workspace, and it is what the spec
+ * then binds, so nothing is followed later.
+ */
+async function checkHostPaths(bundle, workspace) {
+    const realWorkspace = await external_node_fs_.promises.realpath(workspace).catch(() => workspace);
     for (const s of bundle.hostPaths) {
         const kind = await kindOf(s.path);
         if (!kind)
             throw new Error(`${s.key}: ${s.path} does not exist on the runner`);
         if (s.dir && kind !== 'dir')
             throw new Error(`${s.key}: ${s.path} is not a directory`);
+        if (!s.relative)
+            continue;
+        const real = await external_node_fs_.promises.realpath(s.path);
+        if (!isInside(real, realWorkspace)) {
+            throw new Error(`${s.key}: ${s.path} leads outside the workspace (through a symbolic link, to ${real}); refused`);
+        }
+        for (const m of bundle.spec.mounts)
+            if (m.type === 'bind' && m.source === s.path)
+                m.source = real;
+        if (bundle.spec.root.path === s.path)
+            bundle.spec.root.path = real;
     }
 }
 function isBelow(child, parent) {
@@ -1741,8 +1880,12 @@ async function destroy(r, containerId) {
 
 /** runsc exits 128 when it fails itself, the same status as a cell that exits 128. */
 const RUNSC_FAILURE = 128;
-/** After a kill, how long to wait for `runsc run` to return before force-deleting. */
+/** After a kill, how long to wait for `runsc run` to return before force-deleting (and again after). */
 const KILL_GRACE_MS = 3_000;
+/** How often the kill is repeated while `runsc run` has not returned. */
+const KILL_RETRY_MS = 500;
+/** A pause that does not keep the process alive on its own (the step must exit as soon as it is done). */
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 async function runSandbox(run) {
     const started = Date.now();
     let timedOut = false;
@@ -1752,22 +1895,44 @@ async function runSandbox(run) {
     });
     child.stdout?.on('data', (chunk) => run.output.push('stdout', chunk));
     child.stderr?.on('data', (chunk) => run.output.push('stderr', chunk));
+    let exited = false;
+    child.once('exit', () => {
+        exited = true;
+    });
+    const closed = new Promise((resolve) => {
+        child.once('error', (e) => resolve({ code: null, signal: null, error: e }));
+        child.once('close', (c, s) => resolve({ code: c, signal: s }));
+    });
+    // Stopping, through runsc: with sudo, a signal to our child would only reach sudo.
+    // The kill is repeated, since one sent before `runsc run` has created the container
+    // fails; when `runsc run` does not wind down, the container is force-deleted and,
+    // at worst, the step stops waiting for it rather than hanging the job.
+    let gaveUp = () => { };
+    const abandoned = new Promise((resolve) => {
+        gaveUp = resolve;
+    });
     let stopping;
     const stop = () => {
         stopping ??= (async () => {
-            // Kill through runsc: with sudo, a signal to our child would only reach sudo.
-            const closed = new Promise((resolve) => child.once('close', resolve));
-            await killContainer(run.runsc, run.containerId);
-            const late = setTimeout(() => {
-                // `runsc run` did not wind down by itself: force the deletion and stop waiting for it.
-                void destroy(run.runsc, run.containerId).then(() => child.kill('SIGKILL'));
-            }, KILL_GRACE_MS);
-            await closed;
-            clearTimeout(late);
+            const deadline = Date.now() + KILL_GRACE_MS;
+            while (!exited && Date.now() < deadline) {
+                await killContainer(run.runsc, run.containerId);
+                await Promise.race([closed, sleep(KILL_RETRY_MS)]);
+            }
+            if (exited)
+                return;
+            await destroy(run.runsc, run.containerId);
+            child.kill('SIGKILL');
+            await Promise.race([closed, sleep(KILL_GRACE_MS)]);
+            if (!exited)
+                gaveUp({ code: null, signal: 'SIGKILL' });
         })();
     };
     const timer = run.timeoutMs !== undefined
         ? setTimeout(() => {
+            // A cell that finished just as the limit struck did not time out.
+            if (exited)
+                return;
             timedOut = true;
             stop();
         }, run.timeoutMs)
@@ -1779,10 +1944,7 @@ async function runSandbox(run) {
     run.signal.addEventListener('abort', onAbort, { once: true });
     if (run.signal.aborted)
         onAbort();
-    const { code, signal, error } = await new Promise((resolve) => {
-        child.once('error', (e) => resolve({ code: null, signal: null, error: e }));
-        child.once('close', (c, s) => resolve({ code: c, signal: s }));
-    });
+    const { code, signal, error } = await Promise.race([closed, abandoned]);
     if (timer)
         clearTimeout(timer);
     run.signal.removeEventListener('abort', onAbort);
@@ -1864,7 +2026,7 @@ async function planCell(cell, ctx) {
     try {
         const paths = bundlePaths(runDir);
         const bundle = buildBundle(cell, facts, paths);
-        await checkHostPaths(bundle);
+        await checkHostPaths(bundle, ctx.workspace);
         return { cell, bundle, runDir, paths, tempRoot: ctx.tempRoot };
     }
     catch (error) {
@@ -1971,6 +2133,9 @@ async function run() {
             core/* info */.pq(note);
         for (const warning of plan.bundle.warnings)
             core/* warning */.$e(warning);
+        if (!inputs.runscPath && !inputs.sha512 && inputs.downloadUrl.startsWith('http:')) {
+            core/* warning */.$e('download-url is plain http: the .sha512 comes over the same channel as runsc; pin runsc-sha512 to make the download verifiable');
+        }
         const installed = await obtainRunsc(inputs, arch);
         core/* setOutput */.uH(Outputs.RunscPath, installed.path);
         core/* setOutput */.uH(Outputs.RunscVersion, installed.version);

@@ -5,6 +5,7 @@
  * other names and go through the same validation (readInputs), the same
  * document parser, installer, bundle builder and sandbox runner.
  */
+import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -87,7 +88,12 @@ function toolCacheFrom(values: Values): void {
   // tool-cache reads these from the environment, as on a runner.
   process.env.RUNNER_TOOL_CACHE =
     values['tool-cache'] ?? process.env.RUNNER_TOOL_CACHE ?? path.join(os.homedir(), '.cache', 'gvisor-cell', 'tool-cache');
-  process.env.RUNNER_TEMP ??= os.tmpdir();
+  // Run directories and logs: a directory of this user's, never a shared, guessable one in /tmp.
+  if (!process.env.RUNNER_TEMP) {
+    const own = path.join(os.homedir(), '.cache', 'gvisor-cell', 'tmp');
+    mkdirSync(own, { recursive: true, mode: 0o700 });
+    process.env.RUNNER_TEMP = own;
+  }
 }
 
 /** A percentage on a terminal, nothing when piped. */
@@ -138,7 +144,7 @@ async function cmdBundle(file: string | undefined, values: Values): Promise<numb
   // Everything in DIR: config.json, rootfs/, and the files the bundle mounts.
   const paths = { dir: out, emptyFile: path.join(out, 'empty'), gitConfig: path.join(out, 'git-config') };
   const bundle = buildBundle(cell, gatherHostFacts(process.env, workspace), paths);
-  await checkHostPaths(bundle);
+  await checkHostPaths(bundle, workspace);
   const config = await writeBundle(bundle, paths);
   say(`wrote ${config}`);
   say(`runsc flags for this cell: ${bundle.flags.join(' ')} --host-uds=none`);
@@ -168,7 +174,8 @@ async function cmdRun(file: string | undefined, values: Values): Promise<number>
       platform: inputs.platform,
       outputLimit: inputs.outputLimit,
       jobLog: { write: (data) => process.stdout.write(data) },
-      commandWindow: false,
+      // Inside a workflow step the runner parses this output too: keep the cell from issuing commands.
+      commandWindow: process.env.GITHUB_ACTIONS === 'true',
       signal: cancel.signal,
     });
     say(`gvisor-cell: full log in ${output.logFile}`);

@@ -49,6 +49,11 @@ export async function run(): Promise<void> {
     for (const note of plan.bundle.notes) core.info(note);
     for (const warning of plan.bundle.warnings) core.warning(warning);
 
+    if (!inputs.runscPath && !inputs.sha512 && inputs.downloadUrl.startsWith('http:')) {
+      core.warning(
+        'download-url is plain http: the .sha512 comes over the same channel as runsc; pin runsc-sha512 to make the download verifiable',
+      );
+    }
     const installed = await obtainRunsc(inputs, arch);
     core.setOutput(Outputs.RunscPath, installed.path);
     core.setOutput(Outputs.RunscVersion, installed.version);

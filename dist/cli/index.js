@@ -31620,7 +31620,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   FK: () => (/* binding */ isInside)
 });
 
-// UNUSED EXPORTS: MASKED_DIRS, MASKED_FILES, ROOT_LINK_NAMES, chooseHome
+// UNUSED EXPORTS: MASKED_DIRS, MASKED_FILES, ROOT_LINK_NAMES, chooseHome, runnerDirs
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
@@ -31630,35 +31630,53 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 ;// CONCATENATED MODULE: ./src/bundle/git-credentials.ts
 /**
  * actions/checkout persists its token in the workspace's .git/config
- * (`http.<url>.extraheader = AUTHORIZATION: basic …`) unless told not to.
- * A cell that can read the workspace could read that token, so it is shown a
- * scrubbed copy of the file instead: the rest of git keeps working.
+ * (`http.<url>.extraheader = AUTHORIZATION: basic …`) unless told not to, and
+ * with `submodules:` in each .git/modules/…/config too. A cell that can read
+ * the workspace could read that token, so it is shown scrubbed copies of those
+ * files instead: the rest of git keeps working.
  *
  * Newer checkouts keep the credentials in a file under RUNNER_TEMP, pulled in
  * with `includeIf`; RUNNER_TEMP is outside every cell's view, so those need no
- * scrubbing (the include line then points at nothing, which git ignores).
+ * scrubbing (the include then points at nothing, which git ignores).
  */
-/** Removes `extraheader` entries and user:password@ parts of URLs. Pure. */
+const USERINFO = /([a-z][a-z0-9+.-]*:\/\/)[^/@\s"\]]+@/gi;
+const EXTRAHEADER = /^\s*extraheader\s*=/i;
+/**
+ * Removes `extraheader` entries (also on a section header's line, and their
+ * backslash-continued lines) and the user:password@ part of every URL,
+ * section headers included (`[url "https://x-access-token:…@github.com/"]`). Pure.
+ */
 function scrubGitConfig(text) {
     const removed = [];
     let section = '';
-    const lines = text.split('\n').flatMap((line) => {
-        const header = /^\s*\[([^\]]*)\]/.exec(line);
+    let continued = false;
+    const out = [];
+    for (const raw of text.split('\n')) {
+        if (continued) {
+            // The rest of a removed value that ended in a backslash.
+            continued = raw.endsWith('\\');
+            continue;
+        }
+        let line = raw;
+        const header = /^(\s*\[([^\]]*)\])(.*)$/.exec(line);
         if (header)
-            section = header[1].trim();
-        const entry = /^\s*([A-Za-z][A-Za-z0-9-]*)\s*=/.exec(line);
-        if (entry && entry[1].toLowerCase() === 'extraheader') {
+            section = header[2].trim();
+        const rest = header ? header[3] : line;
+        if (EXTRAHEADER.test(rest)) {
             removed.push(`${section}.extraheader`);
-            return [];
+            continued = raw.endsWith('\\');
+            if (!header)
+                continue;
+            line = header[1];
         }
-        const withUser = /^(\s*[A-Za-z][A-Za-z0-9-]*\s*=\s*"?[a-z][a-z0-9+.-]*:\/\/)[^/@\s"]+@/i.exec(line);
-        if (withUser) {
+        if (USERINFO.test(line)) {
             removed.push(`${section} credentials in a URL`);
-            return [line.replace(withUser[0], withUser[1])];
+            line = line.replace(USERINFO, '$1');
         }
-        return [line];
-    });
-    return { text: lines.join('\n'), removed };
+        USERINFO.lastIndex = 0;
+        out.push(line);
+    }
+    return { text: out.join('\n'), removed };
 }
 
 ;// CONCATENATED MODULE: ./src/bundle/host.ts
@@ -31702,6 +31720,66 @@ function chooseHome(hostHome, workspace) {
     }
     return '/home/cell';
 }
+/**
+ * The git configs checkout writes credentials into: the workspace's, its
+ * submodules' (.git/modules/…/config), and those of repositories checked out
+ * one level down (`path:`). Only regular files: a link is resolved inside the
+ * sandbox, where the host's target is not visible.
+ */
+function gitConfigFiles(workspace) {
+    const found = [];
+    const config = (dir) => {
+        const file = external_node_path_default().join(dir, 'config');
+        if (kind(file) === 'file')
+            found.push(file);
+    };
+    const modules = (dir, depth) => {
+        if (depth > 4)
+            return;
+        for (const entry of safeReaddir(dir)) {
+            const sub = external_node_path_default().join(dir, entry);
+            if (kind(sub) !== 'dir')
+                continue;
+            config(sub);
+            modules(external_node_path_default().join(sub, 'modules'), depth + 1);
+            modules(sub, depth + 1);
+        }
+    };
+    const gitDir = (repo) => {
+        const git = external_node_path_default().join(repo, '.git');
+        if (kind(git) !== 'dir')
+            return;
+        config(git);
+        modules(external_node_path_default().join(git, 'modules'), 0);
+    };
+    gitDir(workspace);
+    for (const entry of safeReaddir(workspace)) {
+        if (entry !== '.git' && kind(external_node_path_default().join(workspace, entry)) === 'dir')
+            gitDir(external_node_path_default().join(workspace, entry));
+    }
+    return [...new Set(found)];
+}
+function safeReaddir(dir) {
+    try {
+        return (0,external_node_fs_.readdirSync)(dir);
+    }
+    catch {
+        return [];
+    }
+}
+/** The runner's install (from the node it started us with), RUNNER_TEMP and the work root. Pure. */
+function runnerDirs(env, execPath) {
+    const dirs = [];
+    // The runner starts actions with <runner root>/externals/node<N>/bin/node.
+    const m = /^(.+)\/externals\/node\d+[^/]*\/bin\/node$/.exec(execPath);
+    if (m)
+        dirs.push(m[1]);
+    if (env.RUNNER_TEMP && external_node_path_default().isAbsolute(env.RUNNER_TEMP))
+        dirs.push(external_node_path_default().normalize(env.RUNNER_TEMP));
+    if (env.RUNNER_WORKSPACE && external_node_path_default().isAbsolute(env.RUNNER_WORKSPACE))
+        dirs.push(external_node_path_default().dirname(external_node_path_default().normalize(env.RUNNER_WORKSPACE)));
+    return [...new Set(dirs)];
+}
 function gatherHostFacts(env, workspace) {
     const uid = process.getuid?.() ?? 0;
     const gid = process.getgid?.() ?? 0;
@@ -31735,19 +31813,19 @@ function gatherHostFacts(env, workspace) {
             // A dangling link: the cell sees it dangle too.
         }
     }
-    const gitConfigPath = external_node_path_default().join(workspace, '.git', 'config');
-    let gitConfig;
-    if (kind(gitConfigPath) === 'file') {
-        const scrubbed = scrubGitConfig((0,external_node_fs_.readFileSync)(gitConfigPath, 'utf8'));
+    const gitConfigs = [];
+    for (const file of gitConfigFiles(workspace)) {
+        const scrubbed = scrubGitConfig((0,external_node_fs_.readFileSync)(file, 'utf8'));
         if (scrubbed.removed.length > 0)
-            gitConfig = { path: gitConfigPath, scrubbed };
+            gitConfigs.push({ path: file, scrubbed });
     }
     return {
         uid,
         gid,
         workspace,
         resolvConf,
-        gitConfig,
+        runnerDirs: runnerDirs(env, process.execPath),
+        gitConfigs,
         home: chooseHome(env.HOME, workspace),
         toolCache: toolCache && kind(toolCache) === 'dir' ? toolCache : undefined,
         hasOpt: kind('/opt') === 'dir',
@@ -31916,6 +31994,12 @@ function hostView(host, paths, uid, gid) {
         else
             mounts.push(bind(`/${entry.name}`, `/${entry.name}`, RO));
     }
+    // The runner's own directories never show through a bound tree (a self-hosted runner in /opt, say).
+    const bound = mounts.map((m) => m.destination);
+    for (const dir of host.runnerDirs) {
+        if (bound.some((b) => (0,bundle_host/* isInside */.FK)(dir, b)))
+            mounts.push(tmpfs(dir, ['ro', 'mode=0755', 'size=4k']));
+    }
     for (const file of host.maskedFiles)
         mounts.push(bind(file, paths.emptyFile, RO));
     for (const dir of host.maskedDirs)
@@ -31960,7 +32044,7 @@ function buildBundle(cell, host, paths) {
     }
     else {
         rootPath = hostPath('rootfs.path', cell.rootfs.path, host.workspace);
-        hostPaths.push({ key: 'rootfs.path', path: rootPath, dir: true });
+        hostPaths.push({ key: 'rootfs.path', path: rootPath, dir: true, relative: !external_node_path_default().isAbsolute(cell.rootfs.path) });
         mounts.push(tmpfs('/tmp', ['mode=1777']), tmpfs(host.home, ['mode=0700', `uid=${uid}`, `gid=${gid}`]));
     }
     // Overlay-mode mounts are what `--overlay2=all:` wraps; plain writable binds need `root:` only.
@@ -31978,15 +32062,18 @@ function buildBundle(cell, host, paths) {
     if (cell.workspace === 'read-write') {
         warnings.push('workspace: read-write lets the cell change the workspace on the runner; treat it as untrusted in later steps (do not run its scripts or build it with secrets).');
     }
-    if (cell.workspace !== 'none' && host.gitConfig) {
-        files.push({ path: paths.gitConfig, content: host.gitConfig.scrubbed.text });
-        mounts.push(bind(host.gitConfig.path, paths.gitConfig, cell.workspace === 'read-only' ? RO : RW));
-        notes.push(`The cell sees .git/config without the checkout credentials it holds (${[...new Set(host.gitConfig.scrubbed.removed)].join(', ')}); ` +
-            'use persist-credentials: false with actions/checkout to keep them off the runner altogether.');
+    if (cell.workspace !== 'none') {
+        for (const [i, config] of host.gitConfigs.entries()) {
+            const copy = `${paths.gitConfig}-${i}`;
+            files.push({ path: copy, content: config.scrubbed.text });
+            mounts.push(bind(config.path, copy, cell.workspace === 'read-only' ? RO : RW));
+            notes.push(`The cell sees ${external_node_path_default().relative(host.workspace, config.path)} without the checkout credentials it holds (${[...new Set(config.scrubbed.removed)].join(', ')}); ` +
+                'use persist-credentials: false with actions/checkout to keep them off the runner altogether.');
+        }
     }
     for (const [i, m] of (cell.mounts ?? []).entries()) {
         const source = hostPath(`mounts[${i}].source`, m.source, host.workspace);
-        hostPaths.push({ key: `mounts[${i}].source`, path: source, dir: false });
+        hostPaths.push({ key: `mounts[${i}].source`, path: source, dir: false, relative: !external_node_path_default().isAbsolute(m.source) });
         mounts.push(bind(m.target, source, m.mode === 'read-only' ? RO : RW));
         overlays ||= m.mode === 'overlay';
         writable ||= m.mode === 'read-write';
@@ -32056,11 +32143,13 @@ function sortByDepth(mounts) {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _host_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8545);
 /**
  * Puts a built bundle on disk, in the run's private directory, after checking
  * that every host path the document names exists. Nothing of the user's is
  * written: the skeleton rootfs, the mask file and config.json are ours.
  */
+
 
 
 function bundlePaths(runDir) {
@@ -32070,14 +32159,33 @@ async function kindOf(p) {
     const s = await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.stat(p).catch(() => undefined);
     return s ? (s.isDirectory() ? 'dir' : 'file') : undefined;
 }
-/** Every host path the document names must exist (and be a directory where it must). Errors name the key. */
-async function checkHostPaths(bundle) {
+/**
+ * Every host path the document names must exist (and be a directory where it
+ * must). Errors name the key. A workspace-relative bind source is resolved
+ * here, once: the workspace holds the code under test, which may have made
+ * `.cache` a link to `/`; runsc would follow it on the host. The resolved
+ * path must stay inside the (resolved) workspace, and it is what the spec
+ * then binds, so nothing is followed later.
+ */
+async function checkHostPaths(bundle, workspace) {
+    const realWorkspace = await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.realpath(workspace).catch(() => workspace);
     for (const s of bundle.hostPaths) {
         const kind = await kindOf(s.path);
         if (!kind)
             throw new Error(`${s.key}: ${s.path} does not exist on the runner`);
         if (s.dir && kind !== 'dir')
             throw new Error(`${s.key}: ${s.path} is not a directory`);
+        if (!s.relative)
+            continue;
+        const real = await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.realpath(s.path);
+        if (!(0,_host_js__WEBPACK_IMPORTED_MODULE_2__/* .isInside */ .FK)(real, realWorkspace)) {
+            throw new Error(`${s.key}: ${s.path} leads outside the workspace (through a symbolic link, to ${real}); refused`);
+        }
+        for (const m of bundle.spec.mounts)
+            if (m.type === 'bind' && m.source === s.path)
+                m.source = real;
+        if (bundle.spec.root.path === s.path)
+            bundle.spec.root.path = real;
     }
 }
 function isBelow(child, parent) {
@@ -42118,29 +42226,32 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   i: () => (/* binding */ main)
 /* harmony export */ });
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7975);
-/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _bundle_host_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8545);
-/* harmony import */ var _bundle_spec_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8893);
-/* harmony import */ var _bundle_write_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8699);
-/* harmony import */ var _cell_load_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4790);
-/* harmony import */ var _cell_parse_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(8515);
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(7242);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(8422);
-/* harmony import */ var _install_installer_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(5475);
-/* harmony import */ var _install_version_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(2415);
-/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(5625);
-/* harmony import */ var _run_cell_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(4050);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7975);
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var _bundle_host_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8545);
+/* harmony import */ var _bundle_spec_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8893);
+/* harmony import */ var _bundle_write_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8699);
+/* harmony import */ var _cell_load_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4790);
+/* harmony import */ var _cell_parse_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(8515);
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7242);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(8422);
+/* harmony import */ var _install_installer_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(5475);
+/* harmony import */ var _install_version_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(2415);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(5625);
+/* harmony import */ var _run_cell_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(4050);
 /**
  * `gvisor-cell`: the action's engine on a terminal, to reproduce a CI cell
  * locally or inspect its bundle. The options are the action's inputs under
  * other names and go through the same validation (readInputs), the same
  * document parser, installer, bundle builder and sandbox runner.
  */
+
 
 
 
@@ -42201,21 +42312,26 @@ function say(line) {
 function inputsFrom(values, cellFile) {
     const map = {
         // `install` has no document, but the reader insists on one: any name will do, it is never read.
-        [_constants_js__WEBPACK_IMPORTED_MODULE_8__/* .Inputs */ .G0.CellFile]: cellFile ?? 'no-document',
-        [_constants_js__WEBPACK_IMPORTED_MODULE_8__/* .Inputs */ .G0.RunscVersion]: values['runsc-version'],
-        [_constants_js__WEBPACK_IMPORTED_MODULE_8__/* .Inputs */ .G0.RunscSha512]: values['runsc-sha512'],
-        [_constants_js__WEBPACK_IMPORTED_MODULE_8__/* .Inputs */ .G0.RunscPath]: values.runsc,
-        [_constants_js__WEBPACK_IMPORTED_MODULE_8__/* .Inputs */ .G0.DownloadUrl]: values['download-url'],
-        [_constants_js__WEBPACK_IMPORTED_MODULE_8__/* .Inputs */ .G0.Platform]: values.platform,
-        [_constants_js__WEBPACK_IMPORTED_MODULE_8__/* .Inputs */ .G0.OutputLimit]: values['output-limit'],
+        [_constants_js__WEBPACK_IMPORTED_MODULE_9__/* .Inputs */ .G0.CellFile]: cellFile ?? 'no-document',
+        [_constants_js__WEBPACK_IMPORTED_MODULE_9__/* .Inputs */ .G0.RunscVersion]: values['runsc-version'],
+        [_constants_js__WEBPACK_IMPORTED_MODULE_9__/* .Inputs */ .G0.RunscSha512]: values['runsc-sha512'],
+        [_constants_js__WEBPACK_IMPORTED_MODULE_9__/* .Inputs */ .G0.RunscPath]: values.runsc,
+        [_constants_js__WEBPACK_IMPORTED_MODULE_9__/* .Inputs */ .G0.DownloadUrl]: values['download-url'],
+        [_constants_js__WEBPACK_IMPORTED_MODULE_9__/* .Inputs */ .G0.Platform]: values.platform,
+        [_constants_js__WEBPACK_IMPORTED_MODULE_9__/* .Inputs */ .G0.OutputLimit]: values['output-limit'],
     };
-    return (0,_inputs_js__WEBPACK_IMPORTED_MODULE_9__/* .readInputs */ .Ko)((name) => map[name] ?? '');
+    return (0,_inputs_js__WEBPACK_IMPORTED_MODULE_10__/* .readInputs */ .Ko)((name) => map[name] ?? '');
 }
 function toolCacheFrom(values) {
     // tool-cache reads these from the environment, as on a runner.
     process.env.RUNNER_TOOL_CACHE =
-        values['tool-cache'] ?? process.env.RUNNER_TOOL_CACHE ?? node_path__WEBPACK_IMPORTED_MODULE_1___default().join(node_os__WEBPACK_IMPORTED_MODULE_0___default().homedir(), '.cache', 'gvisor-cell', 'tool-cache');
-    process.env.RUNNER_TEMP ??= node_os__WEBPACK_IMPORTED_MODULE_0___default().tmpdir();
+        values['tool-cache'] ?? process.env.RUNNER_TOOL_CACHE ?? node_path__WEBPACK_IMPORTED_MODULE_2___default().join(node_os__WEBPACK_IMPORTED_MODULE_1___default().homedir(), '.cache', 'gvisor-cell', 'tool-cache');
+    // Run directories and logs: a directory of this user's, never a shared, guessable one in /tmp.
+    if (!process.env.RUNNER_TEMP) {
+        const own = node_path__WEBPACK_IMPORTED_MODULE_2___default().join(node_os__WEBPACK_IMPORTED_MODULE_1___default().homedir(), '.cache', 'gvisor-cell', 'tmp');
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)(own, { recursive: true, mode: 0o700 });
+        process.env.RUNNER_TEMP = own;
+    }
 }
 /** A percentage on a terminal, nothing when piped. */
 function progress() {
@@ -42236,7 +42352,7 @@ async function cmdValidate(files) {
     let bad = 0;
     for (const file of files) {
         try {
-            await (0,_cell_load_js__WEBPACK_IMPORTED_MODULE_6__/* .loadCell */ .d)({ file }, process.cwd(), 'validate');
+            await (0,_cell_load_js__WEBPACK_IMPORTED_MODULE_7__/* .loadCell */ .d)({ file }, process.cwd(), 'validate');
             say(`${file}: valid`);
         }
         catch (error) {
@@ -42249,7 +42365,7 @@ async function cmdValidate(files) {
 async function cmdInstall(values) {
     toolCacheFrom(values);
     const inputs = inputsFrom(values, undefined);
-    const installed = await (0,_install_installer_js__WEBPACK_IMPORTED_MODULE_10__/* .obtainRunsc */ .LM)({ ...inputs, runscPath: undefined }, (0,_install_version_js__WEBPACK_IMPORTED_MODULE_11__/* .bucketArch */ .TY)(process.platform, process.arch), progress());
+    const installed = await (0,_install_installer_js__WEBPACK_IMPORTED_MODULE_11__/* .obtainRunsc */ .LM)({ ...inputs, runscPath: undefined }, (0,_install_version_js__WEBPACK_IMPORTED_MODULE_12__/* .bucketArch */ .TY)(process.platform, process.arch), progress());
     say(installed.version);
     process.stdout.write(`${installed.path}\n`);
     return 0;
@@ -42259,14 +42375,14 @@ async function cmdBundle(file, values) {
         throw new UsageError('bundle: name a cell document');
     if (!values.out)
         throw new UsageError('bundle: --out DIR is required');
-    const workspace = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(values.workspace ?? process.cwd());
-    const cell = await (0,_cell_load_js__WEBPACK_IMPORTED_MODULE_6__/* .loadCell */ .d)({ file }, process.cwd(), 'bundle');
-    const out = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(values.out);
+    const workspace = node_path__WEBPACK_IMPORTED_MODULE_2___default().resolve(values.workspace ?? process.cwd());
+    const cell = await (0,_cell_load_js__WEBPACK_IMPORTED_MODULE_7__/* .loadCell */ .d)({ file }, process.cwd(), 'bundle');
+    const out = node_path__WEBPACK_IMPORTED_MODULE_2___default().resolve(values.out);
     // Everything in DIR: config.json, rootfs/, and the files the bundle mounts.
-    const paths = { dir: out, emptyFile: node_path__WEBPACK_IMPORTED_MODULE_1___default().join(out, 'empty'), gitConfig: node_path__WEBPACK_IMPORTED_MODULE_1___default().join(out, 'git-config') };
-    const bundle = (0,_bundle_spec_js__WEBPACK_IMPORTED_MODULE_4__/* .buildBundle */ .bS)(cell, (0,_bundle_host_js__WEBPACK_IMPORTED_MODULE_3__/* .gatherHostFacts */ .dz)(process.env, workspace), paths);
-    await (0,_bundle_write_js__WEBPACK_IMPORTED_MODULE_5__/* .checkHostPaths */ .$6)(bundle);
-    const config = await (0,_bundle_write_js__WEBPACK_IMPORTED_MODULE_5__/* .writeBundle */ .Mf)(bundle, paths);
+    const paths = { dir: out, emptyFile: node_path__WEBPACK_IMPORTED_MODULE_2___default().join(out, 'empty'), gitConfig: node_path__WEBPACK_IMPORTED_MODULE_2___default().join(out, 'git-config') };
+    const bundle = (0,_bundle_spec_js__WEBPACK_IMPORTED_MODULE_5__/* .buildBundle */ .bS)(cell, (0,_bundle_host_js__WEBPACK_IMPORTED_MODULE_4__/* .gatherHostFacts */ .dz)(process.env, workspace), paths);
+    await (0,_bundle_write_js__WEBPACK_IMPORTED_MODULE_6__/* .checkHostPaths */ .$6)(bundle, workspace);
+    const config = await (0,_bundle_write_js__WEBPACK_IMPORTED_MODULE_6__/* .writeBundle */ .Mf)(bundle, paths);
     say(`wrote ${config}`);
     say(`runsc flags for this cell: ${bundle.flags.join(' ')} --host-uds=none`);
     return 0;
@@ -42275,11 +42391,11 @@ async function cmdRun(file, values) {
     if (!file)
         throw new UsageError('run: name a cell document');
     toolCacheFrom(values);
-    const workspace = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(values.workspace ?? process.cwd());
-    const inputs = inputsFrom(values, node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(file));
-    const cell = await (0,_cell_load_js__WEBPACK_IMPORTED_MODULE_6__/* .loadCell */ .d)(inputs.cell, process.cwd(), 'run');
-    const arch = (0,_install_version_js__WEBPACK_IMPORTED_MODULE_11__/* .bucketArch */ .TY)(process.platform, process.arch);
-    const plan = await (0,_run_cell_js__WEBPACK_IMPORTED_MODULE_13__/* .planCell */ .QY)(cell, { workspace, env: process.env, tempRoot: process.env.RUNNER_TEMP });
+    const workspace = node_path__WEBPACK_IMPORTED_MODULE_2___default().resolve(values.workspace ?? process.cwd());
+    const inputs = inputsFrom(values, node_path__WEBPACK_IMPORTED_MODULE_2___default().resolve(file));
+    const cell = await (0,_cell_load_js__WEBPACK_IMPORTED_MODULE_7__/* .loadCell */ .d)(inputs.cell, process.cwd(), 'run');
+    const arch = (0,_install_version_js__WEBPACK_IMPORTED_MODULE_12__/* .bucketArch */ .TY)(process.platform, process.arch);
+    const plan = await (0,_run_cell_js__WEBPACK_IMPORTED_MODULE_14__/* .planCell */ .QY)(cell, { workspace, env: process.env, tempRoot: process.env.RUNNER_TEMP });
     const cancel = new AbortController();
     const onSignal = () => cancel.abort();
     process.on('SIGINT', onSignal);
@@ -42291,14 +42407,15 @@ async function cmdRun(file, values) {
             say(`gvisor-cell: ${note}`);
         for (const warning of plan.bundle.warnings)
             say(`warning: ${warning}`);
-        const installed = await (0,_install_installer_js__WEBPACK_IMPORTED_MODULE_10__/* .obtainRunsc */ .LM)(inputs, arch, progress());
+        const installed = await (0,_install_installer_js__WEBPACK_IMPORTED_MODULE_11__/* .obtainRunsc */ .LM)(inputs, arch, progress());
         say(`gvisor-cell: running ${cell.name} with ${installed.version} (${inputs.platform}), workspace ${workspace}`);
-        const { output, result } = await (0,_run_cell_js__WEBPACK_IMPORTED_MODULE_13__/* .runPlanned */ .i2)(plan, {
+        const { output, result } = await (0,_run_cell_js__WEBPACK_IMPORTED_MODULE_14__/* .runPlanned */ .i2)(plan, {
             runscPath: installed.path,
             platform: inputs.platform,
             outputLimit: inputs.outputLimit,
             jobLog: { write: (data) => process.stdout.write(data) },
-            commandWindow: false,
+            // Inside a workflow step the runner parses this output too: keep the cell from issuing commands.
+            commandWindow: process.env.GITHUB_ACTIONS === 'true',
             signal: cancel.signal,
         });
         say(`gvisor-cell: full log in ${output.logFile}`);
@@ -42316,7 +42433,7 @@ async function cmdRun(file, values) {
         return result.exitCode ?? NOT_RUN;
     }
     finally {
-        (0,_run_cell_js__WEBPACK_IMPORTED_MODULE_13__/* .removeRunDir */ .Lr)(plan.runDir);
+        (0,_run_cell_js__WEBPACK_IMPORTED_MODULE_14__/* .removeRunDir */ .Lr)(plan.runDir);
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
     }
@@ -42331,11 +42448,11 @@ function muteRunnerDebug() {
     process.stdout.write = ((chunk, ...rest) => typeof chunk === 'string' && chunk.startsWith('::debug::') ? true : write(chunk, ...rest));
 }
 async function main(argv) {
-    _log_js__WEBPACK_IMPORTED_MODULE_12__/* .log */ .R.info = say;
+    _log_js__WEBPACK_IMPORTED_MODULE_13__/* .log */ .R.info = say;
     muteRunnerDebug();
     let parsed;
     try {
-        parsed = (0,node_util__WEBPACK_IMPORTED_MODULE_2__.parseArgs)({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+        parsed = (0,node_util__WEBPACK_IMPORTED_MODULE_3__.parseArgs)({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
     }
     catch (error) {
         say(`gvisor-cell: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
@@ -42366,7 +42483,7 @@ async function main(argv) {
             say(`gvisor-cell: ${error.message}\n\n${USAGE}`);
             return 2;
         }
-        say(error instanceof _cell_parse_js__WEBPACK_IMPORTED_MODULE_7__/* .CellError */ .hk ? error.message : `gvisor-cell: ${error instanceof Error ? error.message : String(error)}`);
+        say(error instanceof _cell_parse_js__WEBPACK_IMPORTED_MODULE_8__/* .CellError */ .hk ? error.message : `gvisor-cell: ${error instanceof Error ? error.message : String(error)}`);
         return command === 'run' ? NOT_RUN : 1;
     }
 }
@@ -43479,11 +43596,26 @@ class TruncatedError extends Error {
         this.name = 'TruncatedError';
     }
 }
+/** Network failures worth another try; a full disk, a bad certificate or a refused permission are not. */
+const TRANSIENT_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ETIMEDOUT',
+    'EPIPE',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'EHOSTUNREACH',
+    'ECONNABORTED',
+    'UND_ERR_SOCKET',
+]);
 function isTransient(error) {
     if (error instanceof HttpError || error instanceof TruncatedError)
         return error.transient;
-    // Socket-level failures (reset, refused, timed out) come as plain errors with a code.
-    return error instanceof Error && 'code' in error && typeof error.code === 'string';
+    if (!(error instanceof Error))
+        return false;
+    const code = error.code;
+    // @actions/http-client reports its socket timeout (a stalled server) without a code.
+    return (code !== undefined && TRANSIENT_CODES.has(code)) || /^Request timeout/.test(error.message);
 }
 async function withRetries(url, retry, attempt) {
     for (let n = 1;; n++) {
@@ -43534,7 +43666,17 @@ async function withLock(file, fn, timeoutMs = 600_000) {
                 throw error;
             const holder = Number(await external_node_fs_.promises.readFile(file, 'utf8').catch(() => ''));
             if (holder > 0 && !alive(holder)) {
-                await external_node_fs_.promises.rm(file, { force: true });
+                // Break it by renaming: of several waiters only one can move the very file, and a
+                // waiter that read the dead pid late cannot remove a lock somebody else just took.
+                const moved = `${file}.stale-${process.pid}-${Date.now()}`;
+                if (await external_node_fs_.promises.rename(file, moved).then(() => true, () => false)) {
+                    const still = Number(await external_node_fs_.promises.readFile(moved, 'utf8').catch(() => ''));
+                    await external_node_fs_.promises.rm(moved, { force: true });
+                    if (still !== holder) {
+                        // We moved a live holder's fresh lock: put it back and wait our turn.
+                        await external_node_fs_.promises.writeFile(file, String(still), { flag: 'wx' }).catch(() => { });
+                    }
+                }
                 continue;
             }
             if (Date.now() > deadline)
@@ -43546,7 +43688,9 @@ async function withLock(file, fn, timeoutMs = 600_000) {
         return await fn();
     }
     finally {
-        await external_node_fs_.promises.rm(file, { force: true });
+        // Only our own lock: never one another process took after ours was (wrongly) broken.
+        if ((await external_node_fs_.promises.readFile(file, 'utf8').catch(() => '')) === String(process.pid))
+            await external_node_fs_.promises.rm(file, { force: true });
     }
 }
 
@@ -43625,7 +43769,9 @@ async function installRunsc(req) {
             throw error;
         }
         if (req.sha512 && req.sha512 !== published) {
-            throw new Error(`runsc-sha512 does not match the checksum published at ${url}.sha512 (pinned ${req.sha512}, published ${published}); nothing was downloaded`);
+            // The pin may name another layout's artifact (the bz2 tarball on a runner with zstd, say).
+            tried.push(`${url} (published sha512 ${published.slice(0, 16)}… is not runsc-sha512)`);
+            continue;
         }
         if (!req.version.cacheKey) {
             const hit = await cachedArtifact(tool, req.arch, published);
@@ -43633,6 +43779,9 @@ async function installRunsc(req) {
                 return hit;
         }
         return await downloadAndCache(tool, req, layout, url, published);
+    }
+    if (req.sha512 && tried.some((t) => t.includes('is not runsc-sha512'))) {
+        throw new Error(`runsc-sha512 matches no artifact of release ${req.version.bucket} for ${req.arch} at ${req.downloadUrl}: tried ${tried.join(', ')}; nothing was downloaded`);
     }
     throw new Error(`no runsc release ${req.version.bucket} for ${req.arch} at ${req.downloadUrl}: tried ${tried.join(', ')}. ` +
         'Check runsc-version (the bucket sometimes lags behind GitHub releases) and download-url.');
@@ -44075,8 +44224,12 @@ var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_
 
 /** runsc exits 128 when it fails itself, the same status as a cell that exits 128. */
 const RUNSC_FAILURE = 128;
-/** After a kill, how long to wait for `runsc run` to return before force-deleting. */
+/** After a kill, how long to wait for `runsc run` to return before force-deleting (and again after). */
 const KILL_GRACE_MS = 3_000;
+/** How often the kill is repeated while `runsc run` has not returned. */
+const KILL_RETRY_MS = 500;
+/** A pause that does not keep the process alive on its own (the step must exit as soon as it is done). */
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 async function runSandbox(run) {
     const started = Date.now();
     let timedOut = false;
@@ -44086,22 +44239,44 @@ async function runSandbox(run) {
     });
     child.stdout?.on('data', (chunk) => run.output.push('stdout', chunk));
     child.stderr?.on('data', (chunk) => run.output.push('stderr', chunk));
+    let exited = false;
+    child.once('exit', () => {
+        exited = true;
+    });
+    const closed = new Promise((resolve) => {
+        child.once('error', (e) => resolve({ code: null, signal: null, error: e }));
+        child.once('close', (c, s) => resolve({ code: c, signal: s }));
+    });
+    // Stopping, through runsc: with sudo, a signal to our child would only reach sudo.
+    // The kill is repeated, since one sent before `runsc run` has created the container
+    // fails; when `runsc run` does not wind down, the container is force-deleted and,
+    // at worst, the step stops waiting for it rather than hanging the job.
+    let gaveUp = () => { };
+    const abandoned = new Promise((resolve) => {
+        gaveUp = resolve;
+    });
     let stopping;
     const stop = () => {
         stopping ??= (async () => {
-            // Kill through runsc: with sudo, a signal to our child would only reach sudo.
-            const closed = new Promise((resolve) => child.once('close', resolve));
-            await killContainer(run.runsc, run.containerId);
-            const late = setTimeout(() => {
-                // `runsc run` did not wind down by itself: force the deletion and stop waiting for it.
-                void destroy(run.runsc, run.containerId).then(() => child.kill('SIGKILL'));
-            }, KILL_GRACE_MS);
-            await closed;
-            clearTimeout(late);
+            const deadline = Date.now() + KILL_GRACE_MS;
+            while (!exited && Date.now() < deadline) {
+                await killContainer(run.runsc, run.containerId);
+                await Promise.race([closed, sleep(KILL_RETRY_MS)]);
+            }
+            if (exited)
+                return;
+            await destroy(run.runsc, run.containerId);
+            child.kill('SIGKILL');
+            await Promise.race([closed, sleep(KILL_GRACE_MS)]);
+            if (!exited)
+                gaveUp({ code: null, signal: 'SIGKILL' });
         })();
     };
     const timer = run.timeoutMs !== undefined
         ? setTimeout(() => {
+            // A cell that finished just as the limit struck did not time out.
+            if (exited)
+                return;
             timedOut = true;
             stop();
         }, run.timeoutMs)
@@ -44113,10 +44288,7 @@ async function runSandbox(run) {
     run.signal.addEventListener('abort', onAbort, { once: true });
     if (run.signal.aborted)
         onAbort();
-    const { code, signal, error } = await new Promise((resolve) => {
-        child.once('error', (e) => resolve({ code: null, signal: null, error: e }));
-        child.once('close', (c, s) => resolve({ code: c, signal: s }));
-    });
+    const { code, signal, error } = await Promise.race([closed, abandoned]);
     if (timer)
         clearTimeout(timer);
     run.signal.removeEventListener('abort', onAbort);
@@ -44198,7 +44370,7 @@ async function planCell(cell, ctx) {
     try {
         const paths = (0,write/* bundlePaths */.hX)(runDir);
         const bundle = (0,spec/* buildBundle */.bS)(cell, facts, paths);
-        await (0,write/* checkHostPaths */.$6)(bundle);
+        await (0,write/* checkHostPaths */.$6)(bundle, ctx.workspace);
         return { cell, bundle, runDir, paths, tempRoot: ctx.tempRoot };
     }
     catch (error) {

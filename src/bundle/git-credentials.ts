@@ -1,12 +1,13 @@
 /**
  * actions/checkout persists its token in the workspace's .git/config
- * (`http.<url>.extraheader = AUTHORIZATION: basic …`) unless told not to.
- * A cell that can read the workspace could read that token, so it is shown a
- * scrubbed copy of the file instead: the rest of git keeps working.
+ * (`http.<url>.extraheader = AUTHORIZATION: basic …`) unless told not to, and
+ * with `submodules:` in each .git/modules/…/config too. A cell that can read
+ * the workspace could read that token, so it is shown scrubbed copies of those
+ * files instead: the rest of git keeps working.
  *
  * Newer checkouts keep the credentials in a file under RUNNER_TEMP, pulled in
  * with `includeIf`; RUNNER_TEMP is outside every cell's view, so those need no
- * scrubbing (the include line then points at nothing, which git ignores).
+ * scrubbing (the include then points at nothing, which git ignores).
  */
 
 export interface Scrubbed {
@@ -15,24 +16,41 @@ export interface Scrubbed {
   removed: string[];
 }
 
-/** Removes `extraheader` entries and user:password@ parts of URLs. Pure. */
+const USERINFO = /([a-z][a-z0-9+.-]*:\/\/)[^/@\s"\]]+@/gi;
+const EXTRAHEADER = /^\s*extraheader\s*=/i;
+
+/**
+ * Removes `extraheader` entries (also on a section header's line, and their
+ * backslash-continued lines) and the user:password@ part of every URL,
+ * section headers included (`[url "https://x-access-token:…@github.com/"]`). Pure.
+ */
 export function scrubGitConfig(text: string): Scrubbed {
   const removed: string[] = [];
   let section = '';
-  const lines = text.split('\n').flatMap((line) => {
-    const header = /^\s*\[([^\]]*)\]/.exec(line);
-    if (header) section = (header[1] as string).trim();
-    const entry = /^\s*([A-Za-z][A-Za-z0-9-]*)\s*=/.exec(line);
-    if (entry && (entry[1] as string).toLowerCase() === 'extraheader') {
+  let continued = false;
+  const out: string[] = [];
+  for (const raw of text.split('\n')) {
+    if (continued) {
+      // The rest of a removed value that ended in a backslash.
+      continued = raw.endsWith('\\');
+      continue;
+    }
+    let line = raw;
+    const header = /^(\s*\[([^\]]*)\])(.*)$/.exec(line);
+    if (header) section = (header[2] as string).trim();
+    const rest = header ? (header[3] as string) : line;
+    if (EXTRAHEADER.test(rest)) {
       removed.push(`${section}.extraheader`);
-      return [];
+      continued = raw.endsWith('\\');
+      if (!header) continue;
+      line = header[1] as string;
     }
-    const withUser = /^(\s*[A-Za-z][A-Za-z0-9-]*\s*=\s*"?[a-z][a-z0-9+.-]*:\/\/)[^/@\s"]+@/i.exec(line);
-    if (withUser) {
+    if (USERINFO.test(line)) {
       removed.push(`${section} credentials in a URL`);
-      return [line.replace(withUser[0], withUser[1] as string)];
+      line = line.replace(USERINFO, '$1');
     }
-    return [line];
-  });
-  return { text: lines.join('\n'), removed };
+    USERINFO.lastIndex = 0;
+    out.push(line);
+  }
+  return { text: out.join('\n'), removed };
 }

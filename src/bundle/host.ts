@@ -38,8 +38,15 @@ export interface HostFacts {
    * would hide, leaving `network: host` without DNS).
    */
   resolvConf: string | undefined;
-  /** The workspace's .git/config when it holds checkout credentials, with them taken out. */
-  gitConfig: { path: string; scrubbed: Scrubbed } | undefined;
+  /**
+   * The runner's own directories: its install (credentials, the live job log
+   * under _diag), RUNNER_TEMP (file commands, this action's state), the work
+   * root (other checkouts, downloaded actions). None may show through the
+   * read-only host directories, as on a self-hosted runner in /opt.
+   */
+  runnerDirs: string[];
+  /** The workspace's git configs that hold checkout credentials, with them taken out. */
+  gitConfigs: { path: string; scrubbed: Scrubbed }[];
   env: Readonly<Record<string, string | undefined>>;
 }
 
@@ -65,6 +72,60 @@ export function chooseHome(hostHome: string | undefined, workspace: string): str
     if (!clashes) return home;
   }
   return '/home/cell';
+}
+
+/**
+ * The git configs checkout writes credentials into: the workspace's, its
+ * submodules' (.git/modules/…/config), and those of repositories checked out
+ * one level down (`path:`). Only regular files: a link is resolved inside the
+ * sandbox, where the host's target is not visible.
+ */
+function gitConfigFiles(workspace: string): string[] {
+  const found: string[] = [];
+  const config = (dir: string) => {
+    const file = path.join(dir, 'config');
+    if (kind(file) === 'file') found.push(file);
+  };
+  const modules = (dir: string, depth: number) => {
+    if (depth > 4) return;
+    for (const entry of safeReaddir(dir)) {
+      const sub = path.join(dir, entry);
+      if (kind(sub) !== 'dir') continue;
+      config(sub);
+      modules(path.join(sub, 'modules'), depth + 1);
+      modules(sub, depth + 1);
+    }
+  };
+  const gitDir = (repo: string) => {
+    const git = path.join(repo, '.git');
+    if (kind(git) !== 'dir') return;
+    config(git);
+    modules(path.join(git, 'modules'), 0);
+  };
+  gitDir(workspace);
+  for (const entry of safeReaddir(workspace)) {
+    if (entry !== '.git' && kind(path.join(workspace, entry)) === 'dir') gitDir(path.join(workspace, entry));
+  }
+  return [...new Set(found)];
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** The runner's install (from the node it started us with), RUNNER_TEMP and the work root. Pure. */
+export function runnerDirs(env: Readonly<Record<string, string | undefined>>, execPath: string): string[] {
+  const dirs: string[] = [];
+  // The runner starts actions with <runner root>/externals/node<N>/bin/node.
+  const m = /^(.+)\/externals\/node\d+[^/]*\/bin\/node$/.exec(execPath);
+  if (m) dirs.push(m[1] as string);
+  if (env.RUNNER_TEMP && path.isAbsolute(env.RUNNER_TEMP)) dirs.push(path.normalize(env.RUNNER_TEMP));
+  if (env.RUNNER_WORKSPACE && path.isAbsolute(env.RUNNER_WORKSPACE)) dirs.push(path.dirname(path.normalize(env.RUNNER_WORKSPACE)));
+  return [...new Set(dirs)];
 }
 
 export function gatherHostFacts(env: Readonly<Record<string, string | undefined>>, workspace: string): HostFacts {
@@ -95,18 +156,18 @@ export function gatherHostFacts(env: Readonly<Record<string, string | undefined>
       // A dangling link: the cell sees it dangle too.
     }
   }
-  const gitConfigPath = path.join(workspace, '.git', 'config');
-  let gitConfig: HostFacts['gitConfig'];
-  if (kind(gitConfigPath) === 'file') {
-    const scrubbed = scrubGitConfig(readFileSync(gitConfigPath, 'utf8'));
-    if (scrubbed.removed.length > 0) gitConfig = { path: gitConfigPath, scrubbed };
+  const gitConfigs: HostFacts['gitConfigs'] = [];
+  for (const file of gitConfigFiles(workspace)) {
+    const scrubbed = scrubGitConfig(readFileSync(file, 'utf8'));
+    if (scrubbed.removed.length > 0) gitConfigs.push({ path: file, scrubbed });
   }
   return {
     uid,
     gid,
     workspace,
     resolvConf,
-    gitConfig,
+    runnerDirs: runnerDirs(env, process.execPath),
+    gitConfigs,
     home: chooseHome(env.HOME, workspace),
     toolCache: toolCache && kind(toolCache) === 'dir' ? toolCache : undefined,
     hasOpt: kind('/opt') === 'dir',

@@ -45,7 +45,7 @@ export interface BundlePaths {
   dir: string;
   /** An empty, read-only file used to mask sensitive host files. */
   emptyFile: string;
-  /** Where the scrubbed copy of the workspace's .git/config is written. */
+  /** Where scrubbed copies of the workspace's git configs are written (this, with -0, -1, … appended). */
   gitConfig: string;
 }
 
@@ -57,8 +57,12 @@ export interface Bundle {
   links: [string, string][];
   /** pass-env names that were not set, to warn about. */
   missingEnv: string[];
-  /** Host paths the document names, to check before anything starts. */
-  hostPaths: { key: string; path: string; dir: boolean }[];
+  /**
+   * Host paths the document names, to check before anything starts. `relative`
+   * ones were given relative to the workspace: code under test may have made
+   * them symbolic links, so they are resolved and must stay inside it.
+   */
+  hostPaths: { key: string; path: string; dir: boolean; relative?: boolean }[];
   /** Files of ours the bundle mounts, to write with it. */
   files: { path: string; content: string }[];
   /** What the action did that the user should hear about (never secret values). */
@@ -118,6 +122,11 @@ function hostView(host: HostFacts, paths: BundlePaths, uid: number, gid: number)
     if (entry.kind === 'symlink') links.push([entry.name, entry.target]);
     else mounts.push(bind(`/${entry.name}`, `/${entry.name}`, RO));
   }
+  // The runner's own directories never show through a bound tree (a self-hosted runner in /opt, say).
+  const bound = mounts.map((m) => m.destination);
+  for (const dir of host.runnerDirs) {
+    if (bound.some((b) => isInside(dir, b))) mounts.push(tmpfs(dir, ['ro', 'mode=0755', 'size=4k']));
+  }
   for (const file of host.maskedFiles) mounts.push(bind(file, paths.emptyFile, RO));
   for (const dir of host.maskedDirs) mounts.push(tmpfs(dir, ['ro', 'mode=0755', 'size=4k']));
   mounts.push(
@@ -164,7 +173,7 @@ export function buildBundle(cell: Cell, host: HostFacts, paths: BundlePaths): Bu
     links = view.links;
   } else {
     rootPath = hostPath('rootfs.path', cell.rootfs.path, host.workspace);
-    hostPaths.push({ key: 'rootfs.path', path: rootPath, dir: true });
+    hostPaths.push({ key: 'rootfs.path', path: rootPath, dir: true, relative: !path.isAbsolute(cell.rootfs.path) });
     mounts.push(tmpfs('/tmp', ['mode=1777']), tmpfs(host.home, ['mode=0700', `uid=${uid}`, `gid=${gid}`]));
   }
 
@@ -185,17 +194,20 @@ export function buildBundle(cell: Cell, host: HostFacts, paths: BundlePaths): Bu
       'workspace: read-write lets the cell change the workspace on the runner; treat it as untrusted in later steps (do not run its scripts or build it with secrets).',
     );
   }
-  if (cell.workspace !== 'none' && host.gitConfig) {
-    files.push({ path: paths.gitConfig, content: host.gitConfig.scrubbed.text });
-    mounts.push(bind(host.gitConfig.path, paths.gitConfig, cell.workspace === 'read-only' ? RO : RW));
-    notes.push(
-      `The cell sees .git/config without the checkout credentials it holds (${[...new Set(host.gitConfig.scrubbed.removed)].join(', ')}); ` +
-        'use persist-credentials: false with actions/checkout to keep them off the runner altogether.',
-    );
+  if (cell.workspace !== 'none') {
+    for (const [i, config] of host.gitConfigs.entries()) {
+      const copy = `${paths.gitConfig}-${i}`;
+      files.push({ path: copy, content: config.scrubbed.text });
+      mounts.push(bind(config.path, copy, cell.workspace === 'read-only' ? RO : RW));
+      notes.push(
+        `The cell sees ${path.relative(host.workspace, config.path)} without the checkout credentials it holds (${[...new Set(config.scrubbed.removed)].join(', ')}); ` +
+          'use persist-credentials: false with actions/checkout to keep them off the runner altogether.',
+      );
+    }
   }
   for (const [i, m] of (cell.mounts ?? []).entries()) {
     const source = hostPath(`mounts[${i}].source`, m.source, host.workspace);
-    hostPaths.push({ key: `mounts[${i}].source`, path: source, dir: false });
+    hostPaths.push({ key: `mounts[${i}].source`, path: source, dir: false, relative: !path.isAbsolute(m.source) });
     mounts.push(bind(m.target, source, m.mode === 'read-only' ? RO : RW));
     overlays ||= m.mode === 'overlay';
     writable ||= m.mode === 'read-write';

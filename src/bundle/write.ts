@@ -5,6 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { isInside } from './host.js';
 import type { Bundle, BundlePaths, OciMount } from './spec.js';
 
 export function bundlePaths(runDir: string): BundlePaths {
@@ -16,12 +17,27 @@ async function kindOf(p: string): Promise<'dir' | 'file' | undefined> {
   return s ? (s.isDirectory() ? 'dir' : 'file') : undefined;
 }
 
-/** Every host path the document names must exist (and be a directory where it must). Errors name the key. */
-export async function checkHostPaths(bundle: Bundle): Promise<void> {
+/**
+ * Every host path the document names must exist (and be a directory where it
+ * must). Errors name the key. A workspace-relative bind source is resolved
+ * here, once: the workspace holds the code under test, which may have made
+ * `.cache` a link to `/`; runsc would follow it on the host. The resolved
+ * path must stay inside the (resolved) workspace, and it is what the spec
+ * then binds, so nothing is followed later.
+ */
+export async function checkHostPaths(bundle: Bundle, workspace: string): Promise<void> {
+  const realWorkspace = await fs.realpath(workspace).catch(() => workspace);
   for (const s of bundle.hostPaths) {
     const kind = await kindOf(s.path);
     if (!kind) throw new Error(`${s.key}: ${s.path} does not exist on the runner`);
     if (s.dir && kind !== 'dir') throw new Error(`${s.key}: ${s.path} is not a directory`);
+    if (!s.relative) continue;
+    const real = await fs.realpath(s.path);
+    if (!isInside(real, realWorkspace)) {
+      throw new Error(`${s.key}: ${s.path} leads outside the workspace (through a symbolic link, to ${real}); refused`);
+    }
+    for (const m of bundle.spec.mounts) if (m.type === 'bind' && m.source === s.path) m.source = real;
+    if (bundle.spec.root.path === s.path) bundle.spec.root.path = real;
   }
 }
 

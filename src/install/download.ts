@@ -96,10 +96,25 @@ export class TruncatedError extends Error {
   }
 }
 
+/** Network failures worth another try; a full disk, a bad certificate or a refused permission are not. */
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+]);
+
 function isTransient(error: unknown): boolean {
   if (error instanceof HttpError || error instanceof TruncatedError) return error.transient;
-  // Socket-level failures (reset, refused, timed out) come as plain errors with a code.
-  return error instanceof Error && 'code' in error && typeof (error as { code: unknown }).code === 'string';
+  if (!(error instanceof Error)) return false;
+  const code = (error as NodeJS.ErrnoException).code;
+  // @actions/http-client reports its socket timeout (a stalled server) without a code.
+  return (code !== undefined && TRANSIENT_CODES.has(code)) || /^Request timeout/.test(error.message);
 }
 
 async function withRetries<T>(url: string, retry: RetryOptions, attempt: () => Promise<T>): Promise<T> {

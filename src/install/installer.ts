@@ -102,15 +102,20 @@ export async function installRunsc(req: InstallRequest): Promise<InstalledRunsc>
       throw error;
     }
     if (req.sha512 && req.sha512 !== published) {
-      throw new Error(
-        `runsc-sha512 does not match the checksum published at ${url}.sha512 (pinned ${req.sha512}, published ${published}); nothing was downloaded`,
-      );
+      // The pin may name another layout's artifact (the bz2 tarball on a runner with zstd, say).
+      tried.push(`${url} (published sha512 ${published.slice(0, 16)}… is not runsc-sha512)`);
+      continue;
     }
     if (!req.version.cacheKey) {
       const hit = await cachedArtifact(tool, req.arch, published);
       if (hit) return hit;
     }
     return await downloadAndCache(tool, req, layout, url, published);
+  }
+  if (req.sha512 && tried.some((t) => t.includes('is not runsc-sha512'))) {
+    throw new Error(
+      `runsc-sha512 matches no artifact of release ${req.version.bucket} for ${req.arch} at ${req.downloadUrl}: tried ${tried.join(', ')}; nothing was downloaded`,
+    );
   }
   throw new Error(
     `no runsc release ${req.version.bucket} for ${req.arch} at ${req.downloadUrl}: tried ${tried.join(', ')}. ` +

@@ -27,7 +27,22 @@ export async function withLock<T>(file: string, fn: () => Promise<T>, timeoutMs 
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number(await fs.readFile(file, 'utf8').catch(() => ''));
       if (holder > 0 && !alive(holder)) {
-        await fs.rm(file, { force: true });
+        // Break it by renaming: of several waiters only one can move the very file, and a
+        // waiter that read the dead pid late cannot remove a lock somebody else just took.
+        const moved = `${file}.stale-${process.pid}-${Date.now()}`;
+        if (
+          await fs.rename(file, moved).then(
+            () => true,
+            () => false,
+          )
+        ) {
+          const still = Number(await fs.readFile(moved, 'utf8').catch(() => ''));
+          await fs.rm(moved, { force: true });
+          if (still !== holder) {
+            // We moved a live holder's fresh lock: put it back and wait our turn.
+            await fs.writeFile(file, String(still), { flag: 'wx' }).catch(() => {});
+          }
+        }
         continue;
       }
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${file} (held by pid ${holder || 'unknown'})`);
@@ -37,6 +52,7 @@ export async function withLock<T>(file: string, fn: () => Promise<T>, timeoutMs 
   try {
     return await fn();
   } finally {
-    await fs.rm(file, { force: true });
+    // Only our own lock: never one another process took after ours was (wrongly) broken.
+    if ((await fs.readFile(file, 'utf8').catch(() => '')) === String(process.pid)) await fs.rm(file, { force: true });
   }
 }

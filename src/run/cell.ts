@@ -39,7 +39,7 @@ export async function planCell(cell: Cell, ctx: PlanContext): Promise<CellPlan> 
   try {
     const paths = bundlePaths(runDir);
     const bundle = buildBundle(cell, facts, paths);
-    await checkHostPaths(bundle);
+    await checkHostPaths(bundle, ctx.workspace);
     return { cell, bundle, runDir, paths, tempRoot: ctx.tempRoot };
   } catch (error) {
     removeRunDir(runDir);

@@ -40,8 +40,13 @@ export interface RunscError {
 
 /** runsc exits 128 when it fails itself, the same status as a cell that exits 128. */
 const RUNSC_FAILURE = 128;
-/** After a kill, how long to wait for `runsc run` to return before force-deleting. */
+/** After a kill, how long to wait for `runsc run` to return before force-deleting (and again after). */
 const KILL_GRACE_MS = 3_000;
+/** How often the kill is repeated while `runsc run` has not returned. */
+const KILL_RETRY_MS = 500;
+
+/** A pause that does not keep the process alive on its own (the step must exit as soon as it is done). */
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 export async function runSandbox(run: SandboxRun): Promise<SandboxResult> {
   const started = Date.now();
@@ -54,23 +59,44 @@ export async function runSandbox(run: SandboxRun): Promise<SandboxResult> {
   child.stdout?.on('data', (chunk: Buffer) => run.output.push('stdout', chunk));
   child.stderr?.on('data', (chunk: Buffer) => run.output.push('stderr', chunk));
 
+  type Exit = { code: number | null; signal: NodeJS.Signals | null; error?: Error };
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
+  const closed = new Promise<Exit>((resolve) => {
+    child.once('error', (e) => resolve({ code: null, signal: null, error: e }));
+    child.once('close', (c, s) => resolve({ code: c, signal: s }));
+  });
+
+  // Stopping, through runsc: with sudo, a signal to our child would only reach sudo.
+  // The kill is repeated, since one sent before `runsc run` has created the container
+  // fails; when `runsc run` does not wind down, the container is force-deleted and,
+  // at worst, the step stops waiting for it rather than hanging the job.
+  let gaveUp: (exit: Exit) => void = () => {};
+  const abandoned = new Promise<Exit>((resolve) => {
+    gaveUp = resolve;
+  });
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
-      // Kill through runsc: with sudo, a signal to our child would only reach sudo.
-      const closed = new Promise((resolve) => child.once('close', resolve));
-      await killContainer(run.runsc, run.containerId);
-      const late = setTimeout(() => {
-        // `runsc run` did not wind down by itself: force the deletion and stop waiting for it.
-        void destroy(run.runsc, run.containerId).then(() => child.kill('SIGKILL'));
-      }, KILL_GRACE_MS);
-      await closed;
-      clearTimeout(late);
+      const deadline = Date.now() + KILL_GRACE_MS;
+      while (!exited && Date.now() < deadline) {
+        await killContainer(run.runsc, run.containerId);
+        await Promise.race([closed, sleep(KILL_RETRY_MS)]);
+      }
+      if (exited) return;
+      await destroy(run.runsc, run.containerId);
+      child.kill('SIGKILL');
+      await Promise.race([closed, sleep(KILL_GRACE_MS)]);
+      if (!exited) gaveUp({ code: null, signal: 'SIGKILL' });
     })();
   };
   const timer =
     run.timeoutMs !== undefined
       ? setTimeout(() => {
+          // A cell that finished just as the limit struck did not time out.
+          if (exited) return;
           timedOut = true;
           stop();
         }, run.timeoutMs)
@@ -82,10 +108,7 @@ export async function runSandbox(run: SandboxRun): Promise<SandboxResult> {
   run.signal.addEventListener('abort', onAbort, { once: true });
   if (run.signal.aborted) onAbort();
 
-  const { code, signal, error } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
-    child.once('error', (e) => resolve({ code: null, signal: null, error: e }));
-    child.once('close', (c, s) => resolve({ code: c, signal: s }));
-  });
+  const { code, signal, error } = await Promise.race([closed, abandoned]);
   if (timer) clearTimeout(timer);
   run.signal.removeEventListener('abort', onAbort);
   await stopping;

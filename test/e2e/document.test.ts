@@ -3,7 +3,7 @@
  * credentials, mounts in each mode, resource limits, a prepared rootfs.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { errors, type Job, makeJob, removeJob, runAction } from './runner.js';
@@ -29,6 +29,9 @@ describe('checkout credentials', () => {
     execFileSync('git', ['-C', job.workspace, 'remote', 'add', 'origin', 'https://github.com/acme/app']);
     execFileSync('git', ['-C', job.workspace, 'config', 'http.https://github.com/.extraheader', header]);
     config = path.join(job.workspace, '.git', 'config');
+    // checkout with `submodules:` writes the header into each submodule's config too.
+    mkdirSync(path.join(job.workspace, '.git', 'modules', 'lib'), { recursive: true });
+    writeFileSync(path.join(job.workspace, '.git', 'modules', 'lib', 'config'), `[http "https://github.com/"]\n\textraheader = ${header}\n`);
   });
 
   test.each(['overlay', 'read-only', 'read-write'])(
@@ -36,7 +39,7 @@ describe('checkout credentials', () => {
     async (workspace) => {
       const before = readFileSync(config, 'utf8');
       const run = await cell(
-        `workspace: ${workspace}\nrun: |\n  cat .git/config\n  git config --get remote.origin.url\n  git config --get-all http.https://github.com/.extraheader || echo "no extraheader"\n`,
+        `workspace: ${workspace}\nrun: |\n  cat .git/config .git/modules/lib/config\n  git config --get remote.origin.url\n  git config --get-all http.https://github.com/.extraheader || echo "no extraheader"\n`,
       );
       expect(run.main.outputs['exit-code']).toBe('0');
       const out = run.main.outputs.stdout as string;
@@ -85,6 +88,20 @@ describe('mounts', () => {
     );
     expect(run.main.outputs.stdout).toBe('gone\n');
     expect(existsSync(path.join(data, 'ov.txt'))).toBe(false);
+  });
+
+  test('a workspace-relative source that the code under test made a link out of the workspace is refused', async () => {
+    symlinkSync('/', path.join(job.workspace, 'escape'));
+    symlinkSync('single.txt', path.join(job.workspace, 'inside-link'));
+    const out = await cell('mounts: [{ source: escape/root, target: /stolen }]\nrun: ls /stolen');
+    expect(errors(out.main)).toEqual([
+      `mounts[0].source: ${job.workspace}/escape/root leads outside the workspace (through a symbolic link, to /root); refused`,
+    ]);
+    const rootfs = await cell('rootfs: { path: escape }\nrun: "true"');
+    expect(errors(rootfs.main)[0]).toMatch(/^rootfs\.path: .* leads outside the workspace/);
+    // A link that stays inside is followed once, here, and bound as what it points to.
+    const inside = await cell('mounts: [{ source: inside-link, target: /in.txt }]\nrun: cat /in.txt');
+    expect(inside.main.outputs.stdout).toBe('one file\n');
   });
 
   test('a source that does not exist, or / as a target, is refused naming the key', async () => {

@@ -142,11 +142,23 @@ describe('verification', () => {
 
   test('runsc-sha512 that differs from the published checksum is refused before downloading', async () => {
     const run = await install({ 'runsc-version': '20240729.0', 'runsc-sha512': 'ab'.repeat(64) });
-    expect(errors(run.main)[0]).toContain(
-      `runsc-sha512 does not match the checksum published at ${server.url}/20240729.0/${ARCH}/runsc.sha512`,
-    );
+    const [error] = errors(run.main);
+    expect(error).toContain(`runsc-sha512 matches no artifact of release 20240729.0 for ${ARCH} at ${server.url}`);
+    expect(error).toContain(`${server.url}/20240729.0/${ARCH}/runsc (published sha512`);
+    expect(error).toContain('nothing was downloaded');
     expect(server.requests.some((r) => r.endsWith('/runsc'))).toBe(false);
     expect(cacheEntries()).toEqual([]);
+  });
+
+  test('runsc-sha512 of the bz2 tarball is honoured on a machine that has zstd', async () => {
+    const sha = readFileSync(path.join(inject('bucketDir'), '20260901.0', ARCH, 'gvisor.tar.bz2.sha512'), 'utf8').slice(0, 128);
+    const run = await install({ 'runsc-version': '20260901.0', 'runsc-sha512': sha });
+    expect(errors(run.main)).toEqual([]);
+    expect(server.requests).toEqual([
+      `/20260901.0/${ARCH}/gvisor.tar.zstd.sha512`,
+      `/20260901.0/${ARCH}/gvisor.tar.bz2.sha512`,
+      `/20260901.0/${ARCH}/gvisor.tar.bz2`,
+    ]);
   });
 
   test('runsc-sha512 that matches is accepted', async () => {

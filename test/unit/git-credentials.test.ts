@@ -39,6 +39,21 @@ describe('scrubGitConfig', () => {
     expect(scrubGitConfig(`[http]\n${line}\n`).text).toBe('[http]\n');
   });
 
+  test('credentials in a section header are stripped', () => {
+    const { text, removed } = scrubGitConfig('[url "https://x-access-token:ghs_tok@github.com/"]\n\tinsteadOf = https://github.com/\n');
+    expect(text).toBe('[url "https://github.com/"]\n\tinsteadOf = https://github.com/\n');
+    expect(removed).toHaveLength(1);
+  });
+
+  test('an extraheader on the header line, and a value continued with backslashes, go entirely', () => {
+    expect(scrubGitConfig('[http "https://github.com/"] extraheader = AUTHORIZATION: basic abc\n[core]\n').text).toBe(
+      '[http "https://github.com/"]\n[core]\n',
+    );
+    expect(scrubGitConfig('[http]\n\textraheader = AUTHORIZATION: \\\nbasic \\\nsecret\n[core]\n\tbare = false\n').text).toBe(
+      '[http]\n[core]\n\tbare = false\n',
+    );
+  });
+
   test('a config without credentials is left as it is, and says so', () => {
     const clean = '[core]\n\tbare = false\n[remote "origin"]\n\turl = git@github.com:acme/app.git\n';
     expect(scrubGitConfig(clean)).toEqual({ text: clean, removed: [] });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { chooseHome, isInside, MASKED_DIRS, MASKED_FILES, ROOT_LINK_NAMES } from '../../src/bundle/host.js';
+import { chooseHome, isInside, MASKED_DIRS, MASKED_FILES, ROOT_LINK_NAMES, runnerDirs } from '../../src/bundle/host.js';
 
 const WS = '/home/runner/work/repo/repo';
 
@@ -104,5 +104,20 @@ describe('masked and linked names', () => {
 
   test('usr-merge link names', () => {
     expect([...ROOT_LINK_NAMES]).toEqual(['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32']);
+  });
+});
+
+describe('runnerDirs', () => {
+  test('the install from the node the runner started, RUNNER_TEMP, and the work root', () => {
+    expect(
+      runnerDirs(
+        { RUNNER_TEMP: '/opt/actions-runner/_work/_temp', RUNNER_WORKSPACE: '/opt/actions-runner/_work/app' },
+        '/opt/actions-runner/externals/node24/bin/node',
+      ),
+    ).toEqual(['/opt/actions-runner', '/opt/actions-runner/_work/_temp', '/opt/actions-runner/_work']);
+  });
+
+  test('a node from elsewhere names no install', () => {
+    expect(runnerDirs({}, '/usr/bin/node')).toEqual([]);
   });
 });

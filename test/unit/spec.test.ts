@@ -55,7 +55,8 @@ function facts(over: Partial<HostFacts> = {}): HostFacts {
     maskedFiles: ['/etc/shadow', '/etc/gshadow', '/etc/sudoers', '/etc/ssh/ssh_host_ed25519_key'],
     maskedDirs: ['/etc/sudoers.d', '/etc/ssl/private'],
     resolvConf: undefined,
-    gitConfig: undefined,
+    runnerDirs: ['/home/runner/runners/2.330.0', '/home/runner/work/_temp', '/home/runner/work'],
+    gitConfigs: [],
     env: HOST_ENV,
     ...over,
   };
@@ -318,8 +319,8 @@ describe('buildBundle: workspace and mounts', () => {
     expect(mount(bundle.spec.mounts, '/data')).toEqual({ destination: '/data', type: 'bind', source: '/var/lib/data/', options: RO });
     expect(bundle.hostPaths).toEqual([
       { key: 'workspace', path: WS, dir: true },
-      { key: 'mounts[0].source', path: `${WS}/.cache/npm`, dir: false },
-      { key: 'mounts[1].source', path: '/var/lib/data/', dir: false },
+      { key: 'mounts[0].source', path: `${WS}/.cache/npm`, dir: false, relative: true },
+      { key: 'mounts[1].source', path: '/var/lib/data/', dir: false, relative: false },
     ]);
     expect(bundle.flags).toContain('--overlay2=root:memory');
   });
@@ -416,7 +417,7 @@ describe('buildBundle: prepared rootfs', () => {
     ]);
     expect(bundle.links).toEqual([]);
     expect(bundle.hostPaths).toEqual([
-      { key: 'rootfs.path', path: `${WS}/images/alpine`, dir: true },
+      { key: 'rootfs.path', path: `${WS}/images/alpine`, dir: true, relative: true },
       { key: 'workspace', path: WS, dir: true },
     ]);
   });
@@ -685,23 +686,50 @@ describe('checkout credentials in .git/config', () => {
     ['read-write', ['rbind', 'rw', 'nosuid', 'nodev']],
     ['read-only', ['rbind', 'ro', 'nosuid', 'nodev']],
   ] as const)('workspace %s: the scrubbed copy is mounted over it, after the workspace', (workspace, options) => {
-    const b = buildBundle(cell({ workspace }), facts({ gitConfig }), PATHS);
+    const b = buildBundle(cell({ workspace }), facts({ gitConfigs: [gitConfig] }), PATHS);
     const mounts = b.spec.mounts.map((m) => m.destination);
     expect(b.spec.mounts.find((m) => m.destination === gitConfig.path)).toEqual({
       destination: gitConfig.path,
       type: 'bind',
-      source: PATHS.gitConfig,
+      source: `${PATHS.gitConfig}-0`,
       options,
     });
     expect(mounts.indexOf(gitConfig.path)).toBeGreaterThan(mounts.indexOf(WS));
-    expect(b.files).toEqual([{ path: PATHS.gitConfig, content: gitConfig.scrubbed.text }]);
+    expect(b.files).toEqual([{ path: `${PATHS.gitConfig}-0`, content: gitConfig.scrubbed.text }]);
     expect(b.notes).toHaveLength(1);
     expect(b.notes[0]).toContain('extraheader');
   });
 
   test('workspace none: nothing to scrub, nothing mounted', () => {
-    const b = buildBundle(cell({ workspace: 'none' }), facts({ gitConfig }), PATHS);
+    const b = buildBundle(cell({ workspace: 'none' }), facts({ gitConfigs: [gitConfig] }), PATHS);
     expect(b.files).toEqual([]);
     expect(b.spec.mounts.some((m) => m.destination.endsWith('.git/config'))).toBe(false);
+  });
+});
+
+describe('a self-hosted runner installed under /opt', () => {
+  test('its install, RUNNER_TEMP and work root are hidden under read-only tmpfs; the workspace still shows', () => {
+    const ws = '/opt/actions-runner/_work/app/app';
+    const b = buildBundle(
+      cell(),
+      facts({ workspace: ws, runnerDirs: ['/opt/actions-runner', '/opt/actions-runner/_work/_temp', '/opt/actions-runner/_work'] }),
+      PATHS,
+    );
+    const order = b.spec.mounts.map((m) => m.destination);
+    for (const hidden of ['/opt/actions-runner', '/opt/actions-runner/_work/_temp', '/opt/actions-runner/_work']) {
+      expect(b.spec.mounts.find((m) => m.destination === hidden)).toEqual({
+        destination: hidden,
+        type: 'tmpfs',
+        source: 'tmpfs',
+        options: ['nosuid', 'nodev', 'ro', 'mode=0755', 'size=4k'],
+      });
+      expect(order.indexOf(hidden)).toBeGreaterThan(order.indexOf('/opt'));
+      expect(order.indexOf(hidden)).toBeLessThan(order.indexOf(ws));
+    }
+  });
+
+  test('directories outside the bound trees need no mask', () => {
+    const b = buildBundle(cell(), facts(), PATHS);
+    expect(b.spec.mounts.some((m) => m.destination.startsWith('/home/runner/runners'))).toBe(false);
   });
 });
