@@ -31,7 +31,10 @@ describe('checkout credentials', () => {
     config = path.join(job.workspace, '.git', 'config');
     // checkout with `submodules:` writes the header into each submodule's config too.
     mkdirSync(path.join(job.workspace, '.git', 'modules', 'lib'), { recursive: true });
-    writeFileSync(path.join(job.workspace, '.git', 'modules', 'lib', 'config'), `[http "https://github.com/"]\n\textraheader = ${header}\n`);
+    writeFileSync(
+      path.join(job.workspace, '.git', 'modules', 'lib', 'config'),
+      `[http "https://github.com/"]\n\textraheader = ${header}\n`,
+    );
   });
 
   test.each(['overlay', 'read-only', 'read-write'])(
