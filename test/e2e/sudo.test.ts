@@ -5,7 +5,7 @@
  * setup (needs root; skipped, saying so, when the suite is not run as root).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { type BucketServer, serveBucket } from './bucket.js';
@@ -78,6 +78,23 @@ describe.skipIf(!isRoot)('as an ordinary user (creating users needs root)', () =
     const again = await runAction(job, { user: sudoer, actionDir, inputs: { cell: 'run: id -u', ...install } });
     expect(again.main.outputs.stdout).toBe(`${sudoer.uid}\n`);
     expect(server.requests).toEqual([]);
+  });
+
+  test('files a cell writes to the host (a read-write mount) belong to the user, not root', async () => {
+    const out = path.join(job.home, 'out');
+    mkdirSync(out);
+    chownSync(out, sudoer.uid, sudoer.gid);
+    const run = await runAction(job, {
+      user: sudoer,
+      actionDir,
+      inputs: {
+        cell: `workspace: read-only\nmounts: [{ source: ${out}, target: /out, mode: read-write }]\nrun: echo report > /out/report.xml`,
+        ...install,
+      },
+    });
+    expect(errors(run.main)).toEqual([]);
+    const report = statSync(path.join(out, 'report.xml'));
+    expect([report.uid, report.gid]).toEqual([sudoer.uid, sudoer.gid]);
   });
 
   test('user: root is root inside the cell only', async () => {
