@@ -43550,27 +43550,24 @@ function client() {
     // allowRetries stays off: retries are ours, so that every attempt is hashed afresh.
     return new lib/* HttpClient */.Qq('gvisor-cell', [], { allowRetries: false, allowRedirects: true, maxRedirects: 5, socketTimeout: 60_000 });
 }
+/** One GET that must answer 200; anything else becomes an HttpError naming the URL and status. */
+async function get(url) {
+    const res = await client().get(url);
+    const status = res.message.statusCode ?? 0;
+    if (status !== 200) {
+        res.message.resume();
+        throw new HttpError(url, status, res.message.statusMessage ?? '');
+    }
+    return res;
+}
 /** GETs a small text resource (a checksum file). */
 async function fetchText(url, retry = DEFAULT_RETRY) {
-    return withRetries(url, retry, async () => {
-        const res = await client().get(url);
-        const status = res.message.statusCode ?? 0;
-        if (status !== 200) {
-            res.message.resume();
-            throw new HttpError(url, status, res.message.statusMessage ?? '');
-        }
-        return res.readBody();
-    });
+    return withRetries(url, retry, async () => (await get(url)).readBody());
 }
 /** Streams `url` into `dest`, returning the sha512 of exactly the bytes written. */
 async function downloadHashed(url, dest, retry = DEFAULT_RETRY, onProgress) {
     return withRetries(url, retry, async () => {
-        const res = await client().get(url);
-        const status = res.message.statusCode ?? 0;
-        if (status !== 200) {
-            res.message.resume();
-            throw new HttpError(url, status, res.message.statusMessage ?? '');
-        }
+        const res = await get(url);
         const hash = (0,external_node_crypto_.createHash)('sha512');
         const expected = Number(res.message.headers['content-length'] ?? Number.NaN);
         let received = 0;

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { HttpClient } from '@actions/http-client';
+import { HttpClient, type HttpClientResponse } from '@actions/http-client';
 import { log } from '../log.js';
 
 export class HttpError extends Error {
@@ -39,17 +39,20 @@ function client(): HttpClient {
   return new HttpClient('gvisor-cell', [], { allowRetries: false, allowRedirects: true, maxRedirects: 5, socketTimeout: 60_000 });
 }
 
+/** One GET that must answer 200; anything else becomes an HttpError naming the URL and status. */
+async function get(url: string): Promise<HttpClientResponse> {
+  const res = await client().get(url);
+  const status = res.message.statusCode ?? 0;
+  if (status !== 200) {
+    res.message.resume();
+    throw new HttpError(url, status, res.message.statusMessage ?? '');
+  }
+  return res;
+}
+
 /** GETs a small text resource (a checksum file). */
 export async function fetchText(url: string, retry: RetryOptions = DEFAULT_RETRY): Promise<string> {
-  return withRetries(url, retry, async () => {
-    const res = await client().get(url);
-    const status = res.message.statusCode ?? 0;
-    if (status !== 200) {
-      res.message.resume();
-      throw new HttpError(url, status, res.message.statusMessage ?? '');
-    }
-    return res.readBody();
-  });
+  return withRetries(url, retry, async () => (await get(url)).readBody());
 }
 
 /** Called as bytes arrive; `total` is NaN when the server did not say. */
@@ -63,12 +66,7 @@ export async function downloadHashed(
   onProgress?: Progress,
 ): Promise<string> {
   return withRetries(url, retry, async () => {
-    const res = await client().get(url);
-    const status = res.message.statusCode ?? 0;
-    if (status !== 200) {
-      res.message.resume();
-      throw new HttpError(url, status, res.message.statusMessage ?? '');
-    }
+    const res = await get(url);
     const hash = createHash('sha512');
     const expected = Number(res.message.headers['content-length'] ?? Number.NaN);
     let received = 0;
