@@ -3,7 +3,7 @@
  * credentials, mounts in each mode, resource limits, a prepared rootfs.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { errors, type Job, makeJob, removeJob, runAction } from './runner.js';
@@ -137,6 +137,28 @@ describe('limits', () => {
     );
     expect(run.main.outputs['timed-out']).toBe('false');
     expect(Number(run.main.outputs.stdout)).toBeLessThanOrEqual(64);
+  });
+});
+
+describe('rootfs: { path }', () => {
+  test('a prepared root filesystem runs the cell; the workspace is added on top; writes stay in the cell', async () => {
+    // The smallest real root filesystem at hand: one static binary (runsc itself, a static Go program).
+    const rootfs = path.join(job.workspace, 'images', 'static');
+    mkdirSync(path.join(rootfs, 'bin'), { recursive: true });
+    copyFileSync(runsc, path.join(rootfs, 'bin', 'tool'));
+    chmodSync(path.join(rootfs, 'bin', 'tool'), 0o755);
+    const run = await cell('rootfs: { path: images/static }\ncommand: [/bin/tool, --version]');
+    expect(errors(run.main)).toEqual([]);
+    expect(run.main.outputs.stdout).toMatch(/^runsc version /);
+    // Nothing of the host's /usr is there: only what the directory holds.
+    const missing = await cell('rootfs: { path: images/static }\ncommand: [/usr/bin/env]', { 'fail-on-error': 'false' });
+    expect(missing.main.outputs['exit-code']).toBeUndefined();
+    expect(errors(missing.main)[0]).toMatch(/^The sandbox did not start/);
+  });
+
+  test('a path that is not a directory is refused naming the key', async () => {
+    const run = await cell('rootfs: { path: single.txt }\nrun: "true"');
+    expect(errors(run.main)).toEqual([`rootfs.path: ${job.workspace}/single.txt is not a directory`]);
   });
 });
 
