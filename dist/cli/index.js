@@ -31620,7 +31620,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   FK: () => (/* binding */ isInside)
 });
 
-// UNUSED EXPORTS: MASKED_DIRS, MASKED_FILES, ROOT_LINK_NAMES, chooseHome, runnerDirs
+// UNUSED EXPORTS: MASKED_DIRS, MASKED_FILES, ROOT_LINK_NAMES, cgroupControllers, chooseHome, runnerDirs
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
@@ -31767,6 +31767,17 @@ function safeReaddir(dir) {
         return [];
     }
 }
+function cgroupControllers(root) {
+    try {
+        // cgroup v2 (hosted runners): the root lists what it can delegate.
+        return (0,external_node_fs_.readFileSync)(external_node_path_default().join(root, 'cgroup.controllers'), 'utf8').trim().split(/\s+/).filter(Boolean);
+    }
+    catch {
+        // cgroup v1 (or hybrid): a hierarchy per controller, some mounted jointly (cpu,cpuacct).
+        const entries = safeReaddir(root).flatMap((e) => e.split(','));
+        return entries.length > 0 ? entries : undefined;
+    }
+}
 /** The runner's install (from the node it started us with), RUNNER_TEMP and the work root. Pure. */
 function runnerDirs(env, execPath) {
     const dirs = [];
@@ -31825,6 +31836,7 @@ function gatherHostFacts(env, workspace) {
         workspace,
         resolvConf,
         runnerDirs: runnerDirs(env, process.execPath),
+        cgroupControllers: cgroupControllers('/sys/fs/cgroup'),
         gitConfigs,
         home: chooseHome(env.HOME, workspace),
         toolCache: toolCache && kind(toolCache) === 'dir' ? toolCache : undefined,
@@ -32088,6 +32100,16 @@ function buildBundle(cell, host, paths) {
     }
     const env = buildEnv({ hostEnv: host.env, home: host.home, passEnv: cell['pass-env'] ?? [], env: cell.env ?? {} });
     const limits = cell.limits ?? {};
+    // A limit the host cannot enforce must not pass as enforced: refuse rather than run unlimited.
+    for (const [key, controller] of [
+        ['memory', 'memory'],
+        ['cpus', 'cpu'],
+        ['pids', 'pids'],
+    ]) {
+        if (limits[key] !== undefined && host.cgroupControllers && !host.cgroupControllers.includes(controller)) {
+            throw new Error(`limits.${key}: this runner's cgroups have no ${controller} controller, so the limit cannot be enforced; remove it or use another runner`);
+        }
+    }
     const resources = {};
     if (limits.memory !== undefined)
         resources.memory = { limit: limits.memory, swap: limits.memory };

@@ -45,6 +45,11 @@ export interface HostFacts {
    * read-only host directories, as on a self-hosted runner in /opt.
    */
   runnerDirs: string[];
+  /**
+   * The cgroup controllers this host offers (v2: cgroup.controllers; v1: one
+   * hierarchy per controller), or undefined when that cannot be told.
+   */
+  cgroupControllers: string[] | undefined;
   /** The workspace's git configs that hold checkout credentials, with them taken out. */
   gitConfigs: { path: string; scrubbed: Scrubbed }[];
   env: Readonly<Record<string, string | undefined>>;
@@ -117,6 +122,17 @@ function safeReaddir(dir: string): string[] {
   }
 }
 
+export function cgroupControllers(root: string): string[] | undefined {
+  try {
+    // cgroup v2 (hosted runners): the root lists what it can delegate.
+    return readFileSync(path.join(root, 'cgroup.controllers'), 'utf8').trim().split(/\s+/).filter(Boolean);
+  } catch {
+    // cgroup v1 (or hybrid): a hierarchy per controller, some mounted jointly (cpu,cpuacct).
+    const entries = safeReaddir(root).flatMap((e) => e.split(','));
+    return entries.length > 0 ? entries : undefined;
+  }
+}
+
 /** The runner's install (from the node it started us with), RUNNER_TEMP and the work root. Pure. */
 export function runnerDirs(env: Readonly<Record<string, string | undefined>>, execPath: string): string[] {
   const dirs: string[] = [];
@@ -167,6 +183,7 @@ export function gatherHostFacts(env: Readonly<Record<string, string | undefined>
     workspace,
     resolvConf,
     runnerDirs: runnerDirs(env, process.execPath),
+    cgroupControllers: cgroupControllers('/sys/fs/cgroup'),
     gitConfigs,
     home: chooseHome(env.HOME, workspace),
     toolCache: toolCache && kind(toolCache) === 'dir' ? toolCache : undefined,

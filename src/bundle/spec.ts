@@ -226,6 +226,18 @@ export function buildBundle(cell: Cell, host: HostFacts, paths: BundlePaths): Bu
   const env = buildEnv({ hostEnv: host.env, home: host.home, passEnv: cell['pass-env'] ?? [], env: cell.env ?? {} });
 
   const limits = cell.limits ?? {};
+  // A limit the host cannot enforce must not pass as enforced: refuse rather than run unlimited.
+  for (const [key, controller] of [
+    ['memory', 'memory'],
+    ['cpus', 'cpu'],
+    ['pids', 'pids'],
+  ] as const) {
+    if (limits[key] !== undefined && host.cgroupControllers && !host.cgroupControllers.includes(controller)) {
+      throw new Error(
+        `limits.${key}: this runner's cgroups have no ${controller} controller, so the limit cannot be enforced; remove it or use another runner`,
+      );
+    }
+  }
   const resources: OciSpec['linux']['resources'] = {};
   if (limits.memory !== undefined) resources.memory = { limit: limits.memory, swap: limits.memory };
   if (limits.cpus !== undefined) resources.cpu = { quota: Math.round(limits.cpus * CPU_PERIOD), period: CPU_PERIOD };

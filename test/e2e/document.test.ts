@@ -3,7 +3,7 @@
  * credentials, mounts in each mode, resource limits, a prepared rootfs.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { errors, type Job, makeJob, removeJob, runAction } from './runner.js';
@@ -116,6 +116,42 @@ describe('mounts', () => {
 });
 
 describe('limits', () => {
+  test('memory, cpus and pids land in the sandbox’s cgroup (v1 or v2)', async () => {
+    const name = `cgtest-${process.pid}`;
+    let seen: Record<string, string> | undefined;
+    const read = (f: string) => readFileSync(f, 'utf8').trim();
+    const run = await runAction(job, {
+      inputs: { cell: `name: ${name}\nrun: sleep 2\nlimits: { cpus: 0.5, memory: 300Mi, pids: 100 }`, 'runsc-path': runsc },
+      onSpawn: () => {
+        const poll = setInterval(() => {
+          const v2 = readdirSync('/sys/fs/cgroup').find((d) => d.startsWith(`${name}-`));
+          const v1 = existsSync('/sys/fs/cgroup/cpu') ? readdirSync('/sys/fs/cgroup/cpu').find((d) => d.startsWith(`${name}-`)) : undefined;
+          try {
+            if (v1) {
+              seen = {
+                cpu: `${read(`/sys/fs/cgroup/cpu/${v1}/cpu.cfs_quota_us`)} ${read(`/sys/fs/cgroup/cpu/${v1}/cpu.cfs_period_us`)}`,
+                memory: read(`/sys/fs/cgroup/memory/${v1}/memory.limit_in_bytes`),
+                pids: read(`/sys/fs/cgroup/pids/${v1}/pids.max`),
+              };
+            } else if (v2) {
+              seen = {
+                cpu: read(`/sys/fs/cgroup/${v2}/cpu.max`),
+                memory: read(`/sys/fs/cgroup/${v2}/memory.max`),
+                pids: read(`/sys/fs/cgroup/${v2}/pids.max`),
+              };
+            }
+          } catch {
+            // not all files are there yet
+          }
+          if (seen) clearInterval(poll);
+        }, 50);
+        setTimeout(() => clearInterval(poll), 10_000);
+      },
+    });
+    expect(errors(run.main)).toEqual([]);
+    expect(seen).toEqual({ cpu: '50000 100000', memory: String(300 * 2 ** 20), pids: '100' });
+  });
+
   // node's allocator under a memory limit stalls rather than dying (seen here with this runsc);
   // a plain allocation is killed at once.
   test('memory: a 1 GiB allocation under 256Mi is killed', async () => {

@@ -1,5 +1,8 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { chooseHome, isInside, MASKED_DIRS, MASKED_FILES, ROOT_LINK_NAMES, runnerDirs } from '../../src/bundle/host.js';
+import { cgroupControllers, chooseHome, isInside, MASKED_DIRS, MASKED_FILES, ROOT_LINK_NAMES, runnerDirs } from '../../src/bundle/host.js';
 
 const WS = '/home/runner/work/repo/repo';
 
@@ -119,5 +122,17 @@ describe('runnerDirs', () => {
 
   test('a node from elsewhere names no install', () => {
     expect(runnerDirs({}, '/usr/bin/node')).toEqual([]);
+  });
+});
+
+describe('cgroupControllers', () => {
+  test('v2: the root cgroup.controllers; v1: one directory per hierarchy; neither: undefined', () => {
+    const v2 = mkdtempSync(path.join(os.tmpdir(), 'cg2-'));
+    writeFileSync(path.join(v2, 'cgroup.controllers'), 'cpuset cpu io memory pids\n');
+    expect(cgroupControllers(v2)).toEqual(['cpuset', 'cpu', 'io', 'memory', 'pids']);
+    const v1 = mkdtempSync(path.join(os.tmpdir(), 'cg1-'));
+    for (const d of ['cpu,cpuacct', 'memory', 'pids', 'unified']) mkdirSync(path.join(v1, d));
+    expect(cgroupControllers(v1)?.sort()).toEqual(['cpu', 'cpuacct', 'memory', 'pids', 'unified']);
+    expect(cgroupControllers('/no/such/dir')).toBeUndefined();
   });
 });

@@ -56,6 +56,7 @@ function facts(over: Partial<HostFacts> = {}): HostFacts {
     maskedDirs: ['/etc/sudoers.d', '/etc/ssl/private'],
     resolvConf: undefined,
     runnerDirs: ['/home/runner/runners/2.330.0', '/home/runner/work/_temp', '/home/runner/work'],
+    cgroupControllers: ['cpuset', 'cpu', 'io', 'memory', 'pids'],
     gitConfigs: [],
     env: HOST_ENV,
     ...over,
@@ -731,5 +732,22 @@ describe('a self-hosted runner installed under /opt', () => {
   test('directories outside the bound trees need no mask', () => {
     const b = buildBundle(cell(), facts(), PATHS);
     expect(b.spec.mounts.some((m) => m.destination.startsWith('/home/runner/runners'))).toBe(false);
+  });
+});
+
+describe('limits the host cannot enforce', () => {
+  test.each([
+    ['memory', { memory: '1Gi' }, 'memory'],
+    ['cpus', { cpus: 1 }, 'cpu'],
+    ['pids', { pids: 10 }, 'pids'],
+  ] as const)('limits.%s without its controller is refused', (key, limits, controller) => {
+    expect(() => buildBundle(cell({ limits }), facts({ cgroupControllers: ['cpuset', 'io'] }), PATHS)).toThrow(
+      `limits.${key}: this runner's cgroups have no ${controller} controller`,
+    );
+  });
+
+  test('unknown controllers (cannot tell) do not block, and no limit needs none', () => {
+    expect(() => buildBundle(cell({ limits: { memory: '1Gi' } }), facts({ cgroupControllers: undefined }), PATHS)).not.toThrow();
+    expect(() => buildBundle(cell(), facts({ cgroupControllers: [] }), PATHS)).not.toThrow();
   });
 });
