@@ -169,7 +169,7 @@ async function cmdRun(file: string | undefined, values: Values): Promise<number>
     for (const warning of plan.bundle.warnings) say(`warning: ${warning}`);
     const installed = await obtainRunsc(inputs, arch, progress());
     say(`gvisor-cell: running ${cell.name} with ${installed.version} (${inputs.platform}), workspace ${workspace}`);
-    const { output, result } = await runPlanned(plan, {
+    const { output, result, collected } = await runPlanned(plan, {
       runscPath: installed.path,
       platform: inputs.platform,
       outputLimit: inputs.outputLimit,
@@ -179,6 +179,10 @@ async function cmdRun(file: string | undefined, values: Values): Promise<number>
       signal: cancel.signal,
     });
     say(`gvisor-cell: full log in ${output.logFile}`);
+    if (collected) {
+      say(`gvisor-cell: collected ${collected.files} file(s) into ${workspace}`);
+      for (const warning of collected.warnings) say(`warning: ${warning}`);
+    }
     if (result.runscError) {
       say(`gvisor-cell: the sandbox did not start:\n${result.runscError.message}`);
       return NOT_RUN;

@@ -71,7 +71,7 @@ export async function run(): Promise<void> {
         (cell.limits?.timeout !== undefined ? `, timeout ${formatDuration(cell.limits.timeout)}` : ''),
     );
     sandboxRunning = true;
-    const { output, result } = await runPlanned(plan, {
+    const { output, result, collected } = await runPlanned(plan, {
       runscPath: installed.path,
       platform: inputs.platform,
       outputLimit: inputs.outputLimit,
@@ -87,6 +87,10 @@ export async function run(): Promise<void> {
     }).finally(() => {
       sandboxRunning = false;
     });
+    if (collected) {
+      core.info(`Collected ${collected.files} file${collected.files === 1 ? '' : 's'} from the cell into the workspace`);
+      for (const warning of collected.warnings) core.warning(warning);
+    }
     await report(cell, inputs, installed, output, result);
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error));

@@ -31956,6 +31956,8 @@ function buildEnv(input) {
 
 
 
+/** The init of a container whose work runs through `runsc exec` (so it outlives that work). */
+const WAIT_FOREVER = ['sleep', 'infinity'];
 /** Docker's default set: enough for package managers run as root, nothing that reaches the host. */
 const ROOT_CAPABILITIES = [
     'CAP_CHOWN',
@@ -32036,8 +32038,8 @@ function hostPath(key, p, workspace) {
     return abs;
 }
 function buildBundle(cell, host, paths) {
-    if (cell.collect?.length) {
-        throw new Error('collect: not supported by this version of gvisor-cell yet (see the README’s roadmap)');
+    if (cell.collect?.length && cell.workspace === 'none') {
+        throw new Error('collect: there is no workspace to collect into with workspace: none');
     }
     const asRoot = cell.user === 'root';
     const uid = asRoot ? 0 : host.uid;
@@ -32137,7 +32139,17 @@ function buildBundle(cell, host, paths) {
         linux: { namespaces, ...(Object.keys(resources).length ? { resources } : {}) },
     };
     const flags = [`--network=${cell.network === 'host' ? 'host' : 'none'}`, `--overlay2=${overlays ? 'all' : 'root'}:memory`];
-    return { spec, flags, links, missingEnv: env.missing, hostPaths, files, notes, warnings };
+    let collect;
+    if (cell.collect?.length) {
+        collect = {
+            process: spec.process,
+            // Read back from the workspace, links archived as links (never followed), missing paths only warned of.
+            tar: { ...spec.process, cwd: host.workspace, args: ['tar', '-cf', '-', '--ignore-failed-read', '--', ...cell.collect] },
+            paths: cell.collect,
+        };
+        spec.process = { ...spec.process, args: WAIT_FOREVER };
+    }
+    return { spec, flags, links, missingEnv: env.missing, hostPaths, files, notes, warnings, collect };
 }
 function depth(p) {
     return p.split('/').filter(Boolean).length;
@@ -42266,7 +42278,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _install_installer_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(5475);
 /* harmony import */ var _install_version_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(2415);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(5625);
-/* harmony import */ var _run_cell_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(4050);
+/* harmony import */ var _run_cell_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(1095);
 /**
  * `gvisor-cell`: the action's engine on a terminal, to reproduce a CI cell
  * locally or inspect its bundle. The options are the action's inputs under
@@ -42431,7 +42443,7 @@ async function cmdRun(file, values) {
             say(`warning: ${warning}`);
         const installed = await (0,_install_installer_js__WEBPACK_IMPORTED_MODULE_11__/* .obtainRunsc */ .LM)(inputs, arch, progress());
         say(`gvisor-cell: running ${cell.name} with ${installed.version} (${inputs.platform}), workspace ${workspace}`);
-        const { output, result } = await (0,_run_cell_js__WEBPACK_IMPORTED_MODULE_14__/* .runPlanned */ .i2)(plan, {
+        const { output, result, collected } = await (0,_run_cell_js__WEBPACK_IMPORTED_MODULE_14__/* .runPlanned */ .i2)(plan, {
             runscPath: installed.path,
             platform: inputs.platform,
             outputLimit: inputs.outputLimit,
@@ -42441,6 +42453,11 @@ async function cmdRun(file, values) {
             signal: cancel.signal,
         });
         say(`gvisor-cell: full log in ${output.logFile}`);
+        if (collected) {
+            say(`gvisor-cell: collected ${collected.files} file(s) into ${workspace}`);
+            for (const warning of collected.warnings)
+                say(`warning: ${warning}`);
+        }
         if (result.runscError) {
             say(`gvisor-cell: the sandbox did not start:\n${result.runscError.message}`);
             return NOT_RUN;
@@ -44038,7 +44055,7 @@ const log = {
 
 /***/ }),
 
-/***/ 4050:
+/***/ 1095:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44066,6 +44083,113 @@ var spec = __nccwpck_require__(8893);
 var write = __nccwpck_require__(8699);
 // EXTERNAL MODULE: ./src/constants.ts
 var constants = __nccwpck_require__(7242);
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
+;// CONCATENATED MODULE: ./src/run/collect.ts
+/**
+ * `collect`: the listed paths come back from the cell's view of the
+ * workspace to the host's, after the run. They arrive as a tar stream made
+ * inside the sandbox, so they are untrusted: the stream is unpacked by GNU tar
+ * into an empty directory of ours (tar refuses `..` and absolute names, and
+ * defers links that point out), then only regular files and directories are
+ * moved into the workspace, and never through a symbolic link, on either side.
+ * Streams all the way: hundreds of MB never sit in memory.
+ */
+
+
+
+/** Unpacks the tar stream `source` writes into `dir`; returns what tar inside the cell complained about. */
+async function unpack(source, dir) {
+    await external_node_fs_.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+    const tar = (0,external_node_child_process_.spawn)('tar', ['-x', '-f', '-', '-C', dir, '--no-same-owner', '--no-same-permissions'], { stdio: ['pipe', 'ignore', 'pipe'] });
+    source.stdout?.pipe(tar.stdin);
+    let inside = '';
+    let outside = '';
+    source.stderr?.on('data', (c) => {
+        if (inside.length < 64 * 1024)
+            inside += c.toString();
+    });
+    tar.stderr.on('data', (c) => {
+        if (outside.length < 64 * 1024)
+            outside += c.toString();
+    });
+    const done = (p) => new Promise((resolve) => p.once('close', resolve).once('error', () => resolve(null)));
+    const [, unpacked] = await Promise.all([done(source), done(tar)]);
+    if (unpacked !== 0)
+        throw new Error(`collect: the cell's files could not be unpacked: ${outside.trim() || `tar exited ${unpacked}`}`);
+    return inside;
+}
+async function kind(p) {
+    const s = await external_node_fs_.promises.lstat(p).catch(() => undefined);
+    if (!s)
+        return undefined;
+    return s.isSymbolicLink() ? 'link' : s.isDirectory() ? 'dir' : s.isFile() ? 'file' : 'other';
+}
+/**
+ * Makes the directories of `rel` under `workspace`, refusing to pass through
+ * anything on the host that is not a real directory.
+ */
+async function parents(workspace, rel) {
+    let at = workspace;
+    for (const part of external_node_path_default().dirname(rel)
+        .split('/')
+        .filter((p) => p && p !== '.')) {
+        at = external_node_path_default().join(at, part);
+        const k = await kind(at);
+        if (k === undefined)
+            await external_node_fs_.promises.mkdir(at, { mode: 0o755 });
+        else if (k !== 'dir')
+            return external_node_path_default().relative(workspace, at);
+    }
+    return undefined;
+}
+/** Moves what was unpacked in `from` for each of `paths` into `workspace`. */
+async function copyBack(from, workspace, paths) {
+    const result = { files: 0, warnings: [] };
+    const place = async (rel) => {
+        const src = external_node_path_default().join(from, rel);
+        const k = await kind(src);
+        if (k === 'dir') {
+            const blocked = await parents(workspace, `${rel}/x`);
+            if (blocked) {
+                result.warnings.push(`collect: ${rel} not copied: ${blocked} on the runner is not a directory (links are never followed)`);
+                return;
+            }
+            for (const entry of await external_node_fs_.promises.readdir(src))
+                await place(external_node_path_default().join(rel, entry));
+            return;
+        }
+        if (k !== 'file') {
+            result.warnings.push(`collect: ${rel} is ${k === 'link' ? 'a symbolic link' : 'not a regular file'} in the cell; not copied`);
+            return;
+        }
+        const blocked = await parents(workspace, rel);
+        const dest = external_node_path_default().join(workspace, rel);
+        const existing = await kind(dest);
+        if (blocked || (existing !== undefined && existing !== 'file')) {
+            result.warnings.push(`collect: ${rel} not copied: ${blocked ?? rel} on the runner is not a plain file or directory (links are never followed)`);
+            return;
+        }
+        const mode = (await external_node_fs_.promises.lstat(src)).mode & 0o777;
+        await external_node_fs_.promises.rename(src, dest).catch(async (error) => {
+            if (error.code !== 'EXDEV')
+                throw error;
+            await external_node_fs_.promises.rm(dest, { force: true });
+            await external_node_fs_.promises.copyFile(src, dest);
+        });
+        await external_node_fs_.promises.chmod(dest, mode);
+        result.files++;
+    };
+    for (const p of paths) {
+        if ((await kind(external_node_path_default().join(from, p))) === undefined) {
+            result.warnings.push(`collect: ${p} was not created by the cell; nothing to copy`);
+            continue;
+        }
+        await place(p);
+    }
+    return result;
+}
+
 ;// CONCATENATED MODULE: ./src/run/output.ts
 /**
  * Where a cell's bytes go: the job log (inside a stop-commands window, so the
@@ -44176,8 +44300,6 @@ function writeAll(fd, chunk) {
         off += (0,external_node_fs_.writeSync)(fd, chunk, off);
 }
 
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __nccwpck_require__(1421);
 ;// CONCATENATED MODULE: ./src/run/runsc.ts
 /**
  * How runsc is invoked: directly as root, through `sudo -n` otherwise (hosted
@@ -44229,15 +44351,13 @@ async function destroy(r, containerId) {
     await runscQuiet(r, ['delete', '--force', containerId]);
 }
 
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
 ;// CONCATENATED MODULE: ./src/run/sandbox.ts
-/**
- * One `runsc run` of a prepared bundle: stream its output, enforce the
- * timeout, stop it on cancellation, and tell a failed cell apart from a runsc
- * that never got the cell going.
- */
+
 
 
 
@@ -44250,10 +44370,50 @@ const KILL_RETRY_MS = 500;
 /** A pause that does not keep the process alive on its own (the step must exit as soon as it is done). */
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 async function runSandbox(run) {
+    if (!run.collect) {
+        return watch(run, ['run', `--bundle=${run.bundleDir}`, run.containerId], () => killContainer(run.runsc, run.containerId));
+    }
+    const { processFile, tarFile, pidFile, into } = run.collect;
+    const started = Date.now();
+    try {
+        for (const step of [
+            ['create', `--bundle=${run.bundleDir}`, run.containerId],
+            ['start', run.containerId],
+        ]) {
+            const code = await runscQuiet(run.runsc, [...run.flags, ...step], 60_000);
+            if (code !== 0) {
+                const failure = runscFailure(run, code ?? RUNSC_FAILURE) ?? {
+                    message: `runsc ${step[0]} failed (exit ${code})`,
+                    neverStarted: true,
+                };
+                return { exitCode: undefined, timedOut: false, cancelled: false, durationMs: Date.now() - started, runscError: failure };
+            }
+        }
+        // On a timeout only the cell's process is killed: the container stays up for the collection.
+        const killCell = async (reason) => {
+            const pid = reason === 'timeout' ? Number(await (0,promises_namespaceObject.readFile)(pidFile, 'utf8').catch(() => '')) : 0;
+            if (pid > 0)
+                await runscQuiet(run.runsc, ['kill', `--pid=${pid}`, run.containerId, 'KILL']);
+            else
+                await killContainer(run.runsc, run.containerId);
+        };
+        const result = await watch(run, ['exec', `--process=${processFile}`, `--internal-pid-file=${pidFile}`, run.containerId], killCell);
+        if (!result.cancelled && !result.runscError) {
+            const tar = spawnRunsc(run.runsc, ['exec', `--process=${tarFile}`, run.containerId], { stdio: ['ignore', 'pipe', 'pipe'] });
+            await into(tar);
+        }
+        return { ...result, durationMs: Date.now() - started };
+    }
+    finally {
+        await destroy(run.runsc, run.containerId);
+    }
+}
+/** Runs one runsc command that carries the cell's process: streams it, enforces the timeout, stops it on cancellation. */
+async function watch(run, command, kill) {
     const started = Date.now();
     let timedOut = false;
     let cancelled = false;
-    const child = spawnRunsc(run.runsc, [...run.flags, 'run', `--bundle=${run.bundleDir}`, run.containerId], {
+    const child = spawnRunsc(run.runsc, [...run.flags, ...command], {
         stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.on('data', (chunk) => run.output.push('stdout', chunk));
@@ -44275,11 +44435,11 @@ async function runSandbox(run) {
         gaveUp = resolve;
     });
     let stopping;
-    const stop = () => {
+    const stop = (reason) => {
         stopping ??= (async () => {
             const deadline = Date.now() + KILL_GRACE_MS;
             while (!exited && Date.now() < deadline) {
-                await killContainer(run.runsc, run.containerId);
+                await kill(reason);
                 await Promise.race([closed, sleep(KILL_RETRY_MS)]);
             }
             if (exited)
@@ -44297,12 +44457,12 @@ async function runSandbox(run) {
             if (exited)
                 return;
             timedOut = true;
-            stop();
+            stop('timeout');
         }, run.timeoutMs)
         : undefined;
     const onAbort = () => {
         cancelled = true;
-        stop();
+        stop('cancel');
     };
     run.signal.addEventListener('abort', onAbort, { once: true });
     if (run.signal.aborted)
@@ -44382,6 +44542,7 @@ function signalNumber(signal) {
 
 
 
+
 /** Builds the bundle and checks every host path it names. Starts nothing; throws with the key at fault. */
 async function planCell(cell, ctx) {
     const facts = (0,host/* gatherHostFacts */.dz)(ctx.env, ctx.workspace);
@@ -44390,7 +44551,7 @@ async function planCell(cell, ctx) {
         const paths = (0,write/* bundlePaths */.hX)(runDir);
         const bundle = (0,spec/* buildBundle */.bS)(cell, facts, paths);
         await (0,write/* checkHostPaths */.$6)(bundle, ctx.workspace);
-        return { cell, bundle, runDir, paths, tempRoot: ctx.tempRoot };
+        return { cell, bundle, runDir, paths, tempRoot: ctx.tempRoot, workspace: ctx.workspace };
     }
     catch (error) {
         removeRunDir(runDir);
@@ -44419,6 +44580,24 @@ async function runPlanned(plan, opts) {
     const logDir = external_node_path_default().join(plan.tempRoot, `${constants/* RUN_DIR_PREFIX */.jk}logs`);
     (0,external_node_fs_.mkdirSync)(logDir, { recursive: true });
     const output = new CellOutput(external_node_path_default().join(logDir, `${containerId}.log`), opts.outputLimit, opts.jobLog, opts.commandWindow);
+    let collected;
+    let collect;
+    if (plan.bundle.collect) {
+        const { process: cellProcess, tar, paths } = plan.bundle.collect;
+        const processFile = external_node_path_default().join(plan.runDir, 'process.json');
+        const tarFile = external_node_path_default().join(plan.runDir, 'collect.json');
+        await Promise.all([external_node_fs_.promises.writeFile(processFile, JSON.stringify(cellProcess)), external_node_fs_.promises.writeFile(tarFile, JSON.stringify(tar))]);
+        const unpacked = external_node_path_default().join(plan.runDir, 'collected');
+        collect = {
+            processFile,
+            tarFile,
+            pidFile: external_node_path_default().join(plan.runDir, 'cell.pid'),
+            into: async (stream) => {
+                await unpack(stream, unpacked);
+                collected = await copyBack(unpacked, plan.workspace, paths);
+            },
+        };
+    }
     output.begin();
     try {
         const result = await runSandbox({
@@ -44430,8 +44609,9 @@ async function runPlanned(plan, opts) {
             timeoutMs: plan.cell.limits?.timeout,
             output,
             signal: opts.signal,
+            collect,
         });
-        return { containerId, output, result };
+        return { containerId, output, result, collected };
     }
     finally {
         output.close();

@@ -69,7 +69,16 @@ export interface Bundle {
   notes: string[];
   /** What the user asked for that weakens isolation, to say as a warning. */
   warnings: string[];
+  /**
+   * With `collect`: the cell's own process, run with `runsc exec` in a container
+   * whose init only waits (spec.process), so that the container outlives it and
+   * the listed paths can be read out of the cell's view afterwards.
+   */
+  collect: { process: OciSpec['process']; tar: OciSpec['process']; paths: string[] } | undefined;
 }
+
+/** The init of a container whose work runs through `runsc exec` (so it outlives that work). */
+const WAIT_FOREVER = ['sleep', 'infinity'];
 
 /** Docker's default set: enough for package managers run as root, nothing that reaches the host. */
 const ROOT_CAPABILITIES = [
@@ -153,8 +162,8 @@ export function hostPath(key: string, p: string, workspace: string): string {
 }
 
 export function buildBundle(cell: Cell, host: HostFacts, paths: BundlePaths): Bundle {
-  if (cell.collect?.length) {
-    throw new Error('collect: not supported by this version of gvisor-cell yet (see the README’s roadmap)');
+  if (cell.collect?.length && cell.workspace === 'none') {
+    throw new Error('collect: there is no workspace to collect into with workspace: none');
   }
   const asRoot = cell.user === 'root';
   const uid = asRoot ? 0 : host.uid;
@@ -264,7 +273,17 @@ export function buildBundle(cell: Cell, host: HostFacts, paths: BundlePaths): Bu
   };
 
   const flags = [`--network=${cell.network === 'host' ? 'host' : 'none'}`, `--overlay2=${overlays ? 'all' : 'root'}:memory`];
-  return { spec, flags, links, missingEnv: env.missing, hostPaths, files, notes, warnings };
+  let collect: Bundle['collect'];
+  if (cell.collect?.length) {
+    collect = {
+      process: spec.process,
+      // Read back from the workspace, links archived as links (never followed), missing paths only warned of.
+      tar: { ...spec.process, cwd: host.workspace, args: ['tar', '-cf', '-', '--ignore-failed-read', '--', ...cell.collect] },
+      paths: cell.collect,
+    };
+    spec.process = { ...spec.process, args: WAIT_FOREVER };
+  }
+  return { spec, flags, links, missingEnv: env.missing, hostPaths, files, notes, warnings, collect };
 }
 
 function depth(p: string): number {

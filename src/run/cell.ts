@@ -12,9 +12,10 @@ import { bundlePaths, checkHostPaths, writeBundle } from '../bundle/write.js';
 import type { Cell } from '../cell/schema.js';
 import { RUN_DIR_PREFIX } from '../constants.js';
 import type { Platform } from '../inputs.js';
+import { type Collected, copyBack, unpack } from './collect.js';
 import { CellOutput, type Sink } from './output.js';
 import { needsSudo, type Runsc } from './runsc.js';
-import { runSandbox, type SandboxResult } from './sandbox.js';
+import { runSandbox, type SandboxResult, type SandboxRun } from './sandbox.js';
 
 export interface CellPlan {
   cell: Cell;
@@ -23,6 +24,7 @@ export interface CellPlan {
   runDir: string;
   paths: BundlePaths;
   tempRoot: string;
+  workspace: string;
 }
 
 export interface PlanContext {
@@ -40,7 +42,7 @@ export async function planCell(cell: Cell, ctx: PlanContext): Promise<CellPlan> 
     const paths = bundlePaths(runDir);
     const bundle = buildBundle(cell, facts, paths);
     await checkHostPaths(bundle, ctx.workspace);
-    return { cell, bundle, runDir, paths, tempRoot: ctx.tempRoot };
+    return { cell, bundle, runDir, paths, tempRoot: ctx.tempRoot, workspace: ctx.workspace };
   } catch (error) {
     removeRunDir(runDir);
     throw error;
@@ -66,6 +68,8 @@ export interface CellRun {
   containerId: string;
   output: CellOutput;
   result: SandboxResult;
+  /** With `collect`: what came back (undefined when the cell did not run to the end). */
+  collected: Collected | undefined;
 }
 
 /** `<name slug>-<random>`: readable in `runsc list`, unique across parallel cells. */
@@ -93,6 +97,24 @@ export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<Cell
   const logDir = path.join(plan.tempRoot, `${RUN_DIR_PREFIX}logs`);
   mkdirSync(logDir, { recursive: true });
   const output = new CellOutput(path.join(logDir, `${containerId}.log`), opts.outputLimit, opts.jobLog, opts.commandWindow);
+  let collected: Collected | undefined;
+  let collect: SandboxRun['collect'];
+  if (plan.bundle.collect) {
+    const { process: cellProcess, tar, paths } = plan.bundle.collect;
+    const processFile = path.join(plan.runDir, 'process.json');
+    const tarFile = path.join(plan.runDir, 'collect.json');
+    await Promise.all([fs.writeFile(processFile, JSON.stringify(cellProcess)), fs.writeFile(tarFile, JSON.stringify(tar))]);
+    const unpacked = path.join(plan.runDir, 'collected');
+    collect = {
+      processFile,
+      tarFile,
+      pidFile: path.join(plan.runDir, 'cell.pid'),
+      into: async (stream) => {
+        await unpack(stream, unpacked);
+        collected = await copyBack(unpacked, plan.workspace, paths);
+      },
+    };
+  }
   output.begin();
   try {
     const result = await runSandbox({
@@ -104,8 +126,9 @@ export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<Cell
       timeoutMs: plan.cell.limits?.timeout,
       output,
       signal: opts.signal,
+      collect,
     });
-    return { containerId, output, result };
+    return { containerId, output, result, collected };
   } finally {
     output.close();
   }

@@ -3,10 +3,12 @@
  * timeout, stop it on cancellation, and tell a failed cell apart from a runsc
  * that never got the cell going.
  */
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import type { CellOutput } from './output.js';
-import { destroy, killContainer, type Runsc, spawnRunsc } from './runsc.js';
+import { destroy, killContainer, type Runsc, runscQuiet, spawnRunsc } from './runsc.js';
 
 export interface SandboxRun {
   runsc: Runsc;
@@ -20,6 +22,12 @@ export interface SandboxRun {
   output: CellOutput;
   /** Aborted when the job is cancelled. */
   signal: AbortSignal;
+  /**
+   * With `collect`: the cell runs through `runsc exec` (process.json) in a
+   * container whose init waits, so that the listed paths can be read out with
+   * tar (tar.json) before the sandbox goes.
+   */
+  collect?: { processFile: string; tarFile: string; pidFile: string; into: (tar: ChildProcess) => Promise<void> };
 }
 
 export interface SandboxResult {
@@ -49,11 +57,49 @@ const KILL_RETRY_MS = 500;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 export async function runSandbox(run: SandboxRun): Promise<SandboxResult> {
+  if (!run.collect) {
+    return watch(run, ['run', `--bundle=${run.bundleDir}`, run.containerId], () => killContainer(run.runsc, run.containerId));
+  }
+  const { processFile, tarFile, pidFile, into } = run.collect;
+  const started = Date.now();
+  try {
+    for (const step of [
+      ['create', `--bundle=${run.bundleDir}`, run.containerId],
+      ['start', run.containerId],
+    ]) {
+      const code = await runscQuiet(run.runsc, [...run.flags, ...step], 60_000);
+      if (code !== 0) {
+        const failure = runscFailure(run, code ?? RUNSC_FAILURE) ?? {
+          message: `runsc ${step[0]} failed (exit ${code})`,
+          neverStarted: true,
+        };
+        return { exitCode: undefined, timedOut: false, cancelled: false, durationMs: Date.now() - started, runscError: failure };
+      }
+    }
+    // On a timeout only the cell's process is killed: the container stays up for the collection.
+    const killCell = async (reason: 'timeout' | 'cancel') => {
+      const pid = reason === 'timeout' ? Number(await readFile(pidFile, 'utf8').catch(() => '')) : 0;
+      if (pid > 0) await runscQuiet(run.runsc, ['kill', `--pid=${pid}`, run.containerId, 'KILL']);
+      else await killContainer(run.runsc, run.containerId);
+    };
+    const result = await watch(run, ['exec', `--process=${processFile}`, `--internal-pid-file=${pidFile}`, run.containerId], killCell);
+    if (!result.cancelled && !result.runscError) {
+      const tar = spawnRunsc(run.runsc, ['exec', `--process=${tarFile}`, run.containerId], { stdio: ['ignore', 'pipe', 'pipe'] });
+      await into(tar);
+    }
+    return { ...result, durationMs: Date.now() - started };
+  } finally {
+    await destroy(run.runsc, run.containerId);
+  }
+}
+
+/** Runs one runsc command that carries the cell's process: streams it, enforces the timeout, stops it on cancellation. */
+async function watch(run: SandboxRun, command: string[], kill: (reason: 'timeout' | 'cancel') => Promise<void>): Promise<SandboxResult> {
   const started = Date.now();
   let timedOut = false;
   let cancelled = false;
 
-  const child = spawnRunsc(run.runsc, [...run.flags, 'run', `--bundle=${run.bundleDir}`, run.containerId], {
+  const child = spawnRunsc(run.runsc, [...run.flags, ...command], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk: Buffer) => run.output.push('stdout', chunk));
@@ -78,11 +124,11 @@ export async function runSandbox(run: SandboxRun): Promise<SandboxResult> {
     gaveUp = resolve;
   });
   let stopping: Promise<void> | undefined;
-  const stop = () => {
+  const stop = (reason: 'timeout' | 'cancel') => {
     stopping ??= (async () => {
       const deadline = Date.now() + KILL_GRACE_MS;
       while (!exited && Date.now() < deadline) {
-        await killContainer(run.runsc, run.containerId);
+        await kill(reason);
         await Promise.race([closed, sleep(KILL_RETRY_MS)]);
       }
       if (exited) return;
@@ -98,12 +144,12 @@ export async function runSandbox(run: SandboxRun): Promise<SandboxResult> {
           // A cell that finished just as the limit struck did not time out.
           if (exited) return;
           timedOut = true;
-          stop();
+          stop('timeout');
         }, run.timeoutMs)
       : undefined;
   const onAbort = () => {
     cancelled = true;
-    stop();
+    stop('cancel');
   };
   run.signal.addEventListener('abort', onAbort, { once: true });
   if (run.signal.aborted) onAbort();

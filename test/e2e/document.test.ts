@@ -3,7 +3,18 @@
  * credentials, mounts in each mode, resource limits, a prepared rootfs.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { errors, type Job, makeJob, removeJob, runAction } from './runner.js';
@@ -173,6 +184,67 @@ describe('limits', () => {
     );
     expect(run.main.outputs['timed-out']).toBe('false');
     expect(Number(run.main.outputs.stdout)).toBeLessThanOrEqual(64);
+  });
+});
+
+describe('collect', () => {
+  const script = [
+    'run: |',
+    '  mkdir -p out/sub',
+    "  echo '<testsuite/>' > out/junit.xml",
+    '  echo deep > out/sub/deep.txt && chmod 600 out/sub/deep.txt',
+    '  ln -s /etc/passwd out/evil',
+    '  ln -s /etc etc-link',
+    '  head -c 20000000 /dev/zero > out/big.bin',
+  ];
+
+  test('files and directories come back with their modes, after a failure too; links and missing paths are warned of', async () => {
+    const run = await cell([...script, '  exit 3', 'collect: [out, etc-link, never-made]'].join('\n'), { 'fail-on-error': 'false' });
+    expect(run.main.outputs['exit-code']).toBe('3');
+    expect(readFileSync(path.join(job.workspace, 'out', 'junit.xml'), 'utf8')).toBe('<testsuite/>\n');
+    expect(statSync(path.join(job.workspace, 'out', 'sub', 'deep.txt')).mode & 0o777).toBe(0o600);
+    expect(statSync(path.join(job.workspace, 'out', 'big.bin')).size).toBe(20_000_000);
+    expect(statSync(path.join(job.workspace, 'out', 'sub', 'deep.txt')).uid).toBe(process.getuid?.());
+    expect(existsSync(path.join(job.workspace, 'out', 'evil'))).toBe(false);
+    expect(existsSync(path.join(job.workspace, 'etc-link'))).toBe(false);
+    const warnings = run.main.commands.filter((c) => c.command === 'warning').map((c) => c.value);
+    expect(warnings).toEqual([
+      'collect: out/evil is a symbolic link in the cell; not copied',
+      'collect: etc-link is a symbolic link in the cell; not copied',
+      'collect: never-made was not created by the cell; nothing to copy',
+    ]);
+    expect(run.main.stdout).toContain('Collected 3 files from the cell into the workspace');
+    rmSync(path.join(job.workspace, 'out'), { recursive: true, force: true });
+  });
+
+  test('after a timeout, what the cell wrote before it is collected', async () => {
+    const run = await cell(
+      'run: |\n  mkdir -p late && echo partial > late/report.txt\n  sleep 60\ncollect: [late]\nlimits: { timeout: 2s }',
+      {
+        'fail-on-error': 'false',
+      },
+    );
+    expect(run.main.outputs['timed-out']).toBe('true');
+    expect(readFileSync(path.join(job.workspace, 'late', 'report.txt'), 'utf8')).toBe('partial\n');
+    rmSync(path.join(job.workspace, 'late'), { recursive: true, force: true });
+  });
+
+  test('a link on the runner’s side is never followed', async () => {
+    const outside = path.join(job.home, 'outside');
+    mkdirSync(outside, { recursive: true });
+    symlinkSync(outside, path.join(job.workspace, 'reports'));
+    const run = await cell('run: |\n  rm -f reports && mkdir reports && echo x > reports/r.txt\ncollect: [reports]', {
+      'fail-on-error': 'false',
+    });
+    expect(readdirSync(outside)).toEqual([]);
+    const warnings = run.main.commands.filter((c) => c.command === 'warning').map((c) => c.value);
+    expect(warnings[0]).toContain('collect: reports not copied: reports on the runner is not a directory (links are never followed)');
+    rmSync(path.join(job.workspace, 'reports'));
+  });
+
+  test('with workspace: none there is nowhere to collect into', async () => {
+    const run = await cell('workspace: none\nrun: "true"\ncollect: [x]');
+    expect(errors(run.main)).toEqual(['collect: there is no workspace to collect into with workspace: none']);
   });
 });
 

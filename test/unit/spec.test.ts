@@ -573,9 +573,19 @@ describe('buildBundle: user', () => {
 });
 
 describe('buildBundle: misc', () => {
-  test('collect is refused with a clear "not supported" error', () => {
-    expect(() => buildBundle(cell({ collect: ['dist'] }), facts(), PATHS)).toThrow(
-      /^collect: not supported by this version of gvisor-cell/,
+  test('collect: the cell runs through exec in a container whose init waits; tar reads the paths back from the workspace', () => {
+    const b = buildBundle(cell({ collect: ['dist', 'reports/junit.xml'] }), facts(), PATHS);
+    expect(b.spec.process.args).toEqual(['sleep', 'infinity']);
+    expect(b.collect?.process.args).toEqual(['bash', '--noprofile', '--norc', '-eo', 'pipefail', '-c', 'make test']);
+    expect(b.collect?.tar.args).toEqual(['tar', '-cf', '-', '--ignore-failed-read', '--', 'dist', 'reports/junit.xml']);
+    expect(b.collect?.tar.cwd).toBe(WS);
+    expect(b.collect?.tar.user).toEqual(b.spec.process.user);
+    expect(b.collect?.paths).toEqual(['dist', 'reports/junit.xml']);
+  });
+
+  test('collect with workspace: none is refused', () => {
+    expect(() => buildBundle(cell({ collect: ['dist'], workspace: 'none' }), facts(), PATHS)).toThrow(
+      'collect: there is no workspace to collect into with workspace: none',
     );
   });
 
