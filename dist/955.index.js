@@ -1095,6 +1095,14 @@ function fenced(text, info = 'text') {
     const fence = '`'.repeat(Math.max(3, longest + 1));
     return `${fence}${info}\n${text}${text.endsWith('\n') ? '' : '\n'}${fence}\n`;
 }
+/**
+ * A SIGKILL nobody asked for, under a memory limit: gVisor's and the kernel's
+ * OOM killers both end the cell that way and neither says so to the caller,
+ * so this is an inference, and worded as one.
+ */
+function likelyOutOfMemory(f) {
+    return f.exitCode === 137 && !f.timedOut && !f.cancelled && f.limits.memory !== undefined;
+}
 function summary_status(f) {
     if (f.runscError)
         return '⚠️ sandbox did not start';
@@ -1102,6 +1110,8 @@ function summary_status(f) {
         return '⏹️ cancelled';
     if (f.timedOut)
         return '⏱️ timed out';
+    if (likelyOutOfMemory(f))
+        return '❌ killed, likely out of memory';
     return f.exitCode === 0 ? '✅ passed' : `❌ exited ${f.exitCode}`;
 }
 function renderSummary(f) {
@@ -2418,7 +2428,10 @@ async function report(cell, inputs, installed, output, result) {
         inputs.failOnError ? core/* setFailed */.C1(msg) : core/* warning */.$e(msg);
     }
     else if (result.exitCode !== 0) {
-        const msg = `Cell ${cell.name} exited with ${result.exitCode}`;
+        const oom = likelyOutOfMemory({ ...result, limits: cell.limits ?? {} });
+        const msg = oom
+            ? `Cell ${cell.name} was killed (exit 137, SIGKILL) under limits.memory ${formatSize(cell.limits?.memory ?? 0)}: most likely out of memory`
+            : `Cell ${cell.name} exited with ${result.exitCode}`;
         inputs.failOnError ? core/* setFailed */.C1(msg) : core/* info */.pq(msg);
     }
     else {

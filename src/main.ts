@@ -9,12 +9,12 @@ import path from 'node:path';
 import * as core from '@actions/core';
 import { loadCell } from './cell/load.js';
 import type { Cell } from './cell/schema.js';
-import { formatDuration } from './cell/units.js';
+import { formatDuration, formatSize } from './cell/units.js';
 import { Outputs, RUN_DIR_PREFIX, State } from './constants.js';
 import { type ActionInputs, readInputs } from './inputs.js';
 import { type InstalledRunsc, obtainRunsc } from './install/installer.js';
 import { bucketArch } from './install/version.js';
-import { renderSummary } from './report/summary.js';
+import { likelyOutOfMemory, renderSummary } from './report/summary.js';
 import { type CellPlan, planCell, removeRunDir, runPlanned } from './run/cell.js';
 import type { CellOutput } from './run/output.js';
 import type { SandboxResult } from './run/sandbox.js';
@@ -145,7 +145,10 @@ async function report(
     const msg = `Cell ${cell.name} timed out after ${formatDuration(cell.limits?.timeout ?? 0)} and was killed`;
     inputs.failOnError ? core.setFailed(msg) : core.warning(msg);
   } else if (result.exitCode !== 0) {
-    const msg = `Cell ${cell.name} exited with ${result.exitCode}`;
+    const oom = likelyOutOfMemory({ ...result, limits: cell.limits ?? {} });
+    const msg = oom
+      ? `Cell ${cell.name} was killed (exit 137, SIGKILL) under limits.memory ${formatSize(cell.limits?.memory ?? 0)}: most likely out of memory`
+      : `Cell ${cell.name} exited with ${result.exitCode}`;
     inputs.failOnError ? core.setFailed(msg) : core.info(msg);
   } else {
     core.info(`Cell ${cell.name} passed in ${result.durationMs} ms`);

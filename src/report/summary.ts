@@ -40,10 +40,20 @@ export function fenced(text: string, info = 'text'): string {
   return `${fence}${info}\n${text}${text.endsWith('\n') ? '' : '\n'}${fence}\n`;
 }
 
+/**
+ * A SIGKILL nobody asked for, under a memory limit: gVisor's and the kernel's
+ * OOM killers both end the cell that way and neither says so to the caller,
+ * so this is an inference, and worded as one.
+ */
+export function likelyOutOfMemory(f: Pick<SummaryFacts, 'exitCode' | 'timedOut' | 'cancelled' | 'limits'>): boolean {
+  return f.exitCode === 137 && !f.timedOut && !f.cancelled && f.limits.memory !== undefined;
+}
+
 function status(f: SummaryFacts): string {
   if (f.runscError) return '⚠️ sandbox did not start';
   if (f.cancelled) return '⏹️ cancelled';
   if (f.timedOut) return '⏱️ timed out';
+  if (likelyOutOfMemory(f)) return '❌ killed, likely out of memory';
   return f.exitCode === 0 ? '✅ passed' : `❌ exited ${f.exitCode}`;
 }
 

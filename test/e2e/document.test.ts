@@ -175,6 +175,8 @@ describe('limits', () => {
     expect(run.main.outputs['timed-out']).toBe('false');
     expect(run.main.outputs['exit-code']).toBe('137');
     expect(run.main.outputs.stdout).not.toContain('allocated');
+    expect(run.main.stdout).toContain('was killed (exit 137, SIGKILL) under limits.memory 256Mi: most likely out of memory');
+    expect(run.main.summary).toContain('killed, likely out of memory');
   });
 
   test('pids: a fork bomb is contained and the step returns', async () => {
@@ -245,6 +247,33 @@ describe('collect', () => {
   test('with workspace: none there is nowhere to collect into', async () => {
     const run = await cell('workspace: none\nrun: "true"\ncollect: [x]');
     expect(errors(run.main)).toEqual(['collect: there is no workspace to collect into with workspace: none']);
+  });
+});
+
+describe('a workspace at a long path with spaces and non-ASCII names', () => {
+  test('is mounted, entered and collected into like any other', async () => {
+    const odd: Job = makeJob('ünïcode wörk');
+    const deep = path.join(odd.workspace, 'ä b', `${'x'.repeat(180)}-ø`);
+    mkdirSync(deep, { recursive: true });
+    writeFileSync(path.join(deep, 'dätä.txt'), 'grüße\n');
+    const relative = path.relative(odd.workspace, deep);
+    try {
+      const run = await runAction(odd, {
+        inputs: {
+          cell: JSON.stringify({
+            'working-directory': relative,
+            run: 'cat dätä.txt && pwd && mkdir -p "../../résumé dir" && echo ok > "../../résumé dir/ñ.txt"',
+            collect: ['résumé dir'],
+          }),
+          'runsc-path': runsc,
+        },
+      });
+      expect(errors(run.main)).toEqual([]);
+      expect(run.main.outputs.stdout).toBe(`grüße\n${deep}\n`);
+      expect(readFileSync(path.join(odd.workspace, 'résumé dir', 'ñ.txt'), 'utf8')).toBe('ok\n');
+    } finally {
+      removeJob(odd);
+    }
   });
 });
 

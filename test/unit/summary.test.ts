@@ -1,5 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { escapeMarkdown, fenced, renderSummary, SUMMARY_TAIL_CHARS, type SummaryFacts } from '../../src/report/summary.js';
+import {
+  escapeMarkdown,
+  fenced,
+  likelyOutOfMemory,
+  renderSummary,
+  SUMMARY_TAIL_CHARS,
+  type SummaryFacts,
+} from '../../src/report/summary.js';
 
 function facts(over: Partial<SummaryFacts> = {}): SummaryFacts {
   return {
@@ -206,5 +213,17 @@ describe('renderSummary', () => {
   test('stays far below the 1 MiB summary limit whatever the tail', () => {
     const out = renderSummary(facts({ logTail: '`'.repeat(5_000_000) }));
     expect(out.length).toBeLessThan(64 * 1024);
+  });
+});
+
+describe('likelyOutOfMemory', () => {
+  test.each([
+    [{ exitCode: 137, timedOut: false, cancelled: false, limits: { memory: 1 } }, true],
+    [{ exitCode: 137, timedOut: false, cancelled: false, limits: {} }, false],
+    [{ exitCode: 137, timedOut: true, cancelled: false, limits: { memory: 1 } }, false],
+    [{ exitCode: 137, timedOut: false, cancelled: true, limits: { memory: 1 } }, false],
+    [{ exitCode: 1, timedOut: false, cancelled: false, limits: { memory: 1 } }, false],
+  ])('%j → %s', (facts, expected) => {
+    expect(likelyOutOfMemory(facts)).toBe(expected);
   });
 });
