@@ -1708,6 +1708,27 @@ async function checkHostPaths(bundle, workspace) {
         if (bundle.spec.root.path === s.path)
             bundle.spec.root.path = real;
     }
+    if (bundle.spec.root.path !== 'rootfs')
+        await checkMountPoints(bundle.spec.root.path, mountPoints(bundle.spec));
+}
+/**
+ * A prepared root filesystem is never written to. runsc, though, creates the
+ * mount point of every bind mount that is missing from it, on the host, as
+ * root — so each must exist already (those inside another bind mount are
+ * that mount's business); fail closed and say which.
+ */
+async function checkMountPoints(root, mounts) {
+    const missing = [];
+    for (const m of mounts) {
+        if (m.type !== 'bind')
+            continue;
+        const at = external_node_path_default().join(root, m.destination);
+        if (!(await external_node_fs_.promises.lstat(at).catch(() => undefined)))
+            missing.push(m.destination);
+    }
+    if (missing.length > 0) {
+        throw new Error(`rootfs.path: ${root} lacks the mount points ${missing.join(', ')}; create them in it (runsc would otherwise create them there, and a prepared root filesystem is never written to)`);
+    }
 }
 function isBelow(child, parent) {
     return child !== parent && (parent === '/' || child.startsWith(`${parent}/`));

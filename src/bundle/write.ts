@@ -39,6 +39,27 @@ export async function checkHostPaths(bundle: Bundle, workspace: string): Promise
     for (const m of bundle.spec.mounts) if (m.type === 'bind' && m.source === s.path) m.source = real;
     if (bundle.spec.root.path === s.path) bundle.spec.root.path = real;
   }
+  if (bundle.spec.root.path !== 'rootfs') await checkMountPoints(bundle.spec.root.path, mountPoints(bundle.spec));
+}
+
+/**
+ * A prepared root filesystem is never written to. runsc, though, creates the
+ * mount point of every bind mount that is missing from it, on the host, as
+ * root — so each must exist already (those inside another bind mount are
+ * that mount's business); fail closed and say which.
+ */
+async function checkMountPoints(root: string, mounts: readonly OciMount[]): Promise<void> {
+  const missing: string[] = [];
+  for (const m of mounts) {
+    if (m.type !== 'bind') continue;
+    const at = path.join(root, m.destination);
+    if (!(await fs.lstat(at).catch(() => undefined))) missing.push(m.destination);
+  }
+  if (missing.length > 0) {
+    throw new Error(
+      `rootfs.path: ${root} lacks the mount points ${missing.join(', ')}; create them in it (runsc would otherwise create them there, and a prepared root filesystem is never written to)`,
+    );
+  }
 }
 
 function isBelow(child: string, parent: string): boolean {

@@ -284,9 +284,17 @@ describe('rootfs: { path }', () => {
     mkdirSync(path.join(rootfs, 'bin'), { recursive: true });
     copyFileSync(runsc, path.join(rootfs, 'bin', 'tool'));
     chmodSync(path.join(rootfs, 'bin', 'tool'), 0o755);
+    // The workspace's mount point is missing: refused, naming it, rather than written into the directory.
+    const refused = await cell('rootfs: { path: images/static }\ncommand: [/bin/tool, --version]');
+    expect(errors(refused.main)).toEqual([
+      `rootfs.path: ${rootfs} lacks the mount points ${job.workspace}; create them in it (runsc would otherwise create them there, and a prepared root filesystem is never written to)`,
+    ]);
+    mkdirSync(path.join(rootfs, job.workspace), { recursive: true });
+    const before = readdirSync(rootfs, { recursive: true }).sort();
     const run = await cell('rootfs: { path: images/static }\ncommand: [/bin/tool, --version]');
     expect(errors(run.main)).toEqual([]);
     expect(run.main.outputs.stdout).toMatch(/^runsc version /);
+    expect(readdirSync(rootfs, { recursive: true }).sort()).toEqual(before);
     // Nothing of the host's /usr is there: only what the directory holds.
     const missing = await cell('rootfs: { path: images/static }\ncommand: [/usr/bin/env]', { 'fail-on-error': 'false' });
     expect(missing.main.outputs['exit-code']).toBeUndefined();
