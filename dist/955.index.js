@@ -217,7 +217,8 @@ const passEnvName = envName.refine((name) => !NEVER_PASSED.test(name), {
 const MountSchema = schemas/* strictObject */.rej({
     source: schemas/* string */.YjP({ error: expected('a host path (absolute, or relative to the workspace)') })
         .min(1, { error: expected('a host path (absolute, or relative to the workspace)') })
-        .refine((v) => !v.includes('\0'), { error: 'expected a path without NUL bytes' }),
+        .refine((v) => !v.includes('\0'), { error: 'expected a path without NUL bytes' })
+        .refine((v) => external_node_path_default().posix.normalize(v) !== '/', { error: 'expected a directory you need, not / (the whole runner)' }),
     target: absoluteTarget,
     mode: schemas/* enum */.k5n(['read-only', 'read-write', 'overlay'], { error: expected('read-only, read-write or overlay') }).default('read-only'),
 }, { error: expected('a mapping { source, target, mode }') });
@@ -279,12 +280,20 @@ const CellSchema = schemas/* strictObject */.rej({
     if (cell.command !== undefined && cell.shell !== undefined) {
         ctx.addIssue({ code: 'custom', path: ['shell'], message: 'shell applies to run only; command is executed as is' });
     }
-    const targets = new Set();
+    const targets = [];
     for (const [i, mount] of (cell.mounts ?? []).entries()) {
-        if (targets.has(mount.target)) {
+        const clash = targets.find((t) => t === mount.target || mount.target.startsWith(`${t}/`) || t.startsWith(`${mount.target}/`));
+        if (clash === mount.target) {
             ctx.addIssue({ code: 'custom', path: ['mounts', i, 'target'], message: `${mount.target} is mounted twice` });
         }
-        targets.add(mount.target);
+        else if (clash) {
+            ctx.addIssue({
+                code: 'custom',
+                path: ['mounts', i, 'target'],
+                message: `${mount.target} overlaps ${clash}, mounted before; nest nothing in another mount`,
+            });
+        }
+        targets.push(mount.target);
     }
 });
 /** Every key the document accepts, per path, for "did you mean" suggestions. */

@@ -42183,7 +42183,8 @@ const passEnvName = envName.refine((name) => !NEVER_PASSED.test(name), {
 const MountSchema = strictObject({
     source: schemas_string({ error: expected('a host path (absolute, or relative to the workspace)') })
         .min(1, { error: expected('a host path (absolute, or relative to the workspace)') })
-        .refine((v) => !v.includes('\0'), { error: 'expected a path without NUL bytes' }),
+        .refine((v) => !v.includes('\0'), { error: 'expected a path without NUL bytes' })
+        .refine((v) => external_node_path_default().posix.normalize(v) !== '/', { error: 'expected a directory you need, not / (the whole runner)' }),
     target: absoluteTarget,
     mode: schemas_enum(['read-only', 'read-write', 'overlay'], { error: expected('read-only, read-write or overlay') }).default('read-only'),
 }, { error: expected('a mapping { source, target, mode }') });
@@ -42245,12 +42246,20 @@ const CellSchema = strictObject({
     if (cell.command !== undefined && cell.shell !== undefined) {
         ctx.addIssue({ code: 'custom', path: ['shell'], message: 'shell applies to run only; command is executed as is' });
     }
-    const targets = new Set();
+    const targets = [];
     for (const [i, mount] of (cell.mounts ?? []).entries()) {
-        if (targets.has(mount.target)) {
+        const clash = targets.find((t) => t === mount.target || mount.target.startsWith(`${t}/`) || t.startsWith(`${mount.target}/`));
+        if (clash === mount.target) {
             ctx.addIssue({ code: 'custom', path: ['mounts', i, 'target'], message: `${mount.target} is mounted twice` });
         }
-        targets.add(mount.target);
+        else if (clash) {
+            ctx.addIssue({
+                code: 'custom',
+                path: ['mounts', i, 'target'],
+                message: `${mount.target} overlaps ${clash}, mounted before; nest nothing in another mount`,
+            });
+        }
+        targets.push(mount.target);
     }
 });
 /** Every key the document accepts, per path, for "did you mean" suggestions. */

@@ -139,7 +139,8 @@ export const MountSchema = z.strictObject(
     source: z
       .string({ error: expected('a host path (absolute, or relative to the workspace)') })
       .min(1, { error: expected('a host path (absolute, or relative to the workspace)') })
-      .refine((v) => !v.includes('\0'), { error: 'expected a path without NUL bytes' }),
+      .refine((v) => !v.includes('\0'), { error: 'expected a path without NUL bytes' })
+      .refine((v) => path.posix.normalize(v) !== '/', { error: 'expected a directory you need, not / (the whole runner)' }),
     target: absoluteTarget,
     mode: z.enum(['read-only', 'read-write', 'overlay'], { error: expected('read-only, read-write or overlay') }).default('read-only'),
   },
@@ -223,12 +224,19 @@ export const CellSchema = z
     if (cell.command !== undefined && cell.shell !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['shell'], message: 'shell applies to run only; command is executed as is' });
     }
-    const targets = new Set<string>();
+    const targets: string[] = [];
     for (const [i, mount] of (cell.mounts ?? []).entries()) {
-      if (targets.has(mount.target)) {
+      const clash = targets.find((t) => t === mount.target || mount.target.startsWith(`${t}/`) || t.startsWith(`${mount.target}/`));
+      if (clash === mount.target) {
         ctx.addIssue({ code: 'custom', path: ['mounts', i, 'target'], message: `${mount.target} is mounted twice` });
+      } else if (clash) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['mounts', i, 'target'],
+          message: `${mount.target} overlaps ${clash}, mounted before; nest nothing in another mount`,
+        });
       }
-      targets.add(mount.target);
+      targets.push(mount.target);
     }
   });
 

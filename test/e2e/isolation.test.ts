@@ -5,7 +5,7 @@
  * socket, a TCP server on the host's loopback) and a probe inside the cell
  * reports what it reaches.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
@@ -70,6 +70,9 @@ beforeAll(async () => {
   plant(`/var/lib/${tag}/data`);
   plant(`/srv/${tag}`);
   plant(path.join(job.workspace, 'README.md'), 'workspace file\n');
+  // Code under test can commit links that point out of the workspace: inside the cell they resolve in the cell's view.
+  symlinkSync(`/root/.${tag}`, path.join(job.workspace, 'leak-root'));
+  symlinkSync(job.temp, path.join(job.workspace, 'leak-temp'));
   tcp = net.createServer((s) => s.on('error', () => {}).end('hello'));
   await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', r));
   tcpPort = (tcp.address() as net.AddressInfo).port;
@@ -100,6 +103,8 @@ async function probe(
       '/etc/shadow',
       '/etc/hostname',
       path.join(job.workspace, 'README.md'),
+      path.join(job.workspace, 'leak-root'),
+      path.join(job.workspace, 'leak-temp', 'secret.txt'),
       ...(extra.read ?? []),
     ],
     list: [job.home, '/', '/home', job.temp, ...(extra.list ?? [])],
@@ -163,6 +168,8 @@ describe('the default cell', () => {
     expect(p.list[job.home]).toEqual(['toolcache', 'work']);
     expect(p.list['/home']).toEqual([path.basename(job.home)]);
     expect(p.list[job.temp]).toBe('ERR:ENOENT');
+    expect(p.read[path.join(job.workspace, 'leak-root')]).toBe('ERR:ENOENT');
+    expect(p.read[path.join(job.workspace, 'leak-temp', 'secret.txt')]).toBe('ERR:ENOENT');
   });
 
   test('the root holds the allow-listed view only', () => {

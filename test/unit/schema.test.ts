@@ -231,3 +231,46 @@ describe('CellSchema', () => {
     expect(MountSchema.safeParse({ source: 'a', target: '/a', extra: 1 }).success).toBe(false);
   });
 });
+
+describe('hostile mounts', () => {
+  const problems = (doc: unknown) => {
+    const r = CellSchema.safeParse(doc);
+    return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  };
+
+  test.each(['/', '//', '/./'])('a source of %j (the whole runner) is refused', (source) => {
+    expect(problems({ run: 'x', mounts: [{ source, target: '/h' }] })).toEqual([
+      'mounts.0.source: expected a directory you need, not / (the whole runner)',
+    ]);
+  });
+
+  test('nested targets overlap and are refused, whichever comes first', () => {
+    expect(
+      problems({
+        run: 'x',
+        mounts: [
+          { source: 'a', target: '/data' },
+          { source: 'b', target: '/data/inner' },
+        ],
+      }),
+    ).toEqual(['mounts.1.target: /data/inner overlaps /data, mounted before; nest nothing in another mount']);
+    expect(
+      problems({
+        run: 'x',
+        mounts: [
+          { source: 'b', target: '/data/inner' },
+          { source: 'a', target: '/data' },
+        ],
+      }),
+    ).toEqual(['mounts.1.target: /data overlaps /data/inner, mounted before; nest nothing in another mount']);
+    expect(
+      problems({
+        run: 'x',
+        mounts: [
+          { source: 'a', target: '/data' },
+          { source: 'b', target: '/database' },
+        ],
+      }),
+    ).toEqual([]);
+  });
+});
