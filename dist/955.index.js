@@ -1261,11 +1261,10 @@ function chooseHome(hostHome, workspace) {
  */
 function gitConfigFiles(workspace) {
     const found = [];
-    const config = (dir) => {
-        const file = external_node_path_default().join(dir, 'config');
-        if (kind(file) === 'file')
-            found.push(file);
-    };
+    const hasConfig = (dir) => kind(external_node_path_default().join(dir, 'config')) === 'file';
+    // Under .git/modules, a directory with a config file is a submodule's git dir (look only in its
+    // own modules/); one without is a component of a submodule path such as libs/a. Never walk a
+    // git dir's objects or refs: this runs on every step.
     const modules = (dir, depth) => {
         if (depth > 4)
             return;
@@ -1273,16 +1272,21 @@ function gitConfigFiles(workspace) {
             const sub = external_node_path_default().join(dir, entry);
             if (kind(sub) !== 'dir')
                 continue;
-            config(sub);
-            modules(external_node_path_default().join(sub, 'modules'), depth + 1);
-            modules(sub, depth + 1);
+            if (hasConfig(sub)) {
+                found.push(external_node_path_default().join(sub, 'config'));
+                modules(external_node_path_default().join(sub, 'modules'), depth + 1);
+            }
+            else {
+                modules(sub, depth + 1);
+            }
         }
     };
     const gitDir = (repo) => {
         const git = external_node_path_default().join(repo, '.git');
         if (kind(git) !== 'dir')
             return;
-        config(git);
+        if (hasConfig(git))
+            found.push(external_node_path_default().join(git, 'config'));
         modules(external_node_path_default().join(git, 'modules'), 0);
     };
     gitDir(workspace);

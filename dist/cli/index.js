@@ -31620,7 +31620,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   FK: () => (/* binding */ isInside)
 });
 
-// UNUSED EXPORTS: MASKED_DIRS, MASKED_FILES, ROOT_LINK_NAMES, cgroupControllers, chooseHome, runnerDirs
+// UNUSED EXPORTS: MASKED_DIRS, MASKED_FILES, ROOT_LINK_NAMES, cgroupControllers, chooseHome, gitConfigFiles, runnerDirs
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
@@ -31728,11 +31728,10 @@ function chooseHome(hostHome, workspace) {
  */
 function gitConfigFiles(workspace) {
     const found = [];
-    const config = (dir) => {
-        const file = external_node_path_default().join(dir, 'config');
-        if (kind(file) === 'file')
-            found.push(file);
-    };
+    const hasConfig = (dir) => kind(external_node_path_default().join(dir, 'config')) === 'file';
+    // Under .git/modules, a directory with a config file is a submodule's git dir (look only in its
+    // own modules/); one without is a component of a submodule path such as libs/a. Never walk a
+    // git dir's objects or refs: this runs on every step.
     const modules = (dir, depth) => {
         if (depth > 4)
             return;
@@ -31740,16 +31739,21 @@ function gitConfigFiles(workspace) {
             const sub = external_node_path_default().join(dir, entry);
             if (kind(sub) !== 'dir')
                 continue;
-            config(sub);
-            modules(external_node_path_default().join(sub, 'modules'), depth + 1);
-            modules(sub, depth + 1);
+            if (hasConfig(sub)) {
+                found.push(external_node_path_default().join(sub, 'config'));
+                modules(external_node_path_default().join(sub, 'modules'), depth + 1);
+            }
+            else {
+                modules(sub, depth + 1);
+            }
         }
     };
     const gitDir = (repo) => {
         const git = external_node_path_default().join(repo, '.git');
         if (kind(git) !== 'dir')
             return;
-        config(git);
+        if (hasConfig(git))
+            found.push(external_node_path_default().join(git, 'config'));
         modules(external_node_path_default().join(git, 'modules'), 0);
     };
     gitDir(workspace);

@@ -85,26 +85,29 @@ export function chooseHome(hostHome: string | undefined, workspace: string): str
  * one level down (`path:`). Only regular files: a link is resolved inside the
  * sandbox, where the host's target is not visible.
  */
-function gitConfigFiles(workspace: string): string[] {
+export function gitConfigFiles(workspace: string): string[] {
   const found: string[] = [];
-  const config = (dir: string) => {
-    const file = path.join(dir, 'config');
-    if (kind(file) === 'file') found.push(file);
-  };
+  const hasConfig = (dir: string) => kind(path.join(dir, 'config')) === 'file';
+  // Under .git/modules, a directory with a config file is a submodule's git dir (look only in its
+  // own modules/); one without is a component of a submodule path such as libs/a. Never walk a
+  // git dir's objects or refs: this runs on every step.
   const modules = (dir: string, depth: number) => {
     if (depth > 4) return;
     for (const entry of safeReaddir(dir)) {
       const sub = path.join(dir, entry);
       if (kind(sub) !== 'dir') continue;
-      config(sub);
-      modules(path.join(sub, 'modules'), depth + 1);
-      modules(sub, depth + 1);
+      if (hasConfig(sub)) {
+        found.push(path.join(sub, 'config'));
+        modules(path.join(sub, 'modules'), depth + 1);
+      } else {
+        modules(sub, depth + 1);
+      }
     }
   };
   const gitDir = (repo: string) => {
     const git = path.join(repo, '.git');
     if (kind(git) !== 'dir') return;
-    config(git);
+    if (hasConfig(git)) found.push(path.join(git, 'config'));
     modules(path.join(git, 'modules'), 0);
   };
   gitDir(workspace);

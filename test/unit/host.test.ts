@@ -2,7 +2,16 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { cgroupControllers, chooseHome, isInside, MASKED_DIRS, MASKED_FILES, ROOT_LINK_NAMES, runnerDirs } from '../../src/bundle/host.js';
+import {
+  cgroupControllers,
+  chooseHome,
+  gitConfigFiles,
+  isInside,
+  MASKED_DIRS,
+  MASKED_FILES,
+  ROOT_LINK_NAMES,
+  runnerDirs,
+} from '../../src/bundle/host.js';
 
 const WS = '/home/runner/work/repo/repo';
 
@@ -134,5 +143,30 @@ describe('cgroupControllers', () => {
     for (const d of ['cpu,cpuacct', 'memory', 'pids', 'unified']) mkdirSync(path.join(v1, d));
     expect(cgroupControllers(v1)?.sort()).toEqual(['cpu', 'cpuacct', 'memory', 'pids', 'unified']);
     expect(cgroupControllers('/no/such/dir')).toBeUndefined();
+  });
+});
+
+describe('gitConfigFiles', () => {
+  test('the workspace’s config, submodules’ (also under a nested path), checkouts one level down; never inside objects or refs', () => {
+    const ws = mkdtempSync(path.join(os.tmpdir(), 'gitcfg-'));
+    const files = [
+      '.git/config',
+      '.git/modules/lib/config',
+      '.git/modules/libs/a/config',
+      '.git/modules/lib/modules/inner/config',
+      'sub/.git/config',
+      // decoys: a file named config inside a git dir's objects or refs is not a git config
+      '.git/modules/lib/objects/ab/config',
+      '.git/modules/lib/refs/heads/config',
+    ];
+    for (const f of files) {
+      mkdirSync(path.dirname(path.join(ws, f)), { recursive: true });
+      writeFileSync(path.join(ws, f), '[core]\n');
+    }
+    expect(
+      gitConfigFiles(ws)
+        .map((f) => path.relative(ws, f))
+        .sort(),
+    ).toEqual(files.slice(0, 5).sort());
   });
 });
