@@ -16,7 +16,7 @@ import { loadCell } from './cell/load.js';
 import { CellError } from './cell/parse.js';
 import { Inputs } from './constants.js';
 import { type ActionInputs, readInputs } from './inputs.js';
-import { obtainRunsc } from './install/installer.js';
+import { obtainRunsc } from './install/obtain.js';
 import { bucketArch } from './install/version.js';
 import { log } from './log.js';
 import { planCell, removeRunDir, runPlanned } from './run/cell.js';
@@ -116,7 +116,7 @@ async function cmdValidate(files: string[]): Promise<number> {
   let bad = 0;
   for (const file of files) {
     try {
-      await loadCell({ file }, process.cwd(), 'validate');
+      loadCell({ file }, process.cwd(), 'validate');
       say(`${file}: valid`);
     } catch (error) {
       bad++;
@@ -139,13 +139,13 @@ async function cmdBundle(file: string | undefined, values: Values): Promise<numb
   if (!file) throw new UsageError('bundle: name a cell document');
   if (!values.out) throw new UsageError('bundle: --out DIR is required');
   const workspace = path.resolve(values.workspace ?? process.cwd());
-  const cell = await loadCell({ file }, process.cwd(), 'bundle');
+  const cell = loadCell({ file }, process.cwd(), 'bundle');
   const out = path.resolve(values.out);
   // Everything in DIR: config.json, rootfs/, and the files the bundle mounts.
   const paths = { dir: out, emptyFile: path.join(out, 'empty'), gitConfig: path.join(out, 'git-config') };
   const bundle = buildBundle(cell, gatherHostFacts(process.env, workspace), paths);
-  await checkHostPaths(bundle, workspace);
-  const config = await writeBundle(bundle, paths);
+  checkHostPaths(bundle, workspace);
+  const config = writeBundle(bundle, paths);
   say(`wrote ${config}`);
   say(`runsc flags for this cell: ${bundle.flags.join(' ')} --host-uds=none`);
   return 0;
@@ -156,9 +156,9 @@ async function cmdRun(file: string | undefined, values: Values): Promise<number>
   toolCacheFrom(values);
   const workspace = path.resolve(values.workspace ?? process.cwd());
   const inputs = inputsFrom(values, path.resolve(file));
-  const cell = await loadCell(inputs.cell, process.cwd(), 'run');
+  const cell = loadCell(inputs.cell, process.cwd(), 'run');
   const arch = bucketArch(process.platform, process.arch);
-  const plan = await planCell(cell, { workspace, env: process.env, tempRoot: process.env.RUNNER_TEMP as string });
+  const plan = planCell(cell, { workspace, env: process.env, tempRoot: process.env.RUNNER_TEMP as string });
   const cancel = new AbortController();
   const onSignal = () => cancel.abort();
   process.on('SIGINT', onSignal);

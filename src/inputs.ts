@@ -2,7 +2,6 @@
  * The action's inputs, read once and validated before anything starts. Every
  * error names the input it is about.
  */
-import * as core from '@actions/core';
 import type { CellSource } from './cell/load.js';
 import { DEFAULT_DOWNLOAD_URL, Inputs } from './constants.js';
 import { parseVersionInput, type VersionRequest } from './install/version.js';
@@ -33,8 +32,18 @@ export class InputError extends Error {
   }
 }
 
-/** `get` defaults to @actions/core's reader; tests pass a map. */
-export function readInputs(get: (name: string) => string = (name) => core.getInput(name)): ActionInputs {
+/**
+ * An input as the runner passes it: `INPUT_<NAME>`, upper-cased, spaces as
+ * `_`, hyphens kept, trimmed — the lookup `core.getInput` does. Read directly
+ * so that the step can start its sandbox before loading @actions/core, which
+ * costs about 30 ms (it pulls in an HTTP client for OIDC); see main.ts.
+ */
+export function runnerInput(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+}
+
+/** `get` defaults to the runner's INPUT_* variables; tests pass a map. */
+export function readInputs(get: (name: string) => string = (name) => runnerInput(name)): ActionInputs {
   const cellText = get(Inputs.Cell);
   const cellFile = get(Inputs.CellFile).trim();
   if (cellText.trim() !== '' && cellFile !== '') {

@@ -2,40 +2,59 @@
  * The action's main step, in the order the data flows:
  * inputs → document → bundle (validated, nothing started yet) → runsc →
  * sandbox → outputs and summary → cleanup.
+ *
+ * Nothing on the way to `runsc run` loads @actions/core: with the HTTP client
+ * it brings (for OIDC, which this action never uses) it takes about 30 ms to
+ * load, a fifth of a trivial step. It is loaded while the sandbox boots, and
+ * everything that needs it before the cell's output — the post step's state,
+ * warnings (workflow commands, which must precede the stop-commands window),
+ * the first outputs — happens then. Plain log lines need no core: `core.info`
+ * is a line on stdout.
  */
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as core from '@actions/core';
+import type * as Core from '@actions/core';
 import { loadCell } from './cell/load.js';
 import type { Cell } from './cell/schema.js';
 import { formatDuration, formatSize } from './cell/units.js';
 import { Outputs, RUN_DIR_PREFIX, State } from './constants.js';
 import { type ActionInputs, readInputs } from './inputs.js';
-import { type InstalledRunsc, obtainRunsc } from './install/installer.js';
+import { type InstalledRunsc, obtainRunsc } from './install/obtain.js';
 import { bucketArch } from './install/version.js';
+import { log } from './log.js';
 import { likelyOutOfMemory, renderSummary } from './report/summary.js';
 import { type CellPlan, planCell, removeRunDir, runPlanned } from './run/cell.js';
 import type { CellOutput } from './run/output.js';
 import type { SandboxResult } from './run/sandbox.js';
 
+let loaded: typeof Core | undefined;
+/** @actions/core, on first use (see above). */
+async function loadCore(): Promise<typeof Core> {
+  loaded ??= await import('@actions/core');
+  return loaded;
+}
+
 export async function run(): Promise<void> {
   const cancel = new AbortController();
   let sandboxRunning = false;
+  let plan: CellPlan | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
-    core.info(`Received ${signal}: stopping the cell`);
-    // Before the sandbox starts there is nothing to stop: leave, and let the post step tidy up.
-    if (!sandboxRunning) process.exit(1);
+    log.info(`Received ${signal}: stopping the cell`);
+    // Before the sandbox starts there is nothing to stop: remove the run directory (only ours in it yet) and leave.
+    if (!sandboxRunning) {
+      if (plan) removeRunDir(plan.runDir);
+      process.exit(1);
+    }
     cancel.abort();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  let plan: CellPlan | undefined;
   try {
     const inputs = readInputs();
     const workspace = path.resolve(process.env.GITHUB_WORKSPACE || process.cwd());
-    const cell = await loadCell(inputs.cell, workspace, 'input cell-file');
+    const cell = loadCell(inputs.cell, workspace, 'input cell-file');
     const arch = bucketArch(process.platform, process.arch);
     if (inputs.platform === 'kvm' && !existsSync('/dev/kvm')) {
       throw new Error('input platform: kvm needs /dev/kvm, which this runner does not have; use systrap (the default) or ptrace');
@@ -43,33 +62,24 @@ export async function run(): Promise<void> {
 
     // Everything the document asks for is checked before anything is downloaded or started.
     const tempRoot = process.env.RUNNER_TEMP || os.tmpdir();
-    plan = await planCell(cell, { workspace, env: process.env, tempRoot });
-    core.saveState(State.RunDir, plan.runDir);
-    for (const name of plan.bundle.missingEnv) core.warning(`pass-env: ${name} is not set in the action's environment; not passed`);
-    for (const note of plan.bundle.notes) core.info(note);
-    for (const warning of plan.bundle.warnings) core.warning(warning);
-
+    plan = planCell(cell, { workspace, env: process.env, tempRoot });
+    const runDir = plan.runDir;
+    // Warnings are workflow commands, written through @actions/core once it is loaded.
+    const warnings = [
+      ...plan.bundle.missingEnv.map((name) => `pass-env: ${name} is not set in the action's environment; not passed`),
+      ...plan.bundle.warnings,
+    ];
+    for (const note of plan.bundle.notes) log.info(note);
     if (!inputs.runscPath && !inputs.sha512 && inputs.downloadUrl.startsWith('http:')) {
-      core.warning(
+      warnings.push(
         'download-url is plain http: the .sha512 comes over the same channel as runsc; pin runsc-sha512 to make the download verifiable',
       );
     }
     const installed = await obtainRunsc(inputs, arch);
-    core.setOutput(Outputs.RunscPath, installed.path);
-    core.setOutput(Outputs.RunscVersion, installed.version);
 
-    let debugDir: string | undefined;
-    if (core.isDebug()) {
-      debugDir = await fs.mkdtemp(path.join(tempRoot, `${RUN_DIR_PREFIX}debug-`));
-      core.setOutput(Outputs.DebugLogDir, debugDir);
-      core.startGroup('config.json');
-      core.info(JSON.stringify(plan.bundle.spec, null, 2));
-      core.endGroup();
-    }
-    core.info(
-      `Running cell ${cell.name} with ${installed.version}, platform ${inputs.platform}, network ${cell.network}` +
-        (cell.limits?.timeout !== undefined ? `, timeout ${formatDuration(cell.limits.timeout)}` : ''),
-    );
+    // core.isDebug(), read directly: the debug flags must be known before runsc starts.
+    const debugDir = process.env.RUNNER_DEBUG === '1' ? mkdtempSync(path.join(tempRoot, `${RUN_DIR_PREFIX}debug-`)) : undefined;
+    const { bundle } = plan;
     sandboxRunning = true;
     const { output, result, collected } = await runPlanned(plan, {
       runscPath: installed.path,
@@ -79,21 +89,37 @@ export async function run(): Promise<void> {
       commandWindow: true,
       signal: cancel.signal,
       debugDir,
-      onStart: (containerId, runsc) => {
+      onSpawned: async (containerId, runsc) => {
+        const core = await loadCore();
+        core.saveState(State.RunDir, runDir);
         core.saveState(State.ContainerId, containerId);
         core.saveState(State.Runsc, runsc.path);
         core.saveState(State.Sudo, String(runsc.sudo));
+        for (const warning of warnings) core.warning(warning);
+        core.setOutput(Outputs.RunscPath, installed.path);
+        core.setOutput(Outputs.RunscVersion, installed.version);
+        if (debugDir) {
+          core.setOutput(Outputs.DebugLogDir, debugDir);
+          core.startGroup('config.json');
+          core.info(JSON.stringify(bundle.spec, null, 2));
+          core.endGroup();
+        }
+        core.info(
+          `Running cell ${cell.name} with ${installed.version}, platform ${inputs.platform}, network ${cell.network}` +
+            (cell.limits?.timeout !== undefined ? `, timeout ${formatDuration(cell.limits.timeout)}` : ''),
+        );
       },
     }).finally(() => {
       sandboxRunning = false;
     });
+    const core = await loadCore();
     if (collected) {
       core.info(`Collected ${collected.files} file${collected.files === 1 ? '' : 's'} from the cell into the workspace`);
       for (const warning of collected.warnings) core.warning(warning);
     }
-    await report(cell, inputs, installed, output, result);
+    await report(core, cell, inputs, installed, output, result);
   } catch (error) {
-    core.setFailed(error instanceof Error ? error.message : String(error));
+    (await loadCore()).setFailed(error instanceof Error ? error.message : String(error));
   } finally {
     if (plan) removeRunDir(plan.runDir);
     process.off('SIGINT', onSignal);
@@ -103,6 +129,7 @@ export async function run(): Promise<void> {
 }
 
 async function report(
+  core: typeof Core,
   cell: Cell,
   inputs: ActionInputs,
   installed: InstalledRunsc,

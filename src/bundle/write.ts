@@ -2,8 +2,12 @@
  * Puts a built bundle on disk, in the run's private directory, after checking
  * that every host path the document names exists. Nothing of the user's is
  * written: the skeleton rootfs, the mask file and config.json are ours.
+ *
+ * Synchronous on purpose: a few dozen tiny calls on the way to `runsc run`,
+ * with nothing else for the step to do meanwhile; promises would add a thread
+ * pool round trip to each (measured: about 4 ms a step; README, Performance).
  */
-import { promises as fs } from 'node:fs';
+import { lstatSync, mkdirSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isInside } from './host.js';
 import type { Bundle, BundlePaths, OciMount } from './spec.js';
@@ -12,9 +16,17 @@ export function bundlePaths(runDir: string): BundlePaths {
   return { dir: path.join(runDir, 'bundle'), emptyFile: path.join(runDir, 'empty'), gitConfig: path.join(runDir, 'git-config') };
 }
 
-async function kindOf(p: string): Promise<'dir' | 'file' | undefined> {
-  const s = await fs.stat(p).catch(() => undefined);
+function kindOf(p: string): 'dir' | 'file' | undefined {
+  const s = statSync(p, { throwIfNoEntry: false });
   return s ? (s.isDirectory() ? 'dir' : 'file') : undefined;
+}
+
+function realpathOr(p: string, fallback: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return fallback;
+  }
 }
 
 /**
@@ -25,21 +37,21 @@ async function kindOf(p: string): Promise<'dir' | 'file' | undefined> {
  * path must stay inside the (resolved) workspace, and it is what the spec
  * then binds, so nothing is followed later.
  */
-export async function checkHostPaths(bundle: Bundle, workspace: string): Promise<void> {
-  const realWorkspace = await fs.realpath(workspace).catch(() => workspace);
+export function checkHostPaths(bundle: Bundle, workspace: string): void {
+  const realWorkspace = realpathOr(workspace, workspace);
   for (const s of bundle.hostPaths) {
-    const kind = await kindOf(s.path);
+    const kind = kindOf(s.path);
     if (!kind) throw new Error(`${s.key}: ${s.path} does not exist on the runner`);
     if (s.dir && kind !== 'dir') throw new Error(`${s.key}: ${s.path} is not a directory`);
     if (!s.relative) continue;
-    const real = await fs.realpath(s.path);
+    const real = realpathSync(s.path);
     if (!isInside(real, realWorkspace)) {
       throw new Error(`${s.key}: ${s.path} leads outside the workspace (through a symbolic link, to ${real}); refused`);
     }
     for (const m of bundle.spec.mounts) if (m.type === 'bind' && m.source === s.path) m.source = real;
     if (bundle.spec.root.path === s.path) bundle.spec.root.path = real;
   }
-  if (bundle.spec.root.path !== 'rootfs') await checkMountPoints(bundle.spec.root.path, mountPoints(bundle.spec));
+  if (bundle.spec.root.path !== 'rootfs') checkMountPoints(bundle.spec.root.path, mountPoints(bundle.spec));
 }
 
 /**
@@ -48,12 +60,12 @@ export async function checkHostPaths(bundle: Bundle, workspace: string): Promise
  * root — so each must exist already (those inside another bind mount are
  * that mount's business); fail closed and say which.
  */
-async function checkMountPoints(root: string, mounts: readonly OciMount[]): Promise<void> {
+function checkMountPoints(root: string, mounts: readonly OciMount[]): void {
   const missing: string[] = [];
   for (const m of mounts) {
     if (m.type !== 'bind') continue;
     const at = path.join(root, m.destination);
-    if (!(await fs.lstat(at).catch(() => undefined))) missing.push(m.destination);
+    if (!lstatSync(at, { throwIfNoEntry: false })) missing.push(m.destination);
   }
   if (missing.length > 0) {
     throw new Error(
@@ -77,27 +89,27 @@ export function mountPoints(spec: Bundle['spec']): OciMount[] {
   return spec.mounts.filter((m) => !binds.some((b) => isBelow(m.destination, b)));
 }
 
-async function makeSkeleton(rootfs: string, bundle: Bundle): Promise<void> {
-  await fs.mkdir(rootfs, { mode: 0o755 });
-  await Promise.all(bundle.links.map(([name, target]) => fs.symlink(target, path.join(rootfs, name))));
-  // Sequential: parents come first (the mounts are sorted), and nested ones share them.
+function makeSkeleton(rootfs: string, bundle: Bundle): void {
+  mkdirSync(rootfs, { mode: 0o755 });
+  for (const [name, target] of bundle.links) symlinkSync(target, path.join(rootfs, name));
+  // Parents come first (the mounts are sorted), and nested ones share them.
   for (const m of mountPoints(bundle.spec)) {
     const at = path.join(rootfs, m.destination);
-    if (m.type === 'bind' && (await kindOf(m.source)) === 'file') {
-      await fs.mkdir(path.dirname(at), { recursive: true, mode: 0o755 });
-      await fs.writeFile(at, '', { flag: 'a' });
+    if (m.type === 'bind' && kindOf(m.source) === 'file') {
+      mkdirSync(path.dirname(at), { recursive: true, mode: 0o755 });
+      writeFileSync(at, '', { flag: 'a' });
     } else {
-      await fs.mkdir(at, { recursive: true, mode: 0o755 });
+      mkdirSync(at, { recursive: true, mode: 0o755 });
     }
   }
 }
 
-export async function writeBundle(bundle: Bundle, paths: BundlePaths): Promise<string> {
-  await fs.mkdir(paths.dir, { recursive: true });
-  await fs.writeFile(paths.emptyFile, '', { mode: 0o444 });
-  for (const file of bundle.files) await fs.writeFile(file.path, file.content, { mode: 0o644 });
-  if (bundle.spec.root.path === 'rootfs') await makeSkeleton(path.join(paths.dir, 'rootfs'), bundle);
+export function writeBundle(bundle: Bundle, paths: BundlePaths): string {
+  mkdirSync(paths.dir, { recursive: true });
+  writeFileSync(paths.emptyFile, '', { mode: 0o444 });
+  for (const file of bundle.files) writeFileSync(file.path, file.content, { mode: 0o644 });
+  if (bundle.spec.root.path === 'rootfs') makeSkeleton(path.join(paths.dir, 'rootfs'), bundle);
   const config = path.join(paths.dir, 'config.json');
-  await fs.writeFile(config, JSON.stringify(bundle.spec, null, 2));
+  writeFileSync(config, JSON.stringify(bundle.spec, null, 2));
   return config;
 }

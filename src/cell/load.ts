@@ -1,5 +1,5 @@
 /** A cell document from where the user put it: inline text, or a file. */
-import { promises as fs } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseCell } from './parse.js';
 import type { Cell } from './schema.js';
@@ -11,12 +11,12 @@ export type CellSource = { text: string; source: string } | { file: string };
  * workspace for the action, the current directory for the CLI); `label`
  * names where the path came from in a read error.
  */
-export async function loadCell(from: CellSource, base: string, label: string): Promise<Cell> {
+export function loadCell(from: CellSource, base: string, label: string): Cell {
   if ('text' in from) return parseCell(from.text, from.source);
   const file = path.resolve(base, from.file);
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (error) {
     throw new Error(`${label}: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }

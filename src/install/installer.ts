@@ -2,7 +2,8 @@
  * runsc from the release bucket into the tool cache, verified.
  *
  * Order of work, and why:
- *  1. a pinned version already cached is used without touching the network;
+ *  1. a pinned version already cached is used without touching the network
+ *     (obtain.ts looks, before this module is even loaded);
  *  2. otherwise the artifact's `.sha512` is fetched first (small), which picks
  *     the layout (zstd tarball, bz2 tarball, loose binary) and, for `latest`,
  *     finds a cached copy of the very same artifact;
@@ -10,36 +11,17 @@
  *     extracted and cached: a mismatch leaves nothing behind.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as io from '@actions/io';
 import * as tc from '@actions/tool-cache';
-import { DEFAULT_DOWNLOAD_URL, TOOL_NAME } from '../constants.js';
-import type { ActionInputs } from '../inputs.js';
 import { log } from '../log.js';
+import { cacheRoot, findCached, findEntry, type InstalledRunsc, METADATA_FILE, type Metadata, readMetadata, toolName } from './cache.js';
 import { parseSha512File } from './checksum.js';
 import { DEFAULT_RETRY, downloadHashed, fetchText, HttpError, type Progress, type RetryOptions } from './download.js';
 import { withLock } from './lock.js';
 import { cacheKeyFromVersionOutput, type VersionRequest, versionLine } from './version.js';
-
-/** Written next to runsc in the cache: what was downloaded, and what runsc says it is. */
-const METADATA_FILE = 'gvisor-cell.json';
-
-export interface InstalledRunsc {
-  /** Absolute path of the runsc binary (its gvisor-bin/ sidecars, if any, beside it). */
-  path: string;
-  /** The first line of `runsc --version`. */
-  version: string;
-  fromCache: boolean;
-}
-
-interface Metadata {
-  artifact: string;
-  sha512: string;
-  version: string;
-}
 
 export interface InstallRequest {
   version: VersionRequest;
@@ -73,20 +55,12 @@ export function layoutOrder(version: VersionRequest, zstd: boolean): Layout[] {
   return date <= LAST_LOOSE_RELEASE ? [loose, ...tarballs] : [...tarballs, loose];
 }
 
-/** The tool-cache name: downloads from a mirror never mix with the official bucket's. */
-export function toolName(downloadUrl: string): string {
-  if (downloadUrl === DEFAULT_DOWNLOAD_URL) return TOOL_NAME;
-  return `${TOOL_NAME}-mirror-${createHash('sha256').update(downloadUrl).digest('hex').slice(0, 12)}`;
-}
-
+/**
+ * Downloads, verifies and caches the release asked for (obtain.ts has already
+ * looked for a pinned version in the cache).
+ */
 export async function installRunsc(req: InstallRequest): Promise<InstalledRunsc> {
   const tool = toolName(req.downloadUrl);
-
-  if (req.version.cacheKey) {
-    const hit = await cached(tool, req.version.cacheKey, req.arch, req.sha512);
-    if (hit) return hit;
-  }
-
   const base = `${req.downloadUrl}/${req.version.bucket}/${req.arch}`;
   const tried: string[] = [];
   for (const layout of layoutOrder(req.version, (await io.which('zstd', false)) !== '')) {
@@ -123,41 +97,11 @@ export async function installRunsc(req: InstallRequest): Promise<InstalledRunsc>
   );
 }
 
-async function readMetadata(dir: string): Promise<Metadata | undefined> {
-  try {
-    const m = JSON.parse(await fs.readFile(path.join(dir, METADATA_FILE), 'utf8')) as Partial<Metadata>;
-    if (typeof m.sha512 === 'string' && typeof m.version === 'string' && typeof m.artifact === 'string') return m as Metadata;
-  } catch {
-    // A missing or unreadable metadata file makes the entry unusable: it is not ours, or not whole.
-  }
-  return undefined;
-}
-
-/** tool-cache's root, as tool-cache itself finds it. */
-function cacheRoot(): string {
-  const root = process.env.RUNNER_TOOL_CACHE;
-  if (!root) throw new Error('RUNNER_TOOL_CACHE is not set: gvisor-cell caches runsc in the runner’s tool cache');
-  return root;
-}
-
-async function cached(tool: string, key: string, arch: string, pinnedSha: string | undefined): Promise<InstalledRunsc | undefined> {
-  const dir = tc.find(tool, key, arch);
-  if (!dir) return undefined;
-  const meta = await readMetadata(dir);
-  if (!meta) return undefined;
-  if (pinnedSha && meta.sha512 !== pinnedSha) {
-    log.info(`Cached runsc ${key} came from an artifact with another sha512 than runsc-sha512; downloading again`);
-    return undefined;
-  }
-  log.info(`Using cached ${meta.version} from ${dir}`);
-  return { path: path.join(dir, 'runsc'), version: meta.version, fromCache: true };
-}
-
 /** For `latest`: a cached entry made from the artifact with this digest. */
 async function cachedArtifact(tool: string, arch: string, sha512: string): Promise<InstalledRunsc | undefined> {
   for (const key of tc.findAllVersions(tool, arch)) {
-    const dir = tc.find(tool, key, arch);
-    const meta = dir ? await readMetadata(dir) : undefined;
+    const dir = findEntry(tool, key, arch);
+    const meta = dir ? readMetadata(dir) : undefined;
     if (dir && meta?.sha512 === sha512) {
       log.info(`Using cached ${meta.version} from ${dir} (same artifact as latest)`);
       return { path: path.join(dir, 'runsc'), version: meta.version, fromCache: true };
@@ -202,7 +146,7 @@ async function downloadAndCache(
     await fs.mkdir(toolDir, { recursive: true });
     return await withLock(path.join(toolDir, `${key}-${req.arch}.lock`), async () => {
       // Another job may have cached the very same artifact while we downloaded it.
-      const done = await cached(tool, key, req.arch, digest);
+      const done = findCached(tool, key, req.arch, digest, log.info);
       if (done) return done;
       let dir: string;
       try {
@@ -254,26 +198,4 @@ async function findFile(dir: string, name: string, depth: number): Promise<strin
     }
   }
   return undefined;
-}
-
-/** A runsc the user points at with `runsc-path`: must exist; its version is asked once. */
-export async function useRunscAt(runscPath: string): Promise<InstalledRunsc> {
-  const abs = path.resolve(runscPath);
-  const stat = await fs.stat(abs).catch(() => undefined);
-  if (!stat?.isFile()) throw new Error(`input runsc-path: ${abs} is not a file`);
-  const probe = spawnSync(abs, ['--version'], { encoding: 'utf8', timeout: 30_000 });
-  if (probe.status !== 0) {
-    throw new Error(`input runsc-path: ${abs} --version failed: ${(probe.stderr || probe.error?.message || '').trim()}`);
-  }
-  return { path: abs, version: versionLine(probe.stdout), fromCache: false };
-}
-
-/** The runsc the inputs ask for: the one at `runsc-path`, or the release installed (or found cached). */
-export async function obtainRunsc(
-  inputs: Pick<ActionInputs, 'runscPath' | 'version' | 'downloadUrl' | 'sha512'>,
-  arch: string,
-  onProgress?: Progress,
-): Promise<InstalledRunsc> {
-  if (inputs.runscPath) return useRunscAt(inputs.runscPath);
-  return installRunsc({ version: inputs.version, arch, downloadUrl: inputs.downloadUrl, sha512: inputs.sha512, onProgress });
 }

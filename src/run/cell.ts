@@ -3,8 +3,7 @@
  * planned bundle in a private run directory (checked against the host, nothing
  * started), then runs in a sandbox with its output streamed and kept.
  */
-import { randomBytes } from 'node:crypto';
-import { promises as fs, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gatherHostFacts } from '../bundle/host.js';
 import { type Bundle, type BundlePaths, buildBundle } from '../bundle/spec.js';
@@ -12,7 +11,7 @@ import { bundlePaths, checkHostPaths, writeBundle } from '../bundle/write.js';
 import type { Cell } from '../cell/schema.js';
 import { RUN_DIR_PREFIX } from '../constants.js';
 import type { Platform } from '../inputs.js';
-import { type Collected, copyBack, unpack } from './collect.js';
+import type { Collected } from './collect.js';
 import { CellOutput, type Sink } from './output.js';
 import { needsSudo, type Runsc } from './runsc.js';
 import { runSandbox, type SandboxResult, type SandboxRun } from './sandbox.js';
@@ -35,13 +34,13 @@ export interface PlanContext {
 }
 
 /** Builds the bundle and checks every host path it names. Starts nothing; throws with the key at fault. */
-export async function planCell(cell: Cell, ctx: PlanContext): Promise<CellPlan> {
+export function planCell(cell: Cell, ctx: PlanContext): CellPlan {
   const facts = gatherHostFacts(ctx.env, ctx.workspace);
-  const runDir = await fs.mkdtemp(path.join(ctx.tempRoot, RUN_DIR_PREFIX));
+  const runDir = mkdtempSync(path.join(ctx.tempRoot, RUN_DIR_PREFIX));
   try {
     const paths = bundlePaths(runDir);
     const bundle = buildBundle(cell, facts, paths);
-    await checkHostPaths(bundle, ctx.workspace);
+    checkHostPaths(bundle, ctx.workspace);
     return { cell, bundle, runDir, paths, tempRoot: ctx.tempRoot, workspace: ctx.workspace };
   } catch (error) {
     removeRunDir(runDir);
@@ -60,8 +59,12 @@ export interface RunOptions {
   signal: AbortSignal;
   /** runsc debug logs go here when set. */
   debugDir?: string;
-  /** Called once the container id is known, before runsc starts (the action saves it for the post step). */
-  onStart?: (containerId: string, runsc: Runsc) => void;
+  /**
+   * Called as soon as the sandbox is on its way (runsc spawned), while it
+   * boots; the live output starts once it resolves. The action loads
+   * @actions/core here and saves the post step's state.
+   */
+  onSpawned?: (containerId: string, runsc: Runsc) => Promise<void>;
 }
 
 export interface CellRun {
@@ -72,22 +75,25 @@ export interface CellRun {
   collected: Collected | undefined;
 }
 
-/** `<name slug>-<random>`: readable in `runsc list`, unique across parallel cells. */
-export function containerIdFor(name: string): string {
+/**
+ * `<name slug>-<unique>`: readable in `runsc list` and as the log file's name.
+ * `unique` is the run directory's random suffix (mkdtemp's: no two live run
+ * directories share it), which spares loading node:crypto before runsc starts.
+ */
+export function containerIdFor(name: string, runDir: string): string {
   const slug =
     name
       .replace(/[^A-Za-z0-9_.-]+/g, '-')
       .replace(/^[-.]+|-+$/g, '')
       .slice(0, 40) || 'cell';
-  return `${slug}-${randomBytes(6).toString('hex')}`;
+  return `${slug}-${path.basename(runDir).slice(RUN_DIR_PREFIX.length)}`;
 }
 
 export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<CellRun> {
-  await writeBundle(plan.bundle, plan.paths);
-  const containerId = containerIdFor(plan.cell.name);
+  writeBundle(plan.bundle, plan.paths);
+  const containerId = containerIdFor(plan.cell.name, plan.runDir);
   const runsc: Runsc = { path: opts.runscPath, sudo: needsSudo(), root: path.join(plan.runDir, 'state') };
   mkdirSync(runsc.root, { mode: 0o700 });
-  opts.onStart?.(containerId, runsc);
 
   const runscLog = path.join(plan.runDir, 'runsc.log');
   const flags = [`--platform=${opts.platform}`, '--host-uds=none', `--log=${runscLog}`, '--log-format=json', ...plan.bundle.flags];
@@ -103,8 +109,11 @@ export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<Cell
     const { process: cellProcess, tar, paths } = plan.bundle.collect;
     const processFile = path.join(plan.runDir, 'process.json');
     const tarFile = path.join(plan.runDir, 'collect.json');
-    await Promise.all([fs.writeFile(processFile, JSON.stringify(cellProcess)), fs.writeFile(tarFile, JSON.stringify(tar))]);
+    writeFileSync(processFile, JSON.stringify(cellProcess));
+    writeFileSync(tarFile, JSON.stringify(tar));
     const unpacked = path.join(plan.runDir, 'collected');
+    // Loaded only by cells that collect: no other run needs it.
+    const { copyBack, unpack } = await import('./collect.js');
     collect = {
       processFile,
       tarFile,
@@ -115,7 +124,10 @@ export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<Cell
       },
     };
   }
-  output.begin();
+  const started = async () => {
+    await opts.onSpawned?.(containerId, runsc);
+    output.begin();
+  };
   try {
     const result = await runSandbox({
       runsc,
@@ -127,6 +139,7 @@ export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<Cell
       output,
       signal: opts.signal,
       collect,
+      started,
     });
     return { containerId, output, result, collected };
   } finally {

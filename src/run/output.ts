@@ -8,7 +8,6 @@
  * the two on separate threads, and a stderr line processed after the closing
  * token on stdout would be parsed as a command.
  */
-import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
 
 /** Keeps the last `cap` bytes written to it. */
@@ -55,7 +54,8 @@ export class CellOutput {
   readonly stdout: Tail;
   readonly stderr: Tail;
   private readonly fd: number;
-  private readonly token = randomBytes(24).toString('hex');
+  /** The stop-commands token: fresh from a CSPRNG for each window, never shown to the cell. */
+  private token = '';
   private lastByte = 0x0a;
   private open = false;
 
@@ -72,12 +72,15 @@ export class CellOutput {
     this.logs = new Tail(limit);
     this.stdout = new Tail(limit);
     this.stderr = new Tail(limit);
-    this.fd = openSync(logFile, 'w', 0o644);
+    // A new file only: never written through a link or over another run's log.
+    this.fd = openSync(logFile, 'wx', 0o644);
   }
 
   /** Stops the runner's command processing; everything until end() is inert text. */
   begin(): void {
     if (!this.window) return;
+    // Web Crypto's CSPRNG: a global, so this module needs no node:crypto (slow to load) on the way to runsc.
+    this.token = Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString('hex');
     this.jobLog.write(`::stop-commands::${this.token}\n`);
     this.open = true;
   }

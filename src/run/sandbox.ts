@@ -5,7 +5,6 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import type { CellOutput } from './output.js';
 import { destroy, killContainer, type Runsc, runscQuiet, spawnRunsc } from './runsc.js';
@@ -22,6 +21,13 @@ export interface SandboxRun {
   output: CellOutput;
   /** Aborted when the job is cancelled. */
   signal: AbortSignal;
+  /**
+   * Runs once, as soon as the sandbox is on its way (right after `runsc run`
+   * is spawned); the cell's output is read only once it has resolved, and if
+   * it throws, the sandbox is stopped and the error rethrown. The action
+   * loads @actions/core here, while runsc boots, instead of before it.
+   */
+  started?: () => Promise<void>;
   /**
    * With `collect`: the cell runs through `runsc exec` (process.json) in a
    * container whose init waits, so that the listed paths can be read out with
@@ -58,10 +64,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).u
 
 export async function runSandbox(run: SandboxRun): Promise<SandboxResult> {
   if (!run.collect) {
-    return watch(run, ['run', `--bundle=${run.bundleDir}`, run.containerId], () => killContainer(run.runsc, run.containerId));
+    return watch(run, ['run', `--bundle=${run.bundleDir}`, run.containerId], () => killContainer(run.runsc, run.containerId), run.started);
   }
   const { processFile, tarFile, pidFile, into } = run.collect;
   const started = Date.now();
+  // Several runsc commands in a row: the hook runs before the first (collecting is never the fast path).
+  await run.started?.();
   try {
     for (const step of [
       ['create', `--bundle=${run.bundleDir}`, run.containerId],
@@ -78,7 +86,7 @@ export async function runSandbox(run: SandboxRun): Promise<SandboxResult> {
     }
     // On a timeout only the cell's process is killed: the container stays up for the collection.
     const killCell = async (reason: 'timeout' | 'cancel') => {
-      const pid = reason === 'timeout' ? Number(await readFile(pidFile, 'utf8').catch(() => '')) : 0;
+      const pid = reason === 'timeout' ? readPid(pidFile) : 0;
       if (pid > 0) await runscQuiet(run.runsc, ['kill', `--pid=${pid}`, run.containerId, 'KILL']);
       else await killContainer(run.runsc, run.containerId);
     };
@@ -93,8 +101,17 @@ export async function runSandbox(run: SandboxRun): Promise<SandboxResult> {
   }
 }
 
-/** Runs one runsc command that carries the cell's process: streams it, enforces the timeout, stops it on cancellation. */
-async function watch(run: SandboxRun, command: string[], kill: (reason: 'timeout' | 'cancel') => Promise<void>): Promise<SandboxResult> {
+/**
+ * Runs one runsc command that carries the cell's process: streams it, enforces
+ * the timeout, stops it on cancellation. `spawned` runs right after the spawn,
+ * with the output held in the pipes until it is done.
+ */
+async function watch(
+  run: SandboxRun,
+  command: string[],
+  kill: (reason: 'timeout' | 'cancel') => Promise<void>,
+  spawned?: () => Promise<void>,
+): Promise<SandboxResult> {
   const started = Date.now();
   let timedOut = false;
   let cancelled = false;
@@ -102,8 +119,6 @@ async function watch(run: SandboxRun, command: string[], kill: (reason: 'timeout
   const child = spawnRunsc(run.runsc, [...run.flags, ...command], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout?.on('data', (chunk: Buffer) => run.output.push('stdout', chunk));
-  child.stderr?.on('data', (chunk: Buffer) => run.output.push('stderr', chunk));
 
   type Exit = { code: number | null; signal: NodeJS.Signals | null; error?: Error };
   let exited = false;
@@ -154,10 +169,24 @@ async function watch(run: SandboxRun, command: string[], kill: (reason: 'timeout
   run.signal.addEventListener('abort', onAbort, { once: true });
   if (run.signal.aborted) onAbort();
 
+  // Until the output is read, the pipes hold it (the cell blocks once they are full).
+  let hookError: { error: unknown } | undefined;
+  if (spawned) {
+    try {
+      await spawned();
+    } catch (error) {
+      hookError = { error };
+      stop('cancel');
+    }
+  }
+  child.stdout?.on('data', (chunk: Buffer) => run.output.push('stdout', chunk));
+  child.stderr?.on('data', (chunk: Buffer) => run.output.push('stderr', chunk));
+
   const { code, signal, error } = await Promise.race([closed, abandoned]);
   if (timer) clearTimeout(timer);
   run.signal.removeEventListener('abort', onAbort);
   await stopping;
+  if (hookError) throw hookError.error;
   const durationMs = Date.now() - started;
 
   if (error) {
@@ -204,6 +233,15 @@ function parseLogLine(line: string): { level: string; msg: string } | undefined 
     return typeof entry.level === 'string' && typeof entry.msg === 'string' ? { level: entry.level, msg: entry.msg } : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** The cell's pid, as `runsc exec --internal-pid-file` wrote it; 0 when there is none yet. */
+function readPid(file: string): number {
+  try {
+    return Number(readFileSync(file, 'utf8')) || 0;
+  } catch {
+    return 0;
   }
 }
 

@@ -95,6 +95,25 @@ describe('the action killed outright', () => {
   });
 });
 
+describe('a failure while the sandbox boots', () => {
+  test('the post step’s state cannot be written: the sandbox is stopped, the step fails, nothing is left', async () => {
+    // @actions/core is loaded while runsc boots, and the state is written then;
+    // a GITHUB_STATE that names no file makes that throw (as core does on a runner).
+    const missing = path.join(job.temp, 'no-such-dir', 'state');
+    const run = await runAction(job, {
+      inputs: { cell: 'run: |\n  echo started > started.txt\n  sleep 600\n', 'runsc-path': runsc },
+      env: { GITHUB_STATE: missing },
+      noPost: true,
+    });
+    expect(run.main.exitCode).toBe(1);
+    expect(errors(run.main)[0]).toMatch(/Missing file at path: .*no-such-dir\/state/);
+    expect(run.main.outputs['exit-code']).toBeUndefined();
+    expect(run.main.stdout).not.toContain('::stop-commands::');
+    expect(await waitFor(() => processesMentioning(job.temp).length === 0, 5_000)).toBe(true);
+    expect(runDirs()).toEqual([]);
+  });
+});
+
 describe('the post step trusts no state it did not write', () => {
   test.each([
     ['a path outside RUNNER_TEMP', () => '/'],

@@ -1,6 +1,7 @@
+import * as core from '@actions/core';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { DEFAULT_DOWNLOAD_URL, Inputs } from '../../src/constants.js';
-import { InputError, MAX_OUTPUT_LIMIT, readInputs } from '../../src/inputs.js';
+import { InputError, MAX_OUTPUT_LIMIT, readInputs, runnerInput } from '../../src/inputs.js';
 
 const KNOWN = new Set<string>(Object.values(Inputs));
 
@@ -209,7 +210,7 @@ describe('readInputs', () => {
     expect(errorOf({ 'runsc-version': 'bad' }).message).toMatch(/^input cell\/cell-file: /);
   });
 
-  describe('the default reader (@actions/core)', () => {
+  describe('the default reader (the runner’s INPUT_* variables)', () => {
     afterEach(() => {
       vi.unstubAllEnvs();
     });
@@ -223,6 +224,19 @@ describe('readInputs', () => {
       expect(inputs.cell).toEqual({ text: 'run: echo', source: 'input cell' });
       expect(inputs.platform).toBe('kvm');
       expect(inputs.outputLimit).toBe(10);
+    });
+
+    test('finds each input exactly where core.getInput does', () => {
+      const cases: Array<[string, string]> = [
+        ['cell', '  command: [x]\n  '],
+        ['runsc-version', '\t20260901 '],
+        ['output-limit', ''],
+        ['some name', ' spaced '],
+      ];
+      for (const [name, value] of cases) vi.stubEnv(`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, value);
+      for (const [name] of [...cases, ['not-set', '']]) {
+        expect(runnerInput(name as string)).toBe(core.getInput(name as string));
+      }
     });
   });
 });

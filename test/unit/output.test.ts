@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -364,14 +364,19 @@ describe('CellOutput', () => {
     expect(sink.text).toContain('abc\ndef\n');
   });
 
-  test('the log file is written over, not appended to', () => {
+  test('the log file must be new: an existing file or a link in its place is refused, never written', () => {
     const file = path.join(dir, 'again.log');
     const first = new CellOutput(file, 8, new FakeSink());
-    first.push('stdout', Buffer.from('first run, long text\n'));
+    first.push('stdout', Buffer.from('first run\n'));
     first.close();
-    const second = new CellOutput(file, 8, new FakeSink());
-    second.push('stdout', Buffer.from('second\n'));
-    second.close();
-    expect(readFileSync(file, 'utf8')).toBe('second\n');
+    expect(() => new CellOutput(file, 8, new FakeSink())).toThrow(/EEXIST/);
+    expect(readFileSync(file, 'utf8')).toBe('first run\n');
+
+    const target = path.join(dir, 'victim');
+    writeFileSync(target, 'keep');
+    const link = path.join(dir, 'planted.log');
+    symlinkSync(target, link);
+    expect(() => new CellOutput(link, 8, new FakeSink())).toThrow(/EEXIST/);
+    expect(readFileSync(target, 'utf8')).toBe('keep');
   });
 });

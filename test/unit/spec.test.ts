@@ -172,7 +172,7 @@ describe('buildBundle: the default cell on a hosted runner', () => {
   });
 
   test('flags, skeleton and checks', () => {
-    expect(bundle.flags).toEqual(['--network=none', '--overlay2=all:memory']);
+    expect(bundle.flags).toEqual(['--network=none', '--overlay2=all:memory', '--ignore-cgroups']);
     expect(bundle.links).toEqual([
       ['bin', 'usr/bin'],
       ['sbin', 'usr/sbin'],
@@ -259,7 +259,7 @@ describe('buildBundle: network', () => {
   test('host shares the host network: no network namespace', () => {
     const bundle = buildBundle(cell({ network: 'host' }), facts(), PATHS);
     expect(bundle.spec.linux.namespaces).toEqual([{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }]);
-    expect(bundle.flags).toEqual(['--network=host', '--overlay2=all:memory']);
+    expect(bundle.flags).toEqual(['--network=host', '--overlay2=all:memory', '--ignore-cgroups']);
   });
 });
 
@@ -271,7 +271,7 @@ describe('buildBundle: workspace and mounts', () => {
   ] as const)('workspace %s: bind options and overlay flag', (workspace, options, overlay) => {
     const bundle = buildBundle(cell({ workspace }), facts(), PATHS);
     expect(mount(bundle.spec.mounts, WS)).toEqual({ destination: WS, type: 'bind', source: WS, options });
-    expect(bundle.flags).toEqual(['--network=none', overlay]);
+    expect(bundle.flags).toEqual(['--network=none', overlay, '--ignore-cgroups']);
     expect(bundle.hostPaths).toEqual([{ key: 'workspace', path: WS, dir: true }]);
     expect(bundle.spec.process.cwd).toBe(WS);
   });
@@ -281,7 +281,7 @@ describe('buildBundle: workspace and mounts', () => {
     expect(mount(bundle.spec.mounts, WS)).toBeUndefined();
     expect(bundle.hostPaths).toEqual([]);
     expect(bundle.spec.process.cwd).toBe(HOME);
-    expect(bundle.flags).toEqual(['--network=none', '--overlay2=root:memory']);
+    expect(bundle.flags).toEqual(['--network=none', '--overlay2=root:memory', '--ignore-cgroups']);
   });
 
   test('working-directory becomes the cwd and is checked', () => {
@@ -509,13 +509,18 @@ describe('buildBundle: limits', () => {
     [{ cpus: '2' }, { cpu: { quota: 200_000, period: 100_000 } }],
     [{ cpus: 0.333 }, { cpu: { quota: 33_300, period: 100_000 } }],
     [{ pids: 1 }, { pids: { limit: 1 } }],
-  ] as [CellInput['limits'], unknown][])('limits %j → resources %j', (limits, resources) => {
-    expect(buildBundle(cell({ limits }), facts(), PATHS).spec.linux.resources).toEqual(resources);
+  ] as [CellInput['limits'], unknown][])('limits %j → resources %j, enforced through cgroups', (limits, resources) => {
+    const bundle = buildBundle(cell({ limits }), facts(), PATHS);
+    expect(bundle.spec.linux.resources).toEqual(resources);
+    expect(bundle.flags).not.toContain('--ignore-cgroups');
   });
 
-  test('no limits (or only a timeout): no resources key at all', () => {
-    expect(buildBundle(cell(), facts(), PATHS).spec.linux).not.toHaveProperty('resources');
-    expect(buildBundle(cell({ limits: { timeout: 60 } }), facts(), PATHS).spec.linux).not.toHaveProperty('resources');
+  test('no limits (or only a timeout): no resources key at all, and no cgroups', () => {
+    for (const c of [cell(), cell({ limits: { timeout: 60 } })]) {
+      const bundle = buildBundle(c, facts(), PATHS);
+      expect(bundle.spec.linux).not.toHaveProperty('resources');
+      expect(bundle.flags).toContain('--ignore-cgroups');
+    }
   });
 });
 

@@ -1,0 +1,125 @@
+export const id = 511;
+export const ids = [511];
+export const modules = {
+
+/***/ 511:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   copyBack: () => (/* binding */ copyBack),
+/* harmony export */   unpack: () => (/* binding */ unpack)
+/* harmony export */ });
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1421);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/**
+ * `collect`: the listed paths come back from the cell's view of the
+ * workspace to the host's, after the run. They arrive as a tar stream made
+ * inside the sandbox, so they are untrusted: the stream is unpacked by GNU tar
+ * into an empty directory of ours (tar refuses `..` and absolute names, and
+ * defers links that point out), then only regular files and directories are
+ * moved into the workspace, and never through a symbolic link, on either side.
+ * Streams all the way: hundreds of MB never sit in memory.
+ */
+
+
+
+/** Unpacks the tar stream `source` writes into `dir`; returns what tar inside the cell complained about. */
+async function unpack(source, dir) {
+    await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+    const tar = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)('tar', ['-x', '-f', '-', '-C', dir, '--no-same-owner', '--no-same-permissions'], { stdio: ['pipe', 'ignore', 'pipe'] });
+    source.stdout?.pipe(tar.stdin);
+    let inside = '';
+    let outside = '';
+    source.stderr?.on('data', (c) => {
+        if (inside.length < 64 * 1024)
+            inside += c.toString();
+    });
+    tar.stderr.on('data', (c) => {
+        if (outside.length < 64 * 1024)
+            outside += c.toString();
+    });
+    const done = (p) => new Promise((resolve) => p.once('close', resolve).once('error', () => resolve(null)));
+    const [, unpacked] = await Promise.all([done(source), done(tar)]);
+    if (unpacked !== 0)
+        throw new Error(`collect: the cell's files could not be unpacked: ${outside.trim() || `tar exited ${unpacked}`}`);
+    return inside;
+}
+async function kind(p) {
+    const s = await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.lstat(p).catch(() => undefined);
+    if (!s)
+        return undefined;
+    return s.isSymbolicLink() ? 'link' : s.isDirectory() ? 'dir' : s.isFile() ? 'file' : 'other';
+}
+/**
+ * Makes the directories of `rel` under `workspace`, refusing to pass through
+ * anything on the host that is not a real directory.
+ */
+async function parents(workspace, rel) {
+    let at = workspace;
+    for (const part of node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname(rel)
+        .split('/')
+        .filter((p) => p && p !== '.')) {
+        at = node_path__WEBPACK_IMPORTED_MODULE_2___default().join(at, part);
+        const k = await kind(at);
+        if (k === undefined)
+            await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.mkdir(at, { mode: 0o755 });
+        else if (k !== 'dir')
+            return node_path__WEBPACK_IMPORTED_MODULE_2___default().relative(workspace, at);
+    }
+    return undefined;
+}
+/** Moves what was unpacked in `from` for each of `paths` into `workspace`. */
+async function copyBack(from, workspace, paths) {
+    const result = { files: 0, warnings: [] };
+    const place = async (rel) => {
+        const src = node_path__WEBPACK_IMPORTED_MODULE_2___default().join(from, rel);
+        const k = await kind(src);
+        if (k === 'dir') {
+            const blocked = await parents(workspace, `${rel}/x`);
+            if (blocked) {
+                result.warnings.push(`collect: ${rel} not copied: ${blocked} on the runner is not a directory (links are never followed)`);
+                return;
+            }
+            for (const entry of await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.readdir(src))
+                await place(node_path__WEBPACK_IMPORTED_MODULE_2___default().join(rel, entry));
+            return;
+        }
+        if (k !== 'file') {
+            result.warnings.push(`collect: ${rel} is ${k === 'link' ? 'a symbolic link' : 'not a regular file'} in the cell; not copied`);
+            return;
+        }
+        const blocked = await parents(workspace, rel);
+        const dest = node_path__WEBPACK_IMPORTED_MODULE_2___default().join(workspace, rel);
+        const existing = await kind(dest);
+        if (blocked || (existing !== undefined && existing !== 'file')) {
+            result.warnings.push(`collect: ${rel} not copied: ${blocked ?? rel} on the runner is not a plain file or directory (links are never followed)`);
+            return;
+        }
+        const mode = (await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.lstat(src)).mode & 0o777;
+        await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.rename(src, dest).catch(async (error) => {
+            if (error.code !== 'EXDEV')
+                throw error;
+            await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.rm(dest, { force: true });
+            await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.copyFile(src, dest);
+        });
+        await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.chmod(dest, mode);
+        result.files++;
+    };
+    for (const p of paths) {
+        if ((await kind(node_path__WEBPACK_IMPORTED_MODULE_2___default().join(from, p))) === undefined) {
+            result.warnings.push(`collect: ${p} was not created by the cell; nothing to copy`);
+            continue;
+        }
+        await place(p);
+    }
+    return result;
+}
+
+
+/***/ })
+
+};
