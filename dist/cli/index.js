@@ -534,7 +534,15 @@ function buildBundle(cell, host, paths) {
         mounts: sortByDepth(mounts),
         linux: { namespaces, ...(Object.keys(resources).length ? { resources } : {}) },
     };
-    const flags = [`--network=${cell.network === 'host' ? 'host' : 'none'}`, `--overlay2=${overlays ? 'all' : 'root'}:memory`];
+    const flags = [
+        `--network=${cell.network === 'host' ? 'host' : 'none'}`,
+        `--overlay2=${overlays ? 'all' : 'root'}:memory`,
+        // The cell is the only user of its mounts while it runs, so gVisor may cache their
+        // metadata instead of revalidating it on every access: `git status` on 10,000 files
+        // 0.6×, reading 5,000 files 0.86× (README, Performance). Host-side changes made to
+        // a mounted path during the run may then go unseen inside the cell.
+        '--file-access-mounts=exclusive',
+    ];
     // Without resource limits the sandbox's cgroups enforce nothing, and runsc spends
     // about 25 ms creating, joining and removing them (measured on cgroup v1; README,
     // Performance). Limits need them, so they are kept whenever one is set.

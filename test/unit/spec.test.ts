@@ -172,7 +172,7 @@ describe('buildBundle: the default cell on a hosted runner', () => {
   });
 
   test('flags, skeleton and checks', () => {
-    expect(bundle.flags).toEqual(['--network=none', '--overlay2=all:memory', '--ignore-cgroups']);
+    expect(bundle.flags).toEqual(['--network=none', '--overlay2=all:memory', '--file-access-mounts=exclusive', '--ignore-cgroups']);
     expect(bundle.links).toEqual([
       ['bin', 'usr/bin'],
       ['sbin', 'usr/sbin'],
@@ -259,7 +259,7 @@ describe('buildBundle: network', () => {
   test('host shares the host network: no network namespace', () => {
     const bundle = buildBundle(cell({ network: 'host' }), facts(), PATHS);
     expect(bundle.spec.linux.namespaces).toEqual([{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }]);
-    expect(bundle.flags).toEqual(['--network=host', '--overlay2=all:memory', '--ignore-cgroups']);
+    expect(bundle.flags).toEqual(['--network=host', '--overlay2=all:memory', '--file-access-mounts=exclusive', '--ignore-cgroups']);
   });
 });
 
@@ -271,7 +271,7 @@ describe('buildBundle: workspace and mounts', () => {
   ] as const)('workspace %s: bind options and overlay flag', (workspace, options, overlay) => {
     const bundle = buildBundle(cell({ workspace }), facts(), PATHS);
     expect(mount(bundle.spec.mounts, WS)).toEqual({ destination: WS, type: 'bind', source: WS, options });
-    expect(bundle.flags).toEqual(['--network=none', overlay, '--ignore-cgroups']);
+    expect(bundle.flags).toEqual(['--network=none', overlay, '--file-access-mounts=exclusive', '--ignore-cgroups']);
     expect(bundle.hostPaths).toEqual([{ key: 'workspace', path: WS, dir: true }]);
     expect(bundle.spec.process.cwd).toBe(WS);
   });
@@ -281,7 +281,7 @@ describe('buildBundle: workspace and mounts', () => {
     expect(mount(bundle.spec.mounts, WS)).toBeUndefined();
     expect(bundle.hostPaths).toEqual([]);
     expect(bundle.spec.process.cwd).toBe(HOME);
-    expect(bundle.flags).toEqual(['--network=none', '--overlay2=root:memory', '--ignore-cgroups']);
+    expect(bundle.flags).toEqual(['--network=none', '--overlay2=root:memory', '--file-access-mounts=exclusive', '--ignore-cgroups']);
   });
 
   test('working-directory becomes the cwd and is checked', () => {
