@@ -163,6 +163,29 @@ describe('limits', () => {
     expect(seen).toEqual({ cpu: '50000 100000', memory: String(300 * 2 ** 20), pids: '100' });
   });
 
+  test('without memory, cpus or pids limits runsc makes no cgroup (--ignore-cgroups)', async () => {
+    const name = `nocg-${process.pid}`;
+    const found = new Set<string>();
+    let polls = 0;
+    const run = await runAction(job, {
+      inputs: { cell: `name: ${name}\nrun: sleep 1.5\nlimits: { timeout: 60s }`, 'runsc-path': runsc },
+      onSpawn: () => {
+        const poll = setInterval(() => {
+          polls++;
+          for (const dir of ['/sys/fs/cgroup', '/sys/fs/cgroup/cpu', '/sys/fs/cgroup/memory', '/sys/fs/cgroup/pids']) {
+            if (!existsSync(dir)) continue;
+            for (const d of readdirSync(dir)) if (d.startsWith(`${name}-`)) found.add(`${dir}/${d}`);
+          }
+        }, 50);
+        setTimeout(() => clearInterval(poll), 1_500);
+      },
+    });
+    expect(errors(run.main)).toEqual([]);
+    expect(run.main.outputs['exit-code']).toBe('0');
+    expect(polls).toBeGreaterThan(10);
+    expect([...found]).toEqual([]);
+  });
+
   // node's allocator under a memory limit stalls rather than dying (seen here with this runsc);
   // a plain allocation is killed at once.
   test('memory: a 1 GiB allocation under 256Mi is killed', async () => {
