@@ -454,6 +454,10 @@ const LimitsSchema = schemas/* strictObject */.rej({
     pids: schemas/* int */.Whr({ error: expected('a whole number of processes such as 256') })
         .min(1, { error: expected('at least 1 process') })
         .optional(),
+    // What a hostile cell could otherwise spend of the runner: see DEFAULT_BOUNDS.
+    tmpfs: size.optional(),
+    log: size.optional(),
+    collect: size.optional(),
 }, { error: expected('a mapping such as { timeout: 10m, memory: 2Gi }') });
 const CellSchema = schemas/* strictObject */.rej({
     name: schemas/* string */.YjP({ error: expected('a short label such as unit-tests') })
@@ -527,6 +531,16 @@ const KNOWN_KEYS = {
     limits: Object.keys(LimitsSchema.shape),
     mounts: Object.keys(MountSchema.shape),
     rootfs: ['path'],
+};
+/**
+ * Defaults for the bounds a cell cannot raise from inside: each in-memory
+ * scratch directory (/tmp, /var/tmp, /run, HOME), the log file on the runner,
+ * and what `collect` may bring back. The document raises them under `limits`.
+ */
+const DEFAULT_BOUNDS = {
+    tmpfs: 2 * 2 ** 30,
+    log: 256 * 2 ** 20,
+    collect: 2 * 2 ** 30,
 };
 /** A hostname derived from a free-text name: lower-case letters, digits and dashes. */
 function hostnameFor(name) {

@@ -23,7 +23,8 @@ const DESCRIPTIONS: Record<string, string> = {
   collect: 'Workspace-relative paths copied back to the host after the run.',
   network: 'none (loopback only) or host (the runner’s network).',
   user: 'runner (the action’s uid/gid) or root (uid 0 inside the cell only).',
-  limits: 'timeout (90s, 10m, 1h), memory (512Mi, 2G), cpus (1.5), pids.',
+  limits:
+    'timeout (90s, 10m, 1h), memory (512Mi, 2G), cpus (1.5), pids; bounds on what the cell may spend of the runner: tmpfs (each scratch directory, default 2Gi), log (the log file, default 256Mi), collect (default 2Gi).',
   hostname: 'The cell’s hostname; defaults to name.',
 };
 

@@ -160,6 +160,10 @@ export const LimitsSchema = z.strictObject(
       .int({ error: expected('a whole number of processes such as 256') })
       .min(1, { error: expected('at least 1 process') })
       .optional(),
+    // What a hostile cell could otherwise spend of the runner: see DEFAULT_BOUNDS.
+    tmpfs: size.optional(),
+    log: size.optional(),
+    collect: size.optional(),
   },
   { error: expected('a mapping such as { timeout: 10m, memory: 2Gi }') },
 );
@@ -257,6 +261,17 @@ export const KNOWN_KEYS: Record<string, readonly string[]> = {
   mounts: Object.keys(MountSchema.shape),
   rootfs: ['path'],
 };
+
+/**
+ * Defaults for the bounds a cell cannot raise from inside: each in-memory
+ * scratch directory (/tmp, /var/tmp, /run, HOME), the log file on the runner,
+ * and what `collect` may bring back. The document raises them under `limits`.
+ */
+export const DEFAULT_BOUNDS = {
+  tmpfs: 2 * 2 ** 30,
+  log: 256 * 2 ** 20,
+  collect: 2 * 2 ** 30,
+} as const;
 
 /** A hostname derived from a free-text name: lower-case letters, digits and dashes. */
 export function hostnameFor(name: string): string {

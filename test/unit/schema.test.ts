@@ -101,7 +101,7 @@ describe('KNOWN_KEYS', () => {
       'limits',
       'hostname',
     ]);
-    expect(KNOWN_KEYS.limits).toEqual(['timeout', 'memory', 'cpus', 'pids']);
+    expect(KNOWN_KEYS.limits).toEqual(['timeout', 'memory', 'cpus', 'pids', 'tmpfs', 'log', 'collect']);
     expect(KNOWN_KEYS.mounts).toEqual(['source', 'target', 'mode']);
     expect(KNOWN_KEYS.rootfs).toEqual(['path']);
   });
