@@ -5,7 +5,9 @@ export const modules = {
 /***/ 511:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
+__webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   CollectLimitError: () => (/* binding */ CollectLimitError),
 /* harmony export */   copyBack: () => (/* binding */ copyBack),
 /* harmony export */   unpack: () => (/* binding */ unpack)
 /* harmony export */ });
@@ -15,6 +17,7 @@ export const modules = {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _cell_units_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2635);
 /**
  * `collect`: the listed paths come back from the cell's view of the
  * workspace to the host's, after the run. They arrive as a tar stream made
@@ -27,11 +30,18 @@ export const modules = {
 
 
 
-/** Unpacks the tar stream `source` writes into `dir`; returns what tar inside the cell complained about. */
-async function unpack(source, dir) {
+
+/** Thrown when what the cell sends back is larger than `limits.collect`. */
+class CollectLimitError extends Error {
+}
+/**
+ * Unpacks the tar stream `source` writes into `dir`, stopping (and failing)
+ * past `limit` bytes of stream or when `signal` aborts. What tar inside the
+ * cell said on stderr is kept for the error.
+ */
+async function unpack(source, dir, limit, signal) {
     await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.mkdir(dir, { recursive: true, mode: 0o700 });
     const tar = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)('tar', ['-x', '-f', '-', '-C', dir, '--no-same-owner', '--no-same-permissions'], { stdio: ['pipe', 'ignore', 'pipe'] });
-    source.stdout?.pipe(tar.stdin);
     let inside = '';
     let outside = '';
     source.stderr?.on('data', (c) => {
@@ -42,11 +52,48 @@ async function unpack(source, dir) {
         if (outside.length < 64 * 1024)
             outside += c.toString();
     });
+    // Counted on the way: past the limit, the stream stops and nothing is collected. (Not
+    // stream.pipeline: tar -x stops reading at the archive's end marker, before the padding.)
+    let received = 0;
+    let overflow;
+    const input = source.stdout;
+    tar.stdin.on('error', () => { });
+    input.on('data', (chunk) => {
+        received += chunk.length;
+        if (received > limit) {
+            overflow ??= new CollectLimitError(`collect: the cell sent back more than limits.collect (${(0,_cell_units_js__WEBPACK_IMPORTED_MODULE_3__/* .formatSize */ .Xq)(limit)}); nothing was collected. Raise limits.collect, or collect less`);
+            input.destroy();
+            tar.stdin.destroy();
+            tar.kill('SIGKILL');
+            return;
+        }
+        if (!tar.stdin.write(chunk)) {
+            input.pause();
+            tar.stdin.once('drain', () => input.resume());
+        }
+    });
+    input.once('end', () => tar.stdin.end());
     const done = (p) => new Promise((resolve) => p.once('close', resolve).once('error', () => resolve(null)));
-    const [, unpacked] = await Promise.all([done(source), done(tar)]);
-    if (unpacked !== 0)
-        throw new Error(`collect: the cell's files could not be unpacked: ${outside.trim() || `tar exited ${unpacked}`}`);
-    return inside;
+    const stopped = new Promise((_, reject) => {
+        const fail = () => reject(signal.reason instanceof Error ? signal.reason : new Error('stopped'));
+        if (signal.aborted)
+            fail();
+        signal.addEventListener('abort', fail, { once: true });
+    });
+    try {
+        const [, unpacked] = await Promise.race([Promise.all([done(source), done(tar)]), stopped]);
+        if (overflow)
+            throw overflow;
+        if (unpacked !== 0) {
+            const said = inside.trim() ? ` (tar in the cell said: ${inside.trim().slice(0, 500)})` : '';
+            throw new Error(`collect: the cell's files could not be unpacked: ${outside.trim().slice(0, 2000) || `tar exited ${unpacked}`}${said}`);
+        }
+    }
+    catch (error) {
+        tar.kill('SIGKILL');
+        input.destroy();
+        throw error;
+    }
 }
 async function kind(p) {
     const s = await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.lstat(p).catch(() => undefined);
@@ -71,6 +118,35 @@ async function parents(workspace, rel) {
             return node_path__WEBPACK_IMPORTED_MODULE_2___default().relative(workspace, at);
     }
     return undefined;
+}
+/**
+ * Puts the file `src` (ours, in the private unpack directory) at `dest`, with
+ * its mode set on our copy first. `rename` replaces whatever name is at
+ * `dest` and never follows a link there; across filesystems the copy goes to
+ * a fresh name next to `dest` (created exclusively, so not through a link)
+ * and is renamed over it. Called only once the sandbox is gone: nothing of
+ * the cell can change the workspace meanwhile.
+ */
+async function moveIn(src, dest) {
+    const mode = (await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.lstat(src)).mode & 0o777;
+    await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.chmod(src, mode);
+    try {
+        await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.rename(src, dest);
+    }
+    catch (error) {
+        if (error.code !== 'EXDEV')
+            throw error;
+        const temp = node_path__WEBPACK_IMPORTED_MODULE_2___default().join(node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname(dest), `.gvisor-cell-${process.pid}-${Date.now().toString(36)}`);
+        await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.copyFile(src, temp, node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.COPYFILE_EXCL);
+        try {
+            await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.chmod(temp, mode);
+            await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.rename(temp, dest);
+        }
+        catch (e) {
+            await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.rm(temp, { force: true });
+            throw e;
+        }
+    }
 }
 /** Moves what was unpacked in `from` for each of `paths` into `workspace`. */
 async function copyBack(from, workspace, paths) {
@@ -99,14 +175,7 @@ async function copyBack(from, workspace, paths) {
             result.warnings.push(`collect: ${rel} not copied: ${blocked ?? rel} on the runner is not a plain file or directory (links are never followed)`);
             return;
         }
-        const mode = (await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.lstat(src)).mode & 0o777;
-        await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.rename(src, dest).catch(async (error) => {
-            if (error.code !== 'EXDEV')
-                throw error;
-            await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.rm(dest, { force: true });
-            await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.copyFile(src, dest);
-        });
-        await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.chmod(dest, mode);
+        await moveIn(src, dest);
         result.files++;
     };
     for (const p of paths) {

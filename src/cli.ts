@@ -180,7 +180,7 @@ async function cmdRun(file: string | undefined, values: Values): Promise<number>
     });
     say(`gvisor-cell: full log in ${output.logFile}`);
     if (collected) {
-      say(`gvisor-cell: collected ${collected.files} file(s) into ${workspace}`);
+      if (!collected.error) say(`gvisor-cell: collected ${collected.files} file(s) into ${workspace}`);
       for (const warning of collected.warnings) say(`warning: ${warning}`);
     }
     if (result.runscError) {
@@ -193,6 +193,10 @@ async function cmdRun(file: string | undefined, values: Values): Promise<number>
     }
     if (result.cancelled) return 130;
     say(`gvisor-cell: ${cell.name} exited ${result.exitCode} in ${result.durationMs} ms`);
+    if (collected?.error) {
+      say(`gvisor-cell: ${collected.error}`);
+      return result.exitCode || 1;
+    }
     return result.exitCode ?? NOT_RUN;
   } finally {
     removeRunDir(plan.runDir);

@@ -113,11 +113,13 @@ export async function run(): Promise<void> {
       sandboxRunning = false;
     });
     const core = await loadCore();
-    if (collected) {
+    if (collected && !collected.error) {
       core.info(`Collected ${collected.files} file${collected.files === 1 ? '' : 's'} from the cell into the workspace`);
-      for (const warning of collected.warnings) core.warning(warning);
     }
+    for (const warning of collected?.warnings ?? []) core.warning(warning);
     await report(core, cell, inputs, installed, output, result);
+    // Asked-for files that could not come back fail the step, whatever the cell's status.
+    if (collected?.error) core.setFailed(collected.error);
   } catch (error) {
     (await loadCore()).setFailed(error instanceof Error ? error.message : String(error));
   } finally {

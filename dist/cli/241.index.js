@@ -8079,7 +8079,7 @@ const {
   kHTTPContext
 } = __webpack_require__(6443)
 
-const constants = __webpack_require__(2824)
+const constants = __webpack_require__(443)
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
 const addListener = util.addListener
@@ -13598,7 +13598,7 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 2824:
+/***/ 443:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 

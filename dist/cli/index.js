@@ -261,8 +261,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/cell/schema.ts + 19 modules
-var schema = __nccwpck_require__(2802);
+// EXTERNAL MODULE: ./src/cell/schema.ts + 18 modules
+var schema = __nccwpck_require__(2824);
 // EXTERNAL MODULE: ./src/bundle/host.ts + 1 modules
 var bundle_host = __nccwpck_require__(8545);
 ;// CONCATENATED MODULE: ./src/bundle/env.ts
@@ -578,7 +578,9 @@ function sortByDepth(mounts) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $6: () => (/* binding */ checkHostPaths),
+/* harmony export */   AU: () => (/* binding */ writeConfig),
 /* harmony export */   Mf: () => (/* binding */ writeBundle),
+/* harmony export */   RH: () => (/* binding */ writeBundleFiles),
 /* harmony export */   hX: () => (/* binding */ bundlePaths)
 /* harmony export */ });
 /* unused harmony export mountPoints */
@@ -693,16 +695,24 @@ function makeSkeleton(rootfs, bundle) {
         }
     }
 }
-function writeBundle(bundle, paths) {
+/** Everything of the bundle but config.json: our files (the mask, git config copies) and the skeleton rootfs. */
+function writeBundleFiles(bundle, paths) {
     (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)(paths.dir, { recursive: true });
     (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(paths.emptyFile, '', { mode: 0o444 });
     for (const file of bundle.files)
         (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(file.path, file.content, { mode: 0o644 });
     if (bundle.spec.root.path === 'rootfs')
         makeSkeleton(node_path__WEBPACK_IMPORTED_MODULE_1___default().join(paths.dir, 'rootfs'), bundle);
+}
+/** config.json, from the spec as it is now; returns its path. */
+function writeConfig(bundle, paths) {
     const config = node_path__WEBPACK_IMPORTED_MODULE_1___default().join(paths.dir, 'config.json');
     (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(config, JSON.stringify(bundle.spec, null, 2));
     return config;
+}
+function writeBundle(bundle, paths) {
+    writeBundleFiles(bundle, paths);
+    return writeConfig(bundle, paths);
 }
 
 
@@ -754,7 +764,7 @@ function loadCell(from, base, label) {
 /* harmony export */ });
 /* unused harmony exports keyPath, formatIssues, closest */
 /* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8815);
-/* harmony import */ var _schema_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2802);
+/* harmony import */ var _schema_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2824);
 /**
  * Text → validated cell. YAML (JSON is a subset) is parsed with the `yaml`
  * package under the YAML 1.2 core schema, so `no`/`on` stay strings and
@@ -863,19 +873,20 @@ function editDistance(a, b) {
 
 /***/ }),
 
-/***/ 2802:
+/***/ 2824:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   en: () => (/* binding */ CellSchema),
+  oI: () => (/* binding */ DEFAULT_BOUNDS),
   B: () => (/* binding */ KNOWN_KEYS),
   fM: () => (/* binding */ hostnameFor),
   WU: () => (/* binding */ show)
 });
 
-// UNUSED EXPORTS: DEFAULT_BOUNDS, LimitsSchema, MountSchema, workspaceRelative
+// UNUSED EXPORTS: LimitsSchema, MountSchema, workspaceRelative
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
@@ -10415,72 +10426,8 @@ function preprocess(fn, schema) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/cell/units.ts
-/**
- * Parsers for the human-friendly quantities a cell document accepts. Pure, so
- * the schema can use them in transforms and the tests can pin them down.
- */
-const SIZE_UNITS = {
-    '': 1,
-    K: 1e3,
-    k: 1e3,
-    M: 1e6,
-    G: 1e9,
-    T: 1e12,
-    Ki: 2 ** 10,
-    Mi: 2 ** 20,
-    Gi: 2 ** 30,
-    Ti: 2 ** 40,
-};
-const SIZE_PATTERN = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|K|k|M|G|T)?$/;
-/** `512Mi`, `2G`, `1048576` → bytes (integer), or undefined when not a size. */
-function parseSize(value) {
-    if (typeof value === 'number') {
-        return Number.isSafeInteger(value) && value > 0 ? value : undefined;
-    }
-    const m = SIZE_PATTERN.exec(value.trim());
-    if (!m)
-        return undefined;
-    const bytes = Math.floor(Number(m[1]) * (SIZE_UNITS[m[2] ?? ''] ?? 1));
-    return Number.isSafeInteger(bytes) && bytes > 0 ? bytes : undefined;
-}
-const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
-const DURATION_UNITS = { ms: 1, '': 1000, s: 1000, m: 60_000, h: 3_600_000 };
-/** Node's timers overflow past 2^31-1 ms (about 24.8 days). */
-const MAX_DURATION_MS = 2 ** 31 - 1;
-/** `90s`, `10m`, `1h`, `300` (seconds) → milliseconds, or undefined when not a duration. */
-function parseDuration(value) {
-    const text = typeof value === 'number' ? String(value) : value.trim();
-    const m = DURATION_PATTERN.exec(text);
-    if (!m)
-        return undefined;
-    const ms = Math.round(Number(m[1]) * (DURATION_UNITS[m[2] ?? ''] ?? 1000));
-    return ms > 0 && ms <= MAX_DURATION_MS ? ms : undefined;
-}
-/** `1.5`, `"2"` → a positive CPU count, or undefined. */
-function parseCpus(value) {
-    const n = typeof value === 'number' ? value : /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : Number.NaN;
-    return Number.isFinite(n) && n >= 0.01 && n <= 1024 ? n : undefined;
-}
-/** Renders a size in bytes back the way people write it (for logs and the summary). */
-function formatSize(bytes) {
-    for (const unit of ['Ti', 'Gi', 'Mi', 'Ki']) {
-        const n = SIZE_UNITS[unit];
-        if (bytes >= n && bytes % n === 0)
-            return `${bytes / n}${unit}`;
-    }
-    return `${bytes}`;
-}
-function formatDuration(ms) {
-    if (ms % 3_600_000 === 0)
-        return `${ms / 3_600_000}h`;
-    if (ms % 60_000 === 0)
-        return `${ms / 60_000}m`;
-    if (ms % 1000 === 0)
-        return `${ms / 1000}s`;
-    return `${ms}ms`;
-}
-
+// EXTERNAL MODULE: ./src/cell/units.ts
+var units = __nccwpck_require__(2635);
 ;// CONCATENATED MODULE: ./src/cell/schema.ts
 /**
  * The cell document, v1: the one description of what a user may write. Each
@@ -10554,11 +10501,11 @@ const absoluteTarget = schemas_string({ error: expected('an absolute path such a
     return normal;
 });
 const SIZE_EXPECTED = expected('a size like 512Mi or 2G (or a number of bytes)');
-const size = union([schemas_number().int({ error: SIZE_EXPECTED }).positive({ error: SIZE_EXPECTED }), schemas_string().regex(SIZE_PATTERN, { error: SIZE_EXPECTED })], {
+const size = union([schemas_number().int({ error: SIZE_EXPECTED }).positive({ error: SIZE_EXPECTED }), schemas_string().regex(units/* SIZE_PATTERN */.bv, { error: SIZE_EXPECTED })], {
     error: SIZE_EXPECTED,
 })
     .transform((value, ctx) => {
-    const bytes = parseSize(value);
+    const bytes = (0,units/* parseSize */.DB)(value);
     if (bytes === undefined) {
         ctx.addIssue({ code: 'custom', input: value, message: `expected a size like 512Mi or 2G, got ${show(value)}` });
         return NEVER;
@@ -10566,11 +10513,11 @@ const size = union([schemas_number().int({ error: SIZE_EXPECTED }).positive({ er
     return bytes;
 });
 const DURATION_EXPECTED = expected('a duration like 90s, 10m, 1h (or a number of seconds)');
-const schema_duration = union([schemas_number().positive({ error: DURATION_EXPECTED }), schemas_string().regex(DURATION_PATTERN, { error: DURATION_EXPECTED })], {
+const schema_duration = union([schemas_number().positive({ error: DURATION_EXPECTED }), schemas_string().regex(units/* DURATION_PATTERN */.Cq, { error: DURATION_EXPECTED })], {
     error: DURATION_EXPECTED,
 })
     .transform((value, ctx) => {
-    const ms = parseDuration(value);
+    const ms = (0,units/* parseDuration */.E9)(value);
     if (ms === undefined) {
         ctx.addIssue({
             code: 'custom',
@@ -10582,7 +10529,7 @@ const schema_duration = union([schemas_number().positive({ error: DURATION_EXPEC
     return ms;
 });
 const cpus = union([schemas_number(), schemas_string()], { error: expected('a number of CPUs such as 1.5') }).transform((value, ctx) => {
-    const n = parseCpus(value);
+    const n = (0,units/* parseCpus */.xX)(value);
     if (n === undefined) {
         ctx.addIssue({
             code: 'custom',
@@ -10722,6 +10669,86 @@ function hostnameFor(name) {
 
 /***/ }),
 
+/***/ 2635:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Cq: () => (/* binding */ DURATION_PATTERN),
+/* harmony export */   DB: () => (/* binding */ parseSize),
+/* harmony export */   E9: () => (/* binding */ parseDuration),
+/* harmony export */   Xq: () => (/* binding */ formatSize),
+/* harmony export */   bv: () => (/* binding */ SIZE_PATTERN),
+/* harmony export */   xX: () => (/* binding */ parseCpus)
+/* harmony export */ });
+/* unused harmony exports MAX_DURATION_MS, formatDuration */
+/**
+ * Parsers for the human-friendly quantities a cell document accepts. Pure, so
+ * the schema can use them in transforms and the tests can pin them down.
+ */
+const SIZE_UNITS = {
+    '': 1,
+    K: 1e3,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
+};
+const SIZE_PATTERN = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|K|k|M|G|T)?$/;
+/** `512Mi`, `2G`, `1048576` → bytes (integer), or undefined when not a size. */
+function parseSize(value) {
+    if (typeof value === 'number') {
+        return Number.isSafeInteger(value) && value > 0 ? value : undefined;
+    }
+    const m = SIZE_PATTERN.exec(value.trim());
+    if (!m)
+        return undefined;
+    const bytes = Math.floor(Number(m[1]) * (SIZE_UNITS[m[2] ?? ''] ?? 1));
+    return Number.isSafeInteger(bytes) && bytes > 0 ? bytes : undefined;
+}
+const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
+const DURATION_UNITS = { ms: 1, '': 1000, s: 1000, m: 60_000, h: 3_600_000 };
+/** Node's timers overflow past 2^31-1 ms (about 24.8 days). */
+const MAX_DURATION_MS = 2 ** 31 - 1;
+/** `90s`, `10m`, `1h`, `300` (seconds) → milliseconds, or undefined when not a duration. */
+function parseDuration(value) {
+    const text = typeof value === 'number' ? String(value) : value.trim();
+    const m = DURATION_PATTERN.exec(text);
+    if (!m)
+        return undefined;
+    const ms = Math.round(Number(m[1]) * (DURATION_UNITS[m[2] ?? ''] ?? 1000));
+    return ms > 0 && ms <= MAX_DURATION_MS ? ms : undefined;
+}
+/** `1.5`, `"2"` → a positive CPU count, or undefined. */
+function parseCpus(value) {
+    const n = typeof value === 'number' ? value : /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : Number.NaN;
+    return Number.isFinite(n) && n >= 0.01 && n <= 1024 ? n : undefined;
+}
+/** Renders a size in bytes back the way people write it (for logs and the summary). */
+function formatSize(bytes) {
+    for (const unit of ['Ti', 'Gi', 'Mi', 'Ki']) {
+        const n = SIZE_UNITS[unit];
+        if (bytes >= n && bytes % n === 0)
+            return `${bytes / n}${unit}`;
+    }
+    return `${bytes}`;
+}
+function formatDuration(ms) {
+    if (ms % 3_600_000 === 0)
+        return `${ms / 3_600_000}h`;
+    if (ms % 60_000 === 0)
+        return `${ms / 60_000}m`;
+    if (ms % 1000 === 0)
+        return `${ms / 1000}s`;
+    return `${ms}ms`;
+}
+
+
+/***/ }),
+
 /***/ 5581:
 /***/ ((module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -10747,7 +10774,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _install_obtain_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(942);
 /* harmony import */ var _install_version_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(2415);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(5625);
-/* harmony import */ var _run_cell_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(4050);
+/* harmony import */ var _run_cell_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(213);
 /**
  * `gvisor-cell`: the action's engine on a terminal, to reproduce a CI cell
  * locally or inspect its bundle. The options are the action's inputs under
@@ -10923,7 +10950,8 @@ async function cmdRun(file, values) {
         });
         say(`gvisor-cell: full log in ${output.logFile}`);
         if (collected) {
-            say(`gvisor-cell: collected ${collected.files} file(s) into ${workspace}`);
+            if (!collected.error)
+                say(`gvisor-cell: collected ${collected.files} file(s) into ${workspace}`);
             for (const warning of collected.warnings)
                 say(`warning: ${warning}`);
         }
@@ -10938,6 +10966,10 @@ async function cmdRun(file, values) {
         if (result.cancelled)
             return 130;
         say(`gvisor-cell: ${cell.name} exited ${result.exitCode} in ${result.durationMs} ms`);
+        if (collected?.error) {
+            say(`gvisor-cell: ${collected.error}`);
+            return result.exitCode || 1;
+        }
         return result.exitCode ?? NOT_RUN;
     }
     finally {
@@ -11379,7 +11411,7 @@ const log = {
 
 /***/ }),
 
-/***/ 4050:
+/***/ 213:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -11403,6 +11435,8 @@ var host = __nccwpck_require__(8545);
 var spec = __nccwpck_require__(8893);
 // EXTERNAL MODULE: ./src/bundle/write.ts
 var write = __nccwpck_require__(8699);
+// EXTERNAL MODULE: ./src/cell/schema.ts + 18 modules
+var schema = __nccwpck_require__(2824);
 // EXTERNAL MODULE: ./src/constants.ts
 var constants = __nccwpck_require__(7242);
 ;// CONCATENATED MODULE: ./src/run/output.ts
@@ -11518,6 +11552,141 @@ function writeAll(fd, chunk) {
         off += (0,external_node_fs_.writeSync)(fd, chunk, off);
 }
 
+;// CONCATENATED MODULE: ./src/run/readonly.ts
+/**
+ * Read-only, enforced by the host kernel.
+ *
+ * gVisor marks a read-only bind mount read-only inside the sandbox, but
+ * releases before 20250707 let `open(O_TRUNC)` through it with directfs on
+ * (fixed upstream by "Check MS_RDONLY for O_TRUNC before doing file
+ * truncation"): a cell could empty any file it may only read — the workspace
+ * in read-only mode, a read-only mount, and as root anything root-owned in
+ * the host view. The fix here does not depend on the runsc in use.
+ *
+ * runsc is started in a private mount namespace (util-linux `unshare`) in
+ * which every bind source the cell must not write is first bound, with the
+ * kernel's `ro` flag, at a stub inside the run directory; the spec names the
+ * stubs instead of the originals. runsc's gofer (and the sentry, through
+ * directfs) only ever opens files through those read-only mounts. Nothing is
+ * mounted in the runner's own namespace, so nothing is left to clean up: the
+ * namespace ends with the sandbox's last process. Writes the user allowed
+ * (`read-write` mounts and workspace) keep their original sources.
+ */
+
+
+/** The bind mounts whose writes would reach the host: `rw` ones, unless `--overlay2=all:` keeps every write in memory. */
+function writesReachHost(bundle, options) {
+    return (options ?? []).includes('rw') && !bundle.flags.some((f) => f.startsWith('--overlay2=all:'));
+}
+/**
+ * Rewrites the bundle so that every bind source the cell must not change
+ * (and a prepared root filesystem) is reached through a stub under `stageDir`;
+ * returns what to bind there. `mountPoints` are the host's mount points
+ * (from /proc/self/mountinfo), to find submounts. Touches no disk but to stat
+ * sources (which must exist: checkHostPaths ran).
+ */
+function stageReadOnly(bundle, stageDir, mountPoints) {
+    const stage = { binds: [], submounts: [] };
+    const staged = new Map();
+    const stubFor = (source) => {
+        const known = staged.get(source);
+        if (known)
+            return known;
+        const at = external_node_path_default().join(stageDir, String(staged.size));
+        staged.set(source, at);
+        const file = !(0,external_node_fs_.statSync)(source).isDirectory();
+        stage.binds.push({ source, at, file });
+        if (!file) {
+            const real = (0,external_node_fs_.realpathSync)(source);
+            for (const m of mountPoints) {
+                if (m.startsWith(real === '/' ? '/' : `${real}/`) && m !== real)
+                    stage.submounts.push(external_node_path_default().join(at, external_node_path_default().relative(real, m)));
+            }
+        }
+        return at;
+    };
+    for (const m of bundle.spec.mounts) {
+        if (m.type !== 'bind' || writesReachHost(bundle, m.options))
+            continue;
+        m.source = stubFor(m.source);
+    }
+    // Our own skeleton ('rootfs', inside the bundle) holds nothing of the runner's.
+    if (external_node_path_default().isAbsolute(bundle.spec.root.path))
+        bundle.spec.root.path = stubFor(bundle.spec.root.path);
+    return stage;
+}
+/** Creates the stubs the sources are bound to (a directory or an empty file each), as the action's user. */
+function makeStubs(stage, stageDir) {
+    if (stage.binds.length === 0)
+        return;
+    (0,external_node_fs_.mkdirSync)(stageDir, { mode: 0o700 });
+    for (const b of stage.binds) {
+        if (b.file)
+            (0,external_node_fs_.writeFileSync)(b.at, '', { flag: 'wx', mode: 0o400 });
+        else
+            (0,external_node_fs_.mkdirSync)(b.at, { mode: 0o500 });
+    }
+}
+/** Decodes a mount point as /proc/self/mountinfo escapes it (`\040` for a space, and so on). */
+function unescapeMountPoint(field) {
+    return field.replace(/\\([0-7]{3})/g, (_, octal) => String.fromCharCode(Number.parseInt(octal, 8)));
+}
+/** The mount points of this process's namespace (field 5 of each mountinfo line). */
+function hostMountPoints(mountinfo = '/proc/self/mountinfo') {
+    let text;
+    try {
+        text = (0,external_node_fs_.readFileSync)(mountinfo, 'utf8');
+    }
+    catch {
+        return [];
+    }
+    return text
+        .split('\n')
+        .map((line) => line.split(' ')[4])
+        .filter((p) => p !== undefined && p !== '')
+        .map(unescapeMountPoint);
+}
+/** Exit status of the namespace script when a read-only bind could not be made (runsc never started). */
+const SETUP_FAILED = 125;
+/**
+ * Runs in the new namespace, as root: binds each source read-only at its
+ * stub, remounts the submounts read-only, then becomes runsc. Any failure
+ * stops it before runsc starts (fail closed). Arguments:
+ * `bind SRC AT`… `ro AT`… `--` runsc argv.
+ */
+const SCRIPT = `set -e
+while [ "$1" != -- ]; do
+  case $1 in
+    bind) mount --rbind -o ro,nosuid,nodev "$2" "$3" || { echo "gvisor-cell: could not bind $2 read-only" >&2; exit ${SETUP_FAILED}; }; shift 3 ;;
+    ro) mount -o remount,bind,ro,nosuid,nodev "$2" || { echo "gvisor-cell: could not make $2 read-only" >&2; exit ${SETUP_FAILED}; }; shift 2 ;;
+    *) exit ${SETUP_FAILED} ;;
+  esac
+done
+shift
+exec "$@"`;
+/** Absolute paths of the tools the namespace needs (sudo's secure_path may differ from ours); throws naming what is missing. */
+function findNamespaceTools(searchPath = process.env.PATH ?? '') {
+    const dirs = [...searchPath.split(':').filter((d) => external_node_path_default().isAbsolute(d)), '/usr/bin', '/bin', '/usr/sbin', '/sbin'];
+    const find = (name) => dirs.map((d) => external_node_path_default().join(d, name)).find((p) => (0,external_node_fs_.lstatSync)(p, { throwIfNoEntry: false }) !== undefined);
+    const unshare = find('unshare');
+    const sh = find('sh');
+    const mount = find('mount');
+    const missing = [unshare ? '' : 'unshare', sh ? '' : 'sh', mount ? '' : 'mount'].filter(Boolean);
+    if (missing.length > 0 || !unshare || !sh) {
+        throw new Error(`gvisor-cell needs ${missing.join(', ')} (util-linux) to make the cell's read-only paths read-only on the host; install util-linux`);
+    }
+    return { unshare, sh };
+}
+/** The argv that runs `runsc` (its full argv) in a private mount namespace with the stage in place. */
+function inNamespace(stage, tools, runscArgv) {
+    const ops = [];
+    for (const b of stage.binds)
+        ops.push('bind', b.source, b.at);
+    for (const m of stage.submounts)
+        ops.push('ro', m);
+    return [tools.unshare, '--mount', '--propagation', 'private', '--', tools.sh, '-c', SCRIPT, 'gvisor-cell-ro', ...ops, '--', ...runscArgv];
+}
+
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(1421);
 ;// CONCATENATED MODULE: ./src/run/runsc.ts
@@ -11527,22 +11696,24 @@ var external_node_child_process_ = __nccwpck_require__(1421);
  * untrusted code there.
  */
 
+
 function needsSudo() {
     return (process.getuid?.() ?? 0) !== 0;
 }
 /** [command, args] for a runsc invocation with this run's state directory. */
-function runscCommand(r, args) {
-    const full = [`--root=${r.root}`, ...args];
-    return r.sudo ? ['sudo', ['-n', '--', r.path, ...full]] : [r.path, full];
+function runscCommand(r, args, wrap) {
+    const plain = [r.path, `--root=${r.root}`, ...args];
+    const full = wrap ? wrap(plain) : plain;
+    return r.sudo ? ['sudo', ['-n', '--', ...full]] : [full[0], full.slice(1)];
 }
-function spawnRunsc(r, args, options = {}) {
-    const [cmd, argv] = runscCommand(r, args);
+function spawnRunsc(r, args, options = {}, wrap) {
+    const [cmd, argv] = runscCommand(r, args, wrap);
     return (0,external_node_child_process_.spawn)(cmd, argv, options);
 }
 /** Runs a short runsc command (kill, delete) to completion; resolves to its exit code, never rejects. */
-function runscQuiet(r, args, timeoutMs = 10_000) {
+function runscQuiet(r, args, timeoutMs = 10_000, wrap) {
     return new Promise((resolve) => {
-        const child = spawnRunsc(r, args, { stdio: 'ignore' });
+        const child = spawnRunsc(r, args, { stdio: 'ignore' }, wrap);
         const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
         child.on('error', () => {
             clearTimeout(timer);
@@ -11570,6 +11741,80 @@ async function destroy(r, containerId) {
     await killContainer(r, containerId);
     await runscQuiet(r, ['delete', '--force', containerId]);
 }
+/** The container's pids (inside its namespace), from `runsc ps`; undefined when it cannot be asked. */
+function listPids(r, containerId) {
+    return new Promise((resolve) => {
+        const child = spawnRunsc(r, ['ps', '--format=json', containerId], { stdio: ['ignore', 'pipe', 'ignore'] });
+        let out = '';
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.stdout?.on('data', (c) => {
+            if (out.length < 1_000_000)
+                out += c.toString();
+        });
+        child.on('error', () => resolve(undefined));
+        child.on('close', (code) => {
+            clearTimeout(timer);
+            try {
+                const pids = JSON.parse(out);
+                resolve(code === 0 && Array.isArray(pids) && pids.every(Number.isInteger) ? pids : undefined);
+            }
+            catch {
+                resolve(undefined);
+            }
+        });
+    });
+}
+/** Host pids of the processes that belong to this run's sandboxes: runsc, its sandbox and gofer all carry `--root=<state dir>`. */
+function sandboxProcesses(r) {
+    const needle = Buffer.from(`--root=${r.root}\0`);
+    const pids = [];
+    for (const entry of (0,external_node_fs_.readdirSync)('/proc')) {
+        if (!/^\d+$/.test(entry) || Number(entry) === process.pid)
+            continue;
+        try {
+            if ((0,external_node_fs_.readFileSync)(`/proc/${entry}/cmdline`).includes(needle))
+                pids.push(Number(entry));
+        }
+        catch {
+            // Gone already.
+        }
+    }
+    return pids;
+}
+const GONE_WAIT_MS = 3_000;
+/**
+ * Makes sure nothing of the sandbox runs any more: waits for its processes
+ * to go, SIGKILLs what is left (through sudo where runsc ran through it),
+ * and throws if anything survives — callers place files on the host only
+ * after this returned.
+ */
+async function ensureGone(r, containerId) {
+    const waitGone = async (ms) => {
+        const until = Date.now() + ms;
+        let left = sandboxProcesses(r);
+        while (left.length > 0 && Date.now() < until) {
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            left = sandboxProcesses(r);
+        }
+        return left;
+    };
+    let left = await waitGone(GONE_WAIT_MS);
+    if (left.length === 0)
+        return;
+    await destroy(r, containerId);
+    left = sandboxProcesses(r);
+    if (left.length > 0) {
+        await new Promise((resolve) => {
+            const [cmd, args] = r.sudo ? ['sudo', ['-n', 'kill', '-KILL', ...left.map(String)]] : ['kill', ['-KILL', ...left.map(String)]];
+            (0,external_node_child_process_.spawn)(cmd, args, { stdio: 'ignore' })
+                .once('close', () => resolve())
+                .once('error', () => resolve());
+        });
+    }
+    left = await waitGone(GONE_WAIT_MS);
+    if (left.length > 0)
+        throw new Error(`the sandbox ${containerId} could not be stopped: processes ${left.join(', ')} are still running`);
+}
 
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
@@ -11578,53 +11823,128 @@ var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_
 
 
 
+
 /** runsc exits 128 when it fails itself, the same status as a cell that exits 128. */
 const RUNSC_FAILURE = 128;
-/** After a kill, how long to wait for `runsc run` to return before force-deleting (and again after). */
+/** After a kill, how long to wait for the runsc command to return before destroying the sandbox (and again after). */
 const KILL_GRACE_MS = 3_000;
-/** How often the kill is repeated while `runsc run` has not returned. */
+/** How often the kill is repeated while the runsc command has not returned. */
 const KILL_RETRY_MS = 500;
+/**
+ * Once the cell's process has exited, how long its output may still flow.
+ * Another process of the cell can hold the pipes open forever; it is killed
+ * with the sandbox, and this bounds the wait for it.
+ */
+const DRAIN_MS = 2_000;
+/** Rounds of killing what the cell left running before collecting (a process may fork while being killed). */
+const REAP_ROUNDS = 5;
 /** A pause that does not keep the process alive on its own (the step must exit as soon as it is done). */
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 async function runSandbox(run) {
     if (!run.collect) {
-        return watch(run, ['run', `--bundle=${run.bundleDir}`, run.containerId], () => killContainer(run.runsc, run.containerId), run.started);
+        const result = await watch(run, ['run', `--bundle=${run.bundleDir}`, run.containerId], () => killContainer(run.runsc, run.containerId), run.started, run.wrap);
+        // `runsc run` deletes its sandbox when it returns; one that was stopped may not have.
+        if (result.timedOut || result.cancelled)
+            await ensureGone(run.runsc, run.containerId);
+        return result;
     }
-    const { processFile, tarFile, pidFile, into } = run.collect;
+    const { processFile, pidFile } = run.collect;
     const started = Date.now();
     // Several runsc commands in a row: the hook runs before the first (collecting is never the fast path).
     await run.started?.();
     try {
-        for (const step of [
+        for (const [i, step] of [
             ['create', `--bundle=${run.bundleDir}`, run.containerId],
             ['start', run.containerId],
-        ]) {
-            const code = await runscQuiet(run.runsc, [...run.flags, ...step], 60_000);
+        ].entries()) {
+            if (run.signal.aborted)
+                return stopped(started, { cancelled: true });
+            const code = await runscQuiet(run.runsc, [...run.flags, ...step], 60_000, i === 0 ? run.wrap : undefined);
             if (code !== 0) {
                 const failure = runscFailure(run, code ?? RUNSC_FAILURE) ?? {
                     message: `runsc ${step[0]} failed (exit ${code})`,
                     neverStarted: true,
                 };
-                return { exitCode: undefined, timedOut: false, cancelled: false, durationMs: Date.now() - started, runscError: failure };
+                return { ...stopped(started, {}), runscError: failure };
             }
         }
-        // On a timeout only the cell's process is killed: the container stays up for the collection.
+        // On a timeout only the cell's process is killed here; the rest of the cell goes before collecting.
         const killCell = async (reason) => {
             const pid = reason === 'timeout' ? readPid(pidFile) : 0;
             if (pid > 0)
                 await runscQuiet(run.runsc, ['kill', `--pid=${pid}`, run.containerId, 'KILL']);
             else
-                await killContainer(run.runsc, run.containerId);
+                await destroy(run.runsc, run.containerId);
         };
         const result = await watch(run, ['exec', `--process=${processFile}`, `--internal-pid-file=${pidFile}`, run.containerId], killCell);
-        if (!result.cancelled && !result.runscError) {
-            const tar = spawnRunsc(run.runsc, ['exec', `--process=${tarFile}`, run.containerId], { stdio: ['ignore', 'pipe', 'pipe'] });
-            await into(tar);
+        if (result.cancelled || result.runscError || run.signal.aborted) {
+            return { ...result, cancelled: result.cancelled || run.signal.aborted, durationMs: Date.now() - started };
         }
-        return { ...result, durationMs: Date.now() - started };
+        const collectError = await collectFrom(run, run.collect);
+        return { ...result, cancelled: run.signal.aborted, durationMs: Date.now() - started, collectError };
     }
     finally {
         await destroy(run.runsc, run.containerId);
+        // Nothing is placed on the host while a process of the cell could still run: fail closed.
+        await ensureGone(run.runsc, run.containerId);
+    }
+}
+function stopped(started, how) {
+    return {
+        exitCode: undefined,
+        timedOut: false,
+        cancelled: how.cancelled ?? false,
+        durationMs: Date.now() - started,
+        runscError: undefined,
+    };
+}
+/**
+ * Kills every process the cell left behind except the container's init (a
+ * `sleep` of ours), so that nothing of the cell can change, stop or slow
+ * what is read out, then streams the listed paths out with tar, within the
+ * deadline, stopping at once on cancellation. Returns why it failed, if it did.
+ */
+async function collectFrom(run, collect) {
+    const { tarFile, receive, deadlineMs } = collect;
+    // Everything is stopped first, so that nothing can fork while it is being killed. The container's
+    // init (pid 1, our `sleep`) reaps nobody: the killed stay in the list as zombies, so the loop
+    // ends when a round finds no pid it has not killed already.
+    const killed = new Set([1]);
+    for (let round = 0;; round++) {
+        await runscQuiet(run.runsc, ['kill', '--all', run.containerId, 'STOP']);
+        const pids = await listPids(run.runsc, run.containerId);
+        if (pids === undefined)
+            return 'collect: the sandbox could not be inspected; nothing was collected';
+        const fresh = pids.filter((pid) => !killed.has(pid));
+        if (fresh.length === 0)
+            break;
+        if (round === REAP_ROUNDS)
+            return 'collect: the cell kept starting processes after its end; nothing was collected';
+        await Promise.all(fresh.map((pid) => runscQuiet(run.runsc, ['kill', `--pid=${pid}`, run.containerId, 'KILL'])));
+        for (const pid of fresh)
+            killed.add(pid);
+    }
+    const stop = new AbortController();
+    const onAbort = () => stop.abort(new Error('cancelled'));
+    run.signal.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => stop.abort(new Error('deadline')), deadlineMs);
+    const tar = spawnRunsc(run.runsc, ['exec', `--process=${tarFile}`, run.containerId], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Stopping the reading means destroying the sandbox: with sudo, tar's runsc cannot be signalled directly.
+    stop.signal.addEventListener('abort', () => void destroy(run.runsc, run.containerId), { once: true });
+    try {
+        await receive(tar, stop.signal);
+        return undefined;
+    }
+    catch (error) {
+        if (run.signal.aborted)
+            return 'collect: cancelled; nothing was collected';
+        if (stop.signal.aborted)
+            return `collect: reading the paths out took longer than ${Math.round(deadlineMs / 1000)} s; nothing was collected`;
+        return error instanceof Error ? error.message : String(error);
+    }
+    finally {
+        clearTimeout(timer);
+        run.signal.removeEventListener('abort', onAbort);
     }
 }
 /**
@@ -11632,25 +11952,34 @@ async function runSandbox(run) {
  * the timeout, stops it on cancellation. `spawned` runs right after the spawn,
  * with the output held in the pipes until it is done.
  */
-async function watch(run, command, kill, spawned) {
+async function watch(run, command, kill, spawned, wrap) {
     const started = Date.now();
     let timedOut = false;
     let cancelled = false;
-    const child = spawnRunsc(run.runsc, [...run.flags, ...command], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawnRunsc(run.runsc, [...run.flags, ...command], { stdio: ['ignore', 'pipe', 'pipe'] }, wrap);
+    // `exited`: the runsc command returned. `finished`: and its output is drained, or no longer waited for.
     let exited = false;
-    child.once('exit', () => {
-        exited = true;
-    });
+    let finished = false;
     const closed = new Promise((resolve) => {
         child.once('error', (e) => resolve({ code: null, signal: null, error: e }));
         child.once('close', (c, s) => resolve({ code: c, signal: s }));
+        child.once('exit', (c, s) => {
+            exited = true;
+            setTimeout(() => {
+                // Something of the cell still holds the pipes: stop reading them (the sandbox is destroyed after).
+                child.stdout?.destroy();
+                child.stderr?.destroy();
+                resolve({ code: c, signal: s });
+            }, DRAIN_MS).unref();
+        });
+    }).then((exit) => {
+        finished = true;
+        return exit;
     });
     // Stopping, through runsc: with sudo, a signal to our child would only reach sudo.
-    // The kill is repeated, since one sent before `runsc run` has created the container
-    // fails; when `runsc run` does not wind down, the container is force-deleted and,
-    // at worst, the step stops waiting for it rather than hanging the job.
+    // The kill is repeated, since one sent before the sandbox exists fails; when the
+    // command does not wind down, the sandbox is destroyed and, at worst, the step
+    // stops waiting for it rather than hanging the job.
     let gaveUp = () => { };
     const abandoned = new Promise((resolve) => {
         gaveUp = resolve;
@@ -11659,16 +11988,16 @@ async function watch(run, command, kill, spawned) {
     const stop = (reason) => {
         stopping ??= (async () => {
             const deadline = Date.now() + KILL_GRACE_MS;
-            while (!exited && Date.now() < deadline) {
+            while (!finished && Date.now() < deadline) {
                 await kill(reason);
                 await Promise.race([closed, sleep(KILL_RETRY_MS)]);
             }
-            if (exited)
+            if (finished)
                 return;
             await destroy(run.runsc, run.containerId);
             child.kill('SIGKILL');
             await Promise.race([closed, sleep(KILL_GRACE_MS)]);
-            if (!exited)
+            if (!finished)
                 gaveUp({ code: null, signal: 'SIGKILL' });
         })();
     };
@@ -11720,7 +12049,8 @@ async function watch(run, command, kill, spawned) {
 /**
  * Decides whether a non-zero status came from runsc rather than the cell.
  * runsc writes its fatal errors to `--log`; a cell that merely exits 128 leaves
- * that log without an error. No log at all means runsc never started (sudo refused).
+ * that log without an error. No log at all means runsc never started (sudo
+ * refused, or the read-only binds could not be made).
  */
 function runscFailure(run, exitCode) {
     let log;
@@ -11728,9 +12058,16 @@ function runscFailure(run, exitCode) {
         log = (0,external_node_fs_.readFileSync)(run.runscLog, 'utf8');
     }
     catch {
-        const message = run.runsc.sudo
-            ? `runsc never started: running it needs root or passwordless sudo, and \`sudo -n\` failed (exit ${exitCode}; its message is in the output above). Run the job as root, or give the runner's user passwordless sudo.`
-            : `runsc never started (exit ${exitCode}); see the output above`;
+        let message;
+        if (exitCode === SETUP_FAILED && run.wrap) {
+            message = `runsc never started: the cell's read-only paths could not be made read-only on the host (exit ${exitCode}; mount's message is in the output above)`;
+        }
+        else if (run.runsc.sudo) {
+            message = `runsc never started: running it needs root or passwordless sudo, and \`sudo -n\` failed (exit ${exitCode}; its message is in the output above). Run the job as root, or give the runner's user passwordless sudo.`;
+        }
+        else {
+            message = `runsc never started (exit ${exitCode}); see the output above`;
+        }
         return { message, neverStarted: true };
     }
     if (exitCode !== RUNSC_FAILURE)
@@ -11786,6 +12123,8 @@ function signalNumber(signal) {
 
 
 
+
+
 /** Builds the bundle and checks every host path it names. Starts nothing; throws with the key at fault. */
 function planCell(cell, ctx) {
     const facts = (0,host/* gatherHostFacts */.dz)(ctx.env, ctx.workspace);
@@ -11794,7 +12133,8 @@ function planCell(cell, ctx) {
         const paths = (0,write/* bundlePaths */.hX)(runDir);
         const bundle = (0,spec/* buildBundle */.bS)(cell, facts, paths);
         (0,write/* checkHostPaths */.$6)(bundle, ctx.workspace);
-        return { cell, bundle, runDir, paths, tempRoot: ctx.tempRoot, workspace: ctx.workspace };
+        const namespaceTools = findNamespaceTools();
+        return { cell, bundle, runDir, paths, tempRoot: ctx.tempRoot, workspace: ctx.workspace, namespaceTools };
     }
     catch (error) {
         removeRunDir(runDir);
@@ -11814,7 +12154,12 @@ function containerIdFor(name, runDir) {
     return `${slug}-${external_node_path_default().basename(runDir).slice(constants/* RUN_DIR_PREFIX */.jk.length)}`;
 }
 async function runPlanned(plan, opts) {
-    (0,write/* writeBundle */.Mf)(plan.bundle, plan.paths);
+    (0,write/* writeBundleFiles */.RH)(plan.bundle, plan.paths);
+    // Every source the cell must not change is bound read-only by the kernel at a stub; the spec names the stubs.
+    const stageDir = external_node_path_default().join(plan.runDir, 'ro');
+    const readOnly = stageReadOnly(plan.bundle, stageDir, hostMountPoints());
+    makeStubs(readOnly, stageDir);
+    (0,write/* writeConfig */.AU)(plan.bundle, plan.paths);
     const containerId = containerIdFor(plan.cell.name, plan.runDir);
     const runsc = { path: opts.runscPath, sudo: needsSudo(), root: external_node_path_default().join(plan.runDir, 'state') };
     (0,external_node_fs_.mkdirSync)(runsc.root, { mode: 0o700 });
@@ -11826,25 +12171,23 @@ async function runPlanned(plan, opts) {
     const logDir = external_node_path_default().join(plan.tempRoot, `${constants/* RUN_DIR_PREFIX */.jk}logs`);
     (0,external_node_fs_.mkdirSync)(logDir, { recursive: true });
     const output = new CellOutput(external_node_path_default().join(logDir, `${containerId}.log`), opts.outputLimit, opts.jobLog, opts.commandWindow);
-    let collected;
     let collect;
-    if (plan.bundle.collect) {
-        const { process: cellProcess, tar, paths } = plan.bundle.collect;
+    const unpacked = external_node_path_default().join(plan.runDir, 'collected');
+    // Loaded only by cells that collect: no other run needs it.
+    const collecting = plan.bundle.collect ? await __nccwpck_require__.e(/* import() */ 511).then(__nccwpck_require__.bind(__nccwpck_require__, 511)) : undefined;
+    if (plan.bundle.collect && collecting) {
+        const { process: cellProcess, tar } = plan.bundle.collect;
         const processFile = external_node_path_default().join(plan.runDir, 'process.json');
         const tarFile = external_node_path_default().join(plan.runDir, 'collect.json');
         (0,external_node_fs_.writeFileSync)(processFile, JSON.stringify(cellProcess));
         (0,external_node_fs_.writeFileSync)(tarFile, JSON.stringify(tar));
-        const unpacked = external_node_path_default().join(plan.runDir, 'collected');
-        // Loaded only by cells that collect: no other run needs it.
-        const { copyBack, unpack } = await __nccwpck_require__.e(/* import() */ 511).then(__nccwpck_require__.bind(__nccwpck_require__, 511));
+        const limit = plan.cell.limits?.collect ?? schema/* DEFAULT_BOUNDS */.oI.collect;
         collect = {
             processFile,
             tarFile,
             pidFile: external_node_path_default().join(plan.runDir, 'cell.pid'),
-            into: async (stream) => {
-                await unpack(stream, unpacked);
-                collected = await copyBack(unpacked, plan.workspace, paths);
-            },
+            deadlineMs: COLLECT_DEADLINE_MS,
+            receive: (stream, signal) => collecting.unpack(stream, unpacked, limit, signal),
         };
     }
     const started = async () => {
@@ -11861,15 +12204,29 @@ async function runPlanned(plan, opts) {
             timeoutMs: plan.cell.limits?.timeout,
             output,
             signal: opts.signal,
+            wrap: readOnly.binds.length > 0 ? (argv) => inNamespace(readOnly, plan.namespaceTools, argv) : undefined,
             collect,
             started,
         });
+        // The sandbox is gone (runSandbox made sure): only now is anything placed in the workspace.
+        let collected;
+        if (plan.bundle.collect && collecting && !result.cancelled && !result.runscError) {
+            collected = result.collectError
+                ? { files: 0, warnings: [], error: result.collectError }
+                : await collecting.copyBack(unpacked, plan.workspace, plan.bundle.collect.paths);
+        }
         return { containerId, output, result, collected };
     }
     finally {
         output.close();
     }
 }
+/**
+ * The longest reading the collected paths out of the sandbox may take: the
+ * cell's processes are gone by then and the stream is bounded by
+ * limits.collect, so this is a backstop, not a budget.
+ */
+const COLLECT_DEADLINE_MS = 10 * 60_000;
 /** Best effort: what is left (root-owned state of a killed runsc) is the post step's. */
 function removeRunDir(dir) {
     try {

@@ -73,22 +73,24 @@ const RUN_DIR_PREFIX = 'gvisor-cell-';
  * untrusted code there.
  */
 
+
 function needsSudo() {
     return (process.getuid?.() ?? 0) !== 0;
 }
 /** [command, args] for a runsc invocation with this run's state directory. */
-function runscCommand(r, args) {
-    const full = [`--root=${r.root}`, ...args];
-    return r.sudo ? ['sudo', ['-n', '--', r.path, ...full]] : [r.path, full];
+function runscCommand(r, args, wrap) {
+    const plain = [r.path, `--root=${r.root}`, ...args];
+    const full = wrap ? wrap(plain) : plain;
+    return r.sudo ? ['sudo', ['-n', '--', ...full]] : [full[0], full.slice(1)];
 }
-function spawnRunsc(r, args, options = {}) {
-    const [cmd, argv] = runscCommand(r, args);
+function spawnRunsc(r, args, options = {}, wrap) {
+    const [cmd, argv] = runscCommand(r, args, wrap);
     return (0,external_node_child_process_.spawn)(cmd, argv, options);
 }
 /** Runs a short runsc command (kill, delete) to completion; resolves to its exit code, never rejects. */
-function runscQuiet(r, args, timeoutMs = 10_000) {
+function runscQuiet(r, args, timeoutMs = 10_000, wrap) {
     return new Promise((resolve) => {
-        const child = spawnRunsc(r, args, { stdio: 'ignore' });
+        const child = spawnRunsc(r, args, { stdio: 'ignore' }, wrap);
         const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
         child.on('error', () => {
             clearTimeout(timer);
@@ -115,6 +117,80 @@ async function killContainer(r, containerId) {
 async function destroy(r, containerId) {
     await killContainer(r, containerId);
     await runscQuiet(r, ['delete', '--force', containerId]);
+}
+/** The container's pids (inside its namespace), from `runsc ps`; undefined when it cannot be asked. */
+function listPids(r, containerId) {
+    return new Promise((resolve) => {
+        const child = spawnRunsc(r, ['ps', '--format=json', containerId], { stdio: ['ignore', 'pipe', 'ignore'] });
+        let out = '';
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.stdout?.on('data', (c) => {
+            if (out.length < 1_000_000)
+                out += c.toString();
+        });
+        child.on('error', () => resolve(undefined));
+        child.on('close', (code) => {
+            clearTimeout(timer);
+            try {
+                const pids = JSON.parse(out);
+                resolve(code === 0 && Array.isArray(pids) && pids.every(Number.isInteger) ? pids : undefined);
+            }
+            catch {
+                resolve(undefined);
+            }
+        });
+    });
+}
+/** Host pids of the processes that belong to this run's sandboxes: runsc, its sandbox and gofer all carry `--root=<state dir>`. */
+function sandboxProcesses(r) {
+    const needle = Buffer.from(`--root=${r.root}\0`);
+    const pids = [];
+    for (const entry of readdirSync('/proc')) {
+        if (!/^\d+$/.test(entry) || Number(entry) === process.pid)
+            continue;
+        try {
+            if (readFileSync(`/proc/${entry}/cmdline`).includes(needle))
+                pids.push(Number(entry));
+        }
+        catch {
+            // Gone already.
+        }
+    }
+    return pids;
+}
+const GONE_WAIT_MS = 3_000;
+/**
+ * Makes sure nothing of the sandbox runs any more: waits for its processes
+ * to go, SIGKILLs what is left (through sudo where runsc ran through it),
+ * and throws if anything survives — callers place files on the host only
+ * after this returned.
+ */
+async function ensureGone(r, containerId) {
+    const waitGone = async (ms) => {
+        const until = Date.now() + ms;
+        let left = sandboxProcesses(r);
+        while (left.length > 0 && Date.now() < until) {
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            left = sandboxProcesses(r);
+        }
+        return left;
+    };
+    let left = await waitGone(GONE_WAIT_MS);
+    if (left.length === 0)
+        return;
+    await destroy(r, containerId);
+    left = sandboxProcesses(r);
+    if (left.length > 0) {
+        await new Promise((resolve) => {
+            const [cmd, args] = r.sudo ? ['sudo', ['-n', 'kill', '-KILL', ...left.map(String)]] : ['kill', ['-KILL', ...left.map(String)]];
+            spawn(cmd, args, { stdio: 'ignore' })
+                .once('close', () => resolve())
+                .once('error', () => resolve());
+        });
+    }
+    left = await waitGone(GONE_WAIT_MS);
+    if (left.length > 0)
+        throw new Error(`the sandbox ${containerId} could not be stopped: processes ${left.join(', ')} are still running`);
 }
 
 ;// CONCATENATED MODULE: ./src/post.ts

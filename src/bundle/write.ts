@@ -104,12 +104,22 @@ function makeSkeleton(rootfs: string, bundle: Bundle): void {
   }
 }
 
-export function writeBundle(bundle: Bundle, paths: BundlePaths): string {
+/** Everything of the bundle but config.json: our files (the mask, git config copies) and the skeleton rootfs. */
+export function writeBundleFiles(bundle: Bundle, paths: BundlePaths): void {
   mkdirSync(paths.dir, { recursive: true });
   writeFileSync(paths.emptyFile, '', { mode: 0o444 });
   for (const file of bundle.files) writeFileSync(file.path, file.content, { mode: 0o644 });
   if (bundle.spec.root.path === 'rootfs') makeSkeleton(path.join(paths.dir, 'rootfs'), bundle);
+}
+
+/** config.json, from the spec as it is now; returns its path. */
+export function writeConfig(bundle: Bundle, paths: BundlePaths): string {
   const config = path.join(paths.dir, 'config.json');
   writeFileSync(config, JSON.stringify(bundle.spec, null, 2));
   return config;
+}
+
+export function writeBundle(bundle: Bundle, paths: BundlePaths): string {
+  writeBundleFiles(bundle, paths);
+  return writeConfig(bundle, paths);
 }

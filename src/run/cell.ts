@@ -7,12 +7,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gatherHostFacts } from '../bundle/host.js';
 import { type Bundle, type BundlePaths, buildBundle } from '../bundle/spec.js';
-import { bundlePaths, checkHostPaths, writeBundle } from '../bundle/write.js';
-import type { Cell } from '../cell/schema.js';
+import { bundlePaths, checkHostPaths, writeBundleFiles, writeConfig } from '../bundle/write.js';
+import { type Cell, DEFAULT_BOUNDS } from '../cell/schema.js';
 import { RUN_DIR_PREFIX } from '../constants.js';
 import type { Platform } from '../inputs.js';
 import type { Collected } from './collect.js';
 import { CellOutput, type Sink } from './output.js';
+import { findNamespaceTools, hostMountPoints, inNamespace, makeStubs, type NamespaceTools, stageReadOnly } from './readonly.js';
 import { needsSudo, type Runsc } from './runsc.js';
 import { runSandbox, type SandboxResult, type SandboxRun } from './sandbox.js';
 
@@ -24,6 +25,8 @@ export interface CellPlan {
   paths: BundlePaths;
   tempRoot: string;
   workspace: string;
+  /** unshare and sh, for the private mount namespace runsc starts in (readonly.ts). */
+  namespaceTools: NamespaceTools;
 }
 
 export interface PlanContext {
@@ -41,7 +44,8 @@ export function planCell(cell: Cell, ctx: PlanContext): CellPlan {
     const paths = bundlePaths(runDir);
     const bundle = buildBundle(cell, facts, paths);
     checkHostPaths(bundle, ctx.workspace);
-    return { cell, bundle, runDir, paths, tempRoot: ctx.tempRoot, workspace: ctx.workspace };
+    const namespaceTools = findNamespaceTools();
+    return { cell, bundle, runDir, paths, tempRoot: ctx.tempRoot, workspace: ctx.workspace, namespaceTools };
   } catch (error) {
     removeRunDir(runDir);
     throw error;
@@ -90,7 +94,12 @@ export function containerIdFor(name: string, runDir: string): string {
 }
 
 export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<CellRun> {
-  writeBundle(plan.bundle, plan.paths);
+  writeBundleFiles(plan.bundle, plan.paths);
+  // Every source the cell must not change is bound read-only by the kernel at a stub; the spec names the stubs.
+  const stageDir = path.join(plan.runDir, 'ro');
+  const readOnly = stageReadOnly(plan.bundle, stageDir, hostMountPoints());
+  makeStubs(readOnly, stageDir);
+  writeConfig(plan.bundle, plan.paths);
   const containerId = containerIdFor(plan.cell.name, plan.runDir);
   const runsc: Runsc = { path: opts.runscPath, sudo: needsSudo(), root: path.join(plan.runDir, 'state') };
   mkdirSync(runsc.root, { mode: 0o700 });
@@ -103,25 +112,23 @@ export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<Cell
   const logDir = path.join(plan.tempRoot, `${RUN_DIR_PREFIX}logs`);
   mkdirSync(logDir, { recursive: true });
   const output = new CellOutput(path.join(logDir, `${containerId}.log`), opts.outputLimit, opts.jobLog, opts.commandWindow);
-  let collected: Collected | undefined;
   let collect: SandboxRun['collect'];
-  if (plan.bundle.collect) {
-    const { process: cellProcess, tar, paths } = plan.bundle.collect;
+  const unpacked = path.join(plan.runDir, 'collected');
+  // Loaded only by cells that collect: no other run needs it.
+  const collecting = plan.bundle.collect ? await import('./collect.js') : undefined;
+  if (plan.bundle.collect && collecting) {
+    const { process: cellProcess, tar } = plan.bundle.collect;
     const processFile = path.join(plan.runDir, 'process.json');
     const tarFile = path.join(plan.runDir, 'collect.json');
     writeFileSync(processFile, JSON.stringify(cellProcess));
     writeFileSync(tarFile, JSON.stringify(tar));
-    const unpacked = path.join(plan.runDir, 'collected');
-    // Loaded only by cells that collect: no other run needs it.
-    const { copyBack, unpack } = await import('./collect.js');
+    const limit = plan.cell.limits?.collect ?? DEFAULT_BOUNDS.collect;
     collect = {
       processFile,
       tarFile,
       pidFile: path.join(plan.runDir, 'cell.pid'),
-      into: async (stream) => {
-        await unpack(stream, unpacked);
-        collected = await copyBack(unpacked, plan.workspace, paths);
-      },
+      deadlineMs: COLLECT_DEADLINE_MS,
+      receive: (stream, signal) => collecting.unpack(stream, unpacked, limit, signal),
     };
   }
   const started = async () => {
@@ -138,14 +145,29 @@ export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<Cell
       timeoutMs: plan.cell.limits?.timeout,
       output,
       signal: opts.signal,
+      wrap: readOnly.binds.length > 0 ? (argv) => inNamespace(readOnly, plan.namespaceTools, argv) : undefined,
       collect,
       started,
     });
+    // The sandbox is gone (runSandbox made sure): only now is anything placed in the workspace.
+    let collected: Collected | undefined;
+    if (plan.bundle.collect && collecting && !result.cancelled && !result.runscError) {
+      collected = result.collectError
+        ? { files: 0, warnings: [], error: result.collectError }
+        : await collecting.copyBack(unpacked, plan.workspace, plan.bundle.collect.paths);
+    }
     return { containerId, output, result, collected };
   } finally {
     output.close();
   }
 }
+
+/**
+ * The longest reading the collected paths out of the sandbox may take: the
+ * cell's processes are gone by then and the stream is bounded by
+ * limits.collect, so this is a backstop, not a budget.
+ */
+const COLLECT_DEADLINE_MS = 10 * 60_000;
 
 /** Best effort: what is left (root-owned state of a killed runsc) is the post step's. */
 export function removeRunDir(dir: string): void {

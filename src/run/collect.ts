@@ -8,19 +8,29 @@
  * Streams all the way: hundreds of MB never sit in memory.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { constants, promises as fs } from 'node:fs';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { formatSize } from '../cell/units.js';
 
 export interface Collected {
   files: number;
   warnings: string[];
+  /** Why nothing was collected (too large, cancelled, not unpackable): the step fails with it. */
+  error?: string;
 }
 
-/** Unpacks the tar stream `source` writes into `dir`; returns what tar inside the cell complained about. */
-export async function unpack(source: ChildProcess, dir: string): Promise<string> {
+/** Thrown when what the cell sends back is larger than `limits.collect`. */
+export class CollectLimitError extends Error {}
+
+/**
+ * Unpacks the tar stream `source` writes into `dir`, stopping (and failing)
+ * past `limit` bytes of stream or when `signal` aborts. What tar inside the
+ * cell said on stderr is kept for the error.
+ */
+export async function unpack(source: ChildProcess, dir: string, limit: number, signal: AbortSignal): Promise<void> {
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   const tar = spawn('tar', ['-x', '-f', '-', '-C', dir, '--no-same-owner', '--no-same-permissions'], { stdio: ['pipe', 'ignore', 'pipe'] });
-  source.stdout?.pipe(tar.stdin);
   let inside = '';
   let outside = '';
   source.stderr?.on('data', (c: Buffer) => {
@@ -29,10 +39,49 @@ export async function unpack(source: ChildProcess, dir: string): Promise<string>
   tar.stderr.on('data', (c: Buffer) => {
     if (outside.length < 64 * 1024) outside += c.toString();
   });
+  // Counted on the way: past the limit, the stream stops and nothing is collected. (Not
+  // stream.pipeline: tar -x stops reading at the archive's end marker, before the padding.)
+  let received = 0;
+  let overflow: CollectLimitError | undefined;
+  const input = source.stdout as Readable;
+  tar.stdin.on('error', () => {});
+  input.on('data', (chunk: Buffer) => {
+    received += chunk.length;
+    if (received > limit) {
+      overflow ??= new CollectLimitError(
+        `collect: the cell sent back more than limits.collect (${formatSize(limit)}); nothing was collected. Raise limits.collect, or collect less`,
+      );
+      input.destroy();
+      tar.stdin.destroy();
+      tar.kill('SIGKILL');
+      return;
+    }
+    if (!tar.stdin.write(chunk)) {
+      input.pause();
+      tar.stdin.once('drain', () => input.resume());
+    }
+  });
+  input.once('end', () => tar.stdin.end());
   const done = (p: ChildProcess) => new Promise<number | null>((resolve) => p.once('close', resolve).once('error', () => resolve(null)));
-  const [, unpacked] = await Promise.all([done(source), done(tar)]);
-  if (unpacked !== 0) throw new Error(`collect: the cell's files could not be unpacked: ${outside.trim() || `tar exited ${unpacked}`}`);
-  return inside;
+  const stopped = new Promise<never>((_, reject) => {
+    const fail = () => reject(signal.reason instanceof Error ? signal.reason : new Error('stopped'));
+    if (signal.aborted) fail();
+    signal.addEventListener('abort', fail, { once: true });
+  });
+  try {
+    const [, unpacked] = await Promise.race([Promise.all([done(source), done(tar)]), stopped]);
+    if (overflow) throw overflow;
+    if (unpacked !== 0) {
+      const said = inside.trim() ? ` (tar in the cell said: ${inside.trim().slice(0, 500)})` : '';
+      throw new Error(
+        `collect: the cell's files could not be unpacked: ${outside.trim().slice(0, 2000) || `tar exited ${unpacked}`}${said}`,
+      );
+    }
+  } catch (error) {
+    tar.kill('SIGKILL');
+    input.destroy();
+    throw error;
+  }
 }
 
 async function kind(p: string): Promise<'file' | 'dir' | 'link' | 'other' | undefined> {
@@ -57,6 +106,33 @@ async function parents(workspace: string, rel: string): Promise<string | undefin
     else if (k !== 'dir') return path.relative(workspace, at);
   }
   return undefined;
+}
+
+/**
+ * Puts the file `src` (ours, in the private unpack directory) at `dest`, with
+ * its mode set on our copy first. `rename` replaces whatever name is at
+ * `dest` and never follows a link there; across filesystems the copy goes to
+ * a fresh name next to `dest` (created exclusively, so not through a link)
+ * and is renamed over it. Called only once the sandbox is gone: nothing of
+ * the cell can change the workspace meanwhile.
+ */
+async function moveIn(src: string, dest: string): Promise<void> {
+  const mode = (await fs.lstat(src)).mode & 0o777;
+  await fs.chmod(src, mode);
+  try {
+    await fs.rename(src, dest);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    const temp = path.join(path.dirname(dest), `.gvisor-cell-${process.pid}-${Date.now().toString(36)}`);
+    await fs.copyFile(src, temp, constants.COPYFILE_EXCL);
+    try {
+      await fs.chmod(temp, mode);
+      await fs.rename(temp, dest);
+    } catch (e) {
+      await fs.rm(temp, { force: true });
+      throw e;
+    }
+  }
 }
 
 /** Moves what was unpacked in `from` for each of `paths` into `workspace`. */
@@ -87,13 +163,7 @@ export async function copyBack(from: string, workspace: string, paths: readonly 
       );
       return;
     }
-    const mode = (await fs.lstat(src)).mode & 0o777;
-    await fs.rename(src, dest).catch(async (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EXDEV') throw error;
-      await fs.rm(dest, { force: true });
-      await fs.copyFile(src, dest);
-    });
-    await fs.chmod(dest, mode);
+    await moveIn(src, dest);
     result.files++;
   };
   for (const p of paths) {

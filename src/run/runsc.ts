@@ -4,6 +4,7 @@
  * untrusted code there.
  */
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export interface Runsc {
   /** Absolute path of the runsc binary. */
@@ -18,21 +19,28 @@ export function needsSudo(): boolean {
   return (process.getuid?.() ?? 0) !== 0;
 }
 
+/**
+ * Wraps runsc's full argv, e.g. to start it in a private mount namespace
+ * (readonly.ts); applied inside sudo, so the wrapper runs as root too.
+ */
+export type Wrap = (argv: string[]) => string[];
+
 /** [command, args] for a runsc invocation with this run's state directory. */
-export function runscCommand(r: Runsc, args: string[]): [string, string[]] {
-  const full = [`--root=${r.root}`, ...args];
-  return r.sudo ? ['sudo', ['-n', '--', r.path, ...full]] : [r.path, full];
+export function runscCommand(r: Runsc, args: string[], wrap?: Wrap): [string, string[]] {
+  const plain = [r.path, `--root=${r.root}`, ...args];
+  const full = wrap ? wrap(plain) : plain;
+  return r.sudo ? ['sudo', ['-n', '--', ...full]] : [full[0] as string, full.slice(1)];
 }
 
-export function spawnRunsc(r: Runsc, args: string[], options: SpawnOptions = {}): ChildProcess {
-  const [cmd, argv] = runscCommand(r, args);
+export function spawnRunsc(r: Runsc, args: string[], options: SpawnOptions = {}, wrap?: Wrap): ChildProcess {
+  const [cmd, argv] = runscCommand(r, args, wrap);
   return spawn(cmd, argv, options);
 }
 
 /** Runs a short runsc command (kill, delete) to completion; resolves to its exit code, never rejects. */
-export function runscQuiet(r: Runsc, args: string[], timeoutMs = 10_000): Promise<number | null> {
+export function runscQuiet(r: Runsc, args: string[], timeoutMs = 10_000, wrap?: Wrap): Promise<number | null> {
   return new Promise((resolve) => {
-    const child = spawnRunsc(r, args, { stdio: 'ignore' });
+    const child = spawnRunsc(r, args, { stdio: 'ignore' }, wrap);
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', () => {
       clearTimeout(timer);
@@ -61,4 +69,75 @@ export async function killContainer(r: Runsc, containerId: string): Promise<void
 export async function destroy(r: Runsc, containerId: string): Promise<void> {
   await killContainer(r, containerId);
   await runscQuiet(r, ['delete', '--force', containerId]);
+}
+
+/** The container's pids (inside its namespace), from `runsc ps`; undefined when it cannot be asked. */
+export function listPids(r: Runsc, containerId: string): Promise<number[] | undefined> {
+  return new Promise((resolve) => {
+    const child = spawnRunsc(r, ['ps', '--format=json', containerId], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.stdout?.on('data', (c: Buffer) => {
+      if (out.length < 1_000_000) out += c.toString();
+    });
+    child.on('error', () => resolve(undefined));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      try {
+        const pids = JSON.parse(out) as unknown;
+        resolve(code === 0 && Array.isArray(pids) && pids.every(Number.isInteger) ? (pids as number[]) : undefined);
+      } catch {
+        resolve(undefined);
+      }
+    });
+  });
+}
+
+/** Host pids of the processes that belong to this run's sandboxes: runsc, its sandbox and gofer all carry `--root=<state dir>`. */
+export function sandboxProcesses(r: Runsc): number[] {
+  const needle = Buffer.from(`--root=${r.root}\0`);
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`).includes(needle)) pids.push(Number(entry));
+    } catch {
+      // Gone already.
+    }
+  }
+  return pids;
+}
+
+const GONE_WAIT_MS = 3_000;
+
+/**
+ * Makes sure nothing of the sandbox runs any more: waits for its processes
+ * to go, SIGKILLs what is left (through sudo where runsc ran through it),
+ * and throws if anything survives — callers place files on the host only
+ * after this returned.
+ */
+export async function ensureGone(r: Runsc, containerId: string): Promise<void> {
+  const waitGone = async (ms: number) => {
+    const until = Date.now() + ms;
+    let left = sandboxProcesses(r);
+    while (left.length > 0 && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      left = sandboxProcesses(r);
+    }
+    return left;
+  };
+  let left = await waitGone(GONE_WAIT_MS);
+  if (left.length === 0) return;
+  await destroy(r, containerId);
+  left = sandboxProcesses(r);
+  if (left.length > 0) {
+    await new Promise<void>((resolve) => {
+      const [cmd, args] = r.sudo ? ['sudo', ['-n', 'kill', '-KILL', ...left.map(String)]] : ['kill', ['-KILL', ...left.map(String)]];
+      spawn(cmd as string, args as string[], { stdio: 'ignore' })
+        .once('close', () => resolve())
+        .once('error', () => resolve());
+    });
+  }
+  left = await waitGone(GONE_WAIT_MS);
+  if (left.length > 0) throw new Error(`the sandbox ${containerId} could not be stopped: processes ${left.join(', ')} are still running`);
 }

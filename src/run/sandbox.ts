@@ -1,13 +1,16 @@
 /**
- * One `runsc run` of a prepared bundle: stream its output, enforce the
- * timeout, stop it on cancellation, and tell a failed cell apart from a runsc
- * that never got the cell going.
+ * One sandbox of a prepared bundle: stream its output, enforce the timeout,
+ * stop it on cancellation, and tell a failed cell apart from a runsc that
+ * never got the cell going. Whatever the cell's processes do, a timeout or a
+ * cancel ends with the whole sandbox destroyed within seconds, and draining
+ * the output after the cell's process has exited is bounded in time.
  */
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import type { CellOutput } from './output.js';
-import { destroy, killContainer, type Runsc, runscQuiet, spawnRunsc } from './runsc.js';
+import { SETUP_FAILED } from './readonly.js';
+import { destroy, ensureGone, killContainer, listPids, type Runsc, runscQuiet, spawnRunsc, type Wrap } from './runsc.js';
 
 export interface SandboxRun {
   runsc: Runsc;
@@ -21,6 +24,8 @@ export interface SandboxRun {
   output: CellOutput;
   /** Aborted when the job is cancelled. */
   signal: AbortSignal;
+  /** Wraps the runsc command that creates the sandbox (its private mount namespace: readonly.ts). */
+  wrap?: Wrap;
   /**
    * Runs once, as soon as the sandbox is on its way (right after `runsc run`
    * is spawned); the cell's output is read only once it has resolved, and if
@@ -31,9 +36,19 @@ export interface SandboxRun {
   /**
    * With `collect`: the cell runs through `runsc exec` (process.json) in a
    * container whose init waits, so that the listed paths can be read out with
-   * tar (tar.json) before the sandbox goes.
+   * tar (tar.json) once every process of the cell is gone. `receive` reads
+   * that stream; it must stop when its signal aborts. The sandbox is
+   * destroyed before runSandbox returns, so nothing of the cell runs while
+   * what was received is placed on the host.
    */
-  collect?: { processFile: string; tarFile: string; pidFile: string; into: (tar: ChildProcess) => Promise<void> };
+  collect?: {
+    processFile: string;
+    tarFile: string;
+    pidFile: string;
+    receive: (tar: ChildProcess, signal: AbortSignal) => Promise<void>;
+    /** How long reading the paths out may take at most. */
+    deadlineMs: number;
+  };
 }
 
 export interface SandboxResult {
@@ -44,6 +59,8 @@ export interface SandboxResult {
   durationMs: number;
   /** Set when runsc itself failed. */
   runscError: RunscError | undefined;
+  /** With `collect`: why nothing was received, when receiving failed. */
+  collectError?: string;
 }
 
 export interface RunscError {
@@ -54,50 +71,123 @@ export interface RunscError {
 
 /** runsc exits 128 when it fails itself, the same status as a cell that exits 128. */
 const RUNSC_FAILURE = 128;
-/** After a kill, how long to wait for `runsc run` to return before force-deleting (and again after). */
+/** After a kill, how long to wait for the runsc command to return before destroying the sandbox (and again after). */
 const KILL_GRACE_MS = 3_000;
-/** How often the kill is repeated while `runsc run` has not returned. */
+/** How often the kill is repeated while the runsc command has not returned. */
 const KILL_RETRY_MS = 500;
+/**
+ * Once the cell's process has exited, how long its output may still flow.
+ * Another process of the cell can hold the pipes open forever; it is killed
+ * with the sandbox, and this bounds the wait for it.
+ */
+const DRAIN_MS = 2_000;
+/** Rounds of killing what the cell left running before collecting (a process may fork while being killed). */
+const REAP_ROUNDS = 5;
 
 /** A pause that does not keep the process alive on its own (the step must exit as soon as it is done). */
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 export async function runSandbox(run: SandboxRun): Promise<SandboxResult> {
   if (!run.collect) {
-    return watch(run, ['run', `--bundle=${run.bundleDir}`, run.containerId], () => killContainer(run.runsc, run.containerId), run.started);
+    const result = await watch(
+      run,
+      ['run', `--bundle=${run.bundleDir}`, run.containerId],
+      () => killContainer(run.runsc, run.containerId),
+      run.started,
+      run.wrap,
+    );
+    // `runsc run` deletes its sandbox when it returns; one that was stopped may not have.
+    if (result.timedOut || result.cancelled) await ensureGone(run.runsc, run.containerId);
+    return result;
   }
-  const { processFile, tarFile, pidFile, into } = run.collect;
+  const { processFile, pidFile } = run.collect;
   const started = Date.now();
   // Several runsc commands in a row: the hook runs before the first (collecting is never the fast path).
   await run.started?.();
   try {
-    for (const step of [
+    for (const [i, step] of [
       ['create', `--bundle=${run.bundleDir}`, run.containerId],
       ['start', run.containerId],
-    ]) {
-      const code = await runscQuiet(run.runsc, [...run.flags, ...step], 60_000);
+    ].entries()) {
+      if (run.signal.aborted) return stopped(started, { cancelled: true });
+      const code = await runscQuiet(run.runsc, [...run.flags, ...step], 60_000, i === 0 ? run.wrap : undefined);
       if (code !== 0) {
         const failure = runscFailure(run, code ?? RUNSC_FAILURE) ?? {
           message: `runsc ${step[0]} failed (exit ${code})`,
           neverStarted: true,
         };
-        return { exitCode: undefined, timedOut: false, cancelled: false, durationMs: Date.now() - started, runscError: failure };
+        return { ...stopped(started, {}), runscError: failure };
       }
     }
-    // On a timeout only the cell's process is killed: the container stays up for the collection.
+    // On a timeout only the cell's process is killed here; the rest of the cell goes before collecting.
     const killCell = async (reason: 'timeout' | 'cancel') => {
       const pid = reason === 'timeout' ? readPid(pidFile) : 0;
       if (pid > 0) await runscQuiet(run.runsc, ['kill', `--pid=${pid}`, run.containerId, 'KILL']);
-      else await killContainer(run.runsc, run.containerId);
+      else await destroy(run.runsc, run.containerId);
     };
     const result = await watch(run, ['exec', `--process=${processFile}`, `--internal-pid-file=${pidFile}`, run.containerId], killCell);
-    if (!result.cancelled && !result.runscError) {
-      const tar = spawnRunsc(run.runsc, ['exec', `--process=${tarFile}`, run.containerId], { stdio: ['ignore', 'pipe', 'pipe'] });
-      await into(tar);
+    if (result.cancelled || result.runscError || run.signal.aborted) {
+      return { ...result, cancelled: result.cancelled || run.signal.aborted, durationMs: Date.now() - started };
     }
-    return { ...result, durationMs: Date.now() - started };
+    const collectError = await collectFrom(run, run.collect);
+    return { ...result, cancelled: run.signal.aborted, durationMs: Date.now() - started, collectError };
   } finally {
     await destroy(run.runsc, run.containerId);
+    // Nothing is placed on the host while a process of the cell could still run: fail closed.
+    await ensureGone(run.runsc, run.containerId);
+  }
+}
+
+function stopped(started: number, how: { cancelled?: boolean }): SandboxResult {
+  return {
+    exitCode: undefined,
+    timedOut: false,
+    cancelled: how.cancelled ?? false,
+    durationMs: Date.now() - started,
+    runscError: undefined,
+  };
+}
+
+/**
+ * Kills every process the cell left behind except the container's init (a
+ * `sleep` of ours), so that nothing of the cell can change, stop or slow
+ * what is read out, then streams the listed paths out with tar, within the
+ * deadline, stopping at once on cancellation. Returns why it failed, if it did.
+ */
+async function collectFrom(run: SandboxRun, collect: NonNullable<SandboxRun['collect']>): Promise<string | undefined> {
+  const { tarFile, receive, deadlineMs } = collect;
+  // Everything is stopped first, so that nothing can fork while it is being killed. The container's
+  // init (pid 1, our `sleep`) reaps nobody: the killed stay in the list as zombies, so the loop
+  // ends when a round finds no pid it has not killed already.
+  const killed = new Set<number>([1]);
+  for (let round = 0; ; round++) {
+    await runscQuiet(run.runsc, ['kill', '--all', run.containerId, 'STOP']);
+    const pids = await listPids(run.runsc, run.containerId);
+    if (pids === undefined) return 'collect: the sandbox could not be inspected; nothing was collected';
+    const fresh = pids.filter((pid) => !killed.has(pid));
+    if (fresh.length === 0) break;
+    if (round === REAP_ROUNDS) return 'collect: the cell kept starting processes after its end; nothing was collected';
+    await Promise.all(fresh.map((pid) => runscQuiet(run.runsc, ['kill', `--pid=${pid}`, run.containerId, 'KILL'])));
+    for (const pid of fresh) killed.add(pid);
+  }
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(new Error('cancelled'));
+  run.signal.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(() => stop.abort(new Error('deadline')), deadlineMs);
+  const tar = spawnRunsc(run.runsc, ['exec', `--process=${tarFile}`, run.containerId], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Stopping the reading means destroying the sandbox: with sudo, tar's runsc cannot be signalled directly.
+  stop.signal.addEventListener('abort', () => void destroy(run.runsc, run.containerId), { once: true });
+  try {
+    await receive(tar, stop.signal);
+    return undefined;
+  } catch (error) {
+    if (run.signal.aborted) return 'collect: cancelled; nothing was collected';
+    if (stop.signal.aborted)
+      return `collect: reading the paths out took longer than ${Math.round(deadlineMs / 1000)} s; nothing was collected`;
+    return error instanceof Error ? error.message : String(error);
+  } finally {
+    clearTimeout(timer);
+    run.signal.removeEventListener('abort', onAbort);
   }
 }
 
@@ -111,29 +201,39 @@ async function watch(
   command: string[],
   kill: (reason: 'timeout' | 'cancel') => Promise<void>,
   spawned?: () => Promise<void>,
+  wrap?: Wrap,
 ): Promise<SandboxResult> {
   const started = Date.now();
   let timedOut = false;
   let cancelled = false;
 
-  const child = spawnRunsc(run.runsc, [...run.flags, ...command], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnRunsc(run.runsc, [...run.flags, ...command], { stdio: ['ignore', 'pipe', 'pipe'] }, wrap);
 
   type Exit = { code: number | null; signal: NodeJS.Signals | null; error?: Error };
+  // `exited`: the runsc command returned. `finished`: and its output is drained, or no longer waited for.
   let exited = false;
-  child.once('exit', () => {
-    exited = true;
-  });
+  let finished = false;
   const closed = new Promise<Exit>((resolve) => {
     child.once('error', (e) => resolve({ code: null, signal: null, error: e }));
     child.once('close', (c, s) => resolve({ code: c, signal: s }));
+    child.once('exit', (c, s) => {
+      exited = true;
+      setTimeout(() => {
+        // Something of the cell still holds the pipes: stop reading them (the sandbox is destroyed after).
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        resolve({ code: c, signal: s });
+      }, DRAIN_MS).unref();
+    });
+  }).then((exit) => {
+    finished = true;
+    return exit;
   });
 
   // Stopping, through runsc: with sudo, a signal to our child would only reach sudo.
-  // The kill is repeated, since one sent before `runsc run` has created the container
-  // fails; when `runsc run` does not wind down, the container is force-deleted and,
-  // at worst, the step stops waiting for it rather than hanging the job.
+  // The kill is repeated, since one sent before the sandbox exists fails; when the
+  // command does not wind down, the sandbox is destroyed and, at worst, the step
+  // stops waiting for it rather than hanging the job.
   let gaveUp: (exit: Exit) => void = () => {};
   const abandoned = new Promise<Exit>((resolve) => {
     gaveUp = resolve;
@@ -142,15 +242,15 @@ async function watch(
   const stop = (reason: 'timeout' | 'cancel') => {
     stopping ??= (async () => {
       const deadline = Date.now() + KILL_GRACE_MS;
-      while (!exited && Date.now() < deadline) {
+      while (!finished && Date.now() < deadline) {
         await kill(reason);
         await Promise.race([closed, sleep(KILL_RETRY_MS)]);
       }
-      if (exited) return;
+      if (finished) return;
       await destroy(run.runsc, run.containerId);
       child.kill('SIGKILL');
       await Promise.race([closed, sleep(KILL_GRACE_MS)]);
-      if (!exited) gaveUp({ code: null, signal: 'SIGKILL' });
+      if (!finished) gaveUp({ code: null, signal: 'SIGKILL' });
     })();
   };
   const timer =
@@ -201,16 +301,22 @@ async function watch(
 /**
  * Decides whether a non-zero status came from runsc rather than the cell.
  * runsc writes its fatal errors to `--log`; a cell that merely exits 128 leaves
- * that log without an error. No log at all means runsc never started (sudo refused).
+ * that log without an error. No log at all means runsc never started (sudo
+ * refused, or the read-only binds could not be made).
  */
 function runscFailure(run: SandboxRun, exitCode: number): RunscError | undefined {
   let log: string;
   try {
     log = readFileSync(run.runscLog, 'utf8');
   } catch {
-    const message = run.runsc.sudo
-      ? `runsc never started: running it needs root or passwordless sudo, and \`sudo -n\` failed (exit ${exitCode}; its message is in the output above). Run the job as root, or give the runner's user passwordless sudo.`
-      : `runsc never started (exit ${exitCode}); see the output above`;
+    let message: string;
+    if (exitCode === SETUP_FAILED && run.wrap) {
+      message = `runsc never started: the cell's read-only paths could not be made read-only on the host (exit ${exitCode}; mount's message is in the output above)`;
+    } else if (run.runsc.sudo) {
+      message = `runsc never started: running it needs root or passwordless sudo, and \`sudo -n\` failed (exit ${exitCode}; its message is in the output above). Run the job as root, or give the runner's user passwordless sudo.`;
+    } else {
+      message = `runsc never started (exit ${exitCode}); see the output above`;
+    }
     return { message, neverStarted: true };
   }
   if (exitCode !== RUNSC_FAILURE) return undefined;

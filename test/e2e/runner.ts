@@ -13,6 +13,12 @@ import { inject } from 'vitest';
 import { parse } from 'yaml';
 
 export const REPO = path.resolve(import.meta.dirname, '..', '..');
+/**
+ * Where the action under test is: this repository, or GVC_ACTION_DIR (a
+ * directory holding another build's dist/), to show that a new test fails
+ * on the code as it was.
+ */
+export const ACTION_DIR = process.env.GVC_ACTION_DIR || REPO;
 const ACTION = parse(readFileSync(path.join(REPO, 'action.yml'), 'utf8')) as {
   inputs: Record<string, { default?: string }>;
   runs: { main: string; post: string; 'post-if': string };
@@ -232,7 +238,7 @@ export async function runAction(job: Job, options: RunOptions = {}): Promise<Act
     else env[k] = v;
   }
 
-  const actionDir = options.actionDir ?? REPO;
+  const actionDir = options.actionDir ?? ACTION_DIR;
   const mainRun = await runNode(path.join(actionDir, ACTION.runs.main), env, job.workspace, options);
   const main: StepResult = {
     ...mainRun,

@@ -1,0 +1,152 @@
+/**
+ * Read-only, enforced by the host kernel.
+ *
+ * gVisor marks a read-only bind mount read-only inside the sandbox, but
+ * releases before 20250707 let `open(O_TRUNC)` through it with directfs on
+ * (fixed upstream by "Check MS_RDONLY for O_TRUNC before doing file
+ * truncation"): a cell could empty any file it may only read — the workspace
+ * in read-only mode, a read-only mount, and as root anything root-owned in
+ * the host view. The fix here does not depend on the runsc in use.
+ *
+ * runsc is started in a private mount namespace (util-linux `unshare`) in
+ * which every bind source the cell must not write is first bound, with the
+ * kernel's `ro` flag, at a stub inside the run directory; the spec names the
+ * stubs instead of the originals. runsc's gofer (and the sentry, through
+ * directfs) only ever opens files through those read-only mounts. Nothing is
+ * mounted in the runner's own namespace, so nothing is left to clean up: the
+ * namespace ends with the sandbox's last process. Writes the user allowed
+ * (`read-write` mounts and workspace) keep their original sources.
+ */
+import { lstatSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Bundle } from '../bundle/spec.js';
+
+export interface ReadOnlyStage {
+  /** Each protected source and the stub it is bound to, read-only, in the sandbox's namespace. */
+  binds: { source: string; at: string; file: boolean }[];
+  /**
+   * Mounts found below a protected source (`--rbind` copies them, but `ro`
+   * applies to the top mount only), at their place below the stub: each is
+   * remounted read-only too.
+   */
+  submounts: string[];
+}
+
+/** The bind mounts whose writes would reach the host: `rw` ones, unless `--overlay2=all:` keeps every write in memory. */
+function writesReachHost(bundle: Bundle, options: readonly string[] | undefined): boolean {
+  return (options ?? []).includes('rw') && !bundle.flags.some((f) => f.startsWith('--overlay2=all:'));
+}
+
+/**
+ * Rewrites the bundle so that every bind source the cell must not change
+ * (and a prepared root filesystem) is reached through a stub under `stageDir`;
+ * returns what to bind there. `mountPoints` are the host's mount points
+ * (from /proc/self/mountinfo), to find submounts. Touches no disk but to stat
+ * sources (which must exist: checkHostPaths ran).
+ */
+export function stageReadOnly(bundle: Bundle, stageDir: string, mountPoints: readonly string[]): ReadOnlyStage {
+  const stage: ReadOnlyStage = { binds: [], submounts: [] };
+  const staged = new Map<string, string>();
+  const stubFor = (source: string): string => {
+    const known = staged.get(source);
+    if (known) return known;
+    const at = path.join(stageDir, String(staged.size));
+    staged.set(source, at);
+    const file = !statSync(source).isDirectory();
+    stage.binds.push({ source, at, file });
+    if (!file) {
+      const real = realpathSync(source);
+      for (const m of mountPoints) {
+        if (m.startsWith(real === '/' ? '/' : `${real}/`) && m !== real) stage.submounts.push(path.join(at, path.relative(real, m)));
+      }
+    }
+    return at;
+  };
+  for (const m of bundle.spec.mounts) {
+    if (m.type !== 'bind' || writesReachHost(bundle, m.options)) continue;
+    m.source = stubFor(m.source);
+  }
+  // Our own skeleton ('rootfs', inside the bundle) holds nothing of the runner's.
+  if (path.isAbsolute(bundle.spec.root.path)) bundle.spec.root.path = stubFor(bundle.spec.root.path);
+  return stage;
+}
+
+/** Creates the stubs the sources are bound to (a directory or an empty file each), as the action's user. */
+export function makeStubs(stage: ReadOnlyStage, stageDir: string): void {
+  if (stage.binds.length === 0) return;
+  mkdirSync(stageDir, { mode: 0o700 });
+  for (const b of stage.binds) {
+    if (b.file) writeFileSync(b.at, '', { flag: 'wx', mode: 0o400 });
+    else mkdirSync(b.at, { mode: 0o500 });
+  }
+}
+
+/** Decodes a mount point as /proc/self/mountinfo escapes it (`\040` for a space, and so on). */
+export function unescapeMountPoint(field: string): string {
+  return field.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8)));
+}
+
+/** The mount points of this process's namespace (field 5 of each mountinfo line). */
+export function hostMountPoints(mountinfo = '/proc/self/mountinfo'): string[] {
+  let text: string;
+  try {
+    text = readFileSync(mountinfo, 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .map((line) => line.split(' ')[4])
+    .filter((p): p is string => p !== undefined && p !== '')
+    .map(unescapeMountPoint);
+}
+
+/** Exit status of the namespace script when a read-only bind could not be made (runsc never started). */
+export const SETUP_FAILED = 125;
+
+/**
+ * Runs in the new namespace, as root: binds each source read-only at its
+ * stub, remounts the submounts read-only, then becomes runsc. Any failure
+ * stops it before runsc starts (fail closed). Arguments:
+ * `bind SRC AT`… `ro AT`… `--` runsc argv.
+ */
+const SCRIPT = `set -e
+while [ "$1" != -- ]; do
+  case $1 in
+    bind) mount --rbind -o ro,nosuid,nodev "$2" "$3" || { echo "gvisor-cell: could not bind $2 read-only" >&2; exit ${SETUP_FAILED}; }; shift 3 ;;
+    ro) mount -o remount,bind,ro,nosuid,nodev "$2" || { echo "gvisor-cell: could not make $2 read-only" >&2; exit ${SETUP_FAILED}; }; shift 2 ;;
+    *) exit ${SETUP_FAILED} ;;
+  esac
+done
+shift
+exec "$@"`;
+
+export interface NamespaceTools {
+  unshare: string;
+  sh: string;
+}
+
+/** Absolute paths of the tools the namespace needs (sudo's secure_path may differ from ours); throws naming what is missing. */
+export function findNamespaceTools(searchPath = process.env.PATH ?? ''): NamespaceTools {
+  const dirs = [...searchPath.split(':').filter((d) => path.isAbsolute(d)), '/usr/bin', '/bin', '/usr/sbin', '/sbin'];
+  const find = (name: string): string | undefined =>
+    dirs.map((d) => path.join(d, name)).find((p) => lstatSync(p, { throwIfNoEntry: false }) !== undefined);
+  const unshare = find('unshare');
+  const sh = find('sh');
+  const mount = find('mount');
+  const missing = [unshare ? '' : 'unshare', sh ? '' : 'sh', mount ? '' : 'mount'].filter(Boolean);
+  if (missing.length > 0 || !unshare || !sh) {
+    throw new Error(
+      `gvisor-cell needs ${missing.join(', ')} (util-linux) to make the cell's read-only paths read-only on the host; install util-linux`,
+    );
+  }
+  return { unshare, sh };
+}
+
+/** The argv that runs `runsc` (its full argv) in a private mount namespace with the stage in place. */
+export function inNamespace(stage: ReadOnlyStage, tools: NamespaceTools, runscArgv: readonly string[]): string[] {
+  const ops: string[] = [];
+  for (const b of stage.binds) ops.push('bind', b.source, b.at);
+  for (const m of stage.submounts) ops.push('ro', m);
+  return [tools.unshare, '--mount', '--propagation', 'private', '--', tools.sh, '-c', SCRIPT, 'gvisor-cell-ro', ...ops, '--', ...runscArgv];
+}

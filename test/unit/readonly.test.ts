@@ -1,0 +1,116 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import type { Bundle, OciMount } from '../../src/bundle/spec.js';
+import { inNamespace, stageReadOnly, unescapeMountPoint } from '../../src/run/readonly.js';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'gvc-readonly-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const dir = (name: string) => {
+  const p = path.join(tmp, name);
+  mkdirSync(p, { recursive: true });
+  return p;
+};
+const file = (name: string) => {
+  const p = path.join(tmp, name);
+  writeFileSync(p, '');
+  return p;
+};
+const RO = ['rbind', 'ro', 'nosuid', 'nodev'];
+const RW = ['rbind', 'rw', 'nosuid', 'nodev'];
+const bind = (destination: string, source: string, options: string[]): OciMount => ({ destination, type: 'bind', source, options });
+
+function bundle(mounts: OciMount[], flags: string[], root = 'rootfs'): Bundle {
+  return {
+    spec: { mounts, root: { path: root, readonly: false } },
+    flags,
+  } as unknown as Bundle;
+}
+
+describe('stageReadOnly', () => {
+  const usr = dir('usr');
+  const ws = dir('ws');
+  const out = dir('ws/out');
+  const empty = file('empty');
+  const stage = path.join(tmp, 'run', 'ro');
+
+  test('read-only binds (and a shared source once) go through stubs; read-write ones keep their source', () => {
+    const b = bundle(
+      [
+        { destination: '/proc', type: 'proc', source: 'proc' },
+        bind('/usr', usr, RO),
+        bind('/etc/shadow', empty, RO),
+        bind('/etc/gshadow', empty, RO),
+        bind('/ws', ws, RO),
+        bind('/out', out, RW),
+        { destination: '/tmp', type: 'tmpfs', source: 'tmpfs', options: ['mode=1777'] },
+      ],
+      ['--overlay2=root:memory'],
+    );
+    const staged = stageReadOnly(b, stage, []);
+    expect(staged.binds).toEqual([
+      { source: usr, at: path.join(stage, '0'), file: false },
+      { source: empty, at: path.join(stage, '1'), file: true },
+      { source: ws, at: path.join(stage, '2'), file: false },
+    ]);
+    expect(b.spec.mounts.map((m) => m.source)).toEqual([
+      'proc',
+      path.join(stage, '0'),
+      path.join(stage, '1'),
+      path.join(stage, '1'),
+      path.join(stage, '2'),
+      out,
+      'tmpfs',
+    ]);
+  });
+
+  test('with --overlay2=all: every write stays in memory, so writable binds are staged too', () => {
+    const b = bundle([bind('/ws', ws, RW)], ['--overlay2=all:memory']);
+    expect(stageReadOnly(b, stage, []).binds).toEqual([{ source: ws, at: path.join(stage, '0'), file: false }]);
+  });
+
+  test('a prepared root filesystem is staged; our own skeleton is not', () => {
+    const rootfs = dir('prepared');
+    const b = bundle([], ['--overlay2=root:memory'], rootfs);
+    stageReadOnly(b, stage, []);
+    expect(b.spec.root.path).toBe(path.join(stage, '0'));
+    const own = bundle([], ['--overlay2=root:memory']);
+    expect(stageReadOnly(own, stage, []).binds).toEqual([]);
+    expect(own.spec.root.path).toBe('rootfs');
+  });
+
+  test('mounts below a staged source are remounted read-only at their place below the stub', () => {
+    const b = bundle([bind('/usr', usr, RO)], ['--overlay2=root:memory']);
+    const staged = stageReadOnly(b, stage, ['/', usr, `${usr}/lib/sub`, `${usr}x`, `${ws}/inner`]);
+    expect(staged.submounts).toEqual([path.join(stage, '0', 'lib', 'sub')]);
+  });
+});
+
+describe('the namespace', () => {
+  test('mountinfo escapes are decoded', () => {
+    expect(unescapeMountPoint('/home/a\\040b/c\\011d\\134e')).toBe('/home/a b/c\td\\e');
+  });
+
+  test('unshare runs a script that binds, remounts, then becomes runsc with its argv intact', () => {
+    const argv = inNamespace(
+      { binds: [{ source: '/usr', at: '/r/ro/0', file: false }], submounts: ['/r/ro/0/sub'] },
+      { unshare: '/usr/bin/unshare', sh: '/bin/sh' },
+      ['/opt/runsc', '--root=/r/state', 'run', 'id'],
+    );
+    expect(argv.slice(0, 7)).toEqual(['/usr/bin/unshare', '--mount', '--propagation', 'private', '--', '/bin/sh', '-c']);
+    expect(argv.slice(8)).toEqual([
+      'gvisor-cell-ro',
+      'bind',
+      '/usr',
+      '/r/ro/0',
+      'ro',
+      '/r/ro/0/sub',
+      '--',
+      '/opt/runsc',
+      '--root=/r/state',
+      'run',
+      'id',
+    ]);
+  });
+});
