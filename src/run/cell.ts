@@ -102,7 +102,13 @@ export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<Cell
   // The full log outlives the run directory: it is an output for later steps.
   const logDir = path.join(plan.tempRoot, `${RUN_DIR_PREFIX}logs`);
   mkdirSync(logDir, { recursive: true });
-  const output = new CellOutput(path.join(logDir, `${containerId}.log`), opts.outputLimit, opts.jobLog, opts.commandWindow);
+  const output = new CellOutput(
+    path.join(logDir, `${containerId}.log`),
+    opts.outputLimit,
+    opts.jobLog,
+    opts.commandWindow,
+    plan.cell.limits?.log,
+  );
   let collected: Collected | undefined;
   let collect: SandboxRun['collect'];
   if (plan.bundle.collect) {

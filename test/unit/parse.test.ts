@@ -163,7 +163,9 @@ describe('parseCell: error report', () => {
 
   test('nested unknown keys are prefixed with their path and suggest from their own level', () => {
     expect(problemsOf('run: x\nlimits: {memroy: 1G}')).toEqual(['limits.memroy: unknown key (did you mean "memory"?)']);
-    expect(problemsOf('run: x\nlimits: {disk: 1G}')).toEqual(['limits.disk: unknown key (known keys: timeout, memory, cpus, pids, tmpfs, log, collect)']);
+    expect(problemsOf('run: x\nlimits: {disk: 1G}')).toEqual([
+      'limits.disk: unknown key (known keys: timeout, memory, cpus, pids, tmpfs, log, collect)',
+    ]);
     expect(problemsOf('run: x\nmounts: [{source: a, target: /a, mdoe: overlay}]')).toEqual([
       'mounts[0].mdoe: unknown key (did you mean "mode"?)',
     ]);
