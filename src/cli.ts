@@ -178,7 +178,11 @@ async function cmdRun(file: string | undefined, values: Values): Promise<number>
       commandWindow: process.env.GITHUB_ACTIONS === 'true',
       signal: cancel.signal,
     });
-    say(`gvisor-cell: full log in ${output.logFile}`);
+    say(
+      output.logCutAt === undefined
+        ? `gvisor-cell: full log in ${output.logFile}`
+        : `gvisor-cell: log in ${output.logFile}, cut at ${output.logCutAt} bytes by limits.log; the rest is only in the output above`,
+    );
     if (collected) {
       if (!collected.error) say(`gvisor-cell: collected ${collected.files} file(s) into ${workspace}`);
       for (const warning of collected.warnings) say(`warning: ${warning}`);

@@ -23,7 +23,7 @@ import { type ActionInputs, readInputs } from './inputs.js';
 import { type InstalledRunsc, obtainRunsc } from './install/obtain.js';
 import { bucketArch } from './install/version.js';
 import { log } from './log.js';
-import { likelyOutOfMemory, renderSummary } from './report/summary.js';
+import { likelyOutOfMemory, logCutNote, renderSummary } from './report/summary.js';
 import { type CellPlan, planCell, removeRunDir, runPlanned } from './run/cell.js';
 import type { CellOutput } from './run/output.js';
 import type { SandboxResult } from './run/sandbox.js';
@@ -146,6 +146,9 @@ async function report(
   core.setOutput(Outputs.TimedOut, String(result.timedOut));
   core.setOutput(Outputs.DurationMs, String(result.durationMs));
 
+  // After the stop-commands window: a later step reading log-file gets only part of the output.
+  if (output.logCutAt !== undefined) core.warning(`log-file ${output.logFile}: ${logCutNote(output.logCutAt)}`);
+
   const summary = renderSummary({
     name: cell.name,
     exitCode: result.exitCode,
@@ -159,6 +162,7 @@ async function report(
     limits: cell.limits ?? {},
     logTail: output.logs.text(),
     logFile: output.logFile,
+    logCutAt: output.logCutAt,
   });
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summary).write();
 

@@ -4,7 +4,7 @@
  * tested) from the returned value alone.
  */
 import path from 'node:path';
-import { type Cell, hostnameFor } from '../cell/schema.js';
+import { type Cell, DEFAULT_BOUNDS, hostnameFor } from '../cell/schema.js';
 import { buildEnv } from './env.js';
 import { type HostFacts, isInside } from './host.js';
 
@@ -118,8 +118,30 @@ function tmpfs(destination: string, options: string[]): OciMount {
   return { destination, type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', ...options] };
 }
 
+/**
+ * /run holds pid files, locks and sockets, not data: it gets at most this
+ * much whatever `limits.tmpfs` says (less when that is smaller).
+ */
+export const RUN_TMPFS_MAX = 64 * 2 ** 20;
+
+/**
+ * The cell's writable scratch directories, each bounded by `limits.tmpfs`.
+ * Without `size=` gVisor gives a tmpfs half the host's memory, and what the
+ * cell writes there is the runner's memory until the sandbox ends (checked
+ * with runsc 20240729: past `size=` writes fail with ENOSPC, `df` shows it).
+ */
+function scratch(destination: string, size: number, options: string[]): OciMount {
+  return tmpfs(destination, [...options, `size=${size}`]);
+}
+
 /** The allow-listed view of the runner for `rootfs: host`. */
-function hostView(host: HostFacts, paths: BundlePaths, uid: number, gid: number): { mounts: OciMount[]; links: [string, string][] } {
+function hostView(
+  host: HostFacts,
+  paths: BundlePaths,
+  uid: number,
+  gid: number,
+  size: number,
+): { mounts: OciMount[]; links: [string, string][] } {
   const mounts: OciMount[] = [bind('/usr', '/usr', RO), bind('/etc', '/etc', RO)];
   if (host.hasOpt) mounts.push(bind('/opt', '/opt', RO));
   const covered = ['/usr', '/etc', '/opt'];
@@ -139,10 +161,10 @@ function hostView(host: HostFacts, paths: BundlePaths, uid: number, gid: number)
   for (const file of host.maskedFiles) mounts.push(bind(file, paths.emptyFile, RO));
   for (const dir of host.maskedDirs) mounts.push(tmpfs(dir, ['ro', 'mode=0755', 'size=4k']));
   mounts.push(
-    tmpfs('/tmp', ['mode=1777']),
-    tmpfs('/var/tmp', ['mode=1777']),
-    tmpfs('/run', ['mode=0755']),
-    tmpfs(host.home, ['mode=0700', `uid=${uid}`, `gid=${gid}`]),
+    scratch('/tmp', size, ['mode=1777']),
+    scratch('/var/tmp', size, ['mode=1777']),
+    scratch('/run', Math.min(size, RUN_TMPFS_MAX), ['mode=0755']),
+    scratch(host.home, size, ['mode=0700', `uid=${uid}`, `gid=${gid}`]),
   );
   // Only the one file, read-only: the rest of the host's /run (sockets, credentials) stays out.
   if (host.resolvConf) mounts.push(bind(host.resolvConf, host.resolvConf, RO));
@@ -176,14 +198,15 @@ export function buildBundle(cell: Cell, host: HostFacts, paths: BundlePaths): Bu
   let links: [string, string][] = [];
   const hostPaths: Bundle['hostPaths'] = [];
   let rootPath = 'rootfs';
+  const scratchSize = cell.limits?.tmpfs ?? DEFAULT_BOUNDS.tmpfs;
   if (cell.rootfs === 'host') {
-    const view = hostView(host, paths, uid, gid);
+    const view = hostView(host, paths, uid, gid, scratchSize);
     mounts.push(...view.mounts);
     links = view.links;
   } else {
     rootPath = hostPath('rootfs.path', cell.rootfs.path, host.workspace);
     hostPaths.push({ key: 'rootfs.path', path: rootPath, dir: true, relative: !path.isAbsolute(cell.rootfs.path) });
-    mounts.push(tmpfs('/tmp', ['mode=1777']), tmpfs(host.home, ['mode=0700', `uid=${uid}`, `gid=${gid}`]));
+    mounts.push(scratch('/tmp', scratchSize, ['mode=1777']), scratch(host.home, scratchSize, ['mode=0700', `uid=${uid}`, `gid=${gid}`]));
   }
 
   // Overlay-mode mounts are what `--overlay2=all:` wraps; plain writable binds need `root:` only.

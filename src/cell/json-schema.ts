@@ -24,8 +24,15 @@ const DESCRIPTIONS: Record<string, string> = {
   network: 'none (loopback only) or host (the runner’s network).',
   user: 'runner (the action’s uid/gid) or root (uid 0 inside the cell only).',
   limits:
-    'timeout (90s, 10m, 1h), memory (512Mi, 2G), cpus (1.5), pids; bounds on what the cell may spend of the runner: tmpfs (each scratch directory, default 2Gi), log (the log file, default 256Mi), collect (default 2Gi).',
+    'timeout (90s, 10m, 1h), memory (512Mi, 2G), cpus (1.5), pids; bounds on what the cell may spend of the runner, with defaults to raise: tmpfs (default 2Gi), log (default 256Mi), collect (default 2Gi).',
   hostname: 'The cell’s hostname; defaults to name.',
+};
+
+/** The bounds under `limits`, each with its default: a cell gets them whether or not the document names them. */
+const LIMIT_DESCRIPTIONS: Record<string, string> = {
+  tmpfs: 'Size of each of /tmp, /var/tmp and HOME (in memory; writes past it fail with ENOSPC); /run gets at most 64Mi. Default 2Gi.',
+  log: 'Most bytes of output kept in the log-file output; past it the file ends with a line saying where it was cut. Default 256Mi.',
+  collect: 'Most bytes `collect` brings back. Default 2Gi.',
 };
 
 export const SCHEMA_ID = 'https://raw.githubusercontent.com/acme/gvisor-cell/main/cell.schema.json';
@@ -36,6 +43,11 @@ export function cellJsonSchema(): Record<string, unknown> {
   };
   for (const [key, text] of Object.entries(DESCRIPTIONS)) {
     const property = schema.properties[key];
+    if (property) property.description = text;
+  }
+  const limits = schema.properties.limits?.properties as Record<string, Record<string, unknown>> | undefined;
+  for (const [key, text] of Object.entries(LIMIT_DESCRIPTIONS)) {
+    const property = limits?.[key];
     if (property) property.description = text;
   }
   return { $id: SCHEMA_ID, title: 'gvisor-cell cell document (v1)', ...schema };

@@ -15,9 +15,11 @@ export interface SummaryFacts {
   runscVersion: string;
   platform: string;
   network: string;
-  limits: { timeout?: number; memory?: number; cpus?: number; pids?: number };
+  limits: { timeout?: number; memory?: number; cpus?: number; pids?: number; tmpfs?: number; log?: number; collect?: number };
   logTail: string;
   logFile: string;
+  /** Where `limits.log` cut the log file, when it did. */
+  logCutAt?: number;
 }
 
 /** The summary upload fails above 1 MiB per step; the tail shown stays far below. */
@@ -57,12 +59,20 @@ function status(f: SummaryFacts): string {
   return f.exitCode === 0 ? '✅ passed' : `❌ exited ${f.exitCode}`;
 }
 
+/** What a cut log file lacks and where to find it; the step's log says the same. */
+export function logCutNote(cap: number): string {
+  const size = formatSize(cap);
+  return `cut at ${/^\d+$/.test(size) ? `${size} bytes` : size} by limits.log; the rest of the output is only in the job log`;
+}
+
 export function renderSummary(f: SummaryFacts): string {
   const limits = [
     f.limits.timeout !== undefined ? `timeout ${formatDuration(f.limits.timeout)}` : undefined,
     f.limits.memory !== undefined ? `memory ${formatSize(f.limits.memory)}` : undefined,
     f.limits.cpus !== undefined ? `cpus ${f.limits.cpus}` : undefined,
     f.limits.pids !== undefined ? `pids ${f.limits.pids}` : undefined,
+    // The bounds have defaults; only a value the document set is shown.
+    ...(['tmpfs', 'log', 'collect'] as const).map((k) => (f.limits[k] !== undefined ? `${k} ${formatSize(f.limits[k])}` : undefined)),
   ].filter(Boolean);
   const rows: [string, string][] = [
     ['exit code', f.exitCode === undefined ? '—' : String(f.exitCode)],
@@ -71,7 +81,7 @@ export function renderSummary(f: SummaryFacts): string {
     ['platform', f.platform],
     ['network', f.network],
     ['limits', limits.length ? escapeMarkdown(limits.join(', ')) : 'none'],
-    ['log file', escapeMarkdown(f.logFile)],
+    ['log file', escapeMarkdown(f.logFile) + (f.logCutAt === undefined ? '' : ` (${logCutNote(f.logCutAt)})`)],
   ];
   let tail = f.logTail;
   let label = 'Output';

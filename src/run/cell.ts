@@ -108,10 +108,16 @@ export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<Cell
   const flags = [`--platform=${opts.platform}`, '--host-uds=none', `--log=${runscLog}`, '--log-format=json', ...plan.bundle.flags];
   if (opts.debugDir) flags.push('--debug', `--debug-log=${opts.debugDir}/`);
 
-  // The full log outlives the run directory: it is an output for later steps.
+  // The log (up to limits.log) outlives the run directory: it is an output for later steps.
   const logDir = path.join(plan.tempRoot, `${RUN_DIR_PREFIX}logs`);
   mkdirSync(logDir, { recursive: true });
-  const output = new CellOutput(path.join(logDir, `${containerId}.log`), opts.outputLimit, opts.jobLog, opts.commandWindow);
+  const output = new CellOutput(
+    path.join(logDir, `${containerId}.log`),
+    opts.outputLimit,
+    opts.jobLog,
+    opts.commandWindow,
+    plan.cell.limits?.log,
+  );
   let collect: SandboxRun['collect'];
   const unpacked = path.join(plan.runDir, 'collected');
   // Loaded only by cells that collect: no other run needs it.

@@ -1,14 +1,16 @@
 /**
  * Where a cell's bytes go: the job log (inside a stop-commands window, so the
- * cell cannot issue workflow commands), a file with everything, and bounded
- * tails for the step outputs. Memory stays at a few times `output-limit`
- * however much the cell prints.
+ * cell cannot issue workflow commands), a file on the runner's disk holding up
+ * to `limits.log` bytes of it, and bounded tails for the step outputs. Memory
+ * stays at a few times `output-limit` however much the cell prints.
  *
  * Both streams go to the action's stdout, never its stderr: the runner reads
  * the two on separate threads, and a stderr line processed after the closing
  * token on stdout would be parsed as a command.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { DEFAULT_BOUNDS } from '../cell/schema.js';
+import { formatSize } from '../cell/units.js';
 
 /** Keeps the last `cap` bytes written to it. */
 export class Tail {
@@ -58,16 +60,24 @@ export class CellOutput {
   private token = '';
   private lastByte = 0x0a;
   private open = false;
+  /** Bytes of the cell's output in the log file so far. */
+  private filed = 0;
+  private lastFiledByte = 0x0a;
+  /** Set once the log file reached `logCap` and more came: the file ends there, with the marker line. */
+  private cut = false;
 
   /**
    * @param window wrap the live output in a stop-commands window: the runner
    *   parses the action's output for commands; a terminal (the CLI) does not.
+   * @param logCap most bytes of output the log file keeps (`limits.log`): a
+   *   cell must not fill the runner's disk by printing.
    */
   constructor(
     readonly logFile: string,
     limit: number,
     private readonly jobLog: Sink = stdoutSink,
     private readonly window = true,
+    readonly logCap: number = DEFAULT_BOUNDS.log,
   ) {
     this.logs = new Tail(limit);
     this.stdout = new Tail(limit);
@@ -92,9 +102,14 @@ export class CellOutput {
     this.open = false;
   }
 
+  /** The cap the log file was cut at, or undefined when it holds every byte. */
+  get logCutAt(): number | undefined {
+    return this.cut ? this.logCap : undefined;
+  }
+
   push(stream: 'stdout' | 'stderr', chunk: Buffer): void {
     if (chunk.length === 0) return;
-    writeAll(this.fd, chunk);
+    this.file(chunk);
     this.logs.push(chunk);
     (stream === 'stdout' ? this.stdout : this.stderr).push(chunk);
     if (this.open || !this.window) {
@@ -107,6 +122,31 @@ export class CellOutput {
     this.end();
     closeSync(this.fd);
   }
+
+  /** Into the log file up to the cap; the first byte past it ends the file with the marker line. */
+  private file(chunk: Buffer): void {
+    if (this.cut) return;
+    const room = this.logCap - this.filed;
+    if (chunk.length <= room) {
+      writeAll(this.fd, chunk);
+      this.filed += chunk.length;
+      this.lastFiledByte = chunk[chunk.length - 1] as number;
+      return;
+    }
+    if (room > 0) {
+      writeAll(this.fd, chunk.subarray(0, room));
+      this.lastFiledByte = chunk[room - 1] as number;
+      this.filed = this.logCap;
+    }
+    this.cut = true;
+    const marker = cutMarker(this.logCap);
+    writeAll(this.fd, Buffer.from(this.lastFiledByte === 0x0a ? marker : `\n${marker}`));
+  }
+}
+
+/** The log file's last line once cut: one line, so `tail -n 1` finds it. */
+export function cutMarker(cap: number): string {
+  return `[gvisor-cell] log file cut at ${cap} bytes (limits.log: ${formatSize(cap)}); the rest of the output is only in the job log\n`;
 }
 
 function writeAll(fd: number, chunk: Buffer): void {

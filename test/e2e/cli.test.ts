@@ -68,6 +68,18 @@ describe('run', () => {
     expect(readFileSync(log, 'utf8')).toBe(r.stdout);
   });
 
+  test('limits.log cuts the log file; the terminal gets every byte and is told where the file stops', () => {
+    const r = cli(['run', doc('chatty.yml', 'limits: { log: 1Ki }\nrun: seq 1 2000'), '--runsc', runsc]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`${Array.from({ length: 2000 }, (_, i) => i + 1).join('\n')}\n`);
+    const m = /gvisor-cell: log in (\S+), cut at 1024 bytes by limits\.log; the rest is only in the output above\n/.exec(r.stderr);
+    expect(m, r.stderr).not.toBeNull();
+    const cut = r.stdout.slice(0, 1024);
+    expect(readFileSync(m?.[1] as string, 'utf8')).toBe(
+      `${cut}${cut.endsWith('\n') ? '' : '\n'}[gvisor-cell] log file cut at 1024 bytes (limits.log: 1Ki); the rest of the output is only in the job log\n`,
+    );
+  });
+
   test('a timeout exits 124, an invalid document 125 before anything runs', () => {
     expect(cli(['run', doc('t.yml', 'run: sleep 30\nlimits: { timeout: 1s }'), '--runsc', runsc]).status).toBe(124);
     const bad = cli(['run', doc('bad.yml', 'rnu: echo'), '--runsc', runsc]);

@@ -17,7 +17,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { errors, type Job, makeJob, removeJob, runAction } from './runner.js';
+import { decodeCommandValue, errors, type Job, makeJob, removeJob, runAction } from './runner.js';
 
 let job: Job;
 const runsc = inject('runsc');
@@ -209,6 +209,88 @@ describe('limits', () => {
     );
     expect(run.main.outputs['timed-out']).toBe('false');
     expect(Number(run.main.outputs.stdout)).toBeLessThanOrEqual(64);
+  });
+});
+
+describe('bounds on what a cell may spend of the runner', () => {
+  const MiB = 2 ** 20;
+
+  test('limits.log: 5 MB printed under 1Mi leaves the first 1Mi and one marker line on disk; outputs, job log and summary whole', async () => {
+    // Numbered lines, so the file can be checked byte for byte against what was printed.
+    const printed = Buffer.from(`${Array.from({ length: 800_000 }, (_, i) => `${i + 1}\n`).join('')}the end\n`);
+    expect(printed.length).toBeGreaterThan(5 * MiB);
+    const run = await cell('limits: { log: 1Mi }\nrun: seq 1 800000; echo the end');
+    expect(errors(run.main)).toEqual([]);
+    expect(run.main.outputs['exit-code']).toBe('0');
+
+    const file = run.main.outputs['log-file'] as string;
+    const cutAt = printed.subarray(0, MiB);
+    const marker = `${cutAt.at(-1) === 0x0a ? '' : '\n'}[gvisor-cell] log file cut at 1048576 bytes (limits.log: 1Mi); the rest of the output is only in the job log\n`;
+    expect(statSync(file).size).toBe(MiB + Buffer.byteLength(marker));
+    expect(readFileSync(file).equals(Buffer.concat([cutAt, Buffer.from(marker)]))).toBe(true);
+
+    // Everything else carries on unchanged: the tails, the live job log.
+    expect(run.main.outputs.stdout).toBe(printed.subarray(printed.length - 32768).toString());
+    expect(run.main.outputs.logs).toBe(run.main.outputs.stdout);
+    expect(run.main.stdout).toContain(printed.toString());
+    // The step's log (a warning, after the window) and the summary say where the rest is.
+    const warnings = run.main.commands.filter((c) => c.command === 'warning').map((c) => decodeCommandValue(c.value));
+    expect(warnings).toEqual([`log-file ${file}: cut at 1Mi by limits.log; the rest of the output is only in the job log`]);
+    expect(run.main.summary).toContain('(cut at 1Mi by limits.log; the rest of the output is only in the job log) |');
+    expect(run.main.summary).toContain('| limits | log 1Mi |');
+  });
+
+  test('limits.log: output within the cap is kept whole, without a marker or warning', async () => {
+    const run = await cell('limits: { log: 1Mi }\nrun: seq 1 1000');
+    const file = run.main.outputs['log-file'] as string;
+    expect(readFileSync(file, 'utf8')).toBe(execFileSync('seq', ['1', '1000'], { encoding: 'utf8' }));
+    expect(run.main.commands.filter((c) => c.command === 'warning')).toEqual([]);
+    expect(run.main.summary).not.toContain('cut at');
+  });
+
+  // What a hostile cell runs to pin the runner's memory: each scratch directory is memory.
+  const FILL = [
+    'shell: sh',
+    'run: |',
+    '  for d in /tmp "$HOME" /var/tmp; do',
+    '    if head -c 67108864 /dev/zero > "$d/fill" 2>/dev/null; then echo "$d wrote 64 MB"; else echo "$d refused at $(stat -c %s "$d/fill")"; fi',
+    '    rm -f "$d/fill"',
+    '  done',
+    '  df -k /tmp "$HOME" /var/tmp /run | tail -n +2 | awk \'{ print $6, $2 }\'',
+  ].join('\n');
+
+  test('limits.tmpfs: 16Mi: a 64 MB write to /tmp, HOME and /var/tmp fails with the directory full at 16Mi', async () => {
+    const run = await cell(`limits: { tmpfs: 16Mi }\n${FILL}`);
+    expect(errors(run.main)).toEqual([]);
+    expect(run.main.outputs.stdout).toBe(
+      [
+        `/tmp refused at ${16 * MiB}`,
+        `${job.home} refused at ${16 * MiB}`,
+        `/var/tmp refused at ${16 * MiB}`,
+        '/tmp 16384',
+        `${job.home} 16384`,
+        '/var/tmp 16384',
+        '/run 16384',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('without the key each is bounded at the default 2Gi (/run at 64Mi), not half the host’s memory', async () => {
+    const run = await cell(FILL);
+    expect(errors(run.main)).toEqual([]);
+    expect(run.main.outputs.stdout).toBe(
+      [
+        '/tmp wrote 64 MB',
+        `${job.home} wrote 64 MB`,
+        '/var/tmp wrote 64 MB',
+        '/tmp 2097152',
+        `${job.home} 2097152`,
+        '/var/tmp 2097152',
+        '/run 65536',
+        '',
+      ].join('\n'),
+    );
   });
 });
 

@@ -1,9 +1,9 @@
 /**
  * Holding up under what a CI fleet throws at the action: cells that print
- * hundreds of megabytes (and bytes that are not text), several cells at once
+ * hundreds of megabytes (past the log file's default cap) (and bytes that are not text), several cells at once
  * on one runner, a broken runsc, runner debug logging.
  */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { type BucketServer, serveBucket } from './bucket.js';
@@ -58,10 +58,29 @@ describe('a cell that prints 300 MB, a long line, binary and invalid UTF-8', () 
     peakKiB = watch?.peakKiB() ?? 0;
   }, 300_000);
 
-  test('the cell succeeds and the log file holds every byte', () => {
+  test('the cell succeeds; the log file stops at the default limits.log (256Mi) with the marker line, and the step says so', () => {
     expect(run.main.outputs['exit-code']).toBe('0');
-    const size = statSync(run.main.outputs['log-file'] as string).size;
-    expect(size).toBe(TOTAL_LINES + 3_000_000 + 100_000 + '\nbad utf-8: \xff\xfe cut \xc3'.length + '\nthe end\n'.length);
+    const file = run.main.outputs['log-file'] as string;
+    const cap = 256 * 2 ** 20;
+    const line = 'a line of output, 0123456789\n';
+    // The cut falls where it falls in a line of `yes`: the marker then starts a line of its own.
+    const marker = `${cap % line.length === 0 ? '' : '\n'}[gvisor-cell] log file cut at ${cap} bytes (limits.log: 256Mi); the rest of the output is only in the job log\n`;
+    expect(statSync(file).size).toBe(cap + Buffer.byteLength(marker));
+    const end = Buffer.alloc(200);
+    const fd = openSync(file, 'r');
+    try {
+      readSync(fd, end, 0, end.length, cap + Buffer.byteLength(marker) - end.length);
+    } finally {
+      closeSync(fd);
+    }
+    const expectedEnd =
+      line
+        .repeat(Math.ceil(cap / line.length))
+        .slice(0, cap)
+        .slice(-(end.length - marker.length)) + marker;
+    expect(end.toString()).toBe(expectedEnd);
+    const warnings = run.main.commands.filter((c) => c.command === 'warning').map((c) => c.value);
+    expect(warnings).toEqual([`log-file ${file}: cut at 256Mi by limits.log; the rest of the output is only in the job log`]);
   });
 
   test('the action’s own memory stays bounded', () => {

@@ -26,6 +26,13 @@ describe('cell.schema.json', () => {
     expect(schema.additionalProperties).toBe(false);
   });
 
+  test('describes each bound under limits with its default', () => {
+    const limits = JSON.parse(generated).properties.limits.properties;
+    expect(limits.tmpfs.description).toMatch(/Default 2Gi\.$/);
+    expect(limits.log.description).toMatch(/Default 256Mi\.$/);
+    expect(limits.collect.description).toBe('Most bytes `collect` brings back. Default 2Gi.');
+  });
+
   test('every example document the zod schema accepts has only keys the JSON Schema knows', () => {
     const schema = JSON.parse(generated);
     const dir = path.resolve(import.meta.dirname, '..', '..', 'examples');

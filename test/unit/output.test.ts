@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { CellOutput, type Sink, Tail } from '../../src/run/output.js';
+import { DEFAULT_BOUNDS } from '../../src/cell/schema.js';
+import { CellOutput, cutMarker, type Sink, Tail } from '../../src/run/output.js';
 
 /** A 32-bit linear congruential step (exact integer arithmetic, so it never gets stuck). */
 function next(x: number): number {
@@ -318,7 +319,7 @@ describe('CellOutput', () => {
     expect(sink.writes).toHaveLength(3);
   });
 
-  test('the log file holds everything, unbounded by the limit, without the command markers', () => {
+  test('the log file holds everything below limits.log, unbounded by the output limit, without the command markers', () => {
     const { out, sink, file } = open(8);
     const data = asciiBytes(200_000, 5);
     out.begin();
@@ -362,6 +363,76 @@ describe('CellOutput', () => {
     expect(out.stderr.text()).toBe('');
     expect(readFileSync(file, 'utf8')).toBe('abc\ndef\n');
     expect(sink.text).toContain('abc\ndef\n');
+  });
+
+  describe('limits.log: the log file stops at the cap', () => {
+    function capped(cap: number) {
+      const sink = new FakeSink();
+      const file = path.join(dir, 'capped.log');
+      return { out: new CellOutput(file, 64, sink, true, cap), sink, file };
+    }
+
+    test('without a cap given, the default (256Mi) applies', () => {
+      const { out } = open();
+      expect(out.logCap).toBe(DEFAULT_BOUNDS.log);
+      expect(out.logCap).toBe(256 * 2 ** 20);
+    });
+
+    test('the marker names the byte count, the key, and where the rest is', () => {
+      expect(cutMarker(1_048_576)).toBe(
+        '[gvisor-cell] log file cut at 1048576 bytes (limits.log: 1Mi); the rest of the output is only in the job log\n',
+      );
+    });
+
+    test.each([
+      [1000, 3000, 1],
+      [1000, 3000, 7],
+      [1000, 3000, 999],
+      [1000, 1001, 5000],
+      [4096, 200_000, 3000],
+      [1, 10, 1],
+    ])(
+      'cap %i, %i bytes printed in chunks up to %i: the first cap bytes, then the marker line; job log and tails unchanged',
+      (cap, total, max) => {
+        const { out, sink, file } = capped(cap);
+        const data = asciiBytes(total, cap + total);
+        out.begin();
+        for (const [i, chunk] of chunks(data, max, 9).entries()) out.push(i % 2 ? 'stderr' : 'stdout', chunk);
+        out.close();
+        // asciiBytes has no newline: the marker starts on a line of its own.
+        expect(readFileSync(file, 'latin1')).toBe(`${data.subarray(0, cap).toString('latin1')}\n${cutMarker(cap)}`);
+        expect(out.logCutAt).toBe(cap);
+        expect(sink.text).toContain(data.toString('latin1'));
+        expect(out.logs.text()).toBe(data.subarray(total - 64).toString('latin1'));
+      },
+    );
+
+    test('a cut right after a newline adds no empty line', () => {
+      const { out, file } = capped(6);
+      out.push('stdout', Buffer.from('line1\nline2\n'));
+      out.close();
+      expect(readFileSync(file, 'utf8')).toBe(`line1\n${cutMarker(6)}`);
+    });
+
+    test('exactly the cap is not a cut: no marker', () => {
+      const { out, file } = capped(6);
+      out.push('stdout', Buffer.from('abc'));
+      out.push('stderr', Buffer.from('def'));
+      out.push('stdout', Buffer.alloc(0));
+      out.close();
+      expect(readFileSync(file, 'utf8')).toBe('abcdef');
+      expect(out.logCutAt).toBeUndefined();
+    });
+
+    test('one byte past the cap is; the marker is written once, however much follows', () => {
+      const { out, file } = capped(6);
+      out.push('stdout', Buffer.from('abcdef'));
+      out.push('stdout', Buffer.from('g'));
+      for (let i = 0; i < 100; i++) out.push('stdout', Buffer.from('more\n'));
+      out.close();
+      expect(readFileSync(file, 'utf8')).toBe(`abcdef\n${cutMarker(6)}`);
+      expect(out.stdout.text()).toMatch(/more\n$/);
+    });
   });
 
   test('the log file must be new: an existing file or a link in its place is refused, never written', () => {

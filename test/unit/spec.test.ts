@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { CONTEXT_VARIABLES } from '../../src/bundle/env.js';
 import type { HostFacts } from '../../src/bundle/host.js';
-import { type BundlePaths, buildBundle, hostPath, type OciMount, processArgs } from '../../src/bundle/spec.js';
+import { type BundlePaths, buildBundle, hostPath, type OciMount, type OciSpec, processArgs } from '../../src/bundle/spec.js';
 import { type Cell, type CellInput, CellSchema } from '../../src/cell/schema.js';
 
 const WS = '/home/runner/work/repo/repo';
@@ -87,14 +87,19 @@ describe('buildBundle: the default cell on a hosted runner', () => {
       { destination: '/etc', type: 'bind', source: '/etc', options: RO },
       { destination: '/opt', type: 'bind', source: '/opt', options: RO },
       { destination: '/lib64', type: 'bind', source: '/lib64', options: RO },
-      { destination: '/tmp', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'mode=1777'] },
-      { destination: '/run', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'mode=0755'] },
+      { destination: '/tmp', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'mode=1777', 'size=2147483648'] },
+      { destination: '/run', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'mode=0755', 'size=67108864'] },
       { destination: '/etc/shadow', type: 'bind', source: PATHS.emptyFile, options: RO },
       { destination: '/etc/gshadow', type: 'bind', source: PATHS.emptyFile, options: RO },
       { destination: '/etc/sudoers', type: 'bind', source: PATHS.emptyFile, options: RO },
       { destination: '/etc/sudoers.d', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'ro', 'mode=0755', 'size=4k'] },
-      { destination: '/var/tmp', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'mode=1777'] },
-      { destination: HOME, type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'mode=0700', 'uid=1001', 'gid=127'] },
+      { destination: '/var/tmp', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'mode=1777', 'size=2147483648'] },
+      {
+        destination: HOME,
+        type: 'tmpfs',
+        source: 'tmpfs',
+        options: ['nosuid', 'nodev', 'mode=0700', 'uid=1001', 'gid=127', 'size=2147483648'],
+      },
       { destination: '/etc/ssh/ssh_host_ed25519_key', type: 'bind', source: PATHS.emptyFile, options: RO },
       { destination: '/etc/ssl/private', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'ro', 'mode=0755', 'size=4k'] },
       { destination: WS, type: 'bind', source: WS, options: RW },
@@ -136,7 +141,7 @@ describe('buildBundle: the default cell on a hosted runner', () => {
       destination: HOME,
       type: 'tmpfs',
       source: 'tmpfs',
-      options: ['nosuid', 'nodev', 'mode=0700', 'uid=1001', 'gid=127'],
+      options: ['nosuid', 'nodev', 'mode=0700', 'uid=1001', 'gid=127', 'size=2147483648'],
     });
   });
 
@@ -412,8 +417,13 @@ describe('buildBundle: prepared rootfs', () => {
     expect(bundle.spec.mounts).toEqual([
       { destination: '/proc', type: 'proc', source: 'proc' },
       { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['ro', 'nosuid', 'nodev', 'noexec'] },
-      { destination: '/tmp', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'mode=1777'] },
-      { destination: HOME, type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'mode=0700', 'uid=1001', 'gid=127'] },
+      { destination: '/tmp', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'mode=1777', 'size=2147483648'] },
+      {
+        destination: HOME,
+        type: 'tmpfs',
+        source: 'tmpfs',
+        options: ['nosuid', 'nodev', 'mode=0700', 'uid=1001', 'gid=127', 'size=2147483648'],
+      },
       { destination: WS, type: 'bind', source: WS, options: RW },
     ]);
     expect(bundle.links).toEqual([]);
@@ -524,6 +534,53 @@ describe('buildBundle: limits', () => {
   });
 });
 
+describe('buildBundle: limits.tmpfs bounds each scratch directory', () => {
+  const sizeOf = (m: OciMount | undefined) => m?.options?.filter((o) => o.startsWith('size='));
+  const scratch = (spec: OciSpec) => Object.fromEntries(['/tmp', '/var/tmp', '/run', HOME].map((d) => [d, sizeOf(mount(spec.mounts, d))]));
+
+  test('default: 2Gi each, /run 64Mi (pid files and sockets, not data)', () => {
+    expect(scratch(buildBundle(cell(), facts(), PATHS).spec)).toEqual({
+      '/tmp': ['size=2147483648'],
+      '/var/tmp': ['size=2147483648'],
+      '/run': ['size=67108864'],
+      [HOME]: ['size=2147483648'],
+    });
+  });
+
+  test('raised: each gets the new size; /run keeps its 64Mi', () => {
+    expect(scratch(buildBundle(cell({ limits: { tmpfs: '8Gi' } }), facts(), PATHS).spec)).toEqual({
+      '/tmp': ['size=8589934592'],
+      '/var/tmp': ['size=8589934592'],
+      '/run': ['size=67108864'],
+      [HOME]: ['size=8589934592'],
+    });
+  });
+
+  test('lowered below 64Mi: /run gets it too', () => {
+    expect(scratch(buildBundle(cell({ limits: { tmpfs: '16Mi' } }), facts(), PATHS).spec)).toEqual({
+      '/tmp': ['size=16777216'],
+      '/var/tmp': ['size=16777216'],
+      '/run': ['size=16777216'],
+      [HOME]: ['size=16777216'],
+    });
+  });
+
+  test('a fallback HOME and a prepared rootfs get it as well', () => {
+    expect(
+      sizeOf(mount(buildBundle(cell({ limits: { tmpfs: 1000 } }), facts({ home: '/home/cell' }), PATHS).spec.mounts, '/home/cell')),
+    ).toEqual(['size=1000']);
+    const { spec } = buildBundle(cell({ rootfs: { path: 'images/alpine' }, limits: { tmpfs: '100Mi' } }), facts(), PATHS);
+    expect(sizeOf(mount(spec.mounts, '/tmp'))).toEqual(['size=104857600']);
+    expect(sizeOf(mount(spec.mounts, HOME))).toEqual(['size=104857600']);
+  });
+
+  test('it needs no cgroup: a cell with only limits.tmpfs (or log) still runs with --ignore-cgroups', () => {
+    const bundle = buildBundle(cell({ limits: { tmpfs: '1Gi', log: '1Mi' } }), facts(), PATHS);
+    expect(bundle.spec.linux).not.toHaveProperty('resources');
+    expect(bundle.flags).toContain('--ignore-cgroups');
+  });
+});
+
 describe('buildBundle: user', () => {
   test('root: uid 0, the default capability set, HOME owned by root', () => {
     const { spec } = buildBundle(cell({ user: 'root' }), facts(), PATHS);
@@ -559,7 +616,7 @@ describe('buildBundle: user', () => {
       expect(caps?.bounding).not.toContain(dangerous);
     }
     expect(spec.process.noNewPrivileges).toBe(true);
-    expect(mount(spec.mounts, HOME)?.options).toEqual(['nosuid', 'nodev', 'mode=0700', 'uid=0', 'gid=0']);
+    expect(mount(spec.mounts, HOME)?.options).toEqual(['nosuid', 'nodev', 'mode=0700', 'uid=0', 'gid=0', 'size=2147483648']);
   });
 
   test('runner: the host uid and gid, no capabilities', () => {
@@ -567,7 +624,7 @@ describe('buildBundle: user', () => {
     expect(spec.process.user).toEqual({ uid: 1234, gid: 5678 });
     expect(spec.process).not.toHaveProperty('capabilities');
     expect(spec.process.noNewPrivileges).toBe(true);
-    expect(mount(spec.mounts, HOME)?.options).toEqual(['nosuid', 'nodev', 'mode=0700', 'uid=1234', 'gid=5678']);
+    expect(mount(spec.mounts, HOME)?.options).toEqual(['nosuid', 'nodev', 'mode=0700', 'uid=1234', 'gid=5678', 'size=2147483648']);
   });
 
   test('runner on a host that runs the action as root is still root (uid 0 gets capabilities)', () => {

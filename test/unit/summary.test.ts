@@ -3,6 +3,7 @@ import {
   escapeMarkdown,
   fenced,
   likelyOutOfMemory,
+  logCutNote,
   renderSummary,
   SUMMARY_TAIL_CHARS,
   type SummaryFacts,
@@ -152,6 +153,9 @@ describe('renderSummary', () => {
     );
     expect(renderSummary(facts({ limits: { memory: 2e9 } }))).toContain('| limits | memory 1953125Ki |\n');
     expect(renderSummary(facts({ limits: { timeout: 1500 } }))).toContain('| limits | timeout 1500ms |\n');
+    expect(renderSummary(facts({ limits: { memory: 2 ** 30, tmpfs: 16 * 2 ** 20, log: 2 ** 20, collect: 4 * 2 ** 30 } }))).toContain(
+      '| limits | memory 1Gi, tmpfs 16Mi, log 1Mi, collect 4Gi |\n',
+    );
   });
 
   test('the name, version and log file are escaped', () => {
@@ -167,6 +171,14 @@ describe('renderSummary', () => {
     expect(out).toContain('| log file | /tmp/a\\|b.log |\n');
     expect(out).not.toContain('<img');
     expect(out).not.toContain('<b>');
+  });
+
+  test('a log file cut by limits.log says so next to its path; an uncut one does not', () => {
+    expect(renderSummary(facts({ logCutAt: 1_048_576 }))).toContain(
+      '| log file | /home/runner/work/\\_temp/gvisor-cell-logs/unit-tests-0123456789ab.log (cut at 1Mi by limits.log; the rest of the output is only in the job log) |\n',
+    );
+    expect(logCutNote(1000)).toBe('cut at 1000 bytes by limits.log; the rest of the output is only in the job log');
+    expect(renderSummary(facts())).not.toContain('cut at');
   });
 
   test('a name with a newline cannot break the heading', () => {
