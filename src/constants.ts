@@ -28,12 +28,13 @@ export const Outputs = {
   DebugLogDir: 'debug-log-dir',
 } as const;
 
-/** Post-step state. The post step trusts none of it without checking (see post.ts). */
+/**
+ * Post-step state: which run directory, and the nonce of the record main left
+ * in it. Nothing the post step runs is read from state (see post-record.ts).
+ */
 export const State = {
   RunDir: 'run-dir',
-  ContainerId: 'container-id',
-  Runsc: 'runsc',
-  Sudo: 'sudo',
+  Nonce: 'nonce',
 } as const;
 
 export const DEFAULT_DOWNLOAD_URL = 'https://storage.googleapis.com/gvisor/releases/release';

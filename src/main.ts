@@ -23,6 +23,7 @@ import { type ActionInputs, readInputs } from './inputs.js';
 import { type InstalledRunsc, obtainRunsc } from './install/obtain.js';
 import { bucketArch } from './install/version.js';
 import { log } from './log.js';
+import { writePostRecord } from './post-record.js';
 import { likelyOutOfMemory, logCutNote, renderSummary } from './report/summary.js';
 import { type CellPlan, planCell, removeRunDir, runPlanned } from './run/cell.js';
 import type { CellOutput } from './run/output.js';
@@ -91,10 +92,9 @@ export async function run(): Promise<void> {
       debugDir,
       onSpawned: async (containerId, runsc) => {
         const core = await loadCore();
+        // What the post step may run is recorded in the run directory, before the state that points at it.
+        core.saveState(State.Nonce, writePostRecord(runDir, { containerId, runsc: runsc.path }));
         core.saveState(State.RunDir, runDir);
-        core.saveState(State.ContainerId, containerId);
-        core.saveState(State.Runsc, runsc.path);
-        core.saveState(State.Sudo, String(runsc.sudo));
         for (const warning of warnings) core.warning(warning);
         core.setOutput(Outputs.RunscPath, installed.path);
         core.setOutput(Outputs.RunscVersion, installed.version);

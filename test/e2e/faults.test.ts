@@ -110,8 +110,8 @@ describe('cells in parallel on one runner', () => {
       [1, 2, 3].map((i) => runAction(job, { inputs: { cell: `name: same\nrun: sleep 0.5; echo cell ${i}`, 'runsc-path': runsc } })),
     );
     expect(runs.map((r) => r.main.outputs.stdout)).toEqual(['cell 1\n', 'cell 2\n', 'cell 3\n']);
-    const ids = runs.map((r) => r.main.state['container-id']);
-    expect(new Set(ids).size).toBe(3);
+    const dirs = runs.map((r) => r.main.state['run-dir']);
+    expect(new Set(dirs).size).toBe(3);
     const logs = runs.map((r) => r.main.outputs['log-file']);
     expect(new Set(logs).size).toBe(3);
     expect(logs.map((l) => readFileSync(l as string, 'utf8'))).toEqual(['cell 1\n', 'cell 2\n', 'cell 3\n']);

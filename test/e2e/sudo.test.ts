@@ -102,6 +102,46 @@ describe.skipIf(!isRoot)('as an ordinary user (creating users needs root)', () =
     expect(run.main.outputs.stdout).toBe('0\n');
   });
 
+  test('killed outright: the post step removes the sandbox through sudo, and runs no runsc the state names', async () => {
+    // A forger's "runsc", for a post step that would run what STATE_runsc names through sudo (as root).
+    const marker = path.join(job.home, 'evil-ran');
+    const evil = path.join(job.home, 'evil-runsc');
+    writeFileSync(evil, `#!/bin/sh\necho "uid $(id -u): $*" >> ${marker}\n`, { mode: 0o755 });
+    const run = await runAction(job, {
+      user: sudoer,
+      actionDir,
+      inputs: { cell: 'run: |\n  echo ready\n  sleep 600\n', ...install },
+      noPost: true,
+      onSpawn: (child) => {
+        let seen = '';
+        child.stdout?.on('data', (c: Buffer) => {
+          seen += c.toString();
+          if (seen.includes('ready\n')) child.kill('SIGKILL');
+        });
+      },
+    });
+    expect(run.main.signal).toBe('SIGKILL');
+    const runDir = run.main.state['run-dir'] as string;
+    const alive = () => spawnSync('pgrep', ['-f', runDir]).status === 0;
+    expect(alive()).toBe(true);
+    // The genuine state, with a forged runsc and sudo added (as a `::save-state` would), replayed as the runner does.
+    const env: Record<string, string> = { PATH: process.env.PATH ?? '', RUNNER_TEMP: job.temp };
+    for (const [k, v] of Object.entries({ ...run.main.state, runsc: evil, sudo: 'true' })) env[`STATE_${k}`] = v;
+    const post = spawnSync(inject('actionNode'), [path.join(actionDir, 'dist', 'post', 'index.js')], {
+      env,
+      encoding: 'utf8',
+      uid: sudoer.uid,
+      gid: sudoer.gid,
+      timeout: 60_000,
+    });
+    expect(post.status).toBe(0);
+    expect(existsSync(marker)).toBe(false);
+    for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(alive()).toBe(false);
+    // Root-owned runsc state included: removed through sudo.
+    expect(existsSync(runDir)).toBe(false);
+  });
+
   test('without root and without sudo: a clear error, no exit-code', async () => {
     const run = await runAction(plainJob, { user: plain, actionDir, inputs: { cell: 'run: echo never', ...install } });
     expect(run.main.exitCode).toBe(1);

@@ -1,0 +1,98 @@
+/**
+ * What the main step tells its post step, kept where only the main step can
+ * write: a file in the run's private directory (mkdtemp, mode 0700, under
+ * RUNNER_TEMP, which no cell sees). The post step's state carries only the run
+ * directory and this record's nonce; state can be forged (a `::save-state`
+ * printed by an earlier step or a cell that escaped the stop-commands window),
+ * so what the post step runs (the runsc binary, the container id) comes from
+ * here, and only when the nonce in the state is the one in this file.
+ */
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import path from 'node:path';
+
+/** The record's name in the run directory. */
+export const RECORD_FILE = 'post-record.json';
+
+export interface PostRecord {
+  /** The container main started (runsc's `--root` is `<run dir>/state`). */
+  containerId: string;
+  /** Absolute path of the runsc binary main ran. */
+  runsc: string;
+}
+
+/** Container ids as `containerIdFor` makes them (and runsc accepts). */
+const CONTAINER_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+/** 16 random bytes, hex. */
+export const NONCE = /^[0-9a-f]{32}$/;
+/** Far more than a record needs; a bound on what the post step reads. */
+const MAX_RECORD_BYTES = 4096;
+
+/**
+ * Writes the record (a new file only, 0600: never through a link nor over a
+ * file already there) and returns its nonce, for the state. Web Crypto's
+ * CSPRNG: it is loaded for the stop-commands token anyway, node:crypto is not.
+ */
+export function writePostRecord(runDir: string, record: PostRecord): string {
+  const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('hex');
+  const fd = openSync(path.join(runDir, RECORD_FILE), 'wx', 0o600);
+  try {
+    writeSync(fd, JSON.stringify({ nonce, containerId: record.containerId, runsc: record.runsc }));
+  } finally {
+    closeSync(fd);
+  }
+  return nonce;
+}
+
+/** The record, or why it is refused. */
+export type RecordCheck = { record: PostRecord } | { refused: string };
+
+/**
+ * Reads the record of `runDir` (already checked to be ours) and checks it
+ * against the state's nonce: a regular file, not a link, owned by `uid`, not
+ * writable by group or others, one link, small; its fields well-formed; the
+ * runsc it names an absolute path to a regular file.
+ */
+export function readPostRecord(runDir: string, nonce: string, uid: number): RecordCheck {
+  const file = path.join(runDir, RECORD_FILE);
+  let fd: number;
+  try {
+    // O_NOFOLLOW: a link is refused, not followed; O_NONBLOCK: a FIFO planted here cannot hang the step.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { refused: code === 'ELOOP' ? `${RECORD_FILE} is a symbolic link` : `${RECORD_FILE} cannot be opened (${code})` };
+  }
+  let text: string;
+  try {
+    // Checked on the open file: what is checked is what is read.
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { refused: `${RECORD_FILE} is not a regular file` };
+    if (st.uid !== uid) return { refused: `${RECORD_FILE} is owned by uid ${st.uid}, not ${uid}` };
+    if (st.mode & 0o022) return { refused: `${RECORD_FILE} is writable by group or others` };
+    if (st.nlink !== 1) return { refused: `${RECORD_FILE} has ${st.nlink} hard links` };
+    if (st.size > MAX_RECORD_BYTES) return { refused: `${RECORD_FILE} is larger than ${MAX_RECORD_BYTES} bytes` };
+    const buf = Buffer.alloc(MAX_RECORD_BYTES + 1);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    text = buf.subarray(0, n).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { refused: `${RECORD_FILE} is not JSON` };
+  }
+  if (typeof parsed !== 'object' || parsed === null) return { refused: `${RECORD_FILE} is not a JSON object` };
+  const { nonce: recorded, containerId, runsc } = parsed;
+  if (typeof recorded !== 'string' || !NONCE.test(recorded)) return { refused: `${RECORD_FILE}: nonce is malformed` };
+  if (recorded !== nonce) return { refused: `the state's nonce is not the one in ${RECORD_FILE}` };
+  if (typeof containerId !== 'string' || !CONTAINER_ID.test(containerId)) {
+    return { refused: `${RECORD_FILE}: containerId is not a container id` };
+  }
+  if (typeof runsc !== 'string' || !path.isAbsolute(runsc) || path.resolve(runsc) !== runsc) {
+    return { refused: `${RECORD_FILE}: runsc is not an absolute, normalized path` };
+  }
+  if (!statSync(runsc, { throwIfNoEntry: false })?.isFile()) return { refused: `${RECORD_FILE}: runsc is not a regular file` };
+  return { record: { containerId, runsc } };
+}
