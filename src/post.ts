@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
 import { RUN_DIR_PREFIX, State } from './constants.js';
+import { commands, log } from './log.js';
 import { destroy, type Runsc } from './run/runsc.js';
 
 const CONTAINER_ID = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -30,7 +31,7 @@ export async function post(): Promise<void> {
   const tempRoot = process.env.RUNNER_TEMP || os.tmpdir();
   const runDir = ownRunDir(core.getState(State.RunDir), tempRoot);
   if (!runDir) {
-    core.debug('gvisor-cell post: nothing of this run is left');
+    commands(core).debug('gvisor-cell post: nothing of this run is left');
     return;
   }
   const containerId = core.getState(State.ContainerId);
@@ -38,7 +39,7 @@ export async function post(): Promise<void> {
   const sudo = core.getState(State.Sudo) === 'true';
   if (CONTAINER_ID.test(containerId) && path.isAbsolute(runscPath)) {
     const runsc: Runsc = { path: runscPath, sudo, root: path.join(runDir, 'state') };
-    core.info(`Removing sandbox ${containerId} left by the main step`);
+    log.info(`Removing sandbox ${containerId} left by the main step`);
     await destroy(runsc, containerId);
   }
   try {
@@ -47,5 +48,5 @@ export async function post(): Promise<void> {
     // runsc ran as root through sudo and left root-owned state behind.
     if (sudo) spawnSync('sudo', ['-n', 'rm', '-rf', '--one-file-system', '--', runDir], { stdio: 'ignore' });
   }
-  core.info(`Removed ${runDir}`);
+  log.info(`Removed ${runDir}`);
 }
