@@ -65,8 +65,9 @@ type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositi
 
 class UsageError extends Error {}
 
+/** A message on stderr, neutralised (log.ts): inside a workflow step the runner parses it too. */
 function say(line: string): void {
-  process.stderr.write(`${line}\n`);
+  log.info(line);
 }
 
 /** The CLI's options as the action's inputs, validated by the action's own reader. */
@@ -104,6 +105,7 @@ function progress(): ((received: number, total: number) => void) | undefined {
     const pct = Number.isFinite(total) && total > 0 ? Math.floor((received / total) * 100) : -1;
     if (pct !== last) {
       last = pct;
+      // raw: numbers only, and the CR is the point (a terminal, never a runner: see above).
       process.stderr.write(
         `\rdownloading runsc: ${pct >= 0 ? `${pct}%` : `${(received / 2 ** 20).toFixed(0)} MiB`}${pct === 100 ? '\n' : ''}`,
       );
@@ -131,6 +133,7 @@ async function cmdInstall(values: Values): Promise<number> {
   const inputs = inputsFrom(values, undefined);
   const installed = await obtainRunsc({ ...inputs, runscPath: undefined }, bucketArch(process.platform, process.arch), progress());
   say(installed.version);
+  // raw: the result, for `$(gvisor-cell install)`; a path in the tool cache, which the workspace does not choose.
   process.stdout.write(`${installed.path}\n`);
   return 0;
 }
@@ -173,6 +176,7 @@ async function cmdRun(file: string | undefined, values: Values): Promise<number>
       runscPath: installed.path,
       platform: inputs.platform,
       outputLimit: inputs.outputLimit,
+      // raw: the cell's bytes, inside the stop-commands window when a runner reads them.
       jobLog: { write: (data) => process.stdout.write(data) },
       // Inside a workflow step the runner parses this output too: keep the cell from issuing commands.
       commandWindow: process.env.GITHUB_ACTIONS === 'true',
@@ -221,7 +225,7 @@ function muteRunnerDebug(): void {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  log.info = say;
+  log.out = process.stderr;
   muteRunnerDebug();
   let parsed: { values: Values; positionals: string[] };
   try {
@@ -233,6 +237,7 @@ export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
   if (values.help || !command) {
+    // raw: the usage text, a constant.
     (command || values.help ? process.stdout : process.stderr).write(`${USAGE}\n`);
     return values.help ? 0 : 2;
   }

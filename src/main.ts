@@ -9,7 +9,8 @@
  * everything that needs it before the cell's output — the post step's state,
  * warnings (workflow commands, which must precede the stop-commands window),
  * the first outputs — happens then. Plain log lines need no core: `core.info`
- * is a line on stdout.
+ * is a line on stdout. Everything the step prints of its own goes through
+ * log.ts, which neutralises it (it quotes the workspace: paths, names).
  */
 import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -22,7 +23,7 @@ import { Outputs, RUN_DIR_PREFIX, State } from './constants.js';
 import { type ActionInputs, readInputs } from './inputs.js';
 import { type InstalledRunsc, obtainRunsc } from './install/obtain.js';
 import { bucketArch } from './install/version.js';
-import { log } from './log.js';
+import { commands, log } from './log.js';
 import { writePostRecord } from './post-record.js';
 import { likelyOutOfMemory, logCutNote, renderSummary } from './report/summary.js';
 import { type CellPlan, planCell, removeRunDir, runPlanned } from './run/cell.js';
@@ -86,25 +87,26 @@ export async function run(): Promise<void> {
       runscPath: installed.path,
       platform: inputs.platform,
       outputLimit: inputs.outputLimit,
+      // raw: the cell's bytes and the window's own two commands (run/output.ts).
       jobLog: { write: (data) => process.stdout.write(data) },
       commandWindow: true,
       signal: cancel.signal,
       debugDir,
       onSpawned: async (containerId, runsc) => {
         const core = await loadCore();
+        const say = commands(core);
         // What the post step may run is recorded in the run directory, before the state that points at it.
         core.saveState(State.Nonce, writePostRecord(runDir, { containerId, runsc: runsc.path }));
         core.saveState(State.RunDir, runDir);
-        for (const warning of warnings) core.warning(warning);
+        for (const warning of warnings) say.warning(warning);
         core.setOutput(Outputs.RunscPath, installed.path);
         core.setOutput(Outputs.RunscVersion, installed.version);
         if (debugDir) {
           core.setOutput(Outputs.DebugLogDir, debugDir);
-          core.startGroup('config.json');
-          core.info(JSON.stringify(bundle.spec, null, 2));
-          core.endGroup();
+          // Mount sources and the script come from the document and the workspace: neutralised like the rest.
+          say.group('config.json', JSON.stringify(bundle.spec, null, 2));
         }
-        core.info(
+        log.info(
           `Running cell ${cell.name} with ${installed.version}, platform ${inputs.platform}, network ${cell.network}` +
             (cell.limits?.timeout !== undefined ? `, timeout ${formatDuration(cell.limits.timeout)}` : ''),
         );
@@ -114,14 +116,16 @@ export async function run(): Promise<void> {
     });
     const core = await loadCore();
     if (collected && !collected.error) {
-      core.info(`Collected ${collected.files} file${collected.files === 1 ? '' : 's'} from the cell into the workspace`);
+      log.info(`Collected ${collected.files} file${collected.files === 1 ? '' : 's'} from the cell into the workspace`);
     }
-    for (const warning of collected?.warnings ?? []) core.warning(warning);
+    // They quote the names of files the cell made.
+    for (const warning of collected?.warnings ?? []) commands(core).warning(warning);
     await report(core, cell, inputs, installed, output, result);
     // Asked-for files that could not come back fail the step, whatever the cell's status.
-    if (collected?.error) core.setFailed(collected.error);
+    if (collected?.error) commands(core).fail(collected.error);
   } catch (error) {
-    (await loadCore()).setFailed(error instanceof Error ? error.message : String(error));
+    // Errors quote paths and the document.
+    commands(await loadCore()).fail(error instanceof Error ? error.message : String(error));
   } finally {
     if (plan) removeRunDir(plan.runDir);
     process.off('SIGINT', onSignal);
@@ -147,7 +151,7 @@ async function report(
   core.setOutput(Outputs.DurationMs, String(result.durationMs));
 
   // After the stop-commands window: a later step reading log-file gets only part of the output.
-  if (output.logCutAt !== undefined) core.warning(`log-file ${output.logFile}: ${logCutNote(output.logCutAt)}`);
+  if (output.logCutAt !== undefined) commands(core).warning(`log-file ${output.logFile}: ${logCutNote(output.logCutAt)}`);
 
   const summary = renderSummary({
     name: cell.name,
@@ -166,24 +170,26 @@ async function report(
   });
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summary).write();
 
+  const say = commands(core);
+
   if (result.runscError) {
     const hint =
       inputs.platform === 'systrap' && !result.runscError.neverStarted
         ? '\nIf the host refuses systrap (e.g. Yama ptrace_scope=3), try platform: ptrace.'
         : '';
-    core.setFailed(`The sandbox did not start: runsc failed before running the cell.\n${result.runscError.message}${hint}`);
+    say.fail(`The sandbox did not start: runsc failed before running the cell.\n${result.runscError.message}${hint}`);
   } else if (result.cancelled) {
-    core.setFailed(`Cell ${cell.name} was cancelled; the sandbox was stopped and deleted`);
+    say.fail(`Cell ${cell.name} was cancelled; the sandbox was stopped and deleted`);
   } else if (result.timedOut) {
     const msg = `Cell ${cell.name} timed out after ${formatDuration(cell.limits?.timeout ?? 0)} and was killed`;
-    inputs.failOnError ? core.setFailed(msg) : core.warning(msg);
+    inputs.failOnError ? say.fail(msg) : say.warning(msg);
   } else if (result.exitCode !== 0) {
     const oom = likelyOutOfMemory({ ...result, limits: cell.limits ?? {} });
     const msg = oom
       ? `Cell ${cell.name} was killed (exit 137, SIGKILL) under limits.memory ${formatSize(cell.limits?.memory ?? 0)}: most likely out of memory`
       : `Cell ${cell.name} exited with ${result.exitCode}`;
-    inputs.failOnError ? core.setFailed(msg) : core.info(msg);
+    inputs.failOnError ? say.fail(msg) : log.info(msg);
   } else {
-    core.info(`Cell ${cell.name} passed in ${result.durationMs} ms`);
+    log.info(`Cell ${cell.name} passed in ${result.durationMs} ms`);
   }
 }

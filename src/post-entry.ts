@@ -1,5 +1,6 @@
 /** Entry of the post step (bundled separately, so it loads only what cleanup needs). */
 import module from 'node:module';
+import { commands } from './log.js';
 
 module.enableCompileCache?.();
 const { post } = await import('./post.js');
@@ -8,5 +9,5 @@ try {
 } catch (error) {
   // Cleanup must never fail the job on its own; say what happened.
   const core = await import('@actions/core');
-  core.warning(`gvisor-cell cleanup: ${error instanceof Error ? error.message : String(error)}`);
+  commands(core).warning(`gvisor-cell cleanup: ${error instanceof Error ? error.message : String(error)}`);
 }

@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
 import { RUN_DIR_PREFIX, State } from './constants.js';
+import { commands, log } from './log.js';
 import { NONCE, readPostRecord } from './post-record.js';
 import { destroy, needsSudo, type Runsc } from './run/runsc.js';
 
@@ -47,7 +48,7 @@ export function checkRunDir(value: string, tempRoot: string, uid: number): RunDi
 
 /** One line in the post step's log; never quotes the state (it could carry workflow commands). */
 function refuse(reason: string): void {
-  core.warning(`gvisor-cell post: refused the saved state, removed nothing: ${reason}`);
+  commands(core).warning(`gvisor-cell post: refused the saved state, removed nothing: ${reason}`);
 }
 
 export async function post(): Promise<void> {
@@ -55,13 +56,13 @@ export async function post(): Promise<void> {
   const uid = process.getuid?.() ?? 0;
   const value = core.getState(State.RunDir);
   if (!value) {
-    core.debug('gvisor-cell post: no run directory in the state; nothing to do');
+    commands(core).debug('gvisor-cell post: no run directory in the state; nothing to do');
     return;
   }
   const runDir = checkRunDir(value, tempRoot, uid);
   if ('refused' in runDir) return refuse(runDir.refused);
   if ('gone' in runDir) {
-    core.debug('gvisor-cell post: nothing of this run is left');
+    commands(core).debug('gvisor-cell post: nothing of this run is left');
     return;
   }
   const nonce = core.getState(State.Nonce);
@@ -72,7 +73,7 @@ export async function post(): Promise<void> {
   const { containerId, runsc: runscPath } = checked.record;
   const sudo = needsSudo();
   const runsc: Runsc = { path: runscPath, sudo, root: path.join(runDir.dir, 'state') };
-  core.info(`Removing sandbox ${containerId} left by the main step`);
+  log.info(`Removing sandbox ${containerId} left by the main step`);
   await destroy(runsc, containerId);
   try {
     rmSync(runDir.dir, { recursive: true, force: true });
@@ -80,5 +81,5 @@ export async function post(): Promise<void> {
     // runsc ran as root through sudo and left root-owned state behind.
     if (sudo) spawnSync('sudo', ['-n', 'rm', '-rf', '--one-file-system', '--', runDir.dir], { stdio: 'ignore' });
   }
-  core.info(`Removed ${runDir.dir}`);
+  log.info(`Removed ${runDir.dir}`);
 }

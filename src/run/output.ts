@@ -47,6 +47,7 @@ export interface Sink {
 const stdoutSink: Sink = {
   write: (data) => {
     // process.stdout is synchronous for pipes and files on Linux: this is the backpressure.
+    // raw: the cell's bytes, inside the window, and the window's own commands.
     process.stdout.write(data);
   },
 };
