@@ -8,7 +8,8 @@
  * are what to compare.
  *
  *   step     the whole step (`node dist/index.js`, a /bin/true cell, warm tool
- *            cache; and with runsc-path) vs a bare `runsc run` of a minimal
+ *            cache, with and without runsc-sha512 (both layouts); and with
+ *            runsc-path) vs a bare `runsc run` of a minimal
  *            bundle plus a bare `node -e 0`; and where the step's time goes
  *   install  the action installing runsc into an empty tool cache from a local
  *            bucket (both layouts) vs the shell recipe on the same files
@@ -589,14 +590,33 @@ async function figureStep(ctx, rounds) {
   // No download-url: the official bucket's entry, as most workflows have it (see seedOfficialEntry).
   const cached = { cell: TRIVIAL_CELL, 'runsc-version': TARBALL_VERSION };
   const byPath = { cell: TRIVIAL_CELL, 'runsc-path': ctx.runsc };
+  // runsc-sha512 on a cache hit: the kept artifact is hashed and unpacked into the run directory (README, Security model).
+  const pinOf = (version, artifact) => fs.readFileSync(path.join(BUCKET_DIR, version, ARCH, `${artifact}.sha512`), 'utf8').slice(0, 128);
+  const pinned = { ...cached, 'runsc-sha512': pinOf(TARBALL_VERSION, ctx.bucketInfo.artifact) };
+  const cachedLoose = { cell: TRIVIAL_CELL, 'runsc-version': LOOSE_VERSION, 'download-url': ctx.bucket.url };
+  const pinnedLoose = { ...cachedLoose, 'runsc-sha512': pinOf(LOOSE_VERSION, 'runsc') };
   const variants = [
     { key: 'cached', run: async () => checkStep(await runStep(ctx, cached), 'step (cached runsc)') },
+    { key: 'pinned', run: async () => checkStep(await runStep(ctx, pinned), 'step (cached runsc, runsc-sha512)') },
+    { key: 'cachedLoose', run: async () => checkStep(await runStep(ctx, cachedLoose), 'step (cached loose runsc)') },
+    { key: 'pinnedLoose', run: async () => checkStep(await runStep(ctx, pinnedLoose), 'step (cached loose runsc, runsc-sha512)') },
     { key: 'bare', run: () => runBare(ctx) },
     { key: 'bareFlags', run: () => runBare(ctx, ['--ignore-cgroups']) },
     { key: 'node', run: () => runNodeBare() },
     { key: 'path', run: async () => checkStep(await runStep(ctx, byPath), 'step (runsc-path)') },
   ];
-  const t = { cached: [], bare: [], bareFlags: [], node: [], path: [], cachedDur: [], pathDur: [] };
+  const t = {
+    cached: [],
+    pinned: [],
+    cachedLoose: [],
+    pinnedLoose: [],
+    bare: [],
+    bareFlags: [],
+    node: [],
+    path: [],
+    cachedDur: [],
+    pathDur: [],
+  };
   let postRan = 0;
   for (let round = 0; round <= rounds; round++) {
     log(`step: ${round === 0 ? 'warm-up' : `round ${round}/${rounds}`}`);
@@ -673,6 +693,38 @@ async function figureStep(ctx, rounds) {
         ['step (warm tool cache) / (runsc + node)', fmtRatio(rCached), verdict(rCached, BUDGET.step)],
         ['step (`runsc-path`) / (runsc + node)', fmtRatio(rPath), verdict(rPath, BUDGET.step)],
         ['step (warm tool cache) / (runsc `--ignore-cgroups` + node): what the action adds', fmtRatio(rSameFlags), '–'],
+      ],
+    ),
+  );
+  out.push('');
+  out.push('### `runsc-sha512` on a cache hit');
+  out.push('');
+  const size = (version, artifact) => (fs.statSync(path.join(BUCKET_DIR, version, ARCH, artifact)).size / 2 ** 20).toFixed(1);
+  out.push(
+    'The same warm step with the artifact pinned: the artifact kept in the tool-cache entry is read, hashed (sha512) and compared ' +
+      'with the pin, then unpacked (tarball) or written (loose binary) into the step’s run directory, and that copy runs.',
+  );
+  out.push('');
+  out.push(
+    table(
+      ['layout', 'artifact MiB', 'unpinned hit ms', 'pinned hit ms', 'cost of the pin ms', 'pinned / unpinned'],
+      [
+        [
+          `tarball \`${ctx.bucketInfo.artifact}\` (${TARBALL_VERSION})`,
+          size(TARBALL_VERSION, ctx.bucketInfo.artifact),
+          ms(med.cached),
+          ms(med.pinned),
+          ms(med.pinned - med.cached),
+          fmtRatio(ratio(med.pinned, med.cached)),
+        ],
+        [
+          `loose \`runsc\` (${LOOSE_VERSION})`,
+          size(LOOSE_VERSION, 'runsc'),
+          ms(med.cachedLoose),
+          ms(med.pinnedLoose),
+          ms(med.pinnedLoose - med.cachedLoose),
+          fmtRatio(ratio(med.pinnedLoose, med.cachedLoose)),
+        ],
       ],
     ),
   );

@@ -5,7 +5,7 @@
  * other names and go through the same validation (readInputs), the same
  * document parser, installer, bundle builder and sandbox runner.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -131,11 +131,33 @@ async function cmdValidate(files: string[]): Promise<number> {
 async function cmdInstall(values: Values): Promise<number> {
   toolCacheFrom(values);
   const inputs = inputsFrom(values, undefined);
-  const installed = await obtainRunsc({ ...inputs, runscPath: undefined }, bucketArch(process.platform, process.arch), progress());
-  say(installed.version);
-  // raw: the result, for `$(gvisor-cell install)`; a path in the tool cache, which the workspace does not choose.
-  process.stdout.write(`${installed.path}\n`);
-  return 0;
+  // With a pin the verified copy is made in a scratch directory and compared with the entry, whose
+  // path is what `install` prints: the entry is checked now, not whenever it is run later.
+  const scratch = inputs.sha512 ? mkdtempSync(path.join(process.env.RUNNER_TEMP as string, 'gvisor-cell-verify-')) : undefined;
+  try {
+    const installed = await obtainRunsc({ ...inputs, runscPath: undefined }, bucketArch(process.platform, process.arch), {
+      privateDir: scratch,
+      onProgress: progress(),
+    });
+    let runsc = installed.path;
+    if (scratch && installed.entry) {
+      const { entryDifferences } = await import('./install/pinned.js');
+      const differ = entryDifferences(path.dirname(installed.path), installed.entry.dir);
+      if (differ.length > 0) {
+        throw new Error(
+          `the tool-cache entry ${installed.entry.dir} does not match runsc-sha512: ${differ.join(', ')} differ from its verified artifact, ` +
+            `so the entry was tampered with or is corrupt. Delete ${installed.entry.dir} and ${installed.entry.dir}.complete to download runsc again.`,
+        );
+      }
+      runsc = path.join(installed.entry.dir, 'runsc');
+    }
+    say(installed.version);
+    // raw: the result, for `$(gvisor-cell install)`; a path in the tool cache, which the workspace does not choose.
+    process.stdout.write(`${runsc}\n`);
+    return 0;
+  } finally {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 async function cmdBundle(file: string | undefined, values: Values): Promise<number> {
@@ -170,7 +192,7 @@ async function cmdRun(file: string | undefined, values: Values): Promise<number>
     for (const name of plan.bundle.missingEnv) say(`warning: pass-env: ${name} is not set; not passed`);
     for (const note of plan.bundle.notes) say(`gvisor-cell: ${note}`);
     for (const warning of plan.bundle.warnings) say(`warning: ${warning}`);
-    const installed = await obtainRunsc(inputs, arch, progress());
+    const installed = await obtainRunsc(inputs, arch, { privateDir: plan.runDir, onProgress: progress() });
     say(`gvisor-cell: running ${cell.name} with ${installed.version} (${inputs.platform}), workspace ${workspace}`);
     const { output, result, collected } = await runPlanned(plan, {
       runscPath: installed.path,

@@ -77,7 +77,7 @@ export async function run(): Promise<void> {
         'download-url is plain http: the .sha512 comes over the same channel as runsc; pin runsc-sha512 to make the download verifiable',
       );
     }
-    const installed = await obtainRunsc(inputs, arch);
+    const installed = await obtainRunsc(inputs, arch, { privateDir: runDir });
 
     // core.isDebug(), read directly: the debug flags must be known before runsc starts.
     const debugDir = process.env.RUNNER_DEBUG === '1' ? mkdtempSync(path.join(tempRoot, `${RUN_DIR_PREFIX}debug-`)) : undefined;

@@ -27,8 +27,8 @@ var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_nod
 var io = __webpack_require__(8701);
 // EXTERNAL MODULE: ./node_modules/@actions/tool-cache/lib/tool-cache.js + 13 modules
 var tool_cache = __webpack_require__(9241);
-// EXTERNAL MODULE: ./src/log.ts
-var log = __webpack_require__(5625);
+// EXTERNAL MODULE: ./src/log.ts + 1 modules
+var log = __webpack_require__(8870);
 // EXTERNAL MODULE: ./src/install/cache.ts
 var cache = __webpack_require__(7673);
 ;// CONCATENATED MODULE: ./src/install/checksum.ts
@@ -237,6 +237,8 @@ async function withLock(file, fn, timeoutMs = 600_000) {
     }
 }
 
+// EXTERNAL MODULE: ./src/install/unpack.ts
+var unpack = __webpack_require__(5589);
 // EXTERNAL MODULE: ./src/install/version.ts
 var install_version = __webpack_require__(2415);
 ;// CONCATENATED MODULE: ./src/install/installer.ts
@@ -250,8 +252,10 @@ var install_version = __webpack_require__(2415);
  *     the layout (zstd tarball, bz2 tarball, loose binary) and, for `latest`,
  *     finds a cached copy of the very same artifact;
  *  3. the artifact is hashed while it streams to disk, compared, and only then
- *     extracted and cached: a mismatch leaves nothing behind.
+ *     extracted and cached, itself kept in the entry (a pinned hit hashes it
+ *     again: pinned.ts): a mismatch leaves nothing behind.
  */
+
 
 
 
@@ -308,7 +312,7 @@ async function installRunsc(req) {
             continue;
         }
         if (!req.version.cacheKey) {
-            const hit = await cachedArtifact(tool, req.arch, published);
+            const hit = await cachedArtifact(tool, req.arch, published, req.sha512 !== undefined);
             if (hit)
                 return hit;
         }
@@ -320,14 +324,18 @@ async function installRunsc(req) {
     throw new Error(`no runsc release ${req.version.bucket} for ${req.arch} at ${req.downloadUrl}: tried ${tried.join(', ')}. ` +
         'Check runsc-version (the bucket sometimes lags behind GitHub releases) and download-url.');
 }
-/** For `latest`: a cached entry made from the artifact with this digest. */
-async function cachedArtifact(tool, arch, sha512) {
+/**
+ * For `latest`: a cached entry recorded as made from the artifact with this
+ * digest. With a pin it must also keep the artifact, which obtain.ts then
+ * hashes (the record itself proves nothing).
+ */
+async function cachedArtifact(tool, arch, sha512, pinned) {
     for (const key of tool_cache/* findAllVersions */.iq(tool, arch)) {
         const dir = (0,cache/* findEntry */.w4)(tool, key, arch);
         const meta = dir ? (0,cache/* readMetadata */._6)(dir) : undefined;
-        if (dir && meta?.sha512 === sha512) {
+        if (dir && meta?.sha512 === sha512 && (!pinned || meta.kept)) {
             log/* log */.R.info(`Using cached ${meta.version} from ${dir} (same artifact as latest)`);
-            return { path: external_node_path_default().join(dir, 'runsc'), version: meta.version, fromCache: true };
+            return (0,cache/* cachedRunsc */.a5)(dir, meta);
         }
     }
     return undefined;
@@ -343,7 +351,7 @@ async function downloadAndCache(tool, req, layout, url, published) {
         }
         const stage = external_node_path_default().join(work, 'stage');
         await external_node_fs_.promises.mkdir(stage);
-        const runsc = await unpack(layout, file, stage);
+        const runsc = await installer_unpack(layout, file, stage);
         await external_node_fs_.promises.chmod(runsc, 0o755);
         const probe = (0,external_node_child_process_.spawnSync)(runsc, ['--version'], { encoding: 'utf8', timeout: 30_000 });
         const version = (0,install_version/* versionLine */.b1)(probe.stdout ?? '');
@@ -352,7 +360,11 @@ async function downloadAndCache(tool, req, layout, url, published) {
             throw new Error(`the runsc downloaded from ${url} does not run on this machine: ${(probe.stderr || probe.error?.message || version).trim()}`);
         }
         const root = external_node_path_default().dirname(runsc);
-        const meta = { artifact: url, sha512: digest, version };
+        // The verified artifact stays in the entry (for the loose layout it is runsc itself): a pinned
+        // cache hit hashes it again rather than trusting anything else in the cache (pinned.ts).
+        if (layout.tarFlag)
+            await external_node_fs_.promises.rename(file, external_node_path_default().join(root, layout.artifact));
+        const meta = { artifact: url, sha512: digest, version, kept: layout.artifact };
         await external_node_fs_.promises.writeFile(external_node_path_default().join(root, cache/* METADATA_FILE */.VR), `${JSON.stringify(meta, null, 2)}\n`);
         const toolDir = external_node_path_default().join((0,cache/* cacheRoot */.P5)(), tool);
         await external_node_fs_.promises.mkdir(toolDir, { recursive: true });
@@ -371,19 +383,15 @@ async function downloadAndCache(tool, req, layout, url, published) {
                 throw error;
             }
             log/* log */.R.info(`Cached ${version} (sha512 ${digest.slice(0, 16)}…) in ${dir}`);
-            return { path: external_node_path_default().join(dir, 'runsc'), version, fromCache: false };
+            return { path: external_node_path_default().join(dir, 'runsc'), version, fromCache: false, entry: { dir, kept: meta.kept } };
         });
     }
     finally {
         await io/* rmRF */.Yz(work);
     }
 }
-/**
- * Extracts only what runs (runsc and its gvisor-bin/ sidecars) and returns the
- * path of runsc. Tarballs may nest everything under a top directory, so runsc
- * is looked for rather than assumed.
- */
-async function unpack(layout, file, stage) {
+/** Extracts only what runs (runsc and its gvisor-bin/ sidecars) and returns the path of runsc. */
+async function installer_unpack(layout, file, stage) {
     if (!layout.tarFlag) {
         const dest = external_node_path_default().join(stage, 'runsc');
         await external_node_fs_.promises.rename(file, dest);
@@ -395,21 +403,62 @@ async function unpack(layout, file, stage) {
     if (tar.status !== 0) {
         throw new Error(`could not extract ${external_node_path_default().basename(file)}: ${(tar.stderr || tar.error?.message || '').trim()}`);
     }
-    const found = await findFile(stage, 'runsc', 3);
+    const found = (0,unpack/* findFile */.q)(stage, 'runsc', 3);
     if (!found)
         throw new Error(`${external_node_path_default().basename(file)} holds no runsc binary`);
     return found;
 }
-async function findFile(dir, name, depth) {
-    const entries = await external_node_fs_.promises.readdir(dir, { withFileTypes: true });
+
+
+/***/ }),
+
+/***/ 5589:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   L: () => (/* binding */ tarFlagFor),
+/* harmony export */   q: () => (/* binding */ findFile)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _cache_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7673);
+/**
+ * Facts about the release artifacts shared by the installer and the pinned
+ * copy (pinned.ts): how each is unpacked, and where runsc lands in it.
+ */
+
+
+
+/** tar's decompression flag for a release artifact; undefined for the loose binary. Throws for any other name. */
+function tarFlagFor(artifact) {
+    switch (artifact) {
+        case 'gvisor.tar.zstd':
+            return '--zstd';
+        case 'gvisor.tar.bz2':
+            return '--bzip2';
+        case 'runsc':
+            return undefined;
+        default:
+            throw new Error(`${artifact} is not a runsc release artifact (expected one of ${_cache_js__WEBPACK_IMPORTED_MODULE_2__/* .KEPT_ARTIFACTS */ .BC.join(', ')})`);
+    }
+}
+/**
+ * The file `name` at most `depth` directories down (never inside gvisor-bin/):
+ * tarballs may nest everything under a top directory, so runsc is looked for
+ * rather than assumed.
+ */
+function findFile(dir, name, depth) {
+    const entries = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync)(dir, { withFileTypes: true });
     const here = entries.find((e) => e.isFile() && e.name === name);
     if (here)
-        return external_node_path_default().join(dir, here.name);
+        return node_path__WEBPACK_IMPORTED_MODULE_1___default().join(dir, here.name);
     if (depth === 0)
         return undefined;
     for (const e of entries) {
         if (e.isDirectory() && e.name !== 'gvisor-bin') {
-            const found = await findFile(external_node_path_default().join(dir, e.name), name, depth - 1);
+            const found = findFile(node_path__WEBPACK_IMPORTED_MODULE_1___default().join(dir, e.name), name, depth - 1);
             if (found)
                 return found;
         }

@@ -256,7 +256,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   bS: () => (/* binding */ buildBundle)
 });
 
-// UNUSED EXPORTS: hostPath, processArgs
+// UNUSED EXPORTS: RUN_TMPFS_MAX, hostPath, processArgs
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
@@ -388,8 +388,22 @@ function bind(destination, source, options) {
 function tmpfs(destination, options) {
     return { destination, type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', ...options] };
 }
+/**
+ * /run holds pid files, locks and sockets, not data: it gets at most this
+ * much whatever `limits.tmpfs` says (less when that is smaller).
+ */
+const RUN_TMPFS_MAX = 64 * 2 ** 20;
+/**
+ * The cell's writable scratch directories, each bounded by `limits.tmpfs`.
+ * Without `size=` gVisor gives a tmpfs half the host's memory, and what the
+ * cell writes there is the runner's memory until the sandbox ends (checked
+ * with runsc 20240729: past `size=` writes fail with ENOSPC, `df` shows it).
+ */
+function scratch(destination, size, options) {
+    return tmpfs(destination, [...options, `size=${size}`]);
+}
 /** The allow-listed view of the runner for `rootfs: host`. */
-function hostView(host, paths, uid, gid) {
+function hostView(host, paths, uid, gid, size) {
     const mounts = [bind('/usr', '/usr', RO), bind('/etc', '/etc', RO)];
     if (host.hasOpt)
         mounts.push(bind('/opt', '/opt', RO));
@@ -414,7 +428,7 @@ function hostView(host, paths, uid, gid) {
         mounts.push(bind(file, paths.emptyFile, RO));
     for (const dir of host.maskedDirs)
         mounts.push(tmpfs(dir, ['ro', 'mode=0755', 'size=4k']));
-    mounts.push(tmpfs('/tmp', ['mode=1777']), tmpfs('/var/tmp', ['mode=1777']), tmpfs('/run', ['mode=0755']), tmpfs(host.home, ['mode=0700', `uid=${uid}`, `gid=${gid}`]));
+    mounts.push(scratch('/tmp', size, ['mode=1777']), scratch('/var/tmp', size, ['mode=1777']), scratch('/run', Math.min(size, RUN_TMPFS_MAX), ['mode=0755']), scratch(host.home, size, ['mode=0700', `uid=${uid}`, `gid=${gid}`]));
     // Only the one file, read-only: the rest of the host's /run (sockets, credentials) stays out.
     if (host.resolvConf)
         mounts.push(bind(host.resolvConf, host.resolvConf, RO));
@@ -447,15 +461,16 @@ function buildBundle(cell, host, paths) {
     let links = [];
     const hostPaths = [];
     let rootPath = 'rootfs';
+    const scratchSize = cell.limits?.tmpfs ?? schema/* DEFAULT_BOUNDS */.oI.tmpfs;
     if (cell.rootfs === 'host') {
-        const view = hostView(host, paths, uid, gid);
+        const view = hostView(host, paths, uid, gid, scratchSize);
         mounts.push(...view.mounts);
         links = view.links;
     }
     else {
         rootPath = hostPath('rootfs.path', cell.rootfs.path, host.workspace);
         hostPaths.push({ key: 'rootfs.path', path: rootPath, dir: true, relative: !external_node_path_default().isAbsolute(cell.rootfs.path) });
-        mounts.push(tmpfs('/tmp', ['mode=1777']), tmpfs(host.home, ['mode=0700', `uid=${uid}`, `gid=${gid}`]));
+        mounts.push(scratch('/tmp', scratchSize, ['mode=1777']), scratch(host.home, scratchSize, ['mode=0700', `uid=${uid}`, `gid=${gid}`]));
     }
     // Overlay-mode mounts are what `--overlay2=all:` wraps; plain writable binds need `root:` only.
     let overlays = false;
@@ -10773,7 +10788,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(8422);
 /* harmony import */ var _install_obtain_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(942);
 /* harmony import */ var _install_version_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(2415);
-/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(5625);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(8870);
 /* harmony import */ var _run_cell_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(213);
 /**
  * `gvisor-cell`: the action's engine on a terminal, to reproduce a CI cell
@@ -10835,8 +10850,9 @@ const OPTIONS = {
 };
 class UsageError extends Error {
 }
+/** A message on stderr, neutralised (log.ts): inside a workflow step the runner parses it too. */
 function say(line) {
-    process.stderr.write(`${line}\n`);
+    _log_js__WEBPACK_IMPORTED_MODULE_13__/* .log */ .R.info(line);
 }
 /** The CLI's options as the action's inputs, validated by the action's own reader. */
 function inputsFrom(values, cellFile) {
@@ -10872,6 +10888,7 @@ function progress() {
         const pct = Number.isFinite(total) && total > 0 ? Math.floor((received / total) * 100) : -1;
         if (pct !== last) {
             last = pct;
+            // raw: numbers only, and the CR is the point (a terminal, never a runner: see above).
             process.stderr.write(`\rdownloading runsc: ${pct >= 0 ? `${pct}%` : `${(received / 2 ** 20).toFixed(0)} MiB`}${pct === 100 ? '\n' : ''}`);
         }
     };
@@ -10895,10 +10912,33 @@ async function cmdValidate(files) {
 async function cmdInstall(values) {
     toolCacheFrom(values);
     const inputs = inputsFrom(values, undefined);
-    const installed = await (0,_install_obtain_js__WEBPACK_IMPORTED_MODULE_11__/* .obtainRunsc */ .L)({ ...inputs, runscPath: undefined }, (0,_install_version_js__WEBPACK_IMPORTED_MODULE_12__/* .bucketArch */ .TY)(process.platform, process.arch), progress());
-    say(installed.version);
-    process.stdout.write(`${installed.path}\n`);
-    return 0;
+    // With a pin the verified copy is made in a scratch directory and compared with the entry, whose
+    // path is what `install` prints: the entry is checked now, not whenever it is run later.
+    const scratch = inputs.sha512 ? (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdtempSync)(node_path__WEBPACK_IMPORTED_MODULE_2___default().join(process.env.RUNNER_TEMP, 'gvisor-cell-verify-')) : undefined;
+    try {
+        const installed = await (0,_install_obtain_js__WEBPACK_IMPORTED_MODULE_11__/* .obtainRunsc */ .L)({ ...inputs, runscPath: undefined }, (0,_install_version_js__WEBPACK_IMPORTED_MODULE_12__/* .bucketArch */ .TY)(process.platform, process.arch), {
+            privateDir: scratch,
+            onProgress: progress(),
+        });
+        let runsc = installed.path;
+        if (scratch && installed.entry) {
+            const { entryDifferences } = await __nccwpck_require__.e(/* import() */ 885).then(__nccwpck_require__.bind(__nccwpck_require__, 885));
+            const differ = entryDifferences(node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname(installed.path), installed.entry.dir);
+            if (differ.length > 0) {
+                throw new Error(`the tool-cache entry ${installed.entry.dir} does not match runsc-sha512: ${differ.join(', ')} differ from its verified artifact, ` +
+                    `so the entry was tampered with or is corrupt. Delete ${installed.entry.dir} and ${installed.entry.dir}.complete to download runsc again.`);
+            }
+            runsc = node_path__WEBPACK_IMPORTED_MODULE_2___default().join(installed.entry.dir, 'runsc');
+        }
+        say(installed.version);
+        // raw: the result, for `$(gvisor-cell install)`; a path in the tool cache, which the workspace does not choose.
+        process.stdout.write(`${runsc}\n`);
+        return 0;
+    }
+    finally {
+        if (scratch)
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync)(scratch, { recursive: true, force: true });
+    }
 }
 async function cmdBundle(file, values) {
     if (!file)
@@ -10937,18 +10977,21 @@ async function cmdRun(file, values) {
             say(`gvisor-cell: ${note}`);
         for (const warning of plan.bundle.warnings)
             say(`warning: ${warning}`);
-        const installed = await (0,_install_obtain_js__WEBPACK_IMPORTED_MODULE_11__/* .obtainRunsc */ .L)(inputs, arch, progress());
+        const installed = await (0,_install_obtain_js__WEBPACK_IMPORTED_MODULE_11__/* .obtainRunsc */ .L)(inputs, arch, { privateDir: plan.runDir, onProgress: progress() });
         say(`gvisor-cell: running ${cell.name} with ${installed.version} (${inputs.platform}), workspace ${workspace}`);
         const { output, result, collected } = await (0,_run_cell_js__WEBPACK_IMPORTED_MODULE_14__/* .runPlanned */ .i2)(plan, {
             runscPath: installed.path,
             platform: inputs.platform,
             outputLimit: inputs.outputLimit,
+            // raw: the cell's bytes, inside the stop-commands window when a runner reads them.
             jobLog: { write: (data) => process.stdout.write(data) },
             // Inside a workflow step the runner parses this output too: keep the cell from issuing commands.
             commandWindow: process.env.GITHUB_ACTIONS === 'true',
             signal: cancel.signal,
         });
-        say(`gvisor-cell: full log in ${output.logFile}`);
+        say(output.logCutAt === undefined
+            ? `gvisor-cell: full log in ${output.logFile}`
+            : `gvisor-cell: log in ${output.logFile}, cut at ${output.logCutAt} bytes by limits.log; the rest is only in the output above`);
         if (collected) {
             if (!collected.error)
                 say(`gvisor-cell: collected ${collected.files} file(s) into ${workspace}`);
@@ -10988,7 +11031,7 @@ function muteRunnerDebug() {
     process.stdout.write = ((chunk, ...rest) => typeof chunk === 'string' && chunk.startsWith('::debug::') ? true : write(chunk, ...rest));
 }
 async function main(argv) {
-    _log_js__WEBPACK_IMPORTED_MODULE_13__/* .log */ .R.info = say;
+    _log_js__WEBPACK_IMPORTED_MODULE_13__/* .log */ .R.out = process.stderr;
     muteRunnerDebug();
     let parsed;
     try {
@@ -11001,6 +11044,7 @@ async function main(argv) {
     const { values, positionals } = parsed;
     const [command, ...rest] = positionals;
     if (values.help || !command) {
+        // raw: the usage text, a constant.
         (command || values.help ? process.stdout : process.stderr).write(`${USAGE}\n`);
         return values.help ? 0 : 2;
     }
@@ -11071,12 +11115,13 @@ const Outputs = {
     RunscPath: 'runsc-path',
     DebugLogDir: 'debug-log-dir',
 };
-/** Post-step state. The post step trusts none of it without checking (see post.ts). */
+/**
+ * Post-step state: which run directory, and the nonce of the record main left
+ * in it. Nothing the post step runs is read from state (see post-record.ts).
+ */
 const State = {
     RunDir: 'run-dir',
-    ContainerId: 'container-id',
-    Runsc: 'runsc',
-    Sudo: 'sudo',
+    Nonce: 'nonce',
 };
 const DEFAULT_DOWNLOAD_URL = 'https://storage.googleapis.com/gvisor/releases/release';
 /** Tool-cache name for runsc from the default bucket; mirrors get a name of their own. */
@@ -11189,10 +11234,12 @@ function parseBoolean(text) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BC: () => (/* binding */ KEPT_ARTIFACTS),
 /* harmony export */   P5: () => (/* binding */ cacheRoot),
 /* harmony export */   Uf: () => (/* binding */ toolName),
 /* harmony export */   VR: () => (/* binding */ METADATA_FILE),
 /* harmony export */   _6: () => (/* binding */ readMetadata),
+/* harmony export */   a5: () => (/* binding */ cachedRunsc),
 /* harmony export */   aY: () => (/* binding */ findCached),
 /* harmony export */   w4: () => (/* binding */ findEntry)
 /* harmony export */ });
@@ -11215,6 +11262,8 @@ function parseBoolean(text) {
 
 /** Written next to runsc in the cache: what was downloaded, and what runsc says it is. */
 const METADATA_FILE = 'gvisor-cell.json';
+/** The names an artifact can be kept under: the bucket's own, nothing with a path in it. */
+const KEPT_ARTIFACTS = ['gvisor.tar.zstd', 'gvisor.tar.bz2', 'runsc'];
 /** The tool-cache name: downloads from a mirror never mix with the official bucket's. */
 function toolName(downloadUrl) {
     if (downloadUrl === _constants_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULT_DOWNLOAD_URL */ .h2)
@@ -11238,8 +11287,11 @@ function findEntry(tool, key, arch) {
 function readMetadata(dir) {
     try {
         const m = JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(node_path__WEBPACK_IMPORTED_MODULE_1___default().join(dir, METADATA_FILE), 'utf8'));
-        if (typeof m.sha512 === 'string' && typeof m.version === 'string' && typeof m.artifact === 'string')
-            return m;
+        if (typeof m.sha512 === 'string' && typeof m.version === 'string' && typeof m.artifact === 'string') {
+            // A `kept` name we would not have written is ignored: the entry then counts as one from before artifacts were kept.
+            const kept = KEPT_ARTIFACTS.includes(m.kept) ? m.kept : undefined;
+            return { artifact: m.artifact, sha512: m.sha512, version: m.version, kept };
+        }
     }
     catch {
         // A missing or unreadable metadata file makes the entry unusable: it is not ours, or not whole.
@@ -11248,7 +11300,10 @@ function readMetadata(dir) {
 }
 /**
  * A cached runsc for this version key, made by us (metadata present) and, when
- * `runsc-sha512` is pinned, from that very artifact. `say` reports which.
+ * `runsc-sha512` is pinned, recorded as made from that very artifact and
+ * keeping it. The metadata is only a guide: the cache is writable by the
+ * runner's user, so a pinned hit is verified by hashing the kept artifact
+ * (pinned.ts), never by believing this file. `say` reports which.
  */
 function findCached(tool, key, arch, pinnedSha, say) {
     const dir = findEntry(tool, key, arch);
@@ -11261,8 +11316,17 @@ function findCached(tool, key, arch, pinnedSha, say) {
         say(`Cached runsc ${key} came from an artifact with another sha512 than runsc-sha512; downloading again`);
         return undefined;
     }
+    if (pinnedSha && !meta.kept) {
+        // An entry from before artifacts were kept: nothing in it can be checked against the pin. A fresh
+        // download can, and replaces it.
+        say(`Cached runsc ${key} in ${dir} does not keep its artifact, so runsc-sha512 cannot be checked against it; downloading again`);
+        return undefined;
+    }
     say(`Using cached ${meta.version} from ${dir}`);
-    return { path: node_path__WEBPACK_IMPORTED_MODULE_1___default().join(dir, 'runsc'), version: meta.version, fromCache: true };
+    return cachedRunsc(dir, meta);
+}
+function cachedRunsc(dir, meta) {
+    return { path: node_path__WEBPACK_IMPORTED_MODULE_1___default().join(dir, 'runsc'), version: meta.version, fromCache: true, entry: { dir, kept: meta.kept } };
 }
 
 
@@ -11281,7 +11345,7 @@ function findCached(tool, key, arch, pinnedSha, say) {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5625);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8870);
 /* harmony import */ var _cache_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7673);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2415);
 /**
@@ -11289,6 +11353,11 @@ function findCached(tool, key, arch, pinnedSha, say) {
  * already in the tool cache, or a release downloaded now. Only the last loads
  * the installer (and with it @actions/tool-cache and an HTTP client): a warm
  * step never pays for them.
+ *
+ * With `runsc-sha512`, whatever the cache or the installer yields is not run
+ * from the cache: a private copy, unpacked from the entry's kept artifact once
+ * its bytes hashed to the pin, runs instead (pinned.ts). `runsc-path` is the
+ * user's own binary and is run as given.
  */
 
 
@@ -11308,17 +11377,30 @@ async function useRunscAt(runscPath) {
     }
     return { path: abs, version: (0,_version_js__WEBPACK_IMPORTED_MODULE_5__/* .versionLine */ .b1)(probe.stdout), fromCache: false };
 }
-async function obtainRunsc(inputs, arch, onProgress) {
+async function obtainRunsc(inputs, arch, { privateDir, onProgress } = {}) {
     if (inputs.runscPath)
         return useRunscAt(inputs.runscPath);
     const { version, downloadUrl, sha512 } = inputs;
-    if (version.cacheKey) {
-        const hit = (0,_cache_js__WEBPACK_IMPORTED_MODULE_4__/* .findCached */ .aY)((0,_cache_js__WEBPACK_IMPORTED_MODULE_4__/* .toolName */ .Uf)(downloadUrl), version.cacheKey, arch, sha512, _log_js__WEBPACK_IMPORTED_MODULE_3__/* .log */ .R.info);
-        if (hit)
-            return hit;
+    if (sha512 && !privateDir)
+        throw new Error('obtainRunsc: runsc-sha512 is set but no private directory was given for the verified copy');
+    let found;
+    if (version.cacheKey)
+        found = (0,_cache_js__WEBPACK_IMPORTED_MODULE_4__/* .findCached */ .aY)((0,_cache_js__WEBPACK_IMPORTED_MODULE_4__/* .toolName */ .Uf)(downloadUrl), version.cacheKey, arch, sha512, _log_js__WEBPACK_IMPORTED_MODULE_3__/* .log */ .R.info);
+    if (!found) {
+        const { installRunsc } = await Promise.all(/* import() */[__nccwpck_require__.e(241), __nccwpck_require__.e(311)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9311));
+        found = await installRunsc({ version, arch, downloadUrl, sha512, onProgress });
     }
-    const { installRunsc } = await Promise.all(/* import() */[__nccwpck_require__.e(241), __nccwpck_require__.e(311)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9311));
-    return installRunsc({ version, arch, downloadUrl, sha512, onProgress });
+    if (!sha512 || !privateDir)
+        return found;
+    // Every pinned path (a hit, `latest` reusing an entry, an entry another job just cached, a fresh
+    // install) ends here: what runs is unpacked from bytes this step hashed, never a cache path.
+    const entry = found.entry;
+    if (!entry?.kept)
+        throw new Error(`internal: runsc from ${found.path} has no kept artifact to check against runsc-sha512`);
+    const { copyVerified } = await __nccwpck_require__.e(/* import() */ 885).then(__nccwpck_require__.bind(__nccwpck_require__, 885));
+    const runsc = copyVerified(entry.dir, entry.kept, sha512, privateDir);
+    _log_js__WEBPACK_IMPORTED_MODULE_3__/* .log */ .R.info(`Verified ${entry.kept} kept in ${entry.dir} against runsc-sha512; running a private copy`);
+    return { ...found, path: runsc };
 }
 
 
@@ -11388,25 +11470,70 @@ function bucketArch(platform, arch) {
 
 /***/ }),
 
-/***/ 5625:
+/***/ 8870:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   R: () => (/* binding */ log)
-/* harmony export */ });
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  R: () => (/* binding */ log)
+});
+
+// UNUSED EXPORTS: commands
+
+;// CONCATENATED MODULE: ./src/inert.ts
 /**
- * Progress messages of the shared engine (installer, downloads): the job log
- * for the action, stderr for the CLI, whose stdout carries only results.
+ * Text the action prints outside the cell's stop-commands window is read by
+ * the runner for workflow commands, and much of it quotes the workspace: file
+ * and submodule names, mount sources, the document's own words. The runner
+ * splits lines at CR as well as LF, trims leading blanks before `::`, and acts
+ * on a `##[name]` anywhere in a line (shared/reference/runner.md), so a
+ * submodule named `x\r::stop-commands::t\r` would open a window the cell can
+ * close, and `libs/##[warning]x` would be a warning.
  *
- * For the action this is a plain line on stdout — exactly what `core.info`
- * writes — so that the warm path need not load @actions/core before runsc
- * starts (see main.ts). Messages are the action's own, never the cell's.
+ * `inert` makes such text unable to be, or start, a command: `::` and `##[`
+ * become `%3A%3A` and `%23%23[`, a CR `%0D`, and `%` itself `%25` so the result
+ * is unambiguous. Visible percent escapes rather than look-alike or invisible
+ * characters: nothing a reader copies changes silently, and the runner's .NET
+ * string matching, which may skip zero-width characters, cannot see through
+ * them. LF stays a line break (the action's own messages span lines); each line
+ * it starts is neutralised as well, so it can start no command either.
  */
+const UNSAFE = /%|\r|::|##\[/g;
+const ESCAPES = { '%': '%25', '\r': '%0D', '::': '%3A%3A', '##[': '%23%23[' };
+function inert_inert(text) {
+    return text.replace(UNSAFE, (m) => ESCAPES[m]);
+}
+
+;// CONCATENATED MODULE: ./src/log.ts
+
 const log = {
-    info: (line) => {
-        process.stdout.write(`${line}\n`);
+    /** Where plain lines go: stdout for the action (the job log), stderr for the CLI (its stdout carries results). */
+    out: process.stdout,
+    info(message) {
+        log.out.write(`${inert_inert(message)}\n`);
     },
 };
+/**
+ * @actions/core's commands with their text neutralised first. core escapes
+ * `%`, CR and LF in a command's value, which keeps the value on its line; the
+ * text goes through `inert` anyway, so that an annotation shows a name exactly
+ * as a plain line does.
+ */
+function commands(core) {
+    return {
+        warning: (message) => core.warning(inert(message)),
+        /** The step fails (exit code 1) with this error; code after it keeps running. */
+        fail: (message) => core.setFailed(inert(message)),
+        debug: (message) => core.debug(inert(message)),
+        /** A collapsed group holding `text`. */
+        group: (title, text) => {
+            core.startGroup(inert(title));
+            log.info(text);
+            core.endGroup();
+        },
+    };
+}
 
 
 /***/ }),
@@ -11439,17 +11566,21 @@ var write = __nccwpck_require__(8699);
 var schema = __nccwpck_require__(2824);
 // EXTERNAL MODULE: ./src/constants.ts
 var constants = __nccwpck_require__(7242);
+// EXTERNAL MODULE: ./src/cell/units.ts
+var units = __nccwpck_require__(2635);
 ;// CONCATENATED MODULE: ./src/run/output.ts
 /**
  * Where a cell's bytes go: the job log (inside a stop-commands window, so the
- * cell cannot issue workflow commands), a file with everything, and bounded
- * tails for the step outputs. Memory stays at a few times `output-limit`
- * however much the cell prints.
+ * cell cannot issue workflow commands), a file on the runner's disk holding up
+ * to `limits.log` bytes of it, and bounded tails for the step outputs. Memory
+ * stays at a few times `output-limit` however much the cell prints.
  *
  * Both streams go to the action's stdout, never its stderr: the runner reads
  * the two on separate threads, and a stderr line processed after the closing
  * token on stdout would be parsed as a command.
  */
+
+
 
 /** Keeps the last `cap` bytes written to it. */
 class Tail {
@@ -11485,6 +11616,7 @@ class Tail {
 const stdoutSink = {
     write: (data) => {
         // process.stdout is synchronous for pipes and files on Linux: this is the backpressure.
+        // raw: the cell's bytes, inside the window, and the window's own commands.
         process.stdout.write(data);
     },
 };
@@ -11492,6 +11624,7 @@ class CellOutput {
     logFile;
     jobLog;
     window;
+    logCap;
     logs;
     stdout;
     stderr;
@@ -11500,14 +11633,22 @@ class CellOutput {
     token = '';
     lastByte = 0x0a;
     open = false;
+    /** Bytes of the cell's output in the log file so far. */
+    filed = 0;
+    lastFiledByte = 0x0a;
+    /** Set once the log file reached `logCap` and more came: the file ends there, with the marker line. */
+    cut = false;
     /**
      * @param window wrap the live output in a stop-commands window: the runner
      *   parses the action's output for commands; a terminal (the CLI) does not.
+     * @param logCap most bytes of output the log file keeps (`limits.log`): a
+     *   cell must not fill the runner's disk by printing.
      */
-    constructor(logFile, limit, jobLog = stdoutSink, window = true) {
+    constructor(logFile, limit, jobLog = stdoutSink, window = true, logCap = schema/* DEFAULT_BOUNDS */.oI.log) {
         this.logFile = logFile;
         this.jobLog = jobLog;
         this.window = window;
+        this.logCap = logCap;
         this.logs = new Tail(limit);
         this.stdout = new Tail(limit);
         this.stderr = new Tail(limit);
@@ -11530,10 +11671,14 @@ class CellOutput {
         this.jobLog.write(this.lastByte === 0x0a ? `::${this.token}::\n` : `\n::${this.token}::\n`);
         this.open = false;
     }
+    /** The cap the log file was cut at, or undefined when it holds every byte. */
+    get logCutAt() {
+        return this.cut ? this.logCap : undefined;
+    }
     push(stream, chunk) {
         if (chunk.length === 0)
             return;
-        writeAll(this.fd, chunk);
+        this.file(chunk);
         this.logs.push(chunk);
         (stream === 'stdout' ? this.stdout : this.stderr).push(chunk);
         if (this.open || !this.window) {
@@ -11545,6 +11690,30 @@ class CellOutput {
         this.end();
         (0,external_node_fs_.closeSync)(this.fd);
     }
+    /** Into the log file up to the cap; the first byte past it ends the file with the marker line. */
+    file(chunk) {
+        if (this.cut)
+            return;
+        const room = this.logCap - this.filed;
+        if (chunk.length <= room) {
+            writeAll(this.fd, chunk);
+            this.filed += chunk.length;
+            this.lastFiledByte = chunk[chunk.length - 1];
+            return;
+        }
+        if (room > 0) {
+            writeAll(this.fd, chunk.subarray(0, room));
+            this.lastFiledByte = chunk[room - 1];
+            this.filed = this.logCap;
+        }
+        this.cut = true;
+        const marker = cutMarker(this.logCap);
+        writeAll(this.fd, Buffer.from(this.lastFiledByte === 0x0a ? marker : `\n${marker}`));
+    }
+}
+/** The log file's last line once cut: one line, so `tail -n 1` finds it. */
+function cutMarker(cap) {
+    return `[gvisor-cell] log file cut at ${cap} bytes (limits.log: ${(0,units/* formatSize */.Xq)(cap)}); the rest of the output is only in the job log\n`;
 }
 function writeAll(fd, chunk) {
     let off = 0;
@@ -12167,10 +12336,10 @@ async function runPlanned(plan, opts) {
     const flags = [`--platform=${opts.platform}`, '--host-uds=none', `--log=${runscLog}`, '--log-format=json', ...plan.bundle.flags];
     if (opts.debugDir)
         flags.push('--debug', `--debug-log=${opts.debugDir}/`);
-    // The full log outlives the run directory: it is an output for later steps.
+    // The log (up to limits.log) outlives the run directory: it is an output for later steps.
     const logDir = external_node_path_default().join(plan.tempRoot, `${constants/* RUN_DIR_PREFIX */.jk}logs`);
     (0,external_node_fs_.mkdirSync)(logDir, { recursive: true });
-    const output = new CellOutput(external_node_path_default().join(logDir, `${containerId}.log`), opts.outputLimit, opts.jobLog, opts.commandWindow);
+    const output = new CellOutput(external_node_path_default().join(logDir, `${containerId}.log`), opts.outputLimit, opts.jobLog, opts.commandWindow, plan.cell.limits?.log);
     let collect;
     const unpacked = external_node_path_default().join(plan.runDir, 'collected');
     // Loaded only by cells that collect: no other run needs it.

@@ -1,23 +1,92 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 8870:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  P: () => (/* binding */ commands),
+  R: () => (/* binding */ log)
+});
+
+;// CONCATENATED MODULE: ./src/inert.ts
+/**
+ * Text the action prints outside the cell's stop-commands window is read by
+ * the runner for workflow commands, and much of it quotes the workspace: file
+ * and submodule names, mount sources, the document's own words. The runner
+ * splits lines at CR as well as LF, trims leading blanks before `::`, and acts
+ * on a `##[name]` anywhere in a line (shared/reference/runner.md), so a
+ * submodule named `x\r::stop-commands::t\r` would open a window the cell can
+ * close, and `libs/##[warning]x` would be a warning.
+ *
+ * `inert` makes such text unable to be, or start, a command: `::` and `##[`
+ * become `%3A%3A` and `%23%23[`, a CR `%0D`, and `%` itself `%25` so the result
+ * is unambiguous. Visible percent escapes rather than look-alike or invisible
+ * characters: nothing a reader copies changes silently, and the runner's .NET
+ * string matching, which may skip zero-width characters, cannot see through
+ * them. LF stays a line break (the action's own messages span lines); each line
+ * it starts is neutralised as well, so it can start no command either.
+ */
+const UNSAFE = /%|\r|::|##\[/g;
+const ESCAPES = { '%': '%25', '\r': '%0D', '::': '%3A%3A', '##[': '%23%23[' };
+function inert(text) {
+    return text.replace(UNSAFE, (m) => ESCAPES[m]);
+}
+
+;// CONCATENATED MODULE: ./src/log.ts
+
+const log = {
+    /** Where plain lines go: stdout for the action (the job log), stderr for the CLI (its stdout carries results). */
+    out: process.stdout,
+    info(message) {
+        log.out.write(`${inert(message)}\n`);
+    },
+};
+/**
+ * @actions/core's commands with their text neutralised first. core escapes
+ * `%`, CR and LF in a command's value, which keeps the value on its line; the
+ * text goes through `inert` anyway, so that an annotation shows a name exactly
+ * as a plain line does.
+ */
+function commands(core) {
+    return {
+        warning: (message) => core.warning(inert(message)),
+        /** The step fails (exit code 1) with this error; code after it keeps running. */
+        fail: (message) => core.setFailed(inert(message)),
+        debug: (message) => core.debug(inert(message)),
+        /** A collapsed group holding `text`. */
+        group: (title, text) => {
+            core.startGroup(inert(title));
+            log.info(text);
+            core.endGroup();
+        },
+    };
+}
+
+
+/***/ }),
+
 /***/ 6908:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var node_module__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8995);
 /* harmony import */ var node_module__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_module__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8870);
 /** Entry of the post step (bundled separately, so it loads only what cleanup needs). */
 
+
 node_module__WEBPACK_IMPORTED_MODULE_0___default().enableCompileCache?.();
-const { post } = await Promise.all(/* import() */[__nccwpck_require__.e(421), __nccwpck_require__.e(382)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9382));
+const { post } = await Promise.all(/* import() */[__nccwpck_require__.e(421), __nccwpck_require__.e(212)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1212));
 try {
     await post();
 }
 catch (error) {
     // Cleanup must never fail the job on its own; say what happened.
     const core = await __nccwpck_require__.e(/* import() */ 421).then(__nccwpck_require__.bind(__nccwpck_require__, 6421));
-    core.warning(`gvisor-cell cleanup: ${error instanceof Error ? error.message : String(error)}`);
+    (0,_log_js__WEBPACK_IMPORTED_MODULE_1__/* .commands */ .P)(core).warning(`gvisor-cell cleanup: ${error instanceof Error ? error.message : String(error)}`);
 }
 
 __webpack_async_result__();

@@ -20,13 +20,25 @@ export interface InstalledRunsc {
   /** The first line of `runsc --version`. */
   version: string;
   fromCache: boolean;
+  /** The tool-cache entry it came from, and the artifact kept in it (pinned.ts verifies that). */
+  entry?: { dir: string; kept: string | undefined };
 }
 
 export interface Metadata {
+  /** The URL it was downloaded from. */
   artifact: string;
   sha512: string;
   version: string;
+  /**
+   * The downloaded artifact's file name in the entry, kept there so that a
+   * pinned cache hit can hash what it runs (for the loose layout, `runsc`
+   * itself). Absent in entries made before artifacts were kept.
+   */
+  kept?: string;
 }
+
+/** The names an artifact can be kept under: the bucket's own, nothing with a path in it. */
+export const KEPT_ARTIFACTS = ['gvisor.tar.zstd', 'gvisor.tar.bz2', 'runsc'] as const;
 
 /** The tool-cache name: downloads from a mirror never mix with the official bucket's. */
 export function toolName(downloadUrl: string): string {
@@ -52,7 +64,11 @@ export function findEntry(tool: string, key: string, arch: string): string {
 export function readMetadata(dir: string): Metadata | undefined {
   try {
     const m = JSON.parse(readFileSync(path.join(dir, METADATA_FILE), 'utf8')) as Partial<Metadata>;
-    if (typeof m.sha512 === 'string' && typeof m.version === 'string' && typeof m.artifact === 'string') return m as Metadata;
+    if (typeof m.sha512 === 'string' && typeof m.version === 'string' && typeof m.artifact === 'string') {
+      // A `kept` name we would not have written is ignored: the entry then counts as one from before artifacts were kept.
+      const kept = (KEPT_ARTIFACTS as readonly unknown[]).includes(m.kept) ? m.kept : undefined;
+      return { artifact: m.artifact, sha512: m.sha512, version: m.version, kept };
+    }
   } catch {
     // A missing or unreadable metadata file makes the entry unusable: it is not ours, or not whole.
   }
@@ -61,7 +77,10 @@ export function readMetadata(dir: string): Metadata | undefined {
 
 /**
  * A cached runsc for this version key, made by us (metadata present) and, when
- * `runsc-sha512` is pinned, from that very artifact. `say` reports which.
+ * `runsc-sha512` is pinned, recorded as made from that very artifact and
+ * keeping it. The metadata is only a guide: the cache is writable by the
+ * runner's user, so a pinned hit is verified by hashing the kept artifact
+ * (pinned.ts), never by believing this file. `say` reports which.
  */
 export function findCached(
   tool: string,
@@ -78,6 +97,16 @@ export function findCached(
     say(`Cached runsc ${key} came from an artifact with another sha512 than runsc-sha512; downloading again`);
     return undefined;
   }
+  if (pinnedSha && !meta.kept) {
+    // An entry from before artifacts were kept: nothing in it can be checked against the pin. A fresh
+    // download can, and replaces it.
+    say(`Cached runsc ${key} in ${dir} does not keep its artifact, so runsc-sha512 cannot be checked against it; downloading again`);
+    return undefined;
+  }
   say(`Using cached ${meta.version} from ${dir}`);
-  return { path: path.join(dir, 'runsc'), version: meta.version, fromCache: true };
+  return cachedRunsc(dir, meta);
+}
+
+export function cachedRunsc(dir: string, meta: Metadata): InstalledRunsc {
+  return { path: path.join(dir, 'runsc'), version: meta.version, fromCache: true, entry: { dir, kept: meta.kept } };
 }

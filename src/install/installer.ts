@@ -8,7 +8,8 @@
  *     the layout (zstd tarball, bz2 tarball, loose binary) and, for `latest`,
  *     finds a cached copy of the very same artifact;
  *  3. the artifact is hashed while it streams to disk, compared, and only then
- *     extracted and cached: a mismatch leaves nothing behind.
+ *     extracted and cached, itself kept in the entry (a pinned hit hashes it
+ *     again: pinned.ts): a mismatch leaves nothing behind.
  */
 import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -17,10 +18,21 @@ import path from 'node:path';
 import * as io from '@actions/io';
 import * as tc from '@actions/tool-cache';
 import { log } from '../log.js';
-import { cacheRoot, findCached, findEntry, type InstalledRunsc, METADATA_FILE, type Metadata, readMetadata, toolName } from './cache.js';
+import {
+  cachedRunsc,
+  cacheRoot,
+  findCached,
+  findEntry,
+  type InstalledRunsc,
+  METADATA_FILE,
+  type Metadata,
+  readMetadata,
+  toolName,
+} from './cache.js';
 import { parseSha512File } from './checksum.js';
 import { DEFAULT_RETRY, downloadHashed, fetchText, HttpError, type Progress, type RetryOptions } from './download.js';
 import { withLock } from './lock.js';
+import { findFile } from './unpack.js';
 import { cacheKeyFromVersionOutput, type VersionRequest, versionLine } from './version.js';
 
 export interface InstallRequest {
@@ -81,7 +93,7 @@ export async function installRunsc(req: InstallRequest): Promise<InstalledRunsc>
       continue;
     }
     if (!req.version.cacheKey) {
-      const hit = await cachedArtifact(tool, req.arch, published);
+      const hit = await cachedArtifact(tool, req.arch, published, req.sha512 !== undefined);
       if (hit) return hit;
     }
     return await downloadAndCache(tool, req, layout, url, published);
@@ -97,14 +109,18 @@ export async function installRunsc(req: InstallRequest): Promise<InstalledRunsc>
   );
 }
 
-/** For `latest`: a cached entry made from the artifact with this digest. */
-async function cachedArtifact(tool: string, arch: string, sha512: string): Promise<InstalledRunsc | undefined> {
+/**
+ * For `latest`: a cached entry recorded as made from the artifact with this
+ * digest. With a pin it must also keep the artifact, which obtain.ts then
+ * hashes (the record itself proves nothing).
+ */
+async function cachedArtifact(tool: string, arch: string, sha512: string, pinned: boolean): Promise<InstalledRunsc | undefined> {
   for (const key of tc.findAllVersions(tool, arch)) {
     const dir = findEntry(tool, key, arch);
     const meta = dir ? readMetadata(dir) : undefined;
-    if (dir && meta?.sha512 === sha512) {
+    if (dir && meta?.sha512 === sha512 && (!pinned || meta.kept)) {
       log.info(`Using cached ${meta.version} from ${dir} (same artifact as latest)`);
-      return { path: path.join(dir, 'runsc'), version: meta.version, fromCache: true };
+      return cachedRunsc(dir, meta);
     }
   }
   return undefined;
@@ -139,7 +155,10 @@ async function downloadAndCache(
       );
     }
     const root = path.dirname(runsc);
-    const meta: Metadata = { artifact: url, sha512: digest, version };
+    // The verified artifact stays in the entry (for the loose layout it is runsc itself): a pinned
+    // cache hit hashes it again rather than trusting anything else in the cache (pinned.ts).
+    if (layout.tarFlag) await fs.rename(file, path.join(root, layout.artifact));
+    const meta: Metadata = { artifact: url, sha512: digest, version, kept: layout.artifact };
     await fs.writeFile(path.join(root, METADATA_FILE), `${JSON.stringify(meta, null, 2)}\n`);
 
     const toolDir = path.join(cacheRoot(), tool);
@@ -157,18 +176,14 @@ async function downloadAndCache(
         throw error;
       }
       log.info(`Cached ${version} (sha512 ${digest.slice(0, 16)}…) in ${dir}`);
-      return { path: path.join(dir, 'runsc'), version, fromCache: false };
+      return { path: path.join(dir, 'runsc'), version, fromCache: false, entry: { dir, kept: meta.kept } };
     });
   } finally {
     await io.rmRF(work);
   }
 }
 
-/**
- * Extracts only what runs (runsc and its gvisor-bin/ sidecars) and returns the
- * path of runsc. Tarballs may nest everything under a top directory, so runsc
- * is looked for rather than assumed.
- */
+/** Extracts only what runs (runsc and its gvisor-bin/ sidecars) and returns the path of runsc. */
 async function unpack(layout: Layout, file: string, stage: string): Promise<string> {
   if (!layout.tarFlag) {
     const dest = path.join(stage, 'runsc');
@@ -181,21 +196,7 @@ async function unpack(layout: Layout, file: string, stage: string): Promise<stri
   if (tar.status !== 0) {
     throw new Error(`could not extract ${path.basename(file)}: ${(tar.stderr || tar.error?.message || '').trim()}`);
   }
-  const found = await findFile(stage, 'runsc', 3);
+  const found = findFile(stage, 'runsc', 3);
   if (!found) throw new Error(`${path.basename(file)} holds no runsc binary`);
   return found;
-}
-
-async function findFile(dir: string, name: string, depth: number): Promise<string | undefined> {
-  const entries = await fs.readdir(dir, { withFileTypes: true });
-  const here = entries.find((e) => e.isFile() && e.name === name);
-  if (here) return path.join(dir, here.name);
-  if (depth === 0) return undefined;
-  for (const e of entries) {
-    if (e.isDirectory() && e.name !== 'gvisor-bin') {
-      const found = await findFile(path.join(dir, e.name), name, depth - 1);
-      if (found) return found;
-    }
-  }
-  return undefined;
 }

@@ -3,6 +3,11 @@
  * already in the tool cache, or a release downloaded now. Only the last loads
  * the installer (and with it @actions/tool-cache and an HTTP client): a warm
  * step never pays for them.
+ *
+ * With `runsc-sha512`, whatever the cache or the installer yields is not run
+ * from the cache: a private copy, unpacked from the entry's kept artifact once
+ * its bytes hashed to the pin, runs instead (pinned.ts). `runsc-path` is the
+ * user's own binary and is run as given.
  */
 import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
@@ -27,17 +32,36 @@ export async function useRunscAt(runscPath: string): Promise<InstalledRunsc> {
   return { path: abs, version: versionLine(probe.stdout), fromCache: false };
 }
 
+export interface ObtainOptions {
+  /**
+   * A directory this run made, private to it (the run directory): with a pin,
+   * the verified copy of runsc goes here. Required when `sha512` is set.
+   */
+  privateDir?: string;
+  onProgress?: Progress;
+}
+
 export async function obtainRunsc(
   inputs: Pick<ActionInputs, 'runscPath' | 'version' | 'downloadUrl' | 'sha512'>,
   arch: string,
-  onProgress?: Progress,
+  { privateDir, onProgress }: ObtainOptions = {},
 ): Promise<InstalledRunsc> {
   if (inputs.runscPath) return useRunscAt(inputs.runscPath);
   const { version, downloadUrl, sha512 } = inputs;
-  if (version.cacheKey) {
-    const hit = findCached(toolName(downloadUrl), version.cacheKey, arch, sha512, log.info);
-    if (hit) return hit;
+  if (sha512 && !privateDir) throw new Error('obtainRunsc: runsc-sha512 is set but no private directory was given for the verified copy');
+  let found: InstalledRunsc | undefined;
+  if (version.cacheKey) found = findCached(toolName(downloadUrl), version.cacheKey, arch, sha512, log.info);
+  if (!found) {
+    const { installRunsc } = await import('./installer.js');
+    found = await installRunsc({ version, arch, downloadUrl, sha512, onProgress });
   }
-  const { installRunsc } = await import('./installer.js');
-  return installRunsc({ version, arch, downloadUrl, sha512, onProgress });
+  if (!sha512 || !privateDir) return found;
+  // Every pinned path (a hit, `latest` reusing an entry, an entry another job just cached, a fresh
+  // install) ends here: what runs is unpacked from bytes this step hashed, never a cache path.
+  const entry = found.entry;
+  if (!entry?.kept) throw new Error(`internal: runsc from ${found.path} has no kept artifact to check against runsc-sha512`);
+  const { copyVerified } = await import('./pinned.js');
+  const runsc = copyVerified(entry.dir, entry.kept, sha512, privateDir);
+  log.info(`Verified ${entry.kept} kept in ${entry.dir} against runsc-sha512; running a private copy`);
+  return { ...found, path: runsc };
 }

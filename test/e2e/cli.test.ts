@@ -3,11 +3,11 @@
  * engine as the action, on a terminal.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { type BucketServer, serveBucket } from './bucket.js';
+import { ARCH, type BucketServer, serveBucket } from './bucket.js';
 import { REPO } from './runner.js';
 
 const CLI = path.join(REPO, 'dist', 'cli', 'index.js');
@@ -145,6 +145,26 @@ describe('install and help', () => {
     expect(installed.startsWith(cache)).toBe(true);
     expect(existsSync(installed)).toBe(true);
     expect(existsSync(path.join(path.dirname(installed), 'gvisor-bin'))).toBe(true);
+  });
+
+  test('install with --runsc-sha512 checks an existing entry: a replaced sidecar is named, and no path is printed', async () => {
+    const cache = path.join(dir, 'cache-pinned');
+    const pin = readFileSync(path.join(inject('bucketDir'), '20260901.0', ARCH, 'gvisor.tar.zstd.sha512'), 'utf8').slice(0, 128);
+    const args = ['install', '--runsc-version', '20260901.0', '--download-url', server.url, '--tool-cache', cache, '--runsc-sha512', pin];
+    const first = await cliAsync(args);
+    expect(first.status).toBe(0);
+    const entry = path.dirname(first.stdout.trim());
+    expect(entry.startsWith(cache)).toBe(true);
+    expect((await cliAsync(args)).stdout.trim()).toBe(path.join(entry, 'runsc'));
+    writeFileSync(path.join(entry, 'gvisor-bin', 'gvisor_sentry'), '#!/bin/sh\ntouch /tmp/owned\n');
+    const tampered = await cliAsync(args);
+    expect(tampered.status).toBe(1);
+    expect(tampered.stdout).toBe('');
+    expect(tampered.stderr).toContain(
+      `the tool-cache entry ${entry} does not match runsc-sha512: gvisor-bin/gvisor_sentry differ from its verified artifact`,
+    );
+    // The scratch directory of the check is gone.
+    expect(readdirSync(path.join(dir, 'tmp')).filter((e) => e.startsWith('gvisor-cell-verify-'))).toEqual([]);
   });
 
   test('--help documents every command; an unknown command is a usage error', () => {

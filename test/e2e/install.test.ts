@@ -4,7 +4,8 @@
  * the failures users meet. Every install is followed by a real cell run with
  * the installed binary.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, test } from 'vitest';
 import { ARCH, type BucketServer, serveBucket } from './bucket.js';
@@ -91,13 +92,13 @@ describe('the old layout: a loose runsc binary', () => {
 });
 
 describe('the new layout: tarballs with gvisor-bin/', () => {
-  test('zstd is preferred; only runsc and gvisor-bin/ are extracted, side by side', async () => {
+  test('zstd is preferred; only runsc and gvisor-bin/ are extracted, side by side, and the verified tarball is kept', async () => {
     const run = await install({ 'runsc-version': '20260901.0' });
     expect(errors(run.main)).toEqual([]);
     expect(run.main.outputs.stdout).toBe('sandboxed\n');
     expect(server.requests).toEqual([`/20260901.0/${ARCH}/gvisor.tar.zstd.sha512`, `/20260901.0/${ARCH}/gvisor.tar.zstd`]);
     const dir = path.dirname(run.main.outputs['runsc-path'] as string);
-    expect(readdirSync(dir).sort()).toEqual(['gvisor-bin', 'gvisor-cell.json', 'runsc']);
+    expect(readdirSync(dir).sort()).toEqual(['gvisor-bin', 'gvisor-cell.json', 'gvisor.tar.zstd', 'runsc']);
     expect(readdirSync(path.join(dir, 'gvisor-bin'))).toEqual(['gvisor_sentry']);
   });
 
@@ -113,7 +114,7 @@ describe('the new layout: tarballs with gvisor-bin/', () => {
     expect(errors(run.main)).toEqual([]);
     expect(run.main.outputs.stdout).toBe('sandboxed\n');
     const dir = path.dirname(run.main.outputs['runsc-path'] as string);
-    expect(readdirSync(dir).sort()).toEqual(['gvisor-bin', 'gvisor-cell.json', 'runsc']);
+    expect(readdirSync(dir).sort()).toEqual(['gvisor-bin', 'gvisor-cell.json', 'gvisor.tar.zstd', 'runsc']);
   });
 
   test('latest: the second run fetches only the small .sha512 and reuses the cached artifact', async () => {
@@ -206,5 +207,146 @@ describe('the default bucket and mirrors are cached apart', () => {
     expect(other.main.outputs.stdout).toBe('sandboxed\n');
     expect(readdirSync(job.toolCache)).toHaveLength(1);
     expect(toolDirName()).not.toBe('runsc');
+  });
+});
+
+/** The published sha512 of an artifact in the local bucket: what a user pins. */
+function published(version: string, artifact: string): string {
+  return readFileSync(path.join(inject('bucketDir'), version, ARCH, `${artifact}.sha512`), 'utf8').slice(0, 128);
+}
+
+/**
+ * What an attacker who can write the tool cache puts in place of runsc (or a
+ * sidecar): a script that leaves a marker and then runs the real runsc, so that
+ * the step would look perfectly normal if it ran.
+ */
+function markerScript(marker: string): string {
+  return `#!/bin/sh\necho "ran as $(id -u): $0" >> '${marker}'\nexec '${inject('runsc')}' "$@"\n`;
+}
+
+describe('a cache hit with runsc-sha512: what runs is verified, not the cache entry', () => {
+  test('loose binary: a replaced runsc in the entry fails the step closed, naming the entry; it never runs', async () => {
+    const pin = published('20240729.0', 'runsc');
+    const first = await install({ 'runsc-version': '20240729.0', 'runsc-sha512': pin });
+    expect(errors(first.main)).toEqual([]);
+    const entry = path.join(job.toolCache, toolDirName(), '20240729.0.0', ARCH);
+    const marker = path.join(job.home, 'tampered-runsc-ran');
+    writeFileSync(path.join(entry, 'runsc'), markerScript(marker), { mode: 0o755 });
+
+    server.requests.length = 0;
+    const run = await install({ 'runsc-version': '20240729.0', 'runsc-sha512': pin });
+    expect(run.main.exitCode).toBe(1);
+    const [error] = errors(run.main);
+    expect(error).toContain(`the tool-cache entry ${entry} does not match runsc-sha512`);
+    expect(error).toContain('tampered with or is corrupt; nothing was run');
+    expect(existsSync(marker)).toBe(false);
+    expect(run.main.outputs['exit-code']).toBeUndefined();
+    // Fail closed: no quiet re-download over the evidence.
+    expect(server.requests).toEqual([]);
+  });
+
+  test('tarball: the kept artifact replaced by a tarball of another runsc fails closed; nothing of it runs', async () => {
+    const pin = published('20260901.0', 'gvisor.tar.zstd');
+    const first = await install({ 'runsc-version': '20260901.0', 'runsc-sha512': pin });
+    expect(errors(first.main)).toEqual([]);
+    const entry = path.join(job.toolCache, toolDirName(), '20260901.0.0', ARCH);
+    expect(readdirSync(entry).sort()).toEqual(['gvisor-bin', 'gvisor-cell.json', 'gvisor.tar.zstd', 'runsc']);
+    const marker = path.join(job.home, 'tampered-tarball-ran');
+    const evil = path.join(job.home, 'evil');
+    mkdirSync(path.join(evil, 'gvisor-bin'), { recursive: true });
+    writeFileSync(path.join(evil, 'runsc'), markerScript(marker), { mode: 0o755 });
+    writeFileSync(path.join(evil, 'gvisor-bin', 'gvisor_sentry'), markerScript(marker), { mode: 0o755 });
+    execFileSync('tar', ['--zstd', '-cf', path.join(entry, 'gvisor.tar.zstd'), '-C', evil, '.']);
+    // …and the entry's own files too, as a thorough attacker would.
+    execFileSync('cp', ['-a', path.join(evil, 'runsc'), path.join(evil, 'gvisor-bin'), entry]);
+
+    const run = await install({ 'runsc-version': '20260901.0', 'runsc-sha512': pin });
+    expect(run.main.exitCode).toBe(1);
+    expect(errors(run.main)[0]).toContain(`the tool-cache entry ${entry} does not match runsc-sha512: its gvisor.tar.zstd has sha512`);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  test('tarball: a replaced runsc and sidecar in the entry are never run; the copy from the verified artifact is', async () => {
+    const pin = published('20260901.0', 'gvisor.tar.zstd');
+    await install({ 'runsc-version': '20260901.0', 'runsc-sha512': pin });
+    const entry = path.join(job.toolCache, toolDirName(), '20260901.0.0', ARCH);
+    const marker = path.join(job.home, 'tampered-entry-ran');
+    writeFileSync(path.join(entry, 'runsc'), markerScript(marker), { mode: 0o755 });
+    writeFileSync(path.join(entry, 'gvisor-bin', 'gvisor_sentry'), markerScript(marker), { mode: 0o755 });
+
+    server.requests.length = 0;
+    const run = await install({ 'runsc-version': '20260901.0', 'runsc-sha512': pin });
+    expect(errors(run.main)).toEqual([]);
+    expect(run.main.outputs.stdout).toBe('sandboxed\n');
+    expect(existsSync(marker)).toBe(false);
+    expect(server.requests).toEqual([]);
+    // The runsc that ran lay in the step's own run directory, which is gone with the step.
+    const used = run.main.outputs['runsc-path'] as string;
+    expect(used.startsWith(`${job.temp}/gvisor-cell-`)).toBe(true);
+    expect(existsSync(used)).toBe(false);
+  });
+
+  test('an untouched pinned hit runs without touching the network; latest reuses its entry after the .sha512 alone', async () => {
+    for (const [version, artifact] of [
+      ['20240729.0', 'runsc'],
+      ['latest', 'gvisor.tar.zstd'],
+    ] as const) {
+      const pin = published(version, artifact);
+      const first = await install({ 'runsc-version': version, 'runsc-sha512': pin });
+      expect(errors(first.main)).toEqual([]);
+      expect(first.main.stdout).toContain('against runsc-sha512; running a private copy');
+      server.requests.length = 0;
+      const again = await install({ 'runsc-version': version, 'runsc-sha512': pin });
+      expect(errors(again.main)).toEqual([]);
+      expect(again.main.outputs.stdout).toBe('sandboxed\n');
+      expect(again.main.stdout).toContain('Using cached runsc version');
+      expect(again.main.stdout).toContain(`Verified ${artifact} kept in`);
+      expect(server.requests).toEqual(version === 'latest' ? [`/latest/${ARCH}/gvisor.tar.zstd.sha512`] : []);
+    }
+  });
+
+  test('latest: a tampered kept tarball fails closed too (the entry found by digest is verified, not believed)', async () => {
+    const pin = published('latest', 'gvisor.tar.zstd');
+    await install({ 'runsc-version': 'latest', 'runsc-sha512': pin });
+    const [key] = readdirSync(path.join(job.toolCache, toolDirName()));
+    const entry = path.join(job.toolCache, toolDirName(), key as string, ARCH);
+    writeFileSync(path.join(entry, 'gvisor.tar.zstd'), 'corrupt');
+    const run = await install({ 'runsc-version': 'latest', 'runsc-sha512': pin });
+    expect(run.main.exitCode).toBe(1);
+    expect(errors(run.main)[0]).toContain(`the tool-cache entry ${entry} does not match runsc-sha512`);
+  });
+
+  test('an entry from before artifacts were kept is downloaded again when pinned, and used as it is when not', async () => {
+    const pin = published('20260901.0', 'gvisor.tar.zstd');
+    await install({ 'runsc-version': '20260901.0' });
+    const entry = path.join(job.toolCache, toolDirName(), '20260901.0.0', ARCH);
+    // What an entry of the previous version of the action looks like.
+    rmSync(path.join(entry, 'gvisor.tar.zstd'));
+    const metaFile = path.join(entry, 'gvisor-cell.json');
+    const { kept: _, ...old } = JSON.parse(readFileSync(metaFile, 'utf8'));
+    writeFileSync(metaFile, JSON.stringify(old));
+
+    server.requests.length = 0;
+    const unpinned = await install({ 'runsc-version': '20260901.0' });
+    expect(errors(unpinned.main)).toEqual([]);
+    expect(server.requests).toEqual([]);
+
+    const pinned = await install({ 'runsc-version': '20260901.0', 'runsc-sha512': pin });
+    expect(errors(pinned.main)).toEqual([]);
+    expect(pinned.main.outputs.stdout).toBe('sandboxed\n');
+    expect(pinned.main.stdout).toContain('does not keep its artifact, so runsc-sha512 cannot be checked against it; downloading again');
+    expect(server.requests).toEqual([`/20260901.0/${ARCH}/gvisor.tar.zstd.sha512`, `/20260901.0/${ARCH}/gvisor.tar.zstd`]);
+    expect(JSON.parse(readFileSync(metaFile, 'utf8')).kept).toBe('gvisor.tar.zstd');
+  });
+
+  test('without a pin a hit trusts the cache: the replaced runsc runs (what README says an unpinned hit proves)', async () => {
+    await install({ 'runsc-version': '20240729.0' });
+    const entry = path.join(job.toolCache, toolDirName(), '20240729.0.0', ARCH);
+    const marker = path.join(job.home, 'unpinned-ran');
+    writeFileSync(path.join(entry, 'runsc'), markerScript(marker), { mode: 0o755 });
+    const run = await install({ 'runsc-version': '20240729.0' });
+    expect(errors(run.main)).toEqual([]);
+    expect(run.main.outputs['runsc-path']).toBe(path.join(entry, 'runsc'));
+    expect(readFileSync(marker, 'utf8')).toMatch(/^ran as 0: /);
   });
 });

@@ -5,10 +5,22 @@
  * setup (needs root; skipped, saying so, when the suite is not run as root).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { type BucketServer, serveBucket } from './bucket.js';
+import { ARCH, type BucketServer, serveBucket } from './bucket.js';
 import { errors, type Job, makeJob, REPO, removeJob, runAction } from './runner.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -140,6 +152,28 @@ describe.skipIf(!isRoot)('as an ordinary user (creating users needs root)', () =
     expect(alive()).toBe(false);
     // Root-owned runsc state included: removed through sudo.
     expect(existsSync(runDir)).toBe(false);
+  });
+
+  test('runsc-sha512 through sudo: the verified private copy runs as root; a tampered entry fails closed, never run as root', async () => {
+    const pin = readFileSync(path.join(inject('bucketDir'), '20260901.0', ARCH, 'gvisor.tar.zstd.sha512'), 'utf8').slice(0, 128);
+    const pinned = { ...install, 'runsc-sha512': pin };
+    const first = await runAction(job, { user: sudoer, actionDir, inputs: { cell: 'run: id -u', ...pinned } });
+    expect(errors(first.main)).toEqual([]);
+    expect(first.main.outputs.stdout).toBe(`${sudoer.uid}\n`);
+    expect((first.main.outputs['runsc-path'] as string).startsWith(`${job.temp}/gvisor-cell-`)).toBe(true);
+
+    // What a job before this one could leave in the user's own tool cache: runsc that runs anything as root.
+    const entry = path.join(job.toolCache, readdirSync(job.toolCache)[0] as string, '20260901.0.0', ARCH);
+    const marker = path.join(job.home, 'ran-as-root');
+    const evil = `#!/bin/sh\nid -u >> '${marker}'\nexec '${inject('runsc')}' "$@"\n`;
+    for (const file of ['runsc', 'gvisor.tar.zstd']) writeFileSync(path.join(entry, file), evil, { mode: 0o755 });
+    const run = await runAction(job, { user: sudoer, actionDir, inputs: { cell: 'run: echo never', ...pinned } });
+    expect(run.main.exitCode).toBe(1);
+    expect(errors(run.main)[0]).toContain(`the tool-cache entry ${entry} does not match runsc-sha512`);
+    expect(existsSync(marker)).toBe(false);
+    expect(readdirSync(job.temp).filter((e) => e.startsWith('gvisor-cell-') && e !== 'gvisor-cell-logs')).toEqual([]);
+    rmSync(entry, { recursive: true, force: true });
+    rmSync(`${entry}.complete`, { force: true });
   });
 
   test('without root and without sudo: a clear error, no exit-code', async () => {

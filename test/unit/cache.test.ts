@@ -61,6 +61,7 @@ describe('findCached', () => {
       path: path.join(dir, 'runsc'),
       version: META.version,
       fromCache: true,
+      entry: { dir, kept: undefined },
     });
     expect(said).toEqual([`Using cached ${META.version} from ${dir}`]);
   });
@@ -73,7 +74,22 @@ describe('findCached', () => {
     entry('runsc', '4.0.0', 'x86_64', { meta: META });
     for (const key of ['1.0.0', '2.0.0', '3.0.0']) expect(findCached('runsc', key, 'x86_64', undefined, say)).toBeUndefined();
     expect(findCached('runsc', '4.0.0', 'x86_64', 'cd'.repeat(64), say)).toBeUndefined();
-    expect(findCached('runsc', '4.0.0', 'x86_64', META.sha512, say)).toBeDefined();
+  });
+
+  test('pinned: only an entry that keeps its artifact, which it names for pinned.ts to hash', () => {
+    const old = entry('runsc', '1.0.0', 'x86_64', { meta: META });
+    const kept = entry('runsc', '2.0.0', 'x86_64', { meta: { ...META, kept: 'gvisor.tar.zstd' } });
+    entry('runsc', '3.0.0', 'x86_64', { meta: { ...META, kept: '../../../etc/shadow' } });
+    const said: string[] = [];
+    expect(findCached('runsc', '1.0.0', 'x86_64', META.sha512, (l) => said.push(l))).toBeUndefined();
+    expect(said).toEqual([
+      `Cached runsc 1.0.0 in ${old} does not keep its artifact, so runsc-sha512 cannot be checked against it; downloading again`,
+    ]);
+    expect(findCached('runsc', '2.0.0', 'x86_64', META.sha512, () => {})?.entry).toEqual({ dir: kept, kept: 'gvisor.tar.zstd' });
+    // A kept name we never write (a path, above all) is no kept artifact at all.
+    expect(findCached('runsc', '3.0.0', 'x86_64', META.sha512, () => {})).toBeUndefined();
+    // Unpinned, an entry from before artifacts were kept is used as it always was.
+    expect(findCached('runsc', '1.0.0', 'x86_64', undefined, () => {})?.path).toBe(path.join(old, 'runsc'));
   });
 });
 
