@@ -17,7 +17,7 @@ import { CellError } from './cell/parse.js';
 import { Inputs } from './constants.js';
 import { type ActionInputs, readInputs } from './inputs.js';
 import { obtainRunsc } from './install/obtain.js';
-import { bucketArch } from './install/version.js';
+import { bucketArch, truncAdvisory } from './install/version.js';
 import { log } from './log.js';
 import { planCell, removeRunDir, runPlanned } from './run/cell.js';
 
@@ -193,6 +193,8 @@ async function cmdRun(file: string | undefined, values: Values): Promise<number>
     for (const note of plan.bundle.notes) say(`gvisor-cell: ${note}`);
     for (const warning of plan.bundle.warnings) say(`warning: ${warning}`);
     const installed = await obtainRunsc(inputs, arch, { privateDir: plan.runDir, onProgress: progress() });
+    const advisory = truncAdvisory(installed.version);
+    if (advisory) say(`warning: ${advisory}`);
     say(`gvisor-cell: running ${cell.name} with ${installed.version} (${inputs.platform}), workspace ${workspace}`);
     const { output, result, collected } = await runPlanned(plan, {
       runscPath: installed.path,

@@ -22,7 +22,7 @@ import { formatDuration, formatSize } from './cell/units.js';
 import { Outputs, RUN_DIR_PREFIX, State } from './constants.js';
 import { type ActionInputs, readInputs } from './inputs.js';
 import { type InstalledRunsc, obtainRunsc } from './install/obtain.js';
-import { bucketArch } from './install/version.js';
+import { bucketArch, truncAdvisory } from './install/version.js';
 import { commands, log } from './log.js';
 import { writePostRecord } from './post-record.js';
 import { likelyOutOfMemory, logCutNote, renderSummary } from './report/summary.js';
@@ -78,6 +78,9 @@ export async function run(): Promise<void> {
       );
     }
     const installed = await obtainRunsc(inputs, arch, { privateDir: runDir });
+    // A line in the log and a callout in the summary, not an annotation: the action covers it (readonly.ts).
+    const advisory = truncAdvisory(installed.version);
+    if (advisory) log.info(`Note: ${advisory}`);
 
     // core.isDebug(), read directly: the debug flags must be known before runsc starts.
     const debugDir = process.env.RUNNER_DEBUG === '1' ? mkdtempSync(path.join(tempRoot, `${RUN_DIR_PREFIX}debug-`)) : undefined;
@@ -104,7 +107,9 @@ export async function run(): Promise<void> {
         if (debugDir) {
           core.setOutput(Outputs.DebugLogDir, debugDir);
           // Mount sources and the script come from the document and the workspace: neutralised like the rest.
-          say.group('config.json', JSON.stringify(bundle.spec, null, 2));
+          const staged = (plan?.readOnly?.binds ?? []).map((b) => `${b.at} = ${b.source}`);
+          const binds = staged.length > 0 ? `\n\nRead-only on the host (stub = source):\n${staged.join('\n')}` : '';
+          say.group('config.json', JSON.stringify(bundle.spec, null, 2) + binds);
         }
         log.info(
           `Running cell ${cell.name} with ${installed.version}, platform ${inputs.platform}, network ${cell.network}` +
@@ -167,6 +172,7 @@ async function report(
     logTail: output.logs.text(),
     logFile: output.logFile,
     logCutAt: output.logCutAt,
+    advisories: [truncAdvisory(installed.version)].filter((a): a is string => a !== undefined),
   });
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summary).write();
 

@@ -10978,6 +10978,9 @@ async function cmdRun(file, values) {
         for (const warning of plan.bundle.warnings)
             say(`warning: ${warning}`);
         const installed = await (0,_install_obtain_js__WEBPACK_IMPORTED_MODULE_11__/* .obtainRunsc */ .L)(inputs, arch, { privateDir: plan.runDir, onProgress: progress() });
+        const advisory = (0,_install_version_js__WEBPACK_IMPORTED_MODULE_12__/* .truncAdvisory */ .oI)(installed.version);
+        if (advisory)
+            say(`warning: ${advisory}`);
         say(`gvisor-cell: running ${cell.name} with ${installed.version} (${inputs.platform}), workspace ${workspace}`);
         const { output, result, collected } = await (0,_run_cell_js__WEBPACK_IMPORTED_MODULE_14__/* .runPlanned */ .i2)(plan, {
             runscPath: installed.path,
@@ -11413,8 +11416,10 @@ async function obtainRunsc(inputs, arch, { privateDir, onProgress } = {}) {
 /* harmony export */   $x: () => (/* binding */ cacheKeyFromVersionOutput),
 /* harmony export */   TY: () => (/* binding */ bucketArch),
 /* harmony export */   b1: () => (/* binding */ versionLine),
-/* harmony export */   gX: () => (/* binding */ parseVersionInput)
+/* harmony export */   gX: () => (/* binding */ parseVersionInput),
+/* harmony export */   oI: () => (/* binding */ truncAdvisory)
 /* harmony export */ });
+/* unused harmony export TRUNC_FIX_RELEASE */
 /**
  * Which runsc to fetch and how to name it in the tool cache. Pure.
  */
@@ -11449,6 +11454,25 @@ function cacheKeyFromVersionOutput(output) {
     if (!m)
         return undefined;
     return `${m[1]}.${m[2] === undefined ? '0' : String(Number(m[2]))}.0`;
+}
+/**
+ * The first gVisor release whose read-only mounts refuse `open(O_TRUNC)`
+ * ("Check MS_RDONLY for O_TRUNC before doing file truncation"); before it,
+ * with directfs, a cell could empty any file it may only read.
+ */
+const TRUNC_FIX_RELEASE = '20250707.0';
+/**
+ * What to tell users of a runsc that predates TRUNC_FIX_RELEASE (undefined
+ * otherwise, or when the version cannot be told). gvisor-cell binds
+ * read-only paths read-only on the host, so the cell still cannot change
+ * them; other tools running that runsc stay exposed.
+ */
+function truncAdvisory(versionOutput) {
+    const key = cacheKeyFromVersionOutput(versionOutput);
+    if (!key || Number(key.slice(0, 8)) >= Number(TRUNC_FIX_RELEASE.slice(0, 8)))
+        return undefined;
+    return (`${versionLine(versionOutput)} predates gVisor release-${TRUNC_FIX_RELEASE}, which fixed open(O_TRUNC) emptying files through read-only mounts. ` +
+        'gvisor-cell makes those paths read-only on the host as well, so this cell cannot change them; use runsc-version 20250707.0 or later where you can.');
 }
 /** The first line of `runsc --version`, e.g. `runsc version release-20260824.0`. */
 function versionLine(output) {
@@ -11821,30 +11845,36 @@ const SETUP_FAILED = 125;
  * Runs in the new namespace, as root: binds each source read-only at its
  * stub, remounts the submounts read-only, then becomes runsc. Any failure
  * stops it before runsc starts (fail closed). Arguments:
- * `bind SRC AT`… `ro AT`… `--` runsc argv.
+ * mount's path, `bind SRC AT`… `ro AT`… `--` runsc argv (PATH, under sudo
+ * its secure_path, is not relied on).
  */
 const SCRIPT = `set -e
+mount=$1
+shift
 while [ "$1" != -- ]; do
   case $1 in
-    bind) mount --rbind -o ro,nosuid,nodev "$2" "$3" || { echo "gvisor-cell: could not bind $2 read-only" >&2; exit ${SETUP_FAILED}; }; shift 3 ;;
-    ro) mount -o remount,bind,ro,nosuid,nodev "$2" || { echo "gvisor-cell: could not make $2 read-only" >&2; exit ${SETUP_FAILED}; }; shift 2 ;;
+    bind) "$mount" --rbind -o ro,nosuid,nodev "$2" "$3" || { echo "gvisor-cell: could not bind $2 read-only" >&2; exit ${SETUP_FAILED}; }; shift 3 ;;
+    ro) "$mount" -o remount,bind,ro,nosuid,nodev "$2" || { echo "gvisor-cell: could not make $2 read-only" >&2; exit ${SETUP_FAILED}; }; shift 2 ;;
     *) exit ${SETUP_FAILED} ;;
   esac
 done
 shift
 exec "$@"`;
-/** Absolute paths of the tools the namespace needs (sudo's secure_path may differ from ours); throws naming what is missing. */
-function findNamespaceTools(searchPath = process.env.PATH ?? '') {
-    const dirs = [...searchPath.split(':').filter((d) => external_node_path_default().isAbsolute(d)), '/usr/bin', '/bin', '/usr/sbin', '/sbin'];
+/**
+ * Absolute paths of the tools the namespace needs, from the system's own
+ * directories only: they run as root, and PATH may hold directories an
+ * earlier step added. Throws naming what is missing.
+ */
+function findNamespaceTools(dirs = ['/usr/bin', '/bin', '/usr/sbin', '/sbin']) {
     const find = (name) => dirs.map((d) => external_node_path_default().join(d, name)).find((p) => (0,external_node_fs_.lstatSync)(p, { throwIfNoEntry: false }) !== undefined);
     const unshare = find('unshare');
     const sh = find('sh');
     const mount = find('mount');
     const missing = [unshare ? '' : 'unshare', sh ? '' : 'sh', mount ? '' : 'mount'].filter(Boolean);
-    if (missing.length > 0 || !unshare || !sh) {
+    if (missing.length > 0 || !unshare || !sh || !mount) {
         throw new Error(`gvisor-cell needs ${missing.join(', ')} (util-linux) to make the cell's read-only paths read-only on the host; install util-linux`);
     }
-    return { unshare, sh };
+    return { unshare, sh, mount };
 }
 /** The argv that runs `runsc` (its full argv) in a private mount namespace with the stage in place. */
 function inNamespace(stage, tools, runscArgv) {
@@ -11853,7 +11883,21 @@ function inNamespace(stage, tools, runscArgv) {
         ops.push('bind', b.source, b.at);
     for (const m of stage.submounts)
         ops.push('ro', m);
-    return [tools.unshare, '--mount', '--propagation', 'private', '--', tools.sh, '-c', SCRIPT, 'gvisor-cell-ro', ...ops, '--', ...runscArgv];
+    return [
+        tools.unshare,
+        '--mount',
+        '--propagation',
+        'private',
+        '--',
+        tools.sh,
+        '-c',
+        SCRIPT,
+        'gvisor-cell-ro',
+        tools.mount,
+        ...ops,
+        '--',
+        ...runscArgv,
+    ];
 }
 
 // EXTERNAL MODULE: external "node:child_process"
@@ -12328,6 +12372,7 @@ async function runPlanned(plan, opts) {
     const stageDir = external_node_path_default().join(plan.runDir, 'ro');
     const readOnly = stageReadOnly(plan.bundle, stageDir, hostMountPoints());
     makeStubs(readOnly, stageDir);
+    plan.readOnly = readOnly;
     (0,write/* writeConfig */.AU)(plan.bundle, plan.paths);
     const containerId = containerIdFor(plan.cell.name, plan.runDir);
     const runsc = { path: opts.runscPath, sudo: needsSudo(), root: external_node_path_default().join(plan.runDir, 'state') };

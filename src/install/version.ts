@@ -41,6 +41,28 @@ export function cacheKeyFromVersionOutput(output: string): string | undefined {
   return `${m[1]}.${m[2] === undefined ? '0' : String(Number(m[2]))}.0`;
 }
 
+/**
+ * The first gVisor release whose read-only mounts refuse `open(O_TRUNC)`
+ * ("Check MS_RDONLY for O_TRUNC before doing file truncation"); before it,
+ * with directfs, a cell could empty any file it may only read.
+ */
+export const TRUNC_FIX_RELEASE = '20250707.0';
+
+/**
+ * What to tell users of a runsc that predates TRUNC_FIX_RELEASE (undefined
+ * otherwise, or when the version cannot be told). gvisor-cell binds
+ * read-only paths read-only on the host, so the cell still cannot change
+ * them; other tools running that runsc stay exposed.
+ */
+export function truncAdvisory(versionOutput: string): string | undefined {
+  const key = cacheKeyFromVersionOutput(versionOutput);
+  if (!key || Number(key.slice(0, 8)) >= Number(TRUNC_FIX_RELEASE.slice(0, 8))) return undefined;
+  return (
+    `${versionLine(versionOutput)} predates gVisor release-${TRUNC_FIX_RELEASE}, which fixed open(O_TRUNC) emptying files through read-only mounts. ` +
+    'gvisor-cell makes those paths read-only on the host as well, so this cell cannot change them; use runsc-version 20250707.0 or later where you can.'
+  );
+}
+
 /** The first line of `runsc --version`, e.g. `runsc version release-20260824.0`. */
 export function versionLine(output: string): string {
   return output.split('\n')[0]?.trim() ?? '';

@@ -20,6 +20,8 @@ export interface SummaryFacts {
   logFile: string;
   /** Where `limits.log` cut the log file, when it did. */
   logCutAt?: number;
+  /** What the user should know about the runsc in use (an old release's known bugs). */
+  advisories?: string[];
 }
 
 /** The summary upload fails above 1 MiB per step; the tail shown stays far below. */
@@ -96,6 +98,7 @@ export function renderSummary(f: SummaryFacts): string {
     '| | |\n| --- | --- |\n',
     rows.map(([k, v]) => `| ${k} | ${v} |\n`).join(''),
   ];
+  for (const advisory of f.advisories ?? []) parts.push(`\n> [!WARNING]\n> ${escapeMarkdown(advisory)}\n`);
   if (f.runscError) parts.push(`\n**runsc said:**\n\n${fenced(f.runscError)}`);
   if (tail !== '') parts.push(`\n<details><summary>${label}</summary>\n\n${fenced(tail)}\n</details>\n`);
   return parts.join('');

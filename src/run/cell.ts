@@ -13,7 +13,15 @@ import { RUN_DIR_PREFIX } from '../constants.js';
 import type { Platform } from '../inputs.js';
 import type { Collected } from './collect.js';
 import { CellOutput, type Sink } from './output.js';
-import { findNamespaceTools, hostMountPoints, inNamespace, makeStubs, type NamespaceTools, stageReadOnly } from './readonly.js';
+import {
+  findNamespaceTools,
+  hostMountPoints,
+  inNamespace,
+  makeStubs,
+  type NamespaceTools,
+  type ReadOnlyStage,
+  stageReadOnly,
+} from './readonly.js';
 import { needsSudo, type Runsc } from './runsc.js';
 import { runSandbox, type SandboxResult, type SandboxRun } from './sandbox.js';
 
@@ -25,8 +33,10 @@ export interface CellPlan {
   paths: BundlePaths;
   tempRoot: string;
   workspace: string;
-  /** unshare and sh, for the private mount namespace runsc starts in (readonly.ts). */
+  /** unshare, sh and mount, for the private mount namespace runsc starts in (readonly.ts). */
   namespaceTools: NamespaceTools;
+  /** What runPlanned bound read-only for this run (for the debug dump). */
+  readOnly?: ReadOnlyStage;
 }
 
 export interface PlanContext {
@@ -99,6 +109,7 @@ export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<Cell
   const stageDir = path.join(plan.runDir, 'ro');
   const readOnly = stageReadOnly(plan.bundle, stageDir, hostMountPoints());
   makeStubs(readOnly, stageDir);
+  plan.readOnly = readOnly;
   writeConfig(plan.bundle, plan.paths);
   const containerId = containerIdFor(plan.cell.name, plan.runDir);
   const runsc: Runsc = { path: opts.runscPath, sudo: needsSudo(), root: path.join(plan.runDir, 'state') };

@@ -108,13 +108,16 @@ export const SETUP_FAILED = 125;
  * Runs in the new namespace, as root: binds each source read-only at its
  * stub, remounts the submounts read-only, then becomes runsc. Any failure
  * stops it before runsc starts (fail closed). Arguments:
- * `bind SRC AT`… `ro AT`… `--` runsc argv.
+ * mount's path, `bind SRC AT`… `ro AT`… `--` runsc argv (PATH, under sudo
+ * its secure_path, is not relied on).
  */
 const SCRIPT = `set -e
+mount=$1
+shift
 while [ "$1" != -- ]; do
   case $1 in
-    bind) mount --rbind -o ro,nosuid,nodev "$2" "$3" || { echo "gvisor-cell: could not bind $2 read-only" >&2; exit ${SETUP_FAILED}; }; shift 3 ;;
-    ro) mount -o remount,bind,ro,nosuid,nodev "$2" || { echo "gvisor-cell: could not make $2 read-only" >&2; exit ${SETUP_FAILED}; }; shift 2 ;;
+    bind) "$mount" --rbind -o ro,nosuid,nodev "$2" "$3" || { echo "gvisor-cell: could not bind $2 read-only" >&2; exit ${SETUP_FAILED}; }; shift 3 ;;
+    ro) "$mount" -o remount,bind,ro,nosuid,nodev "$2" || { echo "gvisor-cell: could not make $2 read-only" >&2; exit ${SETUP_FAILED}; }; shift 2 ;;
     *) exit ${SETUP_FAILED} ;;
   esac
 done
@@ -124,23 +127,27 @@ exec "$@"`;
 export interface NamespaceTools {
   unshare: string;
   sh: string;
+  mount: string;
 }
 
-/** Absolute paths of the tools the namespace needs (sudo's secure_path may differ from ours); throws naming what is missing. */
-export function findNamespaceTools(searchPath = process.env.PATH ?? ''): NamespaceTools {
-  const dirs = [...searchPath.split(':').filter((d) => path.isAbsolute(d)), '/usr/bin', '/bin', '/usr/sbin', '/sbin'];
+/**
+ * Absolute paths of the tools the namespace needs, from the system's own
+ * directories only: they run as root, and PATH may hold directories an
+ * earlier step added. Throws naming what is missing.
+ */
+export function findNamespaceTools(dirs: readonly string[] = ['/usr/bin', '/bin', '/usr/sbin', '/sbin']): NamespaceTools {
   const find = (name: string): string | undefined =>
     dirs.map((d) => path.join(d, name)).find((p) => lstatSync(p, { throwIfNoEntry: false }) !== undefined);
   const unshare = find('unshare');
   const sh = find('sh');
   const mount = find('mount');
   const missing = [unshare ? '' : 'unshare', sh ? '' : 'sh', mount ? '' : 'mount'].filter(Boolean);
-  if (missing.length > 0 || !unshare || !sh) {
+  if (missing.length > 0 || !unshare || !sh || !mount) {
     throw new Error(
       `gvisor-cell needs ${missing.join(', ')} (util-linux) to make the cell's read-only paths read-only on the host; install util-linux`,
     );
   }
-  return { unshare, sh };
+  return { unshare, sh, mount };
 }
 
 /** The argv that runs `runsc` (its full argv) in a private mount namespace with the stage in place. */
@@ -148,5 +155,19 @@ export function inNamespace(stage: ReadOnlyStage, tools: NamespaceTools, runscAr
   const ops: string[] = [];
   for (const b of stage.binds) ops.push('bind', b.source, b.at);
   for (const m of stage.submounts) ops.push('ro', m);
-  return [tools.unshare, '--mount', '--propagation', 'private', '--', tools.sh, '-c', SCRIPT, 'gvisor-cell-ro', ...ops, '--', ...runscArgv];
+  return [
+    tools.unshare,
+    '--mount',
+    '--propagation',
+    'private',
+    '--',
+    tools.sh,
+    '-c',
+    SCRIPT,
+    'gvisor-cell-ro',
+    tools.mount,
+    ...ops,
+    '--',
+    ...runscArgv,
+  ];
 }

@@ -196,3 +196,17 @@ describe.skipIf(!isRoot)('read-only paths stay intact on the host (mounting a su
     expect(snapshot([...setup.targets.keys()][0] as string)).toEqual(before);
   });
 });
+
+describe('a runsc older than the upstream fix', () => {
+  test('the log and the summary say so (this suite runs Debian’s 20240729)', async () => {
+    const job = makeJob('ro-advisory');
+    try {
+      const run = await runAction(job, { inputs: { cell: 'run: "true"', 'runsc-path': inject('runsc') } });
+      expect(errors(run.main)).toEqual([]);
+      expect(run.main.stdout).toMatch(/^Note: runsc version \S+ predates gVisor release-20250707\.0, which fixed open\(O_TRUNC\)/m);
+      expect(run.main.summary).toContain('> [!WARNING]\n> runsc version');
+    } finally {
+      removeJob(job);
+    }
+  });
+});

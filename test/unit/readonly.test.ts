@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { Bundle, OciMount } from '../../src/bundle/spec.js';
-import { inNamespace, stageReadOnly, unescapeMountPoint } from '../../src/run/readonly.js';
+import { findNamespaceTools, inNamespace, stageReadOnly, unescapeMountPoint } from '../../src/run/readonly.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'gvc-readonly-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -95,12 +95,13 @@ describe('the namespace', () => {
   test('unshare runs a script that binds, remounts, then becomes runsc with its argv intact', () => {
     const argv = inNamespace(
       { binds: [{ source: '/usr', at: '/r/ro/0', file: false }], submounts: ['/r/ro/0/sub'] },
-      { unshare: '/usr/bin/unshare', sh: '/bin/sh' },
+      { unshare: '/usr/bin/unshare', sh: '/bin/sh', mount: '/usr/bin/mount' },
       ['/opt/runsc', '--root=/r/state', 'run', 'id'],
     );
     expect(argv.slice(0, 7)).toEqual(['/usr/bin/unshare', '--mount', '--propagation', 'private', '--', '/bin/sh', '-c']);
     expect(argv.slice(8)).toEqual([
       'gvisor-cell-ro',
+      '/usr/bin/mount',
       'bind',
       '/usr',
       '/r/ro/0',
@@ -112,5 +113,18 @@ describe('the namespace', () => {
       'run',
       'id',
     ]);
+  });
+});
+
+describe('findNamespaceTools', () => {
+  test('absolute paths from the given system directories', () => {
+    const bin = dir('bin');
+    for (const t of ['unshare', 'sh', 'mount']) writeFileSync(path.join(bin, t), '');
+    expect(findNamespaceTools([bin])).toEqual({ unshare: `${bin}/unshare`, sh: `${bin}/sh`, mount: `${bin}/mount` });
+  });
+  test('a missing tool is named, and nothing starts', () => {
+    const bin = dir('bin-without-mount');
+    for (const t of ['unshare', 'sh']) writeFileSync(path.join(bin, t), '');
+    expect(() => findNamespaceTools([bin])).toThrow(/needs mount \(util-linux\)/);
   });
 });

@@ -239,3 +239,13 @@ describe('likelyOutOfMemory', () => {
     expect(likelyOutOfMemory(facts)).toBe(expected);
   });
 });
+
+describe('advisories', () => {
+  test('each is a warning callout, escaped', () => {
+    const md = renderSummary(facts({ advisories: ['runsc <b>old</b> predates a fix'] }));
+    expect(md).toContain('\n> [!WARNING]\n> runsc &lt;b&gt;old&lt;/b&gt; predates a fix\n');
+  });
+  test('none, no callout', () => {
+    expect(renderSummary(facts())).not.toContain('[!WARNING]');
+  });
+});

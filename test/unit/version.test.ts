@@ -1,6 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import { layoutOrder } from '../../src/install/installer.js';
-import { bucketArch, cacheKeyFromVersionOutput, parseVersionInput, type VersionRequest, versionLine } from '../../src/install/version.js';
+import {
+  bucketArch,
+  cacheKeyFromVersionOutput,
+  parseVersionInput,
+  truncAdvisory,
+  type VersionRequest,
+  versionLine,
+} from '../../src/install/version.js';
 
 describe('parseVersionInput', () => {
   test('latest has no cache key', () => {
@@ -125,5 +132,19 @@ describe('layoutOrder', () => {
     ['release-20240729.0', false, ['runsc', 'gvisor.tar.bz2']],
   ])('%s (zstd %s) → %j', (v, zstd, expected) => {
     expect(names(v, zstd)).toEqual(expected);
+  });
+});
+
+describe('truncAdvisory', () => {
+  test('releases before 20250707.0 are named, with what gvisor-cell does about it', () => {
+    const advice = truncAdvisory('runsc version 0.0~20240729.0\nspec: 1.1.0-rc.1\n');
+    expect(advice).toContain('runsc version 0.0~20240729.0 predates gVisor release-20250707.0');
+    expect(advice).toContain('read-only on the host');
+    expect(truncAdvisory('runsc version release-20250706.0')).toBeDefined();
+  });
+  test('the fix release and later, or an unknown version, get none', () => {
+    expect(truncAdvisory('runsc version release-20250707.0')).toBeUndefined();
+    expect(truncAdvisory('runsc version release-20260901.0')).toBeUndefined();
+    expect(truncAdvisory('runsc version something-else')).toBeUndefined();
   });
 });
