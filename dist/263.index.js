@@ -1205,6 +1205,13 @@ function kind(p) {
         return undefined;
     }
 }
+/** The files and directories to mask: the known ones that exist, and `extra` (not below a masked directory). */
+function masks(sshKeys, extra) {
+    const maskedDirs = [...new Set([...MASKED_DIRS.filter((d) => kind(d) === 'dir'), ...extra.dirs])];
+    const inMaskedDir = (f) => maskedDirs.some((d) => f !== d && isInside(f, d));
+    const maskedFiles = [...new Set([...[...MASKED_FILES, ...sshKeys].filter((f) => kind(f) === 'file'), ...extra.files])].filter((f) => !inMaskedDir(f));
+    return { maskedFiles, maskedDirs: maskedDirs.filter((d) => !maskedDirs.some((o) => o !== d && isInside(d, o))) };
+}
 function isInside(child, parent) {
     const rel = external_node_path_default().relative(parent, child);
     // `..cache` is a name inside; only `..` itself or `../…` climbs out.
@@ -1294,7 +1301,44 @@ function runnerDirs(env, execPath) {
         dirs.push(external_node_path_default().dirname(external_node_path_default().normalize(env.RUNNER_WORKSPACE)));
     return [...new Set(dirs)];
 }
-function gatherHostFacts(env, workspace) {
+/**
+ * Entries under `root` (/etc) that others may not read: root-only keys,
+ * tokens and configs beyond the fixed list (a keytab, a netplan config with
+ * Wi-Fi keys, a database's pg_hba.conf). A cell that runs as root would read
+ * them through the read-only view, so they are masked like the rest. A
+ * directory others may not read is masked whole, not entered. Bounded: /etc
+ * is a thousand or so entries.
+ */
+function unreadableEntries(root, maxDepth = 8) {
+    const found = { files: [], dirs: [] };
+    const walk = (dir, depth) => {
+        for (const name of safeReaddir(dir)) {
+            const p = external_node_path_default().join(dir, name);
+            let st;
+            try {
+                st = (0,external_node_fs_.lstatSync)(p);
+            }
+            catch {
+                continue;
+            }
+            if (st.isSymbolicLink())
+                continue;
+            const othersRead = (st.mode & 0o004) !== 0;
+            if (st.isDirectory()) {
+                if (!othersRead)
+                    found.dirs.push(p);
+                else if (depth < maxDepth)
+                    walk(p, depth + 1);
+            }
+            else if (st.isFile() && !othersRead) {
+                found.files.push(p);
+            }
+        }
+    };
+    walk(root, 0);
+    return found;
+}
+function gatherHostFacts(env, workspace, opts = {}) {
     const uid = process.getuid?.() ?? 0;
     const gid = process.getgid?.() ?? 0;
     const toolCache = env.RUNNER_TOOL_CACHE && external_node_path_default().isAbsolute(env.RUNNER_TOOL_CACHE) ? external_node_path_default().normalize(env.RUNNER_TOOL_CACHE) : undefined;
@@ -1345,8 +1389,7 @@ function gatherHostFacts(env, workspace) {
         toolCache: toolCache && kind(toolCache) === 'dir' ? toolCache : undefined,
         hasOpt: kind('/opt') === 'dir',
         rootLinks,
-        maskedFiles: [...MASKED_FILES, ...sshKeys].filter((f) => kind(f) === 'file'),
-        maskedDirs: MASKED_DIRS.filter((d) => kind(d) === 'dir'),
+        ...masks(sshKeys, opts.rootCell ? unreadableEntries('/etc') : { files: [], dirs: [] }),
         env,
     };
 }
@@ -2541,7 +2584,8 @@ function signalNumber(signal) {
 
 /** Builds the bundle and checks every host path it names. Starts nothing; throws with the key at fault. */
 function planCell(cell, ctx) {
-    const facts = gatherHostFacts(ctx.env, ctx.workspace);
+    // A cell that runs as root (asked for, or because the action does) could read root-only files of /etc.
+    const facts = gatherHostFacts(ctx.env, ctx.workspace, { rootCell: cell.user === 'root' || process.getuid?.() === 0 });
     const runDir = (0,external_node_fs_.mkdtempSync)(external_node_path_default().join(ctx.tempRoot, src_constants/* RUN_DIR_PREFIX */.jk));
     try {
         const paths = bundlePaths(runDir);

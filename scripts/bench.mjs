@@ -461,7 +461,7 @@ function makeJob(root) {
  * The hand-written equivalent of the trivial cell: read-only root skeleton,
  * the host's /usr and /etc bound read-only, /bin/true, no network.
  */
-function makeBareBundle(dir) {
+function makeBareBundle(dir, { staged = false } = {}) {
   const rootfs = path.join(dir, 'rootfs');
   for (const d of ['proc', 'dev', 'sys', 'tmp', 'usr', 'etc']) fs.mkdirSync(path.join(rootfs, d), { recursive: true });
   const mounts = [
@@ -482,6 +482,18 @@ function makeBareBundle(dir) {
       mounts.push({ destination: `/${name}`, type: 'bind', source: `/${name}`, options: ['rbind', 'ro', 'nosuid', 'nodev'] });
     }
   }
+  // As the action does (src/run/readonly.ts): each read-only source bound, read-only by the kernel, at a
+  // stub in a private mount namespace, and the spec naming the stubs.
+  const binds = [];
+  if (staged) {
+    for (const [i, m] of mounts.entries()) {
+      if (m.type !== 'bind') continue;
+      const at = path.join(dir, 'ro', String(i));
+      fs.mkdirSync(at, { recursive: true });
+      binds.push([m.source, at]);
+      m.source = at;
+    }
+  }
   const spec = {
     ociVersion: '1.0.2',
     process: {
@@ -498,6 +510,13 @@ function makeBareBundle(dir) {
     linux: { namespaces: ['pid', 'ipc', 'uts', 'mount', 'network'].map((type) => ({ type })) },
   };
   fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(spec, null, 2));
+  return binds;
+}
+
+/** The namespace wrapper the action puts around runsc, by hand: unshare, then `mount --rbind -o ro` each source at its stub. */
+function inNamespace(binds, argv) {
+  const script = 'while [ "$1" != -- ]; do mount --rbind -o ro,nosuid,nodev "$1" "$2" || exit 125; shift 2; done; shift; exec "$@"';
+  return ['--mount', '--propagation', 'private', '--', '/bin/sh', '-c', script, 'sh', ...binds.flat(), '--', ...argv];
 }
 
 let bareCounter = 0;
@@ -512,6 +531,27 @@ async function runBare(ctx, extraFlags = []) {
     },
   );
   if (r.code !== 0) throw new StepError(`bare runsc run failed (exit ${r.code ?? r.signal}):\n${lastLines(r.stderr)}`);
+  return r;
+}
+
+/** runBare with `--ignore-cgroups`, in the private mount namespace with the read-only binds the action makes. */
+async function runBareNs(ctx) {
+  const { runsc, bareNs } = ctx;
+  const id = `bench-barens-${process.pid}-${++bareCounter}`;
+  const argv = [
+    runsc,
+    `--root=${bareNs.root}`,
+    '--platform=systrap',
+    '--network=none',
+    '--ignore-cgroups',
+    'run',
+    `--bundle=${bareNs.bundle}`,
+    id,
+  ];
+  const r = await run('unshare', inNamespace(bareNs.binds, argv), {
+    stop: () => spawnSync(runsc, [`--root=${bareNs.root}`, 'kill', '--all', id, 'KILL'], { stdio: 'ignore', timeout: 10_000 }),
+  });
+  if (r.code !== 0) throw new StepError(`bare runsc run in a namespace failed (exit ${r.code ?? r.signal}):\n${lastLines(r.stderr)}`);
   return r;
 }
 
@@ -602,6 +642,7 @@ async function figureStep(ctx, rounds) {
     { key: 'pinnedLoose', run: async () => checkStep(await runStep(ctx, pinnedLoose), 'step (cached loose runsc, runsc-sha512)') },
     { key: 'bare', run: () => runBare(ctx) },
     { key: 'bareFlags', run: () => runBare(ctx, ['--ignore-cgroups']) },
+    { key: 'bareNs', run: () => runBareNs(ctx) },
     { key: 'node', run: () => runNodeBare() },
     { key: 'path', run: async () => checkStep(await runStep(ctx, byPath), 'step (runsc-path)') },
   ];
@@ -612,6 +653,7 @@ async function figureStep(ctx, rounds) {
     pinnedLoose: [],
     bare: [],
     bareFlags: [],
+    bareNs: [],
     node: [],
     path: [],
     cachedDur: [],
@@ -679,6 +721,11 @@ async function figureStep(ctx, rounds) {
         ['step, `runsc-path`', ms(med.path), spread(t.path)],
         ['bare `runsc run`', ms(med.bare), spread(t.bare)],
         ['bare `runsc --ignore-cgroups run`', ms(med.bareFlags), spread(t.bareFlags)],
+        [
+          'the same in a private mount namespace, `/usr` and `/etc` bound read-only at stubs (as the action runs it)',
+          ms(med.bareNs),
+          spread(t.bareNs),
+        ],
         ['bare `node -e 0`', ms(med.node), spread(t.node)],
         ['bare `runsc run` + `node -e 0`', ms(baseline), '–'],
         ['of the cached step: `runsc run` as the action times it (`duration-ms`)', ms(med.cachedDur), spread(t.cachedDur)],
@@ -693,6 +740,11 @@ async function figureStep(ctx, rounds) {
         ['step (warm tool cache) / (runsc + node)', fmtRatio(rCached), verdict(rCached, BUDGET.step)],
         ['step (`runsc-path`) / (runsc + node)', fmtRatio(rPath), verdict(rPath, BUDGET.step)],
         ['step (warm tool cache) / (runsc `--ignore-cgroups` + node): what the action adds', fmtRatio(rSameFlags), '–'],
+        [
+          'runsc in the read-only namespace / bare runsc `--ignore-cgroups`: what kernel-enforced read-only costs',
+          fmtRatio(ratio(med.bareNs, med.bareFlags)),
+          '–',
+        ],
       ],
     ),
   );
@@ -1248,7 +1300,10 @@ async function main() {
       fs.mkdirSync(bare.root, { mode: 0o700 });
       resources.bareRoot = bare.root;
       makeBareBundle(bare.bundle);
-      const ctx = { runsc, job, bare, bucket, bucketInfo, action, warm: {} };
+      const bareNs = { root: path.join(jobRoot, 'barens-state'), bundle: path.join(jobRoot, 'barens-bundle') };
+      fs.mkdirSync(bareNs.root, { mode: 0o700 });
+      bareNs.binds = makeBareBundle(bareNs.bundle, { staged: true });
+      const ctx = { runsc, job, bare, bareNs, bucket, bucketInfo, action, warm: {} };
 
       // Warm the tool cache once (both layouts): every measured step after this is a cache hit.
       for (const version of [TARBALL_VERSION, LOOSE_VERSION]) {

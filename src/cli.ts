@@ -168,7 +168,11 @@ async function cmdBundle(file: string | undefined, values: Values): Promise<numb
   const out = path.resolve(values.out);
   // Everything in DIR: config.json, rootfs/, and the files the bundle mounts.
   const paths = { dir: out, emptyFile: path.join(out, 'empty'), gitConfig: path.join(out, 'git-config') };
-  const bundle = buildBundle(cell, gatherHostFacts(process.env, workspace), paths);
+  const bundle = buildBundle(
+    cell,
+    gatherHostFacts(process.env, workspace, { rootCell: cell.user === 'root' || process.getuid?.() === 0 }),
+    paths,
+  );
   checkHostPaths(bundle, workspace);
   const config = writeBundle(bundle, paths);
   say(`wrote ${config}`);

@@ -64,6 +64,16 @@ function kind(p: string): 'file' | 'dir' | 'symlink' | undefined {
   }
 }
 
+/** The files and directories to mask: the known ones that exist, and `extra` (not below a masked directory). */
+function masks(sshKeys: string[], extra: { files: string[]; dirs: string[] }): { maskedFiles: string[]; maskedDirs: string[] } {
+  const maskedDirs = [...new Set([...MASKED_DIRS.filter((d) => kind(d) === 'dir'), ...extra.dirs])];
+  const inMaskedDir = (f: string) => maskedDirs.some((d) => f !== d && isInside(f, d));
+  const maskedFiles = [...new Set([...[...MASKED_FILES, ...sshKeys].filter((f) => kind(f) === 'file'), ...extra.files])].filter(
+    (f) => !inMaskedDir(f),
+  );
+  return { maskedFiles, maskedDirs: maskedDirs.filter((d) => !maskedDirs.some((o) => o !== d && isInside(d, o))) };
+}
+
 export function isInside(child: string, parent: string): boolean {
   const rel = path.relative(parent, child);
   // `..cache` is a name inside; only `..` itself or `../…` climbs out.
@@ -147,7 +157,45 @@ export function runnerDirs(env: Readonly<Record<string, string | undefined>>, ex
   return [...new Set(dirs)];
 }
 
-export function gatherHostFacts(env: Readonly<Record<string, string | undefined>>, workspace: string): HostFacts {
+/**
+ * Entries under `root` (/etc) that others may not read: root-only keys,
+ * tokens and configs beyond the fixed list (a keytab, a netplan config with
+ * Wi-Fi keys, a database's pg_hba.conf). A cell that runs as root would read
+ * them through the read-only view, so they are masked like the rest. A
+ * directory others may not read is masked whole, not entered. Bounded: /etc
+ * is a thousand or so entries.
+ */
+export function unreadableEntries(root: string, maxDepth = 8): { files: string[]; dirs: string[] } {
+  const found = { files: [] as string[], dirs: [] as string[] };
+  const walk = (dir: string, depth: number) => {
+    for (const name of safeReaddir(dir)) {
+      const p = path.join(dir, name);
+      let st: ReturnType<typeof lstatSync>;
+      try {
+        st = lstatSync(p);
+      } catch {
+        continue;
+      }
+      if (st.isSymbolicLink()) continue;
+      const othersRead = (st.mode & 0o004) !== 0;
+      if (st.isDirectory()) {
+        if (!othersRead) found.dirs.push(p);
+        else if (depth < maxDepth) walk(p, depth + 1);
+      } else if (st.isFile() && !othersRead) {
+        found.files.push(p);
+      }
+    }
+  };
+  walk(root, 0);
+  return found;
+}
+
+export interface GatherOptions {
+  /** The cell runs as root: mask every entry of /etc that others may not read, not only the known ones. */
+  rootCell?: boolean;
+}
+
+export function gatherHostFacts(env: Readonly<Record<string, string | undefined>>, workspace: string, opts: GatherOptions = {}): HostFacts {
   const uid = process.getuid?.() ?? 0;
   const gid = process.getgid?.() ?? 0;
   const toolCache = env.RUNNER_TOOL_CACHE && path.isAbsolute(env.RUNNER_TOOL_CACHE) ? path.normalize(env.RUNNER_TOOL_CACHE) : undefined;
@@ -192,8 +240,7 @@ export function gatherHostFacts(env: Readonly<Record<string, string | undefined>
     toolCache: toolCache && kind(toolCache) === 'dir' ? toolCache : undefined,
     hasOpt: kind('/opt') === 'dir',
     rootLinks,
-    maskedFiles: [...MASKED_FILES, ...sshKeys].filter((f) => kind(f) === 'file'),
-    maskedDirs: MASKED_DIRS.filter((d) => kind(d) === 'dir'),
+    ...masks(sshKeys, opts.rootCell ? unreadableEntries('/etc') : { files: [], dirs: [] }),
     env,
   };
 }

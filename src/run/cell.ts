@@ -48,7 +48,8 @@ export interface PlanContext {
 
 /** Builds the bundle and checks every host path it names. Starts nothing; throws with the key at fault. */
 export function planCell(cell: Cell, ctx: PlanContext): CellPlan {
-  const facts = gatherHostFacts(ctx.env, ctx.workspace);
+  // A cell that runs as root (asked for, or because the action does) could read root-only files of /etc.
+  const facts = gatherHostFacts(ctx.env, ctx.workspace, { rootCell: cell.user === 'root' || process.getuid?.() === 0 });
   const runDir = mkdtempSync(path.join(ctx.tempRoot, RUN_DIR_PREFIX));
   try {
     const paths = bundlePaths(runDir);

@@ -5,7 +5,7 @@
  * socket, a TCP server on the host's loopback) and a probe inside the cell
  * reports what it reaches.
  */
-import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
@@ -209,6 +209,26 @@ describe('the default cell', () => {
 });
 
 describe('user root', () => {
+  test('root-only entries of /etc (beyond the known list) are masked: a file reads empty, a directory is empty', async () => {
+    const file = `/etc/${tag}-root-only.conf`;
+    const dir = `/etc/${tag}-private`;
+    plant(file, `${tag} root-only file`);
+    chmodSync(file, 0o600);
+    plant(path.join(dir, 'key'), `${tag} root-only key`);
+    chmodSync(dir, 0o700);
+    const world = plant(`/etc/${tag}-world.conf`, 'world-readable\n');
+    try {
+      const { probe: p } = await probe({ user: 'root' }, { read: [file, path.join(dir, 'key'), world], list: [dir] });
+      expect(p.uid).toBe(0);
+      expect(p.read[file]).toBe('');
+      expect(p.read[path.join(dir, 'key')]).toBe('ERR:ENOENT');
+      expect(p.list[dir]).toEqual([]);
+      expect(p.read[world]).toBe('world-readable\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('is root over the cell only: masked files stay empty, other host files stay out of view', async () => {
     const { probe: p } = await probe({ user: 'root' }, { read: ['/etc/sudoers'], list: ['/etc/sudoers.d'] });
     expect(p.uid).toBe(0);

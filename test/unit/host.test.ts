@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -11,6 +11,7 @@ import {
   MASKED_FILES,
   ROOT_LINK_NAMES,
   runnerDirs,
+  unreadableEntries,
 } from '../../src/bundle/host.js';
 
 const WS = '/home/runner/work/repo/repo';
@@ -168,5 +169,26 @@ describe('gitConfigFiles', () => {
         .map((f) => path.relative(ws, f))
         .sort(),
     ).toEqual(files.slice(0, 5).sort());
+  });
+});
+
+describe('unreadableEntries', () => {
+  test('files and directories others may not read; such a directory is not entered; links are skipped', () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'gvc-etc-'));
+    try {
+      writeFileSync(path.join(root, 'public.conf'), '', { mode: 0o644 });
+      writeFileSync(path.join(root, 'secret.conf'), '', { mode: 0o600 });
+      mkdirSync(path.join(root, 'private'), { mode: 0o700 });
+      writeFileSync(path.join(root, 'private', 'key'), '', { mode: 0o600 });
+      mkdirSync(path.join(root, 'sub', 'deeper'), { recursive: true, mode: 0o755 });
+      writeFileSync(path.join(root, 'sub', 'deeper', 'token'), '', { mode: 0o640 });
+      symlinkSync(path.join(root, 'secret.conf'), path.join(root, 'link'));
+      chmodSync(path.join(root, 'private'), 0o700);
+      const found = unreadableEntries(root);
+      expect(found.files.sort()).toEqual([path.join(root, 'secret.conf'), path.join(root, 'sub', 'deeper', 'token')]);
+      expect(found.dirs).toEqual([path.join(root, 'private')]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
