@@ -8,6 +8,7 @@ export const modules = {
 __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   CollectLimitError: () => (/* binding */ CollectLimitError),
+/* harmony export */   ENTRY_COST: () => (/* binding */ ENTRY_COST),
 /* harmony export */   copyBack: () => (/* binding */ copyBack),
 /* harmony export */   unpack: () => (/* binding */ unpack)
 /* harmony export */ });
@@ -31,6 +32,10 @@ __webpack_require__.r(__webpack_exports__);
 
 
 
+/** What a member costs beyond its bytes in the stream: a file system block (and an inode). */
+const ENTRY_COST = 4096;
+/** How long tar in the cell may send nothing before collecting gives up. */
+const IDLE_MS = 15_000;
 /** Thrown when what the cell sends back is larger than `limits.collect`. */
 class CollectLimitError extends Error {
 }
@@ -41,7 +46,10 @@ class CollectLimitError extends Error {
  */
 async function unpack(source, dir, limit, signal) {
     await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.mkdir(dir, { recursive: true, mode: 0o700 });
-    const tar = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)('tar', ['-x', '-f', '-', '-C', dir, '--no-same-owner', '--no-same-permissions'], { stdio: ['pipe', 'ignore', 'pipe'] });
+    // -v names each member on a line of its own (special characters escaped): counted, see ENTRY_COST.
+    const tar = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)('tar', ['-x', '-v', '-f', '-', '-C', dir, '--no-same-owner', '--no-same-permissions'], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let inside = '';
     let outside = '';
     source.stderr?.on('data', (c) => {
@@ -55,16 +63,51 @@ async function unpack(source, dir, limit, signal) {
     // Counted on the way: past the limit, the stream stops and nothing is collected. (Not
     // stream.pipeline: tar -x stops reading at the archive's end marker, before the padding.)
     let received = 0;
+    let entries = 0;
     let overflow;
     const input = source.stdout;
     tar.stdin.on('error', () => { });
-    input.on('data', (chunk) => {
-        received += chunk.length;
-        if (received > limit) {
-            overflow ??= new CollectLimitError(`collect: the cell sent back more than limits.collect (${(0,_cell_units_js__WEBPACK_IMPORTED_MODULE_3__/* .formatSize */ .Xq)(limit)}); nothing was collected. Raise limits.collect, or collect less`);
+    // What unpacking costs on disk: the stream's bytes, and a block and an inode per member (an empty
+    // directory is 512 bytes of stream and 4 KiB of disk).
+    const spent = () => received + entries * ENTRY_COST;
+    // Giving up must not wait for the cell's side to end: the caller destroys the sandbox, which ends it.
+    let giveUp = () => { };
+    const gaveUp = new Promise((_, reject) => {
+        giveUp = reject;
+    });
+    gaveUp.catch(() => { }); // raced below; never an unhandled rejection if it comes late
+    const overLimit = () => {
+        overflow ??= new CollectLimitError(`collect: the cell sent back more than limits.collect (${(0,_cell_units_js__WEBPACK_IMPORTED_MODULE_3__/* .formatSize */ .Xq)(limit)}, counting ${(0,_cell_units_js__WEBPACK_IMPORTED_MODULE_3__/* .formatSize */ .Xq)(ENTRY_COST)} a file or directory); nothing was collected. Raise limits.collect, or collect less`);
+        input.destroy();
+        tar.stdin.destroy();
+        tar.kill('SIGKILL');
+        giveUp(overflow);
+    };
+    tar.stdout.on('data', (c) => {
+        for (const byte of c)
+            if (byte === 0x0a)
+                entries++;
+        if (spent() > limit)
+            overLimit();
+    });
+    // A tar in the cell that goes quiet (the cell's own, with `rootfs: { path }`) does not hold the step.
+    let idle;
+    let quiet;
+    const watchdog = () => {
+        clearTimeout(idle);
+        idle = setTimeout(() => {
+            quiet = new Error(`collect: tar in the cell sent nothing for ${IDLE_MS / 1000} s; nothing was collected`);
             input.destroy();
-            tar.stdin.destroy();
             tar.kill('SIGKILL');
+            giveUp(quiet);
+        }, IDLE_MS);
+    };
+    watchdog();
+    input.on('data', (chunk) => {
+        watchdog();
+        received += chunk.length;
+        if (spent() > limit) {
+            overLimit();
             return;
         }
         if (!tar.stdin.write(chunk)) {
@@ -81,9 +124,11 @@ async function unpack(source, dir, limit, signal) {
         signal.addEventListener('abort', fail, { once: true });
     });
     try {
-        const [, unpacked] = await Promise.race([Promise.all([done(source), done(tar)]), stopped]);
+        const [, unpacked] = await Promise.race([Promise.all([done(source), done(tar)]), stopped, gaveUp]);
         if (overflow)
             throw overflow;
+        if (quiet)
+            throw quiet;
         if (unpacked !== 0) {
             const said = inside.trim() ? ` (tar in the cell said: ${inside.trim().slice(0, 500)})` : '';
             throw new Error(`collect: the cell's files could not be unpacked: ${outside.trim().slice(0, 2000) || `tar exited ${unpacked}`}${said}`);
@@ -93,6 +138,9 @@ async function unpack(source, dir, limit, signal) {
         tar.kill('SIGKILL');
         input.destroy();
         throw error;
+    }
+    finally {
+        clearTimeout(idle);
     }
 }
 async function kind(p) {

@@ -218,6 +218,7 @@ async function cmdRun(file: string | undefined, values: Values): Promise<number>
     if (collected) {
       if (!collected.error) say(`gvisor-cell: collected ${collected.files} file(s) into ${workspace}`);
       for (const warning of collected.warnings) say(`warning: ${warning}`);
+      if (collected.error) say(`gvisor-cell: ${collected.error}`);
     }
     if (result.runscError) {
       say(`gvisor-cell: the sandbox did not start:\n${result.runscError.message}`);
@@ -229,10 +230,7 @@ async function cmdRun(file: string | undefined, values: Values): Promise<number>
     }
     if (result.cancelled) return 130;
     say(`gvisor-cell: ${cell.name} exited ${result.exitCode} in ${result.durationMs} ms`);
-    if (collected?.error) {
-      say(`gvisor-cell: ${collected.error}`);
-      return result.exitCode || 1;
-    }
+    if (collected?.error) return result.exitCode || 1;
     return result.exitCode ?? NOT_RUN;
   } finally {
     removeRunDir(plan.runDir);

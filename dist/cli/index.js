@@ -11043,6 +11043,8 @@ async function cmdRun(file, values) {
                 say(`gvisor-cell: collected ${collected.files} file(s) into ${workspace}`);
             for (const warning of collected.warnings)
                 say(`warning: ${warning}`);
+            if (collected.error)
+                say(`gvisor-cell: ${collected.error}`);
         }
         if (result.runscError) {
             say(`gvisor-cell: the sandbox did not start:\n${result.runscError.message}`);
@@ -11055,10 +11057,8 @@ async function cmdRun(file, values) {
         if (result.cancelled)
             return 130;
         say(`gvisor-cell: ${cell.name} exited ${result.exitCode} in ${result.durationMs} ms`);
-        if (collected?.error) {
-            say(`gvisor-cell: ${collected.error}`);
+        if (collected?.error)
             return result.exitCode || 1;
-        }
         return result.exitCode ?? NOT_RUN;
     }
     finally {
@@ -11616,7 +11616,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   i2: () => (/* binding */ runPlanned)
 });
 
-// UNUSED EXPORTS: containerIdFor
+// UNUSED EXPORTS: collectDeadline, containerIdFor
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
@@ -12092,8 +12092,8 @@ const KILL_RETRY_MS = 500;
  * with the sandbox, and this bounds the wait for it.
  */
 const DRAIN_MS = 2_000;
-/** Rounds of killing what the cell left running before collecting (a process may fork while being killed). */
-const REAP_ROUNDS = 5;
+/** How long stopping what the cell left running before collecting may take (a process may fork while it is stopped). */
+const STOP_ALL_MS = 10_000;
 /** A pause that does not keep the process alive on its own (the step must exit as soon as it is done). */
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 async function runSandbox(run) {
@@ -12155,30 +12155,33 @@ function stopped(started, how) {
     };
 }
 /**
- * Kills every process the cell left behind except the container's init (a
- * `sleep` of ours), so that nothing of the cell can change, stop or slow
- * what is read out, then streams the listed paths out with tar, within the
- * deadline, stopping at once on cancellation. Returns why it failed, if it did.
+ * Stops every process the cell left behind, so that nothing of it can change,
+ * stop or slow what is read out, then streams the listed paths out with tar,
+ * within the deadline, stopping at once on cancellation. Returns why it
+ * failed, if it did.
  */
 async function collectFrom(run, collect) {
     const { tarFile, receive, deadlineMs } = collect;
-    // Everything is stopped first, so that nothing can fork while it is being killed. The container's
-    // init (pid 1, our `sleep`) reaps nobody: the killed stay in the list as zombies, so the loop
-    // ends when a round finds no pid it has not killed already.
-    const killed = new Set([1]);
-    for (let round = 0;; round++) {
+    // One command stops every process of the container (SIGSTOP cannot be caught or ignored); a
+    // process forked while that signal went round shows up as a new pid, so the stop is repeated until
+    // two lists agree. Stopped, nothing of the cell can change, stop or slow what tar reads out, and
+    // the sandbox is destroyed right after. (One `runsc kill --pid` per process would let a cell that
+    // leaves thousands behind stretch the step by minutes.)
+    const until = Date.now() + STOP_ALL_MS;
+    let before;
+    for (;;) {
+        if (run.signal.aborted)
+            return 'collect: cancelled; nothing was collected';
+        if (Date.now() > until)
+            return 'collect: the cell’s processes could not all be stopped; nothing was collected';
         await runscQuiet(run.runsc, ['kill', '--all', run.containerId, 'STOP']);
         const pids = await listPids(run.runsc, run.containerId);
         if (pids === undefined)
             return 'collect: the sandbox could not be inspected; nothing was collected';
-        const fresh = pids.filter((pid) => !killed.has(pid));
-        if (fresh.length === 0)
+        const now = [...pids].sort((x, y) => x - y).join(',');
+        if (now === before)
             break;
-        if (round === REAP_ROUNDS)
-            return 'collect: the cell kept starting processes after its end; nothing was collected';
-        await Promise.all(fresh.map((pid) => runscQuiet(run.runsc, ['kill', `--pid=${pid}`, run.containerId, 'KILL'])));
-        for (const pid of fresh)
-            killed.add(pid);
+        before = now;
     }
     const stop = new AbortController();
     const onAbort = () => stop.abort(new Error('cancelled'));
@@ -12287,6 +12290,11 @@ async function watch(run, command, kill, spawned, wrap) {
     child.stdout?.on('data', (chunk) => run.output.push('stdout', chunk));
     child.stderr?.on('data', (chunk) => run.output.push('stderr', chunk));
     const { code, signal, error } = await Promise.race([closed, abandoned]);
+    // Whatever still arrives (runsc abandoned, say) must not reach an output that is about to close.
+    for (const stream of [child.stdout, child.stderr]) {
+        stream?.removeAllListeners('data');
+        stream?.destroy();
+    }
     if (timer)
         clearTimeout(timer);
     run.signal.removeEventListener('abort', onAbort);
@@ -12444,7 +12452,7 @@ async function runPlanned(plan, opts) {
             processFile,
             tarFile,
             pidFile: external_node_path_default().join(plan.runDir, 'cell.pid'),
-            deadlineMs: COLLECT_DEADLINE_MS,
+            deadlineMs: collectDeadline(limit),
             receive: (stream, signal) => collecting.unpack(stream, unpacked, limit, signal),
         };
     }
@@ -12480,11 +12488,14 @@ async function runPlanned(plan, opts) {
     }
 }
 /**
- * The longest reading the collected paths out of the sandbox may take: the
- * cell's processes are gone by then and the stream is bounded by
- * limits.collect, so this is a backstop, not a budget.
+ * The longest reading the collected paths out of the sandbox may take: 30 s,
+ * plus limits.collect at 20 MiB/s (2Gi: about 2 min 10 s). The cell's
+ * processes are stopped by then and tar that goes quiet for 15 s is given up
+ * on (collect.ts); this bounds a tar of the cell's own that trickles.
  */
-const COLLECT_DEADLINE_MS = 10 * 60_000;
+function collectDeadline(limit) {
+    return 30_000 + Math.ceil((limit / (20 * 2 ** 20)) * 1000);
+}
 /** Best effort: what is left (root-owned state of a killed runsc) is the post step's. */
 function removeRunDir(dir) {
     try {

@@ -32,7 +32,7 @@ const DESCRIPTIONS: Record<string, string> = {
 const LIMIT_DESCRIPTIONS: Record<string, string> = {
   tmpfs: 'Size of each of /tmp, /var/tmp and HOME (in memory; writes past it fail with ENOSPC); /run gets at most 64Mi. Default 2Gi.',
   log: 'Most bytes of output kept in the log-file output; past it the file ends with a line saying where it was cut. Default 256Mi.',
-  collect: 'Most bytes `collect` brings back. Default 2Gi.',
+  collect: 'Most bytes `collect` brings back, counting 4 KiB for each file or directory. Default 2Gi.',
 };
 
 export const SCHEMA_ID = 'https://raw.githubusercontent.com/acme/gvisor-cell/main/cell.schema.json';

@@ -145,7 +145,7 @@ export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<Cell
       processFile,
       tarFile,
       pidFile: path.join(plan.runDir, 'cell.pid'),
-      deadlineMs: COLLECT_DEADLINE_MS,
+      deadlineMs: collectDeadline(limit),
       receive: (stream, signal) => collecting.unpack(stream, unpacked, limit, signal),
     };
   }
@@ -181,11 +181,14 @@ export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<Cell
 }
 
 /**
- * The longest reading the collected paths out of the sandbox may take: the
- * cell's processes are gone by then and the stream is bounded by
- * limits.collect, so this is a backstop, not a budget.
+ * The longest reading the collected paths out of the sandbox may take: 30 s,
+ * plus limits.collect at 20 MiB/s (2Gi: about 2 min 10 s). The cell's
+ * processes are stopped by then and tar that goes quiet for 15 s is given up
+ * on (collect.ts); this bounds a tar of the cell's own that trickles.
  */
-const COLLECT_DEADLINE_MS = 10 * 60_000;
+export function collectDeadline(limit: number): number {
+  return 30_000 + Math.ceil((limit / (20 * 2 ** 20)) * 1000);
+}
 
 /** Best effort: what is left (root-owned state of a killed runsc) is the post step's. */
 export function removeRunDir(dir: string): void {

@@ -20,6 +20,11 @@ export interface Collected {
   error?: string;
 }
 
+/** What a member costs beyond its bytes in the stream: a file system block (and an inode). */
+export const ENTRY_COST = 4096;
+/** How long tar in the cell may send nothing before collecting gives up. */
+const IDLE_MS = 15_000;
+
 /** Thrown when what the cell sends back is larger than `limits.collect`. */
 export class CollectLimitError extends Error {}
 
@@ -30,7 +35,10 @@ export class CollectLimitError extends Error {}
  */
 export async function unpack(source: ChildProcess, dir: string, limit: number, signal: AbortSignal): Promise<void> {
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-  const tar = spawn('tar', ['-x', '-f', '-', '-C', dir, '--no-same-owner', '--no-same-permissions'], { stdio: ['pipe', 'ignore', 'pipe'] });
+  // -v names each member on a line of its own (special characters escaped): counted, see ENTRY_COST.
+  const tar = spawn('tar', ['-x', '-v', '-f', '-', '-C', dir, '--no-same-owner', '--no-same-permissions'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let inside = '';
   let outside = '';
   source.stderr?.on('data', (c: Buffer) => {
@@ -42,18 +50,50 @@ export async function unpack(source: ChildProcess, dir: string, limit: number, s
   // Counted on the way: past the limit, the stream stops and nothing is collected. (Not
   // stream.pipeline: tar -x stops reading at the archive's end marker, before the padding.)
   let received = 0;
+  let entries = 0;
   let overflow: CollectLimitError | undefined;
   const input = source.stdout as Readable;
   tar.stdin.on('error', () => {});
-  input.on('data', (chunk: Buffer) => {
-    received += chunk.length;
-    if (received > limit) {
-      overflow ??= new CollectLimitError(
-        `collect: the cell sent back more than limits.collect (${formatSize(limit)}); nothing was collected. Raise limits.collect, or collect less`,
-      );
+  // What unpacking costs on disk: the stream's bytes, and a block and an inode per member (an empty
+  // directory is 512 bytes of stream and 4 KiB of disk).
+  const spent = () => received + entries * ENTRY_COST;
+  // Giving up must not wait for the cell's side to end: the caller destroys the sandbox, which ends it.
+  let giveUp: (error: Error) => void = () => {};
+  const gaveUp = new Promise<never>((_, reject) => {
+    giveUp = reject;
+  });
+  gaveUp.catch(() => {}); // raced below; never an unhandled rejection if it comes late
+  const overLimit = () => {
+    overflow ??= new CollectLimitError(
+      `collect: the cell sent back more than limits.collect (${formatSize(limit)}, counting ${formatSize(ENTRY_COST)} a file or directory); nothing was collected. Raise limits.collect, or collect less`,
+    );
+    input.destroy();
+    tar.stdin.destroy();
+    tar.kill('SIGKILL');
+    giveUp(overflow);
+  };
+  tar.stdout.on('data', (c: Buffer) => {
+    for (const byte of c) if (byte === 0x0a) entries++;
+    if (spent() > limit) overLimit();
+  });
+  // A tar in the cell that goes quiet (the cell's own, with `rootfs: { path }`) does not hold the step.
+  let idle: NodeJS.Timeout | undefined;
+  let quiet: Error | undefined;
+  const watchdog = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => {
+      quiet = new Error(`collect: tar in the cell sent nothing for ${IDLE_MS / 1000} s; nothing was collected`);
       input.destroy();
-      tar.stdin.destroy();
       tar.kill('SIGKILL');
+      giveUp(quiet);
+    }, IDLE_MS);
+  };
+  watchdog();
+  input.on('data', (chunk: Buffer) => {
+    watchdog();
+    received += chunk.length;
+    if (spent() > limit) {
+      overLimit();
       return;
     }
     if (!tar.stdin.write(chunk)) {
@@ -69,8 +109,9 @@ export async function unpack(source: ChildProcess, dir: string, limit: number, s
     signal.addEventListener('abort', fail, { once: true });
   });
   try {
-    const [, unpacked] = await Promise.race([Promise.all([done(source), done(tar)]), stopped]);
+    const [, unpacked] = await Promise.race([Promise.all([done(source), done(tar)]), stopped, gaveUp]);
     if (overflow) throw overflow;
+    if (quiet) throw quiet;
     if (unpacked !== 0) {
       const said = inside.trim() ? ` (tar in the cell said: ${inside.trim().slice(0, 500)})` : '';
       throw new Error(
@@ -81,6 +122,8 @@ export async function unpack(source: ChildProcess, dir: string, limit: number, s
     tar.kill('SIGKILL');
     input.destroy();
     throw error;
+  } finally {
+    clearTimeout(idle);
   }
 }
 

@@ -81,8 +81,8 @@ const KILL_RETRY_MS = 500;
  * with the sandbox, and this bounds the wait for it.
  */
 const DRAIN_MS = 2_000;
-/** Rounds of killing what the cell left running before collecting (a process may fork while being killed). */
-const REAP_ROUNDS = 5;
+/** How long stopping what the cell left running before collecting may take (a process may fork while it is stopped). */
+const STOP_ALL_MS = 10_000;
 
 /** A pause that does not keep the process alive on its own (the step must exit as soon as it is done). */
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
@@ -149,26 +149,29 @@ function stopped(started: number, how: { cancelled?: boolean }): SandboxResult {
 }
 
 /**
- * Kills every process the cell left behind except the container's init (a
- * `sleep` of ours), so that nothing of the cell can change, stop or slow
- * what is read out, then streams the listed paths out with tar, within the
- * deadline, stopping at once on cancellation. Returns why it failed, if it did.
+ * Stops every process the cell left behind, so that nothing of it can change,
+ * stop or slow what is read out, then streams the listed paths out with tar,
+ * within the deadline, stopping at once on cancellation. Returns why it
+ * failed, if it did.
  */
 async function collectFrom(run: SandboxRun, collect: NonNullable<SandboxRun['collect']>): Promise<string | undefined> {
   const { tarFile, receive, deadlineMs } = collect;
-  // Everything is stopped first, so that nothing can fork while it is being killed. The container's
-  // init (pid 1, our `sleep`) reaps nobody: the killed stay in the list as zombies, so the loop
-  // ends when a round finds no pid it has not killed already.
-  const killed = new Set<number>([1]);
-  for (let round = 0; ; round++) {
+  // One command stops every process of the container (SIGSTOP cannot be caught or ignored); a
+  // process forked while that signal went round shows up as a new pid, so the stop is repeated until
+  // two lists agree. Stopped, nothing of the cell can change, stop or slow what tar reads out, and
+  // the sandbox is destroyed right after. (One `runsc kill --pid` per process would let a cell that
+  // leaves thousands behind stretch the step by minutes.)
+  const until = Date.now() + STOP_ALL_MS;
+  let before: string | undefined;
+  for (;;) {
+    if (run.signal.aborted) return 'collect: cancelled; nothing was collected';
+    if (Date.now() > until) return 'collect: the cell’s processes could not all be stopped; nothing was collected';
     await runscQuiet(run.runsc, ['kill', '--all', run.containerId, 'STOP']);
     const pids = await listPids(run.runsc, run.containerId);
     if (pids === undefined) return 'collect: the sandbox could not be inspected; nothing was collected';
-    const fresh = pids.filter((pid) => !killed.has(pid));
-    if (fresh.length === 0) break;
-    if (round === REAP_ROUNDS) return 'collect: the cell kept starting processes after its end; nothing was collected';
-    await Promise.all(fresh.map((pid) => runscQuiet(run.runsc, ['kill', `--pid=${pid}`, run.containerId, 'KILL'])));
-    for (const pid of fresh) killed.add(pid);
+    const now = [...pids].sort((x, y) => x - y).join(',');
+    if (now === before) break;
+    before = now;
   }
   const stop = new AbortController();
   const onAbort = () => stop.abort(new Error('cancelled'));
@@ -283,6 +286,11 @@ async function watch(
   child.stderr?.on('data', (chunk: Buffer) => run.output.push('stderr', chunk));
 
   const { code, signal, error } = await Promise.race([closed, abandoned]);
+  // Whatever still arrives (runsc abandoned, say) must not reach an output that is about to close.
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.removeAllListeners('data');
+    stream?.destroy();
+  }
   if (timer) clearTimeout(timer);
   run.signal.removeEventListener('abort', onAbort);
   await stopping;

@@ -147,7 +147,7 @@ describe('limits.collect bounds what comes back', () => {
     expect(run.main.exitCode).toBe(1);
     expect(run.main.outputs['exit-code']).toBe('0');
     expect(errors(run.main)).toEqual([
-      'collect: the cell sent back more than limits.collect (8Mi); nothing was collected. Raise limits.collect, or collect less',
+      'collect: the cell sent back more than limits.collect (8Mi, counting 4Ki a file or directory); nothing was collected. Raise limits.collect, or collect less',
     ]);
     expect(existsSync(path.join(job.workspace, 'big'))).toBe(false);
     expect(readdirSync(job.temp).filter((e) => e.startsWith('gvisor-cell-') && e !== 'gvisor-cell-logs')).toEqual([]);
