@@ -18,6 +18,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from 'vitest';
+import { processesMentioning, waitFor } from './procs.js';
 import { errors, type Job, makeJob, removeJob, runAction } from './runner.js';
 
 let job: Job;
@@ -28,32 +29,8 @@ beforeAll(() => {
 });
 afterAll(() => removeJob(job));
 
-/** PIDs of processes whose command line mentions `needle` (runsc, its sandbox and gofer carry --root=<run dir>/state). */
-function processesMentioning(needle: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (cmdline.includes(needle)) pids.push(Number(entry));
-    } catch {
-      // gone already
-    }
-  }
-  return pids;
-}
-
 function runDirs(): string[] {
   return readdirSync(job.temp).filter((e) => e.startsWith('gvisor-cell-') && e !== 'gvisor-cell-logs');
-}
-
-async function waitFor(what: () => boolean, ms: number): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (what()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return what();
 }
 
 /** Starts a long cell and calls `act` with the main process once the cell has printed "ready". */

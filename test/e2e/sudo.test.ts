@@ -4,7 +4,7 @@
  * that user. And a user without sudo gets a clear error. Real users, made in
  * setup (needs root; skipped, saying so, when the suite is not run as root).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
@@ -22,18 +22,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { ARCH, type BucketServer, serveBucket } from './bucket.js';
 import { errors, type Job, makeJob, REPO, removeJob, runAction } from './runner.js';
+import { ensureUser, isRoot } from './users.js';
 
-const isRoot = process.getuid?.() === 0;
 const SUDOER = 'gvc-e2e-sudo';
 const PLAIN = 'gvc-e2e-plain';
 const SUDOERS_FILE = '/etc/sudoers.d/gvc-e2e';
-
-function ensureUser(name: string): { uid: number; gid: number } {
-  if (spawnSync('id', ['-u', name]).status !== 0) execFileSync('useradd', ['--no-create-home', '--shell', '/bin/sh', name]);
-  const uid = Number(execFileSync('id', ['-u', name], { encoding: 'utf8' }));
-  const gid = Number(execFileSync('id', ['-g', name], { encoding: 'utf8' }));
-  return { uid, gid };
-}
 
 describe.skipIf(!isRoot)('as an ordinary user (creating users needs root)', () => {
   let sudoer: { uid: number; gid: number };
