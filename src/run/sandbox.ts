@@ -36,7 +36,7 @@ export interface SandboxRun {
   /**
    * With `collect`: the cell runs through `runsc exec` (process.json) in a
    * container whose init waits, so that the listed paths can be read out with
-   * tar (tar.json) once every process of the cell is gone. `receive` reads
+   * tar (tar.json) once every process of the cell is stopped. `receive` reads
    * that stream; it must stop when its signal aborts. The sandbox is
    * destroyed before runSandbox returns, so nothing of the cell runs while
    * what was received is placed on the host.

@@ -7,10 +7,11 @@
  * the host file's bytes, mode and mtime are as they were and its directory
  * holds no new name. And no mount is left in the runner's namespace.
  */
-import { execFileSync } from 'node:child_process';
-import { chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { findNamespaceTools, inNamespace, SETUP_FAILED } from '../../src/run/readonly.js';
 import { mountsBelow } from './procs.js';
 import { errors, type Job, makeJob, removeJob, runAction } from './runner.js';
 import { actionCopy, ensureUser, grantSudo, isRoot, type User } from './users.js';
@@ -207,6 +208,52 @@ describe('a runsc older than the upstream fix', () => {
       expect(run.main.summary).toContain('> [!WARNING]\n> runsc version');
     } finally {
       removeJob(job);
+    }
+  });
+});
+
+describe.skipIf(!isRoot)('the namespace script fails closed (unshare and mount need root)', () => {
+  test('a source that cannot be bound stops it before the command runs: exit 125, mount named, nothing mounted', () => {
+    const dir = mkdtempSync('/tmp/gvc-ro-script-');
+    try {
+      const stub = path.join(dir, 'stub');
+      mkdirSync(stub);
+      const marker = path.join(dir, 'ran');
+      const argv = inNamespace(
+        { binds: [{ source: path.join(dir, 'no-such-source'), at: stub, file: false }], submounts: [] },
+        findNamespaceTools(),
+        ['/bin/sh', '-c', `touch ${marker}`],
+      );
+      const r = spawnSync(argv[0] as string, argv.slice(1), { encoding: 'utf8' });
+      expect(r.status).toBe(SETUP_FAILED);
+      expect(r.stderr).toContain(`gvisor-cell: could not bind ${path.join(dir, 'no-such-source')} read-only`);
+      expect(existsSync(marker)).toBe(false);
+      expect(mountsBelow(dir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a good source: the command sees it read-only at the stub, and the runner sees nothing mounted', () => {
+    const dir = mkdtempSync('/tmp/gvc-ro-script-');
+    try {
+      const source = path.join(dir, 'source');
+      mkdirSync(source);
+      writeFileSync(path.join(source, 'f'), 'kept\n');
+      const stub = path.join(dir, 'stub');
+      mkdirSync(stub);
+      const argv = inNamespace({ binds: [{ source, at: stub, file: false }], submounts: [] }, findNamespaceTools(), [
+        '/bin/sh',
+        '-c',
+        `: > ${stub}/f`,
+      ]);
+      const r = spawnSync(argv[0] as string, argv.slice(1), { encoding: 'utf8' });
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toMatch(/Read-only file system/);
+      expect(readFileSync(path.join(source, 'f'), 'utf8')).toBe('kept\n');
+      expect(mountsBelow(dir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
