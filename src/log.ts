@@ -1,43 +1,33 @@
 /**
- * The one way the action (main, post) and the CLI print anything of their own
- * outside the cell's stop-commands window: plain lines, and the annotations and
- * groups that @actions/core writes as workflow commands. Every message goes
- * through `inert` here, at the sink, because messages quote the workspace
- * (paths, names, the document) and a call site cannot be trusted to remember
- * (test/unit/job-log.test.ts fails on a print that bypasses this module).
+ * How the engine and both front ends print lines of their own: a `Logger`
+ * made here, passed in to whatever needs to say something. Every line goes
+ * through `inert` at this sink, because messages quote the workspace (paths,
+ * names, the document) and a call site cannot be trusted to remember
+ * (test/unit/job-log.test.ts fails on a print that bypasses the sinks: this
+ * module and src/action/commands.ts).
  *
- * Plain lines are exactly what `core.info` writes, so the main step's warm
- * path need not load @actions/core before runsc starts (see main.ts); this
- * module only refers to its types.
+ * A line is exactly what `core.info` writes, so the action's warm path need
+ * not load @actions/core to print (README, Performance).
  */
-import type * as Core from '@actions/core';
 import { inert } from './inert.js';
 
-export const log = {
-  /** Where plain lines go: stdout for the action (the job log), stderr for the CLI (its stdout carries results). */
-  out: process.stdout as { write(text: string): unknown },
-  info(message: string): void {
-    log.out.write(`${inert(message)}\n`);
-  },
-};
+export interface Logger {
+  /** One line (or several, split at LF), neutralised. */
+  info(message: string): void;
+}
 
-/**
- * @actions/core's commands with their text neutralised first. core escapes
- * `%`, CR and LF in a command's value, which keeps the value on its line; the
- * text goes through `inert` anyway, so that an annotation shows a name exactly
- * as a plain line does.
- */
-export function commands(core: typeof Core) {
+/** Where a logger's lines go: the job log (the action's stdout), a terminal (the CLI's stderr). */
+export interface TextSink {
+  write(text: string): unknown;
+}
+
+export function lineLogger(out: TextSink): Logger {
   return {
-    warning: (message: string): void => core.warning(inert(message)),
-    /** The step fails (exit code 1) with this error; code after it keeps running. */
-    fail: (message: string): void => core.setFailed(inert(message)),
-    debug: (message: string): void => core.debug(inert(message)),
-    /** A collapsed group holding `text`. */
-    group: (title: string, text: string): void => {
-      core.startGroup(inert(title));
-      log.info(text);
-      core.endGroup();
+    info(message: string): void {
+      out.write(`${inert(message)}\n`);
     },
   };
 }
+
+/** Says nothing (tests, and callers that have nobody to tell). */
+export const silent: Logger = { info: () => {} };

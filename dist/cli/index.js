@@ -2,23 +2,120 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 8545:
+/***/ 2635:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Cq: () => (/* binding */ DURATION_PATTERN),
+/* harmony export */   DB: () => (/* binding */ parseSize),
+/* harmony export */   E9: () => (/* binding */ parseDuration),
+/* harmony export */   Xq: () => (/* binding */ formatSize),
+/* harmony export */   a3: () => (/* binding */ formatDuration),
+/* harmony export */   bv: () => (/* binding */ SIZE_PATTERN),
+/* harmony export */   xX: () => (/* binding */ parseCpus)
+/* harmony export */ });
+/* unused harmony export MAX_DURATION_MS */
+/**
+ * Parsers for the human-friendly quantities a cell document accepts. Pure, so
+ * the schema can use them in transforms and the tests can pin them down.
+ */
+const SIZE_UNITS = {
+    '': 1,
+    K: 1e3,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
+};
+const SIZE_PATTERN = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|K|k|M|G|T)?$/;
+/** `512Mi`, `2G`, `1048576` → bytes (integer), or undefined when not a size. */
+function parseSize(value) {
+    if (typeof value === 'number') {
+        return Number.isSafeInteger(value) && value > 0 ? value : undefined;
+    }
+    const m = SIZE_PATTERN.exec(value.trim());
+    if (!m)
+        return undefined;
+    const bytes = Math.floor(Number(m[1]) * (SIZE_UNITS[m[2] ?? ''] ?? 1));
+    return Number.isSafeInteger(bytes) && bytes > 0 ? bytes : undefined;
+}
+const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
+const DURATION_UNITS = { ms: 1, '': 1000, s: 1000, m: 60_000, h: 3_600_000 };
+/** Node's timers overflow past 2^31-1 ms (about 24.8 days). */
+const MAX_DURATION_MS = 2 ** 31 - 1;
+/** `90s`, `10m`, `1h`, `300` (seconds) → milliseconds, or undefined when not a duration. */
+function parseDuration(value) {
+    const text = typeof value === 'number' ? String(value) : value.trim();
+    const m = DURATION_PATTERN.exec(text);
+    if (!m)
+        return undefined;
+    const ms = Math.round(Number(m[1]) * (DURATION_UNITS[m[2] ?? ''] ?? 1000));
+    return ms > 0 && ms <= MAX_DURATION_MS ? ms : undefined;
+}
+/** `1.5`, `"2"` → a positive CPU count, or undefined. */
+function parseCpus(value) {
+    const n = typeof value === 'number' ? value : /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : Number.NaN;
+    return Number.isFinite(n) && n >= 0.01 && n <= 1024 ? n : undefined;
+}
+/** Renders a size in bytes back the way people write it (for logs and the summary). */
+function formatSize(bytes) {
+    for (const unit of ['Ti', 'Gi', 'Mi', 'Ki']) {
+        const n = SIZE_UNITS[unit];
+        if (bytes >= n && bytes % n === 0)
+            return `${bytes / n}${unit}`;
+    }
+    return `${bytes}`;
+}
+function formatDuration(ms) {
+    if (ms % 3_600_000 === 0)
+        return `${ms / 3_600_000}h`;
+    if (ms % 60_000 === 0)
+        return `${ms / 60_000}m`;
+    if (ms % 1000 === 0)
+        return `${ms / 1000}s`;
+    return `${ms}ms`;
+}
+
+
+/***/ }),
+
+/***/ 486:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5515);
+/** Entry of the `gvisor-cell` CLI (bundled to dist/cli/index.js, the package's `bin`). */
+
+process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 5515:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  dz: () => (/* binding */ gatherHostFacts),
-  FK: () => (/* binding */ isInside)
+  i: () => (/* binding */ main)
 });
-
-// UNUSED EXPORTS: MASKED_DIRS, MASKED_FILES, ROOT_LINK_NAMES, cgroupControllers, chooseHome, gitConfigFiles, runnerDirs, unreadableEntries
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./src/bundle/git-credentials.ts
 /**
  * actions/checkout persists its token in the workspace's .git/config
@@ -287,668 +384,6 @@ function gatherHostFacts(env, workspace, opts = {}) {
     };
 }
 
-
-/***/ }),
-
-/***/ 8893:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  bS: () => (/* binding */ buildBundle)
-});
-
-// UNUSED EXPORTS: RUN_TMPFS_MAX, hostPath, processArgs
-
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/cell/schema.ts + 18 modules
-var schema = __nccwpck_require__(2824);
-// EXTERNAL MODULE: ./src/bundle/host.ts + 1 modules
-var bundle_host = __nccwpck_require__(8545);
-;// CONCATENATED MODULE: ./src/bundle/env.ts
-/**
- * The cell's environment, built up from nothing: an allow-list of harmless
- * context variables, then what the document opts into with `pass-env`, then
- * the document's own `env`. Nothing of the action's environment is copied by
- * default; credentials (ACTIONS_RUNTIME_TOKEN, secrets passed through `env:`,
- * GITHUB_TOKEN) therefore never reach a cell unless a user names them.
- */
-
-
-/** Non-credential context the runner sets for every step. */
-const CONTEXT_VARIABLES = [
-    'CI',
-    'GITHUB_ACTION',
-    'GITHUB_ACTIONS',
-    'GITHUB_ACTOR',
-    'GITHUB_ACTOR_ID',
-    'GITHUB_API_URL',
-    'GITHUB_BASE_REF',
-    'GITHUB_EVENT_NAME',
-    'GITHUB_GRAPHQL_URL',
-    'GITHUB_HEAD_REF',
-    'GITHUB_JOB',
-    'GITHUB_REF',
-    'GITHUB_REF_NAME',
-    'GITHUB_REF_PROTECTED',
-    'GITHUB_REF_TYPE',
-    'GITHUB_REPOSITORY',
-    'GITHUB_REPOSITORY_ID',
-    'GITHUB_REPOSITORY_OWNER',
-    'GITHUB_REPOSITORY_OWNER_ID',
-    'GITHUB_RETENTION_DAYS',
-    'GITHUB_RUN_ATTEMPT',
-    'GITHUB_RUN_ID',
-    'GITHUB_RUN_NUMBER',
-    'GITHUB_SERVER_URL',
-    'GITHUB_SHA',
-    'GITHUB_TRIGGERING_ACTOR',
-    'GITHUB_WORKFLOW',
-    'GITHUB_WORKFLOW_REF',
-    'GITHUB_WORKFLOW_SHA',
-    'GITHUB_WORKSPACE',
-    'RUNNER_OS',
-    'RUNNER_ARCH',
-    'LANG',
-    'TZ',
-];
-const SYSTEM_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
-/** System directories, after the host's PATH entries that lie inside the tool cache (setup-* actions put tools there). */
-function cellPath(hostPath, toolCache) {
-    const tools = toolCache && external_node_path_default().isAbsolute(toolCache)
-        ? (hostPath ?? '').split(':').filter((p) => p !== '' && (0,bundle_host/* isInside */.FK)(external_node_path_default().normalize(p), external_node_path_default().normalize(toolCache)))
-        : [];
-    return [...new Set([...tools, ...SYSTEM_PATH])].join(':');
-}
-function buildEnv(input) {
-    const out = new Map();
-    for (const name of CONTEXT_VARIABLES) {
-        const value = input.hostEnv[name];
-        if (value !== undefined)
-            out.set(name, value);
-    }
-    out.set('HOME', input.home);
-    out.set('PATH', cellPath(input.hostEnv.PATH, input.hostEnv.RUNNER_TOOL_CACHE));
-    const missing = [];
-    for (const name of input.passEnv) {
-        const value = input.hostEnv[name];
-        if (value === undefined)
-            missing.push(name);
-        else
-            out.set(name, value);
-    }
-    for (const [name, value] of Object.entries(input.env))
-        out.set(name, value);
-    return { entries: [...out].map(([k, v]) => `${k}=${v}`), missing };
-}
-
-;// CONCATENATED MODULE: ./src/bundle/spec.ts
-/**
- * Cell + host facts → the OCI bundle and the runsc flags, as plain data.
- * Nothing here touches the disk: what the cell will see can be read (and
- * tested) from the returned value alone.
- */
-
-
-
-
-/** The init of a container whose work runs through `runsc exec` (so it outlives that work). */
-const WAIT_FOREVER = ['sleep', 'infinity'];
-/** Docker's default set: enough for package managers run as root, nothing that reaches the host. */
-const ROOT_CAPABILITIES = [
-    'CAP_CHOWN',
-    'CAP_DAC_OVERRIDE',
-    'CAP_FOWNER',
-    'CAP_FSETID',
-    'CAP_KILL',
-    'CAP_SETGID',
-    'CAP_SETUID',
-    'CAP_SETPCAP',
-    'CAP_NET_BIND_SERVICE',
-    'CAP_NET_RAW',
-    'CAP_SYS_CHROOT',
-    'CAP_MKNOD',
-    'CAP_AUDIT_WRITE',
-    'CAP_SETFCAP',
-];
-const RO = ['rbind', 'ro', 'nosuid', 'nodev'];
-const RW = ['rbind', 'rw', 'nosuid', 'nodev'];
-const CPU_PERIOD = 100_000;
-function processArgs(cell) {
-    if (cell.command)
-        return [...cell.command];
-    // Like a workflow step's `run:` (the runner's own defaults for bash and sh).
-    return cell.shell === 'sh'
-        ? ['sh', '-e', '-c', cell.run]
-        : ['bash', '--noprofile', '--norc', '-eo', 'pipefail', '-c', cell.run];
-}
-function bind(destination, source, options) {
-    return { destination, type: 'bind', source, options };
-}
-function tmpfs(destination, options) {
-    return { destination, type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', ...options] };
-}
-/**
- * /run holds pid files, locks and sockets, not data: it gets at most this
- * much whatever `limits.tmpfs` says (less when that is smaller).
- */
-const RUN_TMPFS_MAX = 64 * 2 ** 20;
-/**
- * The cell's writable scratch directories, each bounded by `limits.tmpfs`.
- * Without `size=` gVisor gives a tmpfs half the host's memory, and what the
- * cell writes there is the runner's memory until the sandbox ends (checked
- * with runsc 20240729: past `size=` writes fail with ENOSPC, `df` shows it).
- */
-function scratch(destination, size, options) {
-    return tmpfs(destination, [...options, `size=${size}`]);
-}
-/** The allow-listed view of the runner for `rootfs: host`. */
-function hostView(host, paths, uid, gid, size) {
-    const mounts = [bind('/usr', '/usr', RO), bind('/etc', '/etc', RO)];
-    if (host.hasOpt)
-        mounts.push(bind('/opt', '/opt', RO));
-    const covered = ['/usr', '/etc', '/opt'];
-    if (host.toolCache && !covered.some((c) => (0,bundle_host/* isInside */.FK)(host.toolCache, c))) {
-        mounts.push(bind(host.toolCache, host.toolCache, RO));
-    }
-    const links = [];
-    for (const entry of host.rootLinks) {
-        if (entry.kind === 'symlink')
-            links.push([entry.name, entry.target]);
-        else
-            mounts.push(bind(`/${entry.name}`, `/${entry.name}`, RO));
-    }
-    // The runner's own directories never show through a bound tree (a self-hosted runner in /opt, say).
-    const bound = mounts.map((m) => m.destination);
-    for (const dir of host.runnerDirs) {
-        if (bound.some((b) => (0,bundle_host/* isInside */.FK)(dir, b)))
-            mounts.push(tmpfs(dir, ['ro', 'mode=0755', 'size=4k']));
-    }
-    for (const file of host.maskedFiles)
-        mounts.push(bind(file, paths.emptyFile, RO));
-    for (const dir of host.maskedDirs)
-        mounts.push(tmpfs(dir, ['ro', 'mode=0755', 'size=4k']));
-    mounts.push(scratch('/tmp', size, ['mode=1777']), scratch('/var/tmp', size, ['mode=1777']), scratch('/run', Math.min(size, RUN_TMPFS_MAX), ['mode=0755']), scratch(host.home, size, ['mode=0700', `uid=${uid}`, `gid=${gid}`]));
-    // Only the one file, read-only: the rest of the host's /run (sockets, credentials) stays out.
-    if (host.resolvConf)
-        mounts.push(bind(host.resolvConf, host.resolvConf, RO));
-    return { mounts, links };
-}
-/**
- * A host path from the document (a mount source, a prepared rootfs): absolute
- * as is, otherwise relative to the workspace and kept inside it. `key` names
- * the field in the error.
- */
-function hostPath(key, p, workspace) {
-    if (external_node_path_default().isAbsolute(p))
-        return external_node_path_default().normalize(p);
-    const abs = external_node_path_default().resolve(workspace, p);
-    if (!(0,bundle_host/* isInside */.FK)(abs, workspace))
-        throw new Error(`${key}: ${p} is relative but leaves the workspace`);
-    return abs;
-}
-function buildBundle(cell, host, paths) {
-    if (cell.collect?.length && cell.workspace === 'none') {
-        throw new Error('collect: there is no workspace to collect into with workspace: none');
-    }
-    const asRoot = cell.user === 'root';
-    const uid = asRoot ? 0 : host.uid;
-    const gid = asRoot ? 0 : host.gid;
-    const mounts = [
-        { destination: '/proc', type: 'proc', source: 'proc' },
-        { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['ro', 'nosuid', 'nodev', 'noexec'] },
-    ];
-    let links = [];
-    const hostPaths = [];
-    let rootPath = 'rootfs';
-    const scratchSize = cell.limits?.tmpfs ?? schema/* DEFAULT_BOUNDS */.oI.tmpfs;
-    if (cell.rootfs === 'host') {
-        const view = hostView(host, paths, uid, gid, scratchSize);
-        mounts.push(...view.mounts);
-        links = view.links;
-    }
-    else {
-        rootPath = hostPath('rootfs.path', cell.rootfs.path, host.workspace);
-        hostPaths.push({ key: 'rootfs.path', path: rootPath, dir: true, relative: !external_node_path_default().isAbsolute(cell.rootfs.path) });
-        mounts.push(scratch('/tmp', scratchSize, ['mode=1777']), scratch(host.home, scratchSize, ['mode=0700', `uid=${uid}`, `gid=${gid}`]));
-    }
-    // Overlay-mode mounts are what `--overlay2=all:` wraps; plain writable binds need `root:` only.
-    let overlays = false;
-    let writable = false;
-    if (cell.workspace !== 'none') {
-        hostPaths.push({ key: 'workspace', path: host.workspace, dir: true });
-        mounts.push(bind(host.workspace, host.workspace, cell.workspace === 'read-only' ? RO : RW));
-        overlays ||= cell.workspace === 'overlay';
-        writable ||= cell.workspace === 'read-write';
-    }
-    const files = [];
-    const notes = [];
-    const warnings = [];
-    if (cell.workspace === 'read-write') {
-        warnings.push('workspace: read-write lets the cell change the workspace on the runner; treat it as untrusted in later steps (do not run its scripts or build it with secrets).');
-    }
-    if (cell.workspace !== 'none') {
-        for (const [i, config] of host.gitConfigs.entries()) {
-            const copy = `${paths.gitConfig}-${i}`;
-            files.push({ path: copy, content: config.scrubbed.text });
-            mounts.push(bind(config.path, copy, cell.workspace === 'read-only' ? RO : RW));
-            notes.push(`The cell sees ${external_node_path_default().relative(host.workspace, config.path)} without the checkout credentials it holds (${[...new Set(config.scrubbed.removed)].join(', ')}); ` +
-                'use persist-credentials: false with actions/checkout to keep them off the runner altogether.');
-        }
-    }
-    for (const [i, m] of (cell.mounts ?? []).entries()) {
-        const source = hostPath(`mounts[${i}].source`, m.source, host.workspace);
-        hostPaths.push({ key: `mounts[${i}].source`, path: source, dir: false, relative: !external_node_path_default().isAbsolute(m.source) });
-        mounts.push(bind(m.target, source, m.mode === 'read-only' ? RO : RW));
-        overlays ||= m.mode === 'overlay';
-        writable ||= m.mode === 'read-write';
-    }
-    if (overlays && writable) {
-        throw new Error('workspace/mounts: overlay and read-write cannot be combined in one cell yet (runsc overlays either all writable mounts or none); make the read-write ones overlay, or the overlay ones read-write');
-    }
-    const base = cell.workspace === 'none' ? host.home : host.workspace;
-    const cwd = external_node_path_default().posix.join(base, cell['working-directory'] ?? '.');
-    if (cell.workspace !== 'none' && cell['working-directory'] !== undefined) {
-        hostPaths.push({ key: 'working-directory', path: cwd, dir: true });
-    }
-    const env = buildEnv({ hostEnv: host.env, home: host.home, passEnv: cell['pass-env'] ?? [], env: cell.env ?? {} });
-    const limits = cell.limits ?? {};
-    // A limit the host cannot enforce must not pass as enforced: refuse rather than run unlimited.
-    for (const [key, controller] of [
-        ['memory', 'memory'],
-        ['cpus', 'cpu'],
-        ['pids', 'pids'],
-    ]) {
-        if (limits[key] !== undefined && host.cgroupControllers && !host.cgroupControllers.includes(controller)) {
-            throw new Error(`limits.${key}: this runner's cgroups have no ${controller} controller, so the limit cannot be enforced; remove it or use another runner`);
-        }
-    }
-    const resources = {};
-    if (limits.memory !== undefined)
-        resources.memory = { limit: limits.memory, swap: limits.memory };
-    if (limits.cpus !== undefined)
-        resources.cpu = { quota: Math.round(limits.cpus * CPU_PERIOD), period: CPU_PERIOD };
-    if (limits.pids !== undefined)
-        resources.pids = { limit: limits.pids };
-    const namespaces = ['pid', 'ipc', 'uts', 'mount', ...(cell.network === 'host' ? [] : ['network'])].map((type) => ({ type }));
-    const spec = {
-        ociVersion: '1.0.2',
-        process: {
-            terminal: false,
-            user: { uid, gid },
-            args: processArgs(cell),
-            env: env.entries,
-            cwd,
-            ...(uid === 0 ? { capabilities: { bounding: ROOT_CAPABILITIES, effective: ROOT_CAPABILITIES, permitted: ROOT_CAPABILITIES } } : {}),
-            noNewPrivileges: true,
-        },
-        // Never written to: it is either our skeleton or the user's prepared tree, and runsc overlays it in memory.
-        root: { path: rootPath, readonly: false },
-        hostname: cell.hostname ?? (0,schema/* hostnameFor */.fM)(cell.name),
-        // Parents before children: a tmpfs HOME must be in place before the workspace inside it.
-        mounts: sortByDepth(mounts),
-        linux: { namespaces, ...(Object.keys(resources).length ? { resources } : {}) },
-    };
-    const flags = [
-        `--network=${cell.network === 'host' ? 'host' : 'none'}`,
-        `--overlay2=${overlays ? 'all' : 'root'}:memory`,
-        // The cell is the only user of its mounts while it runs, so gVisor may cache their
-        // metadata instead of revalidating it on every access: `git status` on 10,000 files
-        // 0.6×, reading 5,000 files 0.86× (README, Performance). Host-side changes made to
-        // a mounted path during the run may then go unseen inside the cell.
-        '--file-access-mounts=exclusive',
-    ];
-    // Without resource limits the sandbox's cgroups enforce nothing, and runsc spends
-    // about 25 ms creating, joining and removing them (measured on cgroup v1; README,
-    // Performance). Limits need them, so they are kept whenever one is set.
-    if (Object.keys(resources).length === 0)
-        flags.push('--ignore-cgroups');
-    let collect;
-    if (cell.collect?.length) {
-        collect = {
-            process: spec.process,
-            // Read back from the workspace, links archived as links (never followed), missing paths only warned of.
-            tar: { ...spec.process, cwd: host.workspace, args: ['tar', '-cf', '-', '--ignore-failed-read', '--', ...cell.collect] },
-            paths: cell.collect,
-        };
-        spec.process = { ...spec.process, args: WAIT_FOREVER };
-    }
-    return { spec, flags, links, missingEnv: env.missing, hostPaths, files, notes, warnings, collect };
-}
-function depth(p) {
-    return p.split('/').filter(Boolean).length;
-}
-function sortByDepth(mounts) {
-    return mounts
-        .map((m, i) => [m, i])
-        .sort((a, b) => depth(a[0].destination) - depth(b[0].destination) || a[1] - b[1])
-        .map(([m]) => m);
-}
-
-
-/***/ }),
-
-/***/ 8699:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $6: () => (/* binding */ checkHostPaths),
-/* harmony export */   AU: () => (/* binding */ writeConfig),
-/* harmony export */   Mf: () => (/* binding */ writeBundle),
-/* harmony export */   RH: () => (/* binding */ writeBundleFiles),
-/* harmony export */   hX: () => (/* binding */ bundlePaths)
-/* harmony export */ });
-/* unused harmony export mountPoints */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _host_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8545);
-/**
- * Puts a built bundle on disk, in the run's private directory, after checking
- * that every host path the document names exists. Nothing of the user's is
- * written: the skeleton rootfs, the mask file and config.json are ours.
- *
- * Synchronous on purpose: a few dozen tiny calls on the way to `runsc run`,
- * with nothing else for the step to do meanwhile; promises would add a thread
- * pool round trip to each (measured: about 4 ms a step; README, Performance).
- */
-
-
-
-function bundlePaths(runDir) {
-    return { dir: node_path__WEBPACK_IMPORTED_MODULE_1___default().join(runDir, 'bundle'), emptyFile: node_path__WEBPACK_IMPORTED_MODULE_1___default().join(runDir, 'empty'), gitConfig: node_path__WEBPACK_IMPORTED_MODULE_1___default().join(runDir, 'git-config') };
-}
-function kindOf(p) {
-    const s = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(p, { throwIfNoEntry: false });
-    return s ? (s.isDirectory() ? 'dir' : 'file') : undefined;
-}
-function realpathOr(p, fallback) {
-    try {
-        return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(p);
-    }
-    catch {
-        return fallback;
-    }
-}
-/**
- * Every host path the document names must exist (and be a directory where it
- * must). Errors name the key. A workspace-relative bind source is resolved
- * here, once: the workspace holds the code under test, which may have made
- * `.cache` a link to `/`; runsc would follow it on the host. The resolved
- * path must stay inside the (resolved) workspace, and it is what the spec
- * then binds, so nothing is followed later.
- */
-function checkHostPaths(bundle, workspace) {
-    const realWorkspace = realpathOr(workspace, workspace);
-    for (const s of bundle.hostPaths) {
-        const kind = kindOf(s.path);
-        if (!kind)
-            throw new Error(`${s.key}: ${s.path} does not exist on the runner`);
-        if (s.dir && kind !== 'dir')
-            throw new Error(`${s.key}: ${s.path} is not a directory`);
-        if (!s.relative)
-            continue;
-        const real = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(s.path);
-        if (!(0,_host_js__WEBPACK_IMPORTED_MODULE_2__/* .isInside */ .FK)(real, realWorkspace)) {
-            throw new Error(`${s.key}: ${s.path} leads outside the workspace (through a symbolic link, to ${real}); refused`);
-        }
-        for (const m of bundle.spec.mounts)
-            if (m.type === 'bind' && m.source === s.path)
-                m.source = real;
-        if (bundle.spec.root.path === s.path)
-            bundle.spec.root.path = real;
-    }
-    if (bundle.spec.root.path !== 'rootfs')
-        checkMountPoints(bundle.spec.root.path, mountPoints(bundle.spec));
-}
-/**
- * A prepared root filesystem is never written to. runsc, though, creates the
- * mount point of every bind mount that is missing from it, on the host, as
- * root — so each must exist already (those inside another bind mount are
- * that mount's business); fail closed and say which.
- */
-function checkMountPoints(root, mounts) {
-    const missing = [];
-    for (const m of mounts) {
-        if (m.type !== 'bind')
-            continue;
-        const at = node_path__WEBPACK_IMPORTED_MODULE_1___default().join(root, m.destination);
-        if (!(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(at, { throwIfNoEntry: false }))
-            missing.push(m.destination);
-    }
-    if (missing.length > 0) {
-        throw new Error(`rootfs.path: ${root} lacks the mount points ${missing.join(', ')}; create them in it (runsc would otherwise create them there, and a prepared root filesystem is never written to)`);
-    }
-}
-function isBelow(child, parent) {
-    return child !== parent && (parent === '/' || child.startsWith(`${parent}/`));
-}
-/**
- * The mount points runsc needs in the skeleton: every mount's destination that
- * no bind mount of the host covers. Made here, as the action's user, because
- * runsc (as root) would otherwise create them itself, root-owned, and a
- * non-root action could not remove its own run directory afterwards.
- */
-function mountPoints(spec) {
-    const binds = spec.mounts.filter((m) => m.type === 'bind').map((m) => m.destination);
-    return spec.mounts.filter((m) => !binds.some((b) => isBelow(m.destination, b)));
-}
-function makeSkeleton(rootfs, bundle) {
-    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)(rootfs, { mode: 0o755 });
-    for (const [name, target] of bundle.links)
-        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.symlinkSync)(target, node_path__WEBPACK_IMPORTED_MODULE_1___default().join(rootfs, name));
-    // Parents come first (the mounts are sorted), and nested ones share them.
-    for (const m of mountPoints(bundle.spec)) {
-        const at = node_path__WEBPACK_IMPORTED_MODULE_1___default().join(rootfs, m.destination);
-        if (m.type === 'bind' && kindOf(m.source) === 'file') {
-            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)(node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(at), { recursive: true, mode: 0o755 });
-            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(at, '', { flag: 'a' });
-        }
-        else {
-            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)(at, { recursive: true, mode: 0o755 });
-        }
-    }
-}
-/** Everything of the bundle but config.json: our files (the mask, git config copies) and the skeleton rootfs. */
-function writeBundleFiles(bundle, paths) {
-    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)(paths.dir, { recursive: true });
-    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(paths.emptyFile, '', { mode: 0o444 });
-    for (const file of bundle.files)
-        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(file.path, file.content, { mode: 0o644 });
-    if (bundle.spec.root.path === 'rootfs')
-        makeSkeleton(node_path__WEBPACK_IMPORTED_MODULE_1___default().join(paths.dir, 'rootfs'), bundle);
-}
-/** config.json, from the spec as it is now; returns its path. */
-function writeConfig(bundle, paths) {
-    const config = node_path__WEBPACK_IMPORTED_MODULE_1___default().join(paths.dir, 'config.json');
-    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(config, JSON.stringify(bundle.spec, null, 2));
-    return config;
-}
-function writeBundle(bundle, paths) {
-    writeBundleFiles(bundle, paths);
-    return writeConfig(bundle, paths);
-}
-
-
-/***/ }),
-
-/***/ 4790:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   d: () => (/* binding */ loadCell)
-/* harmony export */ });
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _parse_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8515);
-/** A cell document from where the user put it: inline text, or a file. */
-
-
-
-/**
- * Reads and validates the document. A file is resolved against `base` (the
- * workspace for the action, the current directory for the CLI); `label`
- * names where the path came from in a read error.
- */
-function loadCell(from, base, label) {
-    if ('text' in from)
-        return (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .parseCell */ .kz)(from.text, from.source);
-    const file = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(base, from.file);
-    let text;
-    try {
-        text = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(file, 'utf8');
-    }
-    catch (error) {
-        throw new Error(`${label}: cannot read ${file}: ${error.code ?? String(error)}`);
-    }
-    return (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .parseCell */ .kz)(text, from.file);
-}
-
-
-/***/ }),
-
-/***/ 8515:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   hk: () => (/* binding */ CellError),
-/* harmony export */   kz: () => (/* binding */ parseCell)
-/* harmony export */ });
-/* unused harmony exports keyPath, formatIssues, closest */
-/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8815);
-/* harmony import */ var _schema_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2824);
-/**
- * Text → validated cell. YAML (JSON is a subset) is parsed with the `yaml`
- * package under the YAML 1.2 core schema, so `no`/`on` stay strings and
- * duplicate keys are errors. Every problem is reported at once, one per line,
- * each starting with the key path it concerns.
- */
-
-
-class CellError extends Error {
-    source;
-    problems;
-    constructor(source, problems) {
-        super(`${source} is not a valid cell document:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-        this.source = source;
-        this.problems = problems;
-        this.name = 'CellError';
-    }
-}
-/** Parses and validates a cell document; `source` names it in errors (e.g. the input or file). */
-function parseCell(text, source) {
-    const doc = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .parseDocument */ .Tp)(text, { prettyErrors: true, uniqueKeys: true, version: '1.2' });
-    if (doc.errors.length > 0) {
-        throw new CellError(source, doc.errors.map((e) => {
-            const at = e.linePos?.[0];
-            const where = at ? `line ${at.line}, column ${at.col}` : 'syntax';
-            // With prettyErrors the message ends in " at line N, column M:" and a code excerpt; keep the sentence.
-            const sentence = (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
-            return `${where}: ${sentence}`;
-        }));
-    }
-    let value;
-    try {
-        value = doc.toJS({ maxAliasCount: 100 });
-    }
-    catch (error) {
-        // yaml refuses alias bombs ("Excessive alias count") while building the value.
-        throw new CellError(source, [`(document): ${error instanceof Error ? error.message : String(error)}`]);
-    }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        throw new CellError(source, [`expected a mapping with at least run or command, got ${(0,_schema_js__WEBPACK_IMPORTED_MODULE_1__/* .show */ .WU)(value ?? undefined)}`]);
-    }
-    const result = _schema_js__WEBPACK_IMPORTED_MODULE_1__/* .CellSchema */ .en.safeParse(value);
-    if (!result.success)
-        throw new CellError(source, formatIssues(result.error.issues));
-    return result.data;
-}
-/** `['limits', 'memory']` → `limits.memory`; `['mounts', 0, 'target']` → `mounts[0].target`. */
-function keyPath(path) {
-    let out = '';
-    for (const part of path) {
-        if (typeof part === 'number')
-            out += `[${part}]`;
-        else
-            out += out ? `.${String(part)}` : String(part);
-    }
-    return out || '(document)';
-}
-function formatIssues(issues) {
-    return issues.flatMap((issue) => {
-        const where = keyPath(issue.path);
-        if (issue.code === 'unrecognized_keys') {
-            const known = _schema_js__WEBPACK_IMPORTED_MODULE_1__/* .KNOWN_KEYS */ .B[issue.path.filter((p) => typeof p === 'string').join('.')] ?? [];
-            return issue.keys.map((key) => {
-                const near = closest(key, known);
-                const hint = near ? ` (did you mean "${near}"?)` : known.length ? ` (known keys: ${known.join(', ')})` : '';
-                return `${issue.path.length ? `${where}.` : ''}${key}: unknown key${hint}`;
-            });
-        }
-        if (issue.code === 'invalid_key')
-            return [`${where}: ${issue.issues[0]?.message ?? issue.message}`];
-        return [`${where}: ${issue.message}`];
-    });
-}
-/** The known key nearest to `key` by edit distance, when it is close enough to be a typo. */
-function closest(key, known) {
-    let best;
-    let bestDistance = Number.POSITIVE_INFINITY;
-    for (const candidate of known) {
-        const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
-        if (d < bestDistance) {
-            best = candidate;
-            bestDistance = d;
-        }
-    }
-    return best !== undefined && bestDistance <= Math.max(1, Math.floor(best.length / 3)) ? best : undefined;
-}
-/** Damerau–Levenshtein (optimal string alignment): a swap of two letters counts as one edit. */
-function editDistance(a, b) {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-    for (let j = 1; j <= b.length; j++)
-        d[0][j] = j;
-    for (let i = 1; i <= a.length; i++) {
-        for (let j = 1; j <= b.length; j++) {
-            const row = d[i];
-            const prev = d[i - 1];
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
-            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-                row[j] = Math.min(row[j], d[i - 2][j - 2] + 1);
-            }
-        }
-    }
-    return d[a.length][b.length];
-}
-
-
-/***/ }),
-
-/***/ 2824:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  en: () => (/* binding */ CellSchema),
-  oI: () => (/* binding */ DEFAULT_BOUNDS),
-  B: () => (/* binding */ KNOWN_KEYS),
-  fM: () => (/* binding */ hostnameFor),
-  WU: () => (/* binding */ show)
-});
-
-// UNUSED EXPORTS: LimitsSchema, MountSchema, workspaceRelative
-
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -10724,717 +10159,637 @@ function hostnameFor(name) {
     return slug || 'cell';
 }
 
-
-/***/ }),
-
-/***/ 2635:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Cq: () => (/* binding */ DURATION_PATTERN),
-/* harmony export */   DB: () => (/* binding */ parseSize),
-/* harmony export */   E9: () => (/* binding */ parseDuration),
-/* harmony export */   Xq: () => (/* binding */ formatSize),
-/* harmony export */   bv: () => (/* binding */ SIZE_PATTERN),
-/* harmony export */   xX: () => (/* binding */ parseCpus)
-/* harmony export */ });
-/* unused harmony exports MAX_DURATION_MS, formatDuration */
+;// CONCATENATED MODULE: ./src/bundle/env.ts
 /**
- * Parsers for the human-friendly quantities a cell document accepts. Pure, so
- * the schema can use them in transforms and the tests can pin them down.
+ * The cell's environment, built up from nothing: an allow-list of harmless
+ * context variables, then what the document opts into with `pass-env`, then
+ * the document's own `env`. Nothing of the action's environment is copied by
+ * default; credentials (ACTIONS_RUNTIME_TOKEN, secrets passed through `env:`,
+ * GITHUB_TOKEN) therefore never reach a cell unless a user names them.
  */
-const SIZE_UNITS = {
-    '': 1,
-    K: 1e3,
-    k: 1e3,
-    M: 1e6,
-    G: 1e9,
-    T: 1e12,
-    Ki: 2 ** 10,
-    Mi: 2 ** 20,
-    Gi: 2 ** 30,
-    Ti: 2 ** 40,
-};
-const SIZE_PATTERN = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|K|k|M|G|T)?$/;
-/** `512Mi`, `2G`, `1048576` → bytes (integer), or undefined when not a size. */
-function parseSize(value) {
-    if (typeof value === 'number') {
-        return Number.isSafeInteger(value) && value > 0 ? value : undefined;
+
+
+/** Non-credential context the runner sets for every step. */
+const CONTEXT_VARIABLES = [
+    'CI',
+    'GITHUB_ACTION',
+    'GITHUB_ACTIONS',
+    'GITHUB_ACTOR',
+    'GITHUB_ACTOR_ID',
+    'GITHUB_API_URL',
+    'GITHUB_BASE_REF',
+    'GITHUB_EVENT_NAME',
+    'GITHUB_GRAPHQL_URL',
+    'GITHUB_HEAD_REF',
+    'GITHUB_JOB',
+    'GITHUB_REF',
+    'GITHUB_REF_NAME',
+    'GITHUB_REF_PROTECTED',
+    'GITHUB_REF_TYPE',
+    'GITHUB_REPOSITORY',
+    'GITHUB_REPOSITORY_ID',
+    'GITHUB_REPOSITORY_OWNER',
+    'GITHUB_REPOSITORY_OWNER_ID',
+    'GITHUB_RETENTION_DAYS',
+    'GITHUB_RUN_ATTEMPT',
+    'GITHUB_RUN_ID',
+    'GITHUB_RUN_NUMBER',
+    'GITHUB_SERVER_URL',
+    'GITHUB_SHA',
+    'GITHUB_TRIGGERING_ACTOR',
+    'GITHUB_WORKFLOW',
+    'GITHUB_WORKFLOW_REF',
+    'GITHUB_WORKFLOW_SHA',
+    'GITHUB_WORKSPACE',
+    'RUNNER_OS',
+    'RUNNER_ARCH',
+    'LANG',
+    'TZ',
+];
+const SYSTEM_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+/** System directories, after the host's PATH entries that lie inside the tool cache (setup-* actions put tools there). */
+function cellPath(hostPath, toolCache) {
+    const tools = toolCache && external_node_path_default().isAbsolute(toolCache)
+        ? (hostPath ?? '').split(':').filter((p) => p !== '' && isInside(external_node_path_default().normalize(p), external_node_path_default().normalize(toolCache)))
+        : [];
+    return [...new Set([...tools, ...SYSTEM_PATH])].join(':');
+}
+function buildEnv(input) {
+    const out = new Map();
+    for (const name of CONTEXT_VARIABLES) {
+        const value = input.hostEnv[name];
+        if (value !== undefined)
+            out.set(name, value);
     }
-    const m = SIZE_PATTERN.exec(value.trim());
-    if (!m)
-        return undefined;
-    const bytes = Math.floor(Number(m[1]) * (SIZE_UNITS[m[2] ?? ''] ?? 1));
-    return Number.isSafeInteger(bytes) && bytes > 0 ? bytes : undefined;
-}
-const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
-const DURATION_UNITS = { ms: 1, '': 1000, s: 1000, m: 60_000, h: 3_600_000 };
-/** Node's timers overflow past 2^31-1 ms (about 24.8 days). */
-const MAX_DURATION_MS = 2 ** 31 - 1;
-/** `90s`, `10m`, `1h`, `300` (seconds) → milliseconds, or undefined when not a duration. */
-function parseDuration(value) {
-    const text = typeof value === 'number' ? String(value) : value.trim();
-    const m = DURATION_PATTERN.exec(text);
-    if (!m)
-        return undefined;
-    const ms = Math.round(Number(m[1]) * (DURATION_UNITS[m[2] ?? ''] ?? 1000));
-    return ms > 0 && ms <= MAX_DURATION_MS ? ms : undefined;
-}
-/** `1.5`, `"2"` → a positive CPU count, or undefined. */
-function parseCpus(value) {
-    const n = typeof value === 'number' ? value : /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : Number.NaN;
-    return Number.isFinite(n) && n >= 0.01 && n <= 1024 ? n : undefined;
-}
-/** Renders a size in bytes back the way people write it (for logs and the summary). */
-function formatSize(bytes) {
-    for (const unit of ['Ti', 'Gi', 'Mi', 'Ki']) {
-        const n = SIZE_UNITS[unit];
-        if (bytes >= n && bytes % n === 0)
-            return `${bytes / n}${unit}`;
+    out.set('HOME', input.home);
+    out.set('PATH', cellPath(input.hostEnv.PATH, input.hostEnv.RUNNER_TOOL_CACHE));
+    const missing = [];
+    for (const name of input.passEnv) {
+        const value = input.hostEnv[name];
+        if (value === undefined)
+            missing.push(name);
+        else
+            out.set(name, value);
     }
-    return `${bytes}`;
-}
-function formatDuration(ms) {
-    if (ms % 3_600_000 === 0)
-        return `${ms / 3_600_000}h`;
-    if (ms % 60_000 === 0)
-        return `${ms / 60_000}m`;
-    if (ms % 1000 === 0)
-        return `${ms / 1000}s`;
-    return `${ms}ms`;
+    for (const [name, value] of Object.entries(input.env))
+        out.set(name, value);
+    return { entries: [...out].map(([k, v]) => `${k}=${v}`), missing };
 }
 
-
-/***/ }),
-
-/***/ 5581:
-/***/ ((module, __webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   i: () => (/* binding */ main)
-/* harmony export */ });
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7975);
-/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var _bundle_host_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8545);
-/* harmony import */ var _bundle_spec_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8893);
-/* harmony import */ var _bundle_write_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8699);
-/* harmony import */ var _cell_load_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4790);
-/* harmony import */ var _cell_parse_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(8515);
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7242);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(8422);
-/* harmony import */ var _install_obtain_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(942);
-/* harmony import */ var _install_version_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(2415);
-/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(8870);
-/* harmony import */ var _run_cell_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(213);
+;// CONCATENATED MODULE: ./src/bundle/spec.ts
 /**
- * `gvisor-cell`: the action's engine on a terminal, to reproduce a CI cell
- * locally or inspect its bundle. The options are the action's inputs under
- * other names and go through the same validation (readInputs), the same
- * document parser, installer, bundle builder and sandbox runner.
+ * Cell + host facts → the OCI bundle and the runsc flags, as plain data.
+ * Nothing here touches the disk: what the cell will see can be read (and
+ * tested) from the returned value alone.
  */
 
 
 
 
-
-
-
-
-
-
-
-
-
-
-
-const USAGE = `gvisor-cell: run a cell document in a gVisor sandbox, as the gvisor-cell action does.
-
-Usage:
-  gvisor-cell run <cell.yml> [options]       run the cell; exit with its exit code
-  gvisor-cell bundle <cell.yml> --out DIR    write the OCI bundle (config.json, rootfs) without running it
-  gvisor-cell validate <cell.yml>...         check documents against the schema; exit 0 if all are valid
-  gvisor-cell install [options]              install runsc into the tool cache; print its path
-
-Options (run, install):
-  --runsc PATH             use this runsc binary (run only; no download)
-  --runsc-version V        latest (default), YYYYMMDD or YYYYMMDD.N
-  --runsc-sha512 HEX       expected sha512 of the downloaded artifact
-  --download-url URL       base of the release bucket
-  --platform P             systrap (default), ptrace or kvm (run only)
-  --workspace DIR          the workspace the cell sees (default: the current directory)
-  --output-limit N         bytes kept of each output tail (default 32768)
-  --tool-cache DIR         where runsc is cached (default: $RUNNER_TOOL_CACHE, else ~/.cache/gvisor-cell/tool-cache)
-  -h, --help               this help
-
-Exit status of run: the cell's (128+N when killed by signal N); 124 when it timed out;
-125 when no cell ran (invalid document, failed install, runsc failed to start the sandbox).
-Runs as root, or through passwordless sudo.`;
-/** No cell ran: the document, the install or runsc failed (as `docker run` uses 125). */
-const NOT_RUN = 125;
-const TIMED_OUT = 124;
-const OPTIONS = {
-    runsc: { type: 'string' },
-    'runsc-version': { type: 'string' },
-    'runsc-sha512': { type: 'string' },
-    'download-url': { type: 'string' },
-    platform: { type: 'string' },
-    workspace: { type: 'string' },
-    'output-limit': { type: 'string' },
-    'tool-cache': { type: 'string' },
-    out: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-};
-class UsageError extends Error {
+/** The init of a container whose work runs through `runsc exec` (so it outlives that work). */
+const WAIT_FOREVER = ['sleep', 'infinity'];
+/** Docker's default set: enough for package managers run as root, nothing that reaches the host. */
+const ROOT_CAPABILITIES = [
+    'CAP_CHOWN',
+    'CAP_DAC_OVERRIDE',
+    'CAP_FOWNER',
+    'CAP_FSETID',
+    'CAP_KILL',
+    'CAP_SETGID',
+    'CAP_SETUID',
+    'CAP_SETPCAP',
+    'CAP_NET_BIND_SERVICE',
+    'CAP_NET_RAW',
+    'CAP_SYS_CHROOT',
+    'CAP_MKNOD',
+    'CAP_AUDIT_WRITE',
+    'CAP_SETFCAP',
+];
+const RO = ['rbind', 'ro', 'nosuid', 'nodev'];
+const RW = ['rbind', 'rw', 'nosuid', 'nodev'];
+const CPU_PERIOD = 100_000;
+function processArgs(cell) {
+    if (cell.command)
+        return [...cell.command];
+    // Like a workflow step's `run:` (the runner's own defaults for bash and sh).
+    return cell.shell === 'sh'
+        ? ['sh', '-e', '-c', cell.run]
+        : ['bash', '--noprofile', '--norc', '-eo', 'pipefail', '-c', cell.run];
 }
-/** A message on stderr, neutralised (log.ts): inside a workflow step the runner parses it too. */
-function say(line) {
-    _log_js__WEBPACK_IMPORTED_MODULE_13__/* .log */ .R.info(line);
+function bind(destination, source, options) {
+    return { destination, type: 'bind', source, options };
 }
-/** The CLI's options as the action's inputs, validated by the action's own reader. */
-function inputsFrom(values, cellFile) {
-    const map = {
-        // `install` has no document, but the reader insists on one: any name will do, it is never read.
-        [_constants_js__WEBPACK_IMPORTED_MODULE_9__/* .Inputs */ .G0.CellFile]: cellFile ?? 'no-document',
-        [_constants_js__WEBPACK_IMPORTED_MODULE_9__/* .Inputs */ .G0.RunscVersion]: values['runsc-version'],
-        [_constants_js__WEBPACK_IMPORTED_MODULE_9__/* .Inputs */ .G0.RunscSha512]: values['runsc-sha512'],
-        [_constants_js__WEBPACK_IMPORTED_MODULE_9__/* .Inputs */ .G0.RunscPath]: values.runsc,
-        [_constants_js__WEBPACK_IMPORTED_MODULE_9__/* .Inputs */ .G0.DownloadUrl]: values['download-url'],
-        [_constants_js__WEBPACK_IMPORTED_MODULE_9__/* .Inputs */ .G0.Platform]: values.platform,
-        [_constants_js__WEBPACK_IMPORTED_MODULE_9__/* .Inputs */ .G0.OutputLimit]: values['output-limit'],
+function tmpfs(destination, options) {
+    return { destination, type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', ...options] };
+}
+/**
+ * /run holds pid files, locks and sockets, not data: it gets at most this
+ * much whatever `limits.tmpfs` says (less when that is smaller).
+ */
+const RUN_TMPFS_MAX = 64 * 2 ** 20;
+/**
+ * The cell's writable scratch directories, each bounded by `limits.tmpfs`.
+ * Without `size=` gVisor gives a tmpfs half the host's memory, and what the
+ * cell writes there is the runner's memory until the sandbox ends (checked
+ * with runsc 20240729: past `size=` writes fail with ENOSPC, `df` shows it).
+ */
+function scratch(destination, size, options) {
+    return tmpfs(destination, [...options, `size=${size}`]);
+}
+/** The allow-listed view of the runner for `rootfs: host`. */
+function hostView(host, paths, uid, gid, size) {
+    const mounts = [bind('/usr', '/usr', RO), bind('/etc', '/etc', RO)];
+    if (host.hasOpt)
+        mounts.push(bind('/opt', '/opt', RO));
+    const covered = ['/usr', '/etc', '/opt'];
+    if (host.toolCache && !covered.some((c) => isInside(host.toolCache, c))) {
+        mounts.push(bind(host.toolCache, host.toolCache, RO));
+    }
+    const links = [];
+    for (const entry of host.rootLinks) {
+        if (entry.kind === 'symlink')
+            links.push([entry.name, entry.target]);
+        else
+            mounts.push(bind(`/${entry.name}`, `/${entry.name}`, RO));
+    }
+    // The runner's own directories never show through a bound tree (a self-hosted runner in /opt, say).
+    const bound = mounts.map((m) => m.destination);
+    for (const dir of host.runnerDirs) {
+        if (bound.some((b) => isInside(dir, b)))
+            mounts.push(tmpfs(dir, ['ro', 'mode=0755', 'size=4k']));
+    }
+    for (const file of host.maskedFiles)
+        mounts.push(bind(file, paths.emptyFile, RO));
+    for (const dir of host.maskedDirs)
+        mounts.push(tmpfs(dir, ['ro', 'mode=0755', 'size=4k']));
+    mounts.push(scratch('/tmp', size, ['mode=1777']), scratch('/var/tmp', size, ['mode=1777']), scratch('/run', Math.min(size, RUN_TMPFS_MAX), ['mode=0755']), scratch(host.home, size, ['mode=0700', `uid=${uid}`, `gid=${gid}`]));
+    // Only the one file, read-only: the rest of the host's /run (sockets, credentials) stays out.
+    if (host.resolvConf)
+        mounts.push(bind(host.resolvConf, host.resolvConf, RO));
+    return { mounts, links };
+}
+/**
+ * A host path from the document (a mount source, a prepared rootfs): absolute
+ * as is, otherwise relative to the workspace and kept inside it. `key` names
+ * the field in the error.
+ */
+function hostPath(key, p, workspace) {
+    if (external_node_path_default().isAbsolute(p))
+        return external_node_path_default().normalize(p);
+    const abs = external_node_path_default().resolve(workspace, p);
+    if (!isInside(abs, workspace))
+        throw new Error(`${key}: ${p} is relative but leaves the workspace`);
+    return abs;
+}
+function buildBundle(cell, host, paths) {
+    if (cell.collect?.length && cell.workspace === 'none') {
+        throw new Error('collect: there is no workspace to collect into with workspace: none');
+    }
+    const asRoot = cell.user === 'root';
+    const uid = asRoot ? 0 : host.uid;
+    const gid = asRoot ? 0 : host.gid;
+    const mounts = [
+        { destination: '/proc', type: 'proc', source: 'proc' },
+        { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['ro', 'nosuid', 'nodev', 'noexec'] },
+    ];
+    let links = [];
+    const hostPaths = [];
+    let rootPath = 'rootfs';
+    const scratchSize = cell.limits?.tmpfs ?? DEFAULT_BOUNDS.tmpfs;
+    if (cell.rootfs === 'host') {
+        const view = hostView(host, paths, uid, gid, scratchSize);
+        mounts.push(...view.mounts);
+        links = view.links;
+    }
+    else {
+        rootPath = hostPath('rootfs.path', cell.rootfs.path, host.workspace);
+        hostPaths.push({ key: 'rootfs.path', path: rootPath, dir: true, relative: !external_node_path_default().isAbsolute(cell.rootfs.path) });
+        mounts.push(scratch('/tmp', scratchSize, ['mode=1777']), scratch(host.home, scratchSize, ['mode=0700', `uid=${uid}`, `gid=${gid}`]));
+    }
+    // Overlay-mode mounts are what `--overlay2=all:` wraps; plain writable binds need `root:` only.
+    let overlays = false;
+    let writable = false;
+    if (cell.workspace !== 'none') {
+        hostPaths.push({ key: 'workspace', path: host.workspace, dir: true });
+        mounts.push(bind(host.workspace, host.workspace, cell.workspace === 'read-only' ? RO : RW));
+        overlays ||= cell.workspace === 'overlay';
+        writable ||= cell.workspace === 'read-write';
+    }
+    const files = [];
+    const notes = [];
+    const warnings = [];
+    if (cell.workspace === 'read-write') {
+        warnings.push('workspace: read-write lets the cell change the workspace on the runner; treat it as untrusted in later steps (do not run its scripts or build it with secrets).');
+    }
+    if (cell.workspace !== 'none') {
+        for (const [i, config] of host.gitConfigs.entries()) {
+            const copy = `${paths.gitConfig}-${i}`;
+            files.push({ path: copy, content: config.scrubbed.text });
+            mounts.push(bind(config.path, copy, cell.workspace === 'read-only' ? RO : RW));
+            notes.push(`The cell sees ${external_node_path_default().relative(host.workspace, config.path)} without the checkout credentials it holds (${[...new Set(config.scrubbed.removed)].join(', ')}); ` +
+                'use persist-credentials: false with actions/checkout to keep them off the runner altogether.');
+        }
+    }
+    for (const [i, m] of (cell.mounts ?? []).entries()) {
+        const source = hostPath(`mounts[${i}].source`, m.source, host.workspace);
+        hostPaths.push({ key: `mounts[${i}].source`, path: source, dir: false, relative: !external_node_path_default().isAbsolute(m.source) });
+        mounts.push(bind(m.target, source, m.mode === 'read-only' ? RO : RW));
+        overlays ||= m.mode === 'overlay';
+        writable ||= m.mode === 'read-write';
+    }
+    if (overlays && writable) {
+        throw new Error('workspace/mounts: overlay and read-write cannot be combined in one cell yet (runsc overlays either all writable mounts or none); make the read-write ones overlay, or the overlay ones read-write');
+    }
+    const base = cell.workspace === 'none' ? host.home : host.workspace;
+    const cwd = external_node_path_default().posix.join(base, cell['working-directory'] ?? '.');
+    if (cell.workspace !== 'none' && cell['working-directory'] !== undefined) {
+        hostPaths.push({ key: 'working-directory', path: cwd, dir: true });
+    }
+    const env = buildEnv({ hostEnv: host.env, home: host.home, passEnv: cell['pass-env'] ?? [], env: cell.env ?? {} });
+    const limits = cell.limits ?? {};
+    // A limit the host cannot enforce must not pass as enforced: refuse rather than run unlimited.
+    for (const [key, controller] of [
+        ['memory', 'memory'],
+        ['cpus', 'cpu'],
+        ['pids', 'pids'],
+    ]) {
+        if (limits[key] !== undefined && host.cgroupControllers && !host.cgroupControllers.includes(controller)) {
+            throw new Error(`limits.${key}: this runner's cgroups have no ${controller} controller, so the limit cannot be enforced; remove it or use another runner`);
+        }
+    }
+    const resources = {};
+    if (limits.memory !== undefined)
+        resources.memory = { limit: limits.memory, swap: limits.memory };
+    if (limits.cpus !== undefined)
+        resources.cpu = { quota: Math.round(limits.cpus * CPU_PERIOD), period: CPU_PERIOD };
+    if (limits.pids !== undefined)
+        resources.pids = { limit: limits.pids };
+    const namespaces = ['pid', 'ipc', 'uts', 'mount', ...(cell.network === 'host' ? [] : ['network'])].map((type) => ({ type }));
+    const spec = {
+        ociVersion: '1.0.2',
+        process: {
+            terminal: false,
+            user: { uid, gid },
+            args: processArgs(cell),
+            env: env.entries,
+            cwd,
+            ...(uid === 0 ? { capabilities: { bounding: ROOT_CAPABILITIES, effective: ROOT_CAPABILITIES, permitted: ROOT_CAPABILITIES } } : {}),
+            noNewPrivileges: true,
+        },
+        // Never written to: it is either our skeleton or the user's prepared tree, and runsc overlays it in memory.
+        root: { path: rootPath, readonly: false },
+        hostname: cell.hostname ?? hostnameFor(cell.name),
+        // Parents before children: a tmpfs HOME must be in place before the workspace inside it.
+        mounts: sortByDepth(mounts),
+        linux: { namespaces, ...(Object.keys(resources).length ? { resources } : {}) },
     };
-    return (0,_inputs_js__WEBPACK_IMPORTED_MODULE_10__/* .readInputs */ .Ko)((name) => map[name] ?? '');
-}
-function toolCacheFrom(values) {
-    // tool-cache reads these from the environment, as on a runner.
-    process.env.RUNNER_TOOL_CACHE =
-        values['tool-cache'] ?? process.env.RUNNER_TOOL_CACHE ?? node_path__WEBPACK_IMPORTED_MODULE_2___default().join(node_os__WEBPACK_IMPORTED_MODULE_1___default().homedir(), '.cache', 'gvisor-cell', 'tool-cache');
-    // Run directories and logs: a directory of this user's, never a shared, guessable one in /tmp.
-    if (!process.env.RUNNER_TEMP) {
-        const own = node_path__WEBPACK_IMPORTED_MODULE_2___default().join(node_os__WEBPACK_IMPORTED_MODULE_1___default().homedir(), '.cache', 'gvisor-cell', 'tmp');
-        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)(own, { recursive: true, mode: 0o700 });
-        process.env.RUNNER_TEMP = own;
+    const flags = [
+        `--network=${cell.network === 'host' ? 'host' : 'none'}`,
+        `--overlay2=${overlays ? 'all' : 'root'}:memory`,
+        // The cell is the only user of its mounts while it runs, so gVisor may cache their
+        // metadata instead of revalidating it on every access: `git status` on 10,000 files
+        // 0.6×, reading 5,000 files 0.86× (README, Performance). Host-side changes made to
+        // a mounted path during the run may then go unseen inside the cell.
+        '--file-access-mounts=exclusive',
+    ];
+    // Without resource limits the sandbox's cgroups enforce nothing, and runsc spends
+    // about 25 ms creating, joining and removing them (measured on cgroup v1; README,
+    // Performance). Limits need them, so they are kept whenever one is set.
+    if (Object.keys(resources).length === 0)
+        flags.push('--ignore-cgroups');
+    let collect;
+    if (cell.collect?.length) {
+        collect = {
+            process: spec.process,
+            // Read back from the workspace, links archived as links (never followed), missing paths only warned of.
+            tar: { ...spec.process, cwd: host.workspace, args: ['tar', '-cf', '-', '--ignore-failed-read', '--', ...cell.collect] },
+            paths: cell.collect,
+        };
+        spec.process = { ...spec.process, args: WAIT_FOREVER };
     }
+    return { spec, flags, links, missingEnv: env.missing, hostPaths, files, notes, warnings, collect };
 }
-/** A percentage on a terminal, nothing when piped. */
-function progress() {
-    if (!process.stderr.isTTY)
-        return undefined;
-    let last = -1;
-    return (received, total) => {
-        const pct = Number.isFinite(total) && total > 0 ? Math.floor((received / total) * 100) : -1;
-        if (pct !== last) {
-            last = pct;
-            // raw: numbers only, and the CR is the point (a terminal, never a runner: see above).
-            process.stderr.write(`\rdownloading runsc: ${pct >= 0 ? `${pct}%` : `${(received / 2 ** 20).toFixed(0)} MiB`}${pct === 100 ? '\n' : ''}`);
-        }
-    };
+function depth(p) {
+    return p.split('/').filter(Boolean).length;
 }
-async function cmdValidate(files) {
-    if (files.length === 0)
-        throw new UsageError('validate: name at least one cell document');
-    let bad = 0;
-    for (const file of files) {
-        try {
-            (0,_cell_load_js__WEBPACK_IMPORTED_MODULE_7__/* .loadCell */ .d)({ file }, process.cwd(), 'validate');
-            say(`${file}: valid`);
-        }
-        catch (error) {
-            bad++;
-            say(error instanceof Error ? error.message : String(error));
-        }
-    }
-    return bad === 0 ? 0 : 1;
+function sortByDepth(mounts) {
+    return mounts
+        .map((m, i) => [m, i])
+        .sort((a, b) => depth(a[0].destination) - depth(b[0].destination) || a[1] - b[1])
+        .map(([m]) => m);
 }
-async function cmdInstall(values) {
-    toolCacheFrom(values);
-    const inputs = inputsFrom(values, undefined);
-    // With a pin the verified copy is made in a scratch directory and compared with the entry, whose
-    // path is what `install` prints: the entry is checked now, not whenever it is run later.
-    const scratch = inputs.sha512 ? (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdtempSync)(node_path__WEBPACK_IMPORTED_MODULE_2___default().join(process.env.RUNNER_TEMP, 'gvisor-cell-verify-')) : undefined;
-    try {
-        const installed = await (0,_install_obtain_js__WEBPACK_IMPORTED_MODULE_11__/* .obtainRunsc */ .L)({ ...inputs, runscPath: undefined }, (0,_install_version_js__WEBPACK_IMPORTED_MODULE_12__/* .bucketArch */ .TY)(process.platform, process.arch), {
-            privateDir: scratch,
-            onProgress: progress(),
-        });
-        let runsc = installed.path;
-        if (scratch && installed.entry) {
-            const { entryDifferences } = await __nccwpck_require__.e(/* import() */ 885).then(__nccwpck_require__.bind(__nccwpck_require__, 885));
-            const differ = entryDifferences(node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname(installed.path), installed.entry.dir);
-            if (differ.length > 0) {
-                throw new Error(`the tool-cache entry ${installed.entry.dir} does not match runsc-sha512: ${differ.join(', ')} differ from its verified artifact, ` +
-                    `so the entry was tampered with or is corrupt. Delete ${installed.entry.dir} and ${installed.entry.dir}.complete to download runsc again.`);
-            }
-            runsc = node_path__WEBPACK_IMPORTED_MODULE_2___default().join(installed.entry.dir, 'runsc');
-        }
-        say(installed.version);
-        // raw: the result, for `$(gvisor-cell install)`; a path in the tool cache, which the workspace does not choose.
-        process.stdout.write(`${runsc}\n`);
-        return 0;
-    }
-    finally {
-        if (scratch)
-            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync)(scratch, { recursive: true, force: true });
-    }
-}
-async function cmdBundle(file, values) {
-    if (!file)
-        throw new UsageError('bundle: name a cell document');
-    if (!values.out)
-        throw new UsageError('bundle: --out DIR is required');
-    const workspace = node_path__WEBPACK_IMPORTED_MODULE_2___default().resolve(values.workspace ?? process.cwd());
-    const cell = (0,_cell_load_js__WEBPACK_IMPORTED_MODULE_7__/* .loadCell */ .d)({ file }, process.cwd(), 'bundle');
-    const out = node_path__WEBPACK_IMPORTED_MODULE_2___default().resolve(values.out);
-    // Everything in DIR: config.json, rootfs/, and the files the bundle mounts.
-    const paths = { dir: out, emptyFile: node_path__WEBPACK_IMPORTED_MODULE_2___default().join(out, 'empty'), gitConfig: node_path__WEBPACK_IMPORTED_MODULE_2___default().join(out, 'git-config') };
-    const bundle = (0,_bundle_spec_js__WEBPACK_IMPORTED_MODULE_5__/* .buildBundle */ .bS)(cell, (0,_bundle_host_js__WEBPACK_IMPORTED_MODULE_4__/* .gatherHostFacts */ .dz)(process.env, workspace, { rootCell: cell.user === 'root' || process.getuid?.() === 0 }), paths);
-    (0,_bundle_write_js__WEBPACK_IMPORTED_MODULE_6__/* .checkHostPaths */ .$6)(bundle, workspace);
-    const config = (0,_bundle_write_js__WEBPACK_IMPORTED_MODULE_6__/* .writeBundle */ .Mf)(bundle, paths);
-    say(`wrote ${config}`);
-    say(`runsc flags for this cell: ${bundle.flags.join(' ')} --host-uds=none`);
-    return 0;
-}
-async function cmdRun(file, values) {
-    if (!file)
-        throw new UsageError('run: name a cell document');
-    toolCacheFrom(values);
-    const workspace = node_path__WEBPACK_IMPORTED_MODULE_2___default().resolve(values.workspace ?? process.cwd());
-    const inputs = inputsFrom(values, node_path__WEBPACK_IMPORTED_MODULE_2___default().resolve(file));
-    const cell = (0,_cell_load_js__WEBPACK_IMPORTED_MODULE_7__/* .loadCell */ .d)(inputs.cell, process.cwd(), 'run');
-    const arch = (0,_install_version_js__WEBPACK_IMPORTED_MODULE_12__/* .bucketArch */ .TY)(process.platform, process.arch);
-    const plan = (0,_run_cell_js__WEBPACK_IMPORTED_MODULE_14__/* .planCell */ .QY)(cell, { workspace, env: process.env, tempRoot: process.env.RUNNER_TEMP });
-    const cancel = new AbortController();
-    const onSignal = () => cancel.abort();
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    try {
-        for (const name of plan.bundle.missingEnv)
-            say(`warning: pass-env: ${name} is not set; not passed`);
-        for (const note of plan.bundle.notes)
-            say(`gvisor-cell: ${note}`);
-        for (const warning of plan.bundle.warnings)
-            say(`warning: ${warning}`);
-        const installed = await (0,_install_obtain_js__WEBPACK_IMPORTED_MODULE_11__/* .obtainRunsc */ .L)(inputs, arch, { privateDir: plan.runDir, onProgress: progress() });
-        const advisory = (0,_install_version_js__WEBPACK_IMPORTED_MODULE_12__/* .truncAdvisory */ .oI)(installed.version);
-        if (advisory)
-            say(`warning: ${advisory}`);
-        say(`gvisor-cell: running ${cell.name} with ${installed.version} (${inputs.platform}), workspace ${workspace}`);
-        const { output, result, collected } = await (0,_run_cell_js__WEBPACK_IMPORTED_MODULE_14__/* .runPlanned */ .i2)(plan, {
-            runscPath: installed.path,
-            platform: inputs.platform,
-            outputLimit: inputs.outputLimit,
-            // raw: the cell's bytes, inside the stop-commands window when a runner reads them.
-            jobLog: { write: (data) => process.stdout.write(data) },
-            // Inside a workflow step the runner parses this output too: keep the cell from issuing commands.
-            commandWindow: process.env.GITHUB_ACTIONS === 'true',
-            signal: cancel.signal,
-        });
-        say(output.logCutAt === undefined
-            ? `gvisor-cell: full log in ${output.logFile}`
-            : `gvisor-cell: log in ${output.logFile}, cut at ${output.logCutAt} bytes by limits.log; the rest is only in the output above`);
-        if (collected) {
-            if (!collected.error)
-                say(`gvisor-cell: collected ${collected.files} file(s) into ${workspace}`);
-            for (const warning of collected.warnings)
-                say(`warning: ${warning}`);
-            if (collected.error)
-                say(`gvisor-cell: ${collected.error}`);
-        }
-        if (result.runscError) {
-            say(`gvisor-cell: the sandbox did not start:\n${result.runscError.message}`);
-            return NOT_RUN;
-        }
-        if (result.timedOut) {
-            say(`gvisor-cell: ${cell.name} timed out after ${result.durationMs} ms`);
-            return TIMED_OUT;
-        }
-        if (result.cancelled)
-            return 130;
-        say(`gvisor-cell: ${cell.name} exited ${result.exitCode} in ${result.durationMs} ms`);
-        if (collected?.error)
-            return result.exitCode || 1;
-        return result.exitCode ?? NOT_RUN;
-    }
-    finally {
-        (0,_run_cell_js__WEBPACK_IMPORTED_MODULE_14__/* .removeRunDir */ .Lr)(plan.runDir);
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-    }
-}
+
+;// CONCATENATED MODULE: ./src/bundle/write.ts
 /**
- * tool-cache reports through @actions/core's `::debug::` commands, which a
- * runner hides and a terminal would show: drop them. Cell output is written as
- * Buffers and never matches.
- */
-function muteRunnerDebug() {
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk, ...rest) => typeof chunk === 'string' && chunk.startsWith('::debug::') ? true : write(chunk, ...rest));
-}
-async function main(argv) {
-    _log_js__WEBPACK_IMPORTED_MODULE_13__/* .log */ .R.out = process.stderr;
-    muteRunnerDebug();
-    let parsed;
-    try {
-        parsed = (0,node_util__WEBPACK_IMPORTED_MODULE_3__.parseArgs)({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-    }
-    catch (error) {
-        say(`gvisor-cell: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
-        return 2;
-    }
-    const { values, positionals } = parsed;
-    const [command, ...rest] = positionals;
-    if (values.help || !command) {
-        // raw: the usage text, a constant.
-        (command || values.help ? process.stdout : process.stderr).write(`${USAGE}\n`);
-        return values.help ? 0 : 2;
-    }
-    try {
-        switch (command) {
-            case 'run':
-                return await cmdRun(rest[0], values);
-            case 'bundle':
-                return await cmdBundle(rest[0], values);
-            case 'validate':
-                return await cmdValidate(rest);
-            case 'install':
-                return await cmdInstall(values);
-            default:
-                throw new UsageError(`unknown command ${command}`);
-        }
-    }
-    catch (error) {
-        if (error instanceof UsageError) {
-            say(`gvisor-cell: ${error.message}\n\n${USAGE}`);
-            return 2;
-        }
-        say(error instanceof _cell_parse_js__WEBPACK_IMPORTED_MODULE_8__/* .CellError */ .hk ? error.message : `gvisor-cell: ${error instanceof Error ? error.message : String(error)}`);
-        return command === 'run' ? NOT_RUN : 1;
-    }
-}
-process.exitCode = await main(process.argv.slice(2));
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 7242:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   G0: () => (/* binding */ Inputs),
-/* harmony export */   h2: () => (/* binding */ DEFAULT_DOWNLOAD_URL),
-/* harmony export */   jk: () => (/* binding */ RUN_DIR_PREFIX),
-/* harmony export */   lH: () => (/* binding */ TOOL_NAME)
-/* harmony export */ });
-/* unused harmony exports Outputs, State */
-/**
- * Names shared with action.yml. Keep this file and action.yml in step: a test
- * (test/unit/action-yml.test.ts) reads both and fails when they drift apart.
- */
-const Inputs = {
-    Cell: 'cell',
-    CellFile: 'cell-file',
-    RunscVersion: 'runsc-version',
-    RunscSha512: 'runsc-sha512',
-    RunscPath: 'runsc-path',
-    DownloadUrl: 'download-url',
-    Platform: 'platform',
-    FailOnError: 'fail-on-error',
-    OutputLimit: 'output-limit',
-};
-const Outputs = {
-    ExitCode: 'exit-code',
-    Logs: 'logs',
-    Stdout: 'stdout',
-    Stderr: 'stderr',
-    LogFile: 'log-file',
-    TimedOut: 'timed-out',
-    DurationMs: 'duration-ms',
-    RunscVersion: 'runsc-version',
-    RunscPath: 'runsc-path',
-    DebugLogDir: 'debug-log-dir',
-};
-/**
- * Post-step state: which run directory, and the nonce of the record main left
- * in it. Nothing the post step runs is read from state (see post-record.ts).
- */
-const State = {
-    RunDir: 'run-dir',
-    Nonce: 'nonce',
-};
-const DEFAULT_DOWNLOAD_URL = 'https://storage.googleapis.com/gvisor/releases/release';
-/** Tool-cache name for runsc from the default bucket; mirrors get a name of their own. */
-const TOOL_NAME = 'runsc';
-/** Every directory the action creates under RUNNER_TEMP starts with this. */
-const RUN_DIR_PREFIX = 'gvisor-cell-';
-
-
-/***/ }),
-
-/***/ 8422:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Ko: () => (/* binding */ readInputs)
-/* harmony export */ });
-/* unused harmony exports MAX_OUTPUT_LIMIT, InputError, runnerInput */
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
-/* harmony import */ var _install_version_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2415);
-
-
-/**
- * The largest `output-limit`: three outputs (logs, stdout, stderr) of this size,
- * counted as UTF-16 by the runner, stay well under its 1 MB per job.
- */
-const MAX_OUTPUT_LIMIT = 131_072;
-class InputError extends Error {
-    constructor(input, problem) {
-        super(`input ${input}: ${problem}`);
-        this.name = 'InputError';
-    }
-}
-/**
- * An input as the runner passes it: `INPUT_<NAME>`, upper-cased, spaces as
- * `_`, hyphens kept, trimmed — the lookup `core.getInput` does. Read directly
- * so that the step can start its sandbox before loading @actions/core, which
- * costs about 30 ms (it pulls in an HTTP client for OIDC); see main.ts.
- */
-function runnerInput(name, env = process.env) {
-    return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
-}
-/** `get` defaults to the runner's INPUT_* variables; tests pass a map. */
-function readInputs(get = (name) => runnerInput(name)) {
-    const cellText = get(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.Cell);
-    const cellFile = get(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.CellFile).trim();
-    if (cellText.trim() !== '' && cellFile !== '') {
-        throw new InputError(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.Cell}/${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.CellFile}`, 'give exactly one of them, not both');
-    }
-    if (cellText.trim() === '' && cellFile === '') {
-        throw new InputError(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.Cell}/${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.CellFile}`, 'give one of them: the cell document inline, or a path to it');
-    }
-    const versionText = get(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.RunscVersion).trim() || 'latest';
-    const version = (0,_install_version_js__WEBPACK_IMPORTED_MODULE_1__/* .parseVersionInput */ .gX)(versionText);
-    if (!version) {
-        throw new InputError(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.RunscVersion, `expected latest, YYYYMMDD or YYYYMMDD.N (optionally prefixed release-), got "${versionText}"`);
-    }
-    const sha512Text = get(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.RunscSha512).trim().toLowerCase();
-    if (sha512Text !== '' && !/^[0-9a-f]{128}$/.test(sha512Text)) {
-        throw new InputError(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.RunscSha512, 'expected 128 hexadecimal characters (a sha512 digest)');
-    }
-    const urlText = get(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.DownloadUrl).trim() || _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .DEFAULT_DOWNLOAD_URL */ .h2;
-    let url;
-    try {
-        url = new URL(urlText);
-    }
-    catch {
-        throw new InputError(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.DownloadUrl, `expected an http(s) URL, got "${urlText}"`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.DownloadUrl, `expected an http(s) URL, got "${urlText}"`);
-    }
-    const platform = get(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.Platform).trim() || 'systrap';
-    if (platform !== 'systrap' && platform !== 'ptrace' && platform !== 'kvm') {
-        throw new InputError(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.Platform, `expected systrap, ptrace or kvm, got "${platform}"`);
-    }
-    const failText = get(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.FailOnError).trim() || 'true';
-    const failOnError = parseBoolean(failText);
-    if (failOnError === undefined) {
-        throw new InputError(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.FailOnError, `expected true or false, got "${failText}"`);
-    }
-    const limitText = get(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.OutputLimit).trim() || '32768';
-    const outputLimit = /^\d+$/.test(limitText) ? Number(limitText) : Number.NaN;
-    if (!(outputLimit >= 0 && outputLimit <= MAX_OUTPUT_LIMIT)) {
-        throw new InputError(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.OutputLimit, `expected a whole number of bytes from 0 to ${MAX_OUTPUT_LIMIT}, got "${limitText}"`);
-    }
-    return {
-        cell: cellFile !== '' ? { file: cellFile } : { text: cellText, source: `input ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.Cell}` },
-        version,
-        sha512: sha512Text || undefined,
-        runscPath: get(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.RunscPath).trim() || undefined,
-        downloadUrl: urlText.replace(/\/+$/, ''),
-        platform,
-        failOnError,
-        outputLimit,
-    };
-}
-/** The YAML 1.2 core booleans, as @actions/core's getBooleanInput accepts them. */
-function parseBoolean(text) {
-    if (['true', 'True', 'TRUE'].includes(text))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(text))
-        return false;
-    return undefined;
-}
-
-
-/***/ }),
-
-/***/ 7673:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   BC: () => (/* binding */ KEPT_ARTIFACTS),
-/* harmony export */   P5: () => (/* binding */ cacheRoot),
-/* harmony export */   Uf: () => (/* binding */ toolName),
-/* harmony export */   VR: () => (/* binding */ METADATA_FILE),
-/* harmony export */   _6: () => (/* binding */ readMetadata),
-/* harmony export */   a5: () => (/* binding */ cachedRunsc),
-/* harmony export */   aY: () => (/* binding */ findCached),
-/* harmony export */   w4: () => (/* binding */ findEntry)
-/* harmony export */ });
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7242);
-/**
- * Reading runsc entries in the runner's tool cache, without loading
- * @actions/tool-cache: a cache hit is every warm step's path to `runsc run`,
- * and tool-cache pulls in @actions/core and an HTTP client (about 30 ms to
- * load; see README, Performance). The layout is tool-cache's own —
- * `$RUNNER_TOOL_CACHE/<tool>/<semver>/<arch>`, complete once
- * `<arch>.complete` exists — and entries are still written by tool-cache
- * (installer.ts); a unit test checks that this lookup agrees with `tc.find`.
- */
-
-
-
-/** Written next to runsc in the cache: what was downloaded, and what runsc says it is. */
-const METADATA_FILE = 'gvisor-cell.json';
-/** The names an artifact can be kept under: the bucket's own, nothing with a path in it. */
-const KEPT_ARTIFACTS = ['gvisor.tar.zstd', 'gvisor.tar.bz2', 'runsc'];
-/** The tool-cache name: downloads from a mirror never mix with the official bucket's. */
-function toolName(downloadUrl) {
-    if (downloadUrl === _constants_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULT_DOWNLOAD_URL */ .h2)
-        return _constants_js__WEBPACK_IMPORTED_MODULE_2__/* .TOOL_NAME */ .lH;
-    // Loaded here, not imported: node:crypto takes about 5 ms to load, and only mirrors need it.
-    const { createHash } = process.getBuiltinModule('node:crypto');
-    return `${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .TOOL_NAME */ .lH}-mirror-${createHash('sha256').update(downloadUrl).digest('hex').slice(0, 12)}`;
-}
-/** tool-cache's root, as tool-cache itself finds it. */
-function cacheRoot() {
-    const root = process.env.RUNNER_TOOL_CACHE;
-    if (!root)
-        throw new Error('RUNNER_TOOL_CACHE is not set: gvisor-cell caches runsc in the runner’s tool cache');
-    return root;
-}
-/** The complete entry for an exact version key (already clean semver), as `tc.find` finds it; '' when there is none. */
-function findEntry(tool, key, arch) {
-    const dir = node_path__WEBPACK_IMPORTED_MODULE_1___default().join(cacheRoot(), tool, key, arch);
-    return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(dir) && (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(`${dir}.complete`) ? dir : '';
-}
-function readMetadata(dir) {
-    try {
-        const m = JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(node_path__WEBPACK_IMPORTED_MODULE_1___default().join(dir, METADATA_FILE), 'utf8'));
-        if (typeof m.sha512 === 'string' && typeof m.version === 'string' && typeof m.artifact === 'string') {
-            // A `kept` name we would not have written is ignored: the entry then counts as one from before artifacts were kept.
-            const kept = KEPT_ARTIFACTS.includes(m.kept) ? m.kept : undefined;
-            return { artifact: m.artifact, sha512: m.sha512, version: m.version, kept };
-        }
-    }
-    catch {
-        // A missing or unreadable metadata file makes the entry unusable: it is not ours, or not whole.
-    }
-    return undefined;
-}
-/**
- * A cached runsc for this version key, made by us (metadata present) and, when
- * `runsc-sha512` is pinned, recorded as made from that very artifact and
- * keeping it. The metadata is only a guide: the cache is writable by the
- * runner's user, so a pinned hit is verified by hashing the kept artifact
- * (pinned.ts), never by believing this file. `say` reports which.
- */
-function findCached(tool, key, arch, pinnedSha, say) {
-    const dir = findEntry(tool, key, arch);
-    if (!dir)
-        return undefined;
-    const meta = readMetadata(dir);
-    if (!meta)
-        return undefined;
-    if (pinnedSha && meta.sha512 !== pinnedSha) {
-        say(`Cached runsc ${key} came from an artifact with another sha512 than runsc-sha512; downloading again`);
-        return undefined;
-    }
-    if (pinnedSha && !meta.kept) {
-        // An entry from before artifacts were kept: nothing in it can be checked against the pin. A fresh
-        // download can, and replaces it.
-        say(`Cached runsc ${key} in ${dir} does not keep its artifact, so runsc-sha512 cannot be checked against it; downloading again`);
-        return undefined;
-    }
-    say(`Using cached ${meta.version} from ${dir}`);
-    return cachedRunsc(dir, meta);
-}
-function cachedRunsc(dir, meta) {
-    return { path: node_path__WEBPACK_IMPORTED_MODULE_1___default().join(dir, 'runsc'), version: meta.version, fromCache: true, entry: { dir, kept: meta.kept } };
-}
-
-
-/***/ }),
-
-/***/ 942:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   L: () => (/* binding */ obtainRunsc)
-/* harmony export */ });
-/* unused harmony export useRunscAt */
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1421);
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8870);
-/* harmony import */ var _cache_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7673);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2415);
-/**
- * The runsc the inputs ask for: the one at `runsc-path`, a pinned release
- * already in the tool cache, or a release downloaded now. Only the last loads
- * the installer (and with it @actions/tool-cache and an HTTP client): a warm
- * step never pays for them.
+ * Puts a built bundle on disk, in the run's private directory, after checking
+ * that every host path the document names exists. Nothing of the user's is
+ * written: the skeleton rootfs, the mask file and config.json are ours.
  *
- * With `runsc-sha512`, whatever the cache or the installer yields is not run
+ * Synchronous on purpose: a few dozen tiny calls on the way to `runsc run`,
+ * with nothing else for the step to do meanwhile; promises would add a thread
+ * pool round trip to each (measured: about 4 ms a step; README, Performance).
+ */
+
+
+
+function bundlePaths(runDir) {
+    return { dir: external_node_path_default().join(runDir, 'bundle'), emptyFile: external_node_path_default().join(runDir, 'empty'), gitConfig: external_node_path_default().join(runDir, 'git-config') };
+}
+function kindOf(p) {
+    const s = (0,external_node_fs_.statSync)(p, { throwIfNoEntry: false });
+    return s ? (s.isDirectory() ? 'dir' : 'file') : undefined;
+}
+function realpathOr(p, fallback) {
+    try {
+        return (0,external_node_fs_.realpathSync)(p);
+    }
+    catch {
+        return fallback;
+    }
+}
+/**
+ * Every host path the document names must exist (and be a directory where it
+ * must). Errors name the key. A workspace-relative bind source is resolved
+ * here, once: the workspace holds the code under test, which may have made
+ * `.cache` a link to `/`; runsc would follow it on the host. The resolved
+ * path must stay inside the (resolved) workspace, and it is what the spec
+ * then binds, so nothing is followed later.
+ */
+function checkHostPaths(bundle, workspace) {
+    const realWorkspace = realpathOr(workspace, workspace);
+    for (const s of bundle.hostPaths) {
+        const kind = kindOf(s.path);
+        if (!kind)
+            throw new Error(`${s.key}: ${s.path} does not exist on the runner`);
+        if (s.dir && kind !== 'dir')
+            throw new Error(`${s.key}: ${s.path} is not a directory`);
+        if (!s.relative)
+            continue;
+        const real = (0,external_node_fs_.realpathSync)(s.path);
+        if (!isInside(real, realWorkspace)) {
+            throw new Error(`${s.key}: ${s.path} leads outside the workspace (through a symbolic link, to ${real}); refused`);
+        }
+        for (const m of bundle.spec.mounts)
+            if (m.type === 'bind' && m.source === s.path)
+                m.source = real;
+        if (bundle.spec.root.path === s.path)
+            bundle.spec.root.path = real;
+    }
+    if (bundle.spec.root.path !== 'rootfs')
+        checkMountPoints(bundle.spec.root.path, mountPoints(bundle.spec));
+}
+/**
+ * A prepared root filesystem is never written to. runsc, though, creates the
+ * mount point of every bind mount that is missing from it, on the host, as
+ * root — so each must exist already (those inside another bind mount are
+ * that mount's business); fail closed and say which.
+ */
+function checkMountPoints(root, mounts) {
+    const missing = [];
+    for (const m of mounts) {
+        if (m.type !== 'bind')
+            continue;
+        const at = external_node_path_default().join(root, m.destination);
+        if (!(0,external_node_fs_.lstatSync)(at, { throwIfNoEntry: false }))
+            missing.push(m.destination);
+    }
+    if (missing.length > 0) {
+        throw new Error(`rootfs.path: ${root} lacks the mount points ${missing.join(', ')}; create them in it (runsc would otherwise create them there, and a prepared root filesystem is never written to)`);
+    }
+}
+function isBelow(child, parent) {
+    return child !== parent && (parent === '/' || child.startsWith(`${parent}/`));
+}
+/**
+ * The mount points runsc needs in the skeleton: every mount's destination that
+ * no bind mount of the host covers. Made here, as the action's user, because
+ * runsc (as root) would otherwise create them itself, root-owned, and a
+ * non-root action could not remove its own run directory afterwards.
+ */
+function mountPoints(spec) {
+    const binds = spec.mounts.filter((m) => m.type === 'bind').map((m) => m.destination);
+    return spec.mounts.filter((m) => !binds.some((b) => isBelow(m.destination, b)));
+}
+function makeSkeleton(rootfs, bundle) {
+    (0,external_node_fs_.mkdirSync)(rootfs, { mode: 0o755 });
+    for (const [name, target] of bundle.links)
+        (0,external_node_fs_.symlinkSync)(target, external_node_path_default().join(rootfs, name));
+    // Parents come first (the mounts are sorted), and nested ones share them.
+    for (const m of mountPoints(bundle.spec)) {
+        const at = external_node_path_default().join(rootfs, m.destination);
+        if (m.type === 'bind' && kindOf(m.source) === 'file') {
+            (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(at), { recursive: true, mode: 0o755 });
+            (0,external_node_fs_.writeFileSync)(at, '', { flag: 'a' });
+        }
+        else {
+            (0,external_node_fs_.mkdirSync)(at, { recursive: true, mode: 0o755 });
+        }
+    }
+}
+/** Everything of the bundle but config.json: our files (the mask, git config copies) and the skeleton rootfs. */
+function writeBundleFiles(bundle, paths) {
+    (0,external_node_fs_.mkdirSync)(paths.dir, { recursive: true });
+    (0,external_node_fs_.writeFileSync)(paths.emptyFile, '', { mode: 0o444 });
+    for (const file of bundle.files)
+        (0,external_node_fs_.writeFileSync)(file.path, file.content, { mode: 0o644 });
+    if (bundle.spec.root.path === 'rootfs')
+        makeSkeleton(external_node_path_default().join(paths.dir, 'rootfs'), bundle);
+}
+/** config.json, from the spec as it is now; returns its path. */
+function writeConfig(bundle, paths) {
+    const config = external_node_path_default().join(paths.dir, 'config.json');
+    (0,external_node_fs_.writeFileSync)(config, JSON.stringify(bundle.spec, null, 2));
+    return config;
+}
+function writeBundle(bundle, paths) {
+    writeBundleFiles(bundle, paths);
+    return writeConfig(bundle, paths);
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/cell/parse.ts
+/**
+ * Text → validated cell. YAML (JSON is a subset) is parsed with the `yaml`
+ * package under the YAML 1.2 core schema, so `no`/`on` stay strings and
+ * duplicate keys are errors. Every problem is reported at once, one per line,
+ * each starting with the key path it concerns.
+ */
+
+
+class CellError extends Error {
+    source;
+    problems;
+    constructor(source, problems) {
+        super(`${source} is not a valid cell document:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+        this.source = source;
+        this.problems = problems;
+        this.name = 'CellError';
+    }
+}
+/** Parses and validates a cell document; `source` names it in errors (e.g. the input or file). */
+function parseCell(text, source) {
+    const doc = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: true, uniqueKeys: true, version: '1.2' });
+    if (doc.errors.length > 0) {
+        throw new CellError(source, doc.errors.map((e) => {
+            const at = e.linePos?.[0];
+            const where = at ? `line ${at.line}, column ${at.col}` : 'syntax';
+            // With prettyErrors the message ends in " at line N, column M:" and a code excerpt; keep the sentence.
+            const sentence = (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+            return `${where}: ${sentence}`;
+        }));
+    }
+    let value;
+    try {
+        value = doc.toJS({ maxAliasCount: 100 });
+    }
+    catch (error) {
+        // yaml refuses alias bombs ("Excessive alias count") while building the value.
+        throw new CellError(source, [`(document): ${error instanceof Error ? error.message : String(error)}`]);
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        throw new CellError(source, [`expected a mapping with at least run or command, got ${show(value ?? undefined)}`]);
+    }
+    const result = CellSchema.safeParse(value);
+    if (!result.success)
+        throw new CellError(source, formatIssues(result.error.issues));
+    return result.data;
+}
+/** `['limits', 'memory']` → `limits.memory`; `['mounts', 0, 'target']` → `mounts[0].target`. */
+function keyPath(path) {
+    let out = '';
+    for (const part of path) {
+        if (typeof part === 'number')
+            out += `[${part}]`;
+        else
+            out += out ? `.${String(part)}` : String(part);
+    }
+    return out || '(document)';
+}
+function formatIssues(issues) {
+    return issues.flatMap((issue) => {
+        const where = keyPath(issue.path);
+        if (issue.code === 'unrecognized_keys') {
+            const known = KNOWN_KEYS[issue.path.filter((p) => typeof p === 'string').join('.')] ?? [];
+            return issue.keys.map((key) => {
+                const near = closest(key, known);
+                const hint = near ? ` (did you mean "${near}"?)` : known.length ? ` (known keys: ${known.join(', ')})` : '';
+                return `${issue.path.length ? `${where}.` : ''}${key}: unknown key${hint}`;
+            });
+        }
+        if (issue.code === 'invalid_key')
+            return [`${where}: ${issue.issues[0]?.message ?? issue.message}`];
+        return [`${where}: ${issue.message}`];
+    });
+}
+/** The known key nearest to `key` by edit distance, when it is close enough to be a typo. */
+function closest(key, known) {
+    let best;
+    let bestDistance = Number.POSITIVE_INFINITY;
+    for (const candidate of known) {
+        const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
+        if (d < bestDistance) {
+            best = candidate;
+            bestDistance = d;
+        }
+    }
+    return best !== undefined && bestDistance <= Math.max(1, Math.floor(best.length / 3)) ? best : undefined;
+}
+/** Damerau–Levenshtein (optimal string alignment): a swap of two letters counts as one edit. */
+function editDistance(a, b) {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++)
+        d[0][j] = j;
+    for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+            const row = d[i];
+            const prev = d[i - 1];
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+                row[j] = Math.min(row[j], d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    return d[a.length][b.length];
+}
+
+;// CONCATENATED MODULE: ./src/cell/load.ts
+/** A cell document from where the user put it: inline text, or a file. */
+
+
+
+/**
+ * Reads and validates the document. A file is resolved against `base` (the
+ * workspace for the action, the current directory for the CLI); `label`
+ * names where the path came from in a read error.
+ */
+function loadCell(from, base, label) {
+    if ('text' in from)
+        return parseCell(from.text, from.source);
+    const file = external_node_path_default().resolve(base, from.file);
+    let text;
+    try {
+        text = (0,external_node_fs_.readFileSync)(file, 'utf8');
+    }
+    catch (error) {
+        throw new Error(`${label}: cannot read ${file}: ${error.code ?? String(error)}`);
+    }
+    return parseCell(text, from.file);
+}
+
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
+// EXTERNAL MODULE: ./src/install/cache.ts
+var cache = __nccwpck_require__(7673);
+// EXTERNAL MODULE: ./src/install/version.ts
+var install_version = __nccwpck_require__(2415);
+;// CONCATENATED MODULE: ./src/install/obtain.ts
+/**
+ * The runsc asked for: one the user points at, a pinned release already in
+ * the tool cache, or a release downloaded now. Only the last loads the
+ * installer (and with it @actions/tool-cache and an HTTP client): a warm step
+ * never pays for them.
+ *
+ * With a pinned sha512, whatever the cache or the installer yields is not run
  * from the cache: a private copy, unpacked from the entry's kept artifact once
- * its bytes hashed to the pin, runs instead (pinned.ts). `runsc-path` is the
- * user's own binary and is run as given.
+ * its bytes hashed to the pin, runs instead (pinned.ts). A runsc the user
+ * points at is the user's own binary and is run as given.
  */
 
 
 
 
 
-
-/** A runsc the user points at with `runsc-path`: must exist; its version is asked once. */
-async function useRunscAt(runscPath) {
-    const abs = node_path__WEBPACK_IMPORTED_MODULE_2___default().resolve(runscPath);
-    const stat = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.statSync)(abs, { throwIfNoEntry: false });
-    if (!stat?.isFile())
-        throw new Error(`input runsc-path: ${abs} is not a file`);
-    const probe = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawnSync)(abs, ['--version'], { encoding: 'utf8', timeout: 30_000 });
+/**
+ * A runsc the user points at: must be a file; its version is asked once.
+ * Not through @actions/exec: this is a warm path, and exec has no timeout for
+ * a binary that hangs (README, Development).
+ */
+function useRunscAt(at) {
+    const abs = external_node_path_default().resolve(at.path);
+    if (!(0,external_node_fs_.statSync)(abs, { throwIfNoEntry: false })?.isFile())
+        throw new Error(`${at.label}: ${abs} is not a file`);
+    const probe = (0,external_node_child_process_.spawnSync)(abs, ['--version'], { encoding: 'utf8', timeout: 30_000 });
     if (probe.status !== 0) {
-        throw new Error(`input runsc-path: ${abs} --version failed: ${(probe.stderr || probe.error?.message || '').trim()}`);
+        throw new Error(`${at.label}: ${abs} --version failed: ${(probe.stderr || probe.error?.message || '').trim()}`);
     }
-    return { path: abs, version: (0,_version_js__WEBPACK_IMPORTED_MODULE_5__/* .versionLine */ .b1)(probe.stdout), fromCache: false };
+    return { path: abs, version: (0,install_version/* versionLine */.b1)(probe.stdout) };
 }
-async function obtainRunsc(inputs, arch, { privateDir, onProgress } = {}) {
-    if (inputs.runscPath)
-        return useRunscAt(inputs.runscPath);
-    const { version, downloadUrl, sha512 } = inputs;
+async function obtainRunsc(wanted, ctx) {
+    if (wanted.at)
+        return useRunscAt(wanted.at);
+    const { version, downloadUrl, sha512 } = wanted;
+    const { privateDir, log } = ctx;
     if (sha512 && !privateDir)
         throw new Error('obtainRunsc: runsc-sha512 is set but no private directory was given for the verified copy');
+    const shelf = { root: ctx.toolCache, tool: (0,cache/* toolName */.Uf)(downloadUrl), arch: ctx.arch };
     let found;
     if (version.cacheKey)
-        found = (0,_cache_js__WEBPACK_IMPORTED_MODULE_4__/* .findCached */ .aY)((0,_cache_js__WEBPACK_IMPORTED_MODULE_4__/* .toolName */ .Uf)(downloadUrl), version.cacheKey, arch, sha512, _log_js__WEBPACK_IMPORTED_MODULE_3__/* .log */ .R.info);
+        found = (0,cache/* findCached */.aY)(shelf, version.cacheKey, sha512, log.info);
     if (!found) {
-        const { installRunsc } = await Promise.all(/* import() */[__nccwpck_require__.e(241), __nccwpck_require__.e(311)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9311));
-        found = await installRunsc({ version, arch, downloadUrl, sha512, onProgress });
+        const { installRunsc } = await Promise.all(/* import() */[__nccwpck_require__.e(255), __nccwpck_require__.e(840)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3459));
+        found = await installRunsc({ version, downloadUrl, sha512 }, { shelf, tempDir: ctx.tempDir, log, onProgress: ctx.onProgress });
     }
     if (!sha512 || !privateDir)
         return found;
@@ -11445,196 +10800,87 @@ async function obtainRunsc(inputs, arch, { privateDir, onProgress } = {}) {
         throw new Error(`internal: runsc from ${found.path} has no kept artifact to check against runsc-sha512`);
     const { copyVerified } = await __nccwpck_require__.e(/* import() */ 885).then(__nccwpck_require__.bind(__nccwpck_require__, 885));
     const runsc = copyVerified(entry.dir, entry.kept, sha512, privateDir);
-    _log_js__WEBPACK_IMPORTED_MODULE_3__/* .log */ .R.info(`Verified ${entry.kept} kept in ${entry.dir} against runsc-sha512; running a private copy`);
+    log.info(`Verified ${entry.kept} kept in ${entry.dir} against runsc-sha512; running a private copy`);
     return { ...found, path: runsc };
 }
 
+// EXTERNAL MODULE: ./src/log.ts + 1 modules
+var log = __nccwpck_require__(8870);
+;// CONCATENATED MODULE: ./src/options.ts
+/**
+ * The options both front ends take — the action's inputs, the CLI's flags —
+ * parsed and checked once, here, into the engine's own types. Each front end
+ * reads the raw strings its way and names an option in errors its way
+ * (`input runsc-version`, `--runsc-version`); the rules are the same.
+ */
 
-/***/ }),
 
-/***/ 2415:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $x: () => (/* binding */ cacheKeyFromVersionOutput),
-/* harmony export */   TY: () => (/* binding */ bucketArch),
-/* harmony export */   b1: () => (/* binding */ versionLine),
-/* harmony export */   gX: () => (/* binding */ parseVersionInput),
-/* harmony export */   oI: () => (/* binding */ truncAdvisory)
-/* harmony export */ });
-/* unused harmony export TRUNC_FIX_RELEASE */
 /**
- * Which runsc to fetch and how to name it in the tool cache. Pure.
+ * The largest output limit: three outputs (logs, stdout, stderr) of this size,
+ * counted as UTF-16 by the runner, stay well under its 1 MB per job.
  */
-const PINNED = /^(?:release-)?(\d{8})(?:\.(\d+))?$/;
-/** `latest`, `YYYYMMDD`, `YYYYMMDD.N`, optionally prefixed `release-`; undefined when none of these. */
-function parseVersionInput(text) {
-    if (text === 'latest')
-        return { bucket: 'latest', cacheKey: undefined };
-    const m = PINNED.exec(text);
-    if (!m)
-        return undefined;
-    const date = m[1];
-    if (!isCalendarDate(date))
-        return undefined;
-    const patch = m[2] === undefined ? undefined : String(Number(m[2]));
-    return { bucket: patch === undefined ? date : `${date}.${patch}`, cacheKey: `${date}.${patch ?? '0'}.0` };
-}
-function isCalendarDate(yyyymmdd) {
-    const y = Number(yyyymmdd.slice(0, 4));
-    const mo = Number(yyyymmdd.slice(4, 6));
-    const d = Number(yyyymmdd.slice(6, 8));
-    const date = new Date(Date.UTC(y, mo - 1, d));
-    return y >= 2018 && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
-}
-/**
- * The release a `runsc --version` line names, as a tool-cache key.
- * `runsc version release-20260824.0` → `20260824.0.0`;
- * `runsc version 0.0~20240729.0` (Debian) → `20240729.0.0`.
- */
-function cacheKeyFromVersionOutput(output) {
-    const m = /runsc version \S*?(\d{8})(?:\.(\d+))?/.exec(output);
-    if (!m)
-        return undefined;
-    return `${m[1]}.${m[2] === undefined ? '0' : String(Number(m[2]))}.0`;
-}
-/**
- * The first gVisor release whose read-only mounts refuse `open(O_TRUNC)`
- * ("Check MS_RDONLY for O_TRUNC before doing file truncation"); before it,
- * with directfs, a cell could empty any file it may only read.
- */
-const TRUNC_FIX_RELEASE = '20250707.0';
-/**
- * What to tell users of a runsc that predates TRUNC_FIX_RELEASE (undefined
- * otherwise, or when the version cannot be told). gvisor-cell binds
- * read-only paths read-only on the host, so the cell still cannot change
- * them; other tools running that runsc stay exposed.
- */
-function truncAdvisory(versionOutput) {
-    const key = cacheKeyFromVersionOutput(versionOutput);
-    if (!key || Number(key.slice(0, 8)) >= Number(TRUNC_FIX_RELEASE.slice(0, 8)))
-        return undefined;
-    return (`${versionLine(versionOutput)} predates gVisor release-${TRUNC_FIX_RELEASE}, which fixed open(O_TRUNC) emptying files through read-only mounts. ` +
-        'gvisor-cell makes those paths read-only on the host as well, so this cell cannot change them; use runsc-version 20250707.0 or later where you can.');
-}
-/** The first line of `runsc --version`, e.g. `runsc version release-20260824.0`. */
-function versionLine(output) {
-    return output.split('\n')[0]?.trim() ?? '';
-}
-const ARCHES = { x64: 'x86_64', arm64: 'aarch64' };
-/** Node's platform/arch → the bucket's architecture directory; a clear error otherwise. */
-function bucketArch(platform, arch) {
-    if (platform !== 'linux') {
-        throw new Error(`gVisor runs on Linux only; this runner is ${platform}. Use a Linux runner such as ubuntu-latest.`);
+const MAX_OUTPUT_LIMIT = 131_072;
+const DEFAULT_OUTPUT_LIMIT = 32_768;
+/** A bad option (or input): the message starts with its label. */
+class OptionError extends Error {
+    constructor(label, problem) {
+        super(`${label}: ${problem}`);
+        this.name = 'OptionError';
     }
-    const mapped = ARCHES[arch];
-    if (!mapped) {
-        throw new Error(`unsupported architecture ${arch}: gVisor publishes runsc for x64 (x86_64) and arm64 (aarch64) only`);
+}
+function fail(source, name, problem) {
+    throw new OptionError(source.label(name), problem);
+}
+/** Which runsc to use. Every option is checked, whichever wins. */
+function runscOptions(source) {
+    const versionText = source.get('runsc-version').trim() || 'latest';
+    const version = (0,install_version/* parseVersionInput */.gX)(versionText);
+    if (!version) {
+        fail(source, 'runsc-version', `expected latest, YYYYMMDD or YYYYMMDD.N (optionally prefixed release-), got "${versionText}"`);
     }
-    return mapped;
+    const sha512 = source.get('runsc-sha512').trim().toLowerCase();
+    if (sha512 !== '' && !/^[0-9a-f]{128}$/.test(sha512)) {
+        fail(source, 'runsc-sha512', 'expected 128 hexadecimal characters (a sha512 digest)');
+    }
+    const urlText = source.get('download-url').trim() || cache/* DEFAULT_DOWNLOAD_URL */.h2;
+    let url;
+    try {
+        url = new URL(urlText);
+    }
+    catch {
+        // Said below.
+    }
+    if (url?.protocol !== 'https:' && url?.protocol !== 'http:')
+        fail(source, 'download-url', `expected an http(s) URL, got "${urlText}"`);
+    const at = source.get('runsc-path').trim();
+    if (at)
+        return { at: { path: at, label: source.label('runsc-path') } };
+    return { version, sha512: sha512 || undefined, downloadUrl: urlText.replace(/\/+$/, '') };
+}
+/** What the runsc options leave unverified, to say as a warning. */
+function runscWarnings(wanted) {
+    if (wanted.at || wanted.sha512 || !wanted.downloadUrl.startsWith('http:'))
+        return [];
+    return ['download-url is plain http: the .sha512 comes over the same channel as runsc; pin runsc-sha512 to make the download verifiable'];
+}
+/** The platform and the output tails. `hasKvm` is asked only for kvm. */
+function runChoices(source, hasKvm = () => (0,external_node_fs_.existsSync)('/dev/kvm')) {
+    const platform = source.get('platform').trim() || 'systrap';
+    if (platform !== 'systrap' && platform !== 'ptrace' && platform !== 'kvm') {
+        fail(source, 'platform', `expected systrap, ptrace or kvm, got "${platform}"`);
+    }
+    if (platform === 'kvm' && !hasKvm()) {
+        fail(source, 'platform', 'kvm needs /dev/kvm, which this machine does not have; use systrap (the default) or ptrace');
+    }
+    const limitText = source.get('output-limit').trim() || String(DEFAULT_OUTPUT_LIMIT);
+    const outputLimit = /^\d+$/.test(limitText) ? Number(limitText) : Number.NaN;
+    if (!(outputLimit >= 0 && outputLimit <= MAX_OUTPUT_LIMIT)) {
+        fail(source, 'output-limit', `expected a whole number of bytes from 0 to ${MAX_OUTPUT_LIMIT}, got "${limitText}"`);
+    }
+    return { platform, outputLimit };
 }
 
-
-/***/ }),
-
-/***/ 8870:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  R: () => (/* binding */ log)
-});
-
-// UNUSED EXPORTS: commands
-
-;// CONCATENATED MODULE: ./src/inert.ts
-/**
- * Text the action prints outside the cell's stop-commands window is read by
- * the runner for workflow commands, and much of it quotes the workspace: file
- * and submodule names, mount sources, the document's own words. The runner
- * splits lines at CR as well as LF, trims leading blanks before `::`, and acts
- * on a `##[name]` anywhere in a line (shared/reference/runner.md), so a
- * submodule named `x\r::stop-commands::t\r` would open a window the cell can
- * close, and `libs/##[warning]x` would be a warning.
- *
- * `inert` makes such text unable to be, or start, a command: `::` and `##[`
- * become `%3A%3A` and `%23%23[`, a CR `%0D`, and `%` itself `%25` so the result
- * is unambiguous. Visible percent escapes rather than look-alike or invisible
- * characters: nothing a reader copies changes silently, and the runner's .NET
- * string matching, which may skip zero-width characters, cannot see through
- * them. LF stays a line break (the action's own messages span lines); each line
- * it starts is neutralised as well, so it can start no command either.
- */
-const UNSAFE = /%|\r|::|##\[/g;
-const ESCAPES = { '%': '%25', '\r': '%0D', '::': '%3A%3A', '##[': '%23%23[' };
-function inert_inert(text) {
-    return text.replace(UNSAFE, (m) => ESCAPES[m]);
-}
-
-;// CONCATENATED MODULE: ./src/log.ts
-
-const log = {
-    /** Where plain lines go: stdout for the action (the job log), stderr for the CLI (its stdout carries results). */
-    out: process.stdout,
-    info(message) {
-        log.out.write(`${inert_inert(message)}\n`);
-    },
-};
-/**
- * @actions/core's commands with their text neutralised first. core escapes
- * `%`, CR and LF in a command's value, which keeps the value on its line; the
- * text goes through `inert` anyway, so that an annotation shows a name exactly
- * as a plain line does.
- */
-function commands(core) {
-    return {
-        warning: (message) => core.warning(inert(message)),
-        /** The step fails (exit code 1) with this error; code after it keeps running. */
-        fail: (message) => core.setFailed(inert(message)),
-        debug: (message) => core.debug(inert(message)),
-        /** A collapsed group holding `text`. */
-        group: (title, text) => {
-            core.startGroup(inert(title));
-            log.info(text);
-            core.endGroup();
-        },
-    };
-}
-
-
-/***/ }),
-
-/***/ 213:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  QY: () => (/* binding */ planCell),
-  Lr: () => (/* binding */ removeRunDir),
-  i2: () => (/* binding */ runPlanned)
-});
-
-// UNUSED EXPORTS: collectDeadline, containerIdFor
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/bundle/host.ts + 1 modules
-var host = __nccwpck_require__(8545);
-// EXTERNAL MODULE: ./src/bundle/spec.ts + 1 modules
-var spec = __nccwpck_require__(8893);
-// EXTERNAL MODULE: ./src/bundle/write.ts
-var write = __nccwpck_require__(8699);
-// EXTERNAL MODULE: ./src/cell/schema.ts + 18 modules
-var schema = __nccwpck_require__(2824);
-// EXTERNAL MODULE: ./src/constants.ts
-var constants = __nccwpck_require__(7242);
-// EXTERNAL MODULE: ./src/cell/units.ts
-var units = __nccwpck_require__(2635);
 ;// CONCATENATED MODULE: ./src/run/output.ts
 /**
  * Where a cell's bytes go: the job log (inside a stop-commands window, so the
@@ -11711,7 +10957,7 @@ class CellOutput {
      * @param logCap most bytes of output the log file keeps (`limits.log`): a
      *   cell must not fill the runner's disk by printing.
      */
-    constructor(logFile, limit, jobLog = stdoutSink, window = true, logCap = schema/* DEFAULT_BOUNDS */.oI.log) {
+    constructor(logFile, limit, jobLog = stdoutSink, window = true, logCap = DEFAULT_BOUNDS.log) {
         this.logFile = logFile;
         this.jobLog = jobLog;
         this.window = window;
@@ -11943,8 +11189,36 @@ function inNamespace(stage, tools, runscArgv) {
     ];
 }
 
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __nccwpck_require__(1421);
+;// CONCATENATED MODULE: ./src/run/run-dir.ts
+/**
+ * A run's private directory under the temp root (RUNNER_TEMP for the action):
+ * the bundle, runsc's state and log, the read-only stubs, what `collect`
+ * unpacks. mkdtemp makes it (mode 0700, a name nobody can predict); the post
+ * step recognises one by its name (src/action/post-state.ts).
+ */
+
+
+/** Every directory gvisor-cell creates under the temp root starts with this. */
+const RUN_DIR_PREFIX = 'gvisor-cell-';
+/** A run directory's name: the prefix and mkdtemp's six random characters (not `-logs`, `-debug-…`, `-install-…`). */
+const RUN_DIR_NAME = new RegExp(`^${RUN_DIR_PREFIX}[A-Za-z0-9]{6}$`);
+function makeRunDir(tempRoot) {
+    return (0,external_node_fs_.mkdtempSync)(external_node_path_default().join(tempRoot, RUN_DIR_PREFIX));
+}
+/** The run directory's random part: unique among live run directories (containerIdFor uses it). */
+function runDirUnique(runDir) {
+    return external_node_path_default().basename(runDir).slice(RUN_DIR_PREFIX.length);
+}
+/** Best effort: what is left (root-owned state of a killed runsc) is the post step's. */
+function removeRunDir(dir) {
+    try {
+        (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
+    }
+    catch {
+        // The post step retries, with sudo where runsc ran through it.
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/run/runsc.ts
 /**
  * How runsc is invoked: directly as root, through `sudo -n` otherwise (hosted
@@ -12072,9 +11346,6 @@ async function ensureGone(r, containerId) {
         throw new Error(`the sandbox ${containerId} could not be stopped: processes ${left.join(', ')} are still running`);
 }
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
 ;// CONCATENATED MODULE: ./src/run/sandbox.ts
 
 
@@ -12372,6 +11643,48 @@ function signalNumber(signal) {
     return signal ? ((external_node_os_default()).constants.signals[signal] ?? 0) : 0;
 }
 
+;// CONCATENATED MODULE: ./src/run/verdict.ts
+/**
+ * What became of a cell, decided once: the action's step status, the CLI's
+ * exit status and the job summary all read this. The order is the rule: a
+ * sandbox that never started says nothing about the cell; a cancellation
+ * wins over a timeout that struck while it was being handled; a SIGKILL
+ * nobody asked for under a memory limit is most likely the OOM killer.
+ */
+
+function classify(result, limits) {
+    if (result.runscError)
+        return { kind: 'sandbox-failed', ...result.runscError };
+    if (result.cancelled)
+        return { kind: 'cancelled' };
+    if (result.timedOut)
+        return { kind: 'timed-out', timeoutMs: limits.timeout ?? 0 };
+    // gVisor's and the kernel's OOM killers both end the cell with SIGKILL and neither says so.
+    if (result.exitCode === 137 && limits.memory !== undefined)
+        return { kind: 'out-of-memory', exitCode: 137, memory: limits.memory };
+    if (result.exitCode === 0)
+        return { kind: 'passed' };
+    // No exit code without a runsc error cannot happen; counted as a failure, never a pass.
+    return { kind: 'failed', exitCode: result.exitCode ?? 1 };
+}
+/** The verdict in a sentence about the cell `name`, as the step's log and the CLI say it. */
+function verdict_describe(verdict, name, durationMs) {
+    switch (verdict.kind) {
+        case 'sandbox-failed':
+            return `The sandbox did not start: runsc failed before running the cell.\n${verdict.message}`;
+        case 'cancelled':
+            return `Cell ${name} was cancelled; the sandbox was stopped and deleted`;
+        case 'timed-out':
+            return `Cell ${name} timed out after ${(0,units/* formatDuration */.a3)(verdict.timeoutMs)} and was killed`;
+        case 'out-of-memory':
+            return `Cell ${name} was killed (exit 137, SIGKILL) under limits.memory ${(0,units/* formatSize */.Xq)(verdict.memory)}: most likely out of memory`;
+        case 'failed':
+            return `Cell ${name} exited with ${verdict.exitCode}`;
+        case 'passed':
+            return `Cell ${name} passed in ${durationMs} ms`;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/run/cell.ts
 /**
  * The engine shared by the action and the CLI: a validated cell becomes a
@@ -12389,15 +11702,17 @@ function signalNumber(signal) {
 
 
 
+
+
 /** Builds the bundle and checks every host path it names. Starts nothing; throws with the key at fault. */
 function planCell(cell, ctx) {
     // A cell that runs as root (asked for, or because the action does) could read root-only files of /etc.
-    const facts = (0,host/* gatherHostFacts */.dz)(ctx.env, ctx.workspace, { rootCell: cell.user === 'root' || process.getuid?.() === 0 });
-    const runDir = (0,external_node_fs_.mkdtempSync)(external_node_path_default().join(ctx.tempRoot, constants/* RUN_DIR_PREFIX */.jk));
+    const facts = gatherHostFacts(ctx.env, ctx.workspace, { rootCell: cell.user === 'root' || process.getuid?.() === 0 });
+    const runDir = makeRunDir(ctx.tempRoot);
     try {
-        const paths = (0,write/* bundlePaths */.hX)(runDir);
-        const bundle = (0,spec/* buildBundle */.bS)(cell, facts, paths);
-        (0,write/* checkHostPaths */.$6)(bundle, ctx.workspace);
+        const paths = bundlePaths(runDir);
+        const bundle = buildBundle(cell, facts, paths);
+        checkHostPaths(bundle, ctx.workspace);
         const namespaceTools = findNamespaceTools();
         return { cell, bundle, runDir, paths, tempRoot: ctx.tempRoot, workspace: ctx.workspace, namespaceTools };
     }
@@ -12416,16 +11731,16 @@ function containerIdFor(name, runDir) {
         .replace(/[^A-Za-z0-9_.-]+/g, '-')
         .replace(/^[-.]+|-+$/g, '')
         .slice(0, 40) || 'cell';
-    return `${slug}-${external_node_path_default().basename(runDir).slice(constants/* RUN_DIR_PREFIX */.jk.length)}`;
+    return `${slug}-${runDirUnique(runDir)}`;
 }
 async function runPlanned(plan, opts) {
-    (0,write/* writeBundleFiles */.RH)(plan.bundle, plan.paths);
+    writeBundleFiles(plan.bundle, plan.paths);
     // Every source the cell must not change is bound read-only by the kernel at a stub; the spec names the stubs.
     const stageDir = external_node_path_default().join(plan.runDir, 'ro');
     const readOnly = stageReadOnly(plan.bundle, stageDir, hostMountPoints());
     makeStubs(readOnly, stageDir);
     plan.readOnly = readOnly;
-    (0,write/* writeConfig */.AU)(plan.bundle, plan.paths);
+    writeConfig(plan.bundle, plan.paths);
     const containerId = containerIdFor(plan.cell.name, plan.runDir);
     const runsc = { path: opts.runscPath, sudo: needsSudo(), root: external_node_path_default().join(plan.runDir, 'state') };
     (0,external_node_fs_.mkdirSync)(runsc.root, { mode: 0o700 });
@@ -12434,7 +11749,7 @@ async function runPlanned(plan, opts) {
     if (opts.debugDir)
         flags.push('--debug', `--debug-log=${opts.debugDir}/`);
     // The log (up to limits.log) outlives the run directory: it is an output for later steps.
-    const logDir = external_node_path_default().join(plan.tempRoot, `${constants/* RUN_DIR_PREFIX */.jk}logs`);
+    const logDir = external_node_path_default().join(plan.tempRoot, `${RUN_DIR_PREFIX}logs`);
     (0,external_node_fs_.mkdirSync)(logDir, { recursive: true });
     const output = new CellOutput(external_node_path_default().join(logDir, `${containerId}.log`), opts.outputLimit, opts.jobLog, opts.commandWindow, plan.cell.limits?.log);
     let collect;
@@ -12447,7 +11762,7 @@ async function runPlanned(plan, opts) {
         const tarFile = external_node_path_default().join(plan.runDir, 'collect.json');
         (0,external_node_fs_.writeFileSync)(processFile, JSON.stringify(cellProcess));
         (0,external_node_fs_.writeFileSync)(tarFile, JSON.stringify(tar));
-        const limit = plan.cell.limits?.collect ?? schema/* DEFAULT_BOUNDS */.oI.collect;
+        const limit = plan.cell.limits?.collect ?? DEFAULT_BOUNDS.collect;
         collect = {
             processFile,
             tarFile,
@@ -12481,7 +11796,7 @@ async function runPlanned(plan, opts) {
                 ? { files: 0, warnings: [], error: result.collectError }
                 : await collecting.copyBack(unpacked, plan.workspace, plan.bundle.collect.paths);
         }
-        return { containerId, output, result, collected };
+        return { output, result, verdict: classify(result, plan.cell.limits ?? {}), collected };
     }
     finally {
         output.close();
@@ -12496,15 +11811,536 @@ async function runPlanned(plan, opts) {
 function collectDeadline(limit) {
     return 30_000 + Math.ceil((limit / (20 * 2 ** 20)) * 1000);
 }
-/** Best effort: what is left (root-owned state of a killed runsc) is the post step's. */
-function removeRunDir(dir) {
-    try {
-        (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
+
+;// CONCATENATED MODULE: ./src/cli/main.ts
+/**
+ * `gvisor-cell`: the action's engine on a terminal, to reproduce a CI cell
+ * locally or inspect its bundle. Its flags are the action's inputs under
+ * their own names: they go through the same option parser (src/options.ts)
+ * into the same engine options, the same document parser, installer, bundle
+ * builder and sandbox runner, and its exit status reads the same verdict.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const USAGE = `gvisor-cell: run a cell document in a gVisor sandbox, as the gvisor-cell action does.
+
+Usage:
+  gvisor-cell run <cell.yml> [options]       run the cell; exit with its exit code
+  gvisor-cell bundle <cell.yml> --out DIR    write the OCI bundle (config.json, rootfs) without running it
+  gvisor-cell validate <cell.yml>...         check documents against the schema; exit 0 if all are valid
+  gvisor-cell install [options]              install runsc into the tool cache; print its path
+
+Options (run, install):
+  --runsc PATH             use this runsc binary (run only; no download)
+  --runsc-version V        latest (default), YYYYMMDD or YYYYMMDD.N
+  --runsc-sha512 HEX       expected sha512 of the downloaded artifact
+  --download-url URL       base of the release bucket
+  --platform P             systrap (default), ptrace or kvm (run only)
+  --workspace DIR          the workspace the cell sees (default: the current directory)
+  --output-limit N         bytes kept of each output tail (default 32768)
+  --tool-cache DIR         where runsc is cached (default: $RUNNER_TOOL_CACHE, else ~/.cache/gvisor-cell/tool-cache)
+  -h, --help               this help
+
+Exit status of run: the cell's (128+N when killed by signal N); 124 when it timed out;
+125 when no cell ran (invalid document, failed install, runsc failed to start the sandbox).
+Runs as root, or through passwordless sudo.`;
+/** No cell ran: the document, the install or runsc failed (as `docker run` uses 125). */
+const NOT_RUN = 125;
+const TIMED_OUT = 124;
+/** 128 + SIGINT, as a shell reports a command interrupted from the terminal. */
+const CANCELLED = 130;
+const OPTIONS = {
+    runsc: { type: 'string' },
+    'runsc-version': { type: 'string' },
+    'runsc-sha512': { type: 'string' },
+    'download-url': { type: 'string' },
+    platform: { type: 'string' },
+    workspace: { type: 'string' },
+    'output-limit': { type: 'string' },
+    'tool-cache': { type: 'string' },
+    out: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+};
+class UsageError extends Error {
+}
+/** The CLI's own lines go to stderr (its stdout carries results and the cell's output), neutralised: inside a workflow step the runner parses them too. */
+const main_log = (0,log/* lineLogger */.H)(process.stderr);
+/** The shared options (options.ts), from the flags: `--runsc` is runsc-path; the rest share their names. */
+function optionSource(values) {
+    const flag = (name) => (name === 'runsc-path' ? 'runsc' : name);
+    return { get: (name) => values[flag(name)] ?? '', label: (name) => `--${flag(name)}` };
+}
+/** Where runsc is cached and run directories go: flags, then the runner's variables, then this user's own directories. */
+function placesFrom(values) {
+    const toolCache = values['tool-cache'] ?? process.env.RUNNER_TOOL_CACHE ?? external_node_path_default().join(external_node_os_default().homedir(), '.cache', 'gvisor-cell', 'tool-cache');
+    // Never a shared, guessable directory in /tmp.
+    let temp = process.env.RUNNER_TEMP;
+    if (!temp) {
+        temp = external_node_path_default().join(external_node_os_default().homedir(), '.cache', 'gvisor-cell', 'tmp');
+        (0,external_node_fs_.mkdirSync)(temp, { recursive: true, mode: 0o700 });
     }
-    catch {
-        // The post step retries, with sudo where runsc ran through it.
+    return { toolCache: external_node_path_default().resolve(toolCache), temp };
+}
+/** A percentage on a terminal, nothing when piped. */
+function progress() {
+    if (!process.stderr.isTTY)
+        return undefined;
+    let last = -1;
+    return (received, total) => {
+        const pct = Number.isFinite(total) && total > 0 ? Math.floor((received / total) * 100) : -1;
+        if (pct !== last) {
+            last = pct;
+            // raw: numbers only, and the CR is the point (a terminal, never a runner: see above).
+            process.stderr.write(`\rdownloading runsc: ${pct >= 0 ? `${pct}%` : `${(received / 2 ** 20).toFixed(0)} MiB`}${pct === 100 ? '\n' : ''}`);
+        }
+    };
+}
+async function cmdValidate(files) {
+    if (files.length === 0)
+        throw new UsageError('validate: name at least one cell document');
+    let bad = 0;
+    for (const file of files) {
+        try {
+            loadCell({ file }, process.cwd(), 'validate');
+            main_log.info(`${file}: valid`);
+        }
+        catch (error) {
+            bad++;
+            main_log.info(error instanceof Error ? error.message : String(error));
+        }
+    }
+    return bad === 0 ? 0 : 1;
+}
+async function cmdInstall(values) {
+    const places = placesFrom(values);
+    // `install` installs a release: --runsc has nothing to install.
+    const wanted = runscOptions(optionSource({ ...values, runsc: undefined }));
+    if (wanted.at)
+        throw new Error('internal: install without a release');
+    for (const warning of runscWarnings(wanted))
+        main_log.info(`warning: ${warning}`);
+    // With a pin the verified copy is made in a scratch directory and compared with the entry, whose
+    // path is what `install` prints: the entry is checked now, not whenever it is run later.
+    const scratch = wanted.sha512 ? (0,external_node_fs_.mkdtempSync)(external_node_path_default().join(places.temp, 'gvisor-cell-verify-')) : undefined;
+    try {
+        const installed = await obtainRunsc(wanted, {
+            arch: (0,install_version/* bucketArch */.TY)(process.platform, process.arch),
+            toolCache: places.toolCache,
+            tempDir: places.temp,
+            log: main_log,
+            privateDir: scratch,
+            onProgress: progress(),
+        });
+        let runsc = installed.path;
+        if (scratch && installed.entry) {
+            const { entryDifferences } = await __nccwpck_require__.e(/* import() */ 885).then(__nccwpck_require__.bind(__nccwpck_require__, 885));
+            const differ = entryDifferences(external_node_path_default().dirname(installed.path), installed.entry.dir);
+            if (differ.length > 0) {
+                throw new Error(`the tool-cache entry ${installed.entry.dir} does not match runsc-sha512: ${differ.join(', ')} differ from its verified artifact, ` +
+                    `so the entry was tampered with or is corrupt. Delete ${installed.entry.dir} and ${installed.entry.dir}.complete to download runsc again.`);
+            }
+            runsc = external_node_path_default().join(installed.entry.dir, 'runsc');
+        }
+        main_log.info(installed.version);
+        // raw: the result, for `$(gvisor-cell install)`; a path in the tool cache, which the workspace does not choose.
+        process.stdout.write(`${runsc}\n`);
+        return 0;
+    }
+    finally {
+        if (scratch)
+            (0,external_node_fs_.rmSync)(scratch, { recursive: true, force: true });
     }
 }
+async function cmdBundle(file, values) {
+    if (!file)
+        throw new UsageError('bundle: name a cell document');
+    if (!values.out)
+        throw new UsageError('bundle: --out DIR is required');
+    const workspace = external_node_path_default().resolve(values.workspace ?? process.cwd());
+    const cell = loadCell({ file }, process.cwd(), 'bundle');
+    const out = external_node_path_default().resolve(values.out);
+    // Everything in DIR: config.json, rootfs/, and the files the bundle mounts.
+    const paths = { dir: out, emptyFile: external_node_path_default().join(out, 'empty'), gitConfig: external_node_path_default().join(out, 'git-config') };
+    const bundle = buildBundle(cell, gatherHostFacts(process.env, workspace, { rootCell: cell.user === 'root' || process.getuid?.() === 0 }), paths);
+    checkHostPaths(bundle, workspace);
+    const config = writeBundle(bundle, paths);
+    main_log.info(`wrote ${config}`);
+    main_log.info(`runsc flags for this cell: ${bundle.flags.join(' ')} --host-uds=none`);
+    return 0;
+}
+/** The exit status of `run`: the cell's own, or what the verdict says instead of one. */
+function exitStatus(verdict, exitCode) {
+    switch (verdict.kind) {
+        case 'sandbox-failed':
+            return NOT_RUN;
+        case 'cancelled':
+            return CANCELLED;
+        case 'timed-out':
+            return TIMED_OUT;
+        default:
+            return exitCode ?? NOT_RUN;
+    }
+}
+async function cmdRun(file, values) {
+    if (!file)
+        throw new UsageError('run: name a cell document');
+    const places = placesFrom(values);
+    const workspace = external_node_path_default().resolve(values.workspace ?? process.cwd());
+    const options = optionSource(values);
+    const wanted = runscOptions(options);
+    const choices = runChoices(options);
+    const cell = loadCell({ file: external_node_path_default().resolve(file) }, process.cwd(), 'run');
+    const arch = (0,install_version/* bucketArch */.TY)(process.platform, process.arch);
+    const plan = planCell(cell, { workspace, env: process.env, tempRoot: places.temp });
+    const cancel = new AbortController();
+    const onSignal = () => cancel.abort();
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+        for (const name of plan.bundle.missingEnv)
+            main_log.info(`warning: pass-env: ${name} is not set; not passed`);
+        for (const note of plan.bundle.notes)
+            main_log.info(`gvisor-cell: ${note}`);
+        for (const warning of [...plan.bundle.warnings, ...runscWarnings(wanted)])
+            main_log.info(`warning: ${warning}`);
+        const installed = await obtainRunsc(wanted, {
+            arch,
+            toolCache: places.toolCache,
+            tempDir: places.temp,
+            log: main_log,
+            privateDir: plan.runDir,
+            onProgress: progress(),
+        });
+        const advisory = (0,install_version/* truncAdvisory */.oI)(installed.version);
+        if (advisory)
+            main_log.info(`warning: ${advisory}`);
+        main_log.info(`gvisor-cell: running ${cell.name} with ${installed.version} (${choices.platform}), workspace ${workspace}`);
+        const { output, result, verdict, collected } = await runPlanned(plan, {
+            runscPath: installed.path,
+            ...choices,
+            // raw: the cell's bytes, inside the stop-commands window when a runner reads them.
+            jobLog: { write: (data) => process.stdout.write(data) },
+            // Inside a workflow step the runner parses this output too: keep the cell from issuing commands.
+            commandWindow: process.env.GITHUB_ACTIONS === 'true',
+            signal: cancel.signal,
+        });
+        main_log.info(output.logCutAt === undefined
+            ? `gvisor-cell: full log in ${output.logFile}`
+            : `gvisor-cell: log in ${output.logFile}, cut at ${output.logCutAt} bytes by limits.log; the rest is only in the output above`);
+        if (collected) {
+            if (!collected.error)
+                main_log.info(`gvisor-cell: collected ${collected.files} file(s) into ${workspace}`);
+            for (const warning of collected.warnings)
+                main_log.info(`warning: ${warning}`);
+            if (collected.error)
+                main_log.info(`gvisor-cell: ${collected.error}`);
+        }
+        main_log.info(`gvisor-cell: ${verdict_describe(verdict, cell.name, result.durationMs)}`);
+        const status = exitStatus(verdict, result.exitCode);
+        // Asked-for files that did not come back fail the run, whatever the cell's status.
+        return collected?.error && status === 0 ? 1 : status;
+    }
+    finally {
+        removeRunDir(plan.runDir);
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+    }
+}
+async function main(argv) {
+    let parsed;
+    try {
+        parsed = (0,external_node_util_.parseArgs)({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    }
+    catch (error) {
+        main_log.info(`gvisor-cell: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+        return 2;
+    }
+    const { values, positionals } = parsed;
+    const [command, ...rest] = positionals;
+    if (values.help || !command) {
+        // raw: the usage text, a constant.
+        (command || values.help ? process.stdout : process.stderr).write(`${USAGE}\n`);
+        return values.help ? 0 : 2;
+    }
+    try {
+        switch (command) {
+            case 'run':
+                return await cmdRun(rest[0], values);
+            case 'bundle':
+                return await cmdBundle(rest[0], values);
+            case 'validate':
+                return await cmdValidate(rest);
+            case 'install':
+                return await cmdInstall(values);
+            default:
+                throw new UsageError(`unknown command ${command}`);
+        }
+    }
+    catch (error) {
+        if (error instanceof UsageError) {
+            main_log.info(`gvisor-cell: ${error.message}\n\n${USAGE}`);
+            return 2;
+        }
+        main_log.info(error instanceof CellError ? error.message : `gvisor-cell: ${error instanceof Error ? error.message : String(error)}`);
+        return command === 'run' ? NOT_RUN : 1;
+    }
+}
+
+
+/***/ }),
+
+/***/ 7673:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BC: () => (/* binding */ KEPT_ARTIFACTS),
+/* harmony export */   Uf: () => (/* binding */ toolName),
+/* harmony export */   VR: () => (/* binding */ METADATA_FILE),
+/* harmony export */   _6: () => (/* binding */ readMetadata),
+/* harmony export */   a5: () => (/* binding */ cachedRunsc),
+/* harmony export */   aY: () => (/* binding */ findCached),
+/* harmony export */   h2: () => (/* binding */ DEFAULT_DOWNLOAD_URL),
+/* harmony export */   w4: () => (/* binding */ findEntry)
+/* harmony export */ });
+/* unused harmony export TOOL_NAME */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/**
+ * Reading runsc entries in the runner's tool cache, without loading
+ * @actions/tool-cache: a cache hit is every warm step's path to `runsc run`,
+ * and tool-cache pulls in @actions/core and an HTTP client (about 30 ms to
+ * load; see README, Performance). The layout is tool-cache's own —
+ * `$RUNNER_TOOL_CACHE/<tool>/<semver>/<arch>`, complete once
+ * `<arch>.complete` exists — and entries are still written by tool-cache
+ * (installer.ts); a unit test checks that this lookup agrees with `tc.find`.
+ */
+
+
+/** The official release bucket. */
+const DEFAULT_DOWNLOAD_URL = 'https://storage.googleapis.com/gvisor/releases/release';
+/** Tool-cache name for runsc from the default bucket; mirrors get a name of their own. */
+const TOOL_NAME = 'runsc';
+/** Written next to runsc in the cache: what was downloaded, and what runsc says it is. */
+const METADATA_FILE = 'gvisor-cell.json';
+/** The names an artifact can be kept under: the bucket's own, nothing with a path in it. */
+const KEPT_ARTIFACTS = ['gvisor.tar.zstd', 'gvisor.tar.bz2', 'runsc'];
+/** The tool-cache name: downloads from a mirror never mix with the official bucket's. */
+function toolName(downloadUrl) {
+    if (downloadUrl === DEFAULT_DOWNLOAD_URL)
+        return TOOL_NAME;
+    // Loaded here, not imported: node:crypto takes about 5 ms to load, and only mirrors need it.
+    const { createHash } = process.getBuiltinModule('node:crypto');
+    return `${TOOL_NAME}-mirror-${createHash('sha256').update(downloadUrl).digest('hex').slice(0, 12)}`;
+}
+/** The complete entry for an exact version key (already clean semver), as `tc.find` finds it; '' when there is none. */
+function findEntry(shelf, key) {
+    const dir = node_path__WEBPACK_IMPORTED_MODULE_1___default().join(shelf.root, shelf.tool, key, shelf.arch);
+    return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(dir) && (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(`${dir}.complete`) ? dir : '';
+}
+function readMetadata(dir) {
+    try {
+        const m = JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(node_path__WEBPACK_IMPORTED_MODULE_1___default().join(dir, METADATA_FILE), 'utf8'));
+        if (typeof m.sha512 === 'string' && typeof m.version === 'string' && typeof m.artifact === 'string') {
+            // A `kept` name we would not have written is ignored: the entry then counts as one from before artifacts were kept.
+            const kept = KEPT_ARTIFACTS.includes(m.kept) ? m.kept : undefined;
+            return { artifact: m.artifact, sha512: m.sha512, version: m.version, kept };
+        }
+    }
+    catch {
+        // A missing or unreadable metadata file makes the entry unusable: it is not ours, or not whole.
+    }
+    return undefined;
+}
+/**
+ * A cached runsc for this version key, made by us (metadata present) and, when
+ * `runsc-sha512` is pinned, recorded as made from that very artifact and
+ * keeping it. The metadata is only a guide: the cache is writable by the
+ * runner's user, so a pinned hit is verified by hashing the kept artifact
+ * (pinned.ts), never by believing this file. `say` reports which.
+ */
+function findCached(shelf, key, pinnedSha, say) {
+    const dir = findEntry(shelf, key);
+    if (!dir)
+        return undefined;
+    const meta = readMetadata(dir);
+    if (!meta)
+        return undefined;
+    if (pinnedSha && meta.sha512 !== pinnedSha) {
+        say(`Cached runsc ${key} came from an artifact with another sha512 than runsc-sha512; downloading again`);
+        return undefined;
+    }
+    if (pinnedSha && !meta.kept) {
+        // An entry from before artifacts were kept: nothing in it can be checked against the pin. A fresh
+        // download can, and replaces it.
+        say(`Cached runsc ${key} in ${dir} does not keep its artifact, so runsc-sha512 cannot be checked against it; downloading again`);
+        return undefined;
+    }
+    say(`Using cached ${meta.version} from ${dir}`);
+    return cachedRunsc(dir, meta);
+}
+function cachedRunsc(dir, meta) {
+    return { path: node_path__WEBPACK_IMPORTED_MODULE_1___default().join(dir, 'runsc'), version: meta.version, entry: { dir, kept: meta.kept } };
+}
+
+
+/***/ }),
+
+/***/ 2415:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $x: () => (/* binding */ cacheKeyFromVersionOutput),
+/* harmony export */   TY: () => (/* binding */ bucketArch),
+/* harmony export */   b1: () => (/* binding */ versionLine),
+/* harmony export */   gX: () => (/* binding */ parseVersionInput),
+/* harmony export */   oI: () => (/* binding */ truncAdvisory)
+/* harmony export */ });
+/* unused harmony export TRUNC_FIX_RELEASE */
+/**
+ * Which runsc to fetch and how to name it in the tool cache. Pure.
+ */
+const PINNED = /^(?:release-)?(\d{8})(?:\.(\d+))?$/;
+/** `latest`, `YYYYMMDD`, `YYYYMMDD.N`, optionally prefixed `release-`; undefined when none of these. */
+function parseVersionInput(text) {
+    if (text === 'latest')
+        return { bucket: 'latest', cacheKey: undefined };
+    const m = PINNED.exec(text);
+    if (!m)
+        return undefined;
+    const date = m[1];
+    if (!isCalendarDate(date))
+        return undefined;
+    const patch = m[2] === undefined ? undefined : String(Number(m[2]));
+    return { bucket: patch === undefined ? date : `${date}.${patch}`, cacheKey: `${date}.${patch ?? '0'}.0` };
+}
+function isCalendarDate(yyyymmdd) {
+    const y = Number(yyyymmdd.slice(0, 4));
+    const mo = Number(yyyymmdd.slice(4, 6));
+    const d = Number(yyyymmdd.slice(6, 8));
+    const date = new Date(Date.UTC(y, mo - 1, d));
+    return y >= 2018 && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}
+/**
+ * The release a `runsc --version` line names, as a tool-cache key.
+ * `runsc version release-20260824.0` → `20260824.0.0`;
+ * `runsc version 0.0~20240729.0` (Debian) → `20240729.0.0`.
+ */
+function cacheKeyFromVersionOutput(output) {
+    const m = /runsc version \S*?(\d{8})(?:\.(\d+))?/.exec(output);
+    if (!m)
+        return undefined;
+    return `${m[1]}.${m[2] === undefined ? '0' : String(Number(m[2]))}.0`;
+}
+/**
+ * The first gVisor release whose read-only mounts refuse `open(O_TRUNC)`
+ * ("Check MS_RDONLY for O_TRUNC before doing file truncation"); before it,
+ * with directfs, a cell could empty any file it may only read.
+ */
+const TRUNC_FIX_RELEASE = '20250707.0';
+/**
+ * What to tell users of a runsc that predates TRUNC_FIX_RELEASE (undefined
+ * otherwise, or when the version cannot be told). gvisor-cell binds
+ * read-only paths read-only on the host, so the cell still cannot change
+ * them; other tools running that runsc stay exposed.
+ */
+function truncAdvisory(versionOutput) {
+    const key = cacheKeyFromVersionOutput(versionOutput);
+    if (!key || Number(key.slice(0, 8)) >= Number(TRUNC_FIX_RELEASE.slice(0, 8)))
+        return undefined;
+    return (`${versionLine(versionOutput)} predates gVisor release-${TRUNC_FIX_RELEASE}, which fixed open(O_TRUNC) emptying files through read-only mounts. ` +
+        'gvisor-cell makes those paths read-only on the host as well, so this cell cannot change them; use runsc-version 20250707.0 or later where you can.');
+}
+/** The first line of `runsc --version`, e.g. `runsc version release-20260824.0`. */
+function versionLine(output) {
+    return output.split('\n')[0]?.trim() ?? '';
+}
+const ARCHES = { x64: 'x86_64', arm64: 'aarch64' };
+/** Node's platform/arch → the bucket's architecture directory; a clear error otherwise. */
+function bucketArch(platform, arch) {
+    if (platform !== 'linux') {
+        throw new Error(`gVisor runs on Linux only; this runner is ${platform}. Use a Linux runner such as ubuntu-latest.`);
+    }
+    const mapped = ARCHES[arch];
+    if (!mapped) {
+        throw new Error(`unsupported architecture ${arch}: gVisor publishes runsc for x64 (x86_64) and arm64 (aarch64) only`);
+    }
+    return mapped;
+}
+
+
+/***/ }),
+
+/***/ 8870:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  H: () => (/* binding */ lineLogger),
+  K: () => (/* binding */ silent)
+});
+
+;// CONCATENATED MODULE: ./src/inert.ts
+/**
+ * Text the action prints outside the cell's stop-commands window is read by
+ * the runner for workflow commands, and much of it quotes the workspace: file
+ * and submodule names, mount sources, the document's own words. The runner
+ * splits lines at CR as well as LF, trims leading blanks before `::`, and acts
+ * on a `##[name]` anywhere in a line (shared/reference/runner.md), so a
+ * submodule named `x\r::stop-commands::t\r` would open a window the cell can
+ * close, and `libs/##[warning]x` would be a warning.
+ *
+ * `inert` makes such text unable to be, or start, a command: `::` and `##[`
+ * become `%3A%3A` and `%23%23[`, a CR `%0D`, and `%` itself `%25` so the result
+ * is unambiguous. Visible percent escapes rather than look-alike or invisible
+ * characters: nothing a reader copies changes silently, and the runner's .NET
+ * string matching, which may skip zero-width characters, cannot see through
+ * them. LF stays a line break (the action's own messages span lines); each line
+ * it starts is neutralised as well, so it can start no command either.
+ */
+const UNSAFE = /%|\r|::|##\[/g;
+const ESCAPES = { '%': '%25', '\r': '%0D', '::': '%3A%3A', '##[': '%23%23[' };
+function inert(text) {
+    return text.replace(UNSAFE, (m) => ESCAPES[m]);
+}
+
+;// CONCATENATED MODULE: ./src/log.ts
+/**
+ * How the engine and both front ends print lines of their own: a `Logger`
+ * made here, passed in to whatever needs to say something. Every line goes
+ * through `inert` at this sink, because messages quote the workspace (paths,
+ * names, the document) and a call site cannot be trusted to remember
+ * (test/unit/job-log.test.ts fails on a print that bypasses the sinks: this
+ * module and src/action/commands.ts).
+ *
+ * A line is exactly what `core.info` writes, so the action's warm path need
+ * not load @actions/core to print (README, Performance).
+ */
+
+function lineLogger(out) {
+    return {
+        info(message) {
+            out.write(`${inert(message)}\n`);
+        },
+    };
+}
+/** Says nothing (tests, and callers that have nobody to tell). */
+const silent = { info: () => { } };
 
 
 /***/ }),
@@ -12660,13 +12496,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 8161:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 
 /***/ }),
 
@@ -21638,8 +21467,6 @@ exports.visitAsync = visitAsync;
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(5581);
+/******/ var __webpack_exports__ = __nccwpck_require__(486);
 /******/ __webpack_exports__ = await __webpack_exports__;
-/******/ var __webpack_exports__main = __webpack_exports__.i;
-/******/ export { __webpack_exports__main as main };
 /******/ 

@@ -1,17 +1,66 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 8870:
+/***/ 530:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   P: () => (/* binding */ commands)
+/* harmony export */ });
+/* harmony import */ var _inert_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2679);
 
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  P: () => (/* binding */ commands),
-  R: () => (/* binding */ log)
-});
+function commands(core, log) {
+    return {
+        warning: (message) => core.warning((0,_inert_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(message)),
+        /** The step fails (exit code 1) with this error; code after it keeps running. */
+        fail: (message) => core.setFailed((0,_inert_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(message)),
+        debug: (message) => core.debug((0,_inert_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(message)),
+        /** A collapsed group holding `text`. */
+        group: (title, text) => {
+            core.startGroup((0,_inert_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(title));
+            log.info(text);
+            core.endGroup();
+        },
+    };
+}
 
-;// CONCATENATED MODULE: ./src/inert.ts
+
+/***/ }),
+
+/***/ 7091:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var node_module__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8995);
+/* harmony import */ var node_module__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_module__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5625);
+/* harmony import */ var _commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(530);
+/** Entry of the post step (bundled separately, so it loads only what cleanup needs). */
+
+
+
+node_module__WEBPACK_IMPORTED_MODULE_0___default().enableCompileCache?.();
+const { post } = await Promise.all(/* import() */[__nccwpck_require__.e(264), __nccwpck_require__.e(104)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2104));
+try {
+    await post();
+}
+catch (error) {
+    // Cleanup must never fail the job on its own; say what happened.
+    const core = await __nccwpck_require__.e(/* import() */ 264).then(__nccwpck_require__.bind(__nccwpck_require__, 7264));
+    (0,_commands_js__WEBPACK_IMPORTED_MODULE_2__/* .commands */ .P)(core, (0,_log_js__WEBPACK_IMPORTED_MODULE_1__/* .lineLogger */ .H)(process.stdout)).warning(`gvisor-cell cleanup: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 2679:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   t: () => (/* binding */ inert)
+/* harmony export */ });
 /**
  * Text the action prints outside the cell's stop-commands window is read by
  * the runner for workflow commands, and much of it quotes the workspace: file
@@ -35,62 +84,39 @@ function inert(text) {
     return text.replace(UNSAFE, (m) => ESCAPES[m]);
 }
 
-;// CONCATENATED MODULE: ./src/log.ts
-
-const log = {
-    /** Where plain lines go: stdout for the action (the job log), stderr for the CLI (its stdout carries results). */
-    out: process.stdout,
-    info(message) {
-        log.out.write(`${inert(message)}\n`);
-    },
-};
-/**
- * @actions/core's commands with their text neutralised first. core escapes
- * `%`, CR and LF in a command's value, which keeps the value on its line; the
- * text goes through `inert` anyway, so that an annotation shows a name exactly
- * as a plain line does.
- */
-function commands(core) {
-    return {
-        warning: (message) => core.warning(inert(message)),
-        /** The step fails (exit code 1) with this error; code after it keeps running. */
-        fail: (message) => core.setFailed(inert(message)),
-        debug: (message) => core.debug(inert(message)),
-        /** A collapsed group holding `text`. */
-        group: (title, text) => {
-            core.startGroup(inert(title));
-            log.info(text);
-            core.endGroup();
-        },
-    };
-}
-
 
 /***/ }),
 
-/***/ 6908:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+/***/ 5625:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var node_module__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8995);
-/* harmony import */ var node_module__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_module__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8870);
-/** Entry of the post step (bundled separately, so it loads only what cleanup needs). */
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   H: () => (/* binding */ lineLogger)
+/* harmony export */ });
+/* unused harmony export silent */
+/* harmony import */ var _inert_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2679);
+/**
+ * How the engine and both front ends print lines of their own: a `Logger`
+ * made here, passed in to whatever needs to say something. Every line goes
+ * through `inert` at this sink, because messages quote the workspace (paths,
+ * names, the document) and a call site cannot be trusted to remember
+ * (test/unit/job-log.test.ts fails on a print that bypasses the sinks: this
+ * module and src/action/commands.ts).
+ *
+ * A line is exactly what `core.info` writes, so the action's warm path need
+ * not load @actions/core to print (README, Performance).
+ */
 
-
-node_module__WEBPACK_IMPORTED_MODULE_0___default().enableCompileCache?.();
-const { post } = await Promise.all(/* import() */[__nccwpck_require__.e(421), __nccwpck_require__.e(212)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1212));
-try {
-    await post();
+function lineLogger(out) {
+    return {
+        info(message) {
+            out.write(`${(0,_inert_js__WEBPACK_IMPORTED_MODULE_0__/* .inert */ .t)(message)}\n`);
+        },
+    };
 }
-catch (error) {
-    // Cleanup must never fail the job on its own; say what happened.
-    const core = await __nccwpck_require__.e(/* import() */ 421).then(__nccwpck_require__.bind(__nccwpck_require__, 6421));
-    (0,_log_js__WEBPACK_IMPORTED_MODULE_1__/* .commands */ .P)(core).warning(`gvisor-cell cleanup: ${error instanceof Error ? error.message : String(error)}`);
-}
+/** Says nothing (tests, and callers that have nobody to tell). */
+const silent = { info: () => { } };
 
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
@@ -635,6 +661,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(6908);
+/******/ var __webpack_exports__ = __nccwpck_require__(7091);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

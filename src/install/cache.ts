@@ -9,7 +9,20 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_DOWNLOAD_URL, TOOL_NAME } from '../constants.js';
+
+/** The official release bucket. */
+export const DEFAULT_DOWNLOAD_URL = 'https://storage.googleapis.com/gvisor/releases/release';
+
+/** Tool-cache name for runsc from the default bucket; mirrors get a name of their own. */
+export const TOOL_NAME = 'runsc';
+
+/** Where a release's entries are: the cache's root, the tool's name (per bucket), the architecture. */
+export interface Shelf {
+  /** The tool cache's root (RUNNER_TOOL_CACHE for the action). */
+  root: string;
+  tool: string;
+  arch: string;
+}
 
 /** Written next to runsc in the cache: what was downloaded, and what runsc says it is. */
 export const METADATA_FILE = 'gvisor-cell.json';
@@ -19,7 +32,6 @@ export interface InstalledRunsc {
   path: string;
   /** The first line of `runsc --version`. */
   version: string;
-  fromCache: boolean;
   /** The tool-cache entry it came from, and the artifact kept in it (pinned.ts verifies that). */
   entry?: { dir: string; kept: string | undefined };
 }
@@ -48,16 +60,9 @@ export function toolName(downloadUrl: string): string {
   return `${TOOL_NAME}-mirror-${createHash('sha256').update(downloadUrl).digest('hex').slice(0, 12)}`;
 }
 
-/** tool-cache's root, as tool-cache itself finds it. */
-export function cacheRoot(): string {
-  const root = process.env.RUNNER_TOOL_CACHE;
-  if (!root) throw new Error('RUNNER_TOOL_CACHE is not set: gvisor-cell caches runsc in the runner’s tool cache');
-  return root;
-}
-
 /** The complete entry for an exact version key (already clean semver), as `tc.find` finds it; '' when there is none. */
-export function findEntry(tool: string, key: string, arch: string): string {
-  const dir = path.join(cacheRoot(), tool, key, arch);
+export function findEntry(shelf: Shelf, key: string): string {
+  const dir = path.join(shelf.root, shelf.tool, key, shelf.arch);
   return existsSync(dir) && existsSync(`${dir}.complete`) ? dir : '';
 }
 
@@ -83,13 +88,12 @@ export function readMetadata(dir: string): Metadata | undefined {
  * (pinned.ts), never by believing this file. `say` reports which.
  */
 export function findCached(
-  tool: string,
+  shelf: Shelf,
   key: string,
-  arch: string,
   pinnedSha: string | undefined,
   say: (line: string) => void,
 ): InstalledRunsc | undefined {
-  const dir = findEntry(tool, key, arch);
+  const dir = findEntry(shelf, key);
   if (!dir) return undefined;
   const meta = readMetadata(dir);
   if (!meta) return undefined;
@@ -108,5 +112,5 @@ export function findCached(
 }
 
 export function cachedRunsc(dir: string, meta: Metadata): InstalledRunsc {
-  return { path: path.join(dir, 'runsc'), version: meta.version, fromCache: true, entry: { dir, kept: meta.kept } };
+  return { path: path.join(dir, 'runsc'), version: meta.version, entry: { dir, kept: meta.kept } };
 }

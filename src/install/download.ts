@@ -10,7 +10,7 @@ import { createWriteStream } from 'node:fs';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { HttpClient, type HttpClientResponse } from '@actions/http-client';
-import { log } from '../log.js';
+import { type Logger, silent } from '../log.js';
 
 export class HttpError extends Error {
   constructor(
@@ -50,22 +50,28 @@ async function get(url: string): Promise<HttpClientResponse> {
   return res;
 }
 
-/** GETs a small text resource (a checksum file). */
-export async function fetchText(url: string, retry: RetryOptions = DEFAULT_RETRY): Promise<string> {
-  return withRetries(url, retry, async () => (await get(url)).readBody());
+/** GETs a small text resource (a checksum file); retries are said to `log`. */
+export async function fetchText(url: string, retry: RetryOptions = DEFAULT_RETRY, log: Logger = silent): Promise<string> {
+  return withRetries(url, retry, log, async () => (await get(url)).readBody());
 }
 
 /** Called as bytes arrive; `total` is NaN when the server did not say. */
 export type Progress = (received: number, total: number) => void;
 
+export interface DownloadOptions {
+  retry?: RetryOptions;
+  /** Where retries are said. */
+  log?: Logger;
+  onProgress?: Progress;
+}
+
 /** Streams `url` into `dest`, returning the sha512 of exactly the bytes written. */
 export async function downloadHashed(
   url: string,
   dest: string,
-  retry: RetryOptions = DEFAULT_RETRY,
-  onProgress?: Progress,
+  { retry = DEFAULT_RETRY, log = silent, onProgress }: DownloadOptions = {},
 ): Promise<string> {
-  return withRetries(url, retry, async () => {
+  return withRetries(url, retry, log, async () => {
     const res = await get(url);
     const hash = createHash('sha512');
     const expected = Number(res.message.headers['content-length'] ?? Number.NaN);
@@ -115,7 +121,7 @@ function isTransient(error: unknown): boolean {
   return (code !== undefined && TRANSIENT_CODES.has(code)) || /^Request timeout/.test(error.message);
 }
 
-async function withRetries<T>(url: string, retry: RetryOptions, attempt: () => Promise<T>): Promise<T> {
+async function withRetries<T>(url: string, retry: RetryOptions, log: Logger, attempt: () => Promise<T>): Promise<T> {
   for (let n = 1; ; n++) {
     try {
       return await attempt();

@@ -11,36 +11,42 @@
  *     extracted and cached, itself kept in the entry (a pinned hit hashes it
  *     again: pinned.ts): a mismatch leaves nothing behind.
  */
-import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { getExecOutput } from '@actions/exec';
 import * as io from '@actions/io';
-import * as tc from '@actions/tool-cache';
-import { log } from '../log.js';
+import type { Logger } from '../log.js';
 import {
   cachedRunsc,
-  cacheRoot,
   findCached,
   findEntry,
   type InstalledRunsc,
   METADATA_FILE,
   type Metadata,
   readMetadata,
-  toolName,
+  type Shelf,
 } from './cache.js';
 import { parseSha512File } from './checksum.js';
 import { DEFAULT_RETRY, downloadHashed, fetchText, HttpError, type Progress, type RetryOptions } from './download.js';
 import { withLock } from './lock.js';
+import { cachedVersions, cacheEntry } from './tool-cache.js';
 import { findFile } from './unpack.js';
 import { cacheKeyFromVersionOutput, type VersionRequest, versionLine } from './version.js';
 
+/** A release to install. */
 export interface InstallRequest {
   version: VersionRequest;
-  arch: string;
   downloadUrl: string;
   /** The digest the user pinned with `runsc-sha512`, lower-case hex. */
   sha512: string | undefined;
+}
+
+export interface InstallContext {
+  /** The cache entries for this bucket and architecture. */
+  shelf: Shelf;
+  /** Where the download is staged (a directory made in it is removed after). */
+  tempDir: string;
+  log: Logger;
   retry?: RetryOptions;
   /** Download progress (the CLI shows it on a terminal). */
   onProgress?: Progress;
@@ -71,15 +77,16 @@ export function layoutOrder(version: VersionRequest, zstd: boolean): Layout[] {
  * Downloads, verifies and caches the release asked for (obtain.ts has already
  * looked for a pinned version in the cache).
  */
-export async function installRunsc(req: InstallRequest): Promise<InstalledRunsc> {
-  const tool = toolName(req.downloadUrl);
-  const base = `${req.downloadUrl}/${req.version.bucket}/${req.arch}`;
+export async function installRunsc(req: InstallRequest, ctx: InstallContext): Promise<InstalledRunsc> {
+  const { shelf } = ctx;
+  const retry = ctx.retry ?? DEFAULT_RETRY;
+  const base = `${req.downloadUrl}/${req.version.bucket}/${shelf.arch}`;
   const tried: string[] = [];
   for (const layout of layoutOrder(req.version, (await io.which('zstd', false)) !== '')) {
     const url = `${base}/${layout.artifact}`;
     let published: string;
     try {
-      published = parseSha512File(await fetchText(`${url}.sha512`, req.retry ?? DEFAULT_RETRY), layout.artifact, `${url}.sha512`);
+      published = parseSha512File(await fetchText(`${url}.sha512`, retry, ctx.log), layout.artifact, `${url}.sha512`);
     } catch (error) {
       if (error instanceof HttpError && error.status === 404) {
         tried.push(`${url}.sha512 (404)`);
@@ -93,18 +100,18 @@ export async function installRunsc(req: InstallRequest): Promise<InstalledRunsc>
       continue;
     }
     if (!req.version.cacheKey) {
-      const hit = await cachedArtifact(tool, req.arch, published, req.sha512 !== undefined);
+      const hit = await cachedArtifact(shelf, published, req.sha512 !== undefined, ctx.log);
       if (hit) return hit;
     }
-    return await downloadAndCache(tool, req, layout, url, published);
+    return await downloadAndCache(req, ctx, layout, url, published);
   }
   if (req.sha512 && tried.some((t) => t.includes('is not runsc-sha512'))) {
     throw new Error(
-      `runsc-sha512 matches no artifact of release ${req.version.bucket} for ${req.arch} at ${req.downloadUrl}: tried ${tried.join(', ')}; nothing was downloaded`,
+      `runsc-sha512 matches no artifact of release ${req.version.bucket} for ${shelf.arch} at ${req.downloadUrl}: tried ${tried.join(', ')}; nothing was downloaded`,
     );
   }
   throw new Error(
-    `no runsc release ${req.version.bucket} for ${req.arch} at ${req.downloadUrl}: tried ${tried.join(', ')}. ` +
+    `no runsc release ${req.version.bucket} for ${shelf.arch} at ${req.downloadUrl}: tried ${tried.join(', ')}. ` +
       'Check runsc-version (the bucket sometimes lags behind GitHub releases) and download-url.',
   );
 }
@@ -114,9 +121,9 @@ export async function installRunsc(req: InstallRequest): Promise<InstalledRunsc>
  * digest. With a pin it must also keep the artifact, which obtain.ts then
  * hashes (the record itself proves nothing).
  */
-async function cachedArtifact(tool: string, arch: string, sha512: string, pinned: boolean): Promise<InstalledRunsc | undefined> {
-  for (const key of tc.findAllVersions(tool, arch)) {
-    const dir = findEntry(tool, key, arch);
+async function cachedArtifact(shelf: Shelf, sha512: string, pinned: boolean, log: Logger): Promise<InstalledRunsc | undefined> {
+  for (const key of await cachedVersions(shelf)) {
+    const dir = findEntry(shelf, key);
     const meta = dir ? readMetadata(dir) : undefined;
     if (dir && meta?.sha512 === sha512 && (!pinned || meta.kept)) {
       log.info(`Using cached ${meta.version} from ${dir} (same artifact as latest)`);
@@ -127,17 +134,18 @@ async function cachedArtifact(tool: string, arch: string, sha512: string, pinned
 }
 
 async function downloadAndCache(
-  tool: string,
   req: InstallRequest,
+  ctx: InstallContext,
   layout: Layout,
   url: string,
   published: string,
 ): Promise<InstalledRunsc> {
-  const work = await fs.mkdtemp(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'gvisor-cell-install-'));
+  const { shelf, log } = ctx;
+  const work = await fs.mkdtemp(path.join(ctx.tempDir, 'gvisor-cell-install-'));
   try {
     const file = path.join(work, layout.artifact);
     log.info(`Downloading ${url}`);
-    const digest = await downloadHashed(url, file, req.retry ?? DEFAULT_RETRY, req.onProgress);
+    const digest = await downloadHashed(url, file, { retry: ctx.retry ?? DEFAULT_RETRY, log, onProgress: ctx.onProgress });
     if (digest !== published) {
       throw new Error(`checksum mismatch for ${url}: expected ${published} (from ${url}.sha512), got ${digest}; nothing was cached`);
     }
@@ -146,13 +154,11 @@ async function downloadAndCache(
     const runsc = await unpack(layout, file, stage);
     await fs.chmod(runsc, 0o755);
 
-    const probe = spawnSync(runsc, ['--version'], { encoding: 'utf8', timeout: 30_000 });
-    const version = versionLine(probe.stdout ?? '');
-    const key = req.version.cacheKey ?? cacheKeyFromVersionOutput(probe.stdout ?? '');
-    if (probe.status !== 0 || !key) {
-      throw new Error(
-        `the runsc downloaded from ${url} does not run on this machine: ${(probe.stderr || probe.error?.message || version).trim()}`,
-      );
+    const probe = await run(runsc, ['--version']);
+    const version = versionLine(probe.stdout);
+    const key = req.version.cacheKey ?? cacheKeyFromVersionOutput(probe.stdout);
+    if (probe.exitCode !== 0 || !key) {
+      throw new Error(`the runsc downloaded from ${url} does not run on this machine: ${(probe.stderr || version).trim()}`);
     }
     const root = path.dirname(runsc);
     // The verified artifact stays in the entry (for the loose layout it is runsc itself): a pinned
@@ -161,22 +167,22 @@ async function downloadAndCache(
     const meta: Metadata = { artifact: url, sha512: digest, version, kept: layout.artifact };
     await fs.writeFile(path.join(root, METADATA_FILE), `${JSON.stringify(meta, null, 2)}\n`);
 
-    const toolDir = path.join(cacheRoot(), tool);
+    const toolDir = path.join(shelf.root, shelf.tool);
     await fs.mkdir(toolDir, { recursive: true });
-    return await withLock(path.join(toolDir, `${key}-${req.arch}.lock`), async () => {
+    return await withLock(path.join(toolDir, `${key}-${shelf.arch}.lock`), async () => {
       // Another job may have cached the very same artifact while we downloaded it.
-      const done = findCached(tool, key, req.arch, digest, log.info);
+      const done = findCached(shelf, key, digest, log.info);
       if (done) return done;
       let dir: string;
       try {
-        dir = await tc.cacheDir(root, tool, key, req.arch);
+        dir = await cacheEntry(shelf, root, key);
       } catch (error) {
         // tc.find ignores an entry without its .complete marker, but leave no half-copied tree either.
-        await io.rmRF(path.join(toolDir, key, req.arch));
+        await io.rmRF(path.join(toolDir, key, shelf.arch));
         throw error;
       }
       log.info(`Cached ${version} (sha512 ${digest.slice(0, 16)}…) in ${dir}`);
-      return { path: path.join(dir, 'runsc'), version, fromCache: false, entry: { dir, kept: meta.kept } };
+      return { path: path.join(dir, 'runsc'), version, entry: { dir, kept: meta.kept } };
     });
   } finally {
     await io.rmRF(work);
@@ -190,13 +196,24 @@ async function unpack(layout: Layout, file: string, stage: string): Promise<stri
     await fs.rename(file, dest);
     return dest;
   }
-  const tar = spawnSync('tar', ['-x', layout.tarFlag, '-f', file, '-C', stage, '--no-anchored', 'runsc', 'gvisor-bin'], {
-    encoding: 'utf8',
-  });
-  if (tar.status !== 0) {
-    throw new Error(`could not extract ${path.basename(file)}: ${(tar.stderr || tar.error?.message || '').trim()}`);
-  }
+  const tar = await run('tar', ['-x', layout.tarFlag, '-f', file, '-C', stage, '--no-anchored', 'runsc', 'gvisor-bin']);
+  if (tar.exitCode !== 0) throw new Error(`could not extract ${path.basename(file)}: ${tar.stderr.trim()}`);
   const found = findFile(stage, 'runsc', 3);
   if (!found) throw new Error(`${path.basename(file)} holds no runsc binary`);
   return found;
+}
+
+/**
+ * A command run to completion with its output read, through @actions/exec
+ * (loaded with tool-cache anyway): quiet, its status returned rather than
+ * thrown. The binaries are ours (tar, a runsc whose artifact just hashed to
+ * the published digest), so the lack of a timeout in exec is acceptable here.
+ */
+async function run(command: string, args: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  try {
+    return await getExecOutput(command, args, { silent: true, ignoreReturnCode: true });
+  } catch (error) {
+    // Not found, not executable: exec rejects instead of reporting a status.
+    return { exitCode: -1, stdout: '', stderr: error instanceof Error ? error.message : String(error) };
+  }
 }

@@ -1,38 +1,47 @@
 /**
- * The runsc the inputs ask for: the one at `runsc-path`, a pinned release
- * already in the tool cache, or a release downloaded now. Only the last loads
- * the installer (and with it @actions/tool-cache and an HTTP client): a warm
- * step never pays for them.
+ * The runsc asked for: one the user points at, a pinned release already in
+ * the tool cache, or a release downloaded now. Only the last loads the
+ * installer (and with it @actions/tool-cache and an HTTP client): a warm step
+ * never pays for them.
  *
- * With `runsc-sha512`, whatever the cache or the installer yields is not run
+ * With a pinned sha512, whatever the cache or the installer yields is not run
  * from the cache: a private copy, unpacked from the entry's kept artifact once
- * its bytes hashed to the pin, runs instead (pinned.ts). `runsc-path` is the
- * user's own binary and is run as given.
+ * its bytes hashed to the pin, runs instead (pinned.ts). A runsc the user
+ * points at is the user's own binary and is run as given.
  */
 import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import type { ActionInputs } from '../inputs.js';
-import { log } from '../log.js';
-import { findCached, type InstalledRunsc, toolName } from './cache.js';
+import type { Logger } from '../log.js';
+import { findCached, type InstalledRunsc, type Shelf, toolName } from './cache.js';
 import type { Progress } from './download.js';
-import { versionLine } from './version.js';
+import { type VersionRequest, versionLine } from './version.js';
 
 export type { InstalledRunsc } from './cache.js';
 
-/** A runsc the user points at with `runsc-path`: must exist; its version is asked once. */
-export async function useRunscAt(runscPath: string): Promise<InstalledRunsc> {
-  const abs = path.resolve(runscPath);
-  const stat = statSync(abs, { throwIfNoEntry: false });
-  if (!stat?.isFile()) throw new Error(`input runsc-path: ${abs} is not a file`);
-  const probe = spawnSync(abs, ['--version'], { encoding: 'utf8', timeout: 30_000 });
-  if (probe.status !== 0) {
-    throw new Error(`input runsc-path: ${abs} --version failed: ${(probe.stderr || probe.error?.message || '').trim()}`);
-  }
-  return { path: abs, version: versionLine(probe.stdout), fromCache: false };
-}
+/** Which runsc: a binary of the user's, or a release from a bucket. */
+export type RunscWanted =
+  | {
+      /** A runsc binary to run as given; `label` names where the path came from in errors (an input, a flag). */
+      at: { path: string; label: string };
+    }
+  | {
+      at?: undefined;
+      version: VersionRequest;
+      /** The digest the user pinned, lower-case hex: only bytes that hash to it run. */
+      sha512: string | undefined;
+      /** The release bucket's base URL. */
+      downloadUrl: string;
+    };
 
-export interface ObtainOptions {
+export interface ObtainContext {
+  /** The bucket's name for this machine's architecture (version.ts `bucketArch`). */
+  arch: string;
+  /** The tool cache's root. */
+  toolCache: string;
+  /** Where downloads are staged (removed after). */
+  tempDir: string;
+  log: Logger;
   /**
    * A directory this run made, private to it (the run directory): with a pin,
    * the verified copy of runsc goes here. Required when `sha512` is set.
@@ -41,19 +50,32 @@ export interface ObtainOptions {
   onProgress?: Progress;
 }
 
-export async function obtainRunsc(
-  inputs: Pick<ActionInputs, 'runscPath' | 'version' | 'downloadUrl' | 'sha512'>,
-  arch: string,
-  { privateDir, onProgress }: ObtainOptions = {},
-): Promise<InstalledRunsc> {
-  if (inputs.runscPath) return useRunscAt(inputs.runscPath);
-  const { version, downloadUrl, sha512 } = inputs;
+/**
+ * A runsc the user points at: must be a file; its version is asked once.
+ * Not through @actions/exec: this is a warm path, and exec has no timeout for
+ * a binary that hangs (README, Development).
+ */
+export function useRunscAt(at: { path: string; label: string }): InstalledRunsc {
+  const abs = path.resolve(at.path);
+  if (!statSync(abs, { throwIfNoEntry: false })?.isFile()) throw new Error(`${at.label}: ${abs} is not a file`);
+  const probe = spawnSync(abs, ['--version'], { encoding: 'utf8', timeout: 30_000 });
+  if (probe.status !== 0) {
+    throw new Error(`${at.label}: ${abs} --version failed: ${(probe.stderr || probe.error?.message || '').trim()}`);
+  }
+  return { path: abs, version: versionLine(probe.stdout) };
+}
+
+export async function obtainRunsc(wanted: RunscWanted, ctx: ObtainContext): Promise<InstalledRunsc> {
+  if (wanted.at) return useRunscAt(wanted.at);
+  const { version, downloadUrl, sha512 } = wanted;
+  const { privateDir, log } = ctx;
   if (sha512 && !privateDir) throw new Error('obtainRunsc: runsc-sha512 is set but no private directory was given for the verified copy');
+  const shelf: Shelf = { root: ctx.toolCache, tool: toolName(downloadUrl), arch: ctx.arch };
   let found: InstalledRunsc | undefined;
-  if (version.cacheKey) found = findCached(toolName(downloadUrl), version.cacheKey, arch, sha512, log.info);
+  if (version.cacheKey) found = findCached(shelf, version.cacheKey, sha512, log.info);
   if (!found) {
     const { installRunsc } = await import('./installer.js');
-    found = await installRunsc({ version, arch, downloadUrl, sha512, onProgress });
+    found = await installRunsc({ version, downloadUrl, sha512 }, { shelf, tempDir: ctx.tempDir, log, onProgress: ctx.onProgress });
   }
   if (!sha512 || !privateDir) return found;
   // Every pinned path (a hit, `latest` reusing an entry, an entry another job just cached, a fresh

@@ -3,14 +3,12 @@
  * planned bundle in a private run directory (checked against the host, nothing
  * started), then runs in a sandbox with its output streamed and kept.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gatherHostFacts } from '../bundle/host.js';
 import { type Bundle, type BundlePaths, buildBundle } from '../bundle/spec.js';
 import { bundlePaths, checkHostPaths, writeBundleFiles, writeConfig } from '../bundle/write.js';
 import { type Cell, DEFAULT_BOUNDS } from '../cell/schema.js';
-import { RUN_DIR_PREFIX } from '../constants.js';
-import type { Platform } from '../inputs.js';
 import type { Collected } from './collect.js';
 import { CellOutput, type Sink } from './output.js';
 import {
@@ -22,8 +20,12 @@ import {
   type ReadOnlyStage,
   stageReadOnly,
 } from './readonly.js';
-import { needsSudo, type Runsc } from './runsc.js';
+import { makeRunDir, RUN_DIR_PREFIX, removeRunDir, runDirUnique } from './run-dir.js';
+import { needsSudo, type Platform, type Runsc } from './runsc.js';
 import { runSandbox, type SandboxResult, type SandboxRun } from './sandbox.js';
+import { classify, type Verdict } from './verdict.js';
+
+export { removeRunDir } from './run-dir.js';
 
 export interface CellPlan {
   cell: Cell;
@@ -50,7 +52,7 @@ export interface PlanContext {
 export function planCell(cell: Cell, ctx: PlanContext): CellPlan {
   // A cell that runs as root (asked for, or because the action does) could read root-only files of /etc.
   const facts = gatherHostFacts(ctx.env, ctx.workspace, { rootCell: cell.user === 'root' || process.getuid?.() === 0 });
-  const runDir = mkdtempSync(path.join(ctx.tempRoot, RUN_DIR_PREFIX));
+  const runDir = makeRunDir(ctx.tempRoot);
   try {
     const paths = bundlePaths(runDir);
     const bundle = buildBundle(cell, facts, paths);
@@ -83,9 +85,10 @@ export interface RunOptions {
 }
 
 export interface CellRun {
-  containerId: string;
   output: CellOutput;
   result: SandboxResult;
+  /** What became of the cell (verdict.ts): what every front end reports. */
+  verdict: Verdict;
   /** With `collect`: what came back (undefined when the cell did not run to the end). */
   collected: Collected | undefined;
 }
@@ -101,7 +104,7 @@ export function containerIdFor(name: string, runDir: string): string {
       .replace(/[^A-Za-z0-9_.-]+/g, '-')
       .replace(/^[-.]+|-+$/g, '')
       .slice(0, 40) || 'cell';
-  return `${slug}-${path.basename(runDir).slice(RUN_DIR_PREFIX.length)}`;
+  return `${slug}-${runDirUnique(runDir)}`;
 }
 
 export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<CellRun> {
@@ -174,7 +177,7 @@ export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<Cell
         ? { files: 0, warnings: [], error: result.collectError }
         : await collecting.copyBack(unpacked, plan.workspace, plan.bundle.collect.paths);
     }
-    return { containerId, output, result, collected };
+    return { output, result, verdict: classify(result, plan.cell.limits ?? {}), collected };
   } finally {
     output.close();
   }
@@ -188,13 +191,4 @@ export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<Cell
  */
 export function collectDeadline(limit: number): number {
   return 30_000 + Math.ceil((limit / (20 * 2 ** 20)) * 1000);
-}
-
-/** Best effort: what is left (root-owned state of a killed runsc) is the post step's. */
-export function removeRunDir(dir: string): void {
-  try {
-    rmSync(dir, { recursive: true, force: true });
-  } catch {
-    // The post step retries, with sudo where runsc ran through it.
-  }
 }

@@ -6,6 +6,9 @@
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
+/** gVisor's platforms: systrap (the default, for KVM-less runners), ptrace, kvm. */
+export type Platform = 'systrap' | 'ptrace' | 'kvm';
+
 export interface Runsc {
   /** Absolute path of the runsc binary. */
   path: string;

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { DEFAULT_DOWNLOAD_URL, Inputs, Outputs } from '../../src/constants.js';
-import { MAX_OUTPUT_LIMIT, readInputs } from '../../src/inputs.js';
+import { readInputs } from '../../src/action/inputs.js';
+import { Inputs, Outputs } from '../../src/action/names.js';
+import { DEFAULT_DOWNLOAD_URL } from '../../src/install/cache.js';
+import { MAX_OUTPUT_LIMIT } from '../../src/options.js';
 
 interface ActionYml {
   inputs: Record<string, { description: string; required?: boolean; default?: string }>;
@@ -12,7 +14,7 @@ interface ActionYml {
 
 const action = parse(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')) as ActionYml;
 
-describe('action.yml and src/constants.ts agree', () => {
+describe('action.yml and src/action/names.ts agree', () => {
   test('every input the code reads is declared, and every declared input is read', () => {
     expect(Object.keys(action.inputs).sort()).toEqual(Object.values(Inputs).sort());
   });

@@ -3,15 +3,17 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tc from '@actions/tool-cache';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { DEFAULT_DOWNLOAD_URL } from '../../src/constants.js';
-import { findCached, findEntry, METADATA_FILE, toolName } from '../../src/install/cache.js';
+import { DEFAULT_DOWNLOAD_URL, findCached, findEntry, METADATA_FILE, type Shelf, toolName } from '../../src/install/cache.js';
 
 let root: string;
 
 beforeEach(() => {
   root = mkdtempSync(path.join(os.tmpdir(), 'gvc-cache-'));
+  // Only for tc.find, the reference: our lookup is given its root.
   vi.stubEnv('RUNNER_TOOL_CACHE', root);
 });
+
+const shelf = (tool: string, arch: string): Shelf => ({ root, tool, arch });
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -41,13 +43,15 @@ describe('findEntry: the lookup tc.find does, without loading tool-cache', () =>
       ['runsc', '20260101.0.0', 'x86_64'],
       ['runsc-mirror-0123456789ab', '20260901.0.0', 'x86_64'],
     ];
-    for (const [tool, key, arch] of cases) expect(findEntry(tool, key, arch), `${tool} ${key} ${arch}`).toBe(tc.find(tool, key, arch));
-    expect(findEntry('runsc', '20260901.0.0', 'x86_64')).not.toBe('');
+    for (const [tool, key, arch] of cases)
+      expect(findEntry(shelf(tool, arch), key), `${tool} ${key} ${arch}`).toBe(tc.find(tool, key, arch));
+    expect(findEntry(shelf('runsc', 'x86_64'), '20260901.0.0')).not.toBe('');
   });
 
-  test('RUNNER_TOOL_CACHE unset: a clear error', () => {
-    vi.stubEnv('RUNNER_TOOL_CACHE', '');
-    expect(() => findEntry('runsc', '20260901.0.0', 'x86_64')).toThrow(/RUNNER_TOOL_CACHE is not set/);
+  test('reads only the root it is given, never RUNNER_TOOL_CACHE', () => {
+    entry('runsc', '20260901.0.0', 'x86_64');
+    vi.stubEnv('RUNNER_TOOL_CACHE', '/nonexistent');
+    expect(findEntry(shelf('runsc', 'x86_64'), '20260901.0.0')).toBe(path.join(root, 'runsc', '20260901.0.0', 'x86_64'));
   });
 });
 
@@ -57,10 +61,9 @@ describe('findCached', () => {
   test('an entry of ours: its runsc and recorded version, said once', () => {
     const dir = entry('runsc', '20260901.0.0', 'x86_64', { meta: META });
     const said: string[] = [];
-    expect(findCached('runsc', '20260901.0.0', 'x86_64', undefined, (l) => said.push(l))).toEqual({
+    expect(findCached(shelf('runsc', 'x86_64'), '20260901.0.0', undefined, (l) => said.push(l))).toEqual({
       path: path.join(dir, 'runsc'),
       version: META.version,
-      fromCache: true,
       entry: { dir, kept: undefined },
     });
     expect(said).toEqual([`Using cached ${META.version} from ${dir}`]);
@@ -72,8 +75,8 @@ describe('findCached', () => {
     entry('runsc', '2.0.0', 'x86_64', { meta: '{not json' });
     entry('runsc', '3.0.0', 'x86_64', { meta: { ...META, sha512: undefined } });
     entry('runsc', '4.0.0', 'x86_64', { meta: META });
-    for (const key of ['1.0.0', '2.0.0', '3.0.0']) expect(findCached('runsc', key, 'x86_64', undefined, say)).toBeUndefined();
-    expect(findCached('runsc', '4.0.0', 'x86_64', 'cd'.repeat(64), say)).toBeUndefined();
+    for (const key of ['1.0.0', '2.0.0', '3.0.0']) expect(findCached(shelf('runsc', 'x86_64'), key, undefined, say)).toBeUndefined();
+    expect(findCached(shelf('runsc', 'x86_64'), '4.0.0', 'cd'.repeat(64), say)).toBeUndefined();
   });
 
   test('pinned: only an entry that keeps its artifact, which it names for pinned.ts to hash', () => {
@@ -81,15 +84,15 @@ describe('findCached', () => {
     const kept = entry('runsc', '2.0.0', 'x86_64', { meta: { ...META, kept: 'gvisor.tar.zstd' } });
     entry('runsc', '3.0.0', 'x86_64', { meta: { ...META, kept: '../../../etc/shadow' } });
     const said: string[] = [];
-    expect(findCached('runsc', '1.0.0', 'x86_64', META.sha512, (l) => said.push(l))).toBeUndefined();
+    expect(findCached(shelf('runsc', 'x86_64'), '1.0.0', META.sha512, (l) => said.push(l))).toBeUndefined();
     expect(said).toEqual([
       `Cached runsc 1.0.0 in ${old} does not keep its artifact, so runsc-sha512 cannot be checked against it; downloading again`,
     ]);
-    expect(findCached('runsc', '2.0.0', 'x86_64', META.sha512, () => {})?.entry).toEqual({ dir: kept, kept: 'gvisor.tar.zstd' });
+    expect(findCached(shelf('runsc', 'x86_64'), '2.0.0', META.sha512, () => {})?.entry).toEqual({ dir: kept, kept: 'gvisor.tar.zstd' });
     // A kept name we never write (a path, above all) is no kept artifact at all.
-    expect(findCached('runsc', '3.0.0', 'x86_64', META.sha512, () => {})).toBeUndefined();
+    expect(findCached(shelf('runsc', 'x86_64'), '3.0.0', META.sha512, () => {})).toBeUndefined();
     // Unpinned, an entry from before artifacts were kept is used as it always was.
-    expect(findCached('runsc', '1.0.0', 'x86_64', undefined, () => {})?.path).toBe(path.join(old, 'runsc'));
+    expect(findCached(shelf('runsc', 'x86_64'), '1.0.0', undefined, () => {})?.path).toBe(path.join(old, 'runsc'));
   });
 });
 

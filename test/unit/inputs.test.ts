@@ -1,7 +1,9 @@
 import * as core from '@actions/core';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { DEFAULT_DOWNLOAD_URL, Inputs } from '../../src/constants.js';
-import { InputError, MAX_OUTPUT_LIMIT, readInputs, runnerInput } from '../../src/inputs.js';
+import { readInputs, runnerInput } from '../../src/action/inputs.js';
+import { Inputs } from '../../src/action/names.js';
+import { DEFAULT_DOWNLOAD_URL } from '../../src/install/cache.js';
+import { MAX_OUTPUT_LIMIT, OptionError } from '../../src/options.js';
 
 const KNOWN = new Set<string>(Object.values(Inputs));
 
@@ -13,15 +15,23 @@ function reader(values: Record<string, string>): (name: string) => string {
   };
 }
 
-function read(values: Record<string, string>) {
-  return readInputs(reader(values));
+/** This machine's /dev/kvm must not decide a test: kvm is taken as present unless a test says otherwise. */
+function read(values: Record<string, string>, hasKvm = () => true) {
+  return readInputs(reader(values), hasKvm);
 }
 
-function errorOf(values: Record<string, string>): InputError {
+/** The release asked for, when no runsc-path is given. */
+function release(values: Record<string, string>) {
+  const { runsc } = read(values);
+  if (runsc.at) throw new Error('expected a release, got runsc-path');
+  return runsc;
+}
+
+function errorOf(values: Record<string, string>, hasKvm?: () => boolean): OptionError {
   try {
-    read(values);
+    read(values, hasKvm);
   } catch (error) {
-    if (error instanceof InputError) return error;
+    if (error instanceof OptionError) return error;
     throw error;
   }
   throw new Error(`expected ${JSON.stringify(values)} to be refused`);
@@ -33,10 +43,7 @@ describe('readInputs', () => {
   test('an inline cell and every default', () => {
     expect(read({ cell: 'run: make test\n' })).toEqual({
       cell: { text: 'run: make test\n', source: 'input cell' },
-      version: { bucket: 'latest', cacheKey: undefined },
-      sha512: undefined,
-      runscPath: undefined,
-      downloadUrl: DEFAULT_DOWNLOAD_URL,
+      runsc: { version: { bucket: 'latest', cacheKey: undefined }, sha512: undefined, downloadUrl: DEFAULT_DOWNLOAD_URL },
       platform: 'systrap',
       failOnError: true,
       outputLimit: 32_768,
@@ -65,10 +72,8 @@ describe('readInputs', () => {
       }),
     ).toEqual({
       cell: { text: '{"run": "x"}', source: 'input cell' },
-      version: { bucket: '20240729.1', cacheKey: '20240729.1.0' },
-      sha512: SHA,
-      runscPath: '/usr/local/bin/runsc',
-      downloadUrl: 'https://mirror.example/gvisor/releases/release',
+      // runsc-path wins; the other runsc inputs were still checked.
+      runsc: { at: { path: '/usr/local/bin/runsc', label: 'input runsc-path' } },
       platform: 'ptrace',
       failOnError: false,
       outputLimit: 1024,
@@ -81,7 +86,7 @@ describe('readInputs', () => {
     [{ cell: '   ', 'cell-file': ' ' }, 'input cell/cell-file: give one of them: the cell document inline, or a path to it'],
   ])('cell/cell-file %j → %s', (values, message) => {
     const error = errorOf(values);
-    expect(error.name).toBe('InputError');
+    expect(error.name).toBe('OptionError');
     expect(error.message).toBe(message);
   });
 
@@ -94,7 +99,7 @@ describe('readInputs', () => {
       ['20240729.2', { bucket: '20240729.2', cacheKey: '20240729.2.0' }],
       ['release-20240729', { bucket: '20240729', cacheKey: '20240729.0.0' }],
     ])('%j → %j', (text, version) => {
-      expect(read({ cell: 'run: x', 'runsc-version': text }).version).toEqual(version);
+      expect(release({ cell: 'run: x', 'runsc-version': text }).version).toEqual(version);
     });
 
     test.each([['v1.0'], ['2024-07-29'], ['20240231'], ['Latest'], ['release-latest']])('%j is refused, quoted', (text) => {
@@ -106,7 +111,7 @@ describe('readInputs', () => {
 
   describe('runsc-sha512', () => {
     test('lower-cased and trimmed', () => {
-      expect(read({ cell: 'run: x', 'runsc-sha512': `  ${SHA.toUpperCase()}\n` }).sha512).toBe(SHA);
+      expect(release({ cell: 'run: x', 'runsc-sha512': `  ${SHA.toUpperCase()}\n` }).sha512).toBe(SHA);
     });
 
     test.each([['ab'.repeat(32)], [`${SHA}0`], ['z'.repeat(128)], [`sha512:${SHA}`], [`${SHA.slice(0, 64)} ${SHA.slice(64)}`]])(
@@ -126,7 +131,7 @@ describe('readInputs', () => {
       ['https://mirror.example/', 'https://mirror.example'],
       [' https://mirror.example/a/b/ ', 'https://mirror.example/a/b'],
     ])('%j → %j', (text, url) => {
-      expect(read({ cell: 'run: x', 'download-url': text }).downloadUrl).toBe(url);
+      expect(release({ cell: 'run: x', 'download-url': text }).downloadUrl).toBe(url);
     });
 
     test.each([['not a url'], ['ftp://mirror.example/x'], ['file:///srv/bucket'], ['mirror.example/x'], ['javascript:alert(1)']])(
@@ -152,6 +157,12 @@ describe('readInputs', () => {
 
     test.each([['KVM'], ['gvisor'], ['systrap,ptrace']])('%j is refused', (text) => {
       expect(errorOf({ cell: 'run: x', platform: text }).message).toBe(`input platform: expected systrap, ptrace or kvm, got "${text}"`);
+    });
+
+    test('kvm without /dev/kvm is refused, naming the input', () => {
+      expect(errorOf({ cell: 'run: x', platform: 'kvm' }, () => false).message).toBe(
+        'input platform: kvm needs /dev/kvm, which this machine does not have; use systrap (the default) or ptrace',
+      );
     });
   });
 
@@ -218,11 +229,11 @@ describe('readInputs', () => {
     test('reads INPUT_* variables', () => {
       for (const name of Object.values(Inputs)) vi.stubEnv(`INPUT_${name.toUpperCase()}`, '');
       vi.stubEnv('INPUT_CELL', 'run: echo');
-      vi.stubEnv('INPUT_PLATFORM', 'kvm');
+      vi.stubEnv('INPUT_PLATFORM', 'ptrace');
       vi.stubEnv('INPUT_OUTPUT-LIMIT', '10');
       const inputs = readInputs();
       expect(inputs.cell).toEqual({ text: 'run: echo', source: 'input cell' });
-      expect(inputs.platform).toBe('kvm');
+      expect(inputs.platform).toBe('ptrace');
       expect(inputs.outputLimit).toBe(10);
     });
 

@@ -3,9 +3,8 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, write
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { RUN_DIR_PREFIX } from '../../src/constants.js';
-import { checkRunDir } from '../../src/post.js';
-import { RECORD_FILE, readPostRecord, writePostRecord } from '../../src/post-record.js';
+import { checkRunDir, loadPostState, RECORD_FILE, readPostRecord, savePostState, writePostRecord } from '../../src/action/post-state.js';
+import { RUN_DIR_PREFIX } from '../../src/run/run-dir.js';
 
 const uid = process.getuid?.() ?? 0;
 let temp: string;
@@ -89,5 +88,27 @@ describe('the run directory the state names', () => {
     expect(checkRunDir(runDir, temp, uid + 1)).toHaveProperty('refused');
     chmodSync(runDir, 0o770);
     expect(checkRunDir(runDir, temp, uid)).toHaveProperty('refused');
+  });
+});
+
+describe('the state main saves and the post step loads', () => {
+  test('round trip: the record first, then the state that points at it', () => {
+    const saved: [string, string][] = [];
+    savePostState((name, value) => saved.push([name, value]), runDir, { containerId: 'cell-abc123', runsc });
+    expect(saved.map(([name]) => name)).toEqual(['nonce', 'run-dir']);
+    const state = Object.fromEntries(saved);
+    expect(loadPostState((name) => state[name] ?? '', temp, uid)).toEqual({ runDir, record: { containerId: 'cell-abc123', runsc } });
+  });
+
+  test('nothing saved, a run directory gone, a forged nonce', () => {
+    expect(loadPostState(() => '', temp, uid)).toEqual({ none: true });
+    const gone = path.join(temp, 'gvisor-cell-AbC123');
+    expect(loadPostState((name) => (name === 'run-dir' ? gone : ''), temp, uid)).toEqual({ gone: true });
+    writePostRecord(runDir, { containerId: 'cell-abc123', runsc });
+    const forged = { 'run-dir': runDir, nonce: 'f'.repeat(32) } as Record<string, string>;
+    expect(loadPostState((name) => forged[name] ?? '', temp, uid)).toEqual({
+      refused: `the state's nonce is not the one in ${RECORD_FILE}`,
+    });
+    expect(loadPostState((name) => (name === 'run-dir' ? runDir : 'x'), temp, uid)).toEqual({ refused: 'nonce is missing or malformed' });
   });
 });

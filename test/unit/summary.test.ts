@@ -1,21 +1,26 @@
 import { describe, expect, test } from 'vitest';
-import {
-  escapeMarkdown,
-  fenced,
-  likelyOutOfMemory,
-  logCutNote,
-  renderSummary,
-  SUMMARY_TAIL_CHARS,
-  type SummaryFacts,
-} from '../../src/report/summary.js';
+import { escapeMarkdown, fenced, logCutNote, renderSummary, SUMMARY_TAIL_CHARS, type SummaryFacts } from '../../src/action/summary.js';
+import { classify } from '../../src/run/verdict.js';
 
-function facts(over: Partial<SummaryFacts> = {}): SummaryFacts {
+/** How a run ended, as the sandbox reports it; the summary gets its verdict (classify), as the action passes it. */
+interface Ending {
+  exitCode?: number | undefined;
+  timedOut?: boolean;
+  cancelled?: boolean;
+  runscError?: string;
+}
+
+function facts(over: Partial<Omit<SummaryFacts, 'verdict'>> & Ending = {}): SummaryFacts {
+  const { timedOut = false, cancelled = false, runscError, ...rest } = over;
+  const exitCode = 'exitCode' in over ? over.exitCode : 0;
+  const limits = over.limits ?? {};
   return {
     name: 'unit-tests',
-    exitCode: 0,
-    timedOut: false,
-    cancelled: false,
-    runscError: undefined,
+    verdict: classify(
+      { exitCode, timedOut, cancelled, runscError: runscError === undefined ? undefined : { message: runscError, neverStarted: false } },
+      limits,
+    ),
+    exitCode,
     durationMs: 1234,
     runscVersion: 'runsc version release-20260824.0',
     platform: 'systrap',
@@ -23,7 +28,7 @@ function facts(over: Partial<SummaryFacts> = {}): SummaryFacts {
     limits: {},
     logTail: 'ok\n',
     logFile: '/home/runner/work/_temp/gvisor-cell-logs/unit-tests-0123456789ab.log',
-    ...over,
+    ...rest,
   };
 }
 
@@ -130,7 +135,8 @@ describe('renderSummary', () => {
     [{ exitCode: 143, cancelled: true, timedOut: true }, '⏹️ cancelled'],
     [{ exitCode: undefined, runscError: 'boom' }, '⚠️ sandbox did not start'],
     [{ exitCode: undefined, runscError: 'boom', cancelled: true, timedOut: true }, '⚠️ sandbox did not start'],
-  ] as [Partial<SummaryFacts>, string][])('status for %j is %s', (over, status) => {
+    [{ exitCode: 137, limits: { memory: 2 ** 30 } }, '❌ killed, likely out of memory'],
+  ] as [Ending & Partial<SummaryFacts>, string][])('status for %j is %s', (over, status) => {
     expect(renderSummary(facts(over)).split('\n')[0]).toBe(`### gvisor-cell · unit-tests · ${status}`);
   });
 
@@ -225,18 +231,6 @@ describe('renderSummary', () => {
   test('stays far below the 1 MiB summary limit whatever the tail', () => {
     const out = renderSummary(facts({ logTail: '`'.repeat(5_000_000) }));
     expect(out.length).toBeLessThan(64 * 1024);
-  });
-});
-
-describe('likelyOutOfMemory', () => {
-  test.each([
-    [{ exitCode: 137, timedOut: false, cancelled: false, limits: { memory: 1 } }, true],
-    [{ exitCode: 137, timedOut: false, cancelled: false, limits: {} }, false],
-    [{ exitCode: 137, timedOut: true, cancelled: false, limits: { memory: 1 } }, false],
-    [{ exitCode: 137, timedOut: false, cancelled: true, limits: { memory: 1 } }, false],
-    [{ exitCode: 1, timedOut: false, cancelled: false, limits: { memory: 1 } }, false],
-  ])('%j → %s', (facts, expected) => {
-    expect(likelyOutOfMemory(facts)).toBe(expected);
   });
 });
 

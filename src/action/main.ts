@@ -10,25 +10,27 @@
  * warnings (workflow commands, which must precede the stop-commands window),
  * the first outputs — happens then. Plain log lines need no core: `core.info`
  * is a line on stdout. Everything the step prints of its own goes through
- * log.ts, which neutralises it (it quotes the workspace: paths, names).
+ * log.ts and commands.ts, which neutralise it (it quotes the workspace).
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type * as Core from '@actions/core';
-import { loadCell } from './cell/load.js';
-import type { Cell } from './cell/schema.js';
-import { formatDuration, formatSize } from './cell/units.js';
-import { Outputs, RUN_DIR_PREFIX, State } from './constants.js';
+import { loadCell } from '../cell/load.js';
+import type { Cell } from '../cell/schema.js';
+import { formatDuration } from '../cell/units.js';
+import { type InstalledRunsc, obtainRunsc } from '../install/obtain.js';
+import { bucketArch, truncAdvisory } from '../install/version.js';
+import { type Logger, lineLogger } from '../log.js';
+import { runscWarnings } from '../options.js';
+import { type CellPlan, type CellRun, planCell, removeRunDir, runPlanned } from '../run/cell.js';
+import { RUN_DIR_PREFIX } from '../run/run-dir.js';
+import { describe } from '../run/verdict.js';
+import { commands } from './commands.js';
 import { type ActionInputs, readInputs } from './inputs.js';
-import { type InstalledRunsc, obtainRunsc } from './install/obtain.js';
-import { bucketArch, truncAdvisory } from './install/version.js';
-import { commands, log } from './log.js';
-import { writePostRecord } from './post-record.js';
-import { likelyOutOfMemory, logCutNote, renderSummary } from './report/summary.js';
-import { type CellPlan, planCell, removeRunDir, runPlanned } from './run/cell.js';
-import type { CellOutput } from './run/output.js';
-import type { SandboxResult } from './run/sandbox.js';
+import { Outputs } from './names.js';
+import { savePostState } from './post-state.js';
+import { logCutNote, renderSummary } from './summary.js';
 
 let loaded: typeof Core | undefined;
 /** @actions/core, on first use (see above). */
@@ -37,7 +39,16 @@ async function loadCore(): Promise<typeof Core> {
   return loaded;
 }
 
+/** The runner's tool cache: where runsc is cached between steps and jobs. */
+function runnerToolCache(): string {
+  const root = process.env.RUNNER_TOOL_CACHE;
+  if (!root) throw new Error('RUNNER_TOOL_CACHE is not set: gvisor-cell caches runsc in the runner’s tool cache');
+  return root;
+}
+
 export async function run(): Promise<void> {
+  // The job log: plain lines on stdout, neutralised (log.ts).
+  const log = lineLogger(process.stdout);
   const cancel = new AbortController();
   let sandboxRunning = false;
   let plan: CellPlan | undefined;
@@ -58,9 +69,6 @@ export async function run(): Promise<void> {
     const workspace = path.resolve(process.env.GITHUB_WORKSPACE || process.cwd());
     const cell = loadCell(inputs.cell, workspace, 'input cell-file');
     const arch = bucketArch(process.platform, process.arch);
-    if (inputs.platform === 'kvm' && !existsSync('/dev/kvm')) {
-      throw new Error('input platform: kvm needs /dev/kvm, which this runner does not have; use systrap (the default) or ptrace');
-    }
 
     // Everything the document asks for is checked before anything is downloaded or started.
     const tempRoot = process.env.RUNNER_TEMP || os.tmpdir();
@@ -70,14 +78,16 @@ export async function run(): Promise<void> {
     const warnings = [
       ...plan.bundle.missingEnv.map((name) => `pass-env: ${name} is not set in the action's environment; not passed`),
       ...plan.bundle.warnings,
+      ...runscWarnings(inputs.runsc),
     ];
     for (const note of plan.bundle.notes) log.info(note);
-    if (!inputs.runscPath && !inputs.sha512 && inputs.downloadUrl.startsWith('http:')) {
-      warnings.push(
-        'download-url is plain http: the .sha512 comes over the same channel as runsc; pin runsc-sha512 to make the download verifiable',
-      );
-    }
-    const installed = await obtainRunsc(inputs, arch, { privateDir: runDir });
+    const installed = await obtainRunsc(inputs.runsc, {
+      arch,
+      toolCache: inputs.runsc.at ? '' : runnerToolCache(),
+      tempDir: tempRoot,
+      log,
+      privateDir: runDir,
+    });
     // A line in the log and a callout in the summary, not an annotation: the action covers it (readonly.ts).
     const advisory = truncAdvisory(installed.version);
     if (advisory) log.info(`Note: ${advisory}`);
@@ -86,7 +96,7 @@ export async function run(): Promise<void> {
     const debugDir = process.env.RUNNER_DEBUG === '1' ? mkdtempSync(path.join(tempRoot, `${RUN_DIR_PREFIX}debug-`)) : undefined;
     const { bundle } = plan;
     sandboxRunning = true;
-    const { output, result, collected } = await runPlanned(plan, {
+    const ran = await runPlanned(plan, {
       runscPath: installed.path,
       platform: inputs.platform,
       outputLimit: inputs.outputLimit,
@@ -97,10 +107,9 @@ export async function run(): Promise<void> {
       debugDir,
       onSpawned: async (containerId, runsc) => {
         const core = await loadCore();
-        const say = commands(core);
+        const say = commands(core, log);
         // What the post step may run is recorded in the run directory, before the state that points at it.
-        core.saveState(State.Nonce, writePostRecord(runDir, { containerId, runsc: runsc.path }));
-        core.saveState(State.RunDir, runDir);
+        savePostState(core.saveState, runDir, { containerId, runsc: runsc.path });
         for (const warning of warnings) say.warning(warning);
         core.setOutput(Outputs.RunscPath, installed.path);
         core.setOutput(Outputs.RunscVersion, installed.version);
@@ -120,17 +129,18 @@ export async function run(): Promise<void> {
       sandboxRunning = false;
     });
     const core = await loadCore();
+    const { collected } = ran;
     if (collected && !collected.error) {
       log.info(`Collected ${collected.files} file${collected.files === 1 ? '' : 's'} from the cell into the workspace`);
     }
     // They quote the names of files the cell made.
-    for (const warning of collected?.warnings ?? []) commands(core).warning(warning);
-    await report(core, cell, inputs, installed, output, result);
+    for (const warning of collected?.warnings ?? []) commands(core, log).warning(warning);
+    await report(core, log, cell, inputs, installed, ran);
     // Asked-for files that could not come back fail the step, whatever the cell's status.
-    if (collected?.error) commands(core).fail(collected.error);
+    if (collected?.error) commands(core, log).fail(collected.error);
   } catch (error) {
     // Errors quote paths and the document.
-    commands(await loadCore()).fail(error instanceof Error ? error.message : String(error));
+    commands(await loadCore(), log).fail(error instanceof Error ? error.message : String(error));
   } finally {
     if (plan) removeRunDir(plan.runDir);
     process.off('SIGINT', onSignal);
@@ -139,14 +149,16 @@ export async function run(): Promise<void> {
   if (cancel.signal.aborted) process.exit(1);
 }
 
+/** The outputs, the summary, and the step's status, all from the run's one verdict. */
 async function report(
   core: typeof Core,
+  log: Logger,
   cell: Cell,
   inputs: ActionInputs,
   installed: InstalledRunsc,
-  output: CellOutput,
-  result: SandboxResult,
+  ran: CellRun,
 ): Promise<void> {
+  const { output, result, verdict } = ran;
   if (result.exitCode !== undefined) core.setOutput(Outputs.ExitCode, String(result.exitCode));
   core.setOutput(Outputs.Logs, output.logs.text());
   core.setOutput(Outputs.Stdout, output.stdout.text());
@@ -155,15 +167,14 @@ async function report(
   core.setOutput(Outputs.TimedOut, String(result.timedOut));
   core.setOutput(Outputs.DurationMs, String(result.durationMs));
 
+  const say = commands(core, log);
   // After the stop-commands window: a later step reading log-file gets only part of the output.
-  if (output.logCutAt !== undefined) commands(core).warning(`log-file ${output.logFile}: ${logCutNote(output.logCutAt)}`);
+  if (output.logCutAt !== undefined) say.warning(`log-file ${output.logFile}: ${logCutNote(output.logCutAt)}`);
 
   const summary = renderSummary({
     name: cell.name,
+    verdict,
     exitCode: result.exitCode,
-    timedOut: result.timedOut,
-    cancelled: result.cancelled,
-    runscError: result.runscError?.message,
     durationMs: result.durationMs,
     runscVersion: installed.version,
     platform: inputs.platform,
@@ -176,26 +187,23 @@ async function report(
   });
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summary).write();
 
-  const say = commands(core);
-
-  if (result.runscError) {
-    const hint =
-      inputs.platform === 'systrap' && !result.runscError.neverStarted
-        ? '\nIf the host refuses systrap (e.g. Yama ptrace_scope=3), try platform: ptrace.'
-        : '';
-    say.fail(`The sandbox did not start: runsc failed before running the cell.\n${result.runscError.message}${hint}`);
-  } else if (result.cancelled) {
-    say.fail(`Cell ${cell.name} was cancelled; the sandbox was stopped and deleted`);
-  } else if (result.timedOut) {
-    const msg = `Cell ${cell.name} timed out after ${formatDuration(cell.limits?.timeout ?? 0)} and was killed`;
-    inputs.failOnError ? say.fail(msg) : say.warning(msg);
-  } else if (result.exitCode !== 0) {
-    const oom = likelyOutOfMemory({ ...result, limits: cell.limits ?? {} });
-    const msg = oom
-      ? `Cell ${cell.name} was killed (exit 137, SIGKILL) under limits.memory ${formatSize(cell.limits?.memory ?? 0)}: most likely out of memory`
-      : `Cell ${cell.name} exited with ${result.exitCode}`;
-    inputs.failOnError ? say.fail(msg) : log.info(msg);
-  } else {
-    log.info(`Cell ${cell.name} passed in ${result.durationMs} ms`);
+  const message = describe(verdict, cell.name, result.durationMs);
+  switch (verdict.kind) {
+    case 'passed':
+      return log.info(message);
+    case 'sandbox-failed': {
+      const hint =
+        inputs.platform === 'systrap' && !verdict.neverStarted
+          ? '\nIf the host refuses systrap (e.g. Yama ptrace_scope=3), try platform: ptrace.'
+          : '';
+      return say.fail(message + hint);
+    }
+    case 'cancelled':
+      return say.fail(message);
+    case 'timed-out':
+      return inputs.failOnError ? say.fail(message) : say.warning(message);
+    case 'out-of-memory':
+    case 'failed':
+      return inputs.failOnError ? say.fail(message) : log.info(message);
   }
 }

@@ -1,25 +1,25 @@
-#!/usr/bin/env node
 /**
  * `gvisor-cell`: the action's engine on a terminal, to reproduce a CI cell
- * locally or inspect its bundle. The options are the action's inputs under
- * other names and go through the same validation (readInputs), the same
- * document parser, installer, bundle builder and sandbox runner.
+ * locally or inspect its bundle. Its flags are the action's inputs under
+ * their own names: they go through the same option parser (src/options.ts)
+ * into the same engine options, the same document parser, installer, bundle
+ * builder and sandbox runner, and its exit status reads the same verdict.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { gatherHostFacts } from './bundle/host.js';
-import { buildBundle } from './bundle/spec.js';
-import { checkHostPaths, writeBundle } from './bundle/write.js';
-import { loadCell } from './cell/load.js';
-import { CellError } from './cell/parse.js';
-import { Inputs } from './constants.js';
-import { type ActionInputs, readInputs } from './inputs.js';
-import { obtainRunsc } from './install/obtain.js';
-import { bucketArch, truncAdvisory } from './install/version.js';
-import { log } from './log.js';
-import { planCell, removeRunDir, runPlanned } from './run/cell.js';
+import { gatherHostFacts } from '../bundle/host.js';
+import { buildBundle } from '../bundle/spec.js';
+import { checkHostPaths, writeBundle } from '../bundle/write.js';
+import { loadCell } from '../cell/load.js';
+import { CellError } from '../cell/parse.js';
+import { type ObtainContext, obtainRunsc } from '../install/obtain.js';
+import { bucketArch, truncAdvisory } from '../install/version.js';
+import { type Logger, lineLogger } from '../log.js';
+import { type OptionName, type OptionSource, runChoices, runscOptions, runscWarnings } from '../options.js';
+import { planCell, removeRunDir, runPlanned } from '../run/cell.js';
+import { describe, type Verdict } from '../run/verdict.js';
 
 const USAGE = `gvisor-cell: run a cell document in a gVisor sandbox, as the gvisor-cell action does.
 
@@ -47,6 +47,8 @@ Runs as root, or through passwordless sudo.`;
 /** No cell ran: the document, the install or runsc failed (as `docker run` uses 125). */
 const NOT_RUN = 125;
 const TIMED_OUT = 124;
+/** 128 + SIGINT, as a shell reports a command interrupted from the terminal. */
+const CANCELLED = 130;
 
 const OPTIONS = {
   runsc: { type: 'string' },
@@ -65,40 +67,29 @@ type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositi
 
 class UsageError extends Error {}
 
-/** A message on stderr, neutralised (log.ts): inside a workflow step the runner parses it too. */
-function say(line: string): void {
-  log.info(line);
+/** The CLI's own lines go to stderr (its stdout carries results and the cell's output), neutralised: inside a workflow step the runner parses them too. */
+const log: Logger = lineLogger(process.stderr);
+
+/** The shared options (options.ts), from the flags: `--runsc` is runsc-path; the rest share their names. */
+function optionSource(values: Values): OptionSource {
+  const flag = (name: OptionName) => (name === 'runsc-path' ? 'runsc' : name);
+  return { get: (name) => values[flag(name)] ?? '', label: (name) => `--${flag(name)}` };
 }
 
-/** The CLI's options as the action's inputs, validated by the action's own reader. */
-function inputsFrom(values: Values, cellFile: string | undefined): ActionInputs {
-  const map: Record<string, string | undefined> = {
-    // `install` has no document, but the reader insists on one: any name will do, it is never read.
-    [Inputs.CellFile]: cellFile ?? 'no-document',
-    [Inputs.RunscVersion]: values['runsc-version'],
-    [Inputs.RunscSha512]: values['runsc-sha512'],
-    [Inputs.RunscPath]: values.runsc,
-    [Inputs.DownloadUrl]: values['download-url'],
-    [Inputs.Platform]: values.platform,
-    [Inputs.OutputLimit]: values['output-limit'],
-  };
-  return readInputs((name) => map[name] ?? '');
-}
-
-function toolCacheFrom(values: Values): void {
-  // tool-cache reads these from the environment, as on a runner.
-  process.env.RUNNER_TOOL_CACHE =
-    values['tool-cache'] ?? process.env.RUNNER_TOOL_CACHE ?? path.join(os.homedir(), '.cache', 'gvisor-cell', 'tool-cache');
-  // Run directories and logs: a directory of this user's, never a shared, guessable one in /tmp.
-  if (!process.env.RUNNER_TEMP) {
-    const own = path.join(os.homedir(), '.cache', 'gvisor-cell', 'tmp');
-    mkdirSync(own, { recursive: true, mode: 0o700 });
-    process.env.RUNNER_TEMP = own;
+/** Where runsc is cached and run directories go: flags, then the runner's variables, then this user's own directories. */
+function placesFrom(values: Values): { toolCache: string; temp: string } {
+  const toolCache = values['tool-cache'] ?? process.env.RUNNER_TOOL_CACHE ?? path.join(os.homedir(), '.cache', 'gvisor-cell', 'tool-cache');
+  // Never a shared, guessable directory in /tmp.
+  let temp = process.env.RUNNER_TEMP;
+  if (!temp) {
+    temp = path.join(os.homedir(), '.cache', 'gvisor-cell', 'tmp');
+    mkdirSync(temp, { recursive: true, mode: 0o700 });
   }
+  return { toolCache: path.resolve(toolCache), temp };
 }
 
 /** A percentage on a terminal, nothing when piped. */
-function progress(): ((received: number, total: number) => void) | undefined {
+function progress(): ObtainContext['onProgress'] {
   if (!process.stderr.isTTY) return undefined;
   let last = -1;
   return (received, total) => {
@@ -119,29 +110,36 @@ async function cmdValidate(files: string[]): Promise<number> {
   for (const file of files) {
     try {
       loadCell({ file }, process.cwd(), 'validate');
-      say(`${file}: valid`);
+      log.info(`${file}: valid`);
     } catch (error) {
       bad++;
-      say(error instanceof Error ? error.message : String(error));
+      log.info(error instanceof Error ? error.message : String(error));
     }
   }
   return bad === 0 ? 0 : 1;
 }
 
 async function cmdInstall(values: Values): Promise<number> {
-  toolCacheFrom(values);
-  const inputs = inputsFrom(values, undefined);
+  const places = placesFrom(values);
+  // `install` installs a release: --runsc has nothing to install.
+  const wanted = runscOptions(optionSource({ ...values, runsc: undefined }));
+  if (wanted.at) throw new Error('internal: install without a release');
+  for (const warning of runscWarnings(wanted)) log.info(`warning: ${warning}`);
   // With a pin the verified copy is made in a scratch directory and compared with the entry, whose
   // path is what `install` prints: the entry is checked now, not whenever it is run later.
-  const scratch = inputs.sha512 ? mkdtempSync(path.join(process.env.RUNNER_TEMP as string, 'gvisor-cell-verify-')) : undefined;
+  const scratch = wanted.sha512 ? mkdtempSync(path.join(places.temp, 'gvisor-cell-verify-')) : undefined;
   try {
-    const installed = await obtainRunsc({ ...inputs, runscPath: undefined }, bucketArch(process.platform, process.arch), {
+    const installed = await obtainRunsc(wanted, {
+      arch: bucketArch(process.platform, process.arch),
+      toolCache: places.toolCache,
+      tempDir: places.temp,
+      log,
       privateDir: scratch,
       onProgress: progress(),
     });
     let runsc = installed.path;
     if (scratch && installed.entry) {
-      const { entryDifferences } = await import('./install/pinned.js');
+      const { entryDifferences } = await import('../install/pinned.js');
       const differ = entryDifferences(path.dirname(installed.path), installed.entry.dir);
       if (differ.length > 0) {
         throw new Error(
@@ -151,7 +149,7 @@ async function cmdInstall(values: Values): Promise<number> {
       }
       runsc = path.join(installed.entry.dir, 'runsc');
     }
-    say(installed.version);
+    log.info(installed.version);
     // raw: the result, for `$(gvisor-cell install)`; a path in the tool cache, which the workspace does not choose.
     process.stdout.write(`${runsc}\n`);
     return 0;
@@ -175,63 +173,77 @@ async function cmdBundle(file: string | undefined, values: Values): Promise<numb
   );
   checkHostPaths(bundle, workspace);
   const config = writeBundle(bundle, paths);
-  say(`wrote ${config}`);
-  say(`runsc flags for this cell: ${bundle.flags.join(' ')} --host-uds=none`);
+  log.info(`wrote ${config}`);
+  log.info(`runsc flags for this cell: ${bundle.flags.join(' ')} --host-uds=none`);
   return 0;
+}
+
+/** The exit status of `run`: the cell's own, or what the verdict says instead of one. */
+function exitStatus(verdict: Verdict, exitCode: number | undefined): number {
+  switch (verdict.kind) {
+    case 'sandbox-failed':
+      return NOT_RUN;
+    case 'cancelled':
+      return CANCELLED;
+    case 'timed-out':
+      return TIMED_OUT;
+    default:
+      return exitCode ?? NOT_RUN;
+  }
 }
 
 async function cmdRun(file: string | undefined, values: Values): Promise<number> {
   if (!file) throw new UsageError('run: name a cell document');
-  toolCacheFrom(values);
+  const places = placesFrom(values);
   const workspace = path.resolve(values.workspace ?? process.cwd());
-  const inputs = inputsFrom(values, path.resolve(file));
-  const cell = loadCell(inputs.cell, process.cwd(), 'run');
+  const options = optionSource(values);
+  const wanted = runscOptions(options);
+  const choices = runChoices(options);
+  const cell = loadCell({ file: path.resolve(file) }, process.cwd(), 'run');
   const arch = bucketArch(process.platform, process.arch);
-  const plan = planCell(cell, { workspace, env: process.env, tempRoot: process.env.RUNNER_TEMP as string });
+  const plan = planCell(cell, { workspace, env: process.env, tempRoot: places.temp });
   const cancel = new AbortController();
   const onSignal = () => cancel.abort();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    for (const name of plan.bundle.missingEnv) say(`warning: pass-env: ${name} is not set; not passed`);
-    for (const note of plan.bundle.notes) say(`gvisor-cell: ${note}`);
-    for (const warning of plan.bundle.warnings) say(`warning: ${warning}`);
-    const installed = await obtainRunsc(inputs, arch, { privateDir: plan.runDir, onProgress: progress() });
+    for (const name of plan.bundle.missingEnv) log.info(`warning: pass-env: ${name} is not set; not passed`);
+    for (const note of plan.bundle.notes) log.info(`gvisor-cell: ${note}`);
+    for (const warning of [...plan.bundle.warnings, ...runscWarnings(wanted)]) log.info(`warning: ${warning}`);
+    const installed = await obtainRunsc(wanted, {
+      arch,
+      toolCache: places.toolCache,
+      tempDir: places.temp,
+      log,
+      privateDir: plan.runDir,
+      onProgress: progress(),
+    });
     const advisory = truncAdvisory(installed.version);
-    if (advisory) say(`warning: ${advisory}`);
-    say(`gvisor-cell: running ${cell.name} with ${installed.version} (${inputs.platform}), workspace ${workspace}`);
-    const { output, result, collected } = await runPlanned(plan, {
+    if (advisory) log.info(`warning: ${advisory}`);
+    log.info(`gvisor-cell: running ${cell.name} with ${installed.version} (${choices.platform}), workspace ${workspace}`);
+    const { output, result, verdict, collected } = await runPlanned(plan, {
       runscPath: installed.path,
-      platform: inputs.platform,
-      outputLimit: inputs.outputLimit,
+      ...choices,
       // raw: the cell's bytes, inside the stop-commands window when a runner reads them.
       jobLog: { write: (data) => process.stdout.write(data) },
       // Inside a workflow step the runner parses this output too: keep the cell from issuing commands.
       commandWindow: process.env.GITHUB_ACTIONS === 'true',
       signal: cancel.signal,
     });
-    say(
+    log.info(
       output.logCutAt === undefined
         ? `gvisor-cell: full log in ${output.logFile}`
         : `gvisor-cell: log in ${output.logFile}, cut at ${output.logCutAt} bytes by limits.log; the rest is only in the output above`,
     );
     if (collected) {
-      if (!collected.error) say(`gvisor-cell: collected ${collected.files} file(s) into ${workspace}`);
-      for (const warning of collected.warnings) say(`warning: ${warning}`);
-      if (collected.error) say(`gvisor-cell: ${collected.error}`);
+      if (!collected.error) log.info(`gvisor-cell: collected ${collected.files} file(s) into ${workspace}`);
+      for (const warning of collected.warnings) log.info(`warning: ${warning}`);
+      if (collected.error) log.info(`gvisor-cell: ${collected.error}`);
     }
-    if (result.runscError) {
-      say(`gvisor-cell: the sandbox did not start:\n${result.runscError.message}`);
-      return NOT_RUN;
-    }
-    if (result.timedOut) {
-      say(`gvisor-cell: ${cell.name} timed out after ${result.durationMs} ms`);
-      return TIMED_OUT;
-    }
-    if (result.cancelled) return 130;
-    say(`gvisor-cell: ${cell.name} exited ${result.exitCode} in ${result.durationMs} ms`);
-    if (collected?.error) return result.exitCode || 1;
-    return result.exitCode ?? NOT_RUN;
+    log.info(`gvisor-cell: ${describe(verdict, cell.name, result.durationMs)}`);
+    const status = exitStatus(verdict, result.exitCode);
+    // Asked-for files that did not come back fail the run, whatever the cell's status.
+    return collected?.error && status === 0 ? 1 : status;
   } finally {
     removeRunDir(plan.runDir);
     process.off('SIGINT', onSignal);
@@ -239,25 +251,12 @@ async function cmdRun(file: string | undefined, values: Values): Promise<number>
   }
 }
 
-/**
- * tool-cache reports through @actions/core's `::debug::` commands, which a
- * runner hides and a terminal would show: drop them. Cell output is written as
- * Buffers and never matches.
- */
-function muteRunnerDebug(): void {
-  const write = process.stdout.write.bind(process.stdout) as (...args: unknown[]) => boolean;
-  process.stdout.write = ((chunk: unknown, ...rest: unknown[]) =>
-    typeof chunk === 'string' && chunk.startsWith('::debug::') ? true : write(chunk, ...rest)) as typeof process.stdout.write;
-}
-
 export async function main(argv: string[]): Promise<number> {
-  log.out = process.stderr;
-  muteRunnerDebug();
   let parsed: { values: Values; positionals: string[] };
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    say(`gvisor-cell: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    log.info(`gvisor-cell: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -282,12 +281,10 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      say(`gvisor-cell: ${error.message}\n\n${USAGE}`);
+      log.info(`gvisor-cell: ${error.message}\n\n${USAGE}`);
       return 2;
     }
-    say(error instanceof CellError ? error.message : `gvisor-cell: ${error instanceof Error ? error.message : String(error)}`);
+    log.info(error instanceof CellError ? error.message : `gvisor-cell: ${error instanceof Error ? error.message : String(error)}`);
     return command === 'run' ? NOT_RUN : 1;
   }
 }
-
-process.exitCode = await main(process.argv.slice(2));

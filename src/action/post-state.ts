@@ -1,14 +1,23 @@
 /**
- * What the main step tells its post step, kept where only the main step can
- * write: a file in the run's private directory (mkdtemp, mode 0700, under
- * RUNNER_TEMP, which no cell sees). The post step's state carries only the run
- * directory and this record's nonce; state can be forged (a `::save-state`
- * printed by an earlier step or a cell that escaped the stop-commands window),
- * so what the post step runs (the runsc binary, the container id) comes from
- * here, and only when the nonce in the state is the one in this file.
+ * What the main step tells its post step, written and read here only. The
+ * record is kept where only the main step can write: a file in the run's
+ * private directory (mkdtemp, mode 0700, under RUNNER_TEMP, which no cell
+ * sees). The step's state carries only the run directory and this record's
+ * nonce; state can be forged (a `::save-state` printed by an earlier step or a
+ * cell that escaped the stop-commands window), so what the post step runs (the
+ * runsc binary, the container id) comes from the record, and only when the
+ * run directory is one main could have made and the nonce in the state is the
+ * one in the record.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { RUN_DIR_NAME } from '../run/run-dir.js';
+
+/** The state's keys: which run directory, and the nonce of the record main left in it. */
+const State = {
+  RunDir: 'run-dir',
+  Nonce: 'nonce',
+} as const;
 
 /** The record's name in the run directory. */
 export const RECORD_FILE = 'post-record.json';
@@ -26,6 +35,56 @@ const CONTAINER_ID = /^[A-Za-z0-9_.-]{1,64}$/;
 export const NONCE = /^[0-9a-f]{32}$/;
 /** Far more than a record needs; a bound on what the post step reads. */
 const MAX_RECORD_BYTES = 4096;
+
+/**
+ * Writes the record, then the state that points at it (`save` is
+ * core.saveState). The record comes first: a post step that finds the state
+ * finds the record.
+ */
+export function savePostState(save: (name: string, value: string) => void, runDir: string, record: PostRecord): void {
+  save(State.Nonce, writePostRecord(runDir, record));
+  save(State.RunDir, runDir);
+}
+
+/** What the post step may clean up, or why it does nothing. */
+export type PostState = { none: true } | { gone: true } | { refused: string } | { runDir: string; record: PostRecord };
+
+/**
+ * The state, checked (`get` is core.getState): nothing saved; a run directory
+ * that is gone already; a refusal, with the reason (never quoting the state:
+ * it could carry workflow commands); or the run directory and its record.
+ */
+export function loadPostState(get: (name: string) => string, tempRoot: string, uid: number): PostState {
+  const value = get(State.RunDir);
+  if (!value) return { none: true };
+  const runDir = checkRunDir(value, tempRoot, uid);
+  if (!('dir' in runDir)) return runDir;
+  const nonce = get(State.Nonce);
+  if (!NONCE.test(nonce)) return { refused: 'nonce is missing or malformed' };
+  const checked = readPostRecord(runDir.dir, nonce, uid);
+  if ('refused' in checked) return checked;
+  return { runDir: runDir.dir, record: checked.record };
+}
+
+/** A run directory, or why the value is refused; `gone` when it names one that no longer exists. */
+export type RunDirCheck = { dir: string } | { gone: true } | { refused: string };
+
+/**
+ * The state's run directory, if it is one main could have made: an absolute,
+ * normalized path directly in RUNNER_TEMP with a run directory's name, and a
+ * real directory (not a link) owned by `uid` that group and others cannot write.
+ */
+export function checkRunDir(value: string, tempRoot: string, uid: number): RunDirCheck {
+  if (!path.isAbsolute(value) || path.resolve(value) !== value) return { refused: 'run-dir is not an absolute, normalized path' };
+  if (path.dirname(value) !== path.resolve(tempRoot)) return { refused: 'run-dir is not directly in RUNNER_TEMP' };
+  if (!RUN_DIR_NAME.test(path.basename(value))) return { refused: 'run-dir is not named as a run directory' };
+  const st = lstatSync(value, { throwIfNoEntry: false });
+  if (!st) return { gone: true };
+  if (!st.isDirectory()) return { refused: 'run-dir is not a directory' };
+  if (st.uid !== uid) return { refused: `run-dir is owned by uid ${st.uid}, not ${uid}` };
+  if (st.mode & 0o022) return { refused: 'run-dir is writable by group or others' };
+  return { dir: value };
+}
 
 /**
  * Writes the record (a new file only, 0600: never through a link nor over a

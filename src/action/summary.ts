@@ -4,13 +4,12 @@
  * or Markdown (the summary renders raw HTML).
  */
 import { formatDuration, formatSize } from '../cell/units.js';
+import type { Verdict } from '../run/verdict.js';
 
 export interface SummaryFacts {
   name: string;
+  verdict: Verdict;
   exitCode: number | undefined;
-  timedOut: boolean;
-  cancelled: boolean;
-  runscError: string | undefined;
   durationMs: number;
   runscVersion: string;
   platform: string;
@@ -44,21 +43,22 @@ export function fenced(text: string, info = 'text'): string {
   return `${fence}${info}\n${text}${text.endsWith('\n') ? '' : '\n'}${fence}\n`;
 }
 
-/**
- * A SIGKILL nobody asked for, under a memory limit: gVisor's and the kernel's
- * OOM killers both end the cell that way and neither says so to the caller,
- * so this is an inference, and worded as one.
- */
-export function likelyOutOfMemory(f: Pick<SummaryFacts, 'exitCode' | 'timedOut' | 'cancelled' | 'limits'>): boolean {
-  return f.exitCode === 137 && !f.timedOut && !f.cancelled && f.limits.memory !== undefined;
-}
-
-function status(f: SummaryFacts): string {
-  if (f.runscError) return '⚠️ sandbox did not start';
-  if (f.cancelled) return '⏹️ cancelled';
-  if (f.timedOut) return '⏱️ timed out';
-  if (likelyOutOfMemory(f)) return '❌ killed, likely out of memory';
-  return f.exitCode === 0 ? '✅ passed' : `❌ exited ${f.exitCode}`;
+/** The summary's status cell. */
+function statusLabel(verdict: Verdict): string {
+  switch (verdict.kind) {
+    case 'sandbox-failed':
+      return '⚠️ sandbox did not start';
+    case 'cancelled':
+      return '⏹️ cancelled';
+    case 'timed-out':
+      return '⏱️ timed out';
+    case 'out-of-memory':
+      return '❌ killed, likely out of memory';
+    case 'failed':
+      return `❌ exited ${verdict.exitCode}`;
+    case 'passed':
+      return '✅ passed';
+  }
 }
 
 /** What a cut log file lacks and where to find it; the step's log says the same. */
@@ -94,12 +94,12 @@ export function renderSummary(f: SummaryFacts): string {
     label = `Output (last ${SUMMARY_TAIL_CHARS} characters)`;
   }
   const parts = [
-    `### gvisor-cell · ${escapeMarkdown(f.name)} · ${status(f)}\n`,
+    `### gvisor-cell · ${escapeMarkdown(f.name)} · ${statusLabel(f.verdict)}\n`,
     '| | |\n| --- | --- |\n',
     rows.map(([k, v]) => `| ${k} | ${v} |\n`).join(''),
   ];
   for (const advisory of f.advisories ?? []) parts.push(`\n> [!WARNING]\n> ${escapeMarkdown(advisory)}\n`);
-  if (f.runscError) parts.push(`\n**runsc said:**\n\n${fenced(f.runscError)}`);
+  if (f.verdict.kind === 'sandbox-failed') parts.push(`\n**runsc said:**\n\n${fenced(f.verdict.message)}`);
   if (tail !== '') parts.push(`\n<details><summary>${label}</summary>\n\n${fenced(tail)}\n</details>\n`);
   return parts.join('');
 }

@@ -1,6 +1,7 @@
 /** Entry of the post step (bundled separately, so it loads only what cleanup needs). */
 import module from 'node:module';
-import { commands } from './log.js';
+import { lineLogger } from '../log.js';
+import { commands } from './commands.js';
 
 module.enableCompileCache?.();
 const { post } = await import('./post.js');
@@ -9,5 +10,5 @@ try {
 } catch (error) {
   // Cleanup must never fail the job on its own; say what happened.
   const core = await import('@actions/core');
-  commands(core).warning(`gvisor-cell cleanup: ${error instanceof Error ? error.message : String(error)}`);
+  commands(core, lineLogger(process.stdout)).warning(`gvisor-cell cleanup: ${error instanceof Error ? error.message : String(error)}`);
 }

@@ -1,0 +1,403 @@
+export const id = 104;
+export const ids = [104];
+export const modules = {
+
+/***/ 2104:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  post: () => (/* binding */ post)
+});
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
+var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 10 modules
+var core = __webpack_require__(7264);
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 3 modules
+var exec = __webpack_require__(1260);
+// EXTERNAL MODULE: ./src/log.ts
+var src_log = __webpack_require__(5625);
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __webpack_require__(1421);
+;// CONCATENATED MODULE: ./src/run/runsc.ts
+/**
+ * How runsc is invoked: directly as root, through `sudo -n` otherwise (hosted
+ * runners give passwordless sudo). Never `--rootless`: it is not a sandbox for
+ * untrusted code there.
+ */
+
+
+function needsSudo() {
+    return (process.getuid?.() ?? 0) !== 0;
+}
+/** [command, args] for a runsc invocation with this run's state directory. */
+function runscCommand(r, args, wrap) {
+    const plain = [r.path, `--root=${r.root}`, ...args];
+    const full = wrap ? wrap(plain) : plain;
+    return r.sudo ? ['sudo', ['-n', '--', ...full]] : [full[0], full.slice(1)];
+}
+function spawnRunsc(r, args, options = {}, wrap) {
+    const [cmd, argv] = runscCommand(r, args, wrap);
+    return (0,external_node_child_process_.spawn)(cmd, argv, options);
+}
+/** Runs a short runsc command (kill, delete) to completion; resolves to its exit code, never rejects. */
+function runscQuiet(r, args, timeoutMs = 10_000, wrap) {
+    return new Promise((resolve) => {
+        const child = spawnRunsc(r, args, { stdio: 'ignore' }, wrap);
+        const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+        child.on('error', () => {
+            clearTimeout(timer);
+            resolve(null);
+        });
+        child.on('close', (code) => {
+            clearTimeout(timer);
+            resolve(code);
+        });
+    });
+}
+/**
+ * SIGKILLs the container's processes. Fast: `runsc run`, still waiting on the
+ * container, then tears the sandbox down and deletes its state itself.
+ */
+async function killContainer(r, containerId) {
+    await runscQuiet(r, ['kill', '--all', containerId, 'KILL']);
+}
+/**
+ * Kills and deletes the container when no `runsc run` is left to do it (it was
+ * killed with the action). `delete --force` alone can wait seconds for a gofer
+ * it cannot reap, hence the kill first.
+ */
+async function destroy(r, containerId) {
+    await killContainer(r, containerId);
+    await runscQuiet(r, ['delete', '--force', containerId]);
+}
+/** The container's pids (inside its namespace), from `runsc ps`; undefined when it cannot be asked. */
+function listPids(r, containerId) {
+    return new Promise((resolve) => {
+        const child = spawnRunsc(r, ['ps', '--format=json', containerId], { stdio: ['ignore', 'pipe', 'ignore'] });
+        let out = '';
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.stdout?.on('data', (c) => {
+            if (out.length < 1_000_000)
+                out += c.toString();
+        });
+        child.on('error', () => resolve(undefined));
+        child.on('close', (code) => {
+            clearTimeout(timer);
+            try {
+                const pids = JSON.parse(out);
+                resolve(code === 0 && Array.isArray(pids) && pids.every(Number.isInteger) ? pids : undefined);
+            }
+            catch {
+                resolve(undefined);
+            }
+        });
+    });
+}
+/** Host pids of the processes that belong to this run's sandboxes: runsc, its sandbox and gofer all carry `--root=<state dir>`. */
+function sandboxProcesses(r) {
+    const needle = Buffer.from(`--root=${r.root}\0`);
+    const pids = [];
+    for (const entry of readdirSync('/proc')) {
+        if (!/^\d+$/.test(entry) || Number(entry) === process.pid)
+            continue;
+        try {
+            if (readFileSync(`/proc/${entry}/cmdline`).includes(needle))
+                pids.push(Number(entry));
+        }
+        catch {
+            // Gone already.
+        }
+    }
+    return pids;
+}
+const GONE_WAIT_MS = 3_000;
+/**
+ * Makes sure nothing of the sandbox runs any more: waits for its processes
+ * to go, SIGKILLs what is left (through sudo where runsc ran through it),
+ * and throws if anything survives — callers place files on the host only
+ * after this returned.
+ */
+async function ensureGone(r, containerId) {
+    const waitGone = async (ms) => {
+        const until = Date.now() + ms;
+        let left = sandboxProcesses(r);
+        while (left.length > 0 && Date.now() < until) {
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            left = sandboxProcesses(r);
+        }
+        return left;
+    };
+    let left = await waitGone(GONE_WAIT_MS);
+    if (left.length === 0)
+        return;
+    await destroy(r, containerId);
+    left = sandboxProcesses(r);
+    if (left.length > 0) {
+        await new Promise((resolve) => {
+            const [cmd, args] = r.sudo ? ['sudo', ['-n', 'kill', '-KILL', ...left.map(String)]] : ['kill', ['-KILL', ...left.map(String)]];
+            spawn(cmd, args, { stdio: 'ignore' })
+                .once('close', () => resolve())
+                .once('error', () => resolve());
+        });
+    }
+    left = await waitGone(GONE_WAIT_MS);
+    if (left.length > 0)
+        throw new Error(`the sandbox ${containerId} could not be stopped: processes ${left.join(', ')} are still running`);
+}
+
+// EXTERNAL MODULE: ./src/action/commands.ts
+var commands = __webpack_require__(530);
+;// CONCATENATED MODULE: ./src/run/run-dir.ts
+/**
+ * A run's private directory under the temp root (RUNNER_TEMP for the action):
+ * the bundle, runsc's state and log, the read-only stubs, what `collect`
+ * unpacks. mkdtemp makes it (mode 0700, a name nobody can predict); the post
+ * step recognises one by its name (src/action/post-state.ts).
+ */
+
+
+/** Every directory gvisor-cell creates under the temp root starts with this. */
+const RUN_DIR_PREFIX = 'gvisor-cell-';
+/** A run directory's name: the prefix and mkdtemp's six random characters (not `-logs`, `-debug-…`, `-install-…`). */
+const RUN_DIR_NAME = new RegExp(`^${RUN_DIR_PREFIX}[A-Za-z0-9]{6}$`);
+function makeRunDir(tempRoot) {
+    return mkdtempSync(path.join(tempRoot, RUN_DIR_PREFIX));
+}
+/** The run directory's random part: unique among live run directories (containerIdFor uses it). */
+function runDirUnique(runDir) {
+    return path.basename(runDir).slice(RUN_DIR_PREFIX.length);
+}
+/** Best effort: what is left (root-owned state of a killed runsc) is the post step's. */
+function removeRunDir(dir) {
+    try {
+        rmSync(dir, { recursive: true, force: true });
+    }
+    catch {
+        // The post step retries, with sudo where runsc ran through it.
+    }
+}
+
+;// CONCATENATED MODULE: ./src/action/post-state.ts
+/**
+ * What the main step tells its post step, written and read here only. The
+ * record is kept where only the main step can write: a file in the run's
+ * private directory (mkdtemp, mode 0700, under RUNNER_TEMP, which no cell
+ * sees). The step's state carries only the run directory and this record's
+ * nonce; state can be forged (a `::save-state` printed by an earlier step or a
+ * cell that escaped the stop-commands window), so what the post step runs (the
+ * runsc binary, the container id) comes from the record, and only when the
+ * run directory is one main could have made and the nonce in the state is the
+ * one in the record.
+ */
+
+
+
+/** The state's keys: which run directory, and the nonce of the record main left in it. */
+const State = {
+    RunDir: 'run-dir',
+    Nonce: 'nonce',
+};
+/** The record's name in the run directory. */
+const RECORD_FILE = 'post-record.json';
+/** Container ids as `containerIdFor` makes them (and runsc accepts). */
+const CONTAINER_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+/** 16 random bytes, hex. */
+const NONCE = /^[0-9a-f]{32}$/;
+/** Far more than a record needs; a bound on what the post step reads. */
+const MAX_RECORD_BYTES = 4096;
+/**
+ * Writes the record, then the state that points at it (`save` is
+ * core.saveState). The record comes first: a post step that finds the state
+ * finds the record.
+ */
+function savePostState(save, runDir, record) {
+    save(State.Nonce, writePostRecord(runDir, record));
+    save(State.RunDir, runDir);
+}
+/**
+ * The state, checked (`get` is core.getState): nothing saved; a run directory
+ * that is gone already; a refusal, with the reason (never quoting the state:
+ * it could carry workflow commands); or the run directory and its record.
+ */
+function loadPostState(get, tempRoot, uid) {
+    const value = get(State.RunDir);
+    if (!value)
+        return { none: true };
+    const runDir = checkRunDir(value, tempRoot, uid);
+    if (!('dir' in runDir))
+        return runDir;
+    const nonce = get(State.Nonce);
+    if (!NONCE.test(nonce))
+        return { refused: 'nonce is missing or malformed' };
+    const checked = readPostRecord(runDir.dir, nonce, uid);
+    if ('refused' in checked)
+        return checked;
+    return { runDir: runDir.dir, record: checked.record };
+}
+/**
+ * The state's run directory, if it is one main could have made: an absolute,
+ * normalized path directly in RUNNER_TEMP with a run directory's name, and a
+ * real directory (not a link) owned by `uid` that group and others cannot write.
+ */
+function checkRunDir(value, tempRoot, uid) {
+    if (!external_node_path_default().isAbsolute(value) || external_node_path_default().resolve(value) !== value)
+        return { refused: 'run-dir is not an absolute, normalized path' };
+    if (external_node_path_default().dirname(value) !== external_node_path_default().resolve(tempRoot))
+        return { refused: 'run-dir is not directly in RUNNER_TEMP' };
+    if (!RUN_DIR_NAME.test(external_node_path_default().basename(value)))
+        return { refused: 'run-dir is not named as a run directory' };
+    const st = (0,external_node_fs_.lstatSync)(value, { throwIfNoEntry: false });
+    if (!st)
+        return { gone: true };
+    if (!st.isDirectory())
+        return { refused: 'run-dir is not a directory' };
+    if (st.uid !== uid)
+        return { refused: `run-dir is owned by uid ${st.uid}, not ${uid}` };
+    if (st.mode & 0o022)
+        return { refused: 'run-dir is writable by group or others' };
+    return { dir: value };
+}
+/**
+ * Writes the record (a new file only, 0600: never through a link nor over a
+ * file already there) and returns its nonce, for the state. Web Crypto's
+ * CSPRNG: it is loaded for the stop-commands token anyway, node:crypto is not.
+ */
+function writePostRecord(runDir, record) {
+    const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('hex');
+    const fd = openSync(path.join(runDir, RECORD_FILE), 'wx', 0o600);
+    try {
+        writeSync(fd, JSON.stringify({ nonce, containerId: record.containerId, runsc: record.runsc }));
+    }
+    finally {
+        closeSync(fd);
+    }
+    return nonce;
+}
+/**
+ * Reads the record of `runDir` (already checked to be ours) and checks it
+ * against the state's nonce: a regular file, not a link, owned by `uid`, not
+ * writable by group or others, one link, small; its fields well-formed; the
+ * runsc it names an absolute path to a regular file.
+ */
+function readPostRecord(runDir, nonce, uid) {
+    const file = external_node_path_default().join(runDir, RECORD_FILE);
+    let fd;
+    try {
+        // O_NOFOLLOW: a link is refused, not followed; O_NONBLOCK: a FIFO planted here cannot hang the step.
+        fd = (0,external_node_fs_.openSync)(file, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW | external_node_fs_.constants.O_NONBLOCK);
+    }
+    catch (error) {
+        const code = error.code;
+        return { refused: code === 'ELOOP' ? `${RECORD_FILE} is a symbolic link` : `${RECORD_FILE} cannot be opened (${code})` };
+    }
+    let text;
+    try {
+        // Checked on the open file: what is checked is what is read.
+        const st = (0,external_node_fs_.fstatSync)(fd);
+        if (!st.isFile())
+            return { refused: `${RECORD_FILE} is not a regular file` };
+        if (st.uid !== uid)
+            return { refused: `${RECORD_FILE} is owned by uid ${st.uid}, not ${uid}` };
+        if (st.mode & 0o022)
+            return { refused: `${RECORD_FILE} is writable by group or others` };
+        if (st.nlink !== 1)
+            return { refused: `${RECORD_FILE} has ${st.nlink} hard links` };
+        if (st.size > MAX_RECORD_BYTES)
+            return { refused: `${RECORD_FILE} is larger than ${MAX_RECORD_BYTES} bytes` };
+        const buf = Buffer.alloc(MAX_RECORD_BYTES + 1);
+        const n = (0,external_node_fs_.readSync)(fd, buf, 0, buf.length, 0);
+        text = buf.subarray(0, n).toString('utf8');
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        return { refused: `${RECORD_FILE} is not JSON` };
+    }
+    if (typeof parsed !== 'object' || parsed === null)
+        return { refused: `${RECORD_FILE} is not a JSON object` };
+    const { nonce: recorded, containerId, runsc } = parsed;
+    if (typeof recorded !== 'string' || !NONCE.test(recorded))
+        return { refused: `${RECORD_FILE}: nonce is malformed` };
+    if (recorded !== nonce)
+        return { refused: `the state's nonce is not the one in ${RECORD_FILE}` };
+    if (typeof containerId !== 'string' || !CONTAINER_ID.test(containerId)) {
+        return { refused: `${RECORD_FILE}: containerId is not a container id` };
+    }
+    if (typeof runsc !== 'string' || !external_node_path_default().isAbsolute(runsc) || external_node_path_default().resolve(runsc) !== runsc) {
+        return { refused: `${RECORD_FILE}: runsc is not an absolute, normalized path` };
+    }
+    if (!(0,external_node_fs_.statSync)(runsc, { throwIfNoEntry: false })?.isFile())
+        return { refused: `${RECORD_FILE}: runsc is not a regular file` };
+    return { record: { containerId, runsc } };
+}
+
+;// CONCATENATED MODULE: ./src/action/post.ts
+/**
+ * The post step: runs only when main may have left something behind (the job
+ * failed or was cancelled; see `post-if` in action.yml). It removes this run's
+ * sandbox and run directory and nothing else.
+ *
+ * The state can be forged, so it only points (post-state.ts): what is run
+ * (runsc, the container id) comes from the record main left in the run
+ * directory; whether through sudo, from this process's own uid. Anything else
+ * and the step does nothing but say that it refused the state.
+ */
+
+
+
+
+
+
+
+
+
+async function post() {
+    const log = (0,src_log/* lineLogger */.H)(process.stdout);
+    const say = (0,commands/* commands */.P)(core, log);
+    const tempRoot = process.env.RUNNER_TEMP || external_node_os_default().tmpdir();
+    const state = loadPostState(core.getState, tempRoot, process.getuid?.() ?? 0);
+    if ('none' in state)
+        return say.debug('gvisor-cell post: no run directory in the state; nothing to do');
+    if ('gone' in state)
+        return say.debug('gvisor-cell post: nothing of this run is left');
+    // One line; never quotes the state (it could carry workflow commands).
+    if ('refused' in state)
+        return say.warning(`gvisor-cell post: refused the saved state, removed nothing: ${state.refused}`);
+    const { containerId, runsc: runscPath } = state.record;
+    const sudo = needsSudo();
+    const runsc = { path: runscPath, sudo, root: external_node_path_default().join(state.runDir, 'state') };
+    log.info(`Removing sandbox ${containerId} left by the main step`);
+    await destroy(runsc, containerId);
+    await removeAll(state.runDir, sudo);
+    log.info(`Removed ${state.runDir}`);
+}
+/** The run directory, with sudo where runsc ran through it and left root-owned state behind. */
+async function removeAll(dir, sudo) {
+    try {
+        (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
+    }
+    catch {
+        if (!sudo)
+            return;
+        await (0,exec/* exec */.m)('sudo', ['-n', 'rm', '-rf', '--one-file-system', '--', dir], { silent: true, ignoreReturnCode: true }).catch(() => { });
+    }
+}
+
+
+/***/ })
+
+};

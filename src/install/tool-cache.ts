@@ -1,0 +1,42 @@
+/**
+ * @actions/tool-cache, with its root passed in. tool-cache reads its root from
+ * RUNNER_TOOL_CACHE on every call and reports what it does as `::debug::`
+ * workflow commands written to stdout; this module is the one place where the
+ * rest of the code meets either. The root the caller gives is set for the
+ * call and restored after it, and tool-cache's debug lines are dropped: our
+ * own log says what was cached where, and the CLI's stdout carries results
+ * (`$(gvisor-cell install)`). Nothing else writes to stdout while an install
+ * runs, so diverting it for the call's duration catches only tool-cache.
+ *
+ * Loaded by the installer only: a warm step never loads tool-cache (cache.ts
+ * reads its layout itself).
+ */
+import * as tc from '@actions/tool-cache';
+import type { Shelf } from './cache.js';
+
+async function withRoot<T>(root: string, fn: () => T | Promise<T>): Promise<T> {
+  const saved = process.env.RUNNER_TOOL_CACHE;
+  const write = process.stdout.write;
+  process.env.RUNNER_TOOL_CACHE = root;
+  process.stdout.write = ((chunk: unknown, ...rest: unknown[]) =>
+    typeof chunk === 'string' && chunk.startsWith('::debug::')
+      ? true
+      : (write as (...args: unknown[]) => boolean).call(process.stdout, chunk, ...rest)) as typeof process.stdout.write;
+  try {
+    return await fn();
+  } finally {
+    process.stdout.write = write;
+    if (saved === undefined) delete process.env.RUNNER_TOOL_CACHE;
+    else process.env.RUNNER_TOOL_CACHE = saved;
+  }
+}
+
+/** The version keys cached for this tool and architecture. */
+export function cachedVersions(shelf: Shelf): Promise<string[]> {
+  return withRoot(shelf.root, () => tc.findAllVersions(shelf.tool, shelf.arch));
+}
+
+/** Copies `dir` into the cache as the entry for `key` and marks it complete; returns the entry. */
+export function cacheEntry(shelf: Shelf, dir: string, key: string): Promise<string> {
+  return withRoot(shelf.root, () => tc.cacheDir(dir, shelf.tool, key, shelf.arch));
+}

@@ -1,0 +1,50 @@
+import { describe, expect, test } from 'vitest';
+import { classify, describe as sentence, type Verdict } from '../../src/run/verdict.js';
+
+const ended = { exitCode: 0 as number | undefined, timedOut: false, cancelled: false, runscError: undefined };
+const boom = { message: 'boom', neverStarted: false };
+
+describe('classify: one order, for the action, the CLI and the summary', () => {
+  test.each([
+    [{ exitCode: 0 }, {}, { kind: 'passed' }],
+    [{ exitCode: 3 }, {}, { kind: 'failed', exitCode: 3 }],
+    [{ exitCode: 128 }, {}, { kind: 'failed', exitCode: 128 }],
+    [{ exitCode: 137 }, {}, { kind: 'failed', exitCode: 137 }],
+    [{ exitCode: 137 }, { memory: 512 }, { kind: 'out-of-memory', exitCode: 137, memory: 512 }],
+    [
+      { exitCode: 137, timedOut: true },
+      { memory: 512, timeout: 5000 },
+      { kind: 'timed-out', timeoutMs: 5000 },
+    ],
+    [{ exitCode: 137, cancelled: true }, { memory: 512 }, { kind: 'cancelled' }],
+    // A cancellation that arrives while a timeout is being handled is a cancellation (the CLI used to say 124).
+    [{ exitCode: 143, cancelled: true, timedOut: true }, { timeout: 1 }, { kind: 'cancelled' }],
+    [{ exitCode: undefined, runscError: boom, cancelled: true, timedOut: true }, {}, { kind: 'sandbox-failed', ...boom }],
+    // No exit code and no runsc error is never a pass.
+    [{ exitCode: undefined }, {}, { kind: 'failed', exitCode: 1 }],
+  ] as [Partial<typeof ended> & { runscError?: typeof boom }, { memory?: number; timeout?: number }, Verdict][])(
+    '%j with limits %j → %j',
+    (result, limits, verdict) => {
+      expect(classify({ ...ended, ...result }, limits)).toEqual(verdict);
+    },
+  );
+});
+
+describe('describe', () => {
+  test.each([
+    [{ kind: 'passed' }, 'Cell t passed in 12 ms'],
+    [{ kind: 'failed', exitCode: 2 }, 'Cell t exited with 2'],
+    [{ kind: 'timed-out', timeoutMs: 90_000 }, 'Cell t timed out after 90s and was killed'],
+    [{ kind: 'cancelled' }, 'Cell t was cancelled; the sandbox was stopped and deleted'],
+    [
+      { kind: 'out-of-memory', exitCode: 137, memory: 2 ** 29 },
+      'Cell t was killed (exit 137, SIGKILL) under limits.memory 512Mi: most likely out of memory',
+    ],
+    [
+      { kind: 'sandbox-failed', message: 'boom', neverStarted: true },
+      'The sandbox did not start: runsc failed before running the cell.\nboom',
+    ],
+  ] as [Verdict, string][])('%j', (verdict, text) => {
+    expect(sentence(verdict, 't', 12)).toBe(text);
+  });
+});
