@@ -10487,7 +10487,7 @@ function sortByDepth(mounts) {
  *
  * Synchronous on purpose: a few dozen tiny calls on the way to `runsc run`,
  * with nothing else for the step to do meanwhile; promises would add a thread
- * pool round trip to each (measured: about 4 ms a step; README, Performance).
+ * pool round trip to each (its cost: README, Performance).
  */
 
 
@@ -12123,8 +12123,8 @@ async function main(argv) {
 /**
  * Reading runsc entries in the runner's tool cache, without loading
  * @actions/tool-cache: a cache hit is every warm step's path to `runsc run`,
- * and tool-cache pulls in @actions/core and an HTTP client (about 30 ms to
- * load; see README, Performance). The layout is tool-cache's own —
+ * and tool-cache pulls in @actions/core and an HTTP client (what that costs:
+ * README, Performance; test/unit/warm-path.test.ts keeps it off this path). The layout is tool-cache's own —
  * `$RUNNER_TOOL_CACHE/<tool>/<semver>/<arch>`, complete once
  * `<arch>.complete` exists — and entries are still written by tool-cache
  * (installer.ts); a unit test checks that this lookup agrees with `tc.find`.
@@ -12143,7 +12143,7 @@ const KEPT_ARTIFACTS = ['gvisor.tar.zstd', 'gvisor.tar.bz2', 'runsc'];
 function toolName(downloadUrl) {
     if (downloadUrl === DEFAULT_DOWNLOAD_URL)
         return TOOL_NAME;
-    // Loaded here, not imported: node:crypto takes about 5 ms to load, and only mirrors need it.
+    // Loaded here, not imported: node:crypto is slow to load (README, Performance), and only mirrors need it.
     const { createHash } = process.getBuiltinModule('node:crypto');
     return `${TOOL_NAME}-mirror-${createHash('sha256').update(downloadUrl).digest('hex').slice(0, 12)}`;
 }
@@ -12301,7 +12301,8 @@ __nccwpck_require__.d(__webpack_exports__, {
  * the runner for workflow commands, and much of it quotes the workspace: file
  * and submodule names, mount sources, the document's own words. The runner
  * splits lines at CR as well as LF, trims leading blanks before `::`, and acts
- * on a `##[name]` anywhere in a line (shared/reference/runner.md), so a
+ * on a `##[name]` anywhere in a line (the runner's rules, as test/e2e/runner.ts
+ * models them), so a
  * submodule named `x\r::stop-commands::t\r` would open a window the cell can
  * close, and `libs/##[warning]x` would be a warning.
  *

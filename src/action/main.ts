@@ -4,8 +4,9 @@
  * sandbox → outputs and summary → cleanup.
  *
  * Nothing on the way to `runsc run` loads @actions/core: with the HTTP client
- * it brings (for OIDC, which this action never uses) it takes about 30 ms to
- * load, a fifth of a trivial step. It is loaded while the sandbox boots, and
+ * it brings (for OIDC, which this action never uses) it is a large part of a
+ * trivial step (README, Performance; test/unit/warm-path.test.ts enforces
+ * it). It is loaded while the sandbox boots, and
  * everything that needs it before the cell's output — the post step's state,
  * warnings (workflow commands, which must precede the stop-commands window),
  * the first outputs — happens then. Plain log lines need no core: `core.info`

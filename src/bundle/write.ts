@@ -5,7 +5,7 @@
  *
  * Synchronous on purpose: a few dozen tiny calls on the way to `runsc run`,
  * with nothing else for the step to do meanwhile; promises would add a thread
- * pool round trip to each (measured: about 4 ms a step; README, Performance).
+ * pool round trip to each (its cost: README, Performance).
  */
 import { lstatSync, mkdirSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,8 +1,8 @@
 /**
  * Reading runsc entries in the runner's tool cache, without loading
  * @actions/tool-cache: a cache hit is every warm step's path to `runsc run`,
- * and tool-cache pulls in @actions/core and an HTTP client (about 30 ms to
- * load; see README, Performance). The layout is tool-cache's own —
+ * and tool-cache pulls in @actions/core and an HTTP client (what that costs:
+ * README, Performance; test/unit/warm-path.test.ts keeps it off this path). The layout is tool-cache's own —
  * `$RUNNER_TOOL_CACHE/<tool>/<semver>/<arch>`, complete once
  * `<arch>.complete` exists — and entries are still written by tool-cache
  * (installer.ts); a unit test checks that this lookup agrees with `tc.find`.
@@ -55,7 +55,7 @@ export const KEPT_ARTIFACTS = ['gvisor.tar.zstd', 'gvisor.tar.bz2', 'runsc'] as 
 /** The tool-cache name: downloads from a mirror never mix with the official bucket's. */
 export function toolName(downloadUrl: string): string {
   if (downloadUrl === DEFAULT_DOWNLOAD_URL) return TOOL_NAME;
-  // Loaded here, not imported: node:crypto takes about 5 ms to load, and only mirrors need it.
+  // Loaded here, not imported: node:crypto is slow to load (README, Performance), and only mirrors need it.
   const { createHash } = process.getBuiltinModule('node:crypto');
   return `${TOOL_NAME}-mirror-${createHash('sha256').update(downloadUrl).digest('hex').slice(0, 12)}`;
 }
