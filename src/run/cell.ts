@@ -6,8 +6,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gatherHostFacts } from '../bundle/host.js';
+import { bundlePaths } from '../bundle/paths.js';
 import { type Bundle, type BundlePaths, buildBundle } from '../bundle/spec.js';
-import { bundlePaths, checkHostPaths, writeBundleFiles, writeConfig } from '../bundle/write.js';
+import { checkHostPaths, writeBundleFiles, writeConfig } from '../bundle/write.js';
 import { type Cell, DEFAULT_BOUNDS } from '../cell/schema.js';
 import { RUN_DIR_PREFIX } from '../constants.js';
 import type { Platform } from '../inputs.js';
@@ -53,8 +54,7 @@ export function planCell(cell: Cell, ctx: PlanContext): CellPlan {
   const runDir = mkdtempSync(path.join(ctx.tempRoot, RUN_DIR_PREFIX));
   try {
     const paths = bundlePaths(runDir);
-    const bundle = buildBundle(cell, facts, paths);
-    checkHostPaths(bundle, ctx.workspace);
+    const bundle = checkHostPaths(buildBundle(cell, facts, paths), ctx.workspace);
     const namespaceTools = findNamespaceTools();
     return { cell, bundle, runDir, paths, tempRoot: ctx.tempRoot, workspace: ctx.workspace, namespaceTools };
   } catch (error) {
