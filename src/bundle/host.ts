@@ -4,6 +4,7 @@
  */
 import { lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
+import { entryKind } from '../fs-kind.js';
 import { type Scrubbed, scrubGitConfig } from './git-credentials.js';
 
 /** Top-level entries that usr-merged systems make symlinks into /usr. */
@@ -55,22 +56,17 @@ export interface HostFacts {
   env: Readonly<Record<string, string | undefined>>;
 }
 
-function kind(p: string): 'file' | 'dir' | 'symlink' | undefined {
-  try {
-    const s = lstatSync(p);
-    return s.isSymbolicLink() ? 'symlink' : s.isDirectory() ? 'dir' : 'file';
-  } catch {
-    return undefined;
-  }
+/** Anything there but a directory or a link: what may be masked or read as a file here. */
+function isFileLike(p: string): boolean {
+  const k = entryKind(p);
+  return k === 'file' || k === 'other';
 }
 
 /** The files and directories to mask: the known ones that exist, and `extra` (not below a masked directory). */
 function masks(sshKeys: string[], extra: { files: string[]; dirs: string[] }): { maskedFiles: string[]; maskedDirs: string[] } {
-  const maskedDirs = [...new Set([...MASKED_DIRS.filter((d) => kind(d) === 'dir'), ...extra.dirs])];
+  const maskedDirs = [...new Set([...MASKED_DIRS.filter((d) => entryKind(d) === 'dir'), ...extra.dirs])];
   const inMaskedDir = (f: string) => maskedDirs.some((d) => f !== d && isInside(f, d));
-  const maskedFiles = [...new Set([...[...MASKED_FILES, ...sshKeys].filter((f) => kind(f) === 'file'), ...extra.files])].filter(
-    (f) => !inMaskedDir(f),
-  );
+  const maskedFiles = [...new Set([...[...MASKED_FILES, ...sshKeys].filter(isFileLike), ...extra.files])].filter((f) => !inMaskedDir(f));
   return { maskedFiles, maskedDirs: maskedDirs.filter((d) => !maskedDirs.some((o) => o !== d && isInside(d, o))) };
 }
 
@@ -97,7 +93,7 @@ export function chooseHome(hostHome: string | undefined, workspace: string): str
  */
 export function gitConfigFiles(workspace: string): string[] {
   const found: string[] = [];
-  const hasConfig = (dir: string) => kind(path.join(dir, 'config')) === 'file';
+  const hasConfig = (dir: string) => isFileLike(path.join(dir, 'config'));
   // Under .git/modules, a directory with a config file is a submodule's git dir (look only in its
   // own modules/); one without is a component of a submodule path such as libs/a. Never walk a
   // git dir's objects or refs: this runs on every step.
@@ -105,7 +101,7 @@ export function gitConfigFiles(workspace: string): string[] {
     if (depth > 4) return;
     for (const entry of safeReaddir(dir)) {
       const sub = path.join(dir, entry);
-      if (kind(sub) !== 'dir') continue;
+      if (entryKind(sub) !== 'dir') continue;
       if (hasConfig(sub)) {
         found.push(path.join(sub, 'config'));
         modules(path.join(sub, 'modules'), depth + 1);
@@ -116,13 +112,13 @@ export function gitConfigFiles(workspace: string): string[] {
   };
   const gitDir = (repo: string) => {
     const git = path.join(repo, '.git');
-    if (kind(git) !== 'dir') return;
+    if (entryKind(git) !== 'dir') return;
     if (hasConfig(git)) found.push(path.join(git, 'config'));
     modules(path.join(git, 'modules'), 0);
   };
   gitDir(workspace);
   for (const entry of safeReaddir(workspace)) {
-    if (entry !== '.git' && kind(path.join(workspace, entry)) === 'dir') gitDir(path.join(workspace, entry));
+    if (entry !== '.git' && entryKind(path.join(workspace, entry)) === 'dir') gitDir(path.join(workspace, entry));
   }
   return [...new Set(found)];
 }
@@ -201,8 +197,8 @@ export function gatherHostFacts(env: Readonly<Record<string, string | undefined>
   const toolCache = env.RUNNER_TOOL_CACHE && path.isAbsolute(env.RUNNER_TOOL_CACHE) ? path.normalize(env.RUNNER_TOOL_CACHE) : undefined;
   const rootLinks: RootLink[] = [];
   for (const name of ROOT_LINK_NAMES) {
-    const k = kind(`/${name}`);
-    if (k === 'symlink') rootLinks.push({ name, kind: 'symlink', target: readlinkSync(`/${name}`) });
+    const k = entryKind(`/${name}`);
+    if (k === 'link') rootLinks.push({ name, kind: 'symlink', target: readlinkSync(`/${name}`) });
     else if (k === 'dir') rootLinks.push({ name, kind: 'dir' });
   }
   const sshKeys = (() => {
@@ -215,10 +211,10 @@ export function gatherHostFacts(env: Readonly<Record<string, string | undefined>
     }
   })();
   let resolvConf: string | undefined;
-  if (kind('/etc/resolv.conf') === 'symlink') {
+  if (entryKind('/etc/resolv.conf') === 'link') {
     try {
       const target = realpathSync('/etc/resolv.conf');
-      if (!['/etc', '/usr', '/opt'].some((d) => isInside(target, d)) && kind(target) === 'file') resolvConf = target;
+      if (!['/etc', '/usr', '/opt'].some((d) => isInside(target, d)) && isFileLike(target)) resolvConf = target;
     } catch {
       // A dangling link: the cell sees it dangle too.
     }
@@ -237,8 +233,8 @@ export function gatherHostFacts(env: Readonly<Record<string, string | undefined>
     cgroupControllers: cgroupControllers('/sys/fs/cgroup'),
     gitConfigs,
     home: chooseHome(env.HOME, workspace),
-    toolCache: toolCache && kind(toolCache) === 'dir' ? toolCache : undefined,
-    hasOpt: kind('/opt') === 'dir',
+    toolCache: toolCache && entryKind(toolCache) === 'dir' ? toolCache : undefined,
+    hasOpt: entryKind('/opt') === 'dir',
     rootLinks,
     ...masks(sshKeys, opts.rootCell ? unreadableEntries('/etc') : { files: [], dirs: [] }),
     env,

@@ -7,19 +7,13 @@
  * with nothing else for the step to do meanwhile; promises would add a thread
  * pool round trip to each (its cost: README, Performance).
  */
-import { lstatSync, mkdirSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { targetKind } from '../fs-kind.js';
 import { isInside } from './host.js';
-import type { Bundle, BundlePaths, OciMount } from './spec.js';
-
-export function bundlePaths(runDir: string): BundlePaths {
-  return { dir: path.join(runDir, 'bundle'), emptyFile: path.join(runDir, 'empty'), gitConfig: path.join(runDir, 'git-config') };
-}
-
-function kindOf(p: string): 'dir' | 'file' | undefined {
-  const s = statSync(p, { throwIfNoEntry: false });
-  return s ? (s.isDirectory() ? 'dir' : 'file') : undefined;
-}
+import type { OciMount, OciSpec } from './oci.js';
+import type { BundlePaths } from './paths.js';
+import type { Bundle } from './spec.js';
 
 function realpathOr(p: string, fallback: string): string {
   try {
@@ -34,13 +28,15 @@ function realpathOr(p: string, fallback: string): string {
  * must). Errors name the key. A workspace-relative bind source is resolved
  * here, once: the workspace holds the code under test, which may have made
  * `.cache` a link to `/`; runsc would follow it on the host. The resolved
- * path must stay inside the (resolved) workspace, and it is what the spec
- * then binds, so nothing is followed later.
+ * path must stay inside the (resolved) workspace, and it is what the returned
+ * bundle binds, so nothing is followed later: the bundle returned is the one
+ * to run, the one given is left as it was.
  */
-export function checkHostPaths(bundle: Bundle, workspace: string): void {
+export function checkHostPaths(bundle: Bundle, workspace: string): Bundle {
   const realWorkspace = realpathOr(workspace, workspace);
+  const resolved = new Map<string, string>();
   for (const s of bundle.hostPaths) {
-    const kind = kindOf(s.path);
+    const kind = targetKind(s.path);
     if (!kind) throw new Error(`${s.key}: ${s.path} does not exist on the runner`);
     if (s.dir && kind !== 'dir') throw new Error(`${s.key}: ${s.path} is not a directory`);
     if (!s.relative) continue;
@@ -48,10 +44,18 @@ export function checkHostPaths(bundle: Bundle, workspace: string): void {
     if (!isInside(real, realWorkspace)) {
       throw new Error(`${s.key}: ${s.path} leads outside the workspace (through a symbolic link, to ${real}); refused`);
     }
-    for (const m of bundle.spec.mounts) if (m.type === 'bind' && m.source === s.path) m.source = real;
-    if (bundle.spec.root.path === s.path) bundle.spec.root.path = real;
+    resolved.set(s.path, real);
   }
-  if (bundle.spec.root.path !== 'rootfs') checkMountPoints(bundle.spec.root.path, mountPoints(bundle.spec));
+  const spec: OciSpec = {
+    ...bundle.spec,
+    root: { ...bundle.spec.root, path: resolved.get(bundle.spec.root.path) ?? bundle.spec.root.path },
+    mounts: bundle.spec.mounts.map((m) => {
+      const real = m.type === 'bind' ? resolved.get(m.source) : undefined;
+      return real === undefined ? m : { ...m, source: real };
+    }),
+  };
+  if (spec.root.path !== 'rootfs') checkMountPoints(spec.root.path, mountPoints(spec));
+  return { ...bundle, spec };
 }
 
 /**
@@ -84,7 +88,7 @@ function isBelow(child: string, parent: string): boolean {
  * runsc (as root) would otherwise create them itself, root-owned, and a
  * non-root action could not remove its own run directory afterwards.
  */
-export function mountPoints(spec: Bundle['spec']): OciMount[] {
+export function mountPoints(spec: OciSpec): OciMount[] {
   const binds = spec.mounts.filter((m) => m.type === 'bind').map((m) => m.destination);
   return spec.mounts.filter((m) => !binds.some((b) => isBelow(m.destination, b)));
 }
@@ -95,7 +99,8 @@ function makeSkeleton(rootfs: string, bundle: Bundle): void {
   // Parents come first (the mounts are sorted), and nested ones share them.
   for (const m of mountPoints(bundle.spec)) {
     const at = path.join(rootfs, m.destination);
-    if (m.type === 'bind' && kindOf(m.source) === 'file') {
+    const source = m.type === 'bind' ? targetKind(m.source) : undefined;
+    if (source === 'file' || source === 'other') {
       mkdirSync(path.dirname(at), { recursive: true, mode: 0o755 });
       writeFileSync(at, '', { flag: 'a' });
     } else {

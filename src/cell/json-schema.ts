@@ -19,8 +19,9 @@ const DESCRIPTIONS: Record<string, string> = {
   'pass-env': 'Names of the action’s own variables to copy in (explicit opt-in). ACTIONS_*, INPUT_*, STATE_* are refused.',
   rootfs: 'host (an allow-listed view of the runner) or { path: <dir> } (a prepared root filesystem).',
   workspace: 'overlay (writes stay in the cell), read-only, read-write (writes persist) or none.',
-  mounts: 'Extra host paths: [{ source, target, mode }].',
-  collect: 'Workspace-relative paths copied back to the host after the run.',
+  mounts:
+    'Extra host paths: [{ source, target, mode }]. No target twice or inside another; overlay and read-write (workspace included) not in one cell.',
+  collect: 'Workspace-relative paths copied back to the host after the run. Not with workspace: none.',
   network: 'none (loopback only) or host (the runner’s network).',
   user: 'runner (the action’s uid/gid) or root (uid 0 inside the cell only).',
   limits:

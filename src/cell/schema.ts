@@ -1,10 +1,13 @@
 /**
  * The cell document, v1: the one description of what a user may write. Each
  * leaf carries its own "expected …" message so that errors name the key and
- * what would have been right (see errors.ts for how they are rendered).
+ * what would have been right (parse.ts renders them with their key path).
  *
- * Validation and normalisation live here; what the values mean for the
- * sandbox is decided later, in bundle/.
+ * Every rule about a document alone lives here, the rules between keys too,
+ * so that `gvisor-cell validate`, the editor (cell.schema.json, generated
+ * from this) and a run all judge a document the same way. What the values
+ * mean for the sandbox is decided later, in bundle/, which refuses only what
+ * the host cannot do.
  */
 import path from 'node:path';
 import * as z from 'zod';
@@ -138,13 +141,34 @@ const passEnvName = envName.refine((name) => !NEVER_PASSED.test(name), {
     `${show(issue.input)} cannot be passed into a cell: ACTIONS_*, INPUT_* and STATE_* belong to the runner and this action`,
 });
 
+/**
+ * A relative host path (a mount source, a prepared rootfs) is resolved in the
+ * workspace and may not climb out of it: `../other-repo` would hand the cell
+ * the runner's other files. Symbolic links inside the workspace are the
+ * host's business, checked before the run (bundle/write.ts).
+ */
+function leavesWorkspace(value: string): boolean {
+  if (path.posix.isAbsolute(value)) return false;
+  const normal = path.posix.normalize(value);
+  return normal === '..' || normal.startsWith('../');
+}
+
+/** The common case of leavesWorkspace as a JSON Schema pattern (`a/../../x` needs counting, which a pattern cannot). */
+const STAYS_IN_WORKSPACE_PATTERN = '^(?!\\.\\.(?:/|$))';
+
+const hostPath = (what: string) =>
+  z
+    .string({ error: expected(what) })
+    .min(1, { error: expected(what) })
+    .refine((v) => !v.includes('\0'), { error: 'expected a path without NUL bytes' })
+    .refine((v) => !leavesWorkspace(v), { error: (issue) => `${String(issue.input)} is relative but leaves the workspace` })
+    .meta({ pattern: STAYS_IN_WORKSPACE_PATTERN, description: 'Absolute, or relative to the workspace and staying inside it.' });
+
 export const MountSchema = z.strictObject(
   {
-    source: z
-      .string({ error: expected('a host path (absolute, or relative to the workspace)') })
-      .min(1, { error: expected('a host path (absolute, or relative to the workspace)') })
-      .refine((v) => !v.includes('\0'), { error: 'expected a path without NUL bytes' })
-      .refine((v) => path.posix.normalize(v) !== '/', { error: 'expected a directory you need, not / (the whole runner)' }),
+    source: hostPath('a host path (absolute, or relative to the workspace)').refine((v) => path.posix.normalize(v) !== '/', {
+      error: 'expected a directory you need, not / (the whole runner)',
+    }),
     target: absoluteTarget,
     mode: z.enum(['read-only', 'read-write', 'overlay'], { error: expected('read-only, read-write or overlay') }).default('read-only'),
   },
@@ -168,95 +192,178 @@ export const LimitsSchema = z.strictObject(
   { error: expected('a mapping such as { timeout: 10m, memory: 2Gi }') },
 );
 
-export const CellSchema = z
-  .strictObject({
-    name: z
-      .string({ error: expected('a short label such as unit-tests') })
-      .min(1, { error: expected('a non-empty label') })
-      .max(100, { error: expected('a label of at most 100 characters') })
-      .refine((v) => !CONTROL.test(v), { error: 'expected a label without control characters' })
-      .default('cell'),
-    run: z
-      .string({ error: expected('a script (a string)') })
-      .min(1, { error: expected('a non-empty script') })
-      .optional(),
-    shell: z.enum(['bash', 'sh'], { error: expected('bash or sh') }).optional(),
-    command: z
-      .array(
-        z.string({ error: expected('a string') }).refine((v) => !v.includes('\0'), { error: 'expected no NUL bytes' }),
-        {
-          error: expected('a list of strings (the argv)'),
-        },
-      )
-      .min(1, { error: expected('at least the program to run') })
-      .refine((argv) => argv[0] !== '', { error: 'expected the program (first item) to be non-empty' })
-      .optional(),
-    'working-directory': relativePath('a directory').optional(),
-    env: z.record(envName, envValue, { error: expected('a mapping of NAME: value') }).optional(),
-    'pass-env': z.array(passEnvName, { error: expected('a list of variable names') }).optional(),
-    rootfs: z
-      .union(
-        [
-          z.literal('host'),
-          z.strictObject({
-            path: z.string({ error: expected('a directory path') }).min(1, { error: expected('a directory path') }),
-          }),
-        ],
-        { error: expected('host or { path: <dir> }') },
-      )
-      .default('host'),
-    workspace: z
-      .enum(['overlay', 'read-only', 'read-write', 'none'], { error: expected('overlay, read-only, read-write or none') })
-      .default('overlay'),
-    mounts: z.array(MountSchema, { error: expected('a list of { source, target, mode }') }).optional(),
-    collect: z.array(relativePath('a path'), { error: expected('a list of workspace-relative paths') }).optional(),
-    network: z.enum(['none', 'host'], { error: expected('none or host') }).default('none'),
-    user: z.enum(['runner', 'root'], { error: expected('runner or root') }).default('runner'),
-    limits: LimitsSchema.optional(),
-    hostname: z
-      .string({ error: expected('a hostname such as my-cell') })
-      .regex(HOSTNAME, { error: expected('a hostname such as my-cell') })
-      .optional(),
-  })
-  .superRefine((cell, ctx) => {
-    if ((cell.run === undefined) === (cell.command === undefined)) {
+/** The keys of a document, each checked on its own. */
+const CellKeys = z.strictObject({
+  name: z
+    .string({ error: expected('a short label such as unit-tests') })
+    .min(1, { error: expected('a non-empty label') })
+    .max(100, { error: expected('a label of at most 100 characters') })
+    .refine((v) => !CONTROL.test(v), { error: 'expected a label without control characters' })
+    .default('cell'),
+  run: z
+    .string({ error: expected('a script (a string)') })
+    .min(1, { error: expected('a non-empty script') })
+    .optional(),
+  shell: z.enum(['bash', 'sh'], { error: expected('bash or sh') }).optional(),
+  command: z
+    .array(
+      z.string({ error: expected('a string') }).refine((v) => !v.includes('\0'), { error: 'expected no NUL bytes' }),
+      {
+        error: expected('a list of strings (the argv)'),
+      },
+    )
+    .min(1, { error: expected('at least the program to run') })
+    .refine((argv) => argv[0] !== '', { error: 'expected the program (first item) to be non-empty' })
+    .optional(),
+  'working-directory': relativePath('a directory').optional(),
+  env: z.record(envName, envValue, { error: expected('a mapping of NAME: value') }).optional(),
+  'pass-env': z.array(passEnvName, { error: expected('a list of variable names') }).optional(),
+  rootfs: z
+    .union(
+      [
+        z.literal('host'),
+        z.strictObject({
+          path: hostPath('a directory path'),
+        }),
+      ],
+      { error: expected('host or { path: <dir> }') },
+    )
+    .default('host'),
+  workspace: z
+    .enum(['overlay', 'read-only', 'read-write', 'none'], { error: expected('overlay, read-only, read-write or none') })
+    .default('overlay'),
+  mounts: z.array(MountSchema, { error: expected('a list of { source, target, mode }') }).optional(),
+  collect: z.array(relativePath('a path'), { error: expected('a list of workspace-relative paths') }).optional(),
+  network: z.enum(['none', 'host'], { error: expected('none or host') }).default('none'),
+  user: z.enum(['runner', 'root'], { error: expected('runner or root') }).default('runner'),
+  limits: LimitsSchema.optional(),
+  hostname: z
+    .string({ error: expected('a hostname such as my-cell') })
+    .regex(HOSTNAME, { error: expected('a hostname such as my-cell') })
+    .optional(),
+});
+
+type CheckedKeys = z.output<typeof CellKeys>;
+
+const OVERLAY_WITH_READ_WRITE =
+  'overlay and read-write cannot be combined in one cell yet (runsc overlays either all writable mounts or none); make the read-write ones overlay, or the overlay ones read-write';
+
+/**
+ * The rules between keys, each with its key path. Run only once every key is
+ * valid on its own (zod skips refinements after a key's own error), except
+ * that unknown keys do not stop them.
+ */
+function checkAcrossKeys(cell: CheckedKeys, ctx: z.core.$RefinementCtx<CheckedKeys>): void {
+  if ((cell.run === undefined) === (cell.command === undefined)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [],
+      message:
+        cell.run === undefined
+          ? 'expected one of run (a script) or command (an argv), got neither'
+          : 'expected one of run or command, got both',
+    });
+  }
+  if (cell.command !== undefined && cell.shell !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['shell'], message: 'shell applies to run only; command is executed as is' });
+  }
+  const targets: string[] = [];
+  for (const [i, mount] of (cell.mounts ?? []).entries()) {
+    const clash = targets.find((t) => t === mount.target || mount.target.startsWith(`${t}/`) || t.startsWith(`${mount.target}/`));
+    if (clash === mount.target) {
+      ctx.addIssue({ code: 'custom', path: ['mounts', i, 'target'], message: `${mount.target} is mounted twice` });
+    } else if (clash) {
       ctx.addIssue({
         code: 'custom',
-        path: [],
-        message:
-          cell.run === undefined
-            ? 'expected one of run (a script) or command (an argv), got neither'
-            : 'expected one of run or command, got both',
+        path: ['mounts', i, 'target'],
+        message: `${mount.target} overlaps ${clash}, mounted before; nest nothing in another mount`,
       });
     }
-    if (cell.command !== undefined && cell.shell !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['shell'], message: 'shell applies to run only; command is executed as is' });
+    targets.push(mount.target);
+  }
+  // `collect` reads the paths back out of the cell's workspace and writes them into the runner's.
+  if (cell.collect?.length && cell.workspace === 'none') {
+    ctx.addIssue({ code: 'custom', path: ['collect'], message: 'there is no workspace to collect into with workspace: none' });
+  }
+  // runsc's --overlay2 takes all writable binds or none: the first mount that makes the mix is named.
+  const writable: [string, 'overlay' | 'read-write'][] = [];
+  if (cell.workspace === 'overlay' || cell.workspace === 'read-write') writable.push(['workspace', cell.workspace]);
+  for (const [i, mount] of (cell.mounts ?? []).entries()) {
+    if (mount.mode === 'read-only') continue;
+    const other = writable.find(([, mode]) => mode !== mount.mode);
+    if (other) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['mounts', i, 'mode'],
+        message: `${OVERLAY_WITH_READ_WRITE} (this mount is ${mount.mode}; ${other[0]} is ${other[1]})`,
+      });
+      return;
     }
-    const targets: string[] = [];
-    for (const [i, mount] of (cell.mounts ?? []).entries()) {
-      const clash = targets.find((t) => t === mount.target || mount.target.startsWith(`${t}/`) || t.startsWith(`${mount.target}/`));
-      if (clash === mount.target) {
-        ctx.addIssue({ code: 'custom', path: ['mounts', i, 'target'], message: `${mount.target} is mounted twice` });
-      } else if (clash) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['mounts', i, 'target'],
-          message: `${mount.target} overlaps ${clash}, mounted before; nest nothing in another mount`,
-        });
-      }
-      targets.push(mount.target);
-    }
-  });
+    writable.push([`mounts[${i}]`, mount.mode]);
+  }
+}
+
+/** The part of a run document that only it has: a script, and the shell to run it. */
+type RunPart = { run: string; shell?: 'bash' | 'sh'; command?: never };
+/** The part of a command document: an exact argv, no shell. */
+type CommandPart = { command: string[]; run?: never; shell?: never };
+
+/**
+ * Splits a checked document into its run or command form, so that the type
+ * says what checkAcrossKeys made sure of: exactly one of them.
+ */
+function runOrCommand(cell: CheckedKeys): Cell {
+  const { run, shell, command, ...rest } = cell;
+  if (command !== undefined) return { ...rest, command };
+  if (run !== undefined) return shell === undefined ? { ...rest, run } : { ...rest, run, shell };
+  // Unreachable: checkAcrossKeys refused the document, and zod does not transform a refused one.
+  throw new Error('a cell document without run or command got past the schema');
+}
+
+/**
+ * The rules between keys as JSON Schema, for editors (cell.schema.json). Each
+ * mirrors a check of checkAcrossKeys; the description says it in words.
+ */
+const hasWorkspace = (mode: string) => ({ required: ['workspace'], properties: { workspace: { const: mode } } });
+const hasMount = (mode: string) => ({
+  required: ['mounts'],
+  properties: { mounts: { contains: { required: ['mode'], properties: { mode: { const: mode } } } } },
+});
+const RULES_ACROSS_KEYS = [
+  {
+    description: 'Exactly one of run (a script) and command (an argv).',
+    oneOf: [{ required: ['run'] }, { required: ['command'] }],
+  },
+  {
+    description: 'shell applies to run only; command is executed as is.',
+    not: { required: ['command', 'shell'] },
+  },
+  {
+    description: 'collect needs a workspace to collect into: not with workspace: none.',
+    not: { required: ['workspace', 'collect'], properties: { workspace: { const: 'none' }, collect: { minItems: 1 } } },
+  },
+  {
+    description: `Mounts and workspace: ${OVERLAY_WITH_READ_WRITE}. workspace defaults to overlay.`,
+    not: {
+      allOf: [
+        { anyOf: [{ not: { required: ['workspace'] } }, hasWorkspace('overlay'), hasMount('overlay')] },
+        { anyOf: [hasWorkspace('read-write'), hasMount('read-write')] },
+      ],
+    },
+  },
+];
+
+export const CellSchema = CellKeys.superRefine(checkAcrossKeys).transform(runOrCommand).meta({ allOf: RULES_ACROSS_KEYS });
 
 /** The document as the user wrote it (before defaults and transforms). */
 export type CellInput = z.input<typeof CellSchema>;
-/** The validated, normalised document: sizes in bytes, durations in ms. */
-export type Cell = z.output<typeof CellSchema>;
+/** The validated, normalised document: sizes in bytes, durations in ms; exactly one of run and command. */
+export type Cell = Omit<CheckedKeys, 'run' | 'shell' | 'command'> & (RunPart | CommandPart);
 export type Mount = z.output<typeof MountSchema>;
 
 /** Every key the document accepts, per path, for "did you mean" suggestions. */
 export const KNOWN_KEYS: Record<string, readonly string[]> = {
-  '': Object.keys(CellSchema.shape),
+  '': Object.keys(CellKeys.shape),
   limits: Object.keys(LimitsSchema.shape),
   mounts: Object.keys(MountSchema.shape),
   rootfs: ['path'],

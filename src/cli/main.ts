@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { gatherHostFacts } from '../bundle/host.js';
+import { bundlePaths } from '../bundle/paths.js';
 import { buildBundle } from '../bundle/spec.js';
 import { checkHostPaths, writeBundle } from '../bundle/write.js';
 import { loadCell } from '../cell/load.js';
@@ -165,13 +166,13 @@ async function cmdBundle(file: string | undefined, values: Values): Promise<numb
   const cell = loadCell({ file }, process.cwd(), 'bundle');
   const out = path.resolve(values.out);
   // Everything in DIR: config.json, rootfs/, and the files the bundle mounts.
-  const paths = { dir: out, emptyFile: path.join(out, 'empty'), gitConfig: path.join(out, 'git-config') };
-  const bundle = buildBundle(
+  const paths = bundlePaths(out, 'out');
+  const built = buildBundle(
     cell,
     gatherHostFacts(process.env, workspace, { rootCell: cell.user === 'root' || process.getuid?.() === 0 }),
     paths,
   );
-  checkHostPaths(bundle, workspace);
+  const bundle = checkHostPaths(built, workspace);
   const config = writeBundle(bundle, paths);
   log.info(`wrote ${config}`);
   log.info(`runsc flags for this cell: ${bundle.flags.join(' ')} --host-uds=none`);

@@ -6,8 +6,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gatherHostFacts } from '../bundle/host.js';
+import { bundlePaths } from '../bundle/paths.js';
 import { type Bundle, type BundlePaths, buildBundle } from '../bundle/spec.js';
-import { bundlePaths, checkHostPaths, writeBundleFiles, writeConfig } from '../bundle/write.js';
+import { checkHostPaths, writeBundleFiles, writeConfig } from '../bundle/write.js';
 import { type Cell, DEFAULT_BOUNDS } from '../cell/schema.js';
 import type { Collected } from './collect.js';
 import { CellOutput, type Sink } from './output.js';
@@ -55,8 +56,7 @@ export function planCell(cell: Cell, ctx: PlanContext): CellPlan {
   const runDir = makeRunDir(ctx.tempRoot);
   try {
     const paths = bundlePaths(runDir);
-    const bundle = buildBundle(cell, facts, paths);
-    checkHostPaths(bundle, ctx.workspace);
+    const bundle = checkHostPaths(buildBundle(cell, facts, paths), ctx.workspace);
     const namespaceTools = findNamespaceTools();
     return { cell, bundle, runDir, paths, tempRoot: ctx.tempRoot, workspace: ctx.workspace, namespaceTools };
   } catch (error) {

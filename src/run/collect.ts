@@ -12,6 +12,7 @@ import { constants, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { formatSize } from '../cell/units.js';
+import { entryKindAsync } from '../fs-kind.js';
 
 export interface Collected {
   files: number;
@@ -127,12 +128,6 @@ export async function unpack(source: ChildProcess, dir: string, limit: number, s
   }
 }
 
-async function kind(p: string): Promise<'file' | 'dir' | 'link' | 'other' | undefined> {
-  const s = await fs.lstat(p).catch(() => undefined);
-  if (!s) return undefined;
-  return s.isSymbolicLink() ? 'link' : s.isDirectory() ? 'dir' : s.isFile() ? 'file' : 'other';
-}
-
 /**
  * Makes the directories of `rel` under `workspace`, refusing to pass through
  * anything on the host that is not a real directory.
@@ -144,7 +139,7 @@ async function parents(workspace: string, rel: string): Promise<string | undefin
     .split('/')
     .filter((p) => p && p !== '.')) {
     at = path.join(at, part);
-    const k = await kind(at);
+    const k = await entryKindAsync(at);
     if (k === undefined) await fs.mkdir(at, { mode: 0o755 });
     else if (k !== 'dir') return path.relative(workspace, at);
   }
@@ -183,7 +178,7 @@ export async function copyBack(from: string, workspace: string, paths: readonly 
   const result: Collected = { files: 0, warnings: [] };
   const place = async (rel: string): Promise<void> => {
     const src = path.join(from, rel);
-    const k = await kind(src);
+    const k = await entryKindAsync(src);
     if (k === 'dir') {
       const blocked = await parents(workspace, `${rel}/x`);
       if (blocked) {
@@ -199,7 +194,7 @@ export async function copyBack(from: string, workspace: string, paths: readonly 
     }
     const blocked = await parents(workspace, rel);
     const dest = path.join(workspace, rel);
-    const existing = await kind(dest);
+    const existing = await entryKindAsync(dest);
     if (blocked || (existing !== undefined && existing !== 'file')) {
       result.warnings.push(
         `collect: ${rel} not copied: ${blocked ?? rel} on the runner is not a plain file or directory (links are never followed)`,
@@ -210,7 +205,7 @@ export async function copyBack(from: string, workspace: string, paths: readonly 
     result.files++;
   };
   for (const p of paths) {
-    if ((await kind(path.join(from, p))) === undefined) {
+    if ((await entryKindAsync(path.join(from, p))) === undefined) {
       result.warnings.push(`collect: ${p} was not created by the cell; nothing to copy`);
       continue;
     }

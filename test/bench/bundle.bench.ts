@@ -6,10 +6,11 @@
  */
 import { bench, describe } from 'vitest';
 import { gatherHostFacts } from '../../src/bundle/host.js';
+import { bundlePaths } from '../../src/bundle/paths.js';
 import { buildBundle } from '../../src/bundle/spec.js';
 import { parseCell } from '../../src/cell/parse.js';
 
-const PATHS = { dir: '/tmp/gvc-bench/bundle', emptyFile: '/tmp/gvc-bench/empty', gitConfig: '/tmp/gvc-bench/git-config' };
+const PATHS = bundlePaths('/tmp/gvc-bench');
 const SMALL = 'command: [/bin/true]';
 const FULL = `
 name: unit-tests

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { CellError, closest, formatIssues, keyPath, parseCell } from '../../src/cell/parse.js';
 import { CellSchema, KNOWN_KEYS } from '../../src/cell/schema.js';
+import { REFUSED } from '../support/documents.js';
 
 /** The problems a document is rejected with; fails the test when it is accepted or throws anything else. */
 function problemsOf(text: string, source = 'cell.yml'): string[] {
@@ -178,87 +179,7 @@ describe('parseCell: error report', () => {
     ]);
   });
 
-  test.each([
-    ['run: x\nlimits: {memory: 1.5}', 'limits.memory: expected a size like 512Mi or 2G (or a number of bytes), got 1.5'],
-    ['run: x\nlimits: {memory: [1]}', 'limits.memory: expected a size like 512Mi or 2G (or a number of bytes), got a list'],
-    ['run: x\nlimits: {memory: 99999999999Ti}', 'limits.memory: expected a size like 512Mi or 2G, got "99999999999Ti"'],
-    ['run: x\nlimits: {timeout: 600h}', 'limits.timeout: expected a duration between 1ms and 24 days, like 90s, 10m or 1h, got "600h"'],
-    ['run: x\nlimits: {timeout: 0.0001}', 'limits.timeout: expected a duration between 1ms and 24 days, like 90s, 10m or 1h, got 0.0001'],
-    ['run: x\nlimits: {timeout: {}}', 'limits.timeout: expected a duration like 90s, 10m, 1h (or a number of seconds), got a mapping'],
-    ['run: x\nlimits: {cpus: 0}', 'limits.cpus: expected a number of CPUs from 0.01 to 1024 such as 1.5, got 0'],
-    ['run: x\nlimits: {cpus: 2000}', 'limits.cpus: expected a number of CPUs from 0.01 to 1024 such as 1.5, got 2000'],
-    ['run: x\nlimits: {cpus: "two"}', 'limits.cpus: expected a number of CPUs from 0.01 to 1024 such as 1.5, got "two"'],
-    ['run: x\nlimits: {cpus: true}', 'limits.cpus: expected a number of CPUs such as 1.5, got true'],
-    ['run: x\nlimits: {pids: 0}', 'limits.pids: expected at least 1 process, got 0'],
-    ['run: x\nlimits: {pids: 1.5}', 'limits.pids: expected a whole number of processes such as 256, got 1.5'],
-    ['run: x\nlimits: {pids: "10"}', 'limits.pids: expected a whole number of processes such as 256, got "10"'],
-    [
-      'run: x\nmounts: [{source: a, target: /proc/x}]',
-      'mounts[0].target: expected a path outside /proc (gVisor provides it), got "/proc/x"',
-    ],
-    ['run: x\nmounts: [{source: a, target: /dev}]', 'mounts[0].target: expected a path outside /dev (gVisor provides it), got "/dev"'],
-    [
-      'run: x\nmounts: [{source: a, target: /sys/fs}]',
-      'mounts[0].target: expected a path outside /sys (gVisor provides it), got "/sys/fs"',
-    ],
-    ['run: x\nmounts: [{source: a, target: /}]', 'mounts[0].target: expected a path below /, not / itself, got "/"'],
-    ['run: x\nmounts: [{source: a, target: /x/..}]', 'mounts[0].target: expected a path below /, not / itself, got "/x/.."'],
-    ['run: x\nmounts: [{source: a, target: cache}]', 'mounts[0].target: expected an absolute path such as /cache, got "cache"'],
-    [
-      'run: x\nmounts: [{source: "", target: /x}]',
-      'mounts[0].source: expected a host path (absolute, or relative to the workspace), got ""',
-    ],
-    ['run: x\nmounts: [{source: a, target: /c, mode: rw}]', 'mounts[0].mode: expected read-only, read-write or overlay, got "rw"'],
-    ['run: x\nmounts: [{source: a, target: /c}, {source: b, target: /c/}]', 'mounts[1].target: /c is mounted twice'],
-    ['run: x\nmounts: {source: a}', 'mounts: expected a list of { source, target, mode }, got a mapping'],
-    ['run: x\ncommand: [ls]', '(document): expected one of run or command, got both'],
-    ['name: x', '(document): expected one of run (a script) or command (an argv), got neither'],
-    ['command: [ls]\nshell: bash', 'shell: shell applies to run only; command is executed as is'],
-    ['command: []', 'command: expected at least the program to run, got a list'],
-    ['command: [""]', 'command: expected the program (first item) to be non-empty'],
-    ['command: ls', 'command: expected a list of strings (the argv), got "ls"'],
-    ['command: [ls, 1]', 'command[1]: expected a string, got 1'],
-    ['run: 5', 'run: expected a script (a string), got 5'],
-    ['run: ""', 'run: expected a non-empty script, got ""'],
-    ['run: x\nshell: zsh', 'shell: expected bash or sh, got "zsh"'],
-    ['run: x\nenv: {"1BAD": x}', 'env.1BAD: expected a variable name such as MY_VAR, got "1BAD"'],
-    ['run: x\nenv: {A: [1]}', 'env.A: expected a string, number or boolean, got a list'],
-    ['run: x\nenv: {A: null}', 'env.A: expected a string, number or boolean, got null'],
-    ['run: x\nenv: {A: "a\\0b"}', 'env.A: expected a value without NUL bytes'],
-    ['run: x\nenv: [A]', 'env: expected a mapping of NAME: value, got a list'],
-    [
-      'run: x\npass-env: [ACTIONS_RUNTIME_TOKEN]',
-      'pass-env[0]: "ACTIONS_RUNTIME_TOKEN" cannot be passed into a cell: ACTIONS_*, INPUT_* and STATE_* belong to the runner and this action',
-    ],
-    ['run: x\npass-env: [bad-name]', 'pass-env[0]: expected a variable name such as MY_VAR, got "bad-name"'],
-    ['run: x\npass-env: NPM_TOKEN', 'pass-env: expected a list of variable names, got "NPM_TOKEN"'],
-    [
-      'run: x\nworking-directory: ../x',
-      'working-directory: expected a directory relative to the workspace that stays inside it, got "../x"',
-    ],
-    [
-      'run: x\nworking-directory: a/../../x',
-      'working-directory: expected a directory relative to the workspace that stays inside it, got "a/../../x"',
-    ],
-    [
-      'run: x\nworking-directory: /abs',
-      'working-directory: expected a directory relative to the workspace that stays inside it, got "/abs"',
-    ],
-    ['run: x\nworking-directory: ""', 'working-directory: expected a directory relative to the workspace that stays inside it, got ""'],
-    ['run: x\nworking-directory: 3', 'working-directory: expected a directory (a path relative to the workspace), got 3'],
-    ['run: x\ncollect: [../x]', 'collect[0]: expected a path relative to the workspace that stays inside it, got "../x"'],
-    ['run: x\nworkspace: rw', 'workspace: expected overlay, read-only, read-write or none, got "rw"'],
-    ['run: x\nworkspace: no', 'workspace: expected overlay, read-only, read-write or none, got "no"'],
-    ['run: x\nnetwork: off', 'network: expected none or host, got "off"'],
-    ['run: x\nnetwork: false', 'network: expected none or host, got false'],
-    ['run: x\nuser: admin', 'user: expected runner or root, got "admin"'],
-    ['run: x\nrootfs: img', 'rootfs: expected host or { path: <dir> }, got "img"'],
-    ['run: x\nhostname: bad_host', 'hostname: expected a hostname such as my-cell, got "bad_host"'],
-    ['run: x\nhostname: -lead', 'hostname: expected a hostname such as my-cell, got "-lead"'],
-    ['run: x\nname: ""', 'name: expected a non-empty label, got ""'],
-    ['run: x\nname: "a\\tb"', 'name: expected a label without control characters'],
-    ['run: x\nname: [a]', 'name: expected a short label such as unit-tests, got a list'],
-  ])('%j is refused with exactly %j', (text, problem) => {
+  test.each(REFUSED)('%j is refused with exactly %j', (text, problem) => {
     expect(problemsOf(text)).toEqual([problem]);
   });
 

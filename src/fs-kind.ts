@@ -1,0 +1,39 @@
+/**
+ * What kind of file is at a path: the one question the engine asks of the
+ * host's file system before trusting a path (host facts, the bundle's checks,
+ * collect's copy back). One answer, so that a link is never taken for what
+ * it points to in one place and not in another.
+ */
+import { lstatSync, promises, type Stats, statSync } from 'node:fs';
+
+/** `other`: a device, socket or FIFO. `link`: a symbolic link, never followed. */
+export type FileKind = 'file' | 'dir' | 'link' | 'other';
+
+export function kindOfStats(s: Stats): FileKind {
+  return s.isSymbolicLink() ? 'link' : s.isDirectory() ? 'dir' : s.isFile() ? 'file' : 'other';
+}
+
+/** The entry itself (a link is `link`); undefined when nothing can be seen there. */
+export function entryKind(p: string): FileKind | undefined {
+  try {
+    return kindOfStats(lstatSync(p));
+  } catch {
+    return undefined;
+  }
+}
+
+/** entryKind, without blocking the event loop (collect's copy back runs while output may still be flowing). */
+export async function entryKindAsync(p: string): Promise<FileKind | undefined> {
+  const s = await promises.lstat(p).catch(() => undefined);
+  return s && kindOfStats(s);
+}
+
+/**
+ * What the path leads to, through links (so never `link`); undefined when
+ * nothing is there. Other failures (a file where a directory is expected on
+ * the way, no permission) are thrown: they are not "missing".
+ */
+export function targetKind(p: string): Exclude<FileKind, 'link'> | undefined {
+  const s = statSync(p, { throwIfNoEntry: false });
+  return s ? (kindOfStats(s) as Exclude<FileKind, 'link'>) : undefined;
+}
