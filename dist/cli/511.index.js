@@ -19,6 +19,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var _cell_units_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2635);
+/* harmony import */ var _fs_kind_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8619);
 /**
  * `collect`: the listed paths come back from the cell's view of the
  * workspace to the host's, after the run. They arrive as a tar stream made
@@ -28,6 +29,7 @@ __webpack_require__.r(__webpack_exports__);
  * moved into the workspace, and never through a symbolic link, on either side.
  * Streams all the way: hundreds of MB never sit in memory.
  */
+
 
 
 
@@ -143,12 +145,6 @@ async function unpack(source, dir, limit, signal) {
         clearTimeout(idle);
     }
 }
-async function kind(p) {
-    const s = await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.lstat(p).catch(() => undefined);
-    if (!s)
-        return undefined;
-    return s.isSymbolicLink() ? 'link' : s.isDirectory() ? 'dir' : s.isFile() ? 'file' : 'other';
-}
 /**
  * Makes the directories of `rel` under `workspace`, refusing to pass through
  * anything on the host that is not a real directory.
@@ -159,7 +155,7 @@ async function parents(workspace, rel) {
         .split('/')
         .filter((p) => p && p !== '.')) {
         at = node_path__WEBPACK_IMPORTED_MODULE_2___default().join(at, part);
-        const k = await kind(at);
+        const k = await (0,_fs_kind_js__WEBPACK_IMPORTED_MODULE_4__/* .entryKindAsync */ .r0)(at);
         if (k === undefined)
             await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.mkdir(at, { mode: 0o755 });
         else if (k !== 'dir')
@@ -201,7 +197,7 @@ async function copyBack(from, workspace, paths) {
     const result = { files: 0, warnings: [] };
     const place = async (rel) => {
         const src = node_path__WEBPACK_IMPORTED_MODULE_2___default().join(from, rel);
-        const k = await kind(src);
+        const k = await (0,_fs_kind_js__WEBPACK_IMPORTED_MODULE_4__/* .entryKindAsync */ .r0)(src);
         if (k === 'dir') {
             const blocked = await parents(workspace, `${rel}/x`);
             if (blocked) {
@@ -218,7 +214,7 @@ async function copyBack(from, workspace, paths) {
         }
         const blocked = await parents(workspace, rel);
         const dest = node_path__WEBPACK_IMPORTED_MODULE_2___default().join(workspace, rel);
-        const existing = await kind(dest);
+        const existing = await (0,_fs_kind_js__WEBPACK_IMPORTED_MODULE_4__/* .entryKindAsync */ .r0)(dest);
         if (blocked || (existing !== undefined && existing !== 'file')) {
             result.warnings.push(`collect: ${rel} not copied: ${blocked ?? rel} on the runner is not a plain file or directory (links are never followed)`);
             return;
@@ -227,7 +223,7 @@ async function copyBack(from, workspace, paths) {
         result.files++;
     };
     for (const p of paths) {
-        if ((await kind(node_path__WEBPACK_IMPORTED_MODULE_2___default().join(from, p))) === undefined) {
+        if ((await (0,_fs_kind_js__WEBPACK_IMPORTED_MODULE_4__/* .entryKindAsync */ .r0)(node_path__WEBPACK_IMPORTED_MODULE_2___default().join(from, p))) === undefined) {
             result.warnings.push(`collect: ${p} was not created by the cell; nothing to copy`);
             continue;
         }

@@ -87,7 +87,7 @@ function formatDuration(ms) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5515);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1949);
 /** Entry of the `gvisor-cell` CLI (bundled to dist/cli/index.js, the package's `bin`). */
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
@@ -97,7 +97,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5515:
+/***/ 1949:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -116,6 +116,8 @@ var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
+// EXTERNAL MODULE: ./src/fs-kind.ts
+var fs_kind = __nccwpck_require__(8619);
 ;// CONCATENATED MODULE: ./src/bundle/git-credentials.ts
 /**
  * actions/checkout persists its token in the workspace's .git/config
@@ -176,6 +178,7 @@ function scrubGitConfig(text) {
 
 
 
+
 /** Top-level entries that usr-merged systems make symlinks into /usr. */
 const ROOT_LINK_NAMES = ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32'];
 /**
@@ -186,20 +189,16 @@ const MASKED_FILES = ['/etc/shadow', '/etc/shadow-', '/etc/gshadow', '/etc/gshad
 const MASKED_DIRS = ['/etc/sudoers.d', '/etc/ssl/private'];
 /** Directories of the host's view that may not hold the cell's HOME. */
 const NOT_HOME = ['/', '/usr', '/etc', '/opt', '/proc', '/dev', '/sys', '/tmp', '/var/tmp', '/run', '/bin', '/sbin', '/lib', '/lib64'];
-function kind(p) {
-    try {
-        const s = (0,external_node_fs_.lstatSync)(p);
-        return s.isSymbolicLink() ? 'symlink' : s.isDirectory() ? 'dir' : 'file';
-    }
-    catch {
-        return undefined;
-    }
+/** Anything there but a directory or a link: what may be masked or read as a file here. */
+function isFileLike(p) {
+    const k = (0,fs_kind/* entryKind */.FY)(p);
+    return k === 'file' || k === 'other';
 }
 /** The files and directories to mask: the known ones that exist, and `extra` (not below a masked directory). */
 function masks(sshKeys, extra) {
-    const maskedDirs = [...new Set([...MASKED_DIRS.filter((d) => kind(d) === 'dir'), ...extra.dirs])];
+    const maskedDirs = [...new Set([...MASKED_DIRS.filter((d) => (0,fs_kind/* entryKind */.FY)(d) === 'dir'), ...extra.dirs])];
     const inMaskedDir = (f) => maskedDirs.some((d) => f !== d && isInside(f, d));
-    const maskedFiles = [...new Set([...[...MASKED_FILES, ...sshKeys].filter((f) => kind(f) === 'file'), ...extra.files])].filter((f) => !inMaskedDir(f));
+    const maskedFiles = [...new Set([...[...MASKED_FILES, ...sshKeys].filter(isFileLike), ...extra.files])].filter((f) => !inMaskedDir(f));
     return { maskedFiles, maskedDirs: maskedDirs.filter((d) => !maskedDirs.some((o) => o !== d && isInside(d, o))) };
 }
 function isInside(child, parent) {
@@ -224,7 +223,7 @@ function chooseHome(hostHome, workspace) {
  */
 function gitConfigFiles(workspace) {
     const found = [];
-    const hasConfig = (dir) => kind(external_node_path_default().join(dir, 'config')) === 'file';
+    const hasConfig = (dir) => isFileLike(external_node_path_default().join(dir, 'config'));
     // Under .git/modules, a directory with a config file is a submodule's git dir (look only in its
     // own modules/); one without is a component of a submodule path such as libs/a. Never walk a
     // git dir's objects or refs: this runs on every step.
@@ -233,7 +232,7 @@ function gitConfigFiles(workspace) {
             return;
         for (const entry of safeReaddir(dir)) {
             const sub = external_node_path_default().join(dir, entry);
-            if (kind(sub) !== 'dir')
+            if ((0,fs_kind/* entryKind */.FY)(sub) !== 'dir')
                 continue;
             if (hasConfig(sub)) {
                 found.push(external_node_path_default().join(sub, 'config'));
@@ -246,7 +245,7 @@ function gitConfigFiles(workspace) {
     };
     const gitDir = (repo) => {
         const git = external_node_path_default().join(repo, '.git');
-        if (kind(git) !== 'dir')
+        if ((0,fs_kind/* entryKind */.FY)(git) !== 'dir')
             return;
         if (hasConfig(git))
             found.push(external_node_path_default().join(git, 'config'));
@@ -254,7 +253,7 @@ function gitConfigFiles(workspace) {
     };
     gitDir(workspace);
     for (const entry of safeReaddir(workspace)) {
-        if (entry !== '.git' && kind(external_node_path_default().join(workspace, entry)) === 'dir')
+        if (entry !== '.git' && (0,fs_kind/* entryKind */.FY)(external_node_path_default().join(workspace, entry)) === 'dir')
             gitDir(external_node_path_default().join(workspace, entry));
     }
     return [...new Set(found)];
@@ -334,8 +333,8 @@ function gatherHostFacts(env, workspace, opts = {}) {
     const toolCache = env.RUNNER_TOOL_CACHE && external_node_path_default().isAbsolute(env.RUNNER_TOOL_CACHE) ? external_node_path_default().normalize(env.RUNNER_TOOL_CACHE) : undefined;
     const rootLinks = [];
     for (const name of ROOT_LINK_NAMES) {
-        const k = kind(`/${name}`);
-        if (k === 'symlink')
+        const k = (0,fs_kind/* entryKind */.FY)(`/${name}`);
+        if (k === 'link')
             rootLinks.push({ name, kind: 'symlink', target: (0,external_node_fs_.readlinkSync)(`/${name}`) });
         else if (k === 'dir')
             rootLinks.push({ name, kind: 'dir' });
@@ -351,10 +350,10 @@ function gatherHostFacts(env, workspace, opts = {}) {
         }
     })();
     let resolvConf;
-    if (kind('/etc/resolv.conf') === 'symlink') {
+    if ((0,fs_kind/* entryKind */.FY)('/etc/resolv.conf') === 'link') {
         try {
             const target = (0,external_node_fs_.realpathSync)('/etc/resolv.conf');
-            if (!['/etc', '/usr', '/opt'].some((d) => isInside(target, d)) && kind(target) === 'file')
+            if (!['/etc', '/usr', '/opt'].some((d) => isInside(target, d)) && isFileLike(target))
                 resolvConf = target;
         }
         catch {
@@ -376,11 +375,31 @@ function gatherHostFacts(env, workspace, opts = {}) {
         cgroupControllers: cgroupControllers('/sys/fs/cgroup'),
         gitConfigs,
         home: chooseHome(env.HOME, workspace),
-        toolCache: toolCache && kind(toolCache) === 'dir' ? toolCache : undefined,
-        hasOpt: kind('/opt') === 'dir',
+        toolCache: toolCache && (0,fs_kind/* entryKind */.FY)(toolCache) === 'dir' ? toolCache : undefined,
+        hasOpt: (0,fs_kind/* entryKind */.FY)('/opt') === 'dir',
         rootLinks,
         ...masks(sshKeys, opts.rootCell ? unreadableEntries('/etc') : { files: [], dirs: [] }),
         env,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/bundle/paths.ts
+/**
+ * Where a bundle is put on the host: the one place its file names are chosen,
+ * for a run (the action, `gvisor-cell run`) and for `gvisor-cell bundle --out`.
+ */
+
+/**
+ * `run`: DIR is a run's private directory; config.json and the skeleton go in
+ * DIR/bundle, beside runsc's state and log, and our mounted files in DIR.
+ * `out`: everything in DIR itself (config.json, rootfs/, empty, git-config),
+ * a bundle to hand to runsc by hand.
+ */
+function bundlePaths(dir, layout = 'run') {
+    return {
+        dir: layout === 'run' ? external_node_path_default().join(dir, 'bundle') : dir,
+        emptyFile: external_node_path_default().join(dir, 'empty'),
+        gitConfig: external_node_path_default().join(dir, 'git-config'),
     };
 }
 
@@ -9925,10 +9944,13 @@ var units = __nccwpck_require__(2635);
 /**
  * The cell document, v1: the one description of what a user may write. Each
  * leaf carries its own "expected …" message so that errors name the key and
- * what would have been right (see errors.ts for how they are rendered).
+ * what would have been right (parse.ts renders them with their key path).
  *
- * Validation and normalisation live here; what the values mean for the
- * sandbox is decided later, in bundle/.
+ * Every rule about a document alone lives here, the rules between keys too,
+ * so that `gvisor-cell validate`, the editor (cell.schema.json, generated
+ * from this) and a run all judge a document the same way. What the values
+ * mean for the sandbox is decided later, in bundle/, which refuses only what
+ * the host cannot do.
  */
 
 
@@ -10045,11 +10067,29 @@ const NEVER_PASSED = /^(ACTIONS|INPUT|STATE)_/;
 const passEnvName = envName.refine((name) => !NEVER_PASSED.test(name), {
     error: (issue) => `${show(issue.input)} cannot be passed into a cell: ACTIONS_*, INPUT_* and STATE_* belong to the runner and this action`,
 });
+/**
+ * A relative host path (a mount source, a prepared rootfs) is resolved in the
+ * workspace and may not climb out of it: `../other-repo` would hand the cell
+ * the runner's other files. Symbolic links inside the workspace are the
+ * host's business, checked before the run (bundle/write.ts).
+ */
+function leavesWorkspace(value) {
+    if (external_node_path_default().posix.isAbsolute(value))
+        return false;
+    const normal = external_node_path_default().posix.normalize(value);
+    return normal === '..' || normal.startsWith('../');
+}
+/** The common case of leavesWorkspace as a JSON Schema pattern (`a/../../x` needs counting, which a pattern cannot). */
+const STAYS_IN_WORKSPACE_PATTERN = '^(?!\\.\\.(?:/|$))';
+const hostPath = (what) => schemas_string({ error: expected(what) })
+    .min(1, { error: expected(what) })
+    .refine((v) => !v.includes('\0'), { error: 'expected a path without NUL bytes' })
+    .refine((v) => !leavesWorkspace(v), { error: (issue) => `${String(issue.input)} is relative but leaves the workspace` })
+    .meta({ pattern: STAYS_IN_WORKSPACE_PATTERN, description: 'Absolute, or relative to the workspace and staying inside it.' });
 const MountSchema = strictObject({
-    source: schemas_string({ error: expected('a host path (absolute, or relative to the workspace)') })
-        .min(1, { error: expected('a host path (absolute, or relative to the workspace)') })
-        .refine((v) => !v.includes('\0'), { error: 'expected a path without NUL bytes' })
-        .refine((v) => external_node_path_default().posix.normalize(v) !== '/', { error: 'expected a directory you need, not / (the whole runner)' }),
+    source: hostPath('a host path (absolute, or relative to the workspace)').refine((v) => external_node_path_default().posix.normalize(v) !== '/', {
+        error: 'expected a directory you need, not / (the whole runner)',
+    }),
     target: absoluteTarget,
     mode: schemas_enum(['read-only', 'read-write', 'overlay'], { error: expected('read-only, read-write or overlay') }).default('read-only'),
 }, { error: expected('a mapping { source, target, mode }') });
@@ -10065,7 +10105,8 @@ const LimitsSchema = strictObject({
     log: size.optional(),
     collect: size.optional(),
 }, { error: expected('a mapping such as { timeout: 10m, memory: 2Gi }') });
-const CellSchema = strictObject({
+/** The keys of a document, each checked on its own. */
+const CellKeys = strictObject({
     name: schemas_string({ error: expected('a short label such as unit-tests') })
         .min(1, { error: expected('a non-empty label') })
         .max(100, { error: expected('a label of at most 100 characters') })
@@ -10087,7 +10128,7 @@ const CellSchema = strictObject({
     rootfs: union([
         literal('host'),
         strictObject({
-            path: schemas_string({ error: expected('a directory path') }).min(1, { error: expected('a directory path') }),
+            path: hostPath('a directory path'),
         }),
     ], { error: expected('host or { path: <dir> }') })
         .default('host'),
@@ -10101,8 +10142,14 @@ const CellSchema = strictObject({
     hostname: schemas_string({ error: expected('a hostname such as my-cell') })
         .regex(HOSTNAME, { error: expected('a hostname such as my-cell') })
         .optional(),
-})
-    .superRefine((cell, ctx) => {
+});
+const OVERLAY_WITH_READ_WRITE = 'overlay and read-write cannot be combined in one cell yet (runsc overlays either all writable mounts or none); make the read-write ones overlay, or the overlay ones read-write';
+/**
+ * The rules between keys, each with its key path. Run only once every key is
+ * valid on its own (zod skips refinements after a key's own error), except
+ * that unknown keys do not stop them.
+ */
+function checkAcrossKeys(cell, ctx) {
     if ((cell.run === undefined) === (cell.command === undefined)) {
         ctx.addIssue({
             code: 'custom',
@@ -10130,10 +10177,78 @@ const CellSchema = strictObject({
         }
         targets.push(mount.target);
     }
+    // `collect` reads the paths back out of the cell's workspace and writes them into the runner's.
+    if (cell.collect?.length && cell.workspace === 'none') {
+        ctx.addIssue({ code: 'custom', path: ['collect'], message: 'there is no workspace to collect into with workspace: none' });
+    }
+    // runsc's --overlay2 takes all writable binds or none: the first mount that makes the mix is named.
+    const writable = [];
+    if (cell.workspace === 'overlay' || cell.workspace === 'read-write')
+        writable.push(['workspace', cell.workspace]);
+    for (const [i, mount] of (cell.mounts ?? []).entries()) {
+        if (mount.mode === 'read-only')
+            continue;
+        const other = writable.find(([, mode]) => mode !== mount.mode);
+        if (other) {
+            ctx.addIssue({
+                code: 'custom',
+                path: ['mounts', i, 'mode'],
+                message: `${OVERLAY_WITH_READ_WRITE} (this mount is ${mount.mode}; ${other[0]} is ${other[1]})`,
+            });
+            return;
+        }
+        writable.push([`mounts[${i}]`, mount.mode]);
+    }
+}
+/**
+ * Splits a checked document into its run or command form, so that the type
+ * says what checkAcrossKeys made sure of: exactly one of them.
+ */
+function runOrCommand(cell) {
+    const { run, shell, command, ...rest } = cell;
+    if (command !== undefined)
+        return { ...rest, command };
+    if (run !== undefined)
+        return shell === undefined ? { ...rest, run } : { ...rest, run, shell };
+    // Unreachable: checkAcrossKeys refused the document, and zod does not transform a refused one.
+    throw new Error('a cell document without run or command got past the schema');
+}
+/**
+ * The rules between keys as JSON Schema, for editors (cell.schema.json). Each
+ * mirrors a check of checkAcrossKeys; the description says it in words.
+ */
+const hasWorkspace = (mode) => ({ required: ['workspace'], properties: { workspace: { const: mode } } });
+const hasMount = (mode) => ({
+    required: ['mounts'],
+    properties: { mounts: { contains: { required: ['mode'], properties: { mode: { const: mode } } } } },
 });
+const RULES_ACROSS_KEYS = [
+    {
+        description: 'Exactly one of run (a script) and command (an argv).',
+        oneOf: [{ required: ['run'] }, { required: ['command'] }],
+    },
+    {
+        description: 'shell applies to run only; command is executed as is.',
+        not: { required: ['command', 'shell'] },
+    },
+    {
+        description: 'collect needs a workspace to collect into: not with workspace: none.',
+        not: { required: ['workspace', 'collect'], properties: { workspace: { const: 'none' }, collect: { minItems: 1 } } },
+    },
+    {
+        description: `Mounts and workspace: ${OVERLAY_WITH_READ_WRITE}. workspace defaults to overlay.`,
+        not: {
+            allOf: [
+                { anyOf: [{ not: { required: ['workspace'] } }, hasWorkspace('overlay'), hasMount('overlay')] },
+                { anyOf: [hasWorkspace('read-write'), hasMount('read-write')] },
+            ],
+        },
+    },
+];
+const CellSchema = CellKeys.superRefine(checkAcrossKeys).transform(runOrCommand).meta({ allOf: RULES_ACROSS_KEYS });
 /** Every key the document accepts, per path, for "did you mean" suggestions. */
 const KNOWN_KEYS = {
-    '': Object.keys(CellSchema.shape),
+    '': Object.keys(CellKeys.shape),
     limits: Object.keys(LimitsSchema.shape),
     mounts: Object.keys(MountSchema.shape),
     rootfs: ['path'],
@@ -10157,6 +10272,142 @@ function hostnameFor(name) {
         .slice(0, 63)
         .replace(/-+$/, '');
     return slug || 'cell';
+}
+
+;// CONCATENATED MODULE: ./src/bundle/oci.ts
+/**
+ * The parts of the OCI runtime spec this action writes, and the few kinds of
+ * mount entry every part of the bundle is made of, so that mount options
+ * (read-only, nosuid, sizes) are spelled in one place.
+ */
+const RO = ['rbind', 'ro', 'nosuid', 'nodev'];
+const RW = ['rbind', 'rw', 'nosuid', 'nodev'];
+function bind(destination, source, options) {
+    return { destination, type: 'bind', source, options };
+}
+function tmpfs(destination, options) {
+    return { destination, type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', ...options] };
+}
+/**
+ * The cell's writable scratch directories, each bounded by `limits.tmpfs`.
+ * Without `size=` gVisor gives a tmpfs half the host's memory, and what the
+ * cell writes there is the runner's memory until the sandbox ends (checked
+ * with runsc 20240729: past `size=` writes fail with ENOSPC, `df` shows it).
+ */
+function scratch(destination, size, options) {
+    return tmpfs(destination, [...options, `size=${size}`]);
+}
+
+;// CONCATENATED MODULE: ./src/bundle/mounts.ts
+/**
+ * What the document binds of the host into the cell: the workspace (with the
+ * scrubbed copies of its git configs on top) and the user's own `mounts`.
+ * Each host path is listed for checking before the run (write.ts), since a
+ * relative one may have been made a link by the code under test.
+ */
+
+
+/**
+ * A host path from the document (a mount source, a prepared rootfs): absolute
+ * as is, otherwise in the workspace. The schema has refused a relative one
+ * that climbs out of it (`../x`); links that lead out are refused on the host.
+ */
+function mounts_hostPath(p, workspace) {
+    return external_node_path_default().isAbsolute(p) ? external_node_path_default().normalize(p) : external_node_path_default().resolve(workspace, p);
+}
+/** The workspace at its host path, as `workspace` says, with its git configs shown without checkout credentials. */
+function workspaceMounts(cell, host, paths) {
+    const out = { mounts: [], hostPaths: [], files: [], notes: [], warnings: [] };
+    if (cell.workspace === 'none')
+        return out;
+    const options = cell.workspace === 'read-only' ? RO : RW;
+    out.hostPaths.push({ key: 'workspace', path: host.workspace, dir: true });
+    out.mounts.push(bind(host.workspace, host.workspace, options));
+    if (cell.workspace === 'read-write') {
+        out.warnings.push('workspace: read-write lets the cell change the workspace on the runner; treat it as untrusted in later steps (do not run its scripts or build it with secrets).');
+    }
+    for (const [i, config] of host.gitConfigs.entries()) {
+        const copy = `${paths.gitConfig}-${i}`;
+        out.files.push({ path: copy, content: config.scrubbed.text });
+        out.mounts.push(bind(config.path, copy, options));
+        out.notes.push(`The cell sees ${external_node_path_default().relative(host.workspace, config.path)} without the checkout credentials it holds (${[...new Set(config.scrubbed.removed)].join(', ')}); ` +
+            'use persist-credentials: false with actions/checkout to keep them off the runner altogether.');
+    }
+    return out;
+}
+/** The document's `mounts`: overlay and read-write ones are both writable binds (runsc's --overlay2 tells them apart). */
+function userMounts(cell, host) {
+    const out = { mounts: [], hostPaths: [] };
+    for (const [i, m] of (cell.mounts ?? []).entries()) {
+        const source = mounts_hostPath(m.source, host.workspace);
+        out.hostPaths.push({ key: `mounts[${i}].source`, path: source, dir: false, relative: !external_node_path_default().isAbsolute(m.source) });
+        out.mounts.push(bind(m.target, source, m.mode === 'read-only' ? RO : RW));
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/bundle/host-view.ts
+/**
+ * The cell's root: with `rootfs: host` an allow-listed, read-only view of the
+ * runner over an empty skeleton (masked secrets, the runner's own directories
+ * hidden, fresh scratch directories); with `rootfs: { path }` the prepared
+ * tree and only the scratch directories a program needs. What the cell sees
+ * of the runner is decided here and nowhere else.
+ */
+
+
+
+
+/**
+ * /run holds pid files, locks and sockets, not data: it gets at most this
+ * much whatever `limits.tmpfs` says (less when that is smaller).
+ */
+const RUN_TMPFS_MAX = 64 * 2 ** 20;
+/** The allow-listed view of the runner for `rootfs: host`. */
+function hostView(host, paths, user, size) {
+    const mounts = [bind('/usr', '/usr', RO), bind('/etc', '/etc', RO)];
+    if (host.hasOpt)
+        mounts.push(bind('/opt', '/opt', RO));
+    const covered = ['/usr', '/etc', '/opt'];
+    if (host.toolCache && !covered.some((c) => isInside(host.toolCache, c))) {
+        mounts.push(bind(host.toolCache, host.toolCache, RO));
+    }
+    const links = [];
+    for (const entry of host.rootLinks) {
+        if (entry.kind === 'symlink')
+            links.push([entry.name, entry.target]);
+        else
+            mounts.push(bind(`/${entry.name}`, `/${entry.name}`, RO));
+    }
+    // The runner's own directories never show through a bound tree (a self-hosted runner in /opt, say).
+    const bound = mounts.map((m) => m.destination);
+    for (const dir of host.runnerDirs) {
+        if (bound.some((b) => isInside(dir, b)))
+            mounts.push(tmpfs(dir, ['ro', 'mode=0755', 'size=4k']));
+    }
+    for (const file of host.maskedFiles)
+        mounts.push(bind(file, paths.emptyFile, RO));
+    for (const dir of host.maskedDirs)
+        mounts.push(tmpfs(dir, ['ro', 'mode=0755', 'size=4k']));
+    mounts.push(scratch('/tmp', size, ['mode=1777']), scratch('/var/tmp', size, ['mode=1777']), scratch('/run', Math.min(size, RUN_TMPFS_MAX), ['mode=0755']), scratch(host.home, size, ['mode=0700', `uid=${user.uid}`, `gid=${user.gid}`]));
+    // Only the one file, read-only: the rest of the host's /run (sockets, credentials) stays out.
+    if (host.resolvConf)
+        mounts.push(bind(host.resolvConf, host.resolvConf, RO));
+    return { mounts, links };
+}
+function rootView(cell, host, paths, user, scratchSize) {
+    if (cell.rootfs === 'host')
+        return { root: 'rootfs', ...hostView(host, paths, user, scratchSize), hostPaths: [] };
+    const root = mounts_hostPath(cell.rootfs.path, host.workspace);
+    return {
+        root,
+        mounts: [
+            scratch('/tmp', scratchSize, ['mode=1777']),
+            scratch(host.home, scratchSize, ['mode=0700', `uid=${user.uid}`, `gid=${user.gid}`]),
+        ],
+        links: [],
+        hostPaths: [{ key: 'rootfs.path', path: root, dir: true, relative: !external_node_path_default().isAbsolute(cell.rootfs.path) }],
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/bundle/env.ts
@@ -10236,18 +10487,17 @@ function buildEnv(input) {
     return { entries: [...out].map(([k, v]) => `${k}=${v}`), missing };
 }
 
-;// CONCATENATED MODULE: ./src/bundle/spec.ts
+;// CONCATENATED MODULE: ./src/bundle/process.ts
 /**
- * Cell + host facts → the OCI bundle and the runsc flags, as plain data.
- * Nothing here touches the disk: what the cell will see can be read (and
- * tested) from the returned value alone.
+ * The cell's process: its argv, environment, working directory, user and
+ * capabilities; and, with `collect`, the split into an init that only waits
+ * and the work run beside it, so the paths can be read out afterwards.
  */
 
 
-
-
-/** The init of a container whose work runs through `runsc exec` (so it outlives that work). */
-const WAIT_FOREVER = ['sleep', 'infinity'];
+function cellUser(cell, host) {
+    return cell.user === 'root' ? { uid: 0, gid: 0 } : { uid: host.uid, gid: host.gid };
+}
 /** Docker's default set: enough for package managers run as root, nothing that reaches the host. */
 const ROOT_CAPABILITIES = [
     'CAP_CHOWN',
@@ -10265,149 +10515,53 @@ const ROOT_CAPABILITIES = [
     'CAP_AUDIT_WRITE',
     'CAP_SETFCAP',
 ];
-const RO = ['rbind', 'ro', 'nosuid', 'nodev'];
-const RW = ['rbind', 'rw', 'nosuid', 'nodev'];
-const CPU_PERIOD = 100_000;
 function processArgs(cell) {
-    if (cell.command)
+    if (cell.command !== undefined)
         return [...cell.command];
     // Like a workflow step's `run:` (the runner's own defaults for bash and sh).
-    return cell.shell === 'sh'
-        ? ['sh', '-e', '-c', cell.run]
-        : ['bash', '--noprofile', '--norc', '-eo', 'pipefail', '-c', cell.run];
+    return cell.shell === 'sh' ? ['sh', '-e', '-c', cell.run] : ['bash', '--noprofile', '--norc', '-eo', 'pipefail', '-c', cell.run];
 }
-function bind(destination, source, options) {
-    return { destination, type: 'bind', source, options };
-}
-function tmpfs(destination, options) {
-    return { destination, type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', ...options] };
-}
-/**
- * /run holds pid files, locks and sockets, not data: it gets at most this
- * much whatever `limits.tmpfs` says (less when that is smaller).
- */
-const RUN_TMPFS_MAX = 64 * 2 ** 20;
-/**
- * The cell's writable scratch directories, each bounded by `limits.tmpfs`.
- * Without `size=` gVisor gives a tmpfs half the host's memory, and what the
- * cell writes there is the runner's memory until the sandbox ends (checked
- * with runsc 20240729: past `size=` writes fail with ENOSPC, `df` shows it).
- */
-function scratch(destination, size, options) {
-    return tmpfs(destination, [...options, `size=${size}`]);
-}
-/** The allow-listed view of the runner for `rootfs: host`. */
-function hostView(host, paths, uid, gid, size) {
-    const mounts = [bind('/usr', '/usr', RO), bind('/etc', '/etc', RO)];
-    if (host.hasOpt)
-        mounts.push(bind('/opt', '/opt', RO));
-    const covered = ['/usr', '/etc', '/opt'];
-    if (host.toolCache && !covered.some((c) => isInside(host.toolCache, c))) {
-        mounts.push(bind(host.toolCache, host.toolCache, RO));
-    }
-    const links = [];
-    for (const entry of host.rootLinks) {
-        if (entry.kind === 'symlink')
-            links.push([entry.name, entry.target]);
-        else
-            mounts.push(bind(`/${entry.name}`, `/${entry.name}`, RO));
-    }
-    // The runner's own directories never show through a bound tree (a self-hosted runner in /opt, say).
-    const bound = mounts.map((m) => m.destination);
-    for (const dir of host.runnerDirs) {
-        if (bound.some((b) => isInside(dir, b)))
-            mounts.push(tmpfs(dir, ['ro', 'mode=0755', 'size=4k']));
-    }
-    for (const file of host.maskedFiles)
-        mounts.push(bind(file, paths.emptyFile, RO));
-    for (const dir of host.maskedDirs)
-        mounts.push(tmpfs(dir, ['ro', 'mode=0755', 'size=4k']));
-    mounts.push(scratch('/tmp', size, ['mode=1777']), scratch('/var/tmp', size, ['mode=1777']), scratch('/run', Math.min(size, RUN_TMPFS_MAX), ['mode=0755']), scratch(host.home, size, ['mode=0700', `uid=${uid}`, `gid=${gid}`]));
-    // Only the one file, read-only: the rest of the host's /run (sockets, credentials) stays out.
-    if (host.resolvConf)
-        mounts.push(bind(host.resolvConf, host.resolvConf, RO));
-    return { mounts, links };
-}
-/**
- * A host path from the document (a mount source, a prepared rootfs): absolute
- * as is, otherwise relative to the workspace and kept inside it. `key` names
- * the field in the error.
- */
-function hostPath(key, p, workspace) {
-    if (external_node_path_default().isAbsolute(p))
-        return external_node_path_default().normalize(p);
-    const abs = external_node_path_default().resolve(workspace, p);
-    if (!isInside(abs, workspace))
-        throw new Error(`${key}: ${p} is relative but leaves the workspace`);
-    return abs;
-}
-function buildBundle(cell, host, paths) {
-    if (cell.collect?.length && cell.workspace === 'none') {
-        throw new Error('collect: there is no workspace to collect into with workspace: none');
-    }
-    const asRoot = cell.user === 'root';
-    const uid = asRoot ? 0 : host.uid;
-    const gid = asRoot ? 0 : host.gid;
-    const mounts = [
-        { destination: '/proc', type: 'proc', source: 'proc' },
-        { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['ro', 'nosuid', 'nodev', 'noexec'] },
-    ];
-    let links = [];
-    const hostPaths = [];
-    let rootPath = 'rootfs';
-    const scratchSize = cell.limits?.tmpfs ?? DEFAULT_BOUNDS.tmpfs;
-    if (cell.rootfs === 'host') {
-        const view = hostView(host, paths, uid, gid, scratchSize);
-        mounts.push(...view.mounts);
-        links = view.links;
-    }
-    else {
-        rootPath = hostPath('rootfs.path', cell.rootfs.path, host.workspace);
-        hostPaths.push({ key: 'rootfs.path', path: rootPath, dir: true, relative: !external_node_path_default().isAbsolute(cell.rootfs.path) });
-        mounts.push(scratch('/tmp', scratchSize, ['mode=1777']), scratch(host.home, scratchSize, ['mode=0700', `uid=${uid}`, `gid=${gid}`]));
-    }
-    // Overlay-mode mounts are what `--overlay2=all:` wraps; plain writable binds need `root:` only.
-    let overlays = false;
-    let writable = false;
-    if (cell.workspace !== 'none') {
-        hostPaths.push({ key: 'workspace', path: host.workspace, dir: true });
-        mounts.push(bind(host.workspace, host.workspace, cell.workspace === 'read-only' ? RO : RW));
-        overlays ||= cell.workspace === 'overlay';
-        writable ||= cell.workspace === 'read-write';
-    }
-    const files = [];
-    const notes = [];
-    const warnings = [];
-    if (cell.workspace === 'read-write') {
-        warnings.push('workspace: read-write lets the cell change the workspace on the runner; treat it as untrusted in later steps (do not run its scripts or build it with secrets).');
-    }
-    if (cell.workspace !== 'none') {
-        for (const [i, config] of host.gitConfigs.entries()) {
-            const copy = `${paths.gitConfig}-${i}`;
-            files.push({ path: copy, content: config.scrubbed.text });
-            mounts.push(bind(config.path, copy, cell.workspace === 'read-only' ? RO : RW));
-            notes.push(`The cell sees ${external_node_path_default().relative(host.workspace, config.path)} without the checkout credentials it holds (${[...new Set(config.scrubbed.removed)].join(', ')}); ` +
-                'use persist-credentials: false with actions/checkout to keep them off the runner altogether.');
-        }
-    }
-    for (const [i, m] of (cell.mounts ?? []).entries()) {
-        const source = hostPath(`mounts[${i}].source`, m.source, host.workspace);
-        hostPaths.push({ key: `mounts[${i}].source`, path: source, dir: false, relative: !external_node_path_default().isAbsolute(m.source) });
-        mounts.push(bind(m.target, source, m.mode === 'read-only' ? RO : RW));
-        overlays ||= m.mode === 'overlay';
-        writable ||= m.mode === 'read-write';
-    }
-    if (overlays && writable) {
-        throw new Error('workspace/mounts: overlay and read-write cannot be combined in one cell yet (runsc overlays either all writable mounts or none); make the read-write ones overlay, or the overlay ones read-write');
-    }
+function cellProcess(cell, host, user) {
     const base = cell.workspace === 'none' ? host.home : host.workspace;
     const cwd = external_node_path_default().posix.join(base, cell['working-directory'] ?? '.');
-    if (cell.workspace !== 'none' && cell['working-directory'] !== undefined) {
-        hostPaths.push({ key: 'working-directory', path: cwd, dir: true });
-    }
+    const hostPaths = cell.workspace !== 'none' && cell['working-directory'] !== undefined ? [{ key: 'working-directory', path: cwd, dir: true }] : [];
     const env = buildEnv({ hostEnv: host.env, home: host.home, passEnv: cell['pass-env'] ?? [], env: cell.env ?? {} });
-    const limits = cell.limits ?? {};
-    // A limit the host cannot enforce must not pass as enforced: refuse rather than run unlimited.
+    const proc = {
+        terminal: false,
+        user: { uid: user.uid, gid: user.gid },
+        args: processArgs(cell),
+        env: env.entries,
+        cwd,
+        ...(user.uid === 0
+            ? { capabilities: { bounding: ROOT_CAPABILITIES, effective: ROOT_CAPABILITIES, permitted: ROOT_CAPABILITIES } }
+            : {}),
+        noNewPrivileges: true,
+    };
+    return { process: proc, missingEnv: env.missing, hostPaths };
+}
+/** The init of a container whose work runs through `runsc exec` (so it outlives that work). */
+const WAIT_FOREVER = ['sleep', 'infinity'];
+/**
+ * With `collect`: the cell's own process, run with `runsc exec` in a container
+ * whose init only waits, so that the container outlives it and the listed
+ * paths can be read out of the cell's view afterwards.
+ */
+function collectProcesses(cell, work, workspace) {
+    if (!cell.collect?.length)
+        return undefined;
+    return {
+        init: { ...work, args: WAIT_FOREVER },
+        process: work,
+        // Read back from the workspace, links archived as links (never followed), missing paths only warned of.
+        tar: { ...work, cwd: workspace, args: ['tar', '-cf', '-', '--ignore-failed-read', '--', ...cell.collect] },
+        paths: cell.collect,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/bundle/resources.ts
+const CPU_PERIOD = 100_000;
+/** The cgroup settings, or undefined when the document sets none (then runsc may skip cgroups). */
+function linuxResources(limits, host) {
     for (const [key, controller] of [
         ['memory', 'memory'],
         ['cpus', 'cpu'],
@@ -10424,50 +10578,67 @@ function buildBundle(cell, host, paths) {
         resources.cpu = { quota: Math.round(limits.cpus * CPU_PERIOD), period: CPU_PERIOD };
     if (limits.pids !== undefined)
         resources.pids = { limit: limits.pids };
+    return Object.keys(resources).length > 0 ? resources : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/bundle/spec.ts
+/**
+ * Cell + host facts → the OCI bundle and the sandbox it needs, as plain data.
+ * Nothing here touches the disk: what the cell will see can be read (and
+ * tested) from the returned value alone. The parts are built in their own
+ * modules (host-view, mounts, process, resources); this file puts them
+ * together and says what the sandbox must be (run/runsc.ts turns that into
+ * runsc's flags). A document the schema accepted is
+ * refused here only for what the host cannot do (resources.ts).
+ */
+
+
+
+
+
+/** What gVisor provides itself: never the host's. Fresh each time: later stages rewrite mounts in place (run/readonly.ts). */
+function kernelMounts() {
+    return [
+        { destination: '/proc', type: 'proc', source: 'proc' },
+        { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['ro', 'nosuid', 'nodev', 'noexec'] },
+    ];
+}
+function buildBundle(cell, host, paths) {
+    const user = cellUser(cell, host);
+    const view = rootView(cell, host, paths, user, cell.limits?.tmpfs ?? DEFAULT_BOUNDS.tmpfs);
+    const workspace = workspaceMounts(cell, host, paths);
+    const extra = userMounts(cell, host);
+    const resources = linuxResources(cell.limits ?? {}, host);
+    const work = cellProcess(cell, host, user);
+    const collect = collectProcesses(cell, work.process, host.workspace);
     const namespaces = ['pid', 'ipc', 'uts', 'mount', ...(cell.network === 'host' ? [] : ['network'])].map((type) => ({ type }));
     const spec = {
         ociVersion: '1.0.2',
-        process: {
-            terminal: false,
-            user: { uid, gid },
-            args: processArgs(cell),
-            env: env.entries,
-            cwd,
-            ...(uid === 0 ? { capabilities: { bounding: ROOT_CAPABILITIES, effective: ROOT_CAPABILITIES, permitted: ROOT_CAPABILITIES } } : {}),
-            noNewPrivileges: true,
-        },
+        process: collect ? collect.init : work.process,
         // Never written to: it is either our skeleton or the user's prepared tree, and runsc overlays it in memory.
-        root: { path: rootPath, readonly: false },
+        root: { path: view.root, readonly: false },
         hostname: cell.hostname ?? hostnameFor(cell.name),
         // Parents before children: a tmpfs HOME must be in place before the workspace inside it.
-        mounts: sortByDepth(mounts),
-        linux: { namespaces, ...(Object.keys(resources).length ? { resources } : {}) },
+        mounts: sortByDepth([...kernelMounts(), ...view.mounts, ...workspace.mounts, ...extra.mounts]),
+        linux: { namespaces, ...(resources ? { resources } : {}) },
     };
-    const flags = [
-        `--network=${cell.network === 'host' ? 'host' : 'none'}`,
-        `--overlay2=${overlays ? 'all' : 'root'}:memory`,
-        // The cell is the only user of its mounts while it runs, so gVisor may cache their
-        // metadata instead of revalidating it on every access: `git status` on 10,000 files
-        // 0.6×, reading 5,000 files 0.86× (README, Performance). Host-side changes made to
-        // a mounted path during the run may then go unseen inside the cell.
-        '--file-access-mounts=exclusive',
-    ];
-    // Without resource limits the sandbox's cgroups enforce nothing, and runsc spends
-    // about 25 ms creating, joining and removing them (measured on cgroup v1; README,
-    // Performance). Limits need them, so they are kept whenever one is set.
-    if (Object.keys(resources).length === 0)
-        flags.push('--ignore-cgroups');
-    let collect;
-    if (cell.collect?.length) {
-        collect = {
-            process: spec.process,
-            // Read back from the workspace, links archived as links (never followed), missing paths only warned of.
-            tar: { ...spec.process, cwd: host.workspace, args: ['tar', '-cf', '-', '--ignore-failed-read', '--', ...cell.collect] },
-            paths: cell.collect,
-        };
-        spec.process = { ...spec.process, args: WAIT_FOREVER };
-    }
-    return { spec, flags, links, missingEnv: env.missing, hostPaths, files, notes, warnings, collect };
+    return {
+        spec,
+        sandbox: sandboxShape(cell, resources),
+        links: view.links,
+        missingEnv: work.missingEnv,
+        hostPaths: [...view.hostPaths, ...workspace.hostPaths, ...extra.hostPaths, ...work.hostPaths],
+        files: workspace.files,
+        notes: workspace.notes,
+        warnings: workspace.warnings,
+        collect: collect && { process: collect.process, tar: collect.tar, paths: collect.paths },
+    };
+}
+function sandboxShape(cell, resources) {
+    // Overlay-mode binds are what `--overlay2=all:` wraps; plain writable binds need `root:` only
+    // (the schema refuses a cell that mixes them).
+    const overlays = cell.workspace === 'overlay' || (cell.mounts ?? []).some((m) => m.mode === 'overlay');
+    return { network: cell.network === 'host' ? 'host' : 'none', overlay: overlays ? 'all' : 'root', cgroups: resources !== undefined };
 }
 function depth(p) {
     return p.split('/').filter(Boolean).length;
@@ -10492,13 +10663,7 @@ function sortByDepth(mounts) {
 
 
 
-function bundlePaths(runDir) {
-    return { dir: external_node_path_default().join(runDir, 'bundle'), emptyFile: external_node_path_default().join(runDir, 'empty'), gitConfig: external_node_path_default().join(runDir, 'git-config') };
-}
-function kindOf(p) {
-    const s = (0,external_node_fs_.statSync)(p, { throwIfNoEntry: false });
-    return s ? (s.isDirectory() ? 'dir' : 'file') : undefined;
-}
+
 function realpathOr(p, fallback) {
     try {
         return (0,external_node_fs_.realpathSync)(p);
@@ -10512,13 +10677,15 @@ function realpathOr(p, fallback) {
  * must). Errors name the key. A workspace-relative bind source is resolved
  * here, once: the workspace holds the code under test, which may have made
  * `.cache` a link to `/`; runsc would follow it on the host. The resolved
- * path must stay inside the (resolved) workspace, and it is what the spec
- * then binds, so nothing is followed later.
+ * path must stay inside the (resolved) workspace, and it is what the returned
+ * bundle binds, so nothing is followed later: the bundle returned is the one
+ * to run, the one given is left as it was.
  */
 function checkHostPaths(bundle, workspace) {
     const realWorkspace = realpathOr(workspace, workspace);
+    const resolved = new Map();
     for (const s of bundle.hostPaths) {
-        const kind = kindOf(s.path);
+        const kind = (0,fs_kind/* targetKind */.WL)(s.path);
         if (!kind)
             throw new Error(`${s.key}: ${s.path} does not exist on the runner`);
         if (s.dir && kind !== 'dir')
@@ -10529,14 +10696,19 @@ function checkHostPaths(bundle, workspace) {
         if (!isInside(real, realWorkspace)) {
             throw new Error(`${s.key}: ${s.path} leads outside the workspace (through a symbolic link, to ${real}); refused`);
         }
-        for (const m of bundle.spec.mounts)
-            if (m.type === 'bind' && m.source === s.path)
-                m.source = real;
-        if (bundle.spec.root.path === s.path)
-            bundle.spec.root.path = real;
+        resolved.set(s.path, real);
     }
-    if (bundle.spec.root.path !== 'rootfs')
-        checkMountPoints(bundle.spec.root.path, mountPoints(bundle.spec));
+    const spec = {
+        ...bundle.spec,
+        root: { ...bundle.spec.root, path: resolved.get(bundle.spec.root.path) ?? bundle.spec.root.path },
+        mounts: bundle.spec.mounts.map((m) => {
+            const real = m.type === 'bind' ? resolved.get(m.source) : undefined;
+            return real === undefined ? m : { ...m, source: real };
+        }),
+    };
+    if (spec.root.path !== 'rootfs')
+        checkMountPoints(spec.root.path, mountPoints(spec));
+    return { ...bundle, spec };
 }
 /**
  * A prepared root filesystem is never written to. runsc, though, creates the
@@ -10577,7 +10749,8 @@ function makeSkeleton(rootfs, bundle) {
     // Parents come first (the mounts are sorted), and nested ones share them.
     for (const m of mountPoints(bundle.spec)) {
         const at = external_node_path_default().join(rootfs, m.destination);
-        if (m.type === 'bind' && kindOf(m.source) === 'file') {
+        const source = m.type === 'bind' ? (0,fs_kind/* targetKind */.WL)(m.source) : undefined;
+        if (source === 'file' || source === 'other') {
             (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(at), { recursive: true, mode: 0o755 });
             (0,external_node_fs_.writeFileSync)(at, '', { flag: 'a' });
         }
@@ -11058,7 +11231,7 @@ function writeAll(fd, chunk) {
 
 /** The bind mounts whose writes would reach the host: `rw` ones, unless `--overlay2=all:` keeps every write in memory. */
 function writesReachHost(bundle, options) {
-    return (options ?? []).includes('rw') && !bundle.flags.some((f) => f.startsWith('--overlay2=all:'));
+    return (options ?? []).includes('rw') && bundle.sandbox.overlay !== 'all';
 }
 /**
  * Rewrites the bundle so that every bind source the cell must not change
@@ -11221,12 +11394,39 @@ function removeRunDir(dir) {
 
 ;// CONCATENATED MODULE: ./src/run/runsc.ts
 /**
- * How runsc is invoked: directly as root, through `sudo -n` otherwise (hosted
- * runners give passwordless sudo). Never `--rootless`: it is not a sandbox for
- * untrusted code there.
+ * How runsc is invoked — the one place its command line is put together:
+ * the global flags (globalFlags), this run's state directory, a wrapper (the
+ * private mount namespace), and `sudo -n` unless the action runs as root
+ * (hosted runners give passwordless sudo) (runscCommand). Never `--rootless`:
+ * it is not a sandbox for untrusted code there.
  */
 
 
+/** The cell-specific global flags: what the bundle says the sandbox must be. */
+function sandboxFlags(shape) {
+    return [
+        `--network=${shape.network}`,
+        `--overlay2=${shape.overlay}:memory`,
+        // The cell is the only user of its mounts while it runs, so gVisor may cache their metadata
+        // instead of revalidating it on every access (what that saves: README, Performance). Host-side
+        // changes made to a mounted path during the run may then go unseen inside the cell.
+        '--file-access-mounts=exclusive',
+        // Without resource limits the sandbox's cgroups enforce nothing, and making them costs runsc
+        // time (README, Performance). Limits need them, so they are kept whenever one is set.
+        ...(shape.cgroups ? [] : ['--ignore-cgroups']),
+    ];
+}
+/** Every global flag of this run's runsc commands but `--root` (runscCommand adds it). */
+function globalFlags(c) {
+    return [
+        `--platform=${c.platform}`,
+        // No host Unix sockets: the cell's view must not reach the runner's daemons.
+        '--host-uds=none',
+        ...sandboxFlags(c.sandbox),
+        ...(c.log ? [`--log=${c.log}`, '--log-format=json'] : []),
+        ...(c.debugDir ? ['--debug', `--debug-log=${c.debugDir}/`] : []),
+    ];
+}
 function needsSudo() {
     return (process.getuid?.() ?? 0) !== 0;
 }
@@ -11704,6 +11904,7 @@ function verdict_describe(verdict, name, durationMs) {
 
 
 
+
 /** Builds the bundle and checks every host path it names. Starts nothing; throws with the key at fault. */
 function planCell(cell, ctx) {
     // A cell that runs as root (asked for, or because the action does) could read root-only files of /etc.
@@ -11711,8 +11912,7 @@ function planCell(cell, ctx) {
     const runDir = makeRunDir(ctx.tempRoot);
     try {
         const paths = bundlePaths(runDir);
-        const bundle = buildBundle(cell, facts, paths);
-        checkHostPaths(bundle, ctx.workspace);
+        const bundle = checkHostPaths(buildBundle(cell, facts, paths), ctx.workspace);
         const namespaceTools = findNamespaceTools();
         return { cell, bundle, runDir, paths, tempRoot: ctx.tempRoot, workspace: ctx.workspace, namespaceTools };
     }
@@ -11745,9 +11945,7 @@ async function runPlanned(plan, opts) {
     const runsc = { path: opts.runscPath, sudo: needsSudo(), root: external_node_path_default().join(plan.runDir, 'state') };
     (0,external_node_fs_.mkdirSync)(runsc.root, { mode: 0o700 });
     const runscLog = external_node_path_default().join(plan.runDir, 'runsc.log');
-    const flags = [`--platform=${opts.platform}`, '--host-uds=none', `--log=${runscLog}`, '--log-format=json', ...plan.bundle.flags];
-    if (opts.debugDir)
-        flags.push('--debug', `--debug-log=${opts.debugDir}/`);
+    const flags = globalFlags({ platform: opts.platform, sandbox: plan.bundle.sandbox, log: runscLog, debugDir: opts.debugDir });
     // The log (up to limits.log) outlives the run directory: it is an output for later steps.
     const logDir = external_node_path_default().join(plan.tempRoot, `${RUN_DIR_PREFIX}logs`);
     (0,external_node_fs_.mkdirSync)(logDir, { recursive: true });
@@ -11820,6 +12018,8 @@ function collectDeadline(limit) {
  * into the same engine options, the same document parser, installer, bundle
  * builder and sandbox runner, and its exit status reads the same verdict.
  */
+
+
 
 
 
@@ -11970,15 +12170,16 @@ async function cmdBundle(file, values) {
     if (!values.out)
         throw new UsageError('bundle: --out DIR is required');
     const workspace = external_node_path_default().resolve(values.workspace ?? process.cwd());
+    const choices = runChoices(optionSource(values));
     const cell = loadCell({ file }, process.cwd(), 'bundle');
     const out = external_node_path_default().resolve(values.out);
     // Everything in DIR: config.json, rootfs/, and the files the bundle mounts.
-    const paths = { dir: out, emptyFile: external_node_path_default().join(out, 'empty'), gitConfig: external_node_path_default().join(out, 'git-config') };
-    const bundle = buildBundle(cell, gatherHostFacts(process.env, workspace, { rootCell: cell.user === 'root' || process.getuid?.() === 0 }), paths);
-    checkHostPaths(bundle, workspace);
+    const paths = bundlePaths(out, 'out');
+    const built = buildBundle(cell, gatherHostFacts(process.env, workspace, { rootCell: cell.user === 'root' || process.getuid?.() === 0 }), paths);
+    const bundle = checkHostPaths(built, workspace);
     const config = writeBundle(bundle, paths);
     main_log.info(`wrote ${config}`);
-    main_log.info(`runsc flags for this cell: ${bundle.flags.join(' ')} --host-uds=none`);
+    main_log.info(`runsc flags for this cell: ${globalFlags({ platform: choices.platform, sandbox: bundle.sandbox }).join(' ')}`);
     return 0;
 }
 /** The exit status of `run`: the cell's own, or what the verdict says instead of one. */
@@ -12097,6 +12298,54 @@ async function main(argv) {
         main_log.info(error instanceof CellError ? error.message : `gvisor-cell: ${error instanceof Error ? error.message : String(error)}`);
         return command === 'run' ? NOT_RUN : 1;
     }
+}
+
+
+/***/ }),
+
+/***/ 8619:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FY: () => (/* binding */ entryKind),
+/* harmony export */   WL: () => (/* binding */ targetKind),
+/* harmony export */   r0: () => (/* binding */ entryKindAsync)
+/* harmony export */ });
+/* unused harmony export kindOfStats */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/**
+ * What kind of file is at a path: the one question the engine asks of the
+ * host's file system before trusting a path (host facts, the bundle's checks,
+ * collect's copy back). One answer, so that a link is never taken for what
+ * it points to in one place and not in another.
+ */
+
+function kindOfStats(s) {
+    return s.isSymbolicLink() ? 'link' : s.isDirectory() ? 'dir' : s.isFile() ? 'file' : 'other';
+}
+/** The entry itself (a link is `link`); undefined when nothing can be seen there. */
+function entryKind(p) {
+    try {
+        return kindOfStats((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(p));
+    }
+    catch {
+        return undefined;
+    }
+}
+/** entryKind, without blocking the event loop (collect's copy back runs while output may still be flowing). */
+async function entryKindAsync(p) {
+    const s = await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.lstat(p).catch(() => undefined);
+    return s && kindOfStats(s);
+}
+/**
+ * What the path leads to, through links (so never `link`); undefined when
+ * nothing is there. Other failures (a file where a directory is expected on
+ * the way, no permission) are thrown: they are not "missing".
+ */
+function targetKind(p) {
+    const s = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(p, { throwIfNoEntry: false });
+    return s ? kindOfStats(s) : undefined;
 }
 
 

@@ -29,12 +29,39 @@ var src_log = __webpack_require__(5625);
 var external_node_child_process_ = __webpack_require__(1421);
 ;// CONCATENATED MODULE: ./src/run/runsc.ts
 /**
- * How runsc is invoked: directly as root, through `sudo -n` otherwise (hosted
- * runners give passwordless sudo). Never `--rootless`: it is not a sandbox for
- * untrusted code there.
+ * How runsc is invoked — the one place its command line is put together:
+ * the global flags (globalFlags), this run's state directory, a wrapper (the
+ * private mount namespace), and `sudo -n` unless the action runs as root
+ * (hosted runners give passwordless sudo) (runscCommand). Never `--rootless`:
+ * it is not a sandbox for untrusted code there.
  */
 
 
+/** The cell-specific global flags: what the bundle says the sandbox must be. */
+function sandboxFlags(shape) {
+    return [
+        `--network=${shape.network}`,
+        `--overlay2=${shape.overlay}:memory`,
+        // The cell is the only user of its mounts while it runs, so gVisor may cache their metadata
+        // instead of revalidating it on every access (what that saves: README, Performance). Host-side
+        // changes made to a mounted path during the run may then go unseen inside the cell.
+        '--file-access-mounts=exclusive',
+        // Without resource limits the sandbox's cgroups enforce nothing, and making them costs runsc
+        // time (README, Performance). Limits need them, so they are kept whenever one is set.
+        ...(shape.cgroups ? [] : ['--ignore-cgroups']),
+    ];
+}
+/** Every global flag of this run's runsc commands but `--root` (runscCommand adds it). */
+function globalFlags(c) {
+    return [
+        `--platform=${c.platform}`,
+        // No host Unix sockets: the cell's view must not reach the runner's daemons.
+        '--host-uds=none',
+        ...sandboxFlags(c.sandbox),
+        ...(c.log ? [`--log=${c.log}`, '--log-format=json'] : []),
+        ...(c.debugDir ? ['--debug', `--debug-log=${c.debugDir}/`] : []),
+    ];
+}
 function needsSudo() {
     return (process.getuid?.() ?? 0) !== 0;
 }

@@ -1,9 +1,10 @@
 /**
- * Cell + host facts → the OCI bundle and the runsc flags, as plain data.
+ * Cell + host facts → the OCI bundle and the sandbox it needs, as plain data.
  * Nothing here touches the disk: what the cell will see can be read (and
  * tested) from the returned value alone. The parts are built in their own
  * modules (host-view, mounts, process, resources); this file puts them
- * together and chooses runsc's flags. A document the schema accepted is
+ * together and says what the sandbox must be (run/runsc.ts turns that into
+ * runsc's flags). A document the schema accepted is
  * refused here only for what the host cannot do (resources.ts).
  */
 import { type Cell, DEFAULT_BOUNDS, hostnameFor } from '../cell/schema.js';
@@ -18,10 +19,22 @@ import { linuxResources, type Resources } from './resources.js';
 export type { OciMount, OciSpec } from './oci.js';
 export type { BundlePaths } from './paths.js';
 
+/** What the sandbox must be for this cell beyond config.json; run/runsc.ts builds runsc's flags from it. */
+export interface SandboxShape {
+  /** `none`: loopback only; `host`: the runner's network. */
+  network: 'none' | 'host';
+  /**
+   * What runsc overlays in memory: the root filesystem only (`root`), or
+   * every writable bind as well (`all`), which is how `overlay` mode works.
+   */
+  overlay: 'all' | 'root';
+  /** Whether the cell's resource limits need the sandbox's cgroups. */
+  cgroups: boolean;
+}
+
 export interface Bundle {
   spec: OciSpec;
-  /** runsc's global flags that belong to this cell (network, overlay). */
-  flags: string[];
+  sandbox: SandboxShape;
   /** For `rootfs: host`: top-level symlinks to create in the skeleton rootfs (name → target). */
   links: [string, string][];
   /** pass-env names that were not set, to warn about. */
@@ -76,7 +89,7 @@ export function buildBundle(cell: Cell, host: HostFacts, paths: BundlePaths): Bu
   };
   return {
     spec,
-    flags: runscFlags(cell, resources),
+    sandbox: sandboxShape(cell, resources),
     links: view.links,
     missingEnv: work.missingEnv,
     hostPaths: [...view.hostPaths, ...workspace.hostPaths, ...extra.hostPaths, ...work.hostPaths],
@@ -87,25 +100,11 @@ export function buildBundle(cell: Cell, host: HostFacts, paths: BundlePaths): Bu
   };
 }
 
-/** runsc's global flags that belong to this cell. */
-function runscFlags(cell: Cell, resources: Resources | undefined): string[] {
+function sandboxShape(cell: Cell, resources: Resources | undefined): SandboxShape {
   // Overlay-mode binds are what `--overlay2=all:` wraps; plain writable binds need `root:` only
   // (the schema refuses a cell that mixes them).
   const overlays = cell.workspace === 'overlay' || (cell.mounts ?? []).some((m) => m.mode === 'overlay');
-  const flags = [
-    `--network=${cell.network === 'host' ? 'host' : 'none'}`,
-    `--overlay2=${overlays ? 'all' : 'root'}:memory`,
-    // The cell is the only user of its mounts while it runs, so gVisor may cache their
-    // metadata instead of revalidating it on every access: `git status` on 10,000 files
-    // 0.6×, reading 5,000 files 0.86× (README, Performance). Host-side changes made to
-    // a mounted path during the run may then go unseen inside the cell.
-    '--file-access-mounts=exclusive',
-  ];
-  // Without resource limits the sandbox's cgroups enforce nothing, and runsc spends
-  // about 25 ms creating, joining and removing them (measured on cgroup v1; README,
-  // Performance). Limits need them, so they are kept whenever one is set.
-  if (!resources) flags.push('--ignore-cgroups');
-  return flags;
+  return { network: cell.network === 'host' ? 'host' : 'none', overlay: overlays ? 'all' : 'root', cgroups: resources !== undefined };
 }
 
 function depth(p: string): number {

@@ -20,6 +20,7 @@ import { bucketArch, truncAdvisory } from '../install/version.js';
 import { type Logger, lineLogger } from '../log.js';
 import { type OptionName, type OptionSource, runChoices, runscOptions, runscWarnings } from '../options.js';
 import { planCell, removeRunDir, runPlanned } from '../run/cell.js';
+import { globalFlags } from '../run/runsc.js';
 import { describe, type Verdict } from '../run/verdict.js';
 
 const USAGE = `gvisor-cell: run a cell document in a gVisor sandbox, as the gvisor-cell action does.
@@ -163,6 +164,7 @@ async function cmdBundle(file: string | undefined, values: Values): Promise<numb
   if (!file) throw new UsageError('bundle: name a cell document');
   if (!values.out) throw new UsageError('bundle: --out DIR is required');
   const workspace = path.resolve(values.workspace ?? process.cwd());
+  const choices = runChoices(optionSource(values));
   const cell = loadCell({ file }, process.cwd(), 'bundle');
   const out = path.resolve(values.out);
   // Everything in DIR: config.json, rootfs/, and the files the bundle mounts.
@@ -175,7 +177,7 @@ async function cmdBundle(file: string | undefined, values: Values): Promise<numb
   const bundle = checkHostPaths(built, workspace);
   const config = writeBundle(bundle, paths);
   log.info(`wrote ${config}`);
-  log.info(`runsc flags for this cell: ${bundle.flags.join(' ')} --host-uds=none`);
+  log.info(`runsc flags for this cell: ${globalFlags({ platform: choices.platform, sandbox: bundle.sandbox }).join(' ')}`);
   return 0;
 }
 

@@ -22,7 +22,7 @@ import {
   stageReadOnly,
 } from './readonly.js';
 import { makeRunDir, RUN_DIR_PREFIX, removeRunDir, runDirUnique } from './run-dir.js';
-import { needsSudo, type Platform, type Runsc } from './runsc.js';
+import { globalFlags, needsSudo, type Platform, type Runsc } from './runsc.js';
 import { runSandbox, type SandboxResult, type SandboxRun } from './sandbox.js';
 import { classify, type Verdict } from './verdict.js';
 
@@ -120,8 +120,7 @@ export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<Cell
   mkdirSync(runsc.root, { mode: 0o700 });
 
   const runscLog = path.join(plan.runDir, 'runsc.log');
-  const flags = [`--platform=${opts.platform}`, '--host-uds=none', `--log=${runscLog}`, '--log-format=json', ...plan.bundle.flags];
-  if (opts.debugDir) flags.push('--debug', `--debug-log=${opts.debugDir}/`);
+  const flags = globalFlags({ platform: opts.platform, sandbox: plan.bundle.sandbox, log: runscLog, debugDir: opts.debugDir });
 
   // The log (up to limits.log) outlives the run directory: it is an output for later steps.
   const logDir = path.join(plan.tempRoot, `${RUN_DIR_PREFIX}logs`);

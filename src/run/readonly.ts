@@ -34,7 +34,7 @@ export interface ReadOnlyStage {
 
 /** The bind mounts whose writes would reach the host: `rw` ones, unless `--overlay2=all:` keeps every write in memory. */
 function writesReachHost(bundle: Bundle, options: readonly string[] | undefined): boolean {
-  return (options ?? []).includes('rw') && !bundle.flags.some((f) => f.startsWith('--overlay2=all:'));
+  return (options ?? []).includes('rw') && bundle.sandbox.overlay !== 'all';
 }
 
 /**

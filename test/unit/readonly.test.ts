@@ -21,10 +21,10 @@ const RO = ['rbind', 'ro', 'nosuid', 'nodev'];
 const RW = ['rbind', 'rw', 'nosuid', 'nodev'];
 const bind = (destination: string, source: string, options: string[]): OciMount => ({ destination, type: 'bind', source, options });
 
-function bundle(mounts: OciMount[], flags: string[], root = 'rootfs'): Bundle {
+function bundle(mounts: OciMount[], overlay: 'all' | 'root', root = 'rootfs'): Bundle {
   return {
     spec: { mounts, root: { path: root, readonly: false } },
-    flags,
+    sandbox: { network: 'none', overlay, cgroups: false },
   } as unknown as Bundle;
 }
 
@@ -46,7 +46,7 @@ describe('stageReadOnly', () => {
         bind('/out', out, RW),
         { destination: '/tmp', type: 'tmpfs', source: 'tmpfs', options: ['mode=1777'] },
       ],
-      ['--overlay2=root:memory'],
+      'root',
     );
     const staged = stageReadOnly(b, stage, []);
     expect(staged.binds).toEqual([
@@ -66,22 +66,22 @@ describe('stageReadOnly', () => {
   });
 
   test('with --overlay2=all: every write stays in memory, so writable binds are staged too', () => {
-    const b = bundle([bind('/ws', ws, RW)], ['--overlay2=all:memory']);
+    const b = bundle([bind('/ws', ws, RW)], 'all');
     expect(stageReadOnly(b, stage, []).binds).toEqual([{ source: ws, at: path.join(stage, '0'), file: false }]);
   });
 
   test('a prepared root filesystem is staged; our own skeleton is not', () => {
     const rootfs = dir('prepared');
-    const b = bundle([], ['--overlay2=root:memory'], rootfs);
+    const b = bundle([], 'root', rootfs);
     stageReadOnly(b, stage, []);
     expect(b.spec.root.path).toBe(path.join(stage, '0'));
-    const own = bundle([], ['--overlay2=root:memory']);
+    const own = bundle([], 'root');
     expect(stageReadOnly(own, stage, []).binds).toEqual([]);
     expect(own.spec.root.path).toBe('rootfs');
   });
 
   test('mounts below a staged source are remounted read-only at their place below the stub', () => {
-    const b = bundle([bind('/usr', usr, RO)], ['--overlay2=root:memory']);
+    const b = bundle([bind('/usr', usr, RO)], 'root');
     const staged = stageReadOnly(b, stage, ['/', usr, `${usr}/lib/sub`, `${usr}x`, `${ws}/inner`]);
     expect(staged.submounts).toEqual([path.join(stage, '0', 'lib', 'sub')]);
   });

@@ -6,6 +6,7 @@ import { bundlePaths } from '../../src/bundle/paths.js';
 import { processArgs } from '../../src/bundle/process.js';
 import { buildBundle, type OciMount, type OciSpec } from '../../src/bundle/spec.js';
 import { type Cell, type CellInput, CellSchema } from '../../src/cell/schema.js';
+import { sandboxFlags } from '../../src/run/runsc.js';
 
 const WS = '/home/runner/work/repo/repo';
 const HOME = '/home/runner';
@@ -176,7 +177,12 @@ describe('buildBundle: the default cell on a hosted runner', () => {
   });
 
   test('flags, skeleton and checks', () => {
-    expect(bundle.flags).toEqual(['--network=none', '--overlay2=all:memory', '--file-access-mounts=exclusive', '--ignore-cgroups']);
+    expect(sandboxFlags(bundle.sandbox)).toEqual([
+      '--network=none',
+      '--overlay2=all:memory',
+      '--file-access-mounts=exclusive',
+      '--ignore-cgroups',
+    ]);
     expect(bundle.links).toEqual([
       ['bin', 'usr/bin'],
       ['sbin', 'usr/sbin'],
@@ -257,13 +263,18 @@ describe('buildBundle: network', () => {
   test('none adds a network namespace', () => {
     const bundle = buildBundle(cell({ network: 'none' }), facts(), PATHS);
     expect(bundle.spec.linux.namespaces).toContainEqual({ type: 'network' });
-    expect(bundle.flags).toContain('--network=none');
+    expect(sandboxFlags(bundle.sandbox)).toContain('--network=none');
   });
 
   test('host shares the host network: no network namespace', () => {
     const bundle = buildBundle(cell({ network: 'host' }), facts(), PATHS);
     expect(bundle.spec.linux.namespaces).toEqual([{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }]);
-    expect(bundle.flags).toEqual(['--network=host', '--overlay2=all:memory', '--file-access-mounts=exclusive', '--ignore-cgroups']);
+    expect(sandboxFlags(bundle.sandbox)).toEqual([
+      '--network=host',
+      '--overlay2=all:memory',
+      '--file-access-mounts=exclusive',
+      '--ignore-cgroups',
+    ]);
   });
 });
 
@@ -275,7 +286,7 @@ describe('buildBundle: workspace and mounts', () => {
   ] as const)('workspace %s: bind options and overlay flag', (workspace, options, overlay) => {
     const bundle = buildBundle(cell({ workspace }), facts(), PATHS);
     expect(mount(bundle.spec.mounts, WS)).toEqual({ destination: WS, type: 'bind', source: WS, options });
-    expect(bundle.flags).toEqual(['--network=none', overlay, '--file-access-mounts=exclusive', '--ignore-cgroups']);
+    expect(sandboxFlags(bundle.sandbox)).toEqual(['--network=none', overlay, '--file-access-mounts=exclusive', '--ignore-cgroups']);
     expect(bundle.hostPaths).toEqual([{ key: 'workspace', path: WS, dir: true }]);
     expect(bundle.spec.process.cwd).toBe(WS);
   });
@@ -285,7 +296,12 @@ describe('buildBundle: workspace and mounts', () => {
     expect(mount(bundle.spec.mounts, WS)).toBeUndefined();
     expect(bundle.hostPaths).toEqual([]);
     expect(bundle.spec.process.cwd).toBe(HOME);
-    expect(bundle.flags).toEqual(['--network=none', '--overlay2=root:memory', '--file-access-mounts=exclusive', '--ignore-cgroups']);
+    expect(sandboxFlags(bundle.sandbox)).toEqual([
+      '--network=none',
+      '--overlay2=root:memory',
+      '--file-access-mounts=exclusive',
+      '--ignore-cgroups',
+    ]);
   });
 
   test('working-directory becomes the cwd and is checked', () => {
@@ -327,7 +343,7 @@ describe('buildBundle: workspace and mounts', () => {
       { key: 'mounts[0].source', path: `${WS}/.cache/npm`, dir: false, relative: true },
       { key: 'mounts[1].source', path: '/var/lib/data/', dir: false, relative: false },
     ]);
-    expect(bundle.flags).toContain('--overlay2=root:memory');
+    expect(sandboxFlags(bundle.sandbox)).toContain('--overlay2=root:memory');
   });
 
   test('an overlay mount is a writable bind under --overlay2=all', () => {
@@ -337,12 +353,12 @@ describe('buildBundle: workspace and mounts', () => {
       PATHS,
     );
     expect(mount(bundle.spec.mounts, '/out')?.options).toEqual(RW);
-    expect(bundle.flags).toContain('--overlay2=all:memory');
+    expect(sandboxFlags(bundle.sandbox)).toContain('--overlay2=all:memory');
   });
 
   test('an overlay mount without a workspace still needs --overlay2=all', () => {
     const bundle = buildBundle(cell({ workspace: 'none', mounts: [{ source: '/srv/x', target: '/x', mode: 'overlay' }] }), facts(), PATHS);
-    expect(bundle.flags).toContain('--overlay2=all:memory');
+    expect(sandboxFlags(bundle.sandbox)).toContain('--overlay2=all:memory');
   });
 
   test('user mounts are sorted among the others by depth', () => {
@@ -373,7 +389,7 @@ describe('buildBundle: workspace and mounts', () => {
       for (const mode of ['read-only', 'read-write', 'overlay'] as const) {
         const input = { workspace, mounts: [{ source: '/srv/x', target: '/x', mode }] };
         if (!CellSchema.safeParse({ run: 'x', ...input }).success) continue;
-        const flags = buildBundle(cell(input), facts(), PATHS).flags;
+        const flags = sandboxFlags(buildBundle(cell(input), facts(), PATHS).sandbox);
         const overlays = workspace === 'overlay' || mode === 'overlay';
         expect(flags, `${workspace} + ${mode}`).toContain(`--overlay2=${overlays ? 'all' : 'root'}:memory`);
       }
@@ -487,14 +503,14 @@ describe('buildBundle: limits', () => {
   ] as [CellInput['limits'], unknown][])('limits %j → resources %j, enforced through cgroups', (limits, resources) => {
     const bundle = buildBundle(cell({ limits }), facts(), PATHS);
     expect(bundle.spec.linux.resources).toEqual(resources);
-    expect(bundle.flags).not.toContain('--ignore-cgroups');
+    expect(sandboxFlags(bundle.sandbox)).not.toContain('--ignore-cgroups');
   });
 
   test('no limits (or only a timeout): no resources key at all, and no cgroups', () => {
     for (const c of [cell(), cell({ limits: { timeout: 60 } })]) {
       const bundle = buildBundle(c, facts(), PATHS);
       expect(bundle.spec.linux).not.toHaveProperty('resources');
-      expect(bundle.flags).toContain('--ignore-cgroups');
+      expect(sandboxFlags(bundle.sandbox)).toContain('--ignore-cgroups');
     }
   });
 });
@@ -542,7 +558,7 @@ describe('buildBundle: limits.tmpfs bounds each scratch directory', () => {
   test('it needs no cgroup: a cell with only limits.tmpfs (or log) still runs with --ignore-cgroups', () => {
     const bundle = buildBundle(cell({ limits: { tmpfs: '1Gi', log: '1Mi' } }), facts(), PATHS);
     expect(bundle.spec.linux).not.toHaveProperty('resources');
-    expect(bundle.flags).toContain('--ignore-cgroups');
+    expect(sandboxFlags(bundle.sandbox)).toContain('--ignore-cgroups');
   });
 });
 
