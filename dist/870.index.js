@@ -1416,14 +1416,14 @@ function writeBundleFiles(bundle, paths) {
         makeSkeleton(external_node_path_default().join(paths.dir, 'rootfs'), bundle);
 }
 /** config.json, from the spec as it is now; returns its path. */
-function writeConfig(bundle, paths) {
+function writeConfig(spec, paths) {
     const config = external_node_path_default().join(paths.dir, 'config.json');
-    (0,external_node_fs_.writeFileSync)(config, JSON.stringify(bundle.spec, null, 2));
+    (0,external_node_fs_.writeFileSync)(config, JSON.stringify(spec, null, 2));
     return config;
 }
 function writeBundle(bundle, paths) {
     writeBundleFiles(bundle, paths);
-    return writeConfig(bundle, paths);
+    return writeConfig(bundle.spec, paths);
 }
 
 ;// CONCATENATED MODULE: ./src/run/output.ts
@@ -1606,11 +1606,12 @@ function writesReachHost(bundle, options) {
     return (options ?? []).includes('rw') && bundle.sandbox.overlay !== 'all';
 }
 /**
- * Rewrites the bundle so that every bind source the cell must not change
- * (and a prepared root filesystem) is reached through a stub under `stageDir`;
- * returns what to bind there. `mountPoints` are the host's mount points
- * (from /proc/self/mountinfo), to find submounts. Touches no disk but to stat
- * sources (which must exist: checkHostPaths ran).
+ * The spec runsc is given: the bundle's, with every bind source the cell must
+ * not change (and a prepared root filesystem) reached through a stub under
+ * `stageDir`; and what to bind at each stub. The bundle is left as it is.
+ * `mountPoints` are the host's mount points (from /proc/self/mountinfo), to
+ * find submounts. Touches no disk but to stat sources (which must exist:
+ * checkHostPaths ran).
  */
 function stageReadOnly(bundle, stageDir, mountPoints) {
     const stage = { binds: [], submounts: [] };
@@ -1632,15 +1633,11 @@ function stageReadOnly(bundle, stageDir, mountPoints) {
         }
         return at;
     };
-    for (const m of bundle.spec.mounts) {
-        if (m.type !== 'bind' || writesReachHost(bundle, m.options))
-            continue;
-        m.source = stubFor(m.source);
-    }
+    const mounts = bundle.spec.mounts.map((m) => m.type !== 'bind' || writesReachHost(bundle, m.options) ? m : { ...m, source: stubFor(m.source) });
+    const { root } = bundle.spec;
     // Our own skeleton ('rootfs', inside the bundle) holds nothing of the runner's.
-    if (external_node_path_default().isAbsolute(bundle.spec.root.path))
-        bundle.spec.root.path = stubFor(bundle.spec.root.path);
-    return stage;
+    const rootPath = external_node_path_default().isAbsolute(root.path) ? stubFor(root.path) : root.path;
+    return { stage, spec: { ...bundle.spec, mounts, root: { ...root, path: rootPath } } };
 }
 /** Creates the stubs the sources are bound to (a directory or an empty file each), as the action's user. */
 function makeStubs(stage, stageDir) {
@@ -2309,10 +2306,9 @@ async function runPlanned(plan, opts) {
     writeBundleFiles(plan.bundle, plan.paths);
     // Every source the cell must not change is bound read-only by the kernel at a stub; the spec names the stubs.
     const stageDir = external_node_path_default().join(plan.runDir, 'ro');
-    const readOnly = stageReadOnly(plan.bundle, stageDir, hostMountPoints());
+    const { stage: readOnly, spec } = stageReadOnly(plan.bundle, stageDir, hostMountPoints());
     makeStubs(readOnly, stageDir);
-    plan.readOnly = readOnly;
-    writeConfig(plan.bundle, plan.paths);
+    writeConfig(spec, plan.paths);
     const containerId = containerIdFor(plan.cell.name, plan.runDir);
     const runsc = { path: opts.runscPath, sudo: needsSudo(), root: external_node_path_default().join(plan.runDir, 'state') };
     (0,external_node_fs_.mkdirSync)(runsc.root, { mode: 0o700 });
@@ -2342,7 +2338,7 @@ async function runPlanned(plan, opts) {
         };
     }
     const started = async () => {
-        await opts.onSpawned?.(containerId, runsc);
+        await opts.onSpawned?.({ containerId, runsc, spec, readOnly });
         output.begin();
     };
     try {
@@ -2817,7 +2813,6 @@ async function run() {
             log.info(`Note: ${advisory}`);
         // core.isDebug(), read directly: the debug flags must be known before runsc starts.
         const debugDir = process.env.RUNNER_DEBUG === '1' ? (0,external_node_fs_.mkdtempSync)(external_node_path_default().join(tempRoot, `${RUN_DIR_PREFIX}debug-`)) : undefined;
-        const { bundle } = plan;
         sandboxRunning = true;
         const ran = await runPlanned(plan, {
             runscPath: installed.path,
@@ -2828,7 +2823,7 @@ async function run() {
             commandWindow: true,
             signal: cancel.signal,
             debugDir,
-            onSpawned: async (containerId, runsc) => {
+            onSpawned: async ({ containerId, runsc, spec, readOnly }) => {
                 const core = await loadCore();
                 const say = commands(core, log);
                 // What the post step may run is recorded in the run directory, before the state that points at it.
@@ -2840,9 +2835,9 @@ async function run() {
                 if (debugDir) {
                     core.setOutput(Outputs.DebugLogDir, debugDir);
                     // Mount sources and the script come from the document and the workspace: neutralised like the rest.
-                    const staged = (plan?.readOnly?.binds ?? []).map((b) => `${b.at} = ${b.source}`);
+                    const staged = readOnly.binds.map((b) => `${b.at} = ${b.source}`);
                     const binds = staged.length > 0 ? `\n\nRead-only on the host (stub = source):\n${staged.join('\n')}` : '';
-                    say.group('config.json', JSON.stringify(bundle.spec, null, 2) + binds);
+                    say.group('config.json', JSON.stringify(spec, null, 2) + binds);
                 }
                 log.info(`Running cell ${cell.name} with ${installed.version}, platform ${inputs.platform}, network ${cell.network}` +
                     (cell.limits?.timeout !== undefined ? `, timeout ${(0,units/* formatDuration */.a3)(cell.limits.timeout)}` : ''));

@@ -10769,14 +10769,14 @@ function writeBundleFiles(bundle, paths) {
         makeSkeleton(external_node_path_default().join(paths.dir, 'rootfs'), bundle);
 }
 /** config.json, from the spec as it is now; returns its path. */
-function writeConfig(bundle, paths) {
+function writeConfig(spec, paths) {
     const config = external_node_path_default().join(paths.dir, 'config.json');
-    (0,external_node_fs_.writeFileSync)(config, JSON.stringify(bundle.spec, null, 2));
+    (0,external_node_fs_.writeFileSync)(config, JSON.stringify(spec, null, 2));
     return config;
 }
 function writeBundle(bundle, paths) {
     writeBundleFiles(bundle, paths);
-    return writeConfig(bundle, paths);
+    return writeConfig(bundle.spec, paths);
 }
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
@@ -11234,11 +11234,12 @@ function writesReachHost(bundle, options) {
     return (options ?? []).includes('rw') && bundle.sandbox.overlay !== 'all';
 }
 /**
- * Rewrites the bundle so that every bind source the cell must not change
- * (and a prepared root filesystem) is reached through a stub under `stageDir`;
- * returns what to bind there. `mountPoints` are the host's mount points
- * (from /proc/self/mountinfo), to find submounts. Touches no disk but to stat
- * sources (which must exist: checkHostPaths ran).
+ * The spec runsc is given: the bundle's, with every bind source the cell must
+ * not change (and a prepared root filesystem) reached through a stub under
+ * `stageDir`; and what to bind at each stub. The bundle is left as it is.
+ * `mountPoints` are the host's mount points (from /proc/self/mountinfo), to
+ * find submounts. Touches no disk but to stat sources (which must exist:
+ * checkHostPaths ran).
  */
 function stageReadOnly(bundle, stageDir, mountPoints) {
     const stage = { binds: [], submounts: [] };
@@ -11260,15 +11261,11 @@ function stageReadOnly(bundle, stageDir, mountPoints) {
         }
         return at;
     };
-    for (const m of bundle.spec.mounts) {
-        if (m.type !== 'bind' || writesReachHost(bundle, m.options))
-            continue;
-        m.source = stubFor(m.source);
-    }
+    const mounts = bundle.spec.mounts.map((m) => m.type !== 'bind' || writesReachHost(bundle, m.options) ? m : { ...m, source: stubFor(m.source) });
+    const { root } = bundle.spec;
     // Our own skeleton ('rootfs', inside the bundle) holds nothing of the runner's.
-    if (external_node_path_default().isAbsolute(bundle.spec.root.path))
-        bundle.spec.root.path = stubFor(bundle.spec.root.path);
-    return stage;
+    const rootPath = external_node_path_default().isAbsolute(root.path) ? stubFor(root.path) : root.path;
+    return { stage, spec: { ...bundle.spec, mounts, root: { ...root, path: rootPath } } };
 }
 /** Creates the stubs the sources are bound to (a directory or an empty file each), as the action's user. */
 function makeStubs(stage, stageDir) {
@@ -11937,10 +11934,9 @@ async function runPlanned(plan, opts) {
     writeBundleFiles(plan.bundle, plan.paths);
     // Every source the cell must not change is bound read-only by the kernel at a stub; the spec names the stubs.
     const stageDir = external_node_path_default().join(plan.runDir, 'ro');
-    const readOnly = stageReadOnly(plan.bundle, stageDir, hostMountPoints());
+    const { stage: readOnly, spec } = stageReadOnly(plan.bundle, stageDir, hostMountPoints());
     makeStubs(readOnly, stageDir);
-    plan.readOnly = readOnly;
-    writeConfig(plan.bundle, plan.paths);
+    writeConfig(spec, plan.paths);
     const containerId = containerIdFor(plan.cell.name, plan.runDir);
     const runsc = { path: opts.runscPath, sudo: needsSudo(), root: external_node_path_default().join(plan.runDir, 'state') };
     (0,external_node_fs_.mkdirSync)(runsc.root, { mode: 0o700 });
@@ -11970,7 +11966,7 @@ async function runPlanned(plan, opts) {
         };
     }
     const started = async () => {
-        await opts.onSpawned?.(containerId, runsc);
+        await opts.onSpawned?.({ containerId, runsc, spec, readOnly });
         output.begin();
     };
     try {

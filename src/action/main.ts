@@ -95,7 +95,6 @@ export async function run(): Promise<void> {
 
     // core.isDebug(), read directly: the debug flags must be known before runsc starts.
     const debugDir = process.env.RUNNER_DEBUG === '1' ? mkdtempSync(path.join(tempRoot, `${RUN_DIR_PREFIX}debug-`)) : undefined;
-    const { bundle } = plan;
     sandboxRunning = true;
     const ran = await runPlanned(plan, {
       runscPath: installed.path,
@@ -106,7 +105,7 @@ export async function run(): Promise<void> {
       commandWindow: true,
       signal: cancel.signal,
       debugDir,
-      onSpawned: async (containerId, runsc) => {
+      onSpawned: async ({ containerId, runsc, spec, readOnly }) => {
         const core = await loadCore();
         const say = commands(core, log);
         // What the post step may run is recorded in the run directory, before the state that points at it.
@@ -117,9 +116,9 @@ export async function run(): Promise<void> {
         if (debugDir) {
           core.setOutput(Outputs.DebugLogDir, debugDir);
           // Mount sources and the script come from the document and the workspace: neutralised like the rest.
-          const staged = (plan?.readOnly?.binds ?? []).map((b) => `${b.at} = ${b.source}`);
+          const staged = readOnly.binds.map((b) => `${b.at} = ${b.source}`);
           const binds = staged.length > 0 ? `\n\nRead-only on the host (stub = source):\n${staged.join('\n')}` : '';
-          say.group('config.json', JSON.stringify(bundle.spec, null, 2) + binds);
+          say.group('config.json', JSON.stringify(spec, null, 2) + binds);
         }
         log.info(
           `Running cell ${cell.name} with ${installed.version}, platform ${inputs.platform}, network ${cell.network}` +

@@ -118,13 +118,13 @@ export function writeBundleFiles(bundle: Bundle, paths: BundlePaths): void {
 }
 
 /** config.json, from the spec as it is now; returns its path. */
-export function writeConfig(bundle: Bundle, paths: BundlePaths): string {
+export function writeConfig(spec: OciSpec, paths: BundlePaths): string {
   const config = path.join(paths.dir, 'config.json');
-  writeFileSync(config, JSON.stringify(bundle.spec, null, 2));
+  writeFileSync(config, JSON.stringify(spec, null, 2));
   return config;
 }
 
 export function writeBundle(bundle: Bundle, paths: BundlePaths): string {
   writeBundleFiles(bundle, paths);
-  return writeConfig(bundle, paths);
+  return writeConfig(bundle.spec, paths);
 }

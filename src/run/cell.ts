@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gatherHostFacts } from '../bundle/host.js';
 import { bundlePaths } from '../bundle/paths.js';
-import { type Bundle, type BundlePaths, buildBundle } from '../bundle/spec.js';
+import { type Bundle, type BundlePaths, buildBundle, type OciSpec } from '../bundle/spec.js';
 import { checkHostPaths, writeBundleFiles, writeConfig } from '../bundle/write.js';
 import { type Cell, DEFAULT_BOUNDS } from '../cell/schema.js';
 import type { Collected } from './collect.js';
@@ -38,8 +38,14 @@ export interface CellPlan {
   workspace: string;
   /** unshare, sh and mount, for the private mount namespace runsc starts in (readonly.ts). */
   namespaceTools: NamespaceTools;
-  /** What runPlanned bound read-only for this run (for the debug dump). */
-  readOnly?: ReadOnlyStage;
+}
+
+/** What runsc was given: config.json's spec (stubs for read-only sources) and what is bound read-only at each stub. */
+export interface Staged {
+  containerId: string;
+  runsc: Runsc;
+  spec: OciSpec;
+  readOnly: ReadOnlyStage;
 }
 
 export interface PlanContext {
@@ -81,7 +87,7 @@ export interface RunOptions {
    * boots; the live output starts once it resolves. The action loads
    * @actions/core here and saves the post step's state.
    */
-  onSpawned?: (containerId: string, runsc: Runsc) => Promise<void>;
+  onSpawned?: (staged: Staged) => Promise<void>;
 }
 
 export interface CellRun {
@@ -111,10 +117,9 @@ export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<Cell
   writeBundleFiles(plan.bundle, plan.paths);
   // Every source the cell must not change is bound read-only by the kernel at a stub; the spec names the stubs.
   const stageDir = path.join(plan.runDir, 'ro');
-  const readOnly = stageReadOnly(plan.bundle, stageDir, hostMountPoints());
+  const { stage: readOnly, spec } = stageReadOnly(plan.bundle, stageDir, hostMountPoints());
   makeStubs(readOnly, stageDir);
-  plan.readOnly = readOnly;
-  writeConfig(plan.bundle, plan.paths);
+  writeConfig(spec, plan.paths);
   const containerId = containerIdFor(plan.cell.name, plan.runDir);
   const runsc: Runsc = { path: opts.runscPath, sudo: needsSudo(), root: path.join(plan.runDir, 'state') };
   mkdirSync(runsc.root, { mode: 0o700 });
@@ -152,7 +157,7 @@ export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<Cell
     };
   }
   const started = async () => {
-    await opts.onSpawned?.(containerId, runsc);
+    await opts.onSpawned?.({ containerId, runsc, spec, readOnly });
     output.begin();
   };
   try {

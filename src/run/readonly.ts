@@ -19,7 +19,7 @@
  */
 import { lstatSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Bundle } from '../bundle/spec.js';
+import type { Bundle, OciSpec } from '../bundle/spec.js';
 
 export interface ReadOnlyStage {
   /** Each protected source and the stub it is bound to, read-only, in the sandbox's namespace. */
@@ -38,13 +38,14 @@ function writesReachHost(bundle: Bundle, options: readonly string[] | undefined)
 }
 
 /**
- * Rewrites the bundle so that every bind source the cell must not change
- * (and a prepared root filesystem) is reached through a stub under `stageDir`;
- * returns what to bind there. `mountPoints` are the host's mount points
- * (from /proc/self/mountinfo), to find submounts. Touches no disk but to stat
- * sources (which must exist: checkHostPaths ran).
+ * The spec runsc is given: the bundle's, with every bind source the cell must
+ * not change (and a prepared root filesystem) reached through a stub under
+ * `stageDir`; and what to bind at each stub. The bundle is left as it is.
+ * `mountPoints` are the host's mount points (from /proc/self/mountinfo), to
+ * find submounts. Touches no disk but to stat sources (which must exist:
+ * checkHostPaths ran).
  */
-export function stageReadOnly(bundle: Bundle, stageDir: string, mountPoints: readonly string[]): ReadOnlyStage {
+export function stageReadOnly(bundle: Bundle, stageDir: string, mountPoints: readonly string[]): { stage: ReadOnlyStage; spec: OciSpec } {
   const stage: ReadOnlyStage = { binds: [], submounts: [] };
   const staged = new Map<string, string>();
   const stubFor = (source: string): string => {
@@ -62,13 +63,13 @@ export function stageReadOnly(bundle: Bundle, stageDir: string, mountPoints: rea
     }
     return at;
   };
-  for (const m of bundle.spec.mounts) {
-    if (m.type !== 'bind' || writesReachHost(bundle, m.options)) continue;
-    m.source = stubFor(m.source);
-  }
+  const mounts = bundle.spec.mounts.map((m) =>
+    m.type !== 'bind' || writesReachHost(bundle, m.options) ? m : { ...m, source: stubFor(m.source) },
+  );
+  const { root } = bundle.spec;
   // Our own skeleton ('rootfs', inside the bundle) holds nothing of the runner's.
-  if (path.isAbsolute(bundle.spec.root.path)) bundle.spec.root.path = stubFor(bundle.spec.root.path);
-  return stage;
+  const rootPath = path.isAbsolute(root.path) ? stubFor(root.path) : root.path;
+  return { stage, spec: { ...bundle.spec, mounts, root: { ...root, path: rootPath } } };
 }
 
 /** Creates the stubs the sources are bound to (a directory or an empty file each), as the action's user. */

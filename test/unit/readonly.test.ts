@@ -48,13 +48,16 @@ describe('stageReadOnly', () => {
       ],
       'root',
     );
-    const staged = stageReadOnly(b, stage, []);
+    const before = structuredClone(b.spec);
+    const { stage: staged, spec } = stageReadOnly(b, stage, []);
     expect(staged.binds).toEqual([
       { source: usr, at: path.join(stage, '0'), file: false },
       { source: empty, at: path.join(stage, '1'), file: true },
       { source: ws, at: path.join(stage, '2'), file: false },
     ]);
-    expect(b.spec.mounts.map((m) => m.source)).toEqual([
+    // The bundle is left as it is: the staged spec is a new value.
+    expect(b.spec).toEqual(before);
+    expect(spec.mounts.map((m) => m.source)).toEqual([
       'proc',
       path.join(stage, '0'),
       path.join(stage, '1'),
@@ -67,22 +70,21 @@ describe('stageReadOnly', () => {
 
   test('with --overlay2=all: every write stays in memory, so writable binds are staged too', () => {
     const b = bundle([bind('/ws', ws, RW)], 'all');
-    expect(stageReadOnly(b, stage, []).binds).toEqual([{ source: ws, at: path.join(stage, '0'), file: false }]);
+    expect(stageReadOnly(b, stage, []).stage.binds).toEqual([{ source: ws, at: path.join(stage, '0'), file: false }]);
   });
 
   test('a prepared root filesystem is staged; our own skeleton is not', () => {
     const rootfs = dir('prepared');
     const b = bundle([], 'root', rootfs);
-    stageReadOnly(b, stage, []);
-    expect(b.spec.root.path).toBe(path.join(stage, '0'));
-    const own = bundle([], 'root');
-    expect(stageReadOnly(own, stage, []).binds).toEqual([]);
+    expect(stageReadOnly(b, stage, []).spec.root.path).toBe(path.join(stage, '0'));
+    const own = stageReadOnly(bundle([], 'root'), stage, []);
+    expect(own.stage.binds).toEqual([]);
     expect(own.spec.root.path).toBe('rootfs');
   });
 
   test('mounts below a staged source are remounted read-only at their place below the stub', () => {
     const b = bundle([bind('/usr', usr, RO)], 'root');
-    const staged = stageReadOnly(b, stage, ['/', usr, `${usr}/lib/sub`, `${usr}x`, `${ws}/inner`]);
+    const { stage: staged } = stageReadOnly(b, stage, ['/', usr, `${usr}/lib/sub`, `${usr}x`, `${ws}/inner`]);
     expect(staged.submounts).toEqual([path.join(stage, '0', 'lib', 'sub')]);
   });
 });
