@@ -2,7 +2,7 @@
  * The cost of `runsc-sha512` on a cache hit, in process: hashing the artifact
  * kept in the tool-cache entry and unpacking runsc (and gvisor-bin/) from those
  * bytes into a private directory (pinned.ts), for both layouts, made from the
- * provisioned runsc ($RUNSC). The whole-step figure is in scripts/bench.mjs
+ * provisioned runsc ($RUNSC). The whole-step figure is in test/bench/main.ts
  * (`--only step`). Run with `npx vitest bench --run --project bench`.
  */
 import { execFileSync } from 'node:child_process';

@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { ARCH, type BucketServer, serveBucket } from './bucket.js';
-import { REPO } from './runner.js';
+import { REPO } from '../support/action-yml.js';
+import { ARCH, type BucketServer, serveBucket } from '../support/bucket.js';
 
 const CLI = path.join(REPO, 'dist', 'cli', 'index.js');
 const runsc = inject('runsc');

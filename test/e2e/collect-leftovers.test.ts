@@ -8,8 +8,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { processesMentioning, waitFor } from './procs.js';
-import { errors, type Job, makeJob, removeJob, runAction } from './runner.js';
+import { type Job, makeJob, removeJob } from '../support/job.js';
+import { processesMentioning, waitFor } from '../support/procs.js';
+import { errors } from '../support/workflow-commands.js';
+import { runAction } from './action.js';
 
 let job: Job;
 const runsc = inject('runsc');

@@ -17,7 +17,9 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { decodeCommandValue, errors, type Job, makeJob, removeJob, runAction } from './runner.js';
+import { type Job, makeJob, removeJob } from '../support/job.js';
+import { decodeCommandValue, errors } from '../support/workflow-commands.js';
+import { runAction } from './action.js';
 
 let job: Job;
 const runsc = inject('runsc');

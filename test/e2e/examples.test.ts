@@ -6,7 +6,10 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { parseCell } from '../../src/cell/parse.js';
-import { errors, type Job, makeJob, REPO, removeJob, runAction } from './runner.js';
+import { REPO } from '../support/action-yml.js';
+import { type Job, makeJob, removeJob } from '../support/job.js';
+import { errors } from '../support/workflow-commands.js';
+import { runAction } from './action.js';
 
 const DIR = path.join(REPO, 'examples', 'cells');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.yml'));

@@ -6,8 +6,11 @@
 import { closeSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { type BucketServer, serveBucket } from './bucket.js';
-import { type ActionRun, errors, type Job, makeJob, removeJob, runAction } from './runner.js';
+import { type BucketServer, serveBucket } from '../support/bucket.js';
+import { type Job, makeJob, removeJob } from '../support/job.js';
+import type { ActionRun } from '../support/runner.js';
+import { errors } from '../support/workflow-commands.js';
+import { runAction } from './action.js';
 
 let job: Job;
 const runsc = inject('runsc');

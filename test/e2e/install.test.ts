@@ -8,8 +8,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, test } from 'vitest';
-import { ARCH, type BucketServer, serveBucket } from './bucket.js';
-import { type ActionRun, errors, type Job, makeJob, removeJob, runAction } from './runner.js';
+import { ARCH, type BucketServer, serveBucket } from '../support/bucket.js';
+import { type Job, makeJob, removeJob } from '../support/job.js';
+import type { ActionRun } from '../support/runner.js';
+import { errors } from '../support/workflow-commands.js';
+import { runAction } from './action.js';
 
 let job: Job;
 let server: BucketServer;

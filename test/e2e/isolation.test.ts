@@ -9,7 +9,8 @@ import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync 
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { CANARIES, type Job, makeJob, removeJob, runAction } from './runner.js';
+import { type Job, makeJob, removeJob } from '../support/job.js';
+import { CANARIES, runAction } from './action.js';
 
 let job: Job;
 const runsc = inject('runsc');

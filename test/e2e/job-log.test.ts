@@ -11,7 +11,10 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { type Command, CommandReader, decodeCommandValue, errors, type Job, makeJob, REPO, removeJob, runAction } from './runner.js';
+import { REPO } from '../support/action-yml.js';
+import { type Job, makeJob, removeJob } from '../support/job.js';
+import { type Command, CommandReader, decodeCommandValue, errors } from '../support/workflow-commands.js';
+import { runAction } from './action.js';
 
 const runsc = inject('runsc');
 /** A submodule name that ends the note's line, opens a window whose token the cell knows, and starts another. */

@@ -12,9 +12,11 @@ import { chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, 
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { findNamespaceTools, inNamespace, SETUP_FAILED } from '../../src/run/readonly.js';
-import { mountsBelow } from './procs.js';
-import { errors, type Job, makeJob, removeJob, runAction } from './runner.js';
-import { actionCopy, ensureUser, grantSudo, isRoot, type User } from './users.js';
+import { type Job, makeJob, removeJob } from '../support/job.js';
+import { mountsBelow } from '../support/procs.js';
+import { actionCopy, ensureUser, grantSudo, isRoot, type User } from '../support/users.js';
+import { errors } from '../support/workflow-commands.js';
+import { runAction } from './action.js';
 
 /** Tries every change on each target; prints {target: {operation: "ok" | errno name}}. */
 const PROBE = `

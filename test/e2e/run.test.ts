@@ -6,7 +6,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { type ActionRun, errors, type Job, makeJob, removeJob, runAction } from './runner.js';
+import { type Job, makeJob, removeJob } from '../support/job.js';
+import type { ActionRun } from '../support/runner.js';
+import { errors } from '../support/workflow-commands.js';
+import { runAction } from './action.js';
 
 let job: Job;
 const runsc = inject('runsc');

@@ -8,8 +8,8 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { buildBucket } from './bucket.js';
-import { REPO } from './runner.js';
+import { REPO } from '../support/action-yml.js';
+import { buildBucket } from '../support/bucket.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -20,9 +20,12 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { ARCH, type BucketServer, serveBucket } from './bucket.js';
-import { errors, type Job, makeJob, REPO, removeJob, runAction } from './runner.js';
-import { ensureUser, isRoot } from './users.js';
+import { REPO } from '../support/action-yml.js';
+import { ARCH, type BucketServer, serveBucket } from '../support/bucket.js';
+import { type Job, makeJob, removeJob } from '../support/job.js';
+import { ensureUser, isRoot } from '../support/users.js';
+import { errors } from '../support/workflow-commands.js';
+import { runAction } from './action.js';
 
 const SUDOER = 'gvc-e2e-sudo';
 const PLAIN = 'gvc-e2e-plain';

@@ -11,11 +11,11 @@ import { describe, expect, test } from 'vitest';
 import { commands } from '../../src/action/commands.js';
 import { inert } from '../../src/inert.js';
 import { lineLogger } from '../../src/log.js';
-import { CommandReader, parseCommands } from '../e2e/runner.js';
+import { CommandReader, parseCommands } from '../support/workflow-commands.js';
 
 const acted = (text: string) => parseCommands(text, '').map((c) => `${c.command}:${c.value}`);
 
-describe('the model of the runner’s parser (test/e2e/runner.ts)', () => {
+describe('the model of the runner’s parser (test/support/workflow-commands.ts)', () => {
   test('a line ends at LF, CRLF and a lone CR; leading blanks are trimmed', () => {
     expect(acted('a\r::warning::one\r\n  ::error::two\n\u0085::notice::three\nx')).toEqual(['warning:one', 'error:two', 'notice:three']);
   });

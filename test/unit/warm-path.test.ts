@@ -10,53 +10,14 @@
  * Biome's noRestrictedImports cannot say this: it also flags type-only and
  * dynamic imports, which are exactly how the warm path stays light.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-
-const SRC = path.resolve(import.meta.dirname, '..', '..', 'src');
+import { closure, staticImports } from '../support/imports.js';
 
 /** Each costs milliseconds to load (measured: README, Performance). */
 const HEAVY = [/^@actions\//, /^(node:)?crypto$/];
 
 /** Modules loaded with `await import()` where they are needed; a static import would put them on every step. */
 const ON_DEMAND = ['install/installer.ts', 'install/tool-cache.ts', 'install/download.ts', 'install/pinned.ts', 'run/collect.ts'];
-
-/** The specifiers a module loads when it is loaded: value imports and re-exports, not `import type` nor `import()`. */
-export function staticImports(source: string): string[] {
-  const found: string[] = [];
-  const statement = /^\s*(import|export)\s+(type\s+)?([^;]*?)\s+from\s+'([^']+)'|^\s*import\s+'([^']+)'/gms;
-  for (const m of source.matchAll(statement)) {
-    if (m[5]) {
-      found.push(m[5]);
-      continue;
-    }
-    if (m[2]) continue;
-    found.push(m[4] as string);
-  }
-  return found;
-}
-
-/** Every module statically reachable from `entry`, each with the chain that loads it. */
-function closure(entry: string): Map<string, string[]> {
-  const seen = new Map<string, string[]>([[entry, [entry]]]);
-  const queue = [entry];
-  for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
-    const chain = seen.get(file) as string[];
-    for (const spec of staticImports(readFileSync(path.join(SRC, file), 'utf8'))) {
-      if (!spec.startsWith('.')) {
-        if (!seen.has(spec)) seen.set(spec, [...chain, spec]);
-        continue;
-      }
-      const target = path.normalize(path.join(path.dirname(file), spec.replace(/\.js$/, '.ts')));
-      if (!seen.has(target)) {
-        seen.set(target, [...chain, target]);
-        queue.push(target);
-      }
-    }
-  }
-  return seen;
-}
 
 describe('the warm path (src/action/main.ts up to runsc run)', () => {
   const loaded = closure('action/main.ts');

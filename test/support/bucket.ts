@@ -1,7 +1,9 @@
 /**
  * A local copy of gVisor's release bucket, in its real layout, with real
- * `.sha512` files made by sha512sum's format, served over HTTP on loopback.
- * Built once (in global setup) from the provisioned runsc:
+ * `.sha512` files made by sha512sum's format, served over HTTP on loopback,
+ * with faults on request. The end-to-end suite's (built once, in global
+ * setup, from the provisioned runsc); the benchmark builds its own from the
+ * same parts:
  *
  *   20240729.0/<arch>/runsc                         old layout: the loose binary
  *   20260901.0/<arch>/gvisor.tar.{zstd,bz2}         new layout: runsc + gvisor-bin/
@@ -11,57 +13,80 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, createReadStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, createReadStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
 export const ARCH = process.arch === 'arm64' ? 'aarch64' : 'x86_64';
 
+/** Versions in each layout: the loose binary (before 20260824) and the tarball (from then on). */
+export const LOOSE_VERSION = '20240729.0';
+export const TARBALL_VERSION = '20260901.0';
+
+export type Compression = 'zstd' | 'bz2';
+
 function sha512(file: string): string {
   return createHash('sha512').update(readFileSync(file)).digest('hex');
 }
 
-function publish(file: string): void {
+/** Writes `<file>.sha512` in sha512sum's format, as the bucket publishes it. */
+export function publish(file: string): void {
   writeFileSync(`${file}.sha512`, `${sha512(file)}  ${path.basename(file)}\n`);
 }
 
-function stageTree(dir: string, runsc: string): void {
+/** `<version>/<arch>/runsc` and its .sha512: the old layout. Returns the artifact's path. */
+export function addLoose(bucket: string, version: string, runsc: string): string {
+  const dir = path.join(bucket, version, ARCH);
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'runsc');
+  copyFileSync(runsc, file);
+  chmodSync(file, 0o755);
+  publish(file);
+  return file;
+}
+
+/** What a release tarball holds: runsc, the containerd shim and gvisor-bin/ (stand-ins for all but runsc). */
+export function stageRelease(dir: string, runsc: string): void {
   mkdirSync(path.join(dir, 'gvisor-bin'), { recursive: true });
   copyFileSync(runsc, path.join(dir, 'runsc'));
+  chmodSync(path.join(dir, 'runsc'), 0o755);
   writeFileSync(path.join(dir, 'containerd-shim-runsc-v1'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
   writeFileSync(path.join(dir, 'gvisor-bin', 'gvisor_sentry'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
 }
 
-/** Builds the bucket under `root` (idempotent per runsc binary); returns the bucket directory. */
+/** `<version>/<arch>/gvisor.tar.<compression>` of `stage` (`top`: what to pack in it) and its .sha512. Returns its path. */
+export function addTarball(bucket: string, version: string, stage: string, compression: Compression, top = '.'): string {
+  const dir = path.join(bucket, version, ARCH);
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `gvisor.tar.${compression}`);
+  execFileSync('tar', [compression === 'zstd' ? '--zstd' : '--bzip2', '-cf', file, '-C', stage, top]);
+  publish(file);
+  return file;
+}
+
+/**
+ * The end-to-end suite's bucket under `root` (built once per runsc binary;
+ * later calls find it complete); returns the bucket directory.
+ */
 export function buildBucket(root: string, runsc: string): string {
   const id = sha512(runsc).slice(0, 16);
   const bucket = path.join(root, id);
   if (existsSync(path.join(bucket, '.complete'))) return bucket;
   rmSync(bucket, { recursive: true, force: true });
 
-  const loose = path.join(bucket, '20240729.0', ARCH);
-  mkdirSync(loose, { recursive: true });
-  copyFileSync(runsc, path.join(loose, 'runsc'));
-  publish(path.join(loose, 'runsc'));
+  addLoose(bucket, LOOSE_VERSION, runsc);
 
   const stage = path.join(bucket, '.stage');
-  stageTree(stage, runsc);
-  for (const version of ['20260901.0', 'latest']) {
-    const dir = path.join(bucket, version, ARCH);
-    mkdirSync(dir, { recursive: true });
-    execFileSync('tar', ['--zstd', '-cf', path.join(dir, 'gvisor.tar.zstd'), '-C', stage, '.']);
-    execFileSync('tar', ['--bzip2', '-cf', path.join(dir, 'gvisor.tar.bz2'), '-C', stage, '.']);
-    publish(path.join(dir, 'gvisor.tar.zstd'));
-    publish(path.join(dir, 'gvisor.tar.bz2'));
+  stageRelease(stage, runsc);
+  for (const version of [TARBALL_VERSION, 'latest']) {
+    addTarball(bucket, version, stage, 'zstd');
+    addTarball(bucket, version, stage, 'bz2');
   }
 
   const nestedStage = path.join(bucket, '.nested');
-  stageTree(path.join(nestedStage, 'gvisor'), runsc);
-  const nested = path.join(bucket, '20260902.0', ARCH);
-  mkdirSync(nested, { recursive: true });
-  execFileSync('tar', ['--zstd', '-cf', path.join(nested, 'gvisor.tar.zstd'), '-C', nestedStage, 'gvisor']);
-  publish(path.join(nested, 'gvisor.tar.zstd'));
+  stageRelease(path.join(nestedStage, 'gvisor'), runsc);
+  addTarball(bucket, '20260902.0', nestedStage, 'zstd', 'gvisor');
 
   const bad = path.join(bucket, '20260903.0', ARCH);
   mkdirSync(bad, { recursive: true });
