@@ -8,7 +8,7 @@
  * Streams all the way: hundreds of MB never sit in memory.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { constants, promises as fs } from 'node:fs';
+import { constants, promises as fs, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { formatSize } from '../cell/units.js';
@@ -34,7 +34,9 @@ export class CollectLimitError extends Error {}
  * cell said on stderr is kept for the error.
  */
 export async function unpack(source: ChildProcess, dir: string, limit: number, signal: AbortSignal): Promise<void> {
-  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  // Synchronous, like everything up to the listeners below: once `source` exits, Node discards
+  // whatever of its output nobody listens to yet (a short tar can end within one await).
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   // -v names each member on a line of its own (special characters escaped): counted, see ENTRY_COST.
   const tar = spawn('tar', ['-x', '-v', '-f', '-', '-C', dir, '--no-same-owner', '--no-same-permissions'], {
     stdio: ['pipe', 'pipe', 'pipe'],
