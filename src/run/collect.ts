@@ -30,10 +30,11 @@ export class CollectLimitError extends Error {}
 
 /**
  * Unpacks the tar stream `source` writes into `dir`, stopping (and failing)
- * past `limit` bytes of stream or when `signal` aborts. What tar inside the
- * cell said on stderr is kept for the error.
+ * past `limit` bytes of stream, when `signal` aborts, or when the stream
+ * sends nothing for `idleMs`. What tar inside the cell said on stderr is kept
+ * for the error.
  */
-export async function unpack(source: ChildProcess, dir: string, limit: number, signal: AbortSignal): Promise<void> {
+export async function unpack(source: ChildProcess, dir: string, limit: number, signal: AbortSignal, idleMs = IDLE_MS): Promise<void> {
   // Synchronous, like everything up to the listeners below: once `source` exits, Node discards
   // whatever of its output nobody listens to yet (a short tar can end within one await).
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -84,11 +85,11 @@ export async function unpack(source: ChildProcess, dir: string, limit: number, s
   const watchdog = () => {
     clearTimeout(idle);
     idle = setTimeout(() => {
-      quiet = new Error(`collect: tar in the cell sent nothing for ${IDLE_MS / 1000} s; nothing was collected`);
+      quiet = new Error(`collect: tar in the cell sent nothing for ${idleMs / 1000} s; nothing was collected`);
       input.destroy();
       tar.kill('SIGKILL');
       giveUp(quiet);
-    }, IDLE_MS);
+    }, idleMs);
   };
   watchdog();
   input.on('data', (chunk: Buffer) => {
