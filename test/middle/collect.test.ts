@@ -60,6 +60,23 @@ describe('unpack', () => {
     expect(statSync(path.join(unpacked, 'out', 'run.sh')).mode & 0o777).toBe(0o755);
   });
 
+  test('a stream whose tar has already ended is read whole', async () => {
+    writeFileSync(path.join(cell, 'small'), 'all of it');
+    const ended = tarOf(cell, 'small');
+    // Block until the source has exited, its stream waiting in the pipe: Node discards the unread
+    // output of an exited child on its next turn of the event loop unless a listener is there by then.
+    const until = Date.now() + 5_000;
+    while (existsSync(`/proc/${ended.pid}/cmdline`) && !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${ended.pid}/stat`, 'utf8'))) {
+      if (Date.now() > until) throw new Error('tar did not end');
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
+    const unpacking = unpack(ended, unpacked, 1 << 20, never(), 2_000);
+    // Listening before unpack first yields: that turn of the loop may be the one that discards it.
+    expect(ended.stdout?.listenerCount('data')).toBe(1);
+    await unpacking;
+    expect(readFileSync(path.join(unpacked, 'small'), 'utf8')).toBe('all of it');
+  });
+
   test('more bytes than the limit: CollectLimitError, naming limits.collect', async () => {
     writeFileSync(path.join(cell, 'big'), Buffer.alloc(100_000, 1));
     await expect(unpack(tarOf(cell, 'big'), unpacked, 50_000, never())).rejects.toThrow(CollectLimitError);
