@@ -17,9 +17,8 @@
 # times a run, and node takes 100 ms or more to start on a busy machine.
 #
 # Copied next to `fifo`, `control` (shell assignments written by fake-runsc.ts: which
-# subcommand fails and how, start delay, kills that fail, a deaf runsc, a
-# gofer), `calls` (one line per invocation: the subcommand and its arguments)
-# and `kills` (a count).
+# subcommand fails and how, start delay, a deaf runsc, a stuck gofer) and
+# `calls` (one line per invocation: the subcommand and its arguments).
 
 here=${0%/*}
 # shellcheck disable=SC1091
@@ -129,15 +128,11 @@ case $cmd in
     log_line info 'fake runsc run'
     [ -n "$start_delay" ] && sleep "$start_delay"
     mkdir -p "$state"
-    gofer_pid=
-    if [ -n "$gofer" ]; then
-      helper gofer
-      gofer_pid=$!
-    fi
+    # A gofer that `runsc run` leaves behind when it returns.
+    [ -n "$stuck_gofer" ] && helper gofer
     run_cell "$bundle/config.json" ""
     status=$?
-    # `runsc run` deletes its container when it returns; a stuck gofer stays.
-    [ "$gofer" = exits ] && kill -s KILL "$gofer_pid"
+    # `runsc run` deletes its container when it returns.
     rm -rf "$state"
     exit "$status"
     ;;
@@ -162,10 +157,8 @@ case $cmd in
     run_cell "$process" "$pidfile"
     ;;
   kill)
-    kills=$(($(cat "$here/kills" 2>/dev/null || echo 0) + 1))
-    echo "$kills" >"$here/kills"
     # A kill that comes before the container exists fails, as runsc's does.
-    if [ ! -d "$state" ] || [ "$kills" -le "${kill_failures:-0}" ]; then
+    if [ ! -d "$state" ]; then
       echo "fake runsc: container $id not found" >&2
       exit 1
     fi

@@ -21,12 +21,10 @@ export interface FakeControl {
   fail?: Record<string, { exit?: number; error?: string; noLog?: boolean; stderr?: string; signal?: NodeJS.Signals }>;
   /** `run`: the container exists (and the cell starts) only after this many seconds. */
   startDelay?: number;
-  /** The first N kills fail, as a kill sent before the container exists does. */
-  killFailures?: number;
   /** kill and delete succeed and do nothing: a runsc that never winds down. */
   deaf?: boolean;
-  /** A gofer process (carrying --root=) for each `run`: one that goes with runsc, or one that only SIGKILL ends. */
-  gofer?: 'exits' | 'stuck';
+  /** `run` starts a gofer (a process carrying --root=) that outlives it: only SIGKILL ends it. */
+  stuckGofer?: boolean;
 }
 
 export interface Fake {
@@ -116,9 +114,8 @@ function controlScript(c: FakeControl): string {
     }
   }
   if (c.startDelay !== undefined) lines.push(`start_delay=${q(c.startDelay)}`);
-  if (c.killFailures !== undefined) lines.push(`kill_failures=${q(c.killFailures)}`);
   if (c.deaf) lines.push('deaf=1');
-  if (c.gofer) lines.push(`gofer=${q(c.gofer)}`);
+  if (c.stuckGofer) lines.push('stuck_gofer=1');
   return `${lines.join('\n')}\n`;
 }
 

@@ -155,7 +155,7 @@ describe('timeout and cancellation', () => {
 describe('what is left of the sandbox', () => {
   it.concurrent('after a timeout, a gofer that outlives runsc is found by its --root and SIGKILLed', async ({ fake }) => {
     fake.cell('sleep 30');
-    fake.control({ gofer: 'stuck' });
+    fake.control({ stuckGofer: true });
     const result = await runSandbox(fake.sandboxRun({ timeoutMs: 300 }));
     expect(result.timedOut).toBe(true);
     expect(sandboxProcesses(fake.runsc)).toEqual([]);
