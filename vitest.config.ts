@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      // The engine against a fake runsc, a local bucket and real tar: any user, no gVisor, no root, seconds.
+      { test: { name: 'middle', include: ['test/middle/**/*.test.ts'], testTimeout: 15_000 } },
       { test: { name: 'bench', include: [], benchmark: { include: ['test/bench/**/*.bench.ts'] } } },
       {
         test: {

@@ -43,11 +43,14 @@ class CollectLimitError extends Error {
 }
 /**
  * Unpacks the tar stream `source` writes into `dir`, stopping (and failing)
- * past `limit` bytes of stream or when `signal` aborts. What tar inside the
- * cell said on stderr is kept for the error.
+ * past `limit` bytes of stream, when `signal` aborts, or when the stream
+ * sends nothing for `idleMs`. What tar inside the cell said on stderr is kept
+ * for the error.
  */
-async function unpack(source, dir, limit, signal) {
-    await node_fs__WEBPACK_IMPORTED_MODULE_1__.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+async function unpack(source, dir, limit, signal, idleMs = IDLE_MS) {
+    // Synchronous, like everything up to the listeners below: once `source` exits, Node discards
+    // whatever of its output nobody listens to yet (a short tar can end within one await).
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdirSync)(dir, { recursive: true, mode: 0o700 });
     // -v names each member on a line of its own (special characters escaped): counted, see ENTRY_COST.
     const tar = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)('tar', ['-x', '-v', '-f', '-', '-C', dir, '--no-same-owner', '--no-same-permissions'], {
         stdio: ['pipe', 'pipe', 'pipe'],
@@ -98,11 +101,11 @@ async function unpack(source, dir, limit, signal) {
     const watchdog = () => {
         clearTimeout(idle);
         idle = setTimeout(() => {
-            quiet = new Error(`collect: tar in the cell sent nothing for ${IDLE_MS / 1000} s; nothing was collected`);
+            quiet = new Error(`collect: tar in the cell sent nothing for ${idleMs / 1000} s; nothing was collected`);
             input.destroy();
             tar.kill('SIGKILL');
             giveUp(quiet);
-        }, IDLE_MS);
+        }, idleMs);
     };
     watchdog();
     input.on('data', (chunk) => {

@@ -11744,7 +11744,12 @@ async function watch(run, command, kill, spawned, wrap) {
     run.signal.addEventListener('abort', onAbort, { once: true });
     if (run.signal.aborted)
         onAbort();
-    // Until the output is read, the pipes hold it (the cell blocks once they are full).
+    // Until the output is read, the pipes hold it (the cell blocks once they are full). A 'readable'
+    // listener keeps the streams paused meanwhile: without one, Node resumes a child's unread output
+    // when the child exits, and discards it — the message of a runsc (or sudo) that fails fast.
+    const hold = () => { };
+    child.stdout?.on('readable', hold);
+    child.stderr?.on('readable', hold);
     let hookError;
     if (spawned) {
         try {
@@ -11757,6 +11762,8 @@ async function watch(run, command, kill, spawned, wrap) {
     }
     child.stdout?.on('data', (chunk) => run.output.push('stdout', chunk));
     child.stderr?.on('data', (chunk) => run.output.push('stderr', chunk));
+    child.stdout?.removeListener('readable', hold);
+    child.stderr?.removeListener('readable', hold);
     const { code, signal, error } = await Promise.race([closed, abandoned]);
     // Whatever still arrives (runsc abandoned, say) must not reach an output that is about to close.
     for (const stream of [child.stdout, child.stderr]) {

@@ -8,7 +8,7 @@
  * Streams all the way: hundreds of MB never sit in memory.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { constants, promises as fs } from 'node:fs';
+import { constants, promises as fs, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { formatSize } from '../cell/units.js';
@@ -31,11 +31,14 @@ export class CollectLimitError extends Error {}
 
 /**
  * Unpacks the tar stream `source` writes into `dir`, stopping (and failing)
- * past `limit` bytes of stream or when `signal` aborts. What tar inside the
- * cell said on stderr is kept for the error.
+ * past `limit` bytes of stream, when `signal` aborts, or when the stream
+ * sends nothing for `idleMs`. What tar inside the cell said on stderr is kept
+ * for the error.
  */
-export async function unpack(source: ChildProcess, dir: string, limit: number, signal: AbortSignal): Promise<void> {
-  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+export async function unpack(source: ChildProcess, dir: string, limit: number, signal: AbortSignal, idleMs = IDLE_MS): Promise<void> {
+  // Synchronous, like everything up to the listeners below: once `source` exits, Node discards
+  // whatever of its output nobody listens to yet (a short tar can end within one await).
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   // -v names each member on a line of its own (special characters escaped): counted, see ENTRY_COST.
   const tar = spawn('tar', ['-x', '-v', '-f', '-', '-C', dir, '--no-same-owner', '--no-same-permissions'], {
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -83,11 +86,11 @@ export async function unpack(source: ChildProcess, dir: string, limit: number, s
   const watchdog = () => {
     clearTimeout(idle);
     idle = setTimeout(() => {
-      quiet = new Error(`collect: tar in the cell sent nothing for ${IDLE_MS / 1000} s; nothing was collected`);
+      quiet = new Error(`collect: tar in the cell sent nothing for ${idleMs / 1000} s; nothing was collected`);
       input.destroy();
       tar.kill('SIGKILL');
       giveUp(quiet);
-    }, IDLE_MS);
+    }, idleMs);
   };
   watchdog();
   input.on('data', (chunk: Buffer) => {

@@ -272,7 +272,12 @@ async function watch(
   run.signal.addEventListener('abort', onAbort, { once: true });
   if (run.signal.aborted) onAbort();
 
-  // Until the output is read, the pipes hold it (the cell blocks once they are full).
+  // Until the output is read, the pipes hold it (the cell blocks once they are full). A 'readable'
+  // listener keeps the streams paused meanwhile: without one, Node resumes a child's unread output
+  // when the child exits, and discards it — the message of a runsc (or sudo) that fails fast.
+  const hold = () => {};
+  child.stdout?.on('readable', hold);
+  child.stderr?.on('readable', hold);
   let hookError: { error: unknown } | undefined;
   if (spawned) {
     try {
@@ -284,6 +289,8 @@ async function watch(
   }
   child.stdout?.on('data', (chunk: Buffer) => run.output.push('stdout', chunk));
   child.stderr?.on('data', (chunk: Buffer) => run.output.push('stderr', chunk));
+  child.stdout?.removeListener('readable', hold);
+  child.stderr?.removeListener('readable', hold);
 
   const { code, signal, error } = await Promise.race([closed, abandoned]);
   // Whatever still arrives (runsc abandoned, say) must not reach an output that is about to close.

@@ -1,0 +1,149 @@
+/**
+ * installRunsc against the local bucket: the loose binary and a bz2 tarball
+ * land in the tool cache, verified and complete; a checksum mismatch leaves
+ * nothing behind; a missing release names every URL tried; `latest` reuses
+ * an entry made from the very same artifact.
+ *
+ * Each test gives the installer a tool cache and a temp directory of its
+ * own; the environment is checked to be left alone (RUNNER_TOOL_CACHE and
+ * RUNNER_TEMP point elsewhere and are never read).
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
+import { METADATA_FILE } from '../../src/install/cache.js';
+import { type InstallContext, type InstallRequest, installRunsc } from '../../src/install/installer.js';
+import { parseVersionInput } from '../../src/install/version.js';
+import { silent } from '../../src/log.js';
+import { ARCH, type BucketServer, serveBucket } from '../support/bucket.js';
+import { FAKE_VERSION, fakeBucket } from './bucket.js';
+
+let root: string;
+let bucket: string;
+let server: BucketServer;
+let toolCache: string;
+let temp: string;
+/** The installer asks for the zstd tarball first where zstd is installed. */
+const zstd = spawnSync('zstd', ['--version']).status === 0;
+
+beforeAll(async () => {
+  root = mkdtempSync(path.join(os.tmpdir(), 'gvc-install-'));
+  bucket = fakeBucket(root);
+  server = await serveBucket(bucket);
+});
+afterAll(async () => {
+  await server.close();
+  rmSync(root, { recursive: true, force: true });
+});
+beforeEach(() => {
+  const run = mkdtempSync(path.join(root, 'run-'));
+  toolCache = path.join(run, 'tool-cache');
+  temp = path.join(run, 'temp');
+  mkdirSync(toolCache);
+  mkdirSync(temp);
+  // Places the installer must not use: it is given its own.
+  vi.stubEnv('RUNNER_TOOL_CACHE', path.join(root, 'not-this-cache'));
+  vi.stubEnv('RUNNER_TEMP', path.join(root, 'not-this-temp'));
+  server.requests.length = 0;
+  server.faults.clear();
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+  expect(existsSync(path.join(root, 'not-this-cache'))).toBe(false);
+  expect(existsSync(path.join(root, 'not-this-temp'))).toBe(false);
+});
+
+function request(version: string, more: Partial<InstallRequest> = {}): InstallRequest {
+  const parsed = parseVersionInput(version);
+  if (!parsed) throw new Error(`bad version ${version}`);
+  return { version: parsed, downloadUrl: server.url, sha512: undefined, ...more };
+}
+
+/** Where this test's installs go: its own tool cache and temp directory, quick retries. */
+function context(): InstallContext {
+  return { shelf: { root: toolCache, tool: 'runsc', arch: ARCH }, tempDir: temp, log: silent, retry: { attempts: 2, baseDelayMs: 1 } };
+}
+
+const sha512 = (file: string) => createHash('sha512').update(readFileSync(file)).digest('hex');
+
+/** Every path under the tool cache, relative to it. */
+function cached(): string[] {
+  return readdirSync(toolCache, { recursive: true, encoding: 'utf8' }).sort();
+}
+
+const unexpected = (): never => {
+  throw new Error('expected a failure');
+};
+
+describe('installing', () => {
+  test('the loose binary of an old release: verified, cached complete, keeping the artifact', async () => {
+    // tool-cache's own `::debug::` lines never reach stdout (the CLI's results go there).
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => written.push(String(chunk)) > 0);
+    const installed = await installRunsc(request('release-20240729.0'), context()).finally(() => spy.mockRestore());
+    expect(written.filter((w) => w.includes('::debug::'))).toEqual([]);
+    expect(server.requests).toEqual([`/20240729.0/${ARCH}/runsc.sha512`, `/20240729.0/${ARCH}/runsc`]);
+    expect(installed).toMatchObject({ version: FAKE_VERSION, entry: { kept: 'runsc' } });
+    const dir = installed.entry?.dir as string;
+    expect(dir.startsWith(toolCache)).toBe(true);
+    expect(path.basename(path.dirname(dir))).toBe('20240729.0.0');
+    expect(existsSync(`${dir}.complete`)).toBe(true);
+    expect(spawnSync(installed.path, ['--version'], { encoding: 'utf8' }).stdout).toContain(FAKE_VERSION);
+    const meta = JSON.parse(readFileSync(path.join(dir, METADATA_FILE), 'utf8'));
+    expect(meta).toEqual({
+      artifact: `${server.url}/20240729.0/${ARCH}/runsc`,
+      sha512: sha512(path.join(bucket, '20240729.0', ARCH, 'runsc')),
+      version: FAKE_VERSION,
+      kept: 'runsc',
+    });
+    expect(readdirSync(temp)).toEqual([]);
+  });
+
+  test('a bz2 tarball: runsc and gvisor-bin/ extracted, nothing else, the tarball kept', async () => {
+    // Without the zstd layout (404), the bz2 tarball is next.
+    server.faults.set(`/20260901.0/${ARCH}/gvisor.tar.zstd.sha512`, ['status-404']);
+    const installed = await installRunsc(request('20260901.0'), context());
+    expect(server.requests.slice(-2)).toEqual([`/20260901.0/${ARCH}/gvisor.tar.bz2.sha512`, `/20260901.0/${ARCH}/gvisor.tar.bz2`]);
+    expect(installed).toMatchObject({ version: FAKE_VERSION, entry: { kept: 'gvisor.tar.bz2' } });
+    const dir = installed.entry?.dir as string;
+    expect(readdirSync(dir).sort()).toEqual(['gvisor-bin', METADATA_FILE, 'gvisor.tar.bz2', 'runsc']);
+    expect(readdirSync(path.join(dir, 'gvisor-bin'))).toEqual(['gvisor_sentry']);
+    expect(sha512(path.join(dir, 'gvisor.tar.bz2'))).toBe(sha512(path.join(bucket, '20260901.0', ARCH, 'gvisor.tar.bz2')));
+    expect(existsSync(`${dir}.complete`)).toBe(true);
+  });
+
+  test('`latest` reuses an entry made from the very same artifact: only the checksum is fetched', async () => {
+    const pinned = await installRunsc(request('20260901.0'), context());
+    server.requests.length = 0;
+    const latest = await installRunsc(request('latest'), context());
+    const layout = zstd ? 'gvisor.tar.zstd' : 'gvisor.tar.bz2';
+    expect(server.requests).toEqual([`/latest/${ARCH}/${layout}.sha512`]);
+    expect(latest).toMatchObject({ path: pinned.path, version: FAKE_VERSION });
+  });
+});
+
+describe('failing', () => {
+  test('a checksum mismatch caches nothing, and leaves nothing in RUNNER_TEMP', async () => {
+    const url = `${server.url}/20260903.0/${ARCH}/runsc`;
+    await expect(installRunsc(request('20260903.0'), context())).rejects.toThrow(
+      new RegExp(
+        `^checksum mismatch for ${url}: expected [0-9a-f]{128} \\(from ${url}\\.sha512\\), got [0-9a-f]{128}; nothing was cached$`,
+      ),
+    );
+    expect(cached()).toEqual([]);
+    expect(readdirSync(temp)).toEqual([]);
+  });
+
+  test('a release that is not there names every URL tried', async () => {
+    const base = `${server.url}/20250101/${ARCH}`;
+    const error = await installRunsc(request('20250101'), context()).then(unexpected, (e: unknown) => e as Error);
+    expect(error.message).toMatch(new RegExp(`^no runsc release 20250101 for ${ARCH} at ${server.url}: tried `));
+    for (const artifact of ['runsc', ...(zstd ? ['gvisor.tar.zstd'] : []), 'gvisor.tar.bz2']) {
+      expect(error.message).toContain(`${base}/${artifact}.sha512 (404)`);
+    }
+    expect(cached()).toEqual([]);
+  });
+});
