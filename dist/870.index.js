@@ -43,7 +43,7 @@ var units = __webpack_require__(2635);
 
 
 // A step validates one document: compiling zod's JIT parsers (`new Function`)
-// for it costs more than it saves (measured: about 3 ms of a step).
+// for it costs more than it saves (README, Performance).
 core/* config */.$W({ jitless: true });
 /** Renders a rejected value compactly for an error message. */
 function show(value) {

@@ -9956,7 +9956,7 @@ var units = __nccwpck_require__(2635);
 
 
 // A step validates one document: compiling zod's JIT parsers (`new Function`)
-// for it costs more than it saves (measured: about 3 ms of a step).
+// for it costs more than it saves (README, Performance).
 config({ jitless: true });
 /** Renders a rejected value compactly for an error message. */
 function show(value) {
@@ -12058,7 +12058,7 @@ Options (run, install):
   -h, --help               this help
 
 Exit status of run: the cell's (128+N when killed by signal N); 124 when it timed out;
-125 when no cell ran (invalid document, failed install, runsc failed to start the sandbox).
+130 when interrupted; 125 when no cell ran (invalid document, failed install, runsc failed to start the sandbox).
 Runs as root, or through passwordless sudo.`;
 /** No cell ran: the document, the install or runsc failed (as `docker run` uses 125). */
 const NOT_RUN = 125;

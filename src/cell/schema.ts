@@ -14,7 +14,7 @@ import * as z from 'zod';
 import { DURATION_PATTERN, parseCpus, parseDuration, parseSize, SIZE_PATTERN } from './units.js';
 
 // A step validates one document: compiling zod's JIT parsers (`new Function`)
-// for it costs more than it saves (measured: about 3 ms of a step).
+// for it costs more than it saves (README, Performance).
 z.config({ jitless: true });
 
 /** Renders a rejected value compactly for an error message. */
@@ -359,7 +359,6 @@ export const CellSchema = CellKeys.superRefine(checkAcrossKeys).transform(runOrC
 export type CellInput = z.input<typeof CellSchema>;
 /** The validated, normalised document: sizes in bytes, durations in ms; exactly one of run and command. */
 export type Cell = Omit<CheckedKeys, 'run' | 'shell' | 'command'> & (RunPart | CommandPart);
-export type Mount = z.output<typeof MountSchema>;
 
 /** Every key the document accepts, per path, for "did you mean" suggestions. */
 export const KNOWN_KEYS: Record<string, readonly string[]> = {

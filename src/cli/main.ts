@@ -43,7 +43,7 @@ Options (run, install):
   -h, --help               this help
 
 Exit status of run: the cell's (128+N when killed by signal N); 124 when it timed out;
-125 when no cell ran (invalid document, failed install, runsc failed to start the sandbox).
+130 when interrupted; 125 when no cell ran (invalid document, failed install, runsc failed to start the sandbox).
 Runs as root, or through passwordless sudo.`;
 
 /** No cell ran: the document, the install or runsc failed (as `docker run` uses 125). */
