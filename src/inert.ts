@@ -3,9 +3,9 @@
  * the runner for workflow commands, and much of it quotes the workspace: file
  * and submodule names, mount sources, the document's own words. The runner
  * splits lines at CR as well as LF, trims leading blanks before `::`, and acts
- * on a `##[name]` anywhere in a line (the runner's rules, as test/e2e/runner.ts
- * models them), so a
- * submodule named `x\r::stop-commands::t\r` would open a window the cell can
+ * on a `##[name]` anywhere in a line (the runner's rules, as
+ * test/support/workflow-commands.ts models them), so a submodule named
+ * `x\r::stop-commands::t\r` would open a window the cell can
  * close, and `libs/##[warning]x` would be a warning.
  *
  * `inert` makes such text unable to be, or start, a command: `::` and `##[`

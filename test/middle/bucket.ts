@@ -1,5 +1,5 @@
 /**
- * The local release bucket (test/e2e/bucket.ts) built around a stand-in
+ * The local release bucket (test/support/bucket.ts) built around a stand-in
  * runsc: a script that answers `--version` as a release does, which is all
  * the installer asks of the binary it downloads.
  */
