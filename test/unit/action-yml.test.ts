@@ -47,6 +47,10 @@ describe('action.yml and src/action/names.ts agree', () => {
     expect(action.inputs[Inputs.OutputLimit]?.description).toContain(`At most ${MAX_OUTPUT_LIMIT}.`);
   });
 
+  test('the description fits the Marketplace (under 125 characters)', () => {
+    expect((action as unknown as { description: string }).description.length).toBeLessThan(125);
+  });
+
   test('entry points', () => {
     expect(action.runs.main).toBe('dist/index.js');
     expect(action.runs.post).toBe('dist/post/index.js');

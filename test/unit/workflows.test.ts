@@ -2,7 +2,7 @@
  * Static checks of the workflows in .github/workflows/ and of the example
  * workflows under examples/ (the .yml files there with a top-level `jobs:`):
  *
- *  - a step that runs this action (`uses: ./` or `uses: acme/gvisor-cell@…`)
+ *  - a step that runs this action (`uses: ./` or `uses: OWNER/gvisor-cell@…`)
  *    passes only inputs action.yml declares, and exactly one of cell and
  *    cell-file;
  *  - every `steps.<id>.outputs.<name>` in a job names a step of that job, and,
@@ -42,7 +42,7 @@ const ACTION: ActionInterface = { inputs: Object.keys(actionYml.inputs ?? {}), o
 
 /** A `uses:` that runs this action: the checkout itself, or the published repository at any ref. */
 function isSelf(uses: string): boolean {
-  return /^\.\/?$/.test(uses) || /^acme\/gvisor-cell@\S+$/i.test(uses);
+  return /^\.\/?$/.test(uses) || /^OWNER\/gvisor-cell@\S+$/i.test(uses);
 }
 
 /** `steps.<id>.outputs.<name>` and `steps.<id>.outputs['<name>']`. */
@@ -211,7 +211,7 @@ test('the workflows are found, and some of them run gvisor-cell', () => {
   expect(FILES).toEqual(
     expect.arrayContaining(['.github/workflows/ci.yml', '.github/workflows/check-dist.yml', '.github/workflows/e2e.yml']),
   );
-  const selfSteps = FILES.flatMap((file) => read(file).match(/^\s*(?:-\s+)?uses:\s*(?:\.\/|acme\/gvisor-cell@)/gm) ?? []);
+  const selfSteps = FILES.flatMap((file) => read(file).match(/^\s*(?:-\s+)?uses:\s*(?:\.\/|OWNER\/gvisor-cell@)/gm) ?? []);
   expect(selfSteps.length, 'steps that run the action').toBeGreaterThan(0);
 });
 
@@ -285,7 +285,7 @@ jobs:
   });
   test('both cell and cell-file, or neither', () => {
     const both =
-      'permissions: {}\njobs:\n  j:\n    steps:\n      - uses: acme/gvisor-cell@v1\n        with: { cell: "run: x", cell-file: c.yml }\n      - uses: ./\n';
+      'permissions: {}\njobs:\n  j:\n    steps:\n      - uses: OWNER/gvisor-cell@v1\n        with: { cell: "run: x", cell-file: c.yml }\n      - uses: ./\n';
     expect(checkWorkflow('both.yml', both, ACTION).map((p) => p.message)).toEqual([
       'both.yml: jobs.j.steps[0]: give exactly one of with.cell and with.cell-file, got cell and cell-file',
       'both.yml: jobs.j.steps[1]: give exactly one of with.cell and with.cell-file, got neither',
@@ -295,7 +295,7 @@ jobs:
     const right =
       'permissions: { contents: read }\njobs:\n  j:\n    steps:\n' +
       '      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n' +
-      '      - id: c\n        uses: acme/gvisor-cell@v1\n        with: { cell-file: c.yml, fail-on-error: false }\n' +
+      '      - id: c\n        uses: OWNER/gvisor-cell@v1\n        with: { cell-file: c.yml, fail-on-error: false }\n' +
       '      - env: { CODE: "${{ steps.c.outputs.exit-code }}" }\n        run: echo "$CODE"\n';
     expect(checkWorkflow('right.yml', right, ACTION)).toEqual([]);
   });
