@@ -10,7 +10,9 @@ import type { RunscWanted } from './install/obtain.js';
 import { parseVersionInput } from './install/version.js';
 import type { Platform } from './run/runsc.js';
 
-export type OptionName = 'runsc-version' | 'runsc-sha512' | 'runsc-path' | 'download-url' | 'platform' | 'output-limit';
+/** The shared options, named as the action's inputs (a unit test holds them to action.yml) and the CLI's flags. */
+export const OPTION_NAMES = ['runsc-version', 'runsc-sha512', 'runsc-path', 'download-url', 'platform', 'output-limit'] as const;
+export type OptionName = (typeof OPTION_NAMES)[number];
 
 /** A raw option ('' when not given) and how errors name it. */
 export interface OptionSource {

@@ -22,6 +22,8 @@ var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_nod
 var exec = __webpack_require__(1955);
 // EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
 var io = __webpack_require__(8701);
+// EXTERNAL MODULE: ./src/run/run-dir.ts
+var run_dir = __webpack_require__(1970);
 // EXTERNAL MODULE: ./src/install/cache.ts
 var cache = __webpack_require__(7673);
 ;// CONCATENATED MODULE: ./src/install/checksum.ts
@@ -240,8 +242,9 @@ var tool_cache = __webpack_require__(4255);
  * RUNNER_TOOL_CACHE on every call and reports what it does as `::debug::`
  * workflow commands written to stdout; this module is the one place where the
  * rest of the code meets either. The root the caller gives is set for the
- * call and restored after it, and tool-cache's debug lines are dropped: our
- * own log says what was cached where, and the CLI's stdout carries results
+ * call and restored after it (calls are queued, never overlapped), and
+ * tool-cache's debug lines are dropped, in the action too: our own log says
+ * what was cached where, and the CLI's stdout carries results
  * (`$(gvisor-cell install)`). Nothing else writes to stdout while an install
  * runs, so diverting it for the call's duration catches only tool-cache.
  *
@@ -249,7 +252,14 @@ var tool_cache = __webpack_require__(4255);
  * reads its layout itself).
  */
 
-async function withRoot(root, fn) {
+/** The call in progress: calls run one after another, so each sees its own root and none restores another's. */
+let queue = Promise.resolve();
+function withRoot(root, fn) {
+    const turn = queue.then(() => isolated(root, fn));
+    queue = turn.catch(() => { });
+    return turn;
+}
+async function isolated(root, fn) {
     const saved = process.env.RUNNER_TOOL_CACHE;
     const write = process.stdout.write;
     process.env.RUNNER_TOOL_CACHE = root;
@@ -294,6 +304,7 @@ var install_version = __webpack_require__(2415);
  *     extracted and cached, itself kept in the entry (a pinned hit hashes it
  *     again: pinned.ts): a mismatch leaves nothing behind.
  */
+
 
 
 
@@ -380,7 +391,7 @@ async function cachedArtifact(shelf, sha512, pinned, log) {
 }
 async function downloadAndCache(req, ctx, layout, url, published) {
     const { shelf, log } = ctx;
-    const work = await external_node_fs_.promises.mkdtemp(external_node_path_default().join(ctx.tempDir, 'gvisor-cell-install-'));
+    const work = await external_node_fs_.promises.mkdtemp(external_node_path_default().join(ctx.tempDir, `${run_dir/* RUN_DIR_PREFIX */.jk}install-`));
     try {
         const file = external_node_path_default().join(work, layout.artifact);
         log.info(`Downloading ${url}`);

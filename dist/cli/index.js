@@ -87,7 +87,7 @@ function formatDuration(ms) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1949);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6470);
 /** Entry of the `gvisor-cell` CLI (bundled to dist/cli/index.js, the package's `bin`). */
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
@@ -97,7 +97,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1949:
+/***/ 6470:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -10596,7 +10596,7 @@ function linuxResources(limits, host) {
 
 
 
-/** What gVisor provides itself: never the host's. Fresh each time: later stages rewrite mounts in place (run/readonly.ts). */
+/** What gVisor provides itself: never the host's. */
 function kernelMounts() {
     return [
         { destination: '/proc', type: 'proc', source: 'proc' },
@@ -10989,6 +10989,8 @@ var log = __nccwpck_require__(8870);
 
 
 
+/** The shared options, named as the action's inputs (a unit test holds them to action.yml) and the CLI's flags. */
+const OPTION_NAMES = (/* unused pure expression or super */ null && (['runsc-version', 'runsc-sha512', 'runsc-path', 'download-url', 'platform', 'output-limit']));
 /**
  * The largest output limit: three outputs (logs, stdout, stderr) of this size,
  * counted as UTF-16 by the runner, stay well under its 1 MB per job.
@@ -11359,36 +11361,8 @@ function inNamespace(stage, tools, runscArgv) {
     ];
 }
 
-;// CONCATENATED MODULE: ./src/run/run-dir.ts
-/**
- * A run's private directory under the temp root (RUNNER_TEMP for the action):
- * the bundle, runsc's state and log, the read-only stubs, what `collect`
- * unpacks. mkdtemp makes it (mode 0700, a name nobody can predict); the post
- * step recognises one by its name (src/action/post-state.ts).
- */
-
-
-/** Every directory gvisor-cell creates under the temp root starts with this. */
-const RUN_DIR_PREFIX = 'gvisor-cell-';
-/** A run directory's name: the prefix and mkdtemp's six random characters (not `-logs`, `-debug-…`, `-install-…`). */
-const RUN_DIR_NAME = new RegExp(`^${RUN_DIR_PREFIX}[A-Za-z0-9]{6}$`);
-function makeRunDir(tempRoot) {
-    return (0,external_node_fs_.mkdtempSync)(external_node_path_default().join(tempRoot, RUN_DIR_PREFIX));
-}
-/** The run directory's random part: unique among live run directories (containerIdFor uses it). */
-function runDirUnique(runDir) {
-    return external_node_path_default().basename(runDir).slice(RUN_DIR_PREFIX.length);
-}
-/** Best effort: what is left (root-owned state of a killed runsc) is the post step's. */
-function removeRunDir(dir) {
-    try {
-        (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
-    }
-    catch {
-        // The post step retries, with sudo where runsc ran through it.
-    }
-}
-
+// EXTERNAL MODULE: ./src/run/run-dir.ts
+var run_dir = __nccwpck_require__(1970);
 ;// CONCATENATED MODULE: ./src/run/runsc.ts
 /**
  * How runsc is invoked — the one place its command line is put together:
@@ -11913,7 +11887,7 @@ function verdict_describe(verdict, name, durationMs) {
 function planCell(cell, ctx) {
     // A cell that runs as root (asked for, or because the action does) could read root-only files of /etc.
     const facts = gatherHostFacts(ctx.env, ctx.workspace, { rootCell: cell.user === 'root' || process.getuid?.() === 0 });
-    const runDir = makeRunDir(ctx.tempRoot);
+    const runDir = (0,run_dir/* makeRunDir */.rc)(ctx.tempRoot);
     try {
         const paths = bundlePaths(runDir);
         const bundle = checkHostPaths(buildBundle(cell, facts, paths), ctx.workspace);
@@ -11921,7 +11895,7 @@ function planCell(cell, ctx) {
         return { cell, bundle, runDir, paths, tempRoot: ctx.tempRoot, workspace: ctx.workspace, namespaceTools };
     }
     catch (error) {
-        removeRunDir(runDir);
+        (0,run_dir/* removeRunDir */.Lr)(runDir);
         throw error;
     }
 }
@@ -11935,7 +11909,7 @@ function containerIdFor(name, runDir) {
         .replace(/[^A-Za-z0-9_.-]+/g, '-')
         .replace(/^[-.]+|-+$/g, '')
         .slice(0, 40) || 'cell';
-    return `${slug}-${runDirUnique(runDir)}`;
+    return `${slug}-${(0,run_dir/* runDirUnique */.qr)(runDir)}`;
 }
 async function runPlanned(plan, opts) {
     writeBundleFiles(plan.bundle, plan.paths);
@@ -11950,7 +11924,7 @@ async function runPlanned(plan, opts) {
     const runscLog = external_node_path_default().join(plan.runDir, 'runsc.log');
     const flags = globalFlags({ platform: opts.platform, sandbox: plan.bundle.sandbox, log: runscLog, debugDir: opts.debugDir });
     // The log (up to limits.log) outlives the run directory: it is an output for later steps.
-    const logDir = external_node_path_default().join(plan.tempRoot, `${RUN_DIR_PREFIX}logs`);
+    const logDir = external_node_path_default().join(plan.tempRoot, `${run_dir/* RUN_DIR_PREFIX */.jk}logs`);
     (0,external_node_fs_.mkdirSync)(logDir, { recursive: true });
     const output = new CellOutput(external_node_path_default().join(logDir, `${containerId}.log`), opts.outputLimit, opts.jobLog, opts.commandWindow, plan.cell.limits?.log);
     let collect;
@@ -12021,6 +11995,7 @@ function collectDeadline(limit) {
  * into the same engine options, the same document parser, installer, bundle
  * builder and sandbox runner, and its exit status reads the same verdict.
  */
+
 
 
 
@@ -12137,7 +12112,7 @@ async function cmdInstall(values) {
         main_log.info(`warning: ${warning}`);
     // With a pin the verified copy is made in a scratch directory and compared with the entry, whose
     // path is what `install` prints: the entry is checked now, not whenever it is run later.
-    const scratch = wanted.sha512 ? (0,external_node_fs_.mkdtempSync)(external_node_path_default().join(places.temp, 'gvisor-cell-verify-')) : undefined;
+    const scratch = wanted.sha512 ? (0,external_node_fs_.mkdtempSync)(external_node_path_default().join(places.temp, `${run_dir/* RUN_DIR_PREFIX */.jk}verify-`)) : undefined;
     try {
         const installed = await obtainRunsc(wanted, {
             arch: (0,install_version/* bucketArch */.TY)(process.platform, process.arch),
@@ -12173,7 +12148,8 @@ async function cmdBundle(file, values) {
     if (!values.out)
         throw new UsageError('bundle: --out DIR is required');
     const workspace = external_node_path_default().resolve(values.workspace ?? process.cwd());
-    const choices = runChoices(optionSource(values));
+    // Only to print the flags: the bundle is written, not run, so /dev/kvm need not exist here.
+    const choices = runChoices(optionSource(values), () => true);
     const cell = loadCell({ file }, process.cwd(), 'bundle');
     const out = external_node_path_default().resolve(values.out);
     // Everything in DIR: config.json, rootfs/, and the files the bundle mounts.
@@ -12208,7 +12184,10 @@ async function cmdRun(file, values) {
     const choices = runChoices(options);
     const cell = loadCell({ file: external_node_path_default().resolve(file) }, process.cwd(), 'run');
     const arch = (0,install_version/* bucketArch */.TY)(process.platform, process.arch);
-    const plan = planCell(cell, { workspace, env: process.env, tempRoot: places.temp });
+    // The cell's view follows the places this run uses (the tool cache is shown read-only, the temp root
+    // hidden), as RUNNER_TOOL_CACHE and RUNNER_TEMP are for the action; process.env itself is left alone.
+    const env = { ...process.env, RUNNER_TOOL_CACHE: places.toolCache, RUNNER_TEMP: places.temp };
+    const plan = planCell(cell, { workspace, env, tempRoot: places.temp });
     const cancel = new AbortController();
     const onSignal = () => cancel.abort();
     process.on('SIGINT', onSignal);
@@ -12252,13 +12231,14 @@ async function cmdRun(file, values) {
             if (collected.error)
                 main_log.info(`gvisor-cell: ${collected.error}`);
         }
-        main_log.info(`gvisor-cell: ${verdict_describe(verdict, cell.name, result.durationMs)}`);
+        const said = verdict_describe(verdict, cell.name, result.durationMs);
+        main_log.info(`gvisor-cell: ${said}${verdict.kind === 'passed' ? '' : ` (after ${result.durationMs} ms)`}`);
         const status = exitStatus(verdict, result.exitCode);
         // Asked-for files that did not come back fail the run, whatever the cell's status.
         return collected?.error && status === 0 ? 1 : status;
     }
     finally {
-        removeRunDir(plan.runDir);
+        (0,run_dir/* removeRunDir */.Lr)(plan.runDir);
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
     }
@@ -12594,6 +12574,52 @@ function lineLogger(out) {
 }
 /** Says nothing (tests, and callers that have nobody to tell). */
 const silent = { info: () => { } };
+
+
+/***/ }),
+
+/***/ 1970:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Lr: () => (/* binding */ removeRunDir),
+/* harmony export */   jk: () => (/* binding */ RUN_DIR_PREFIX),
+/* harmony export */   qr: () => (/* binding */ runDirUnique),
+/* harmony export */   rc: () => (/* binding */ makeRunDir)
+/* harmony export */ });
+/* unused harmony export RUN_DIR_NAME */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/**
+ * A run's private directory under the temp root (RUNNER_TEMP for the action):
+ * the bundle, runsc's state and log, the read-only stubs, what `collect`
+ * unpacks. mkdtemp makes it (mode 0700, a name nobody can predict); the post
+ * step recognises one by its name (src/action/post-state.ts).
+ */
+
+
+/** Every directory gvisor-cell creates under the temp root starts with this. */
+const RUN_DIR_PREFIX = 'gvisor-cell-';
+/** A run directory's name: the prefix and mkdtemp's six random characters (not `-logs`, `-debug-…`, `-install-…`). */
+const RUN_DIR_NAME = new RegExp(`^${RUN_DIR_PREFIX}[A-Za-z0-9]{6}$`);
+function makeRunDir(tempRoot) {
+    return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdtempSync)(node_path__WEBPACK_IMPORTED_MODULE_1___default().join(tempRoot, RUN_DIR_PREFIX));
+}
+/** The run directory's random part: unique among live run directories (containerIdFor uses it). */
+function runDirUnique(runDir) {
+    return node_path__WEBPACK_IMPORTED_MODULE_1___default().basename(runDir).slice(RUN_DIR_PREFIX.length);
+}
+/** Best effort: what is left (root-owned state of a killed runsc) is the post step's. */
+function removeRunDir(dir) {
+    try {
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync)(dir, { recursive: true, force: true });
+    }
+    catch {
+        // The post step retries, with sudo where runsc ran through it.
+    }
+}
 
 
 /***/ }),

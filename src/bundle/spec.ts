@@ -59,7 +59,7 @@ export interface Bundle {
   collect: { process: OciSpec['process']; tar: OciSpec['process']; paths: string[] } | undefined;
 }
 
-/** What gVisor provides itself: never the host's. Fresh each time: later stages rewrite mounts in place (run/readonly.ts). */
+/** What gVisor provides itself: never the host's. */
 function kernelMounts(): OciMount[] {
   return [
     { destination: '/proc', type: 'proc', source: 'proc' },

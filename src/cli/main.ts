@@ -20,6 +20,7 @@ import { bucketArch, truncAdvisory } from '../install/version.js';
 import { type Logger, lineLogger } from '../log.js';
 import { type OptionName, type OptionSource, runChoices, runscOptions, runscWarnings } from '../options.js';
 import { planCell, removeRunDir, runPlanned } from '../run/cell.js';
+import { RUN_DIR_PREFIX } from '../run/run-dir.js';
 import { globalFlags } from '../run/runsc.js';
 import { describe, type Verdict } from '../run/verdict.js';
 
@@ -129,7 +130,7 @@ async function cmdInstall(values: Values): Promise<number> {
   for (const warning of runscWarnings(wanted)) log.info(`warning: ${warning}`);
   // With a pin the verified copy is made in a scratch directory and compared with the entry, whose
   // path is what `install` prints: the entry is checked now, not whenever it is run later.
-  const scratch = wanted.sha512 ? mkdtempSync(path.join(places.temp, 'gvisor-cell-verify-')) : undefined;
+  const scratch = wanted.sha512 ? mkdtempSync(path.join(places.temp, `${RUN_DIR_PREFIX}verify-`)) : undefined;
   try {
     const installed = await obtainRunsc(wanted, {
       arch: bucketArch(process.platform, process.arch),
@@ -164,7 +165,8 @@ async function cmdBundle(file: string | undefined, values: Values): Promise<numb
   if (!file) throw new UsageError('bundle: name a cell document');
   if (!values.out) throw new UsageError('bundle: --out DIR is required');
   const workspace = path.resolve(values.workspace ?? process.cwd());
-  const choices = runChoices(optionSource(values));
+  // Only to print the flags: the bundle is written, not run, so /dev/kvm need not exist here.
+  const choices = runChoices(optionSource(values), () => true);
   const cell = loadCell({ file }, process.cwd(), 'bundle');
   const out = path.resolve(values.out);
   // Everything in DIR: config.json, rootfs/, and the files the bundle mounts.
@@ -204,7 +206,10 @@ async function cmdRun(file: string | undefined, values: Values): Promise<number>
   const choices = runChoices(options);
   const cell = loadCell({ file: path.resolve(file) }, process.cwd(), 'run');
   const arch = bucketArch(process.platform, process.arch);
-  const plan = planCell(cell, { workspace, env: process.env, tempRoot: places.temp });
+  // The cell's view follows the places this run uses (the tool cache is shown read-only, the temp root
+  // hidden), as RUNNER_TOOL_CACHE and RUNNER_TEMP are for the action; process.env itself is left alone.
+  const env = { ...process.env, RUNNER_TOOL_CACHE: places.toolCache, RUNNER_TEMP: places.temp };
+  const plan = planCell(cell, { workspace, env, tempRoot: places.temp });
   const cancel = new AbortController();
   const onSignal = () => cancel.abort();
   process.on('SIGINT', onSignal);
@@ -243,7 +248,8 @@ async function cmdRun(file: string | undefined, values: Values): Promise<number>
       for (const warning of collected.warnings) log.info(`warning: ${warning}`);
       if (collected.error) log.info(`gvisor-cell: ${collected.error}`);
     }
-    log.info(`gvisor-cell: ${describe(verdict, cell.name, result.durationMs)}`);
+    const said = describe(verdict, cell.name, result.durationMs);
+    log.info(`gvisor-cell: ${said}${verdict.kind === 'passed' ? '' : ` (after ${result.durationMs} ms)`}`);
     const status = exitStatus(verdict, result.exitCode);
     // Asked-for files that did not come back fail the run, whatever the cell's status.
     return collected?.error && status === 0 ? 1 : status;

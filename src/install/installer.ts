@@ -16,6 +16,7 @@ import path from 'node:path';
 import { getExecOutput } from '@actions/exec';
 import * as io from '@actions/io';
 import type { Logger } from '../log.js';
+import { RUN_DIR_PREFIX } from '../run/run-dir.js';
 import {
   cachedRunsc,
   findCached,
@@ -141,7 +142,7 @@ async function downloadAndCache(
   published: string,
 ): Promise<InstalledRunsc> {
   const { shelf, log } = ctx;
-  const work = await fs.mkdtemp(path.join(ctx.tempDir, 'gvisor-cell-install-'));
+  const work = await fs.mkdtemp(path.join(ctx.tempDir, `${RUN_DIR_PREFIX}install-`));
   try {
     const file = path.join(work, layout.artifact);
     log.info(`Downloading ${url}`);

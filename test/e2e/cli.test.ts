@@ -52,6 +52,43 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('run', () => {
+  test('--tool-cache is the tool cache the cell sees, read-only, as RUNNER_TOOL_CACHE is for the action', () => {
+    const cache = path.join(dir, 'tool-cache');
+    spawnSync('mkdir', ['-p', cache]);
+    writeFileSync(path.join(cache, 'marker'), 'cached\n');
+    const r = cli([
+      'run',
+      doc('tc.yml', `run: |\n  cat ${cache}/marker\n  if touch ${cache}/new 2>/dev/null; then echo writable; fi\n`),
+      '--runsc',
+      runsc,
+      '--tool-cache',
+      cache,
+      '--workspace',
+      path.join(dir, 'ws'),
+    ]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('cached\n');
+  });
+
+  test('interrupted (SIGINT): the sandbox is stopped and the CLI exits 130, saying so', async () => {
+    const child = spawn(
+      inject('actionNode'),
+      [CLI, 'run', doc('long.yml', 'run: echo started; sleep 60'), '--runsc', runsc, '--workspace', path.join(dir, 'ws')],
+      {
+        cwd: dir,
+        env: { PATH: process.env.PATH as string, HOME: process.env.HOME as string, RUNNER_TEMP: path.join(dir, 'tmp') },
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (c) => (stderr += c));
+    const started = new Promise<void>((resolve) => child.stdout.on('data', (c: Buffer) => c.toString().includes('started') && resolve()));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await started;
+    child.kill('SIGINT');
+    expect(await closed).toBe(130);
+    expect(stderr).toContain('gvisor-cell: Cell cell was cancelled; the sandbox was stopped and deleted');
+  });
+
   test('streams the output and exits with the cell’s status', () => {
     const r = cli([
       'run',
@@ -63,7 +100,7 @@ describe('run', () => {
     ]);
     expect(r.stdout).toBe('from the workspace\n::error::just text\n');
     expect(r.status).toBe(7);
-    expect(r.stderr).toContain('gvisor-cell: Cell cell exited with 7\n');
+    expect(r.stderr).toMatch(/gvisor-cell: Cell cell exited with 7 \(after \d+ ms\)\n/);
     const log = /full log in (\S+)/.exec(r.stderr)?.[1] as string;
     expect(readFileSync(log, 'utf8')).toBe(r.stdout);
   });

@@ -157,3 +157,13 @@ export async function waitFor(what: () => boolean, ms: number): Promise<boolean>
   }
   return what();
 }
+
+/**
+ * Whether `pid` is gone within 2 s. The fake's cell processes are host
+ * processes without `--root=` in their command line (in runsc they live in the
+ * Sentry, gone with the sandbox), so ensureGone does not wait for them: a
+ * SIGKILLed one may still be exiting when runSandbox returns.
+ */
+export function gone(pid: number): Promise<boolean> {
+  return waitFor(() => !alive(pid), 2_000);
+}

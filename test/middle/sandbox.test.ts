@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { ensureGone, sandboxProcesses } from '../../src/run/runsc.js';
 import { runSandbox } from '../../src/run/sandbox.js';
-import { alive, type Fake, makeFake, pidFrom, waitFor } from './fake-runsc.js';
+import { alive, type Fake, gone, makeFake, pidFrom, waitFor } from './fake-runsc.js';
 
 /** A fake runsc of its own for each test (so that slow ones can run concurrently), cleaned up after it. */
 const it = test.extend<{ fake: Fake }>({
@@ -101,7 +101,7 @@ describe('timeout and cancellation', () => {
     expect(result.durationMs).toBeLessThan(2_500);
     expect(run.output.stdout.text()).toBe('started\n');
     expect(fake.calls()).toContain('kill --all cell-1 KILL');
-    expect(alive(await pidFrom(fake, 'cell.pid'))).toBe(false);
+    expect(await gone(await pidFrom(fake, 'cell.pid'))).toBe(true);
   });
 
   it('a cell that ends before the limit has not timed out', async ({ fake }) => {
@@ -119,7 +119,7 @@ describe('timeout and cancellation', () => {
     abort.abort();
     const result = await pending;
     expect(result).toMatchObject({ exitCode: 137, timedOut: false, cancelled: true, runscError: undefined });
-    expect(alive(await pidFrom(fake, 'cell.pid'))).toBe(false);
+    expect(await gone(await pidFrom(fake, 'cell.pid'))).toBe(true);
   });
 
   it.concurrent('a cancel that comes before the container exists is repeated until it takes', async ({ fake }) => {
@@ -135,7 +135,7 @@ describe('timeout and cancellation', () => {
     // period ran out and the sandbox was destroyed instead.
     expect(fake.calls().filter((c) => c === 'kill --all cell-1 KILL').length).toBeGreaterThanOrEqual(2);
     expect(fake.calls()).not.toContain('delete --force cell-1');
-    expect(alive(await pidFrom(fake, 'cell.pid'))).toBe(false);
+    expect(await gone(await pidFrom(fake, 'cell.pid'))).toBe(true);
   });
 
   it.concurrent('a runsc that ignores every kill is destroyed and SIGKILLed after the grace period', async ({ fake }) => {
@@ -242,6 +242,6 @@ describe('the started hook', () => {
       }),
     ).rejects.toThrow('saving the post step’s state failed');
     expect(Date.now() - started).toBeLessThan(3_000);
-    expect(alive(await pidFrom(fake, 'cell.pid'))).toBe(false);
+    expect(await gone(await pidFrom(fake, 'cell.pid'))).toBe(true);
   });
 });

@@ -45,10 +45,10 @@ export function closure(entry: string): Map<string, string[]> {
   return seen;
 }
 
-/** Every relative import of `source`, type-only ones included (not `import()`): the arrows of the architecture. */
+/** Every import of `source` — type-only ones and `import()` included: the arrows of the architecture. */
 export function allImports(source: string): string[] {
-  const statement = /^\s*(?:import|export)\s+(?:type\s+)?[^;]*?\s+from\s+'([^']+)'|^\s*import\s+'([^']+)'/gms;
-  return [...source.matchAll(statement)].map((m) => (m[1] ?? m[2]) as string);
+  const statement = /^\s*(?:import|export)\s+(?:type\s+)?[^;]*?\s+from\s+'([^']+)'|^\s*import\s+'([^']+)'|\bimport\(\s*'([^']+)'\s*\)/gms;
+  return [...source.matchAll(statement)].map((m) => (m[1] ?? m[2] ?? m[3]) as string);
 }
 
 /** src/'s modules (paths relative to src/) and, for each, the modules it imports at all. */

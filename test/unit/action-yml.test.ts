@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { readInputs } from '../../src/action/inputs.js';
 import { Inputs, Outputs } from '../../src/action/names.js';
 import { DEFAULT_DOWNLOAD_URL } from '../../src/install/cache.js';
-import { MAX_OUTPUT_LIMIT } from '../../src/options.js';
+import { MAX_OUTPUT_LIMIT, OPTION_NAMES } from '../../src/options.js';
 
 interface ActionYml {
   inputs: Record<string, { description: string; required?: boolean; default?: string }>;
@@ -17,6 +17,10 @@ const action = parse(readFileSync(new URL('../../action.yml', import.meta.url), 
 describe('action.yml and src/action/names.ts agree', () => {
   test('every input the code reads is declared, and every declared input is read', () => {
     expect(Object.keys(action.inputs).sort()).toEqual(Object.values(Inputs).sort());
+  });
+
+  test('the options shared with the CLI are inputs of the same names', () => {
+    for (const name of OPTION_NAMES) expect(Object.values(Inputs), name).toContain(name);
   });
 
   test('every output the code sets through Outputs is declared', () => {

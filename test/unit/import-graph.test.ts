@@ -2,19 +2,21 @@
  * The architecture, as the import graph must keep it: one engine (the
  * document, the installer, the bundle, the run, and what they share), two
  * thin front ends (the action, the CLI) and the options they share. No arrow
- * leads from the engine to a front end, type imports included, and there is
- * no cycle anywhere.
+ * leads from the engine to a front end, type imports and `await import()`
+ * included, and there is no cycle anywhere.
  */
 import { describe, expect, test } from 'vitest';
-import { moduleGraph } from '../support/imports.js';
+import { allImports, moduleGraph } from '../support/imports.js';
 
 const graph = moduleGraph();
 const FRONT = [/^action\//, /^cli\//, /^options\.ts$/];
 const isFront = (m: string) => FRONT.some((re) => re.test(m));
 
 describe('the import graph of src/', () => {
-  test('is read (the check looks where it should)', () => {
+  test('is read (the check looks where it should), dynamic imports included', () => {
     expect(graph.get('action/main.ts')).toContain('run/cell.ts');
+    expect(graph.get('install/obtain.ts')).toContain('install/installer.ts');
+    expect(allImports("const x = await import('../action/inputs.js');")).toEqual(['../action/inputs.js']);
     expect(graph.get('cli/main.ts')).toContain('options.ts');
     expect([...graph.keys()].filter((m) => !isFront(m)).length).toBeGreaterThan(30);
   });
