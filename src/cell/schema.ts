@@ -11,7 +11,19 @@
  */
 import path from 'node:path';
 import * as z from 'zod';
-import { DURATION_PATTERN, parseCpus, parseDuration, parseSize, SIZE_PATTERN } from './units.js';
+import {
+  CPUS_PATTERN,
+  DURATION_PATTERN,
+  durationSuggestion,
+  MAX_CPUS,
+  MAX_DURATION_MS,
+  MIN_CPUS,
+  parseCpus,
+  parseDuration,
+  parseSize,
+  SIZE_PATTERN,
+  sizeSuggestion,
+} from './units.js';
 
 // A step validates one document: compiling zod's JIT parsers (`new Function`)
 // for it costs more than it saves (README, Performance).
@@ -32,8 +44,11 @@ const expected =
   (issue: { input?: unknown }): string =>
     `expected ${what}, got ${show(issue.input)}`;
 
+// Written as patterns (not refinements) so that cell.schema.json carries them to editors too.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f]/;
+const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting NUL is the point
+const NO_NUL = /^[^\u0000]*$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const HOSTNAME = /^(?=.{1,63}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 
@@ -48,42 +63,67 @@ export function workspaceRelative(value: string): string | undefined {
   return normal;
 }
 
+/** workspaceRelative as a JSON Schema pattern, for editors, but for `a/../../x` (which needs counting). */
+const RELATIVE_PATTERN = '^(?!/)(?!(?:\\./+)*\\.\\.(?:/|$))(?=[\\s\\S]*\\S)[^\\u0000]*$';
+
 const relativePath = (what: string) =>
-  z.string({ error: expected(`${what} (a path relative to the workspace)`) }).transform((value, ctx) => {
-    const normal = workspaceRelative(value);
-    if (normal === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        input: value,
-        message: `expected ${what} relative to the workspace that stays inside it, got ${show(value)}`,
-      });
+  z
+    .string({ error: expected(`${what} (a path relative to the workspace)`) })
+    .meta({ pattern: RELATIVE_PATTERN })
+    .transform((value, ctx) => {
+      const normal = workspaceRelative(value);
+      if (normal === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          input: value,
+          message: `expected ${what} relative to the workspace that stays inside it, got ${show(value)}`,
+        });
+        return z.NEVER;
+      }
+      return normal;
+    });
+
+/** The checks of absoluteTarget as a JSON Schema pattern, for editors, but for `/x/..` (which needs normalising). */
+const TARGET_PATTERN = '^/(?!/*$)(?!/*(?:proc|dev|sys)(?:/|$))[^\\u0000]*$';
+
+const absoluteTarget = z
+  .string({ error: expected('an absolute path such as /cache') })
+  .meta({ pattern: TARGET_PATTERN })
+  .transform((value, ctx) => {
+    const normal = path.posix.normalize(value).replace(/(.)\/+$/, '$1');
+    const reserved = RESERVED_TARGETS.find((r) => normal === r || normal.startsWith(`${r}/`));
+    let problem: string | undefined;
+    if (value.includes('\0') || !path.posix.isAbsolute(value)) problem = 'an absolute path such as /cache';
+    else if (normal === '/') problem = 'a path below /, not / itself';
+    else if (reserved) problem = `a path outside ${reserved} (gVisor provides it)`;
+    if (problem) {
+      ctx.addIssue({ code: 'custom', input: value, message: `expected ${problem}, got ${show(value)}` });
       return z.NEVER;
     }
     return normal;
   });
 
-const absoluteTarget = z.string({ error: expected('an absolute path such as /cache') }).transform((value, ctx) => {
-  const normal = path.posix.normalize(value).replace(/(.)\/+$/, '$1');
-  const reserved = RESERVED_TARGETS.find((r) => normal === r || normal.startsWith(`${r}/`));
-  let problem: string | undefined;
-  if (value.includes('\0') || !path.posix.isAbsolute(value)) problem = 'an absolute path such as /cache';
-  else if (normal === '/') problem = 'a path below /, not / itself';
-  else if (reserved) problem = `a path outside ${reserved} (gVisor provides it)`;
-  if (problem) {
-    ctx.addIssue({ code: 'custom', input: value, message: `expected ${problem}, got ${show(value)}` });
-    return z.NEVER;
-  }
-  return normal;
-});
+/**
+ * What an editor shows for a size, a duration or a CPU count it refuses
+ * (yaml-language-server's errorMessage): one message for every way to get
+ * it wrong, so it says what the action's messages say between them.
+ */
+const SIZE_IN_EDITOR =
+  'expected a size like 512Mi or 2G (or a number of bytes): K, M, G, T count in 1000s and Ki, Mi, Gi, Ti (or KiB … TiB) in 1024s, so 4G or 4Gi, not 4GB';
+const DURATION_IN_EDITOR =
+  'expected a duration from 1ms to 24 days like 90s, 10m, 1h or 1h30m (or a number of seconds); the units are ms, s, m and h';
+const CPUS_IN_EDITOR = 'expected a number of CPUs from 0.01 to 1024 such as 1.5';
 
-const SIZE_EXPECTED = expected('a size like 512Mi or 2G (or a number of bytes)');
+/** "expected a size …", or for 4GB and its like the two sizes it could mean. */
+function sizeError(issue: { input?: unknown }): string {
+  const both = typeof issue.input === 'string' ? sizeSuggestion(issue.input) : undefined;
+  return `expected ${both ?? 'a size like 512Mi or 2G (or a number of bytes)'}, got ${show(issue.input)}`;
+}
+
 const size = z
-  .union(
-    [z.number().int({ error: SIZE_EXPECTED }).positive({ error: SIZE_EXPECTED }), z.string().regex(SIZE_PATTERN, { error: SIZE_EXPECTED })],
-    {
-      error: SIZE_EXPECTED,
-    },
-  )
+  .union([z.number().int({ error: sizeError }).positive({ error: sizeError }), z.string().regex(SIZE_PATTERN, { error: sizeError })], {
+    error: sizeError,
+  })
   .transform((value, ctx) => {
     const bytes = parseSize(value);
     if (bytes === undefined) {
@@ -91,43 +131,59 @@ const size = z
       return z.NEVER;
     }
     return bytes;
-  });
-
-const DURATION_EXPECTED = expected('a duration like 90s, 10m, 1h (or a number of seconds)');
-const duration = z
-  .union([z.number().positive({ error: DURATION_EXPECTED }), z.string().regex(DURATION_PATTERN, { error: DURATION_EXPECTED })], {
-    error: DURATION_EXPECTED,
   })
+  .meta({ errorMessage: SIZE_IN_EDITOR });
+
+/** "expected a duration …", or for 10min, 1d, 1H the spelling the action reads. */
+function durationError(issue: { input?: unknown }): string {
+  const suggestion = typeof issue.input === 'string' ? durationSuggestion(issue.input) : undefined;
+  return suggestion
+    ? `expected ${suggestion} (the units are ms, s, m and h), got ${show(issue.input)}`
+    : `expected a duration like 90s, 10m, 1h (or a number of seconds), got ${show(issue.input)}`;
+}
+
+const DURATION_RANGE = expected('a duration between 1ms and 24 days, like 90s, 10m or 1h');
+const duration = z
+  .union(
+    [
+      // The bounds parseDuration puts on a number of seconds (1ms once rounded, 2^31-1 ms), here so that editors have them.
+      z
+        .number()
+        .min(0.0005, { error: DURATION_RANGE })
+        .max(MAX_DURATION_MS / 1000, { error: DURATION_RANGE }),
+      z.string().regex(DURATION_PATTERN, { error: durationError }),
+    ],
+    { error: durationError },
+  )
   .transform((value, ctx) => {
     const ms = parseDuration(value);
     if (ms === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        input: value,
-        message: `expected a duration between 1ms and 24 days, like 90s, 10m or 1h, got ${show(value)}`,
-      });
+      ctx.addIssue({ code: 'custom', input: value, message: DURATION_RANGE({ input: value }) });
       return z.NEVER;
     }
     return ms;
-  });
+  })
+  .meta({ errorMessage: DURATION_IN_EDITOR });
 
-const cpus = z.union([z.number(), z.string()], { error: expected('a number of CPUs such as 1.5') }).transform((value, ctx) => {
-  const n = parseCpus(value);
-  if (n === undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      input: value,
-      message: `expected a number of CPUs from 0.01 to 1024 such as 1.5, got ${show(value)}`,
-    });
-    return z.NEVER;
-  }
-  return n;
-});
+const CPUS_RANGE = expected('a number of CPUs from 0.01 to 1024 such as 1.5');
+const cpus = z
+  .union(
+    [
+      z.number().min(MIN_CPUS, { error: CPUS_RANGE }).max(MAX_CPUS, { error: CPUS_RANGE }),
+      z.string().regex(CPUS_PATTERN, { error: CPUS_RANGE }),
+    ],
+    {
+      error: expected('a number of CPUs such as 1.5'),
+    },
+  )
+  .transform((value) => parseCpus(value) as number)
+  .meta({ errorMessage: CPUS_IN_EDITOR });
 
 const envValue = z
   .union([z.string(), z.number(), z.boolean()], { error: expected('a string, number or boolean') })
   .transform((v) => String(v))
-  .refine((v) => !v.includes('\0'), { error: 'expected a value without NUL bytes' });
+  .refine((v) => !v.includes('\0'), { error: 'expected a value without NUL bytes' })
+  .meta({ pattern: NO_NUL.source });
 
 const envName = z.string().regex(ENV_NAME, { error: expected('a variable name such as MY_VAR') });
 
@@ -135,8 +191,8 @@ const envName = z.string().regex(ENV_NAME, { error: expected('a variable name su
  * `pass-env` is an explicit opt-in, but never for these: the runner's own
  * credentials (cache and artifact tokens), the action's inputs, post-step state.
  */
-const NEVER_PASSED = /^(ACTIONS|INPUT|STATE)_/;
-const passEnvName = envName.refine((name) => !NEVER_PASSED.test(name), {
+const NOT_NEVER_PASSED = /^(?!(?:ACTIONS|INPUT|STATE)_)/;
+const passEnvName = envName.regex(NOT_NEVER_PASSED, {
   error: (issue) =>
     `${show(issue.input)} cannot be passed into a cell: ACTIONS_*, INPUT_* and STATE_* belong to the runner and this action`,
 });
@@ -153,8 +209,11 @@ function leavesWorkspace(value: string): boolean {
   return normal === '..' || normal.startsWith('../');
 }
 
-/** The common case of leavesWorkspace as a JSON Schema pattern (`a/../../x` needs counting, which a pattern cannot). */
-const STAYS_IN_WORKSPACE_PATTERN = '^(?!\\.\\.(?:/|$))';
+/**
+ * The common cases of leavesWorkspace as a JSON Schema pattern, for editors
+ * (`a/../../x` needs counting, which a pattern cannot), and no NUL byte.
+ */
+const HOST_PATH_PATTERN = '^(?!(?:\\./+)*\\.\\.(?:/|$))[^\\u0000]*$';
 
 const hostPath = (what: string) =>
   z
@@ -162,35 +221,71 @@ const hostPath = (what: string) =>
     .min(1, { error: expected(what) })
     .refine((v) => !v.includes('\0'), { error: 'expected a path without NUL bytes' })
     .refine((v) => !leavesWorkspace(v), { error: (issue) => `${String(issue.input)} is relative but leaves the workspace` })
-    .meta({ pattern: STAYS_IN_WORKSPACE_PATTERN, description: 'Absolute, or relative to the workspace and staying inside it.' });
+    .meta({ pattern: HOST_PATH_PATTERN });
+
+/** Each key says what it is in `.meta({ description })`: editors show it on hover (cell.schema.json). */
+const about = (description: string) => ({ description });
 
 export const MountSchema = z.strictObject(
   {
-    source: hostPath('a host path (absolute, or relative to the workspace)').refine((v) => path.posix.normalize(v) !== '/', {
-      error: 'expected a directory you need, not / (the whole runner)',
-    }),
-    target: absoluteTarget,
-    mode: z.enum(['read-only', 'read-write', 'overlay'], { error: expected('read-only, read-write or overlay') }).default('read-only'),
+    source: hostPath('a host path (absolute, or relative to the workspace)')
+      .refine((v) => path.posix.normalize(v) !== '/', {
+        error: 'expected a directory you need, not / (the whole runner)',
+      })
+      .meta({
+        pattern: `^(?!/+$)${HOST_PATH_PATTERN.slice(1)}`,
+        ...about('The host path to mount: absolute, or relative to the workspace and staying inside it; it must exist. Not / itself.'),
+      }),
+    target: absoluteTarget.meta(
+      about('Where it appears in the cell: an absolute path, not /, /proc, /dev or /sys, and in no other mount.'),
+    ),
+    mode: z
+      .enum(['read-only', 'read-write', 'overlay'], { error: expected('read-only, read-write or overlay') })
+      .default('read-only')
+      .meta(
+        about(
+          'read-only (the default), read-write (writes reach the host) or overlay (writes stay in the cell). overlay and read-write (the workspace included) not in one cell.',
+        ),
+      ),
   },
   { error: expected('a mapping { source, target, mode }') },
 );
 
 export const LimitsSchema = z.strictObject(
   {
-    timeout: duration.optional(),
-    memory: size.optional(),
-    cpus: cpus.optional(),
+    timeout: duration
+      .optional()
+      .meta(about('How long the cell may run (90s, 10m, 1h, 1h30m, or a number of seconds); then it is killed and the step fails.')),
+    memory: size.optional().meta(about('Memory for the cell (512Mi, 2G, or a number of bytes), set on the sandbox’s cgroup.')),
+    cpus: cpus.optional().meta(about('CPUs for the cell, from 0.01 to 1024 (1.5: one and a half), set on the sandbox’s cgroup.')),
     pids: z
       .int({ error: expected('a whole number of processes such as 256') })
       .min(1, { error: expected('at least 1 process') })
-      .optional(),
+      .optional()
+      .meta(about('Most processes and threads in the cell at once, set on the sandbox’s cgroup.')),
     // What a hostile cell could otherwise spend of the runner: see DEFAULT_BOUNDS.
-    tmpfs: size.optional(),
-    log: size.optional(),
-    collect: size.optional(),
+    tmpfs: size
+      .optional()
+      .meta(
+        about('Size of each of /tmp, /var/tmp and HOME (in memory; writes past it fail with ENOSPC); /run gets at most 64Mi. Default 2Gi.'),
+      ),
+    log: size
+      .optional()
+      .meta(
+        about(
+          'Most bytes of output kept in the log-file output; past it the file ends with a line saying where it was cut. Default 256Mi.',
+        ),
+      ),
+    collect: size.optional().meta(about('Most bytes `collect` brings back, counting 4 KiB for each file or directory. Default 2Gi.')),
   },
   { error: expected('a mapping such as { timeout: 10m, memory: 2Gi }') },
 );
+
+/** The first item of an argv is the program; no item may hold a NUL byte. Draft-07 spelling, for editors. */
+const ARGV_ITEMS = {
+  items: [{ type: 'string', minLength: 1, pattern: NO_NUL.source }],
+  additionalItems: { type: 'string', pattern: NO_NUL.source },
+};
 
 /** The keys of a document, each checked on its own. */
 const CellKeys = z.strictObject({
@@ -198,53 +293,95 @@ const CellKeys = z.strictObject({
     .string({ error: expected('a short label such as unit-tests') })
     .min(1, { error: expected('a non-empty label') })
     .max(100, { error: expected('a label of at most 100 characters') })
-    .refine((v) => !CONTROL.test(v), { error: 'expected a label without control characters' })
-    .default('cell'),
+    .regex(NO_CONTROL, { error: 'expected a label without control characters' })
+    .default('cell')
+    .meta(about('Label for logs, the summary and the container id (1–100 characters).')),
   run: z
     .string({ error: expected('a script (a string)') })
     .min(1, { error: expected('a non-empty script') })
-    .optional(),
-  shell: z.enum(['bash', 'sh'], { error: expected('bash or sh') }).optional(),
+    .optional()
+    .meta(about('A script, run by `shell` like a workflow step’s run:. Exactly one of run and command.')),
+  shell: z
+    .enum(['bash', 'sh'], { error: expected('bash or sh') })
+    .optional()
+    .meta(about('bash (bash --noprofile --norc -eo pipefail, the default) or sh (sh -e). Only with run.')),
   command: z
-    .array(
-      z.string({ error: expected('a string') }).refine((v) => !v.includes('\0'), { error: 'expected no NUL bytes' }),
-      {
-        error: expected('a list of strings (the argv)'),
-      },
-    )
+    .array(z.string({ error: expected('a string') }).regex(NO_NUL, { error: 'expected no NUL bytes' }), {
+      error: expected('a list of strings (the argv)'),
+    })
     .min(1, { error: expected('at least the program to run') })
     .refine((argv) => argv[0] !== '', { error: 'expected the program (first item) to be non-empty' })
-    .optional(),
-  'working-directory': relativePath('a directory').optional(),
-  env: z.record(envName, envValue, { error: expected('a mapping of NAME: value') }).optional(),
-  'pass-env': z.array(passEnvName, { error: expected('a list of variable names') }).optional(),
+    .optional()
+    .meta({ ...ARGV_ITEMS, ...about('An exact argv, no shell: [node, test.js, --ci]. Exactly one of run and command.') }),
+  'working-directory': relativePath('a directory')
+    .optional()
+    .meta(about('Relative to the workspace; may not leave it; must exist. With workspace: none, relative to HOME.')),
+  env: z
+    .record(envName, envValue, { error: expected('a mapping of NAME: value') })
+    .optional()
+    .meta(about('Variables for the cell (NAME: value; numbers and booleans become strings); applied last.')),
+  'pass-env': z
+    .array(passEnvName, { error: expected('a list of variable names') })
+    .optional()
+    .meta(about('Names of the action’s own variables to copy in (explicit opt-in). ACTIONS_*, INPUT_*, STATE_* are refused.')),
   rootfs: z
     .union(
       [
         z.literal('host'),
         z.strictObject({
-          path: hostPath('a directory path'),
+          path: hostPath('a directory path').meta(
+            about(
+              'A root filesystem directory you prepared: absolute, or relative to the workspace and staying inside it. Never written to.',
+            ),
+          ),
         }),
       ],
       { error: expected('host or { path: <dir> }') },
     )
-    .default('host'),
+    .default('host')
+    .meta(about('host (an allow-listed view of the runner, the default) or { path: <dir> } (a prepared root filesystem).')),
   workspace: z
     .enum(['overlay', 'read-only', 'read-write', 'none'], { error: expected('overlay, read-only, read-write or none') })
-    .default('overlay'),
-  mounts: z.array(MountSchema, { error: expected('a list of { source, target, mode }') }).optional(),
-  collect: z.array(relativePath('a path'), { error: expected('a list of workspace-relative paths') }).optional(),
-  network: z.enum(['none', 'host'], { error: expected('none or host') }).default('none'),
-  user: z.enum(['runner', 'root'], { error: expected('runner or root') }).default('runner'),
-  limits: LimitsSchema.optional(),
+    .default('overlay')
+    .meta(about('overlay (the default: writes stay in the cell), read-only, read-write (writes persist on the host) or none.')),
+  mounts: z
+    .array(MountSchema, { error: expected('a list of { source, target, mode }') })
+    .optional()
+    .meta(
+      about(
+        'Extra host paths: [{ source, target, mode }]. No target twice or inside another; overlay and read-write (workspace included) not in one cell.',
+      ),
+    ),
+  collect: z
+    .array(relativePath('a path'), { error: expected('a list of workspace-relative paths') })
+    .optional()
+    .meta(about('Workspace-relative paths copied back to the host after the run, at most limits.collect bytes. Not with workspace: none.')),
+  network: z
+    .enum(['none', 'host'], { error: expected('none or host') })
+    .default('none')
+    .meta(about('none (loopback only, the default) or host (the runner’s network, with all it reaches).')),
+  user: z
+    .enum(['runner', 'root'], { error: expected('runner or root') })
+    .default('runner')
+    .meta(about('runner (the action’s uid/gid, the default) or root (uid 0 inside the cell only).')),
+  limits: LimitsSchema.optional().meta(
+    about(
+      'timeout, memory, cpus, pids; and bounds on what the cell may spend of the runner, with defaults to raise: tmpfs (2Gi), log (256Mi), collect (2Gi).',
+    ),
+  ),
   hostname: z
     .string({ error: expected('a hostname such as my-cell') })
     .regex(HOSTNAME, { error: expected('a hostname such as my-cell') })
-    .optional(),
+    .optional()
+    .meta(about('The cell’s hostname; defaults to name, lower-cased, other characters as -.')),
 });
 
 type CheckedKeys = z.output<typeof CellKeys>;
 
+const NEITHER = 'expected one of run (a script) or command (an argv), got neither';
+const BOTH = 'expected one of run or command, got both';
+const SHELL_WITH_COMMAND = 'shell applies to run only; command is executed as is';
+const COLLECT_WITHOUT_WORKSPACE = 'there is no workspace to collect into with workspace: none';
 const OVERLAY_WITH_READ_WRITE =
   'overlay and read-write cannot be combined in one cell yet (runsc overlays either all writable mounts or none); make the read-write ones overlay, or the overlay ones read-write';
 
@@ -258,14 +395,11 @@ function checkAcrossKeys(cell: CheckedKeys, ctx: z.core.$RefinementCtx<CheckedKe
     ctx.addIssue({
       code: 'custom',
       path: [],
-      message:
-        cell.run === undefined
-          ? 'expected one of run (a script) or command (an argv), got neither'
-          : 'expected one of run or command, got both',
+      message: cell.run === undefined ? NEITHER : BOTH,
     });
   }
   if (cell.command !== undefined && cell.shell !== undefined) {
-    ctx.addIssue({ code: 'custom', path: ['shell'], message: 'shell applies to run only; command is executed as is' });
+    ctx.addIssue({ code: 'custom', path: ['shell'], message: SHELL_WITH_COMMAND });
   }
   const targets: string[] = [];
   for (const [i, mount] of (cell.mounts ?? []).entries()) {
@@ -283,7 +417,7 @@ function checkAcrossKeys(cell: CheckedKeys, ctx: z.core.$RefinementCtx<CheckedKe
   }
   // `collect` reads the paths back out of the cell's workspace and writes them into the runner's.
   if (cell.collect?.length && cell.workspace === 'none') {
-    ctx.addIssue({ code: 'custom', path: ['collect'], message: 'there is no workspace to collect into with workspace: none' });
+    ctx.addIssue({ code: 'custom', path: ['collect'], message: COLLECT_WITHOUT_WORKSPACE });
   }
   // runsc's --overlay2 takes all writable binds or none: the first mount that makes the mix is named.
   const writable: [string, 'overlay' | 'read-write'][] = [];
@@ -321,36 +455,37 @@ function runOrCommand(cell: CheckedKeys): Cell {
 }
 
 /**
- * The rules between keys as JSON Schema, for editors (cell.schema.json). Each
- * mirrors a check of checkAcrossKeys; the description says it in words.
+ * The rules between keys as JSON Schema, for editors (cell.schema.json), each
+ * mirroring a check of checkAcrossKeys with its message. Written with
+ * if/then, `false` and enum rather than `not`, so that yaml-language-server
+ * marks the key at fault with the message (errorMessage; for a failed `not`
+ * it only says "Matches a schema that is not allowed").
  */
-const hasWorkspace = (mode: string) => ({ required: ['workspace'], properties: { workspace: { const: mode } } });
-const hasMount = (mode: string) => ({
-  required: ['mounts'],
-  properties: { mounts: { contains: { required: ['mode'], properties: { mode: { const: mode } } } } },
+/** `if`/`then` in a rule: one place that builds an object with a then key, which a linter takes for a promise. */
+// biome-ignore lint/suspicious/noThenProperty: JSON Schema's keyword, not a promise
+const ifThen = (condition: object, consequence: object) => ({ if: condition, then: consequence });
+const workspaceIs = (mode: string) => ({ required: ['workspace'], properties: { workspace: { const: mode } } });
+/** Every mount's mode one of these, or the message about mixing overlay and read-write. */
+const mountModes = (...modes: string[]) => ({
+  properties: { mounts: { items: { properties: { mode: { enum: modes, errorMessage: OVERLAY_WITH_READ_WRITE } } } } },
 });
 const RULES_ACROSS_KEYS = [
   {
-    description: 'Exactly one of run (a script) and command (an argv).',
-    oneOf: [{ required: ['run'] }, { required: ['command'] }],
+    anyOf: [
+      { required: ['run'], errorMessage: NEITHER },
+      { required: ['command'], errorMessage: NEITHER },
+    ],
   },
-  {
-    description: 'shell applies to run only; command is executed as is.',
-    not: { required: ['command', 'shell'] },
-  },
-  {
-    description: 'collect needs a workspace to collect into: not with workspace: none.',
-    not: { required: ['workspace', 'collect'], properties: { workspace: { const: 'none' }, collect: { minItems: 1 } } },
-  },
-  {
-    description: `Mounts and workspace: ${OVERLAY_WITH_READ_WRITE}. workspace defaults to overlay.`,
-    not: {
-      allOf: [
-        { anyOf: [{ not: { required: ['workspace'] } }, hasWorkspace('overlay'), hasMount('overlay')] },
-        { anyOf: [hasWorkspace('read-write'), hasMount('read-write')] },
-      ],
-    },
-  },
+  ifThen({ required: ['run'] }, { properties: { command: false }, errorMessage: BOTH }),
+  ifThen({ required: ['command'] }, { properties: { shell: false }, errorMessage: SHELL_WITH_COMMAND }),
+  ifThen(workspaceIs('none'), { properties: { collect: { const: [], errorMessage: COLLECT_WITHOUT_WORKSPACE } } }),
+  // workspace defaults to overlay: `properties` holds when it is absent.
+  ifThen({ properties: { workspace: { const: 'overlay' } } }, mountModes('read-only', 'overlay')),
+  ifThen(workspaceIs('read-write'), mountModes('read-only', 'read-write')),
+  ifThen(
+    { required: ['mounts'], properties: { mounts: { contains: { required: ['mode'], properties: { mode: { const: 'overlay' } } } } } },
+    mountModes('read-only', 'overlay'),
+  ),
 ];
 
 export const CellSchema = CellKeys.superRefine(checkAcrossKeys).transform(runOrCommand).meta({ allOf: RULES_ACROSS_KEYS });

@@ -35,6 +35,23 @@ const REFUSED_ONE_KEY: [string, string][] = [
   ['run: x\nlimits: {timeout: 600h}', 'limits.timeout: expected a duration between 1ms and 24 days, like 90s, 10m or 1h, got "600h"'],
   ['run: x\nlimits: {timeout: 0.0001}', 'limits.timeout: expected a duration between 1ms and 24 days, like 90s, 10m or 1h, got 0.0001'],
   ['run: x\nlimits: {timeout: {}}', 'limits.timeout: expected a duration like 90s, 10m, 1h (or a number of seconds), got a mapping'],
+  // What issue #12 met in an editor: an empty document, cpus: lots, memory: 4GB; and sizes and durations written as people do.
+  ['', 'expected a mapping with at least run or command, got nothing'],
+  ['run: x\nlimits: {cpus: lots}', 'limits.cpus: expected a number of CPUs from 0.01 to 1024 such as 1.5, got "lots"'],
+  ['run: x\nlimits: {cpus: "0.001"}', 'limits.cpus: expected a number of CPUs from 0.01 to 1024 such as 1.5, got "0.001"'],
+  ['run: x\nlimits: {memory: 4GB}', 'limits.memory: expected 4G (4 × 1000³ bytes) or 4Gi (4 × 1024³ bytes), got "4GB"'],
+  ['run: x\nlimits: {memory: 4gb}', 'limits.memory: expected 4G (4 × 1000³ bytes) or 4Gi (4 × 1024³ bytes), got "4gb"'],
+  ['run: x\nlimits: {tmpfs: 512 MB}', 'limits.tmpfs: expected 512M (512 × 1000² bytes) or 512Mi (512 × 1024² bytes), got "512 MB"'],
+  ['run: x\nlimits: {log: 1g}', 'limits.log: expected 1G (1 × 1000³ bytes) or 1Gi (1 × 1024³ bytes), got "1g"'],
+  ['run: x\nlimits: {collect: 2gib}', 'limits.collect: expected 2G (2 × 1000³ bytes) or 2Gi (2 × 1024³ bytes), got "2gib"'],
+  ['run: x\nlimits: {memory: 0GB}', 'limits.memory: expected a size like 512Mi or 2G (or a number of bytes), got "0GB"'],
+  ['run: x\nlimits: {timeout: 10min}', 'limits.timeout: expected 10m (the units are ms, s, m and h), got "10min"'],
+  ['run: x\nlimits: {timeout: 30 seconds}', 'limits.timeout: expected 30s (the units are ms, s, m and h), got "30 seconds"'],
+  ['run: x\nlimits: {timeout: 1d}', 'limits.timeout: expected 24h (the units are ms, s, m and h), got "1d"'],
+  ['run: x\nlimits: {timeout: 2H}', 'limits.timeout: expected 2h (the units are ms, s, m and h), got "2H"'],
+  ['run: x\nlimits: {timeout: 1h 30m}', 'limits.timeout: expected a duration like 90s, 10m, 1h (or a number of seconds), got "1h 30m"'],
+  ['run: x\nlimits: {timeout: 0s}', 'limits.timeout: expected a duration like 90s, 10m, 1h (or a number of seconds), got "0s"'],
+  ['run: x\nlimits: {timeout: -5}', 'limits.timeout: expected a duration between 1ms and 24 days, like 90s, 10m or 1h, got -5'],
   ['run: x\nlimits: {cpus: 0}', 'limits.cpus: expected a number of CPUs from 0.01 to 1024 such as 1.5, got 0'],
   ['run: x\nlimits: {cpus: 2000}', 'limits.cpus: expected a number of CPUs from 0.01 to 1024 such as 1.5, got 2000'],
   ['run: x\nlimits: {cpus: "two"}', 'limits.cpus: expected a number of CPUs from 0.01 to 1024 such as 1.5, got "two"'],
@@ -128,8 +145,16 @@ export const REFUSED_ACROSS_KEYS: [string, string][] = [
 
 export const REFUSED: [string, string][] = [...REFUSED_ONE_KEY, ...REFUSED_ACROSS_KEYS];
 
-/** Documents on the edge of a rule between keys that are accepted. */
+/** Documents on the edge of a rule that are accepted: between keys, and the spellings of sizes and durations. */
 export const ACCEPTED: string[] = [
+  'run: x\nlimits: {memory: 4GiB, tmpfs: 512 Mi, log: 1 G, collect: 2 TiB}',
+  'run: x\nlimits: {memory: 4G, tmpfs: 1k, log: 1048576}',
+  'run: x\nlimits: {timeout: 1h30m}',
+  'run: x\nlimits: {timeout: 2m30.5s}',
+  'run: x\nlimits: {timeout: 90 s}',
+  'run: x\nlimits: {timeout: 0.001}',
+  'run: x\nlimits: {cpus: " 1.5 ", pids: 1}',
+  'run: x\nlimits: {cpus: "1024"}',
   'workspace: none\nrun: x\ncollect: []',
   'workspace: read-only\nrun: x\ncollect: [out]',
   'run: x\nmounts: [{source: x, target: /x, mode: overlay}]',

@@ -15,6 +15,32 @@ beforeEach(() => {
 
 const shelf = (tool: string, arch: string): Shelf => ({ root, tool, arch });
 
+/**
+ * tc.find, the reference, with what it writes kept out of the test output:
+ * @actions/core's `::debug::` lines on stdout ("checking cache: …"). Anything
+ * else it writes fails the test.
+ */
+function tcFind(tool: string, key: string, arch: string): string {
+  const written: string[] = [];
+  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    written.push(String(chunk));
+    return true;
+  });
+  try {
+    return tc.find(tool, key, arch);
+  } finally {
+    stdout.mockRestore();
+    const lines = written
+      .join('')
+      .split(os.EOL)
+      .filter((line) => line !== '');
+    expect(
+      lines.filter((line) => !line.startsWith('::debug::')),
+      'tc.find wrote more than debug lines',
+    ).toEqual([]);
+  }
+}
+
 afterEach(() => {
   vi.unstubAllEnvs();
   rmSync(root, { recursive: true, force: true });
@@ -44,7 +70,7 @@ describe('findEntry: the lookup tc.find does, without loading tool-cache', () =>
       ['runsc-mirror-0123456789ab', '20260901.0.0', 'x86_64'],
     ];
     for (const [tool, key, arch] of cases)
-      expect(findEntry(shelf(tool, arch), key), `${tool} ${key} ${arch}`).toBe(tc.find(tool, key, arch));
+      expect(findEntry(shelf(tool, arch), key), `${tool} ${key} ${arch}`).toBe(tcFind(tool, key, arch));
     expect(findEntry(shelf('runsc', 'x86_64'), '20260901.0.0')).not.toBe('');
   });
 

@@ -185,7 +185,13 @@ describe('parseCell: error report', () => {
 
   test.each([
     ['run: x\nlimits: {memory: lots}', /^limits\.memory: expected a size like 512Mi or 2G.*, got "lots"$/],
-    ['run: x\nlimits: {memory: 2GB}', /^limits\.memory: expected a size like 512Mi or 2G.*, got "2GB"$/],
+    ['run: x\nlimits: {memory: 2GB}', /^limits\.memory: expected 2G \(2 × 1000³ bytes\) or 2Gi \(2 × 1024³ bytes\), got "2GB"$/],
+    [
+      'run: x\nlimits: {memory: 1.5 gb}',
+      /^limits\.memory: expected 1\.5G \(1\.5 × 1000³ bytes\) or 1\.5Gi \(1\.5 × 1024³ bytes\), got "1\.5 gb"$/,
+    ],
+    ['run: x\nlimits: {timeout: 10 mins}', /^limits\.timeout: expected 10m \(the units are ms, s, m and h\), got "10 mins"$/],
+    ['run: x\nlimits: {timeout: 1.5d}', /^limits\.timeout: expected 36h \(the units are ms, s, m and h\), got "1\.5d"$/],
     ['run: x\nlimits: {memory: 0}', /^limits\.memory: expected a size like 512Mi or 2G.*, got 0$/],
     ['run: x\nlimits: {memory: -1}', /^limits\.memory: expected a size like 512Mi or 2G.*, got -1$/],
     ['run: x\nlimits: {timeout: 30d}', /^limits\.timeout: expected a duration .*like 90s, 10m.*, got "30d"$/],
