@@ -9,12 +9,17 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* harmony export */   Cq: () => (/* binding */ DURATION_PATTERN),
 /* harmony export */   DB: () => (/* binding */ parseSize),
 /* harmony export */   E9: () => (/* binding */ parseDuration),
+/* harmony export */   Rw: () => (/* binding */ MAX_CPUS),
+/* harmony export */   T_: () => (/* binding */ CPUS_PATTERN),
 /* harmony export */   Xq: () => (/* binding */ formatSize),
+/* harmony export */   YX: () => (/* binding */ sizeSuggestion),
+/* harmony export */   Z6: () => (/* binding */ durationSuggestion),
+/* harmony export */   Zr: () => (/* binding */ MIN_CPUS),
 /* harmony export */   a3: () => (/* binding */ formatDuration),
 /* harmony export */   bv: () => (/* binding */ SIZE_PATTERN),
+/* harmony export */   rG: () => (/* binding */ MAX_DURATION_MS),
 /* harmony export */   xX: () => (/* binding */ parseCpus)
 /* harmony export */ });
-/* unused harmony export MAX_DURATION_MS */
 /**
  * Parsers for the human-friendly quantities a cell document accepts. Pure, so
  * the schema can use them in transforms and the tests can pin them down.
@@ -31,8 +36,16 @@ const SIZE_UNITS = {
     Gi: 2 ** 30,
     Ti: 2 ** 40,
 };
-const SIZE_PATTERN = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|K|k|M|G|T)?$/;
-/** `512Mi`, `2G`, `1048576` → bytes (integer), or undefined when not a size. */
+/**
+ * A size as the action reads it: a number, then (after at most one space) a
+ * unit. K, M, G, T count in 1000s and Ki, Mi, Gi, Ti in 1024s, which a
+ * trailing B leaves unambiguous (4GiB); 4GB is refused, since people mean
+ * either by it (sizeSuggestion names both). A value with no digit from 1 to
+ * 9 is zero, refused here so that editors refuse it too (cell.schema.json
+ * uses this pattern).
+ */
+const SIZE_PATTERN = /^(?=.*[1-9])(\d+(?:\.\d+)?)(?: ?(?:(Ki|Mi|Gi|Ti)B?|(K|k|M|G|T)))?$/;
+/** `512Mi`, `2G`, `4 GiB`, `1048576` → bytes (integer), or undefined when not a size. */
 function parseSize(value) {
     if (typeof value === 'number') {
         return Number.isSafeInteger(value) && value > 0 ? value : undefined;
@@ -40,26 +53,104 @@ function parseSize(value) {
     const m = SIZE_PATTERN.exec(value.trim());
     if (!m)
         return undefined;
-    const bytes = Math.floor(Number(m[1]) * (SIZE_UNITS[m[2] ?? ''] ?? 1));
+    const bytes = Math.floor(Number(m[1]) * (SIZE_UNITS[m[2] ?? m[3] ?? ''] ?? 1));
     return Number.isSafeInteger(bytes) && bytes > 0 ? bytes : undefined;
 }
-const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
+/** A number with a unit letter the action does not read as written: 4GB, 4gb, 4g, 512 mb, 1gib. */
+const LOOSE_SIZE = /^(\d+(?:\.\d+)?) ?([kmgt])(i?)(b?)$/i;
+/**
+ * For a size written with a unit that could mean a power of 1000 or of 1024
+ * (4GB, 4g, 512mb): both spellings this action reads, for the message. Undefined
+ * for anything else.
+ */
+function sizeSuggestion(value) {
+    const m = LOOSE_SIZE.exec(value.trim());
+    if (!m || SIZE_PATTERN.test(value))
+        return undefined;
+    const n = m[1];
+    const unit = m[2].toUpperCase();
+    if (parseSize(`${n}${unit}`) === undefined)
+        return undefined;
+    const power = ['', '²', '³', '⁴']['KMGT'.indexOf(unit)];
+    return `${n}${unit} (${n} × 1000${power} bytes) or ${n}${unit}i (${n} × 1024${power} bytes)`;
+}
+/**
+ * A duration: a number of seconds, a number with a unit (90s, 10m, 1h, 250ms,
+ * at most one space between), or hours, minutes and seconds in that order
+ * (1h30m, 2m30s). A value with no digit from 1 to 9 is zero.
+ */
+const DURATION_PATTERN = /^(?=.*[1-9])(?:(\d+(?:\.\d+)?)(?: ?(ms|s|m|h))?|(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?)$/;
 const DURATION_UNITS = { ms: 1, '': 1000, s: 1000, m: 60_000, h: 3_600_000 };
 /** Node's timers overflow past 2^31-1 ms (about 24.8 days). */
 const MAX_DURATION_MS = 2 ** 31 - 1;
-/** `90s`, `10m`, `1h`, `300` (seconds) → milliseconds, or undefined when not a duration. */
+/** `90s`, `10m`, `1h`, `1h30m`, `300` (seconds) → milliseconds, or undefined when not a duration. */
 function parseDuration(value) {
     const text = typeof value === 'number' ? String(value) : value.trim();
     const m = DURATION_PATTERN.exec(text);
     if (!m)
         return undefined;
-    const ms = Math.round(Number(m[1]) * (DURATION_UNITS[m[2] ?? ''] ?? 1000));
+    const [, n, unit, hours, minutes, seconds] = m;
+    const exact = n !== undefined
+        ? Number(n) * (DURATION_UNITS[unit ?? ''] ?? 1000)
+        : Number(hours ?? 0) * 3_600_000 + Number(minutes ?? 0) * 60_000 + Number(seconds ?? 0) * 1000;
+    const ms = Math.round(exact);
     return ms > 0 && ms <= MAX_DURATION_MS ? ms : undefined;
 }
+/** Unit words, lower-cased, as the unit the action reads and how many of it each is (1H, 10min, 1d). */
+const DURATION_WORDS = {
+    ms: ['ms', 1],
+    s: ['s', 1],
+    m: ['m', 1],
+    h: ['h', 1],
+    msec: ['ms', 1],
+    msecs: ['ms', 1],
+    millisecond: ['ms', 1],
+    milliseconds: ['ms', 1],
+    sec: ['s', 1],
+    secs: ['s', 1],
+    second: ['s', 1],
+    seconds: ['s', 1],
+    min: ['m', 1],
+    mins: ['m', 1],
+    minute: ['m', 1],
+    minutes: ['m', 1],
+    hr: ['h', 1],
+    hrs: ['h', 1],
+    hour: ['h', 1],
+    hours: ['h', 1],
+    d: ['h', 24],
+    day: ['h', 24],
+    days: ['h', 24],
+};
+/**
+ * For a duration written with a unit word the action does not read (10min,
+ * 30 seconds, 1d, 10M): the spelling it reads, for the message. Undefined for
+ * anything else.
+ */
+function durationSuggestion(value) {
+    const m = /^(\d+(?:\.\d+)?) ?([a-z]+)$/i.exec(value.trim());
+    if (!m || DURATION_PATTERN.test(value))
+        return undefined;
+    const found = DURATION_WORDS[m[2].toLowerCase()];
+    if (!found)
+        return undefined;
+    const [unit, times] = found;
+    const suggestion = `${Number(m[1]) * times}${unit}`;
+    return parseDuration(suggestion) === undefined ? undefined : suggestion;
+}
+/**
+ * A CPU count written as a string ("1.5"), from 0.01 to 1024: the range is in
+ * the pattern so that editors (cell.schema.json) refuse "0.001" and "2000"
+ * as the action does. Spaces around it are allowed, as trimming would.
+ */
+const CPUS_PATTERN = /^\s*(?:0+\.(?:0[1-9]|[1-9])\d*|0*(?:[1-9]\d{0,2}|10[01]\d|102[0-3])(?:\.\d+)?|0*1024(?:\.0+)?)\s*$/;
+const MIN_CPUS = 0.01;
+const MAX_CPUS = 1024;
 /** `1.5`, `"2"` → a positive CPU count, or undefined. */
 function parseCpus(value) {
-    const n = typeof value === 'number' ? value : /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : Number.NaN;
-    return Number.isFinite(n) && n >= 0.01 && n <= 1024 ? n : undefined;
+    if (typeof value === 'string')
+        return CPUS_PATTERN.test(value) ? Number(value) : undefined;
+    return Number.isFinite(value) && value >= MIN_CPUS && value <= MAX_CPUS ? value : undefined;
 }
 /** Renders a size in bytes back the way people write it (for logs and the summary). */
 function formatSize(bytes) {
@@ -9972,8 +10063,11 @@ function show(value) {
     return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 const expected = (what) => (issue) => `expected ${what}, got ${show(issue.input)}`;
+// Written as patterns (not refinements) so that cell.schema.json carries them to editors too.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f]/;
+const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting NUL is the point
+const NO_NUL = /^[^\u0000]*$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const HOSTNAME = /^(?=.{1,63}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 /** Targets a mount may never cover: gVisor provides them, and `/` is the cell itself. */
@@ -9987,7 +10081,11 @@ function workspaceRelative(value) {
         return undefined;
     return normal;
 }
-const relativePath = (what) => schemas_string({ error: expected(`${what} (a path relative to the workspace)`) }).transform((value, ctx) => {
+/** workspaceRelative as a JSON Schema pattern, for editors, but for `a/../../x` (which needs counting). */
+const RELATIVE_PATTERN = '^(?!/)(?!(?:\\./+)*\\.\\.(?:/|$))(?=[\\s\\S]*\\S)[^\\u0000]*$';
+const relativePath = (what) => schemas_string({ error: expected(`${what} (a path relative to the workspace)`) })
+    .meta({ pattern: RELATIVE_PATTERN })
+    .transform((value, ctx) => {
     const normal = workspaceRelative(value);
     if (normal === undefined) {
         ctx.addIssue({
@@ -9999,7 +10097,11 @@ const relativePath = (what) => schemas_string({ error: expected(`${what} (a path
     }
     return normal;
 });
-const absoluteTarget = schemas_string({ error: expected('an absolute path such as /cache') }).transform((value, ctx) => {
+/** The checks of absoluteTarget as a JSON Schema pattern, for editors, but for `/x/..` (which needs normalising). */
+const TARGET_PATTERN = '^/(?!/*$)(?!/*(?:proc|dev|sys)(?:/|$))[^\\u0000]*$';
+const absoluteTarget = schemas_string({ error: expected('an absolute path such as /cache') })
+    .meta({ pattern: TARGET_PATTERN })
+    .transform((value, ctx) => {
     const normal = external_node_path_default().posix.normalize(value).replace(/(.)\/+$/, '$1');
     const reserved = RESERVED_TARGETS.find((r) => normal === r || normal.startsWith(`${r}/`));
     let problem;
@@ -10015,9 +10117,21 @@ const absoluteTarget = schemas_string({ error: expected('an absolute path such a
     }
     return normal;
 });
-const SIZE_EXPECTED = expected('a size like 512Mi or 2G (or a number of bytes)');
-const size = union([schemas_number().int({ error: SIZE_EXPECTED }).positive({ error: SIZE_EXPECTED }), schemas_string().regex(units/* SIZE_PATTERN */.bv, { error: SIZE_EXPECTED })], {
-    error: SIZE_EXPECTED,
+/**
+ * What an editor shows for a size, a duration or a CPU count it refuses
+ * (yaml-language-server's errorMessage): one message for every way to get
+ * it wrong, so it says what the action's messages say between them.
+ */
+const SIZE_IN_EDITOR = 'expected a size like 512Mi or 2G (or a number of bytes): K, M, G, T count in 1000s and Ki, Mi, Gi, Ti (or KiB … TiB) in 1024s, so 4G or 4Gi, not 4GB';
+const DURATION_IN_EDITOR = 'expected a duration from 1ms to 24 days like 90s, 10m, 1h or 1h30m (or a number of seconds); the units are ms, s, m and h';
+const CPUS_IN_EDITOR = 'expected a number of CPUs from 0.01 to 1024 such as 1.5';
+/** "expected a size …", or for 4GB and its like the two sizes it could mean. */
+function sizeError(issue) {
+    const both = typeof issue.input === 'string' ? (0,units/* sizeSuggestion */.YX)(issue.input) : undefined;
+    return `expected ${both ?? 'a size like 512Mi or 2G (or a number of bytes)'}, got ${show(issue.input)}`;
+}
+const size = union([schemas_number().int({ error: sizeError }).positive({ error: sizeError }), schemas_string().regex(units/* SIZE_PATTERN */.bv, { error: sizeError })], {
+    error: sizeError,
 })
     .transform((value, ctx) => {
     const bytes = (0,units/* parseSize */.DB)(value);
@@ -10026,45 +10140,52 @@ const size = union([schemas_number().int({ error: SIZE_EXPECTED }).positive({ er
         return NEVER;
     }
     return bytes;
-});
-const DURATION_EXPECTED = expected('a duration like 90s, 10m, 1h (or a number of seconds)');
-const schema_duration = union([schemas_number().positive({ error: DURATION_EXPECTED }), schemas_string().regex(units/* DURATION_PATTERN */.Cq, { error: DURATION_EXPECTED })], {
-    error: DURATION_EXPECTED,
 })
+    .meta({ errorMessage: SIZE_IN_EDITOR });
+/** "expected a duration …", or for 10min, 1d, 1H the spelling the action reads. */
+function durationError(issue) {
+    const suggestion = typeof issue.input === 'string' ? (0,units/* durationSuggestion */.Z6)(issue.input) : undefined;
+    return suggestion
+        ? `expected ${suggestion} (the units are ms, s, m and h), got ${show(issue.input)}`
+        : `expected a duration like 90s, 10m, 1h (or a number of seconds), got ${show(issue.input)}`;
+}
+const DURATION_RANGE = expected('a duration between 1ms and 24 days, like 90s, 10m or 1h');
+const schema_duration = union([
+    // The bounds parseDuration puts on a number of seconds (1ms once rounded, 2^31-1 ms), here so that editors have them.
+    schemas_number()
+        .min(0.0005, { error: DURATION_RANGE })
+        .max(units/* MAX_DURATION_MS */.rG / 1000, { error: DURATION_RANGE }),
+    schemas_string().regex(units/* DURATION_PATTERN */.Cq, { error: durationError }),
+], { error: durationError })
     .transform((value, ctx) => {
     const ms = (0,units/* parseDuration */.E9)(value);
     if (ms === undefined) {
-        ctx.addIssue({
-            code: 'custom',
-            input: value,
-            message: `expected a duration between 1ms and 24 days, like 90s, 10m or 1h, got ${show(value)}`,
-        });
+        ctx.addIssue({ code: 'custom', input: value, message: DURATION_RANGE({ input: value }) });
         return NEVER;
     }
     return ms;
-});
-const cpus = union([schemas_number(), schemas_string()], { error: expected('a number of CPUs such as 1.5') }).transform((value, ctx) => {
-    const n = (0,units/* parseCpus */.xX)(value);
-    if (n === undefined) {
-        ctx.addIssue({
-            code: 'custom',
-            input: value,
-            message: `expected a number of CPUs from 0.01 to 1024 such as 1.5, got ${show(value)}`,
-        });
-        return NEVER;
-    }
-    return n;
-});
+})
+    .meta({ errorMessage: DURATION_IN_EDITOR });
+const CPUS_RANGE = expected('a number of CPUs from 0.01 to 1024 such as 1.5');
+const cpus = union([
+    schemas_number().min(units/* MIN_CPUS */.Zr, { error: CPUS_RANGE }).max(units/* MAX_CPUS */.Rw, { error: CPUS_RANGE }),
+    schemas_string().regex(units/* CPUS_PATTERN */.T_, { error: CPUS_RANGE }),
+], {
+    error: expected('a number of CPUs such as 1.5'),
+})
+    .transform((value) => (0,units/* parseCpus */.xX)(value))
+    .meta({ errorMessage: CPUS_IN_EDITOR });
 const envValue = union([schemas_string(), schemas_number(), schemas_boolean()], { error: expected('a string, number or boolean') })
     .transform((v) => String(v))
-    .refine((v) => !v.includes('\0'), { error: 'expected a value without NUL bytes' });
+    .refine((v) => !v.includes('\0'), { error: 'expected a value without NUL bytes' })
+    .meta({ pattern: NO_NUL.source });
 const envName = schemas_string().regex(ENV_NAME, { error: expected('a variable name such as MY_VAR') });
 /**
  * `pass-env` is an explicit opt-in, but never for these: the runner's own
  * credentials (cache and artifact tokens), the action's inputs, post-step state.
  */
-const NEVER_PASSED = /^(ACTIONS|INPUT|STATE)_/;
-const passEnvName = envName.refine((name) => !NEVER_PASSED.test(name), {
+const NOT_NEVER_PASSED = /^(?!(?:ACTIONS|INPUT|STATE)_)/;
+const passEnvName = envName.regex(NOT_NEVER_PASSED, {
     error: (issue) => `${show(issue.input)} cannot be passed into a cell: ACTIONS_*, INPUT_* and STATE_* belong to the runner and this action`,
 });
 /**
@@ -10079,70 +10200,120 @@ function leavesWorkspace(value) {
     const normal = external_node_path_default().posix.normalize(value);
     return normal === '..' || normal.startsWith('../');
 }
-/** The common case of leavesWorkspace as a JSON Schema pattern (`a/../../x` needs counting, which a pattern cannot). */
-const STAYS_IN_WORKSPACE_PATTERN = '^(?!\\.\\.(?:/|$))';
+/**
+ * The common cases of leavesWorkspace as a JSON Schema pattern, for editors
+ * (`a/../../x` needs counting, which a pattern cannot), and no NUL byte.
+ */
+const HOST_PATH_PATTERN = '^(?!(?:\\./+)*\\.\\.(?:/|$))[^\\u0000]*$';
 const hostPath = (what) => schemas_string({ error: expected(what) })
     .min(1, { error: expected(what) })
     .refine((v) => !v.includes('\0'), { error: 'expected a path without NUL bytes' })
     .refine((v) => !leavesWorkspace(v), { error: (issue) => `${String(issue.input)} is relative but leaves the workspace` })
-    .meta({ pattern: STAYS_IN_WORKSPACE_PATTERN, description: 'Absolute, or relative to the workspace and staying inside it.' });
+    .meta({ pattern: HOST_PATH_PATTERN });
+/** Each key says what it is in `.meta({ description })`: editors show it on hover (cell.schema.json). */
+const about = (description) => ({ description });
 const MountSchema = strictObject({
-    source: hostPath('a host path (absolute, or relative to the workspace)').refine((v) => external_node_path_default().posix.normalize(v) !== '/', {
+    source: hostPath('a host path (absolute, or relative to the workspace)')
+        .refine((v) => external_node_path_default().posix.normalize(v) !== '/', {
         error: 'expected a directory you need, not / (the whole runner)',
+    })
+        .meta({
+        pattern: `^(?!/+$)${HOST_PATH_PATTERN.slice(1)}`,
+        ...about('The host path to mount: absolute, or relative to the workspace and staying inside it; it must exist. Not / itself.'),
     }),
-    target: absoluteTarget,
-    mode: schemas_enum(['read-only', 'read-write', 'overlay'], { error: expected('read-only, read-write or overlay') }).default('read-only'),
+    target: absoluteTarget.meta(about('Where it appears in the cell: an absolute path, not /, /proc, /dev or /sys, and in no other mount.')),
+    mode: schemas_enum(['read-only', 'read-write', 'overlay'], { error: expected('read-only, read-write or overlay') })
+        .default('read-only')
+        .meta(about('read-only (the default), read-write (writes reach the host) or overlay (writes stay in the cell). overlay and read-write (the workspace included) not in one cell.')),
 }, { error: expected('a mapping { source, target, mode }') });
 const LimitsSchema = strictObject({
-    timeout: schema_duration.optional(),
-    memory: size.optional(),
-    cpus: cpus.optional(),
+    timeout: schema_duration
+        .optional()
+        .meta(about('How long the cell may run (90s, 10m, 1h, 1h30m, or a number of seconds); then it is killed and the step fails.')),
+    memory: size.optional().meta(about('Memory for the cell (512Mi, 2G, or a number of bytes), set on the sandbox’s cgroup.')),
+    cpus: cpus.optional().meta(about('CPUs for the cell, from 0.01 to 1024 (1.5: one and a half), set on the sandbox’s cgroup.')),
     pids: schemas_int({ error: expected('a whole number of processes such as 256') })
         .min(1, { error: expected('at least 1 process') })
-        .optional(),
+        .optional()
+        .meta(about('Most processes and threads in the cell at once, set on the sandbox’s cgroup.')),
     // What a hostile cell could otherwise spend of the runner: see DEFAULT_BOUNDS.
-    tmpfs: size.optional(),
-    log: size.optional(),
-    collect: size.optional(),
+    tmpfs: size
+        .optional()
+        .meta(about('Size of each of /tmp, /var/tmp and HOME (in memory; writes past it fail with ENOSPC); /run gets at most 64Mi. Default 2Gi.')),
+    log: size
+        .optional()
+        .meta(about('Most bytes of output kept in the log-file output; past it the file ends with a line saying where it was cut. Default 256Mi.')),
+    collect: size.optional().meta(about('Most bytes `collect` brings back, counting 4 KiB for each file or directory. Default 2Gi.')),
 }, { error: expected('a mapping such as { timeout: 10m, memory: 2Gi }') });
+/** The first item of an argv is the program; no item may hold a NUL byte. Draft-07 spelling, for editors. */
+const ARGV_ITEMS = {
+    items: [{ type: 'string', minLength: 1, pattern: NO_NUL.source }],
+    additionalItems: { type: 'string', pattern: NO_NUL.source },
+};
 /** The keys of a document, each checked on its own. */
 const CellKeys = strictObject({
     name: schemas_string({ error: expected('a short label such as unit-tests') })
         .min(1, { error: expected('a non-empty label') })
         .max(100, { error: expected('a label of at most 100 characters') })
-        .refine((v) => !CONTROL.test(v), { error: 'expected a label without control characters' })
-        .default('cell'),
+        .regex(NO_CONTROL, { error: 'expected a label without control characters' })
+        .default('cell')
+        .meta(about('Label for logs, the summary and the container id (1–100 characters).')),
     run: schemas_string({ error: expected('a script (a string)') })
         .min(1, { error: expected('a non-empty script') })
-        .optional(),
-    shell: schemas_enum(['bash', 'sh'], { error: expected('bash or sh') }).optional(),
-    command: array(schemas_string({ error: expected('a string') }).refine((v) => !v.includes('\0'), { error: 'expected no NUL bytes' }), {
+        .optional()
+        .meta(about('A script, run by `shell` like a workflow step’s run:. Exactly one of run and command.')),
+    shell: schemas_enum(['bash', 'sh'], { error: expected('bash or sh') })
+        .optional()
+        .meta(about('bash (bash --noprofile --norc -eo pipefail, the default) or sh (sh -e). Only with run.')),
+    command: array(schemas_string({ error: expected('a string') }).regex(NO_NUL, { error: 'expected no NUL bytes' }), {
         error: expected('a list of strings (the argv)'),
     })
         .min(1, { error: expected('at least the program to run') })
         .refine((argv) => argv[0] !== '', { error: 'expected the program (first item) to be non-empty' })
-        .optional(),
-    'working-directory': relativePath('a directory').optional(),
-    env: record(envName, envValue, { error: expected('a mapping of NAME: value') }).optional(),
-    'pass-env': array(passEnvName, { error: expected('a list of variable names') }).optional(),
+        .optional()
+        .meta({ ...ARGV_ITEMS, ...about('An exact argv, no shell: [node, test.js, --ci]. Exactly one of run and command.') }),
+    'working-directory': relativePath('a directory')
+        .optional()
+        .meta(about('Relative to the workspace; may not leave it; must exist. With workspace: none, relative to HOME.')),
+    env: record(envName, envValue, { error: expected('a mapping of NAME: value') })
+        .optional()
+        .meta(about('Variables for the cell (NAME: value; numbers and booleans become strings); applied last.')),
+    'pass-env': array(passEnvName, { error: expected('a list of variable names') })
+        .optional()
+        .meta(about('Names of the action’s own variables to copy in (explicit opt-in). ACTIONS_*, INPUT_*, STATE_* are refused.')),
     rootfs: union([
         literal('host'),
         strictObject({
-            path: hostPath('a directory path'),
+            path: hostPath('a directory path').meta(about('A root filesystem directory you prepared: absolute, or relative to the workspace and staying inside it. Never written to.')),
         }),
     ], { error: expected('host or { path: <dir> }') })
-        .default('host'),
+        .default('host')
+        .meta(about('host (an allow-listed view of the runner, the default) or { path: <dir> } (a prepared root filesystem).')),
     workspace: schemas_enum(['overlay', 'read-only', 'read-write', 'none'], { error: expected('overlay, read-only, read-write or none') })
-        .default('overlay'),
-    mounts: array(MountSchema, { error: expected('a list of { source, target, mode }') }).optional(),
-    collect: array(relativePath('a path'), { error: expected('a list of workspace-relative paths') }).optional(),
-    network: schemas_enum(['none', 'host'], { error: expected('none or host') }).default('none'),
-    user: schemas_enum(['runner', 'root'], { error: expected('runner or root') }).default('runner'),
-    limits: LimitsSchema.optional(),
+        .default('overlay')
+        .meta(about('overlay (the default: writes stay in the cell), read-only, read-write (writes persist on the host) or none.')),
+    mounts: array(MountSchema, { error: expected('a list of { source, target, mode }') })
+        .optional()
+        .meta(about('Extra host paths: [{ source, target, mode }]. No target twice or inside another; overlay and read-write (workspace included) not in one cell.')),
+    collect: array(relativePath('a path'), { error: expected('a list of workspace-relative paths') })
+        .optional()
+        .meta(about('Workspace-relative paths copied back to the host after the run, at most limits.collect bytes. Not with workspace: none.')),
+    network: schemas_enum(['none', 'host'], { error: expected('none or host') })
+        .default('none')
+        .meta(about('none (loopback only, the default) or host (the runner’s network, with all it reaches).')),
+    user: schemas_enum(['runner', 'root'], { error: expected('runner or root') })
+        .default('runner')
+        .meta(about('runner (the action’s uid/gid, the default) or root (uid 0 inside the cell only).')),
+    limits: LimitsSchema.optional().meta(about('timeout, memory, cpus, pids; and bounds on what the cell may spend of the runner, with defaults to raise: tmpfs (2Gi), log (256Mi), collect (2Gi).')),
     hostname: schemas_string({ error: expected('a hostname such as my-cell') })
         .regex(HOSTNAME, { error: expected('a hostname such as my-cell') })
-        .optional(),
+        .optional()
+        .meta(about('The cell’s hostname; defaults to name, lower-cased, other characters as -.')),
 });
+const NEITHER = 'expected one of run (a script) or command (an argv), got neither';
+const BOTH = 'expected one of run or command, got both';
+const SHELL_WITH_COMMAND = 'shell applies to run only; command is executed as is';
+const COLLECT_WITHOUT_WORKSPACE = 'there is no workspace to collect into with workspace: none';
 const OVERLAY_WITH_READ_WRITE = 'overlay and read-write cannot be combined in one cell yet (runsc overlays either all writable mounts or none); make the read-write ones overlay, or the overlay ones read-write';
 /**
  * The rules between keys, each with its key path. Run only once every key is
@@ -10154,13 +10325,11 @@ function checkAcrossKeys(cell, ctx) {
         ctx.addIssue({
             code: 'custom',
             path: [],
-            message: cell.run === undefined
-                ? 'expected one of run (a script) or command (an argv), got neither'
-                : 'expected one of run or command, got both',
+            message: cell.run === undefined ? NEITHER : BOTH,
         });
     }
     if (cell.command !== undefined && cell.shell !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['shell'], message: 'shell applies to run only; command is executed as is' });
+        ctx.addIssue({ code: 'custom', path: ['shell'], message: SHELL_WITH_COMMAND });
     }
     const targets = [];
     for (const [i, mount] of (cell.mounts ?? []).entries()) {
@@ -10179,7 +10348,7 @@ function checkAcrossKeys(cell, ctx) {
     }
     // `collect` reads the paths back out of the cell's workspace and writes them into the runner's.
     if (cell.collect?.length && cell.workspace === 'none') {
-        ctx.addIssue({ code: 'custom', path: ['collect'], message: 'there is no workspace to collect into with workspace: none' });
+        ctx.addIssue({ code: 'custom', path: ['collect'], message: COLLECT_WITHOUT_WORKSPACE });
     }
     // runsc's --overlay2 takes all writable binds or none: the first mount that makes the mix is named.
     const writable = [];
@@ -10214,36 +10383,34 @@ function runOrCommand(cell) {
     throw new Error('a cell document without run or command got past the schema');
 }
 /**
- * The rules between keys as JSON Schema, for editors (cell.schema.json). Each
- * mirrors a check of checkAcrossKeys; the description says it in words.
+ * The rules between keys as JSON Schema, for editors (cell.schema.json), each
+ * mirroring a check of checkAcrossKeys with its message. Written with
+ * if/then, `false` and enum rather than `not`, so that yaml-language-server
+ * marks the key at fault with the message (errorMessage; for a failed `not`
+ * it only says "Matches a schema that is not allowed").
  */
-const hasWorkspace = (mode) => ({ required: ['workspace'], properties: { workspace: { const: mode } } });
-const hasMount = (mode) => ({
-    required: ['mounts'],
-    properties: { mounts: { contains: { required: ['mode'], properties: { mode: { const: mode } } } } },
+/** `if`/`then` in a rule: one place that builds an object with a then key, which a linter takes for a promise. */
+// biome-ignore lint/suspicious/noThenProperty: JSON Schema's keyword, not a promise
+const ifThen = (condition, consequence) => ({ if: condition, then: consequence });
+const workspaceIs = (mode) => ({ required: ['workspace'], properties: { workspace: { const: mode } } });
+/** Every mount's mode one of these, or the message about mixing overlay and read-write. */
+const mountModes = (...modes) => ({
+    properties: { mounts: { items: { properties: { mode: { enum: modes, errorMessage: OVERLAY_WITH_READ_WRITE } } } } },
 });
 const RULES_ACROSS_KEYS = [
     {
-        description: 'Exactly one of run (a script) and command (an argv).',
-        oneOf: [{ required: ['run'] }, { required: ['command'] }],
+        anyOf: [
+            { required: ['run'], errorMessage: NEITHER },
+            { required: ['command'], errorMessage: NEITHER },
+        ],
     },
-    {
-        description: 'shell applies to run only; command is executed as is.',
-        not: { required: ['command', 'shell'] },
-    },
-    {
-        description: 'collect needs a workspace to collect into: not with workspace: none.',
-        not: { required: ['workspace', 'collect'], properties: { workspace: { const: 'none' }, collect: { minItems: 1 } } },
-    },
-    {
-        description: `Mounts and workspace: ${OVERLAY_WITH_READ_WRITE}. workspace defaults to overlay.`,
-        not: {
-            allOf: [
-                { anyOf: [{ not: { required: ['workspace'] } }, hasWorkspace('overlay'), hasMount('overlay')] },
-                { anyOf: [hasWorkspace('read-write'), hasMount('read-write')] },
-            ],
-        },
-    },
+    ifThen({ required: ['run'] }, { properties: { command: false }, errorMessage: BOTH }),
+    ifThen({ required: ['command'] }, { properties: { shell: false }, errorMessage: SHELL_WITH_COMMAND }),
+    ifThen(workspaceIs('none'), { properties: { collect: { const: [], errorMessage: COLLECT_WITHOUT_WORKSPACE } } }),
+    // workspace defaults to overlay: `properties` holds when it is absent.
+    ifThen({ properties: { workspace: { const: 'overlay' } } }, mountModes('read-only', 'overlay')),
+    ifThen(workspaceIs('read-write'), mountModes('read-only', 'read-write')),
+    ifThen({ required: ['mounts'], properties: { mounts: { contains: { required: ['mode'], properties: { mode: { const: 'overlay' } } } } } }, mountModes('read-only', 'overlay')),
 ];
 const CellSchema = CellKeys.superRefine(checkAcrossKeys).transform(runOrCommand).meta({ allOf: RULES_ACROSS_KEYS });
 /** Every key the document accepts, per path, for "did you mean" suggestions. */

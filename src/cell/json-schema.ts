@@ -14,7 +14,7 @@
 import * as z from 'zod';
 import { CellSchema } from './schema.js';
 
-export const SCHEMA_ID = 'https://raw.githubusercontent.com/acme/gvisor-cell/main/cell.schema.json';
+export const SCHEMA_ID = 'https://raw.githubusercontent.com/OWNER/gvisor-cell/main/cell.schema.json';
 
 type Json = Record<string, unknown>;
 
