@@ -603,8 +603,15 @@ function useRunscAt(at) {
     if (probe.status !== 0) {
         throw new Error(`${at.label}: ${abs} --version failed: ${(probe.stderr || probe.error?.message || '').trim()}`);
     }
-    return { path: abs, version: (0,install_version/* versionLine */.b1)(probe.stdout) };
+    const version = (0,install_version/* versionLine */.b1)(probe.stdout);
+    // Anything that exits 0 (/usr/bin/true) would otherwise "run" every cell and pass.
+    if (!RUNSC_VERSION.test(version)) {
+        throw new Error(`${at.label}: ${abs} is not runsc: its --version printed ${version ? `"${version.slice(0, 120)}"` : 'nothing'}, where runsc prints "runsc version release-…"`);
+    }
+    return { path: abs, version };
 }
+/** The first line of `runsc --version`: `runsc version release-20260824.0` (a distribution's build: `runsc version 0.0~20221219.0-1`). */
+const RUNSC_VERSION = /^runsc version \S/;
 async function obtainRunsc(wanted, ctx) {
     if (wanted.at)
         return useRunscAt(wanted.at);
@@ -2310,6 +2317,33 @@ function describe(verdict, name, durationMs) {
             return `Cell ${name} passed in ${durationMs} ms`;
     }
 }
+/** 128 + SIGINT: a cell stopped by a cancellation, as a shell reports a command interrupted from the terminal. */
+const CANCELLED_STATUS = 130;
+/** What timeout(1) exits with when the command ran out of time. */
+const TIMED_OUT_STATUS = 124;
+/**
+ * The one number both front ends report for a cell — the action's `exit-code`
+ * output and summary, the CLI's exit status: the cell's own status (128+N when
+ * killed by signal N), except where gvisor-cell ended the cell itself. Then
+ * the number runsc reports is only the signal this engine sent (SIGKILL's 137,
+ * which an OOM kill gives too), so the verdict's is reported instead: 124 for a
+ * timeout, as timeout(1), and 130 for a cancellation. Undefined when no cell ran.
+ */
+function reportedStatus(verdict) {
+    switch (verdict.kind) {
+        case 'sandbox-failed':
+            return undefined;
+        case 'cancelled':
+            return CANCELLED_STATUS;
+        case 'timed-out':
+            return TIMED_OUT_STATUS;
+        case 'out-of-memory':
+        case 'failed':
+            return verdict.exitCode;
+        case 'passed':
+            return 0;
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/run/cell.ts
 /**
@@ -2359,6 +2393,12 @@ function containerIdFor(name, runDir) {
         .slice(0, 40) || 'cell';
     return `${slug}-${(0,run_dir/* runDirUnique */.qr)(runDir)}`;
 }
+/** Where the logs go: beside the run directories, which are removed; the logs are outputs. */
+function logDirOf(tempRoot) {
+    return external_node_path_default().join(tempRoot, `${run_dir/* RUN_DIR_PREFIX */.jk}logs`);
+}
+/** A log file's name, `<containerIdFor>.log`: what the CLI may prune, and nothing else. */
+const LOG_FILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,39}-[A-Za-z0-9]{6}\.log$/;
 async function runPlanned(plan, opts) {
     writeBundleFiles(plan.bundle, plan.paths);
     // Every source the cell must not change is bound read-only by the kernel at a stub; the spec names the stubs.
@@ -2372,7 +2412,7 @@ async function runPlanned(plan, opts) {
     const runscLog = external_node_path_default().join(plan.runDir, 'runsc.log');
     const flags = globalFlags({ platform: opts.platform, sandbox: plan.bundle.sandbox, log: runscLog, debugDir: opts.debugDir });
     // The log (up to limits.log) outlives the run directory: it is an output for later steps.
-    const logDir = external_node_path_default().join(plan.tempRoot, `${run_dir/* RUN_DIR_PREFIX */.jk}logs`);
+    const logDir = logDirOf(plan.tempRoot);
     (0,external_node_fs_.mkdirSync)(logDir, { recursive: true });
     const output = new CellOutput(external_node_path_default().join(logDir, `${containerId}.log`), opts.outputLimit, opts.jobLog, opts.commandWindow, plan.cell.limits?.log);
     let collect;
@@ -2931,8 +2971,10 @@ async function run() {
 /** The outputs, the summary, and the step's status, all from the run's one verdict. */
 async function report(core, log, cell, inputs, installed, ran) {
     const { output, result, verdict } = ran;
-    if (result.exitCode !== undefined)
-        core.setOutput(Outputs.ExitCode, String(result.exitCode));
+    // The CLI exits with the same number (verdict.ts): 124 for a timeout, not the SIGKILL that ended it.
+    const status = reportedStatus(verdict);
+    if (status !== undefined)
+        core.setOutput(Outputs.ExitCode, String(status));
     core.setOutput(Outputs.Logs, output.logs.text());
     core.setOutput(Outputs.Stdout, output.stdout.text());
     core.setOutput(Outputs.Stderr, output.stderr.text());
@@ -2946,7 +2988,7 @@ async function report(core, log, cell, inputs, installed, ran) {
     const summary = renderSummary({
         name: cell.name,
         verdict,
-        exitCode: result.exitCode,
+        exitCode: status,
         durationMs: result.durationMs,
         runscVersion: installed.version,
         platform: inputs.platform,

@@ -178,7 +178,7 @@ function formatDuration(ms) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6470);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1577);
 /** Entry of the `gvisor-cell` CLI (bundled to dist/cli/index.js, the package's `bin`). */
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
@@ -188,7 +188,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6470:
+/***/ 1577:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -205,8 +205,6 @@ var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
 // EXTERNAL MODULE: ./src/fs-kind.ts
 var fs_kind = __nccwpck_require__(8619);
 ;// CONCATENATED MODULE: ./src/bundle/git-credentials.ts
@@ -11114,8 +11112,15 @@ function useRunscAt(at) {
     if (probe.status !== 0) {
         throw new Error(`${at.label}: ${abs} --version failed: ${(probe.stderr || probe.error?.message || '').trim()}`);
     }
-    return { path: abs, version: (0,install_version/* versionLine */.b1)(probe.stdout) };
+    const version = (0,install_version/* versionLine */.b1)(probe.stdout);
+    // Anything that exits 0 (/usr/bin/true) would otherwise "run" every cell and pass.
+    if (!RUNSC_VERSION.test(version)) {
+        throw new Error(`${at.label}: ${abs} is not runsc: its --version printed ${version ? `"${version.slice(0, 120)}"` : 'nothing'}, where runsc prints "runsc version release-…"`);
+    }
+    return { path: abs, version };
 }
+/** The first line of `runsc --version`: `runsc version release-20260824.0` (a distribution's build: `runsc version 0.0~20221219.0-1`). */
+const RUNSC_VERSION = /^runsc version \S/;
 async function obtainRunsc(wanted, ctx) {
     if (wanted.at)
         return useRunscAt(wanted.at);
@@ -12029,6 +12034,33 @@ function verdict_describe(verdict, name, durationMs) {
             return `Cell ${name} passed in ${durationMs} ms`;
     }
 }
+/** 128 + SIGINT: a cell stopped by a cancellation, as a shell reports a command interrupted from the terminal. */
+const CANCELLED_STATUS = 130;
+/** What timeout(1) exits with when the command ran out of time. */
+const TIMED_OUT_STATUS = 124;
+/**
+ * The one number both front ends report for a cell — the action's `exit-code`
+ * output and summary, the CLI's exit status: the cell's own status (128+N when
+ * killed by signal N), except where gvisor-cell ended the cell itself. Then
+ * the number runsc reports is only the signal this engine sent (SIGKILL's 137,
+ * which an OOM kill gives too), so the verdict's is reported instead: 124 for a
+ * timeout, as timeout(1), and 130 for a cancellation. Undefined when no cell ran.
+ */
+function reportedStatus(verdict) {
+    switch (verdict.kind) {
+        case 'sandbox-failed':
+            return undefined;
+        case 'cancelled':
+            return CANCELLED_STATUS;
+        case 'timed-out':
+            return TIMED_OUT_STATUS;
+        case 'out-of-memory':
+        case 'failed':
+            return verdict.exitCode;
+        case 'passed':
+            return 0;
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/run/cell.ts
 /**
@@ -12078,6 +12110,12 @@ function containerIdFor(name, runDir) {
         .slice(0, 40) || 'cell';
     return `${slug}-${(0,run_dir/* runDirUnique */.qr)(runDir)}`;
 }
+/** Where the logs go: beside the run directories, which are removed; the logs are outputs. */
+function logDirOf(tempRoot) {
+    return external_node_path_default().join(tempRoot, `${run_dir/* RUN_DIR_PREFIX */.jk}logs`);
+}
+/** A log file's name, `<containerIdFor>.log`: what the CLI may prune, and nothing else. */
+const LOG_FILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,39}-[A-Za-z0-9]{6}\.log$/;
 async function runPlanned(plan, opts) {
     writeBundleFiles(plan.bundle, plan.paths);
     // Every source the cell must not change is bound read-only by the kernel at a stub; the spec names the stubs.
@@ -12091,7 +12129,7 @@ async function runPlanned(plan, opts) {
     const runscLog = external_node_path_default().join(plan.runDir, 'runsc.log');
     const flags = globalFlags({ platform: opts.platform, sandbox: plan.bundle.sandbox, log: runscLog, debugDir: opts.debugDir });
     // The log (up to limits.log) outlives the run directory: it is an output for later steps.
-    const logDir = external_node_path_default().join(plan.tempRoot, `${run_dir/* RUN_DIR_PREFIX */.jk}logs`);
+    const logDir = logDirOf(plan.tempRoot);
     (0,external_node_fs_.mkdirSync)(logDir, { recursive: true });
     const output = new CellOutput(external_node_path_default().join(logDir, `${containerId}.log`), opts.outputLimit, opts.jobLog, opts.commandWindow, plan.cell.limits?.log);
     let collect;
@@ -12154,6 +12192,273 @@ function collectDeadline(limit) {
     return 30_000 + Math.ceil((limit / (20 * 2 ** 20)) * 1000);
 }
 
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./src/cli/prune-logs.ts
+/**
+ * The CLI's logs do not pile up: each `run` writes one into its own temp
+ * directory's gvisor-cell-logs/ (up to limits.log, 256Mi by default) and
+ * nothing else ever removes them. (The action's go to RUNNER_TEMP, which
+ * the runner empties after every job: the action prunes nothing.)
+ *
+ * The rule: keep the KEEP_NEWEST newest, and every log younger than
+ * KEEP_YOUNGER_MS (a run going on in another terminal, a log just printed);
+ * delete the rest. Only regular files named as the engine names logs
+ * (run/cell.ts LOG_FILE_NAME) are touched: never a link (nor what it points
+ * at), a directory, or a file of another name.
+ */
+
+
+
+const KEEP_NEWEST = 20;
+const KEEP_YOUNGER_MS = 24 * 3600 * 1000;
+/** Deletes old logs in `dir` by the rule above; returns how many. Best effort: a log it cannot delete stays. */
+function pruneLogs(dir, now = Date.now()) {
+    let names;
+    try {
+        names = (0,external_node_fs_.readdirSync)(dir);
+    }
+    catch {
+        return 0;
+    }
+    const logs = [];
+    for (const name of names) {
+        if (!LOG_FILE_NAME.test(name))
+            continue;
+        const file = external_node_path_default().join(dir, name);
+        // lstat: a link is never followed, nor removed.
+        const stat = (0,external_node_fs_.lstatSync)(file, { throwIfNoEntry: false });
+        if (stat?.isFile())
+            logs.push({ file, mtimeMs: stat.mtimeMs });
+    }
+    logs.sort((a, b) => b.mtimeMs - a.mtimeMs);
+    let removed = 0;
+    for (const log of logs.slice(KEEP_NEWEST)) {
+        if (now - log.mtimeMs < KEEP_YOUNGER_MS)
+            continue;
+        try {
+            (0,external_node_fs_.unlinkSync)(log.file);
+            removed++;
+        }
+        catch {
+            // Gone already (another CLI pruning), or not ours to delete: it stays.
+        }
+    }
+    return removed;
+}
+
+;// CONCATENATED MODULE: ./src/cli/args.ts
+/**
+ * The CLI's command line: which options each command takes, its help, and
+ * the parse, on node's own util.parseArgs (no dependency: the CLI's bundle
+ * stays self-contained). Each command parses against its own table, so an
+ * option of another command, or a positional too many, is refused by name
+ * rather than ignored; a mistake gets one line ending in "see … --help".
+ */
+
+
+/** Every option any command takes. `arg` names the value in help; `help` is its line. */
+const OPTIONS = {
+    runsc: { type: 'string', arg: 'PATH', help: 'use this runsc binary (no download); default: $RUNSC when no release option is given' },
+    'runsc-version': { type: 'string', arg: 'V', help: 'latest (default), YYYYMMDD or YYYYMMDD.N' },
+    'runsc-sha512': { type: 'string', arg: 'HEX', help: 'expected sha512 of the downloaded artifact' },
+    'download-url': { type: 'string', arg: 'URL', help: 'base of the release bucket' },
+    platform: { type: 'string', arg: 'P', help: 'systrap (default), ptrace or kvm' },
+    workspace: { type: 'string', arg: 'DIR', help: 'the workspace the cell sees (default: the current directory)' },
+    'output-limit': { type: 'string', arg: 'N', help: 'bytes kept of each output tail (default 32768)' },
+    'tool-cache': {
+        type: 'string',
+        arg: 'DIR',
+        help: 'where runsc is cached (default: $RUNNER_TOOL_CACHE, else ~/.cache/gvisor-cell/tool-cache)',
+    },
+    out: { type: 'string', arg: 'DIR', help: 'the directory to write the bundle into (required)' },
+};
+const RELEASE = ['runsc-version', 'runsc-sha512', 'download-url', 'tool-cache'];
+const COMMANDS = {
+    run: {
+        synopsis: '<cell.yml> [options]',
+        summary: 'run the cell; exit with its exit code',
+        positionals: { min: 1, max: 1 },
+        options: ['runsc', ...RELEASE, 'platform', 'workspace', 'output-limit'],
+        notes: `Exit status: the cell's (128+N when killed by signal N); 124 when limits.timeout stopped it;
+130 when interrupted; 125 when no cell ran (invalid document or option, failed install, runsc failed
+to start the sandbox). The action's exit-code output follows the same rule.
+Without --runsc or $RUNSC, runsc is installed into the tool cache like the action does.
+The log of each run is kept in the temp directory's gvisor-cell-logs/ (printed at the end); the CLI
+keeps the ${KEEP_NEWEST} newest there and every one from the last ${KEEP_YOUNGER_MS / 3_600_000} hours, and deletes the others.
+Runs as root, or through passwordless sudo.`,
+    },
+    bundle: {
+        synopsis: '<cell.yml> --out DIR [options]',
+        summary: 'write the OCI bundle (config.json, rootfs) without running it',
+        positionals: { min: 1, max: 1 },
+        options: ['out', 'workspace', 'platform'],
+        notes: 'Prints the runsc flags the cell would run with (--platform picks the platform among them).',
+    },
+    validate: {
+        synopsis: '<cell.yml>...',
+        summary: 'check documents against the schema; exit 0 if all are valid',
+        positionals: { min: 1, max: Number.POSITIVE_INFINITY },
+        options: [],
+        notes: 'Every rule of the document, none of the host: the action’s messages, exit 0 when all are valid, 1 otherwise.',
+    },
+    install: {
+        synopsis: '[options]',
+        summary: 'install runsc into the tool cache; print its path',
+        positionals: { min: 0, max: 0 },
+        options: RELEASE,
+    },
+};
+const NAMES = Object.keys(COMMANDS);
+function isCommand(name) {
+    return NAMES.includes(name);
+}
+/** A command line the CLI refuses: said in one line, exit 2. */
+class UsageError extends Error {
+    command;
+    constructor(problem, 
+    /** Whose help to point at. */
+    command) {
+        super(problem);
+        this.command = command;
+        this.name = 'UsageError';
+    }
+    /** The line printed: what is wrong, and where the help is. */
+    line() {
+        const who = this.command ? `gvisor-cell ${this.command}` : 'gvisor-cell';
+        return `${who}: ${this.message}; see ${who} --help`;
+    }
+}
+function optionLine(flag) {
+    const o = OPTIONS[flag];
+    return [`--${flag} ${o.arg}`, o.help];
+}
+function columns(rows) {
+    const width = Math.max(...rows.map(([left]) => left.length)) + 2;
+    return rows.map(([left, right]) => `  ${left.padEnd(width)}${right}`).join('\n');
+}
+/** The overview: every command in a line. */
+function usage() {
+    return `gvisor-cell: run a cell document in a gVisor sandbox, as the gvisor-cell action does.
+
+Usage: gvisor-cell <command> [options]
+
+Commands:
+${columns(NAMES.map((name) => [`${name} ${COMMANDS[name].synopsis}`, COMMANDS[name].summary]))}
+
+  -h, --help      this help; gvisor-cell <command> --help (or gvisor-cell help <command>) for a command's options
+  -V, --version   the version of gvisor-cell`;
+}
+/** One command's help: its synopsis, its options, its notes. */
+function commandHelp(name) {
+    const c = COMMANDS[name];
+    const rows = [...c.options.map(optionLine), ['-h, --help', 'this help']];
+    return [
+        `Usage: gvisor-cell ${name} ${c.synopsis}`,
+        '',
+        `${c.summary[0]?.toUpperCase()}${c.summary.slice(1)}.`,
+        '',
+        'Options:',
+        columns(rows),
+    ]
+        .concat(c.notes ? ['', c.notes] : [])
+        .join('\n');
+}
+/** Which command owns a flag the current one does not take, to say so. */
+function owners(flag) {
+    return NAMES.filter((name) => COMMANDS[name].options.includes(flag));
+}
+function parseCommand(command, args) {
+    const own = COMMANDS[command].options;
+    // First, by name: an option no command takes, or one of another command. Parsed against every
+    // option, so that another command's value is not counted as a document.
+    const loose = (0,external_node_util_.parseArgs)({
+        args,
+        options: { ...OPTIONS, help: { type: 'boolean', short: 'h' } },
+        allowPositionals: true,
+        strict: false,
+        tokens: true,
+    });
+    for (const token of loose.tokens) {
+        if (token.kind !== 'option' || token.name === 'help')
+            continue;
+        if (own.includes(token.name)) {
+            const flag = token.name;
+            // `--runsc --platform ptrace`: the next option is not taken for the value (`--runsc=-odd` is).
+            if (token.value === undefined || (!token.inlineValue && token.value.startsWith('-'))) {
+                throw new UsageError(`${token.rawName} needs a value: --${flag} ${OPTIONS[flag].arg}`, command);
+            }
+            continue;
+        }
+        const others = owners(token.name);
+        throw new UsageError(others.length > 0 ? `${token.rawName} is an option of ${others.join(' and ')}, not of ${command}` : `unknown option ${token.rawName}`, command);
+    }
+    const table = { help: { type: 'boolean', short: 'h' } };
+    for (const flag of own)
+        table[flag] = { type: 'string' };
+    let parsed;
+    try {
+        parsed = (0,external_node_util_.parseArgs)({ args, options: table, allowPositionals: true, strict: true });
+    }
+    catch (error) {
+        // What is left (`--help=yes`): node's words, on one line.
+        throw new UsageError((error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' '), command);
+    }
+    if (parsed.values.help)
+        return { kind: 'help', command };
+    const files = parsed.positionals;
+    const { min, max } = COMMANDS[command].positionals;
+    if (files.length > max) {
+        const extra = files.slice(max).join(' ');
+        throw new UsageError(max === 0 ? `takes no arguments, got ${extra}` : `takes one cell document, got ${files.length}: ${files.join(' ')}`, command);
+    }
+    if (files.length < min)
+        throw new UsageError('name a cell document', command);
+    const values = {};
+    for (const flag of own) {
+        const value = parsed.values[flag];
+        if (typeof value === 'string')
+            values[flag] = value;
+    }
+    return { kind: 'command', command, files, values };
+}
+/** The command line, checked: a help or version request, or a command with its documents and options. */
+function parseCommandLine(argv) {
+    const [first, ...rest] = argv;
+    if (first === undefined)
+        throw new UsageError(`name a command: ${NAMES.join(', ')}`);
+    if (first === '-h' || first === '--help') {
+        if (rest.length > 0)
+            throw new UsageError(`--help takes nothing after it; for a command's help: gvisor-cell <command> --help`);
+        return { kind: 'help' };
+    }
+    if (first === '-V' || first === '--version') {
+        if (rest.length > 0)
+            throw new UsageError('--version takes nothing after it');
+        return { kind: 'version' };
+    }
+    if (first === 'help') {
+        const [topic, ...more] = rest;
+        if (topic === undefined)
+            return { kind: 'help' };
+        if (!isCommand(topic) || more.length > 0)
+            throw new UsageError(`help takes one command: ${NAMES.join(', ')}`);
+        return { kind: 'help', command: topic };
+    }
+    if (first.startsWith('-'))
+        throw new UsageError(`the command comes first (gvisor-cell <command> [options]), got ${first}`);
+    if (!isCommand(first))
+        throw new UsageError(`unknown command ${first}: expected ${NAMES.join(', ')}`);
+    return parseCommand(first, rest);
+}
+
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"0.1.0"};
+;// CONCATENATED MODULE: ./src/cli/version.ts
+/** gvisor-cell's version, from package.json (the bundle carries it inline). */
+
+const VERSION = package_namespaceObject.rE;
+
 ;// CONCATENATED MODULE: ./src/cli/main.ts
 /**
  * `gvisor-cell`: the action's engine on a terminal, to reproduce a CI cell
@@ -12180,47 +12485,12 @@ function collectDeadline(limit) {
 
 
 
-const USAGE = `gvisor-cell: run a cell document in a gVisor sandbox, as the gvisor-cell action does.
 
-Usage:
-  gvisor-cell run <cell.yml> [options]       run the cell; exit with its exit code
-  gvisor-cell bundle <cell.yml> --out DIR    write the OCI bundle (config.json, rootfs) without running it
-  gvisor-cell validate <cell.yml>...         check documents against the schema; exit 0 if all are valid
-  gvisor-cell install [options]              install runsc into the tool cache; print its path
 
-Options (run, install):
-  --runsc PATH             use this runsc binary (run only; no download)
-  --runsc-version V        latest (default), YYYYMMDD or YYYYMMDD.N
-  --runsc-sha512 HEX       expected sha512 of the downloaded artifact
-  --download-url URL       base of the release bucket
-  --platform P             systrap (default), ptrace or kvm (run only)
-  --workspace DIR          the workspace the cell sees (default: the current directory)
-  --output-limit N         bytes kept of each output tail (default 32768)
-  --tool-cache DIR         where runsc is cached (default: $RUNNER_TOOL_CACHE, else ~/.cache/gvisor-cell/tool-cache)
-  -h, --help               this help
-
-Exit status of run: the cell's (128+N when killed by signal N); 124 when it timed out;
-130 when interrupted; 125 when no cell ran (invalid document, failed install, runsc failed to start the sandbox).
-Runs as root, or through passwordless sudo.`;
 /** No cell ran: the document, the install or runsc failed (as `docker run` uses 125). */
 const NOT_RUN = 125;
-const TIMED_OUT = 124;
-/** 128 + SIGINT, as a shell reports a command interrupted from the terminal. */
-const CANCELLED = 130;
-const OPTIONS = {
-    runsc: { type: 'string' },
-    'runsc-version': { type: 'string' },
-    'runsc-sha512': { type: 'string' },
-    'download-url': { type: 'string' },
-    platform: { type: 'string' },
-    workspace: { type: 'string' },
-    'output-limit': { type: 'string' },
-    'tool-cache': { type: 'string' },
-    out: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-};
-class UsageError extends Error {
-}
+/** A command line the CLI refuses. */
+const USAGE_ERROR = 2;
 /** The CLI's own lines go to stderr (its stdout carries results and the cell's output), neutralised: inside a workflow step the runner parses them too. */
 const main_log = (0,log/* lineLogger */.H)(process.stderr);
 /** The shared options (options.ts), from the flags: `--runsc` is runsc-path; the rest share their names. */
@@ -12228,16 +12498,19 @@ function optionSource(values) {
     const flag = (name) => (name === 'runsc-path' ? 'runsc' : name);
     return { get: (name) => values[flag(name)] ?? '', label: (name) => `--${flag(name)}` };
 }
-/** Where runsc is cached and run directories go: flags, then the runner's variables, then this user's own directories. */
+/**
+ * Where runsc is cached and run directories go: flags, then the runner's variables, then this
+ * user's own directories. `own`: the temp directory is the CLI's, which nobody else empties.
+ */
 function placesFrom(values) {
     const toolCache = values['tool-cache'] ?? process.env.RUNNER_TOOL_CACHE ?? external_node_path_default().join(external_node_os_default().homedir(), '.cache', 'gvisor-cell', 'tool-cache');
     // Never a shared, guessable directory in /tmp.
-    let temp = process.env.RUNNER_TEMP;
-    if (!temp) {
-        temp = external_node_path_default().join(external_node_os_default().homedir(), '.cache', 'gvisor-cell', 'tmp');
-        (0,external_node_fs_.mkdirSync)(temp, { recursive: true, mode: 0o700 });
-    }
-    return { toolCache: external_node_path_default().resolve(toolCache), temp };
+    const runnerTemp = process.env.RUNNER_TEMP;
+    if (runnerTemp)
+        return { toolCache: external_node_path_default().resolve(toolCache), temp: runnerTemp, own: false };
+    const temp = external_node_path_default().join(external_node_os_default().homedir(), '.cache', 'gvisor-cell', 'tmp');
+    (0,external_node_fs_.mkdirSync)(temp, { recursive: true, mode: 0o700 });
+    return { toolCache: external_node_path_default().resolve(toolCache), temp, own: true };
 }
 /** A percentage on a terminal, nothing when piped. */
 function progress() {
@@ -12254,8 +12527,6 @@ function progress() {
     };
 }
 async function cmdValidate(files) {
-    if (files.length === 0)
-        throw new UsageError('validate: name at least one cell document');
     let bad = 0;
     for (const file of files) {
         try {
@@ -12271,8 +12542,7 @@ async function cmdValidate(files) {
 }
 async function cmdInstall(values) {
     const places = placesFrom(values);
-    // `install` installs a release: --runsc has nothing to install.
-    const wanted = runscOptions(optionSource({ ...values, runsc: undefined }));
+    const wanted = runscOptions(optionSource(values));
     if (wanted.at)
         throw new Error('internal: install without a release');
     for (const warning of runscWarnings(wanted))
@@ -12310,10 +12580,8 @@ async function cmdInstall(values) {
     }
 }
 async function cmdBundle(file, values) {
-    if (!file)
-        throw new UsageError('bundle: name a cell document');
     if (!values.out)
-        throw new UsageError('bundle: --out DIR is required');
+        throw new UsageError('--out DIR is required', 'bundle');
     const workspace = external_node_path_default().resolve(values.workspace ?? process.cwd());
     // Only to print the flags: the bundle is written, not run, so /dev/kvm need not exist here.
     const choices = runChoices(optionSource(values), () => true);
@@ -12328,27 +12596,41 @@ async function cmdBundle(file, values) {
     main_log.info(`runsc flags for this cell: ${globalFlags({ platform: choices.platform, sandbox: bundle.sandbox }).join(' ')}`);
     return 0;
 }
-/** The exit status of `run`: the cell's own, or what the verdict says instead of one. */
-function exitStatus(verdict, exitCode) {
-    switch (verdict.kind) {
-        case 'sandbox-failed':
-            return NOT_RUN;
-        case 'cancelled':
-            return CANCELLED;
-        case 'timed-out':
-            return TIMED_OUT;
-        default:
-            return exitCode ?? NOT_RUN;
+/** Release options: with any of them, $RUNSC is not used (they ask for a release). */
+const RELEASE_FLAGS = ['runsc-version', 'runsc-sha512', 'download-url'];
+/** `--runsc`, else `$RUNSC` when no release option asks for a download; named as where it came from. */
+function runscWanted(values) {
+    const fromEnv = process.env.RUNSC;
+    if (values.runsc || !fromEnv || RELEASE_FLAGS.some((flag) => values[flag] !== undefined))
+        return runscOptions(optionSource(values));
+    const wanted = runscOptions(optionSource({ ...values, runsc: fromEnv }));
+    return wanted.at ? { at: { path: wanted.at.path, label: 'RUNSC' } } : wanted;
+}
+/** The runsc `npm run sample` leaves in a clone (scripts/provision-runsc.sh), when this CLI runs from one. */
+function sampleRunsc() {
+    try {
+        // dist/cli/index.js (or src/cli/main.ts) → the clone's root.
+        const root = external_node_path_default().resolve(external_node_path_default().dirname((0,external_node_fs_.realpathSync)(process.argv[1] ?? '')), '..', '..');
+        const found = external_node_path_default().join(root, '.tmp', 'runsc', 'runsc');
+        return (0,external_node_fs_.statSync)(found, { throwIfNoEntry: false })?.isFile() ? found : undefined;
+    }
+    catch {
+        return undefined;
     }
 }
+/** A release that could not be had (no network, most often): how to run with a runsc the user has. */
+function installHint(error) {
+    const found = sampleRunsc();
+    return new Error(`${error instanceof Error ? error.message : String(error)}\n` +
+        'To run with a runsc you already have, pass --runsc PATH or set RUNSC=PATH' +
+        (found ? ` (npm run sample left one at ${found})` : '') +
+        '.', { cause: error });
+}
 async function cmdRun(file, values) {
-    if (!file)
-        throw new UsageError('run: name a cell document');
     const places = placesFrom(values);
     const workspace = external_node_path_default().resolve(values.workspace ?? process.cwd());
-    const options = optionSource(values);
-    const wanted = runscOptions(options);
-    const choices = runChoices(options);
+    const wanted = runscWanted(values);
+    const choices = runChoices(optionSource(values));
     const cell = loadCell({ file: external_node_path_default().resolve(file) }, process.cwd(), 'run');
     const arch = (0,install_version/* bucketArch */.TY)(process.platform, process.arch);
     // The cell's view follows the places this run uses (the tool cache is shown read-only, the temp root
@@ -12366,6 +12648,8 @@ async function cmdRun(file, values) {
             main_log.info(`gvisor-cell: ${note}`);
         for (const warning of [...plan.bundle.warnings, ...runscWarnings(wanted)])
             main_log.info(`warning: ${warning}`);
+        if (wanted.at?.label === 'RUNSC')
+            main_log.info(`gvisor-cell: runsc from RUNSC: ${wanted.at.path}`);
         const installed = await obtainRunsc(wanted, {
             arch,
             toolCache: places.toolCache,
@@ -12373,6 +12657,8 @@ async function cmdRun(file, values) {
             log: main_log,
             privateDir: plan.runDir,
             onProgress: progress(),
+        }).catch((error) => {
+            throw wanted.at ? error : installHint(error);
         });
         const advisory = (0,install_version/* truncAdvisory */.oI)(installed.version);
         if (advisory)
@@ -12400,7 +12686,8 @@ async function cmdRun(file, values) {
         }
         const said = verdict_describe(verdict, cell.name, result.durationMs);
         main_log.info(`gvisor-cell: ${said}${verdict.kind === 'passed' ? '' : ` (after ${result.durationMs} ms)`}`);
-        const status = exitStatus(verdict, result.exitCode);
+        // The action's exit-code follows the same rule (verdict.ts); no cell ran: 125.
+        const status = reportedStatus(verdict) ?? NOT_RUN;
         // Asked-for files that did not come back fail the run, whatever the cell's status.
         return collected?.error && status === 0 ? 1 : status;
     }
@@ -12408,42 +12695,49 @@ async function cmdRun(file, values) {
         (0,run_dir/* removeRunDir */.Lr)(plan.runDir);
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
+        // Nobody else empties the CLI's own temp directory (the runner empties RUNNER_TEMP).
+        if (places.own)
+            pruneLogs(logDirOf(places.temp));
     }
 }
 async function main(argv) {
     let parsed;
     try {
-        parsed = (0,external_node_util_.parseArgs)({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+        parsed = parseCommandLine(argv);
     }
     catch (error) {
-        main_log.info(`gvisor-cell: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
-        return 2;
+        if (!(error instanceof UsageError))
+            throw error;
+        main_log.info(error.line());
+        return USAGE_ERROR;
     }
-    const { values, positionals } = parsed;
-    const [command, ...rest] = positionals;
-    if (values.help || !command) {
-        // raw: the usage text, a constant.
-        (command || values.help ? process.stdout : process.stderr).write(`${USAGE}\n`);
-        return values.help ? 0 : 2;
+    if (parsed.kind === 'help') {
+        // raw: the help text, a constant.
+        process.stdout.write(`${parsed.command ? commandHelp(parsed.command) : usage()}\n`);
+        return 0;
     }
+    if (parsed.kind === 'version') {
+        // raw: package.json's version, a constant.
+        process.stdout.write(`gvisor-cell ${VERSION}\n`);
+        return 0;
+    }
+    const { command, files, values } = parsed;
     try {
         switch (command) {
             case 'run':
-                return await cmdRun(rest[0], values);
+                return await cmdRun(files[0], values);
             case 'bundle':
-                return await cmdBundle(rest[0], values);
+                return await cmdBundle(files[0], values);
             case 'validate':
-                return await cmdValidate(rest);
+                return await cmdValidate(files);
             case 'install':
                 return await cmdInstall(values);
-            default:
-                throw new UsageError(`unknown command ${command}`);
         }
     }
     catch (error) {
         if (error instanceof UsageError) {
-            main_log.info(`gvisor-cell: ${error.message}\n\n${USAGE}`);
-            return 2;
+            main_log.info(error.line());
+            return USAGE_ERROR;
         }
         main_log.info(error instanceof CellError ? error.message : `gvisor-cell: ${error instanceof Error ? error.message : String(error)}`);
         return command === 'run' ? NOT_RUN : 1;

@@ -26,7 +26,7 @@ import { type Logger, lineLogger } from '../log.js';
 import { runscWarnings } from '../options.js';
 import { type CellPlan, type CellRun, planCell, removeRunDir, runPlanned } from '../run/cell.js';
 import { RUN_DIR_PREFIX } from '../run/run-dir.js';
-import { describe } from '../run/verdict.js';
+import { describe, reportedStatus } from '../run/verdict.js';
 import { commands } from './commands.js';
 import { type ActionInputs, readInputs } from './inputs.js';
 import { Outputs } from './names.js';
@@ -159,7 +159,9 @@ async function report(
   ran: CellRun,
 ): Promise<void> {
   const { output, result, verdict } = ran;
-  if (result.exitCode !== undefined) core.setOutput(Outputs.ExitCode, String(result.exitCode));
+  // The CLI exits with the same number (verdict.ts): 124 for a timeout, not the SIGKILL that ended it.
+  const status = reportedStatus(verdict);
+  if (status !== undefined) core.setOutput(Outputs.ExitCode, String(status));
   core.setOutput(Outputs.Logs, output.logs.text());
   core.setOutput(Outputs.Stdout, output.stdout.text());
   core.setOutput(Outputs.Stderr, output.stderr.text());
@@ -174,7 +176,7 @@ async function report(
   const summary = renderSummary({
     name: cell.name,
     verdict,
-    exitCode: result.exitCode,
+    exitCode: status,
     durationMs: result.durationMs,
     runscVersion: installed.version,
     platform: inputs.platform,

@@ -5,70 +5,31 @@
  * into the same engine options, the same document parser, installer, bundle
  * builder and sandbox runner, and its exit status reads the same verdict.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { gatherHostFacts } from '../bundle/host.js';
 import { bundlePaths } from '../bundle/paths.js';
 import { buildBundle } from '../bundle/spec.js';
 import { checkHostPaths, writeBundle } from '../bundle/write.js';
 import { loadCell } from '../cell/load.js';
 import { CellError } from '../cell/parse.js';
-import { type ObtainContext, obtainRunsc } from '../install/obtain.js';
+import { type ObtainContext, obtainRunsc, type RunscWanted } from '../install/obtain.js';
 import { bucketArch, truncAdvisory } from '../install/version.js';
 import { type Logger, lineLogger } from '../log.js';
 import { type OptionName, type OptionSource, runChoices, runscOptions, runscWarnings } from '../options.js';
-import { planCell, removeRunDir, runPlanned } from '../run/cell.js';
+import { logDirOf, planCell, removeRunDir, runPlanned } from '../run/cell.js';
 import { RUN_DIR_PREFIX } from '../run/run-dir.js';
 import { globalFlags } from '../run/runsc.js';
-import { describe, type Verdict } from '../run/verdict.js';
-
-const USAGE = `gvisor-cell: run a cell document in a gVisor sandbox, as the gvisor-cell action does.
-
-Usage:
-  gvisor-cell run <cell.yml> [options]       run the cell; exit with its exit code
-  gvisor-cell bundle <cell.yml> --out DIR    write the OCI bundle (config.json, rootfs) without running it
-  gvisor-cell validate <cell.yml>...         check documents against the schema; exit 0 if all are valid
-  gvisor-cell install [options]              install runsc into the tool cache; print its path
-
-Options (run, install):
-  --runsc PATH             use this runsc binary (run only; no download)
-  --runsc-version V        latest (default), YYYYMMDD or YYYYMMDD.N
-  --runsc-sha512 HEX       expected sha512 of the downloaded artifact
-  --download-url URL       base of the release bucket
-  --platform P             systrap (default), ptrace or kvm (run only)
-  --workspace DIR          the workspace the cell sees (default: the current directory)
-  --output-limit N         bytes kept of each output tail (default 32768)
-  --tool-cache DIR         where runsc is cached (default: $RUNNER_TOOL_CACHE, else ~/.cache/gvisor-cell/tool-cache)
-  -h, --help               this help
-
-Exit status of run: the cell's (128+N when killed by signal N); 124 when it timed out;
-130 when interrupted; 125 when no cell ran (invalid document, failed install, runsc failed to start the sandbox).
-Runs as root, or through passwordless sudo.`;
+import { describe, reportedStatus } from '../run/verdict.js';
+import { commandHelp, parseCommandLine, UsageError, usage, type Values } from './args.js';
+import { pruneLogs } from './prune-logs.js';
+import { VERSION } from './version.js';
 
 /** No cell ran: the document, the install or runsc failed (as `docker run` uses 125). */
 const NOT_RUN = 125;
-const TIMED_OUT = 124;
-/** 128 + SIGINT, as a shell reports a command interrupted from the terminal. */
-const CANCELLED = 130;
-
-const OPTIONS = {
-  runsc: { type: 'string' },
-  'runsc-version': { type: 'string' },
-  'runsc-sha512': { type: 'string' },
-  'download-url': { type: 'string' },
-  platform: { type: 'string' },
-  workspace: { type: 'string' },
-  'output-limit': { type: 'string' },
-  'tool-cache': { type: 'string' },
-  out: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
-
-class UsageError extends Error {}
+/** A command line the CLI refuses. */
+const USAGE_ERROR = 2;
 
 /** The CLI's own lines go to stderr (its stdout carries results and the cell's output), neutralised: inside a workflow step the runner parses them too. */
 const log: Logger = lineLogger(process.stderr);
@@ -79,16 +40,18 @@ function optionSource(values: Values): OptionSource {
   return { get: (name) => values[flag(name)] ?? '', label: (name) => `--${flag(name)}` };
 }
 
-/** Where runsc is cached and run directories go: flags, then the runner's variables, then this user's own directories. */
-function placesFrom(values: Values): { toolCache: string; temp: string } {
+/**
+ * Where runsc is cached and run directories go: flags, then the runner's variables, then this
+ * user's own directories. `own`: the temp directory is the CLI's, which nobody else empties.
+ */
+function placesFrom(values: Values): { toolCache: string; temp: string; own: boolean } {
   const toolCache = values['tool-cache'] ?? process.env.RUNNER_TOOL_CACHE ?? path.join(os.homedir(), '.cache', 'gvisor-cell', 'tool-cache');
   // Never a shared, guessable directory in /tmp.
-  let temp = process.env.RUNNER_TEMP;
-  if (!temp) {
-    temp = path.join(os.homedir(), '.cache', 'gvisor-cell', 'tmp');
-    mkdirSync(temp, { recursive: true, mode: 0o700 });
-  }
-  return { toolCache: path.resolve(toolCache), temp };
+  const runnerTemp = process.env.RUNNER_TEMP;
+  if (runnerTemp) return { toolCache: path.resolve(toolCache), temp: runnerTemp, own: false };
+  const temp = path.join(os.homedir(), '.cache', 'gvisor-cell', 'tmp');
+  mkdirSync(temp, { recursive: true, mode: 0o700 });
+  return { toolCache: path.resolve(toolCache), temp, own: true };
 }
 
 /** A percentage on a terminal, nothing when piped. */
@@ -108,7 +71,6 @@ function progress(): ObtainContext['onProgress'] {
 }
 
 async function cmdValidate(files: string[]): Promise<number> {
-  if (files.length === 0) throw new UsageError('validate: name at least one cell document');
   let bad = 0;
   for (const file of files) {
     try {
@@ -124,8 +86,7 @@ async function cmdValidate(files: string[]): Promise<number> {
 
 async function cmdInstall(values: Values): Promise<number> {
   const places = placesFrom(values);
-  // `install` installs a release: --runsc has nothing to install.
-  const wanted = runscOptions(optionSource({ ...values, runsc: undefined }));
+  const wanted = runscOptions(optionSource(values));
   if (wanted.at) throw new Error('internal: install without a release');
   for (const warning of runscWarnings(wanted)) log.info(`warning: ${warning}`);
   // With a pin the verified copy is made in a scratch directory and compared with the entry, whose
@@ -161,9 +122,8 @@ async function cmdInstall(values: Values): Promise<number> {
   }
 }
 
-async function cmdBundle(file: string | undefined, values: Values): Promise<number> {
-  if (!file) throw new UsageError('bundle: name a cell document');
-  if (!values.out) throw new UsageError('bundle: --out DIR is required');
+async function cmdBundle(file: string, values: Values): Promise<number> {
+  if (!values.out) throw new UsageError('--out DIR is required', 'bundle');
   const workspace = path.resolve(values.workspace ?? process.cwd());
   // Only to print the flags: the bundle is written, not run, so /dev/kvm need not exist here.
   const choices = runChoices(optionSource(values), () => true);
@@ -183,27 +143,46 @@ async function cmdBundle(file: string | undefined, values: Values): Promise<numb
   return 0;
 }
 
-/** The exit status of `run`: the cell's own, or what the verdict says instead of one. */
-function exitStatus(verdict: Verdict, exitCode: number | undefined): number {
-  switch (verdict.kind) {
-    case 'sandbox-failed':
-      return NOT_RUN;
-    case 'cancelled':
-      return CANCELLED;
-    case 'timed-out':
-      return TIMED_OUT;
-    default:
-      return exitCode ?? NOT_RUN;
+/** Release options: with any of them, $RUNSC is not used (they ask for a release). */
+const RELEASE_FLAGS = ['runsc-version', 'runsc-sha512', 'download-url'] as const;
+
+/** `--runsc`, else `$RUNSC` when no release option asks for a download; named as where it came from. */
+function runscWanted(values: Values): RunscWanted {
+  const fromEnv = process.env.RUNSC;
+  if (values.runsc || !fromEnv || RELEASE_FLAGS.some((flag) => values[flag] !== undefined)) return runscOptions(optionSource(values));
+  const wanted = runscOptions(optionSource({ ...values, runsc: fromEnv }));
+  return wanted.at ? { at: { path: wanted.at.path, label: 'RUNSC' } } : wanted;
+}
+
+/** The runsc `npm run sample` leaves in a clone (scripts/provision-runsc.sh), when this CLI runs from one. */
+function sampleRunsc(): string | undefined {
+  try {
+    // dist/cli/index.js (or src/cli/main.ts) → the clone's root.
+    const root = path.resolve(path.dirname(realpathSync(process.argv[1] ?? '')), '..', '..');
+    const found = path.join(root, '.tmp', 'runsc', 'runsc');
+    return statSync(found, { throwIfNoEntry: false })?.isFile() ? found : undefined;
+  } catch {
+    return undefined;
   }
 }
 
-async function cmdRun(file: string | undefined, values: Values): Promise<number> {
-  if (!file) throw new UsageError('run: name a cell document');
+/** A release that could not be had (no network, most often): how to run with a runsc the user has. */
+function installHint(error: unknown): Error {
+  const found = sampleRunsc();
+  return new Error(
+    `${error instanceof Error ? error.message : String(error)}\n` +
+      'To run with a runsc you already have, pass --runsc PATH or set RUNSC=PATH' +
+      (found ? ` (npm run sample left one at ${found})` : '') +
+      '.',
+    { cause: error },
+  );
+}
+
+async function cmdRun(file: string, values: Values): Promise<number> {
   const places = placesFrom(values);
   const workspace = path.resolve(values.workspace ?? process.cwd());
-  const options = optionSource(values);
-  const wanted = runscOptions(options);
-  const choices = runChoices(options);
+  const wanted = runscWanted(values);
+  const choices = runChoices(optionSource(values));
   const cell = loadCell({ file: path.resolve(file) }, process.cwd(), 'run');
   const arch = bucketArch(process.platform, process.arch);
   // The cell's view follows the places this run uses (the tool cache is shown read-only, the temp root
@@ -218,6 +197,7 @@ async function cmdRun(file: string | undefined, values: Values): Promise<number>
     for (const name of plan.bundle.missingEnv) log.info(`warning: pass-env: ${name} is not set; not passed`);
     for (const note of plan.bundle.notes) log.info(`gvisor-cell: ${note}`);
     for (const warning of [...plan.bundle.warnings, ...runscWarnings(wanted)]) log.info(`warning: ${warning}`);
+    if (wanted.at?.label === 'RUNSC') log.info(`gvisor-cell: runsc from RUNSC: ${wanted.at.path}`);
     const installed = await obtainRunsc(wanted, {
       arch,
       toolCache: places.toolCache,
@@ -225,6 +205,8 @@ async function cmdRun(file: string | undefined, values: Values): Promise<number>
       log,
       privateDir: plan.runDir,
       onProgress: progress(),
+    }).catch((error: unknown) => {
+      throw wanted.at ? error : installHint(error);
     });
     const advisory = truncAdvisory(installed.version);
     if (advisory) log.info(`warning: ${advisory}`);
@@ -250,48 +232,54 @@ async function cmdRun(file: string | undefined, values: Values): Promise<number>
     }
     const said = describe(verdict, cell.name, result.durationMs);
     log.info(`gvisor-cell: ${said}${verdict.kind === 'passed' ? '' : ` (after ${result.durationMs} ms)`}`);
-    const status = exitStatus(verdict, result.exitCode);
+    // The action's exit-code follows the same rule (verdict.ts); no cell ran: 125.
+    const status = reportedStatus(verdict) ?? NOT_RUN;
     // Asked-for files that did not come back fail the run, whatever the cell's status.
     return collected?.error && status === 0 ? 1 : status;
   } finally {
     removeRunDir(plan.runDir);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    // Nobody else empties the CLI's own temp directory (the runner empties RUNNER_TEMP).
+    if (places.own) pruneLogs(logDirOf(places.temp));
   }
 }
 
 export async function main(argv: string[]): Promise<number> {
-  let parsed: { values: Values; positionals: string[] };
+  let parsed: ReturnType<typeof parseCommandLine>;
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseCommandLine(argv);
   } catch (error) {
-    log.info(`gvisor-cell: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
-    return 2;
+    if (!(error instanceof UsageError)) throw error;
+    log.info(error.line());
+    return USAGE_ERROR;
   }
-  const { values, positionals } = parsed;
-  const [command, ...rest] = positionals;
-  if (values.help || !command) {
-    // raw: the usage text, a constant.
-    (command || values.help ? process.stdout : process.stderr).write(`${USAGE}\n`);
-    return values.help ? 0 : 2;
+  if (parsed.kind === 'help') {
+    // raw: the help text, a constant.
+    process.stdout.write(`${parsed.command ? commandHelp(parsed.command) : usage()}\n`);
+    return 0;
   }
+  if (parsed.kind === 'version') {
+    // raw: package.json's version, a constant.
+    process.stdout.write(`gvisor-cell ${VERSION}\n`);
+    return 0;
+  }
+  const { command, files, values } = parsed;
   try {
     switch (command) {
       case 'run':
-        return await cmdRun(rest[0], values);
+        return await cmdRun(files[0] as string, values);
       case 'bundle':
-        return await cmdBundle(rest[0], values);
+        return await cmdBundle(files[0] as string, values);
       case 'validate':
-        return await cmdValidate(rest);
+        return await cmdValidate(files);
       case 'install':
         return await cmdInstall(values);
-      default:
-        throw new UsageError(`unknown command ${command}`);
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      log.info(`gvisor-cell: ${error.message}\n\n${USAGE}`);
-      return 2;
+      log.info(error.line());
+      return USAGE_ERROR;
     }
     log.info(error instanceof CellError ? error.message : `gvisor-cell: ${error instanceof Error ? error.message : String(error)}`);
     return command === 'run' ? NOT_RUN : 1;

@@ -62,8 +62,18 @@ export function useRunscAt(at: { path: string; label: string }): InstalledRunsc 
   if (probe.status !== 0) {
     throw new Error(`${at.label}: ${abs} --version failed: ${(probe.stderr || probe.error?.message || '').trim()}`);
   }
-  return { path: abs, version: versionLine(probe.stdout) };
+  const version = versionLine(probe.stdout);
+  // Anything that exits 0 (/usr/bin/true) would otherwise "run" every cell and pass.
+  if (!RUNSC_VERSION.test(version)) {
+    throw new Error(
+      `${at.label}: ${abs} is not runsc: its --version printed ${version ? `"${version.slice(0, 120)}"` : 'nothing'}, where runsc prints "runsc version release-…"`,
+    );
+  }
+  return { path: abs, version };
 }
+
+/** The first line of `runsc --version`: `runsc version release-20260824.0` (a distribution's build: `runsc version 0.0~20221219.0-1`). */
+const RUNSC_VERSION = /^runsc version \S/;
 
 export async function obtainRunsc(wanted: RunscWanted, ctx: ObtainContext): Promise<InstalledRunsc> {
   if (wanted.at) return useRunscAt(wanted.at);

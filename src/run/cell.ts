@@ -113,6 +113,14 @@ export function containerIdFor(name: string, runDir: string): string {
   return `${slug}-${runDirUnique(runDir)}`;
 }
 
+/** Where the logs go: beside the run directories, which are removed; the logs are outputs. */
+export function logDirOf(tempRoot: string): string {
+  return path.join(tempRoot, `${RUN_DIR_PREFIX}logs`);
+}
+
+/** A log file's name, `<containerIdFor>.log`: what the CLI may prune, and nothing else. */
+export const LOG_FILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,39}-[A-Za-z0-9]{6}\.log$/;
+
 export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<CellRun> {
   writeBundleFiles(plan.bundle, plan.paths);
   // Every source the cell must not change is bound read-only by the kernel at a stub; the spec names the stubs.
@@ -128,7 +136,7 @@ export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<Cell
   const flags = globalFlags({ platform: opts.platform, sandbox: plan.bundle.sandbox, log: runscLog, debugDir: opts.debugDir });
 
   // The log (up to limits.log) outlives the run directory: it is an output for later steps.
-  const logDir = path.join(plan.tempRoot, `${RUN_DIR_PREFIX}logs`);
+  const logDir = logDirOf(plan.tempRoot);
   mkdirSync(logDir, { recursive: true });
   const output = new CellOutput(
     path.join(logDir, `${containerId}.log`),

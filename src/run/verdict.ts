@@ -53,3 +53,32 @@ export function describe(verdict: Verdict, name: string, durationMs: number): st
       return `Cell ${name} passed in ${durationMs} ms`;
   }
 }
+
+/** 128 + SIGINT: a cell stopped by a cancellation, as a shell reports a command interrupted from the terminal. */
+export const CANCELLED_STATUS = 130;
+/** What timeout(1) exits with when the command ran out of time. */
+export const TIMED_OUT_STATUS = 124;
+
+/**
+ * The one number both front ends report for a cell — the action's `exit-code`
+ * output and summary, the CLI's exit status: the cell's own status (128+N when
+ * killed by signal N), except where gvisor-cell ended the cell itself. Then
+ * the number runsc reports is only the signal this engine sent (SIGKILL's 137,
+ * which an OOM kill gives too), so the verdict's is reported instead: 124 for a
+ * timeout, as timeout(1), and 130 for a cancellation. Undefined when no cell ran.
+ */
+export function reportedStatus(verdict: Verdict): number | undefined {
+  switch (verdict.kind) {
+    case 'sandbox-failed':
+      return undefined;
+    case 'cancelled':
+      return CANCELLED_STATUS;
+    case 'timed-out':
+      return TIMED_OUT_STATUS;
+    case 'out-of-memory':
+    case 'failed':
+      return verdict.exitCode;
+    case 'passed':
+      return 0;
+  }
+}

@@ -3,7 +3,20 @@
  * engine as the action, on a terminal.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
@@ -24,9 +37,9 @@ function cli(args: string[], env: Record<string, string> = {}) {
 }
 
 /** Like cli(), without blocking the event loop: for tests whose server lives in this process. */
-function cliAsync(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function cliAsync(args: string[], cli = CLI): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(inject('actionNode'), [CLI, ...args], {
+    const child = spawn(inject('actionNode'), [cli, ...args], {
       cwd: dir,
       env: { PATH: process.env.PATH as string, HOME: process.env.HOME as string, RUNNER_TEMP: path.join(dir, 'tmp') },
     });
@@ -117,7 +130,7 @@ describe('run', () => {
     );
   });
 
-  test('a timeout exits 124, an invalid document 125 before anything runs', () => {
+  test('a timeout exits 124 (the action’s exit-code says the same), an invalid document 125 before anything runs', () => {
     expect(cli(['run', doc('t.yml', 'run: sleep 30\nlimits: { timeout: 1s }'), '--runsc', runsc]).status).toBe(124);
     const bad = cli(['run', doc('bad.yml', 'rnu: echo'), '--runsc', runsc]);
     expect(bad.status).toBe(125);
@@ -208,9 +221,161 @@ describe('install and help', () => {
   test('--help documents every command; an unknown command is a usage error', () => {
     const help = cli(['--help']);
     expect(help.status).toBe(0);
-    for (const command of ['run', 'bundle', 'validate', 'install']) expect(help.stdout).toContain(`gvisor-cell ${command}`);
+    for (const command of ['run', 'bundle', 'validate', 'install']) expect(help.stdout).toMatch(new RegExp(`^ {2}${command} `, 'm'));
     const unknown = cli(['frobnicate']);
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toContain('unknown command frobnicate');
+    expect(unknown.stderr).toBe(
+      'gvisor-cell: unknown command frobnicate: expected run, bundle, validate, install; see gvisor-cell --help\n',
+    );
+  });
+});
+
+describe('the command line', () => {
+  test('per-command help: `run --help` and `help run` print run’s options only, exit 0', () => {
+    const help = cli(['run', '--help']);
+    expect(help.status).toBe(0);
+    expect(help.stderr).toBe('');
+    expect(help.stdout).toMatch(/^Usage: gvisor-cell run <cell\.yml> \[options\]\n/);
+    for (const flag of ['--runsc PATH', '--runsc-version V', '--platform P', '--workspace DIR', '--output-limit N']) {
+      expect(help.stdout).toContain(flag);
+    }
+    expect(help.stdout).not.toContain('--out ');
+    expect(help.stdout).toContain('124 when limits.timeout stopped it');
+    expect(cli(['help', 'run'])).toEqual(help);
+    const bundle = cli(['bundle', '-h']);
+    expect(bundle.stdout).toMatch(/^Usage: gvisor-cell bundle <cell\.yml> --out DIR/);
+    expect(bundle.stdout).not.toContain('--runsc');
+  });
+
+  test('--version prints the package’s version', () => {
+    const { version } = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) expect(cli([flag])).toEqual({ status: 0, stdout: `gvisor-cell ${version}\n`, stderr: '' });
+  });
+
+  test.each([
+    // The issue's example: a second document and bundle's --out, accepted silently before.
+    [['run', 'a.yml', 'b.yml', '--out', 'x'], 'gvisor-cell run: --out is an option of bundle, not of run; see gvisor-cell run --help'],
+    [['run', 'a.yml', 'b.yml'], 'gvisor-cell run: takes one cell document, got 2: a.yml b.yml; see gvisor-cell run --help'],
+    [
+      ['install', '--runsc', '/usr/bin/runsc'],
+      'gvisor-cell install: --runsc is an option of run, not of install; see gvisor-cell install --help',
+    ],
+    [['install', 'cell.yml'], 'gvisor-cell install: takes no arguments, got cell.yml; see gvisor-cell install --help'],
+    [['run', 'a.yml', '--runsc'], 'gvisor-cell run: --runsc needs a value: --runsc PATH; see gvisor-cell run --help'],
+    [['bundle', 'a.yml'], 'gvisor-cell bundle: --out DIR is required; see gvisor-cell bundle --help'],
+    [[], 'gvisor-cell: name a command: run, bundle, validate, install; see gvisor-cell --help'],
+  ])('%j: exit 2 and one line ending in "see … --help", not the whole usage', (args, line) => {
+    expect(cli(args)).toEqual({ status: 2, stdout: '', stderr: `${line}\n` });
+  });
+});
+
+describe('a runsc that is not runsc', () => {
+  test('--runsc /usr/bin/true is refused before anything runs, naming the flag', () => {
+    // Before, true's exit 0 was the cell's: the run "passed".
+    const r = cli(['run', doc('true.yml', 'run: exit 3'), '--runsc', '/usr/bin/true']);
+    expect(r.status).toBe(125);
+    expect(r.stderr).toMatch(
+      /^gvisor-cell: --runsc: \/usr\/bin\/true is not runsc: its --version printed .*, where runsc prints "runsc version release-…"\n$/m,
+    );
+    expect(r.stderr).not.toContain('running');
+  });
+
+  test('RUNSC stands for --runsc when no release option is given, and is named as RUNSC', () => {
+    const ok = cli(['run', doc('env.yml', 'run: echo from RUNSC')], { RUNSC: runsc });
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toBe('from RUNSC\n');
+    expect(ok.stderr).toContain(`gvisor-cell: runsc from RUNSC: ${runsc}\n`);
+    const bad = cli(['run', doc('env.yml', 'run: echo from RUNSC')], { RUNSC: '/usr/bin/true' });
+    expect(bad.status).toBe(125);
+    expect(bad.stderr).toContain('gvisor-cell: RUNSC: /usr/bin/true is not runsc');
+  });
+});
+
+describe('no network', () => {
+  test('a bucket that cannot be reached: the error says how to run with a runsc at hand, and names the one npm run sample left', async () => {
+    // A port nobody listens on: what a machine without network meets, refused at once.
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer();
+      server.listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
+    });
+    // The CLI as it sits in a clone where `npm run sample` has provisioned .tmp/runsc/runsc.
+    const clone = path.join(dir, 'clone');
+    cpSync(path.dirname(CLI), path.join(clone, 'dist', 'cli'), { recursive: true });
+    mkdirSync(path.join(clone, '.tmp', 'runsc'), { recursive: true });
+    writeFileSync(path.join(clone, '.tmp', 'runsc', 'runsc'), '', { mode: 0o755 });
+    const r = await cliAsync(
+      ['run', doc('net.yml', 'run: echo'), '--download-url', `http://127.0.0.1:${port}`, '--tool-cache', path.join(dir, 'cache-net')],
+      path.join(clone, 'dist', 'cli', 'index.js'),
+    );
+    expect(r.status).toBe(125);
+    expect(r.stderr).toContain(`GET http://127.0.0.1:${port}/`);
+    expect(r.stderr).toContain('ECONNREFUSED');
+    expect(r.stderr).toContain(
+      `To run with a runsc you already have, pass --runsc PATH or set RUNSC=PATH (npm run sample left one at ${path.join(clone, '.tmp', 'runsc', 'runsc')}).\n`,
+    );
+  });
+});
+
+describe('npm run sample', () => {
+  test('from another directory: the document is found there, and that directory is the workspace', () => {
+    const caller = path.join(dir, 'elsewhere');
+    mkdirSync(caller, { recursive: true });
+    writeFileSync(path.join(caller, 'here.txt'), 'the caller’s file\n');
+    writeFileSync(path.join(caller, 'mine.yml'), 'run: cat here.txt');
+    const r = spawnSync('npm', ['--prefix', REPO, 'run', 'sample', '--', 'mine.yml'], {
+      cwd: caller,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH as string, HOME: process.env.HOME as string, RUNNER_TEMP: path.join(dir, 'tmp'), RUNSC: runsc },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('the caller’s file\n');
+    expect(r.stderr).toContain(`workspace ${caller}\n`);
+  });
+});
+
+describe('logs', () => {
+  test('run keeps its own temp directory’s 20 newest logs and the last day’s; links, other files and RUNNER_TEMP are left alone', () => {
+    const home = path.join(dir, 'home');
+    const logs = path.join(home, '.cache', 'gvisor-cell', 'tmp', 'gvisor-cell-logs');
+    mkdirSync(logs, { recursive: true });
+    const old = (name: string, days: number) => {
+      const file = path.join(logs, name);
+      writeFileSync(file, name);
+      const t = Date.now() / 1000 - days * 86_400;
+      utimesSync(file, t, t);
+      return file;
+    };
+    const stale = Array.from({ length: 25 }, (_, i) => old(`cell-old${String(i).padStart(3, '0')}.log`, 2 + i));
+    const recent = old('cell-rec001.log', 0.5);
+    const other = old('notes.txt', 90);
+    const outside = path.join(dir, 'outside-Abc123.log');
+    writeFileSync(outside, 'not the CLI’s');
+    symlinkSync(outside, path.join(logs, 'linked-Abc123.log'));
+    const env = { HOME: home, RUNNER_TEMP: '' };
+    const r = cli(['run', doc('log.yml', 'name: pruned\nrun: echo logged'), '--runsc', runsc], env);
+    expect(r.status).toBe(0);
+    const log = /full log in (\S+)/.exec(r.stderr)?.[1] as string;
+    expect(path.dirname(log)).toBe(logs);
+    expect(readFileSync(log, 'utf8')).toBe('logged\n');
+    // The new log and the recent one, and the 18 newest of the stale.
+    const left = readdirSync(logs).filter((n) => n.endsWith('.log') && lstatSync(path.join(logs, n)).isFile());
+    expect(left.sort()).toEqual([path.basename(log), path.basename(recent), ...stale.slice(0, 18).map((f) => path.basename(f))].sort());
+    expect(existsSync(other)).toBe(true);
+    expect(lstatSync(path.join(logs, 'linked-Abc123.log')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(outside, 'utf8')).toBe('not the CLI’s');
+
+    // In RUNNER_TEMP (the runner empties it after the job) nothing is pruned.
+    const runnerLogs = path.join(dir, 'tmp', 'gvisor-cell-logs');
+    mkdirSync(runnerLogs, { recursive: true });
+    const kept = Array.from({ length: 25 }, (_, i) => path.join(runnerLogs, `cell-run${String(i).padStart(3, '0')}.log`));
+    for (const file of kept) {
+      writeFileSync(file, '');
+      utimesSync(file, 0, 0);
+    }
+    expect(cli(['run', doc('log.yml', 'run: echo'), '--runsc', runsc]).status).toBe(0);
+    for (const file of kept) expect(existsSync(file), file).toBe(true);
   });
 });

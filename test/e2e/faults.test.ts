@@ -150,6 +150,17 @@ describe('a broken runsc', () => {
     expect(run.main.outputs['exit-code']).toBeUndefined();
   });
 
+  test('runsc-path to a program that exits 0 (/usr/bin/true) is refused by its --version, naming the input', async () => {
+    const run = await runAction(job, { inputs: { cell: 'run: echo', 'runsc-path': '/usr/bin/true' } });
+    expect(run.main.exitCode).toBe(1);
+    expect(errors(run.main)[0]).toMatch(
+      /^input runsc-path: \/usr\/bin\/true is not runsc: its --version printed .*, where runsc prints "runsc version release-…"$/,
+    );
+    // Before, true's exit 0 was the cell's: exit-code 0 and a passed step.
+    expect(run.main.outputs['exit-code']).toBeUndefined();
+    expect(run.main.stdout).not.toContain('Running cell');
+  });
+
   test('a runsc that fails to start the sandbox: the error says so and shows runsc’s words', async () => {
     // An unknown flag in the bundle's spec is refused by runsc itself, before the cell runs.
     const run = await runAction(job, { inputs: { cell: 'command: [/no/such/binary]', 'runsc-path': runsc } });

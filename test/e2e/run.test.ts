@@ -115,6 +115,8 @@ describe('timeouts', () => {
   test('limits.timeout kills the cell, keeps its output and reports timed-out', async () => {
     const run = await cell('run: |\n  trap "" TERM\n  echo started\n  sleep 1000 & sleep 1000\nlimits: { timeout: 2s }');
     expect(run.main.outputs['timed-out']).toBe('true');
+    // As the CLI exits (verdict.ts reportedStatus): not the SIGKILL's 137, which an OOM kill gives too.
+    expect(run.main.outputs['exit-code']).toBe('124');
     expect(run.main.outputs.stdout).toBe('started\n');
     expect(run.main.exitCode).toBe(1);
     expect(errors(run.main)).toEqual(['Cell cell timed out after 2s and was killed']);

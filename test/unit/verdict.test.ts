@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { classify, describe as sentence, type Verdict } from '../../src/run/verdict.js';
+import { classify, reportedStatus, describe as sentence, type Verdict } from '../../src/run/verdict.js';
 
 const ended = { exitCode: 0 as number | undefined, timedOut: false, cancelled: false, runscError: undefined };
 const boom = { message: 'boom', neverStarted: false };
@@ -46,5 +46,24 @@ describe('describe', () => {
     ],
   ] as [Verdict, string][])('%j', (verdict, text) => {
     expect(sentence(verdict, 't', 12)).toBe(text);
+  });
+});
+
+describe('reportedStatus: the one number the action’s exit-code and the CLI’s exit status give', () => {
+  test.each<[Verdict, number | undefined]>([
+    [{ kind: 'passed' }, 0],
+    [{ kind: 'failed', exitCode: 3 }, 3],
+    [{ kind: 'failed', exitCode: 143 }, 143],
+    [{ kind: 'out-of-memory', exitCode: 137, memory: 512 }, 137],
+    // Not the SIGKILL (137) the timeout sent: that is what an OOM kill gives too.
+    [{ kind: 'timed-out', timeoutMs: 1000 }, 124],
+    [{ kind: 'cancelled' }, 130],
+    [{ kind: 'sandbox-failed', message: 'boom', neverStarted: true }, undefined],
+  ])('%j → %s', (verdict, status) => {
+    expect(reportedStatus(verdict)).toBe(status);
+  });
+
+  test('a timed-out cell killed with 137 reports 124', () => {
+    expect(reportedStatus(classify({ ...ended, exitCode: 137, timedOut: true }, { timeout: 1000, memory: 512 }))).toBe(124);
   });
 });
