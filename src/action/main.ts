@@ -158,8 +158,10 @@ async function report(
   installed: InstalledRunsc,
   ran: CellRun,
 ): Promise<void> {
-  const { output, result, verdict } = ran;
-  if (result.exitCode !== undefined) core.setOutput(Outputs.ExitCode, String(result.exitCode));
+  const { output, result, verdict, hints } = ran;
+  // A command runsc did not find is reported as a shell reports one (verdict.ts).
+  const exitCode = verdict.kind === 'command-not-found' ? verdict.exitCode : result.exitCode;
+  if (exitCode !== undefined) core.setOutput(Outputs.ExitCode, String(exitCode));
   core.setOutput(Outputs.Logs, output.logs.text());
   core.setOutput(Outputs.Stdout, output.stdout.text());
   core.setOutput(Outputs.Stderr, output.stderr.text());
@@ -174,7 +176,8 @@ async function report(
   const summary = renderSummary({
     name: cell.name,
     verdict,
-    exitCode: result.exitCode,
+    hints,
+    exitCode,
     durationMs: result.durationMs,
     runscVersion: installed.version,
     platform: inputs.platform,
@@ -187,7 +190,8 @@ async function report(
   });
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summary).write();
 
-  const message = describe(verdict, cell.name, result.durationMs);
+  // One annotation: the verdict, then what to do about it.
+  const message = [describe(verdict, cell.name, result.durationMs), ...hints].join('\n');
   switch (verdict.kind) {
     case 'passed':
       return log.info(message);
@@ -203,6 +207,7 @@ async function report(
     case 'timed-out':
       return inputs.failOnError ? say.fail(message) : say.warning(message);
     case 'out-of-memory':
+    case 'command-not-found':
     case 'failed':
       return inputs.failOnError ? say.fail(message) : log.info(message);
   }

@@ -190,6 +190,8 @@ function exitStatus(verdict: Verdict, exitCode: number | undefined): number {
       return CANCELLED;
     case 'timed-out':
       return TIMED_OUT;
+    case 'command-not-found':
+      return verdict.exitCode;
     default:
       return exitCode ?? NOT_RUN;
   }
@@ -224,7 +226,7 @@ async function cmdRun(file: string | undefined, values: Values): Promise<number>
     const advisory = truncAdvisory(installed.version);
     if (advisory) log.info(`warning: ${advisory}`);
     log.info(`gvisor-cell: running ${cell.name} with ${installed.version} (${choices.platform}), workspace ${workspace}`);
-    const { output, result, verdict, collected } = await runPlanned(plan, {
+    const { output, result, verdict, hints, collected } = await runPlanned(plan, {
       runscPath: installed.path,
       ...choices,
       // raw: the cell's bytes, inside the stop-commands window when a runner reads them.
@@ -244,6 +246,7 @@ async function cmdRun(file: string | undefined, values: Values): Promise<number>
       if (collected.error) log.info(`gvisor-cell: ${collected.error}`);
     }
     log.info(`gvisor-cell: ${describe(verdict, cell.name, result.durationMs)}`);
+    for (const hint of hints) log.info(`gvisor-cell: ${hint}`);
     const status = exitStatus(verdict, result.exitCode);
     // Asked-for files that did not come back fail the run, whatever the cell's status.
     return collected?.error && status === 0 ? 1 : status;
