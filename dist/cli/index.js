@@ -2,206 +2,20 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 2635:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Cq: () => (/* binding */ DURATION_PATTERN),
-/* harmony export */   DB: () => (/* binding */ parseSize),
-/* harmony export */   E9: () => (/* binding */ parseDuration),
-/* harmony export */   Rw: () => (/* binding */ MAX_CPUS),
-/* harmony export */   T_: () => (/* binding */ CPUS_PATTERN),
-/* harmony export */   Xq: () => (/* binding */ formatSize),
-/* harmony export */   YX: () => (/* binding */ sizeSuggestion),
-/* harmony export */   Z6: () => (/* binding */ durationSuggestion),
-/* harmony export */   Zr: () => (/* binding */ MIN_CPUS),
-/* harmony export */   a3: () => (/* binding */ formatDuration),
-/* harmony export */   bv: () => (/* binding */ SIZE_PATTERN),
-/* harmony export */   rG: () => (/* binding */ MAX_DURATION_MS),
-/* harmony export */   xX: () => (/* binding */ parseCpus)
-/* harmony export */ });
-/**
- * Parsers for the human-friendly quantities a cell document accepts. Pure, so
- * the schema can use them in transforms and the tests can pin them down.
- */
-const SIZE_UNITS = {
-    '': 1,
-    K: 1e3,
-    k: 1e3,
-    M: 1e6,
-    G: 1e9,
-    T: 1e12,
-    Ki: 2 ** 10,
-    Mi: 2 ** 20,
-    Gi: 2 ** 30,
-    Ti: 2 ** 40,
-};
-/**
- * A size as the action reads it: a number, then (after at most one space) a
- * unit. K, M, G, T count in 1000s and Ki, Mi, Gi, Ti in 1024s, which a
- * trailing B leaves unambiguous (4GiB); 4GB is refused, since people mean
- * either by it (sizeSuggestion names both). A value with no digit from 1 to
- * 9 is zero, refused here so that editors refuse it too (cell.schema.json
- * uses this pattern).
- */
-const SIZE_PATTERN = /^(?=.*[1-9])(\d+(?:\.\d+)?)(?: ?(?:(Ki|Mi|Gi|Ti)B?|(K|k|M|G|T)))?$/;
-/** `512Mi`, `2G`, `4 GiB`, `1048576` → bytes (integer), or undefined when not a size. */
-function parseSize(value) {
-    if (typeof value === 'number') {
-        return Number.isSafeInteger(value) && value > 0 ? value : undefined;
-    }
-    const m = SIZE_PATTERN.exec(value.trim());
-    if (!m)
-        return undefined;
-    const bytes = Math.floor(Number(m[1]) * (SIZE_UNITS[m[2] ?? m[3] ?? ''] ?? 1));
-    return Number.isSafeInteger(bytes) && bytes > 0 ? bytes : undefined;
-}
-/** A number with a unit letter the action does not read as written: 4GB, 4gb, 4g, 512 mb, 1gib. */
-const LOOSE_SIZE = /^(\d+(?:\.\d+)?) ?([kmgt])(i?)(b?)$/i;
-/**
- * For a size written with a unit that could mean a power of 1000 or of 1024
- * (4GB, 4g, 512mb): both spellings this action reads, for the message. Undefined
- * for anything else.
- */
-function sizeSuggestion(value) {
-    const m = LOOSE_SIZE.exec(value.trim());
-    if (!m || SIZE_PATTERN.test(value))
-        return undefined;
-    const n = m[1];
-    const unit = m[2].toUpperCase();
-    if (parseSize(`${n}${unit}`) === undefined)
-        return undefined;
-    const power = ['', '²', '³', '⁴']['KMGT'.indexOf(unit)];
-    return `${n}${unit} (${n} × 1000${power} bytes) or ${n}${unit}i (${n} × 1024${power} bytes)`;
-}
-/**
- * A duration: a number of seconds, a number with a unit (90s, 10m, 1h, 250ms,
- * at most one space between), or hours, minutes and seconds in that order
- * (1h30m, 2m30s). A value with no digit from 1 to 9 is zero.
- */
-const DURATION_PATTERN = /^(?=.*[1-9])(?:(\d+(?:\.\d+)?)(?: ?(ms|s|m|h))?|(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?)$/;
-const DURATION_UNITS = { ms: 1, '': 1000, s: 1000, m: 60_000, h: 3_600_000 };
-/** Node's timers overflow past 2^31-1 ms (about 24.8 days). */
-const MAX_DURATION_MS = 2 ** 31 - 1;
-/** `90s`, `10m`, `1h`, `1h30m`, `300` (seconds) → milliseconds, or undefined when not a duration. */
-function parseDuration(value) {
-    const text = typeof value === 'number' ? String(value) : value.trim();
-    const m = DURATION_PATTERN.exec(text);
-    if (!m)
-        return undefined;
-    const [, n, unit, hours, minutes, seconds] = m;
-    const exact = n !== undefined
-        ? Number(n) * (DURATION_UNITS[unit ?? ''] ?? 1000)
-        : Number(hours ?? 0) * 3_600_000 + Number(minutes ?? 0) * 60_000 + Number(seconds ?? 0) * 1000;
-    const ms = Math.round(exact);
-    return ms > 0 && ms <= MAX_DURATION_MS ? ms : undefined;
-}
-/** Unit words, lower-cased, as the unit the action reads and how many of it each is (1H, 10min, 1d). */
-const DURATION_WORDS = {
-    ms: ['ms', 1],
-    s: ['s', 1],
-    m: ['m', 1],
-    h: ['h', 1],
-    msec: ['ms', 1],
-    msecs: ['ms', 1],
-    millisecond: ['ms', 1],
-    milliseconds: ['ms', 1],
-    sec: ['s', 1],
-    secs: ['s', 1],
-    second: ['s', 1],
-    seconds: ['s', 1],
-    min: ['m', 1],
-    mins: ['m', 1],
-    minute: ['m', 1],
-    minutes: ['m', 1],
-    hr: ['h', 1],
-    hrs: ['h', 1],
-    hour: ['h', 1],
-    hours: ['h', 1],
-    d: ['h', 24],
-    day: ['h', 24],
-    days: ['h', 24],
-};
-/**
- * For a duration written with a unit word the action does not read (10min,
- * 30 seconds, 1d, 10M): the spelling it reads, for the message. Undefined for
- * anything else.
- */
-function durationSuggestion(value) {
-    const m = /^(\d+(?:\.\d+)?) ?([a-z]+)$/i.exec(value.trim());
-    if (!m || DURATION_PATTERN.test(value))
-        return undefined;
-    const found = DURATION_WORDS[m[2].toLowerCase()];
-    if (!found)
-        return undefined;
-    const [unit, times] = found;
-    const suggestion = `${Number(m[1]) * times}${unit}`;
-    return parseDuration(suggestion) === undefined ? undefined : suggestion;
-}
-/**
- * A CPU count written as a string ("1.5"), from 0.01 to 1024: the range is in
- * the pattern so that editors (cell.schema.json) refuse "0.001" and "2000"
- * as the action does. Spaces around it are allowed, as trimming would.
- */
-const CPUS_PATTERN = /^\s*(?:0+\.(?:0[1-9]|[1-9])\d*|0*(?:[1-9]\d{0,2}|10[01]\d|102[0-3])(?:\.\d+)?|0*1024(?:\.0+)?)\s*$/;
-const MIN_CPUS = 0.01;
-const MAX_CPUS = 1024;
-/** `1.5`, `"2"` → a positive CPU count, or undefined. */
-function parseCpus(value) {
-    if (typeof value === 'string')
-        return CPUS_PATTERN.test(value) ? Number(value) : undefined;
-    return Number.isFinite(value) && value >= MIN_CPUS && value <= MAX_CPUS ? value : undefined;
-}
-/** Renders a size in bytes back the way people write it (for logs and the summary). */
-function formatSize(bytes) {
-    for (const unit of ['Ti', 'Gi', 'Mi', 'Ki']) {
-        const n = SIZE_UNITS[unit];
-        if (bytes >= n && bytes % n === 0)
-            return `${bytes / n}${unit}`;
-    }
-    return `${bytes}`;
-}
-function formatDuration(ms) {
-    if (ms % 3_600_000 === 0)
-        return `${ms / 3_600_000}h`;
-    if (ms % 60_000 === 0)
-        return `${ms / 60_000}m`;
-    if (ms % 1000 === 0)
-        return `${ms / 1000}s`;
-    return `${ms}ms`;
-}
-
-
-/***/ }),
-
-/***/ 486:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1577);
-/** Entry of the `gvisor-cell` CLI (bundled to dist/cli/index.js, the package's `bin`). */
-
-process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 1577:
+/***/ 8545:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  i: () => (/* binding */ main)
+  dz: () => (/* binding */ gatherHostFacts),
+  FK: () => (/* binding */ isInside)
 });
+
+// UNUSED EXPORTS: MASKED_DIRS, MASKED_FILES, ROOT_LINK_NAMES, cgroupControllers, chooseHome, gitConfigFiles, runnerDirs, unreadableEntries
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
@@ -472,6 +286,214 @@ function gatherHostFacts(env, workspace, opts = {}) {
     };
 }
 
+
+/***/ }),
+
+/***/ 2635:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Cq: () => (/* binding */ DURATION_PATTERN),
+/* harmony export */   DB: () => (/* binding */ parseSize),
+/* harmony export */   E9: () => (/* binding */ parseDuration),
+/* harmony export */   Rw: () => (/* binding */ MAX_CPUS),
+/* harmony export */   T_: () => (/* binding */ CPUS_PATTERN),
+/* harmony export */   Xq: () => (/* binding */ formatSize),
+/* harmony export */   YX: () => (/* binding */ sizeSuggestion),
+/* harmony export */   Z6: () => (/* binding */ durationSuggestion),
+/* harmony export */   Zr: () => (/* binding */ MIN_CPUS),
+/* harmony export */   a3: () => (/* binding */ formatDuration),
+/* harmony export */   bv: () => (/* binding */ SIZE_PATTERN),
+/* harmony export */   rG: () => (/* binding */ MAX_DURATION_MS),
+/* harmony export */   xX: () => (/* binding */ parseCpus)
+/* harmony export */ });
+/**
+ * Parsers for the human-friendly quantities a cell document accepts. Pure, so
+ * the schema can use them in transforms and the tests can pin them down.
+ */
+const SIZE_UNITS = {
+    '': 1,
+    K: 1e3,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
+};
+/**
+ * A size as the action reads it: a number, then (after at most one space) a
+ * unit. K, M, G, T count in 1000s and Ki, Mi, Gi, Ti in 1024s, which a
+ * trailing B leaves unambiguous (4GiB); 4GB is refused, since people mean
+ * either by it (sizeSuggestion names both). A value with no digit from 1 to
+ * 9 is zero, refused here so that editors refuse it too (cell.schema.json
+ * uses this pattern).
+ */
+const SIZE_PATTERN = /^(?=.*[1-9])(\d+(?:\.\d+)?)(?: ?(?:(Ki|Mi|Gi|Ti)B?|(K|k|M|G|T)))?$/;
+/** `512Mi`, `2G`, `4 GiB`, `1048576` → bytes (integer), or undefined when not a size. */
+function parseSize(value) {
+    if (typeof value === 'number') {
+        return Number.isSafeInteger(value) && value > 0 ? value : undefined;
+    }
+    const m = SIZE_PATTERN.exec(value.trim());
+    if (!m)
+        return undefined;
+    const bytes = Math.floor(Number(m[1]) * (SIZE_UNITS[m[2] ?? m[3] ?? ''] ?? 1));
+    return Number.isSafeInteger(bytes) && bytes > 0 ? bytes : undefined;
+}
+/** A number with a unit letter the action does not read as written: 4GB, 4gb, 4g, 512 mb, 1gib. */
+const LOOSE_SIZE = /^(\d+(?:\.\d+)?) ?([kmgt])(i?)(b?)$/i;
+/**
+ * For a size written with a unit that could mean a power of 1000 or of 1024
+ * (4GB, 4g, 512mb): both spellings this action reads, for the message. Undefined
+ * for anything else.
+ */
+function sizeSuggestion(value) {
+    const m = LOOSE_SIZE.exec(value.trim());
+    if (!m || SIZE_PATTERN.test(value))
+        return undefined;
+    const n = m[1];
+    const unit = m[2].toUpperCase();
+    if (parseSize(`${n}${unit}`) === undefined)
+        return undefined;
+    const power = ['', '²', '³', '⁴']['KMGT'.indexOf(unit)];
+    return `${n}${unit} (${n} × 1000${power} bytes) or ${n}${unit}i (${n} × 1024${power} bytes)`;
+}
+/**
+ * A duration: a number of seconds, a number with a unit (90s, 10m, 1h, 250ms,
+ * at most one space between), or hours, minutes and seconds in that order
+ * (1h30m, 2m30s). A value with no digit from 1 to 9 is zero.
+ */
+const DURATION_PATTERN = /^(?=.*[1-9])(?:(\d+(?:\.\d+)?)(?: ?(ms|s|m|h))?|(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?)$/;
+const DURATION_UNITS = { ms: 1, '': 1000, s: 1000, m: 60_000, h: 3_600_000 };
+/** Node's timers overflow past 2^31-1 ms (about 24.8 days). */
+const MAX_DURATION_MS = 2 ** 31 - 1;
+/** `90s`, `10m`, `1h`, `1h30m`, `300` (seconds) → milliseconds, or undefined when not a duration. */
+function parseDuration(value) {
+    const text = typeof value === 'number' ? String(value) : value.trim();
+    const m = DURATION_PATTERN.exec(text);
+    if (!m)
+        return undefined;
+    const [, n, unit, hours, minutes, seconds] = m;
+    const exact = n !== undefined
+        ? Number(n) * (DURATION_UNITS[unit ?? ''] ?? 1000)
+        : Number(hours ?? 0) * 3_600_000 + Number(minutes ?? 0) * 60_000 + Number(seconds ?? 0) * 1000;
+    const ms = Math.round(exact);
+    return ms > 0 && ms <= MAX_DURATION_MS ? ms : undefined;
+}
+/** Unit words, lower-cased, as the unit the action reads and how many of it each is (1H, 10min, 1d). */
+const DURATION_WORDS = {
+    ms: ['ms', 1],
+    s: ['s', 1],
+    m: ['m', 1],
+    h: ['h', 1],
+    msec: ['ms', 1],
+    msecs: ['ms', 1],
+    millisecond: ['ms', 1],
+    milliseconds: ['ms', 1],
+    sec: ['s', 1],
+    secs: ['s', 1],
+    second: ['s', 1],
+    seconds: ['s', 1],
+    min: ['m', 1],
+    mins: ['m', 1],
+    minute: ['m', 1],
+    minutes: ['m', 1],
+    hr: ['h', 1],
+    hrs: ['h', 1],
+    hour: ['h', 1],
+    hours: ['h', 1],
+    d: ['h', 24],
+    day: ['h', 24],
+    days: ['h', 24],
+};
+/**
+ * For a duration written with a unit word the action does not read (10min,
+ * 30 seconds, 1d, 10M): the spelling it reads, for the message. Undefined for
+ * anything else.
+ */
+function durationSuggestion(value) {
+    const m = /^(\d+(?:\.\d+)?) ?([a-z]+)$/i.exec(value.trim());
+    if (!m || DURATION_PATTERN.test(value))
+        return undefined;
+    const found = DURATION_WORDS[m[2].toLowerCase()];
+    if (!found)
+        return undefined;
+    const [unit, times] = found;
+    const suggestion = `${Number(m[1]) * times}${unit}`;
+    return parseDuration(suggestion) === undefined ? undefined : suggestion;
+}
+/**
+ * A CPU count written as a string ("1.5"), from 0.01 to 1024: the range is in
+ * the pattern so that editors (cell.schema.json) refuse "0.001" and "2000"
+ * as the action does. Spaces around it are allowed, as trimming would.
+ */
+const CPUS_PATTERN = /^\s*(?:0+\.(?:0[1-9]|[1-9])\d*|0*(?:[1-9]\d{0,2}|10[01]\d|102[0-3])(?:\.\d+)?|0*1024(?:\.0+)?)\s*$/;
+const MIN_CPUS = 0.01;
+const MAX_CPUS = 1024;
+/** `1.5`, `"2"` → a positive CPU count, or undefined. */
+function parseCpus(value) {
+    if (typeof value === 'string')
+        return CPUS_PATTERN.test(value) ? Number(value) : undefined;
+    return Number.isFinite(value) && value >= MIN_CPUS && value <= MAX_CPUS ? value : undefined;
+}
+/** Renders a size in bytes back the way people write it (for logs and the summary). */
+function formatSize(bytes) {
+    for (const unit of ['Ti', 'Gi', 'Mi', 'Ki']) {
+        const n = SIZE_UNITS[unit];
+        if (bytes >= n && bytes % n === 0)
+            return `${bytes / n}${unit}`;
+    }
+    return `${bytes}`;
+}
+function formatDuration(ms) {
+    if (ms % 3_600_000 === 0)
+        return `${ms / 3_600_000}h`;
+    if (ms % 60_000 === 0)
+        return `${ms / 60_000}m`;
+    if (ms % 1000 === 0)
+        return `${ms / 1000}s`;
+    return `${ms}ms`;
+}
+
+
+/***/ }),
+
+/***/ 486:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2130);
+/** Entry of the `gvisor-cell` CLI (bundled to dist/cli/index.js, the package's `bin`). */
+
+process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 2130:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  i: () => (/* binding */ main)
+});
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./src/bundle/host.ts + 1 modules
+var bundle_host = __nccwpck_require__(8545);
 ;// CONCATENATED MODULE: ./src/bundle/paths.ts
 /**
  * Where a bundle is put on the host: the one place its file names are chosen,
@@ -10534,7 +10556,7 @@ function hostView(host, paths, user, size) {
     if (host.hasOpt)
         mounts.push(bind('/opt', '/opt', RO));
     const covered = ['/usr', '/etc', '/opt'];
-    if (host.toolCache && !covered.some((c) => isInside(host.toolCache, c))) {
+    if (host.toolCache && !covered.some((c) => (0,bundle_host/* isInside */.FK)(host.toolCache, c))) {
         mounts.push(bind(host.toolCache, host.toolCache, RO));
     }
     const links = [];
@@ -10547,7 +10569,7 @@ function hostView(host, paths, user, size) {
     // The runner's own directories never show through a bound tree (a self-hosted runner in /opt, say).
     const bound = mounts.map((m) => m.destination);
     for (const dir of host.runnerDirs) {
-        if (bound.some((b) => isInside(dir, b)))
+        if (bound.some((b) => (0,bundle_host/* isInside */.FK)(dir, b)))
             mounts.push(tmpfs(dir, ['ro', 'mode=0755', 'size=4k']));
     }
     for (const file of host.maskedFiles)
@@ -10626,7 +10648,7 @@ const SYSTEM_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin
 /** System directories, after the host's PATH entries that lie inside the tool cache (setup-* actions put tools there). */
 function cellPath(hostPath, toolCache) {
     const tools = toolCache && external_node_path_default().isAbsolute(toolCache)
-        ? (hostPath ?? '').split(':').filter((p) => p !== '' && isInside(external_node_path_default().normalize(p), external_node_path_default().normalize(toolCache)))
+        ? (hostPath ?? '').split(':').filter((p) => p !== '' && (0,bundle_host/* isInside */.FK)(external_node_path_default().normalize(p), external_node_path_default().normalize(toolCache)))
         : [];
     return [...new Set([...tools, ...SYSTEM_PATH])].join(':');
 }
@@ -10815,6 +10837,8 @@ function sortByDepth(mounts) {
         .map(([m]) => m);
 }
 
+// EXTERNAL MODULE: ./src/fs-kind.ts
+var fs_kind = __nccwpck_require__(8619);
 ;// CONCATENATED MODULE: ./src/bundle/write.ts
 /**
  * Puts a built bundle on disk, in the run's private directory, after checking
@@ -10858,7 +10882,7 @@ function checkHostPaths(bundle, workspace) {
         if (!s.relative)
             continue;
         const real = (0,external_node_fs_.realpathSync)(s.path);
-        if (!isInside(real, realWorkspace)) {
+        if (!(0,bundle_host/* isInside */.FK)(real, realWorkspace)) {
             throw new Error(`${s.key}: ${s.path} leads outside the workspace (through a symbolic link, to ${real}); refused`);
         }
         resolved.set(s.path, real);
@@ -11535,160 +11559,8 @@ function inNamespace(stage, tools, runscArgv) {
 
 // EXTERNAL MODULE: ./src/run/run-dir.ts
 var run_dir = __nccwpck_require__(1970);
-;// CONCATENATED MODULE: ./src/run/runsc.ts
-/**
- * How runsc is invoked — the one place its command line is put together:
- * the global flags (globalFlags), this run's state directory, a wrapper (the
- * private mount namespace), and `sudo -n` unless the action runs as root
- * (hosted runners give passwordless sudo) (runscCommand). Never `--rootless`:
- * it is not a sandbox for untrusted code there.
- */
-
-
-/** The cell-specific global flags: what the bundle says the sandbox must be. */
-function sandboxFlags(shape) {
-    return [
-        `--network=${shape.network}`,
-        `--overlay2=${shape.overlay}:memory`,
-        // The cell is the only user of its mounts while it runs, so gVisor may cache their metadata
-        // instead of revalidating it on every access (what that saves: README, Performance). Host-side
-        // changes made to a mounted path during the run may then go unseen inside the cell.
-        '--file-access-mounts=exclusive',
-        // Without resource limits the sandbox's cgroups enforce nothing, and making them costs runsc
-        // time (README, Performance). Limits need them, so they are kept whenever one is set.
-        ...(shape.cgroups ? [] : ['--ignore-cgroups']),
-    ];
-}
-/** Every global flag of this run's runsc commands but `--root` (runscCommand adds it). */
-function globalFlags(c) {
-    return [
-        `--platform=${c.platform}`,
-        // No host Unix sockets: the cell's view must not reach the runner's daemons.
-        '--host-uds=none',
-        ...sandboxFlags(c.sandbox),
-        ...(c.log ? [`--log=${c.log}`, '--log-format=json'] : []),
-        ...(c.debugDir ? ['--debug', `--debug-log=${c.debugDir}/`] : []),
-    ];
-}
-function needsSudo() {
-    return (process.getuid?.() ?? 0) !== 0;
-}
-/** [command, args] for a runsc invocation with this run's state directory. */
-function runscCommand(r, args, wrap) {
-    const plain = [r.path, `--root=${r.root}`, ...args];
-    const full = wrap ? wrap(plain) : plain;
-    return r.sudo ? ['sudo', ['-n', '--', ...full]] : [full[0], full.slice(1)];
-}
-function spawnRunsc(r, args, options = {}, wrap) {
-    const [cmd, argv] = runscCommand(r, args, wrap);
-    return (0,external_node_child_process_.spawn)(cmd, argv, options);
-}
-/** Runs a short runsc command (kill, delete) to completion; resolves to its exit code, never rejects. */
-function runscQuiet(r, args, timeoutMs = 10_000, wrap) {
-    return new Promise((resolve) => {
-        const child = spawnRunsc(r, args, { stdio: 'ignore' }, wrap);
-        const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-        child.on('error', () => {
-            clearTimeout(timer);
-            resolve(null);
-        });
-        child.on('close', (code) => {
-            clearTimeout(timer);
-            resolve(code);
-        });
-    });
-}
-/**
- * SIGKILLs the container's processes. Fast: `runsc run`, still waiting on the
- * container, then tears the sandbox down and deletes its state itself.
- */
-async function killContainer(r, containerId) {
-    await runscQuiet(r, ['kill', '--all', containerId, 'KILL']);
-}
-/**
- * Kills and deletes the container when no `runsc run` is left to do it (it was
- * killed with the action). `delete --force` alone can wait seconds for a gofer
- * it cannot reap, hence the kill first.
- */
-async function destroy(r, containerId) {
-    await killContainer(r, containerId);
-    await runscQuiet(r, ['delete', '--force', containerId]);
-}
-/** The container's pids (inside its namespace), from `runsc ps`; undefined when it cannot be asked. */
-function listPids(r, containerId) {
-    return new Promise((resolve) => {
-        const child = spawnRunsc(r, ['ps', '--format=json', containerId], { stdio: ['ignore', 'pipe', 'ignore'] });
-        let out = '';
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        child.stdout?.on('data', (c) => {
-            if (out.length < 1_000_000)
-                out += c.toString();
-        });
-        child.on('error', () => resolve(undefined));
-        child.on('close', (code) => {
-            clearTimeout(timer);
-            try {
-                const pids = JSON.parse(out);
-                resolve(code === 0 && Array.isArray(pids) && pids.every(Number.isInteger) ? pids : undefined);
-            }
-            catch {
-                resolve(undefined);
-            }
-        });
-    });
-}
-/** Host pids of the processes that belong to this run's sandboxes: runsc, its sandbox and gofer all carry `--root=<state dir>`. */
-function sandboxProcesses(r) {
-    const needle = Buffer.from(`--root=${r.root}\0`);
-    const pids = [];
-    for (const entry of (0,external_node_fs_.readdirSync)('/proc')) {
-        if (!/^\d+$/.test(entry) || Number(entry) === process.pid)
-            continue;
-        try {
-            if ((0,external_node_fs_.readFileSync)(`/proc/${entry}/cmdline`).includes(needle))
-                pids.push(Number(entry));
-        }
-        catch {
-            // Gone already.
-        }
-    }
-    return pids;
-}
-const GONE_WAIT_MS = 3_000;
-/**
- * Makes sure nothing of the sandbox runs any more: waits for its processes
- * to go, SIGKILLs what is left (through sudo where runsc ran through it),
- * and throws if anything survives — callers place files on the host only
- * after this returned.
- */
-async function ensureGone(r, containerId) {
-    const waitGone = async (ms) => {
-        const until = Date.now() + ms;
-        let left = sandboxProcesses(r);
-        while (left.length > 0 && Date.now() < until) {
-            await new Promise((resolve) => setTimeout(resolve, 50));
-            left = sandboxProcesses(r);
-        }
-        return left;
-    };
-    let left = await waitGone(GONE_WAIT_MS);
-    if (left.length === 0)
-        return;
-    await destroy(r, containerId);
-    left = sandboxProcesses(r);
-    if (left.length > 0) {
-        await new Promise((resolve) => {
-            const [cmd, args] = r.sudo ? ['sudo', ['-n', 'kill', '-KILL', ...left.map(String)]] : ['kill', ['-KILL', ...left.map(String)]];
-            (0,external_node_child_process_.spawn)(cmd, args, { stdio: 'ignore' })
-                .once('close', () => resolve())
-                .once('error', () => resolve());
-        });
-    }
-    left = await waitGone(GONE_WAIT_MS);
-    if (left.length > 0)
-        throw new Error(`the sandbox ${containerId} could not be stopped: processes ${left.join(', ')} are still running`);
-}
-
+// EXTERNAL MODULE: ./src/run/runsc.ts
+var run_runsc = __nccwpck_require__(6566);
 ;// CONCATENATED MODULE: ./src/run/sandbox.ts
 
 
@@ -11706,16 +11578,22 @@ const KILL_RETRY_MS = 500;
  * with the sandbox, and this bounds the wait for it.
  */
 const DRAIN_MS = 2_000;
+/**
+ * How long reading the sandbox's memory use may hold up the kill on a
+ * timeout (`runsc events` answers in about 30 ms here; one that hangs must
+ * not keep the cell running).
+ */
+const MEMORY_PROBE_MS = 1_000;
 /** How long stopping what the cell left running before collecting may take (a process may fork while it is stopped). */
 const STOP_ALL_MS = 10_000;
 /** A pause that does not keep the process alive on its own (the step must exit as soon as it is done). */
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 async function runSandbox(run) {
     if (!run.collect) {
-        const result = await watch(run, ['run', `--bundle=${run.bundleDir}`, run.containerId], () => killContainer(run.runsc, run.containerId), run.started, run.wrap);
+        const result = await watch(run, ['run', `--bundle=${run.bundleDir}`, run.containerId], () => (0,run_runsc/* killContainer */.QF)(run.runsc, run.containerId), run.started, run.wrap);
         // `runsc run` deletes its sandbox when it returns; one that was stopped may not have.
         if (result.timedOut || result.cancelled)
-            await ensureGone(run.runsc, run.containerId);
+            await (0,run_runsc/* ensureGone */.Un)(run.runsc, run.containerId);
         return result;
     }
     const { processFile, pidFile } = run.collect;
@@ -11729,7 +11607,7 @@ async function runSandbox(run) {
         ].entries()) {
             if (run.signal.aborted)
                 return stopped(started, { cancelled: true });
-            const code = await runscQuiet(run.runsc, [...run.flags, ...step], 60_000, i === 0 ? run.wrap : undefined);
+            const code = await (0,run_runsc/* runscQuiet */.eI)(run.runsc, [...run.flags, ...step], 60_000, i === 0 ? run.wrap : undefined);
             if (code !== 0) {
                 const failure = runscFailure(run, code ?? RUNSC_FAILURE) ?? {
                     message: `runsc ${step[0]} failed (exit ${code})`,
@@ -11742,9 +11620,9 @@ async function runSandbox(run) {
         const killCell = async (reason) => {
             const pid = reason === 'timeout' ? readPid(pidFile) : 0;
             if (pid > 0)
-                await runscQuiet(run.runsc, ['kill', `--pid=${pid}`, run.containerId, 'KILL']);
+                await (0,run_runsc/* runscQuiet */.eI)(run.runsc, ['kill', `--pid=${pid}`, run.containerId, 'KILL']);
             else
-                await destroy(run.runsc, run.containerId);
+                await (0,run_runsc/* destroy */.zr)(run.runsc, run.containerId);
         };
         const result = await watch(run, ['exec', `--process=${processFile}`, `--internal-pid-file=${pidFile}`, run.containerId], killCell);
         if (result.cancelled || result.runscError || run.signal.aborted) {
@@ -11754,9 +11632,9 @@ async function runSandbox(run) {
         return { ...result, cancelled: run.signal.aborted, durationMs: Date.now() - started, collectError };
     }
     finally {
-        await destroy(run.runsc, run.containerId);
+        await (0,run_runsc/* destroy */.zr)(run.runsc, run.containerId);
         // Nothing is placed on the host while a process of the cell could still run: fail closed.
-        await ensureGone(run.runsc, run.containerId);
+        await (0,run_runsc/* ensureGone */.Un)(run.runsc, run.containerId);
     }
 }
 function stopped(started, how) {
@@ -11788,8 +11666,8 @@ async function collectFrom(run, collect) {
             return 'collect: cancelled; nothing was collected';
         if (Date.now() > until)
             return 'collect: the cell’s processes could not all be stopped; nothing was collected';
-        await runscQuiet(run.runsc, ['kill', '--all', run.containerId, 'STOP']);
-        const pids = await listPids(run.runsc, run.containerId);
+        await (0,run_runsc/* runscQuiet */.eI)(run.runsc, ['kill', '--all', run.containerId, 'STOP']);
+        const pids = await (0,run_runsc/* listPids */.$q)(run.runsc, run.containerId);
         if (pids === undefined)
             return 'collect: the sandbox could not be inspected; nothing was collected';
         const now = [...pids].sort((x, y) => x - y).join(',');
@@ -11801,9 +11679,9 @@ async function collectFrom(run, collect) {
     const onAbort = () => stop.abort(new Error('cancelled'));
     run.signal.addEventListener('abort', onAbort, { once: true });
     const timer = setTimeout(() => stop.abort(new Error('deadline')), deadlineMs);
-    const tar = spawnRunsc(run.runsc, ['exec', `--process=${tarFile}`, run.containerId], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const tar = (0,run_runsc/* spawnRunsc */.Rz)(run.runsc, ['exec', `--process=${tarFile}`, run.containerId], { stdio: ['ignore', 'pipe', 'pipe'] });
     // Stopping the reading means destroying the sandbox: with sudo, tar's runsc cannot be signalled directly.
-    stop.signal.addEventListener('abort', () => void destroy(run.runsc, run.containerId), { once: true });
+    stop.signal.addEventListener('abort', () => void (0,run_runsc/* destroy */.zr)(run.runsc, run.containerId), { once: true });
     try {
         await receive(tar, stop.signal);
         return undefined;
@@ -11829,7 +11707,7 @@ async function watch(run, command, kill, spawned, wrap) {
     const started = Date.now();
     let timedOut = false;
     let cancelled = false;
-    const child = spawnRunsc(run.runsc, [...run.flags, ...command], { stdio: ['ignore', 'pipe', 'pipe'] }, wrap);
+    const child = (0,run_runsc/* spawnRunsc */.Rz)(run.runsc, [...run.flags, ...command], { stdio: ['ignore', 'pipe', 'pipe'] }, wrap);
     // `exited`: the runsc command returned. `finished`: and its output is drained, or no longer waited for.
     let exited = false;
     let finished = false;
@@ -11858,8 +11736,14 @@ async function watch(run, command, kill, spawned, wrap) {
         gaveUp = resolve;
     });
     let stopping;
+    let memoryAtTimeout;
     const stop = (reason) => {
         stopping ??= (async () => {
+            // Only on a timeout under limits.memory, and before the kill frees the memory.
+            if (reason === 'timeout' && run.memoryLimit !== undefined) {
+                const { memoryInUse } = await __nccwpck_require__.e(/* import() */ 958).then(__nccwpck_require__.bind(__nccwpck_require__, 4958));
+                memoryAtTimeout = await memoryInUse(run.runsc, run.containerId, MEMORY_PROBE_MS);
+            }
             const deadline = Date.now() + KILL_GRACE_MS;
             while (!finished && Date.now() < deadline) {
                 await kill(reason);
@@ -11867,7 +11751,7 @@ async function watch(run, command, kill, spawned, wrap) {
             }
             if (finished)
                 return;
-            await destroy(run.runsc, run.containerId);
+            await (0,run_runsc/* destroy */.zr)(run.runsc, run.containerId);
             child.kill('SIGKILL');
             await Promise.race([closed, sleep(KILL_GRACE_MS)]);
             if (!finished)
@@ -11929,7 +11813,14 @@ async function watch(run, command, kill, spawned, wrap) {
     }
     const exitCode = code ?? 128 + signalNumber(signal);
     const runscError = exitCode !== 0 && !timedOut && !cancelled ? runscFailure(run, exitCode) : undefined;
-    return { exitCode: runscError ? undefined : exitCode, timedOut, cancelled, durationMs, runscError };
+    return {
+        exitCode: runscError ? undefined : exitCode,
+        timedOut,
+        cancelled,
+        durationMs,
+        runscError,
+        ...(memoryAtTimeout !== undefined ? { memoryAtTimeout } : {}),
+    };
 }
 /**
  * Decides whether a non-zero status came from runsc rather than the cell.
@@ -11999,12 +11890,18 @@ function signalNumber(signal) {
  * exit status and the job summary all read this. The order is the rule: a
  * sandbox that never started says nothing about the cell; a cancellation
  * wins over a timeout that struck while it was being handled; a SIGKILL
- * nobody asked for under a memory limit is most likely the OOM killer.
+ * nobody asked for under a memory limit is most likely the OOM killer. A
+ * `command` runsc could not find is the cell's failure, not runsc's: it is
+ * reported as a shell reports it (exit 127), whichever way the cell was given.
  */
 
 function classify(result, limits) {
-    if (result.runscError)
+    if (result.runscError) {
+        const command = missingCommand(result.runscError);
+        if (command !== undefined)
+            return { kind: 'command-not-found', exitCode: 127, command };
         return { kind: 'sandbox-failed', ...result.runscError };
+    }
     if (result.cancelled)
         return { kind: 'cancelled' };
     if (result.timedOut)
@@ -12017,6 +11914,20 @@ function classify(result, limits) {
     // No exit code without a runsc error cannot happen; counted as a failure, never a pass.
     return { kind: 'failed', exitCode: result.exitCode ?? 1 };
 }
+/**
+ * The program of a `command:` cell that runsc did not find: runsc looks
+ * `command[0]` up on the cell's PATH itself and fails the start (exit 128,
+ * its log says why) instead of exiting 127 as a shell would. These are
+ * gVisor's loader's words (runsc run and runsc exec alike).
+ */
+function missingCommand(error) {
+    if (error.neverStarted)
+        return undefined;
+    const onPath = /error finding executable "([^"]+)" in PATH/.exec(error.message);
+    if (onPath)
+        return onPath[1];
+    return /failed to load (.+?): no such file or directory/.exec(error.message)?.[1];
+}
 /** The verdict in a sentence about the cell `name`, as the step's log and the CLI say it. */
 function verdict_describe(verdict, name, durationMs) {
     switch (verdict.kind) {
@@ -12028,6 +11939,8 @@ function verdict_describe(verdict, name, durationMs) {
             return `Cell ${name} timed out after ${(0,units/* formatDuration */.a3)(verdict.timeoutMs)} and was killed`;
         case 'out-of-memory':
             return `Cell ${name} was killed (exit 137, SIGKILL) under limits.memory ${(0,units/* formatSize */.Xq)(verdict.memory)}: most likely out of memory`;
+        case 'command-not-found':
+            return `Cell ${name} could not run its command: ${verdict.command} was not found in the cell (exit 127)`;
         case 'failed':
             return `Cell ${name} exited with ${verdict.exitCode}`;
         case 'passed':
@@ -12055,6 +11968,7 @@ function reportedStatus(verdict) {
         case 'timed-out':
             return TIMED_OUT_STATUS;
         case 'out-of-memory':
+        case 'command-not-found':
         case 'failed':
             return verdict.exitCode;
         case 'passed':
@@ -12085,13 +11999,14 @@ function reportedStatus(verdict) {
 /** Builds the bundle and checks every host path it names. Starts nothing; throws with the key at fault. */
 function planCell(cell, ctx) {
     // A cell that runs as root (asked for, or because the action does) could read root-only files of /etc.
-    const facts = gatherHostFacts(ctx.env, ctx.workspace, { rootCell: cell.user === 'root' || process.getuid?.() === 0 });
+    const facts = (0,bundle_host/* gatherHostFacts */.dz)(ctx.env, ctx.workspace, { rootCell: cell.user === 'root' || process.getuid?.() === 0 });
     const runDir = (0,run_dir/* makeRunDir */.rc)(ctx.tempRoot);
     try {
         const paths = bundlePaths(runDir);
         const bundle = checkHostPaths(buildBundle(cell, facts, paths), ctx.workspace);
         const namespaceTools = findNamespaceTools();
-        return { cell, bundle, runDir, paths, tempRoot: ctx.tempRoot, workspace: ctx.workspace, namespaceTools };
+        const runner = { path: ctx.env.PATH, home: ctx.env.HOME, toolCache: facts.toolCache };
+        return { cell, bundle, runDir, paths, tempRoot: ctx.tempRoot, workspace: ctx.workspace, namespaceTools, runner };
     }
     catch (error) {
         (0,run_dir/* removeRunDir */.Lr)(runDir);
@@ -12124,10 +12039,10 @@ async function runPlanned(plan, opts) {
     makeStubs(readOnly, stageDir);
     writeConfig(spec, plan.paths);
     const containerId = containerIdFor(plan.cell.name, plan.runDir);
-    const runsc = { path: opts.runscPath, sudo: needsSudo(), root: external_node_path_default().join(plan.runDir, 'state') };
+    const runsc = { path: opts.runscPath, sudo: (0,run_runsc/* needsSudo */.jM)(), root: external_node_path_default().join(plan.runDir, 'state') };
     (0,external_node_fs_.mkdirSync)(runsc.root, { mode: 0o700 });
     const runscLog = external_node_path_default().join(plan.runDir, 'runsc.log');
-    const flags = globalFlags({ platform: opts.platform, sandbox: plan.bundle.sandbox, log: runscLog, debugDir: opts.debugDir });
+    const flags = (0,run_runsc/* globalFlags */.vP)({ platform: opts.platform, sandbox: plan.bundle.sandbox, log: runscLog, debugDir: opts.debugDir });
     // The log (up to limits.log) outlives the run directory: it is an output for later steps.
     const logDir = logDirOf(plan.tempRoot);
     (0,external_node_fs_.mkdirSync)(logDir, { recursive: true });
@@ -12163,6 +12078,7 @@ async function runPlanned(plan, opts) {
             flags,
             runscLog,
             timeoutMs: plan.cell.limits?.timeout,
+            memoryLimit: plan.cell.limits?.memory,
             output,
             signal: opts.signal,
             wrap: readOnly.binds.length > 0 ? (argv) => inNamespace(readOnly, plan.namespaceTools, argv) : undefined,
@@ -12176,11 +12092,33 @@ async function runPlanned(plan, opts) {
                 ? { files: 0, warnings: [], error: result.collectError }
                 : await collecting.copyBack(unpacked, plan.workspace, plan.bundle.collect.paths);
         }
-        return { output, result, verdict: classify(result, plan.cell.limits ?? {}), collected };
+        const verdict = classify(result, plan.cell.limits ?? {});
+        return { output, result, verdict, hints: await hintsFor(plan, verdict, result, output), collected };
     }
     finally {
         output.close();
     }
+}
+/** The hints for a run that is over (hints.ts is loaded only when there may be one). */
+async function hintsFor(plan, verdict, result, output) {
+    if (verdict.kind === 'passed' || verdict.kind === 'cancelled' || verdict.kind === 'sandbox-failed')
+        return [];
+    const { hints } = await __nccwpck_require__.e(/* import() */ 507).then(__nccwpck_require__.bind(__nccwpck_require__, 1507));
+    const env = (plan.bundle.collect?.process ?? plan.bundle.spec.process).env;
+    const cellPath = env.find((e) => e.startsWith('PATH='))?.slice('PATH='.length) ?? '';
+    return hints(verdict, {
+        cellPath,
+        mounts: plan.bundle.spec.mounts,
+        preparedRoot: plan.cell.rootfs === 'host' ? undefined : plan.bundle.spec.root.path,
+        cellHome: env.find((e) => e.startsWith('HOME='))?.slice('HOME='.length) ?? '',
+        runnerPath: plan.runner.path,
+        runnerHome: plan.runner.home,
+        toolCache: plan.runner.toolCache,
+        network: plan.bundle.sandbox.network,
+        memoryLimit: plan.cell.limits?.memory,
+        memoryAtTimeout: result.memoryAtTimeout,
+        outputTail: output.logs.text(),
+    });
 }
 /**
  * The longest reading the collected paths out of the sandbox may take: 30 s,
@@ -12589,11 +12527,11 @@ async function cmdBundle(file, values) {
     const out = external_node_path_default().resolve(values.out);
     // Everything in DIR: config.json, rootfs/, and the files the bundle mounts.
     const paths = bundlePaths(out, 'out');
-    const built = buildBundle(cell, gatherHostFacts(process.env, workspace, { rootCell: cell.user === 'root' || process.getuid?.() === 0 }), paths);
+    const built = buildBundle(cell, (0,bundle_host/* gatherHostFacts */.dz)(process.env, workspace, { rootCell: cell.user === 'root' || process.getuid?.() === 0 }), paths);
     const bundle = checkHostPaths(built, workspace);
     const config = writeBundle(bundle, paths);
     main_log.info(`wrote ${config}`);
-    main_log.info(`runsc flags for this cell: ${globalFlags({ platform: choices.platform, sandbox: bundle.sandbox }).join(' ')}`);
+    main_log.info(`runsc flags for this cell: ${(0,run_runsc/* globalFlags */.vP)({ platform: choices.platform, sandbox: bundle.sandbox }).join(' ')}`);
     return 0;
 }
 /** Release options: with any of them, $RUNSC is not used (they ask for a release). */
@@ -12664,7 +12602,7 @@ async function cmdRun(file, values) {
         if (advisory)
             main_log.info(`warning: ${advisory}`);
         main_log.info(`gvisor-cell: running ${cell.name} with ${installed.version} (${choices.platform}), workspace ${workspace}`);
-        const { output, result, verdict, collected } = await runPlanned(plan, {
+        const { output, result, verdict, hints, collected } = await runPlanned(plan, {
             runscPath: installed.path,
             ...choices,
             // raw: the cell's bytes, inside the stop-commands window when a runner reads them.
@@ -12686,6 +12624,8 @@ async function cmdRun(file, values) {
         }
         const said = verdict_describe(verdict, cell.name, result.durationMs);
         main_log.info(`gvisor-cell: ${said}${verdict.kind === 'passed' ? '' : ` (after ${result.durationMs} ms)`}`);
+        for (const hint of hints)
+            main_log.info(`gvisor-cell: ${hint}`);
         // The action's exit-code follows the same rule (verdict.ts); no cell ran: 125.
         const status = reportedStatus(verdict) ?? NOT_RUN;
         // Asked-for files that did not come back fail the run, whatever the cell's status.
@@ -13080,6 +13020,181 @@ function removeRunDir(dir) {
     catch {
         // The post step retries, with sudo where runsc ran through it.
     }
+}
+
+
+/***/ }),
+
+/***/ 6566:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $q: () => (/* binding */ listPids),
+/* harmony export */   QF: () => (/* binding */ killContainer),
+/* harmony export */   Rz: () => (/* binding */ spawnRunsc),
+/* harmony export */   Un: () => (/* binding */ ensureGone),
+/* harmony export */   V: () => (/* binding */ sandboxProcesses),
+/* harmony export */   eI: () => (/* binding */ runscQuiet),
+/* harmony export */   jM: () => (/* binding */ needsSudo),
+/* harmony export */   vP: () => (/* binding */ globalFlags),
+/* harmony export */   zr: () => (/* binding */ destroy)
+/* harmony export */ });
+/* unused harmony exports sandboxFlags, runscCommand */
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1421);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/**
+ * How runsc is invoked — the one place its command line is put together:
+ * the global flags (globalFlags), this run's state directory, a wrapper (the
+ * private mount namespace), and `sudo -n` unless the action runs as root
+ * (hosted runners give passwordless sudo) (runscCommand). Never `--rootless`:
+ * it is not a sandbox for untrusted code there.
+ */
+
+
+/** The cell-specific global flags: what the bundle says the sandbox must be. */
+function sandboxFlags(shape) {
+    return [
+        `--network=${shape.network}`,
+        `--overlay2=${shape.overlay}:memory`,
+        // The cell is the only user of its mounts while it runs, so gVisor may cache their metadata
+        // instead of revalidating it on every access (what that saves: README, Performance). Host-side
+        // changes made to a mounted path during the run may then go unseen inside the cell.
+        '--file-access-mounts=exclusive',
+        // Without resource limits the sandbox's cgroups enforce nothing, and making them costs runsc
+        // time (README, Performance). Limits need them, so they are kept whenever one is set.
+        ...(shape.cgroups ? [] : ['--ignore-cgroups']),
+    ];
+}
+/** Every global flag of this run's runsc commands but `--root` (runscCommand adds it). */
+function globalFlags(c) {
+    return [
+        `--platform=${c.platform}`,
+        // No host Unix sockets: the cell's view must not reach the runner's daemons.
+        '--host-uds=none',
+        ...sandboxFlags(c.sandbox),
+        ...(c.log ? [`--log=${c.log}`, '--log-format=json'] : []),
+        ...(c.debugDir ? ['--debug', `--debug-log=${c.debugDir}/`] : []),
+    ];
+}
+function needsSudo() {
+    return (process.getuid?.() ?? 0) !== 0;
+}
+/** [command, args] for a runsc invocation with this run's state directory. */
+function runscCommand(r, args, wrap) {
+    const plain = [r.path, `--root=${r.root}`, ...args];
+    const full = wrap ? wrap(plain) : plain;
+    return r.sudo ? ['sudo', ['-n', '--', ...full]] : [full[0], full.slice(1)];
+}
+function spawnRunsc(r, args, options = {}, wrap) {
+    const [cmd, argv] = runscCommand(r, args, wrap);
+    return (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(cmd, argv, options);
+}
+/** Runs a short runsc command (kill, delete) to completion; resolves to its exit code, never rejects. */
+function runscQuiet(r, args, timeoutMs = 10_000, wrap) {
+    return new Promise((resolve) => {
+        const child = spawnRunsc(r, args, { stdio: 'ignore' }, wrap);
+        const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+        child.on('error', () => {
+            clearTimeout(timer);
+            resolve(null);
+        });
+        child.on('close', (code) => {
+            clearTimeout(timer);
+            resolve(code);
+        });
+    });
+}
+/**
+ * SIGKILLs the container's processes. Fast: `runsc run`, still waiting on the
+ * container, then tears the sandbox down and deletes its state itself.
+ */
+async function killContainer(r, containerId) {
+    await runscQuiet(r, ['kill', '--all', containerId, 'KILL']);
+}
+/**
+ * Kills and deletes the container when no `runsc run` is left to do it (it was
+ * killed with the action). `delete --force` alone can wait seconds for a gofer
+ * it cannot reap, hence the kill first.
+ */
+async function destroy(r, containerId) {
+    await killContainer(r, containerId);
+    await runscQuiet(r, ['delete', '--force', containerId]);
+}
+/** The container's pids (inside its namespace), from `runsc ps`; undefined when it cannot be asked. */
+function listPids(r, containerId) {
+    return new Promise((resolve) => {
+        const child = spawnRunsc(r, ['ps', '--format=json', containerId], { stdio: ['ignore', 'pipe', 'ignore'] });
+        let out = '';
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.stdout?.on('data', (c) => {
+            if (out.length < 1_000_000)
+                out += c.toString();
+        });
+        child.on('error', () => resolve(undefined));
+        child.on('close', (code) => {
+            clearTimeout(timer);
+            try {
+                const pids = JSON.parse(out);
+                resolve(code === 0 && Array.isArray(pids) && pids.every(Number.isInteger) ? pids : undefined);
+            }
+            catch {
+                resolve(undefined);
+            }
+        });
+    });
+}
+/** Host pids of the processes that belong to this run's sandboxes: runsc, its sandbox and gofer all carry `--root=<state dir>`. */
+function sandboxProcesses(r) {
+    const needle = Buffer.from(`--root=${r.root}\0`);
+    const pids = [];
+    for (const entry of (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.readdirSync)('/proc')) {
+        if (!/^\d+$/.test(entry) || Number(entry) === process.pid)
+            continue;
+        try {
+            if ((0,node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync)(`/proc/${entry}/cmdline`).includes(needle))
+                pids.push(Number(entry));
+        }
+        catch {
+            // Gone already.
+        }
+    }
+    return pids;
+}
+const GONE_WAIT_MS = 3_000;
+/**
+ * Makes sure nothing of the sandbox runs any more: waits for its processes
+ * to go, SIGKILLs what is left (through sudo where runsc ran through it),
+ * and throws if anything survives — callers place files on the host only
+ * after this returned.
+ */
+async function ensureGone(r, containerId) {
+    const waitGone = async (ms) => {
+        const until = Date.now() + ms;
+        let left = sandboxProcesses(r);
+        while (left.length > 0 && Date.now() < until) {
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            left = sandboxProcesses(r);
+        }
+        return left;
+    };
+    let left = await waitGone(GONE_WAIT_MS);
+    if (left.length === 0)
+        return;
+    await destroy(r, containerId);
+    left = sandboxProcesses(r);
+    if (left.length > 0) {
+        await new Promise((resolve) => {
+            const [cmd, args] = r.sudo ? ['sudo', ['-n', 'kill', '-KILL', ...left.map(String)]] : ['kill', ['-KILL', ...left.map(String)]];
+            (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(cmd, args, { stdio: 'ignore' })
+                .once('close', () => resolve())
+                .once('error', () => resolve());
+        });
+    }
+    left = await waitGone(GONE_WAIT_MS);
+    if (left.length > 0)
+        throw new Error(`the sandbox ${containerId} could not be stopped: processes ${left.join(', ')} are still running`);
 }
 
 

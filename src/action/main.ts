@@ -158,7 +158,7 @@ async function report(
   installed: InstalledRunsc,
   ran: CellRun,
 ): Promise<void> {
-  const { output, result, verdict } = ran;
+  const { output, result, verdict, hints } = ran;
   // The CLI exits with the same number (verdict.ts): 124 for a timeout, not the SIGKILL that ended it.
   const status = reportedStatus(verdict);
   if (status !== undefined) core.setOutput(Outputs.ExitCode, String(status));
@@ -176,6 +176,7 @@ async function report(
   const summary = renderSummary({
     name: cell.name,
     verdict,
+    hints,
     exitCode: status,
     durationMs: result.durationMs,
     runscVersion: installed.version,
@@ -189,7 +190,8 @@ async function report(
   });
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summary).write();
 
-  const message = describe(verdict, cell.name, result.durationMs);
+  // One annotation: the verdict, then what to do about it.
+  const message = [describe(verdict, cell.name, result.durationMs), ...hints].join('\n');
   switch (verdict.kind) {
     case 'passed':
       return log.info(message);
@@ -205,6 +207,7 @@ async function report(
     case 'timed-out':
       return inputs.failOnError ? say.fail(message) : say.warning(message);
     case 'out-of-memory':
+    case 'command-not-found':
     case 'failed':
       return inputs.failOnError ? say.fail(message) : log.info(message);
   }

@@ -9,6 +9,8 @@ import type { Verdict } from '../run/verdict.js';
 export interface SummaryFacts {
   name: string;
   verdict: Verdict;
+  /** What to do about the verdict (run/hints.ts), one paragraph each. */
+  hints?: string[];
   exitCode: number | undefined;
   durationMs: number;
   runscVersion: string;
@@ -54,6 +56,8 @@ function statusLabel(verdict: Verdict): string {
       return '⏱️ timed out';
     case 'out-of-memory':
       return '❌ killed, likely out of memory';
+    case 'command-not-found':
+      return '❌ command not found (exit 127)';
     case 'failed':
       return `❌ exited ${verdict.exitCode}`;
     case 'passed':
@@ -100,6 +104,8 @@ export function renderSummary(f: SummaryFacts): string {
   ];
   for (const advisory of f.advisories ?? []) parts.push(`\n> [!WARNING]\n> ${escapeMarkdown(advisory)}\n`);
   if (f.verdict.kind === 'sandbox-failed') parts.push(`\n**runsc said:**\n\n${fenced(f.verdict.message)}`);
+  // Hints quote paths and the cell's output: fenced, like the output itself.
+  if (f.hints?.length) parts.push(`\n**What to do:**\n\n${fenced(f.hints.join('\n\n'))}`);
   if (tail !== '') parts.push(`\n<details><summary>${label}</summary>\n\n${fenced(tail)}\n</details>\n`);
   return parts.join('');
 }

@@ -211,7 +211,7 @@ async function cmdRun(file: string, values: Values): Promise<number> {
     const advisory = truncAdvisory(installed.version);
     if (advisory) log.info(`warning: ${advisory}`);
     log.info(`gvisor-cell: running ${cell.name} with ${installed.version} (${choices.platform}), workspace ${workspace}`);
-    const { output, result, verdict, collected } = await runPlanned(plan, {
+    const { output, result, verdict, hints, collected } = await runPlanned(plan, {
       runscPath: installed.path,
       ...choices,
       // raw: the cell's bytes, inside the stop-commands window when a runner reads them.
@@ -232,6 +232,7 @@ async function cmdRun(file: string, values: Values): Promise<number> {
     }
     const said = describe(verdict, cell.name, result.durationMs);
     log.info(`gvisor-cell: ${said}${verdict.kind === 'passed' ? '' : ` (after ${result.durationMs} ms)`}`);
+    for (const hint of hints) log.info(`gvisor-cell: ${hint}`);
     // The action's exit-code follows the same rule (verdict.ts); no cell ran: 125.
     const status = reportedStatus(verdict) ?? NOT_RUN;
     // Asked-for files that did not come back fail the run, whatever the cell's status.

@@ -38,6 +38,8 @@ export interface CellPlan {
   workspace: string;
   /** unshare, sh and mount, for the private mount namespace runsc starts in (readonly.ts). */
   namespaceTools: NamespaceTools;
+  /** The runner's PATH, HOME and tool cache: where a command the cell cannot find may be instead (hints.ts). */
+  runner: { path: string | undefined; home: string | undefined; toolCache: string | undefined };
 }
 
 /** What runsc was given: config.json's spec (stubs for read-only sources) and what is bound read-only at each stub. */
@@ -64,7 +66,8 @@ export function planCell(cell: Cell, ctx: PlanContext): CellPlan {
     const paths = bundlePaths(runDir);
     const bundle = checkHostPaths(buildBundle(cell, facts, paths), ctx.workspace);
     const namespaceTools = findNamespaceTools();
-    return { cell, bundle, runDir, paths, tempRoot: ctx.tempRoot, workspace: ctx.workspace, namespaceTools };
+    const runner = { path: ctx.env.PATH, home: ctx.env.HOME, toolCache: facts.toolCache };
+    return { cell, bundle, runDir, paths, tempRoot: ctx.tempRoot, workspace: ctx.workspace, namespaceTools, runner };
   } catch (error) {
     removeRunDir(runDir);
     throw error;
@@ -95,6 +98,8 @@ export interface CellRun {
   result: SandboxResult;
   /** What became of the cell (verdict.ts): what every front end reports. */
   verdict: Verdict;
+  /** What to do about it, when the verdict is one a new user meets (hints.ts): said after the verdict. */
+  hints: string[];
   /** With `collect`: what came back (undefined when the cell did not run to the end). */
   collected: Collected | undefined;
 }
@@ -176,6 +181,7 @@ export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<Cell
       flags,
       runscLog,
       timeoutMs: plan.cell.limits?.timeout,
+      memoryLimit: plan.cell.limits?.memory,
       output,
       signal: opts.signal,
       wrap: readOnly.binds.length > 0 ? (argv) => inNamespace(readOnly, plan.namespaceTools, argv) : undefined,
@@ -189,10 +195,32 @@ export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<Cell
         ? { files: 0, warnings: [], error: result.collectError }
         : await collecting.copyBack(unpacked, plan.workspace, plan.bundle.collect.paths);
     }
-    return { output, result, verdict: classify(result, plan.cell.limits ?? {}), collected };
+    const verdict = classify(result, plan.cell.limits ?? {});
+    return { output, result, verdict, hints: await hintsFor(plan, verdict, result, output), collected };
   } finally {
     output.close();
   }
+}
+
+/** The hints for a run that is over (hints.ts is loaded only when there may be one). */
+async function hintsFor(plan: CellPlan, verdict: Verdict, result: SandboxResult, output: CellOutput): Promise<string[]> {
+  if (verdict.kind === 'passed' || verdict.kind === 'cancelled' || verdict.kind === 'sandbox-failed') return [];
+  const { hints } = await import('./hints.js');
+  const env = (plan.bundle.collect?.process ?? plan.bundle.spec.process).env;
+  const cellPath = env.find((e) => e.startsWith('PATH='))?.slice('PATH='.length) ?? '';
+  return hints(verdict, {
+    cellPath,
+    mounts: plan.bundle.spec.mounts,
+    preparedRoot: plan.cell.rootfs === 'host' ? undefined : plan.bundle.spec.root.path,
+    cellHome: env.find((e) => e.startsWith('HOME='))?.slice('HOME='.length) ?? '',
+    runnerPath: plan.runner.path,
+    runnerHome: plan.runner.home,
+    toolCache: plan.runner.toolCache,
+    network: plan.bundle.sandbox.network,
+    memoryLimit: plan.cell.limits?.memory,
+    memoryAtTimeout: result.memoryAtTimeout,
+    outputTail: output.logs.text(),
+  });
 }
 
 /**

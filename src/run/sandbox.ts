@@ -21,6 +21,8 @@ export interface SandboxRun {
   /** runsc's own log (`--log`), read when runsc fails. */
   runscLog: string;
   timeoutMs: number | undefined;
+  /** limits.memory: when set, the sandbox's memory use is read as the timeout strikes, before the kill (memory.ts). */
+  memoryLimit?: number;
   output: CellOutput;
   /** Aborted when the job is cancelled. */
   signal: AbortSignal;
@@ -61,6 +63,8 @@ export interface SandboxResult {
   runscError: RunscError | undefined;
   /** With `collect`: why nothing was received, when receiving failed. */
   collectError?: string;
+  /** Bytes the sandbox was using when the timeout struck; only with `memoryLimit`, when it could be read. */
+  memoryAtTimeout?: number;
 }
 
 export interface RunscError {
@@ -81,6 +85,12 @@ const KILL_RETRY_MS = 500;
  * with the sandbox, and this bounds the wait for it.
  */
 const DRAIN_MS = 2_000;
+/**
+ * How long reading the sandbox's memory use may hold up the kill on a
+ * timeout (`runsc events` answers in about 30 ms here; one that hangs must
+ * not keep the cell running).
+ */
+const MEMORY_PROBE_MS = 1_000;
 /** How long stopping what the cell left running before collecting may take (a process may fork while it is stopped). */
 const STOP_ALL_MS = 10_000;
 
@@ -242,8 +252,14 @@ async function watch(
     gaveUp = resolve;
   });
   let stopping: Promise<void> | undefined;
+  let memoryAtTimeout: number | undefined;
   const stop = (reason: 'timeout' | 'cancel') => {
     stopping ??= (async () => {
+      // Only on a timeout under limits.memory, and before the kill frees the memory.
+      if (reason === 'timeout' && run.memoryLimit !== undefined) {
+        const { memoryInUse } = await import('./memory.js');
+        memoryAtTimeout = await memoryInUse(run.runsc, run.containerId, MEMORY_PROBE_MS);
+      }
       const deadline = Date.now() + KILL_GRACE_MS;
       while (!finished && Date.now() < deadline) {
         await kill(reason);
@@ -310,7 +326,14 @@ async function watch(
   }
   const exitCode = code ?? 128 + signalNumber(signal);
   const runscError = exitCode !== 0 && !timedOut && !cancelled ? runscFailure(run, exitCode) : undefined;
-  return { exitCode: runscError ? undefined : exitCode, timedOut, cancelled, durationMs, runscError };
+  return {
+    exitCode: runscError ? undefined : exitCode,
+    timedOut,
+    cancelled,
+    durationMs,
+    runscError,
+    ...(memoryAtTimeout !== undefined ? { memoryAtTimeout } : {}),
+  };
 }
 
 /**

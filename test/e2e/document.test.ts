@@ -407,8 +407,11 @@ describe('rootfs: { path }', () => {
     expect(readdirSync(rootfs, { recursive: true }).sort()).toEqual(before);
     // Nothing of the host's /usr is there: only what the directory holds.
     const missing = await cell('rootfs: { path: images/static }\ncommand: [/usr/bin/env]', { 'fail-on-error': 'false' });
-    expect(missing.main.outputs['exit-code']).toBeUndefined();
-    expect(errors(missing.main)[0]).toMatch(/^The sandbox did not start/);
+    // The cell's failure (exit 127, as a shell says it), which fail-on-error: false reports without failing the step.
+    expect(missing.main.outputs['exit-code']).toBe('127');
+    expect(errors(missing.main)).toEqual([]);
+    expect(missing.main.stdout).toContain('Cell cell could not run its command: /usr/bin/env was not found in the cell (exit 127)\n');
+    expect(missing.main.stdout).toContain(`The cell's root is the prepared tree ${rootfs}: the program must be in it`);
   });
 
   test('a path that is not a directory is refused naming the key', async () => {

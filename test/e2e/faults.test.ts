@@ -162,8 +162,9 @@ describe('a broken runsc', () => {
   });
 
   test('a runsc that fails to start the sandbox: the error says so and shows runsc’s words', async () => {
-    // An unknown flag in the bundle's spec is refused by runsc itself, before the cell runs.
-    const run = await runAction(job, { inputs: { cell: 'command: [/no/such/binary]', 'runsc-path': runsc } });
+    // A file that is not a program is refused by runsc itself (exec format error), before the cell runs.
+    // (A program that does not exist is the cell's exit 127: test/e2e/hints.test.ts.)
+    const run = await runAction(job, { inputs: { cell: 'command: [/etc/passwd]', 'runsc-path': runsc } });
     expect(run.main.outputs['exit-code']).toBeUndefined();
     expect(errors(run.main)[0]).toMatch(/^The sandbox did not start: runsc failed before running the cell\.\n/);
     expect(errors(run.main)[0]).toContain('If the host refuses systrap');

@@ -119,7 +119,11 @@ describe('timeouts', () => {
     expect(run.main.outputs['exit-code']).toBe('124');
     expect(run.main.outputs.stdout).toBe('started\n');
     expect(run.main.exitCode).toBe(1);
-    expect(errors(run.main)).toEqual(['Cell cell timed out after 2s and was killed']);
+    // Then what to check (hints.ts; test/e2e/hints.test.ts): under network: none, that the network was off.
+    const [error, ...more] = errors(run.main);
+    expect(error?.split('\n')[0]).toBe('Cell cell timed out after 2s and was killed');
+    expect(error).toContain('\nThe cell has no network (network: none)');
+    expect(more).toEqual([]);
     expect(Number(run.main.outputs['duration-ms'])).toBeLessThan(10_000);
     expect(leftovers()).toEqual([]);
   });
@@ -223,14 +227,14 @@ describe('documents that are refused start nothing', () => {
 });
 
 describe('runsc failures', () => {
-  test('a cell whose program does not exist: the sandbox did not start, exit-code unset', async () => {
+  test('a cell whose program does not exist: runsc refuses it, reported as the cell’s exit 127, not as runsc failing', async () => {
     const run = await cell('command: [/no/such/program]');
     expect(run.main.exitCode).toBe(1);
-    expect(run.main.outputs['exit-code']).toBeUndefined();
+    expect(run.main.outputs['exit-code']).toBe('127');
     const [error] = errors(run.main);
-    expect(error).toMatch(/^The sandbox did not start: runsc failed before running the cell\./);
-    expect(error).toContain('/no/such/program');
-    expect(run.main.summary).toContain('sandbox did not start');
+    expect(error).toMatch(/^Cell cell could not run its command: \/no\/such\/program was not found in the cell \(exit 127\)\n/);
+    expect(run.main.summary).toContain('command not found (exit 127)');
+    expect(run.main.summary).not.toContain('sandbox did not start');
   });
 
   test('runsc-path that is not a file names the input', async () => {

@@ -136,6 +136,7 @@ describe('renderSummary', () => {
     [{ exitCode: undefined, runscError: 'boom' }, '⚠️ sandbox did not start'],
     [{ exitCode: undefined, runscError: 'boom', cancelled: true, timedOut: true }, '⚠️ sandbox did not start'],
     [{ exitCode: 137, limits: { memory: 2 ** 30 } }, '❌ killed, likely out of memory'],
+    [{ exitCode: undefined, runscError: 'error finding executable "pytest" in PATH [/usr/bin]' }, '❌ command not found (exit 127)'],
   ] as [Ending & Partial<SummaryFacts>, string][])('status for %j is %s', (over, status) => {
     expect(renderSummary(facts(over)).split('\n')[0]).toBe(`### gvisor-cell · unit-tests · ${status}`);
   });
@@ -190,6 +191,12 @@ describe('renderSummary', () => {
   test('a name with a newline cannot break the heading', () => {
     const out = renderSummary(facts({ name: 'a\n# injected' }));
     expect(out.split('\n')[0]).toBe('### gvisor-cell · a # injected · ✅ passed');
+  });
+
+  test('hints follow the table, fenced (they quote paths and the output), one paragraph each', () => {
+    const out = renderSummary(facts({ exitCode: 127, hints: ['a *b* <i>\n  mounts: [x]', 'c | d'], logTail: '' }));
+    expect(out).toContain('\n**What to do:**\n\n```text\na *b* <i>\n  mounts: [x]\n\nc | d\n```\n');
+    expect(renderSummary(facts({ hints: [] }))).not.toContain('What to do');
   });
 
   test('cell output is fenced, never rendered', () => {

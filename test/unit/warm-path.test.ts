@@ -17,7 +17,15 @@ import { closure, staticImports } from '../support/imports.js';
 const HEAVY = [/^@actions\//, /^(node:)?crypto$/];
 
 /** Modules loaded with `await import()` where they are needed; a static import would put them on every step. */
-const ON_DEMAND = ['install/installer.ts', 'install/tool-cache.ts', 'install/download.ts', 'install/pinned.ts', 'run/collect.ts'];
+const ON_DEMAND = [
+  'install/installer.ts',
+  'install/tool-cache.ts',
+  'install/download.ts',
+  'install/pinned.ts',
+  'run/collect.ts',
+  'run/hints.ts',
+  'run/memory.ts',
+];
 
 describe('the warm path (src/action/main.ts up to runsc run)', () => {
   const loaded = closure('action/main.ts');

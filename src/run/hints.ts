@@ -1,0 +1,236 @@
+/**
+ * What to do next, for the failures a new user meets first: a command the
+ * cell cannot find (exit 127), a cell that waited for a network it does not
+ * have, a timeout close to the memory limit. Worked out once by the engine
+ * from the verdict and the run's facts (cell.ts), and said by every front end
+ * after the verdict's sentence. Loaded only once a run is over: it is never on
+ * the way to runsc.
+ */
+import { accessSync, constants, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { isInside } from '../bundle/host.js';
+import type { OciMount } from '../bundle/oci.js';
+import { formatSize } from '../cell/units.js';
+import type { Verdict } from './verdict.js';
+
+export interface HintFacts {
+  /** The PATH the cell's process got. */
+  cellPath: string;
+  /** The cell's mounts (before read-only staging): what of the runner it sees, and where. */
+  mounts: readonly OciMount[];
+  /** The prepared root (`rootfs: { path }`); undefined with the runner's view (`rootfs: host`). */
+  preparedRoot: string | undefined;
+  /** The cell's HOME: an empty tmpfs. */
+  cellHome: string;
+  /** The runner's PATH and HOME, where the front end runs: to find a missing command on the runner. */
+  runnerPath: string | undefined;
+  runnerHome: string | undefined;
+  /** The runner's tool cache (RUNNER_TOOL_CACHE), bound into the cell when set. */
+  toolCache: string | undefined;
+  network: 'none' | 'host';
+  memoryLimit: number | undefined;
+  /** Bytes in use when the timeout struck (sandbox.ts measures it only with limits.memory). */
+  memoryAtTimeout: number | undefined;
+  /** The end of the cell's output, both streams. */
+  outputTail: string;
+}
+
+/** At or above this share of limits.memory when the timeout struck, the timeout may be the memory's doing. */
+export const NEAR_MEMORY_LIMIT = 0.9;
+
+export function hints(verdict: Verdict, facts: HintFacts): string[] {
+  const out: string[] = [];
+  if (verdict.kind === 'command-not-found') out.push(notFound(verdict.command, facts));
+  if (verdict.kind === 'failed' && verdict.exitCode === 127) out.push(notFound(commandFromShell(facts.outputTail), facts));
+  const timedOut = verdict.kind === 'timed-out';
+  const { memoryLimit, memoryAtTimeout } = facts;
+  const nearLimit =
+    timedOut && memoryLimit !== undefined && memoryAtTimeout !== undefined && memoryAtTimeout >= NEAR_MEMORY_LIMIT * memoryLimit;
+  if (facts.network === 'none' && (timedOut || verdict.kind === 'failed')) {
+    // The output is the precise signal; a program may also wait in silence, so a timeout gets the
+    // plain fact that the network was off, unless the memory explains it better.
+    const attempt = connectFailure(facts.outputTail);
+    if (attempt !== undefined || (timedOut && !nearLimit)) out.push(networkOff(attempt, timedOut));
+  }
+  if (nearLimit) out.push(nearMemoryLimit(memoryAtTimeout, memoryLimit));
+  return out;
+}
+
+// --- exit 127 -------------------------------------------------------------
+
+/**
+ * The command a shell reported missing, from the last such line of the output:
+ * bash (`bash: line 1: pytest: command not found`), dash (`sh: 1: pytest: not
+ * found`), env (`/usr/bin/env: 'python': No such file or directory`).
+ */
+export function commandFromShell(tail: string): string | undefined {
+  const patterns = [
+    /: ([^\s:]+): command not found$/gm,
+    /^(?:sh|dash): \d+: ([^\s:]+): not found$/gm,
+    /\benv: [‘'"]?([^’'"\s:]+)[’'"]?: No such file or directory$/gm,
+  ];
+  let found: { at: number; name: string } | undefined;
+  for (const re of patterns) {
+    for (const m of tail.matchAll(re)) {
+      if (!found || m.index > found.at) found = { at: m.index, name: m[1] as string };
+    }
+  }
+  return found?.name;
+}
+
+function notFound(command: string | undefined, f: HintFacts): string {
+  const lines: string[] = [];
+  if (command === undefined) {
+    lines.push(`Exit 127 is what a shell returns for a command it cannot find. The cell's PATH is ${f.cellPath}`);
+  } else if (command.includes('/')) {
+    lines.push(`${command} does not exist in the cell (or, for a script, the interpreter on its #! line does not).`);
+  } else {
+    lines.push(`${command} is not on the cell's PATH: ${f.cellPath}`);
+  }
+  if (f.preparedRoot !== undefined) {
+    lines.push(
+      `The cell's root is the prepared tree ${f.preparedRoot}: the program must be in it, in a directory on PATH (set it with env: { PATH: "…" }).`,
+    );
+    return lines.join('\n');
+  }
+  const cache = f.toolCache ? ` and the tool cache (${f.toolCache})` : '';
+  lines.push(
+    `The cell sees only the runner's /usr, /etc, /opt${cache}, read-only: tools installed with actions/setup-* are in the tool cache, ` +
+      `and their directories on the runner's PATH are on the cell's PATH. HOME (${f.cellHome}) is empty: ~/.local, ~/.pyenv, ~/.cargo, ~/go and the like are not there.`,
+  );
+  const onRunner = command === undefined ? undefined : locate(command, f.runnerPath);
+  if (command !== undefined && onRunner === undefined && !command.includes('/')) {
+    lines.push(
+      `${command} is not on the runner's PATH either: install it in an earlier step with an actions/setup-* action (the cell then finds it), or into the workspace (a virtualenv, node_modules/.bin) and call it by its path there.`,
+    );
+  }
+  if (onRunner !== undefined) lines.push(...fromRunner(onRunner, f));
+  return lines.join('\n');
+}
+
+/** Where `command` is on the runner: itself when it is a path, else the first match on the runner's PATH. */
+function locate(command: string, runnerPath: string | undefined): string | undefined {
+  const candidates = command.includes('/')
+    ? path.isAbsolute(command)
+      ? [command]
+      : []
+    : (runnerPath ?? '')
+        .split(':')
+        .filter((dir) => path.isAbsolute(dir))
+        .map((dir) => path.join(dir, command));
+  return candidates.find((file) => {
+    try {
+      accessSync(file, constants.X_OK);
+      return statSync(file).isFile();
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** What to write in the document for a program that is at `file` on the runner. */
+function fromRunner(file: string, f: HintFacts): string[] {
+  let real = file;
+  try {
+    real = realpathSync(file);
+  } catch {
+    // Checked just before: kept as found.
+  }
+  const dir = path.dirname(file);
+  const pathKey = `env: { PATH: "${dir}:${f.cellPath}" }`;
+  const unseen = [file, real].filter((p) => !seenAsIs(p, f.mounts));
+  const where = real === file ? file : `${file} (→ ${real})`;
+  if (unseen.length === 0) {
+    return [`On the runner it is ${where}, which the cell sees, but ${dir} is not on the cell's PATH: add it with ${pathKey}`];
+  }
+  const roots: string[] = [];
+  for (const p of unseen) {
+    const root = mountRoot(p, f.runnerHome);
+    if (!roots.some((r) => isInside(root, r))) roots.push(root);
+  }
+  const mounts = roots.map((r) => `{ source: ${r}, target: ${r} }`).join(', ');
+  const needsPath = !f.cellPath.split(':').includes(dir);
+  return [
+    `On the runner it is ${where}, outside what the cell sees. Install it with an actions/setup-* action or into the workspace, ` +
+      `or bind it in${needsPath ? ' and put it on PATH' : ''}:`,
+    `  mounts: [${mounts}]`,
+    ...(needsPath ? [`  ${pathKey}`] : []),
+  ];
+}
+
+/**
+ * Whether the cell sees host path `p` at the same path: the deepest of its
+ * mounts that covers `p` must be a bind of the same host path (a tmpfs, such
+ * as HOME, or nothing at all, the empty skeleton, hides it).
+ */
+export function seenAsIs(p: string, mounts: readonly OciMount[]): boolean {
+  let best: OciMount | undefined;
+  for (const m of mounts) {
+    if (isInside(p, m.destination) && (!best || depth(m.destination) >= depth(best.destination))) best = m;
+  }
+  if (best?.type !== 'bind') return false;
+  return path.join(best.source, path.relative(best.destination, p)) === p;
+}
+
+function depth(p: string): number {
+  return p.split('/').filter(Boolean).length;
+}
+
+/**
+ * What to bind for a program at `file`: under HOME, the top directory it is
+ * in (~/.pyenv, ~/.local: the shims and libraries beside the program go
+ * with it); elsewhere its own directory.
+ */
+function mountRoot(file: string, home: string | undefined): string {
+  if (home && path.isAbsolute(home) && isInside(file, home)) {
+    const first = path.relative(home, file).split(path.sep)[0] as string;
+    if (first !== path.basename(file)) return path.join(home, first);
+  }
+  return path.dirname(file);
+}
+
+// --- network: none --------------------------------------------------------
+
+/**
+ * What programs print when a connection fails for want of a network. Under
+ * `network: none` (checked with runsc 20240729) a connection to any address
+ * but loopback fails at once with EHOSTUNREACH, and names do not resolve
+ * (EAI_AGAIN): a program that times out "connecting" is one that retries.
+ * "Connection refused" is left out: only loopback answers under `none`, so a
+ * refusal comes from the cell's own server, not from the missing network.
+ */
+const CONNECT_FAILURES =
+  /EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|ENOTFOUND|No route to host|Network is unreachable|Could not resolve host|Temporary failure in name resolution|Name or service not known|Failed to connect to|Couldn't connect to server|Failed to establish a new connection/i;
+
+/** The last line of the output that shows a connection failing, or undefined. */
+export function connectFailure(tail: string): string | undefined {
+  const lines = tail.slice(-16_384).split(/\r?\n/);
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = (lines[i] as string).trim();
+    if (CONNECT_FAILURES.test(line)) return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+  }
+  return undefined;
+}
+
+function networkOff(attempt: string | undefined, timedOut: boolean): string {
+  const fix =
+    'If it needs the network, download what it needs in an earlier step (into the workspace, or a directory you mount), or set network: host (the runner’s network: trusted code only).';
+  if (attempt === undefined) {
+    return `The cell has no network (network: none): a program that waits for a download or a server waits until the timeout. ${fix}`;
+  }
+  const kept = timedOut ? ' It kept trying until the timeout.' : '';
+  return `The cell has no network (network: none), and its output shows a connection failing: "${attempt}".${kept} ${fix}`;
+}
+
+// --- memory ---------------------------------------------------------------
+
+function nearMemoryLimit(used: number, limit: number): string {
+  const mib = (n: number) => `${Math.round(n / 2 ** 20)} MiB`;
+  // In words: the front ends neutralise `%` in what they print (inert.ts).
+  const share = Math.round((used / limit) * 100);
+  return (
+    `When the timeout struck, the cell was using ${mib(used)} of its limits.memory ${formatSize(limit)} (${share} percent). ` +
+    'Close to its limit a program can stall instead of failing (node’s garbage collector, the kernel reclaiming pages) until the timeout. ' +
+    'Raise limits.memory, or keep the program below it (node: NODE_OPTIONS=--max-old-space-size=<MiB>, about three quarters of the limit).'
+  );
+}
