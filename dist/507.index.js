@@ -68,8 +68,11 @@ function commandFromShell(tail) {
                 found = { at: m.index, name: m[1] };
         }
     }
-    return found?.name;
+    // The cell writes this: only a plain program name is taken (nothing with a path, quotes or spaces).
+    return found && PROGRAM_NAME.test(found.name) ? found.name : undefined;
 }
+/** What a missing program's name may look like to be named in a hint. */
+const PROGRAM_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
 function notFound(command, f) {
     const lines = [];
     if (command === undefined) {
@@ -96,16 +99,18 @@ function notFound(command, f) {
         lines.push(...fromRunner(onRunner, f));
     return lines.join('\n');
 }
-/** Where `command` is on the runner: itself when it is a path, else the first match on the runner's PATH. */
+/**
+ * Where a program `command` is on the runner's PATH. Never for a path: the
+ * name may come from the cell's output, and the host does not look up what
+ * the cell names.
+ */
 function locate(command, runnerPath) {
-    const candidates = command.includes('/')
-        ? node_path__WEBPACK_IMPORTED_MODULE_1___default().isAbsolute(command)
-            ? [command]
-            : []
-        : (runnerPath ?? '')
-            .split(':')
-            .filter((dir) => node_path__WEBPACK_IMPORTED_MODULE_1___default().isAbsolute(dir))
-            .map((dir) => node_path__WEBPACK_IMPORTED_MODULE_1___default().join(dir, command));
+    if (!PROGRAM_NAME.test(command))
+        return undefined;
+    const candidates = (runnerPath ?? '')
+        .split(':')
+        .filter((dir) => node_path__WEBPACK_IMPORTED_MODULE_1___default().isAbsolute(dir))
+        .map((dir) => node_path__WEBPACK_IMPORTED_MODULE_1___default().join(dir, command));
     return candidates.find((file) => {
         try {
             (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.accessSync)(file, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.X_OK);
@@ -134,7 +139,7 @@ function fromRunner(file, f) {
     }
     const roots = [];
     for (const p of unseen) {
-        const root = mountRoot(p, f.runnerHome);
+        const root = node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(p);
         if (!roots.some((r) => (0,_bundle_host_js__WEBPACK_IMPORTED_MODULE_2__/* .isInside */ .FK)(root, r)))
             roots.push(root);
     }
@@ -142,7 +147,8 @@ function fromRunner(file, f) {
     const needsPath = !f.cellPath.split(':').includes(dir);
     return [
         `On the runner it is ${where}, outside what the cell sees. Install it with an actions/setup-* action or into the workspace, ` +
-            `or bind it in${needsPath ? ' and put it on PATH' : ''}:`,
+            `or bind its directory in${needsPath ? ' and put it on PATH' : ''} (the program's own directory only: what it needs beside it, ` +
+            'bind just as narrowly; a whole directory of HOME such as ~/.config holds credentials):',
         `  mounts: [${mounts}]`,
         ...(needsPath ? [`  ${pathKey}`] : []),
     ];
@@ -165,19 +171,6 @@ function seenAsIs(p, mounts) {
 function depth(p) {
     return p.split('/').filter(Boolean).length;
 }
-/**
- * What to bind for a program at `file`: under HOME, the top directory it is
- * in (~/.pyenv, ~/.local: the shims and libraries beside the program go
- * with it); elsewhere its own directory.
- */
-function mountRoot(file, home) {
-    if (home && node_path__WEBPACK_IMPORTED_MODULE_1___default().isAbsolute(home) && (0,_bundle_host_js__WEBPACK_IMPORTED_MODULE_2__/* .isInside */ .FK)(file, home)) {
-        const first = node_path__WEBPACK_IMPORTED_MODULE_1___default().relative(home, file).split((node_path__WEBPACK_IMPORTED_MODULE_1___default().sep))[0];
-        if (first !== node_path__WEBPACK_IMPORTED_MODULE_1___default().basename(file))
-            return node_path__WEBPACK_IMPORTED_MODULE_1___default().join(home, first);
-    }
-    return node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(file);
-}
 // --- network: none --------------------------------------------------------
 /**
  * What programs print when a connection fails for want of a network. Under
@@ -187,14 +180,33 @@ function mountRoot(file, home) {
  * "Connection refused" is left out: only loopback answers under `none`, so a
  * refusal comes from the cell's own server, not from the missing network.
  */
-const CONNECT_FAILURES = /EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|ENOTFOUND|No route to host|Network is unreachable|Could not resolve host|Temporary failure in name resolution|Name or service not known|Failed to connect to|Couldn't connect to server|Failed to establish a new connection/i;
-/** The last line of the output that shows a connection failing, or undefined. */
+const KINDS = [
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'EAI_AGAIN',
+    'ENOTFOUND',
+    'No route to host',
+    'Network is unreachable',
+    'Could not resolve host',
+    'Temporary failure in name resolution',
+    'Name or service not known',
+    'Failed to connect to',
+    "Couldn't connect to server",
+    'Failed to establish a new connection',
+];
+const CONNECT_FAILURES = new RegExp(KINDS.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i');
+/**
+ * The kind of connection failure the output shows last, in this module's own
+ * words (one of CONNECT_FAILURES' alternatives), or undefined. Never the
+ * cell's line itself: a hint is the action's advice, and the cell must not
+ * be able to write any of it.
+ */
 function connectFailure(tail) {
     const lines = tail.slice(-16_384).split(/\r?\n/);
     for (let i = lines.length - 1; i >= 0; i--) {
-        const line = lines[i].trim();
-        if (CONNECT_FAILURES.test(line))
-            return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+        const m = CONNECT_FAILURES.exec(lines[i]);
+        if (m)
+            return KINDS.find((k) => k.toLowerCase() === m[0].toLowerCase());
     }
     return undefined;
 }
@@ -204,7 +216,7 @@ function networkOff(attempt, timedOut) {
         return `The cell has no network (network: none): a program that waits for a download or a server waits until the timeout. ${fix}`;
     }
     const kept = timedOut ? ' It kept trying until the timeout.' : '';
-    return `The cell has no network (network: none), and its output shows a connection failing: "${attempt}".${kept} ${fix}`;
+    return `The cell has no network (network: none), and its output shows a connection failing (${attempt}).${kept} ${fix}`;
 }
 // --- memory ---------------------------------------------------------------
 function nearMemoryLimit(used, limit) {

@@ -1736,9 +1736,15 @@ async function watch(run, command, kill, spawned, wrap) {
     const stop = (reason) => {
         stopping ??= (async () => {
             // Only on a timeout under limits.memory, and before the kill frees the memory.
+            // A diagnostic: whatever goes wrong with it, the kill below still runs.
             if (reason === 'timeout' && run.memoryLimit !== undefined) {
-                const { memoryInUse } = await __webpack_require__.e(/* import() */ 958).then(__webpack_require__.bind(__webpack_require__, 4958));
-                memoryAtTimeout = await memoryInUse(run.runsc, run.containerId, MEMORY_PROBE_MS);
+                try {
+                    const { memoryInUse } = await __webpack_require__.e(/* import() */ 958).then(__webpack_require__.bind(__webpack_require__, 4958));
+                    memoryAtTimeout = await memoryInUse(run.runsc, run.containerId, MEMORY_PROBE_MS);
+                }
+                catch {
+                    memoryAtTimeout = undefined;
+                }
             }
             const deadline = Date.now() + KILL_GRACE_MS;
             while (!finished && Date.now() < deadline) {

@@ -11740,9 +11740,15 @@ async function watch(run, command, kill, spawned, wrap) {
     const stop = (reason) => {
         stopping ??= (async () => {
             // Only on a timeout under limits.memory, and before the kill frees the memory.
+            // A diagnostic: whatever goes wrong with it, the kill below still runs.
             if (reason === 'timeout' && run.memoryLimit !== undefined) {
-                const { memoryInUse } = await __nccwpck_require__.e(/* import() */ 958).then(__nccwpck_require__.bind(__nccwpck_require__, 4958));
-                memoryAtTimeout = await memoryInUse(run.runsc, run.containerId, MEMORY_PROBE_MS);
+                try {
+                    const { memoryInUse } = await __nccwpck_require__.e(/* import() */ 958).then(__nccwpck_require__.bind(__nccwpck_require__, 4958));
+                    memoryAtTimeout = await memoryInUse(run.runsc, run.containerId, MEMORY_PROBE_MS);
+                }
+                catch {
+                    memoryAtTimeout = undefined;
+                }
             }
             const deadline = Date.now() + KILL_GRACE_MS;
             while (!finished && Date.now() < deadline) {
@@ -12143,15 +12149,33 @@ var external_node_util_ = __nccwpck_require__(7975);
  * KEEP_YOUNGER_MS (a run going on in another terminal, a log just printed);
  * delete the rest. Only regular files named as the engine names logs
  * (run/cell.ts LOG_FILE_NAME) are touched: never a link (nor what it points
- * at), a directory, or a file of another name.
+ * at), a directory, or a file of another name. And only in a directory no
+ * one else could have swapped for a link to theirs: it and every directory
+ * above it are real directories owned by this user or root, and writable by
+ * nobody else (a CLI run as root with another user's HOME prunes nothing).
  */
 
 
 
 const KEEP_NEWEST = 20;
 const KEEP_YOUNGER_MS = 24 * 3600 * 1000;
+/** Whether `dir` and every directory above it are real directories that only this user (or root) can change. */
+function trustedDir(dir, uid = process.getuid?.() ?? 0) {
+    for (let at = external_node_path_default().resolve(dir);; at = external_node_path_default().dirname(at)) {
+        const st = (0,external_node_fs_.lstatSync)(at, { throwIfNoEntry: false });
+        if (!st?.isDirectory() || (st.uid !== uid && st.uid !== 0))
+            return false;
+        // Writable by others: only with the sticky bit (/tmp), where others cannot rename what is ours.
+        if (st.mode & 0o022 && !(st.mode & 0o1000))
+            return false;
+        if (at === external_node_path_default().dirname(at))
+            return true;
+    }
+}
 /** Deletes old logs in `dir` by the rule above; returns how many. Best effort: a log it cannot delete stays. */
 function pruneLogs(dir, now = Date.now()) {
+    if (!trustedDir(dir))
+        return 0;
     let names;
     try {
         names = (0,external_node_fs_.readdirSync)(dir);
@@ -12538,6 +12562,9 @@ async function cmdBundle(file, values) {
 const RELEASE_FLAGS = ['runsc-version', 'runsc-sha512', 'download-url'];
 /** `--runsc`, else `$RUNSC` when no release option asks for a download; named as where it came from. */
 function runscWanted(values) {
+    // Given but empty is a mistake, not "no --runsc": it must not fall back to $RUNSC or a download.
+    if (values.runsc !== undefined && values.runsc.trim() === '')
+        throw new OptionError('--runsc', 'expected the path of a runsc binary, got nothing');
     const fromEnv = process.env.RUNSC;
     if (values.runsc || !fromEnv || RELEASE_FLAGS.some((flag) => values[flag] !== undefined))
         return runscOptions(optionSource(values));
@@ -12636,8 +12663,14 @@ async function cmdRun(file, values) {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
         // Nobody else empties the CLI's own temp directory (the runner empties RUNNER_TEMP).
-        if (places.own)
-            pruneLogs(logDirOf(places.temp));
+        if (places.own) {
+            try {
+                pruneLogs(logDirOf(places.temp));
+            }
+            catch {
+                // Housekeeping: it never changes what the run reports.
+            }
+        }
     }
 }
 async function main(argv) {

@@ -17,7 +17,7 @@ import { CellError } from '../cell/parse.js';
 import { type ObtainContext, obtainRunsc, type RunscWanted } from '../install/obtain.js';
 import { bucketArch, truncAdvisory } from '../install/version.js';
 import { type Logger, lineLogger } from '../log.js';
-import { type OptionName, type OptionSource, runChoices, runscOptions, runscWarnings } from '../options.js';
+import { OptionError, type OptionName, type OptionSource, runChoices, runscOptions, runscWarnings } from '../options.js';
 import { logDirOf, planCell, removeRunDir, runPlanned } from '../run/cell.js';
 import { RUN_DIR_PREFIX } from '../run/run-dir.js';
 import { globalFlags } from '../run/runsc.js';
@@ -148,6 +148,9 @@ const RELEASE_FLAGS = ['runsc-version', 'runsc-sha512', 'download-url'] as const
 
 /** `--runsc`, else `$RUNSC` when no release option asks for a download; named as where it came from. */
 function runscWanted(values: Values): RunscWanted {
+  // Given but empty is a mistake, not "no --runsc": it must not fall back to $RUNSC or a download.
+  if (values.runsc !== undefined && values.runsc.trim() === '')
+    throw new OptionError('--runsc', 'expected the path of a runsc binary, got nothing');
   const fromEnv = process.env.RUNSC;
   if (values.runsc || !fromEnv || RELEASE_FLAGS.some((flag) => values[flag] !== undefined)) return runscOptions(optionSource(values));
   const wanted = runscOptions(optionSource({ ...values, runsc: fromEnv }));
@@ -242,7 +245,13 @@ async function cmdRun(file: string, values: Values): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     // Nobody else empties the CLI's own temp directory (the runner empties RUNNER_TEMP).
-    if (places.own) pruneLogs(logDirOf(places.temp));
+    if (places.own) {
+      try {
+        pruneLogs(logDirOf(places.temp));
+      } catch {
+        // Housekeeping: it never changes what the run reports.
+      }
+    }
   }
 }
 

@@ -75,8 +75,12 @@ export function commandFromShell(tail: string): string | undefined {
       if (!found || m.index > found.at) found = { at: m.index, name: m[1] as string };
     }
   }
-  return found?.name;
+  // The cell writes this: only a plain program name is taken (nothing with a path, quotes or spaces).
+  return found && PROGRAM_NAME.test(found.name) ? found.name : undefined;
 }
+
+/** What a missing program's name may look like to be named in a hint. */
+const PROGRAM_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
 
 function notFound(command: string | undefined, f: HintFacts): string {
   const lines: string[] = [];
@@ -108,16 +112,17 @@ function notFound(command: string | undefined, f: HintFacts): string {
   return lines.join('\n');
 }
 
-/** Where `command` is on the runner: itself when it is a path, else the first match on the runner's PATH. */
+/**
+ * Where a program `command` is on the runner's PATH. Never for a path: the
+ * name may come from the cell's output, and the host does not look up what
+ * the cell names.
+ */
 function locate(command: string, runnerPath: string | undefined): string | undefined {
-  const candidates = command.includes('/')
-    ? path.isAbsolute(command)
-      ? [command]
-      : []
-    : (runnerPath ?? '')
-        .split(':')
-        .filter((dir) => path.isAbsolute(dir))
-        .map((dir) => path.join(dir, command));
+  if (!PROGRAM_NAME.test(command)) return undefined;
+  const candidates = (runnerPath ?? '')
+    .split(':')
+    .filter((dir) => path.isAbsolute(dir))
+    .map((dir) => path.join(dir, command));
   return candidates.find((file) => {
     try {
       accessSync(file, constants.X_OK);
@@ -145,14 +150,15 @@ function fromRunner(file: string, f: HintFacts): string[] {
   }
   const roots: string[] = [];
   for (const p of unseen) {
-    const root = mountRoot(p, f.runnerHome);
+    const root = path.dirname(p);
     if (!roots.some((r) => isInside(root, r))) roots.push(root);
   }
   const mounts = roots.map((r) => `{ source: ${r}, target: ${r} }`).join(', ');
   const needsPath = !f.cellPath.split(':').includes(dir);
   return [
     `On the runner it is ${where}, outside what the cell sees. Install it with an actions/setup-* action or into the workspace, ` +
-      `or bind it in${needsPath ? ' and put it on PATH' : ''}:`,
+      `or bind its directory in${needsPath ? ' and put it on PATH' : ''} (the program's own directory only: what it needs beside it, ` +
+      'bind just as narrowly; a whole directory of HOME such as ~/.config holds credentials):',
     `  mounts: [${mounts}]`,
     ...(needsPath ? [`  ${pathKey}`] : []),
   ];
@@ -176,19 +182,6 @@ function depth(p: string): number {
   return p.split('/').filter(Boolean).length;
 }
 
-/**
- * What to bind for a program at `file`: under HOME, the top directory it is
- * in (~/.pyenv, ~/.local: the shims and libraries beside the program go
- * with it); elsewhere its own directory.
- */
-function mountRoot(file: string, home: string | undefined): string {
-  if (home && path.isAbsolute(home) && isInside(file, home)) {
-    const first = path.relative(home, file).split(path.sep)[0] as string;
-    if (first !== path.basename(file)) return path.join(home, first);
-  }
-  return path.dirname(file);
-}
-
 // --- network: none --------------------------------------------------------
 
 /**
@@ -199,15 +192,33 @@ function mountRoot(file: string, home: string | undefined): string {
  * "Connection refused" is left out: only loopback answers under `none`, so a
  * refusal comes from the cell's own server, not from the missing network.
  */
-const CONNECT_FAILURES =
-  /EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|ENOTFOUND|No route to host|Network is unreachable|Could not resolve host|Temporary failure in name resolution|Name or service not known|Failed to connect to|Couldn't connect to server|Failed to establish a new connection/i;
+const KINDS = [
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'No route to host',
+  'Network is unreachable',
+  'Could not resolve host',
+  'Temporary failure in name resolution',
+  'Name or service not known',
+  'Failed to connect to',
+  "Couldn't connect to server",
+  'Failed to establish a new connection',
+] as const;
+const CONNECT_FAILURES = new RegExp(KINDS.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i');
 
-/** The last line of the output that shows a connection failing, or undefined. */
+/**
+ * The kind of connection failure the output shows last, in this module's own
+ * words (one of CONNECT_FAILURES' alternatives), or undefined. Never the
+ * cell's line itself: a hint is the action's advice, and the cell must not
+ * be able to write any of it.
+ */
 export function connectFailure(tail: string): string | undefined {
   const lines = tail.slice(-16_384).split(/\r?\n/);
   for (let i = lines.length - 1; i >= 0; i--) {
-    const line = (lines[i] as string).trim();
-    if (CONNECT_FAILURES.test(line)) return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+    const m = CONNECT_FAILURES.exec(lines[i] as string);
+    if (m) return KINDS.find((k) => k.toLowerCase() === m[0].toLowerCase());
   }
   return undefined;
 }
@@ -219,7 +230,7 @@ function networkOff(attempt: string | undefined, timedOut: boolean): string {
     return `The cell has no network (network: none): a program that waits for a download or a server waits until the timeout. ${fix}`;
   }
   const kept = timedOut ? ' It kept trying until the timeout.' : '';
-  return `The cell has no network (network: none), and its output shows a connection failing: "${attempt}".${kept} ${fix}`;
+  return `The cell has no network (network: none), and its output shows a connection failing (${attempt}).${kept} ${fix}`;
 }
 
 // --- memory ---------------------------------------------------------------

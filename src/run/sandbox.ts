@@ -256,9 +256,14 @@ async function watch(
   const stop = (reason: 'timeout' | 'cancel') => {
     stopping ??= (async () => {
       // Only on a timeout under limits.memory, and before the kill frees the memory.
+      // A diagnostic: whatever goes wrong with it, the kill below still runs.
       if (reason === 'timeout' && run.memoryLimit !== undefined) {
-        const { memoryInUse } = await import('./memory.js');
-        memoryAtTimeout = await memoryInUse(run.runsc, run.containerId, MEMORY_PROBE_MS);
+        try {
+          const { memoryInUse } = await import('./memory.js');
+          memoryAtTimeout = await memoryInUse(run.runsc, run.containerId, MEMORY_PROBE_MS);
+        } catch {
+          memoryAtTimeout = undefined;
+        }
       }
       const deadline = Date.now() + KILL_GRACE_MS;
       while (!finished && Date.now() < deadline) {

@@ -270,6 +270,12 @@ describe('the command line', () => {
 });
 
 describe('a runsc that is not runsc', () => {
+  test('--runsc given empty is refused, not taken for no --runsc (no fall back to RUNSC or a download)', () => {
+    const r = cli(['run', doc('empty.yml', 'run: exit 3'), '--runsc', ''], { RUNSC: runsc });
+    expect(r.status).toBe(125);
+    expect(r.stderr).toContain('gvisor-cell: --runsc: expected the path of a runsc binary, got nothing');
+  });
+
   test('--runsc /usr/bin/true is refused before anything runs, naming the flag', () => {
     // Before, true's exit 0 was the cell's: the run "passed".
     const r = cli(['run', doc('true.yml', 'run: exit 3'), '--runsc', '/usr/bin/true']);

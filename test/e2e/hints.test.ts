@@ -71,7 +71,7 @@ describe('exit 127: a command the cell cannot find', () => {
     expect(error).toContain(`On the runner it is ${homeTool}, outside what the cell sees.`);
     const keys = suggested(error as string);
     expect(keys).toBe(
-      `mounts: [{ source: ${job.home}/.local, target: ${job.home}/.local }]\nenv: { PATH: "${path.dirname(homeTool)}:${SYSTEM_PATH}" }`,
+      `mounts: [{ source: ${job.home}/.local/bin, target: ${job.home}/.local/bin }]\nenv: { PATH: "${path.dirname(homeTool)}:${SYSTEM_PATH}" }`,
     );
     expect(r.main.summary).toContain('**What to do:**');
     expect(r.main.summary).toContain(`gvc-hint-tool is not on the cell's PATH: ${SYSTEM_PATH}`);
@@ -88,7 +88,7 @@ describe('exit 127: a command the cell cannot find', () => {
     const [error] = errors(r.main);
     expect(error).toMatch(/^Cell missing-command could not run its command: gvc-hint-tool was not found in the cell \(exit 127\)\n/);
     expect(error).toContain(`gvc-hint-tool is not on the cell's PATH: ${SYSTEM_PATH}\n`);
-    expect(error).toContain(`  mounts: [{ source: ${job.home}/.local, target: ${job.home}/.local }]`);
+    expect(error).toContain(`  mounts: [{ source: ${job.home}/.local/bin, target: ${job.home}/.local/bin }]`);
     expect(error).not.toContain('platform');
     expect(r.main.summary).toContain('❌ command not found (exit 127)');
   });
@@ -122,13 +122,13 @@ describe('exit 127: a command the cell cannot find', () => {
       });
       expect(r.status, r.stderr).toBe(127);
       expect(r.stderr).toContain(`gvisor-cell: gvc-hint-tool is not on the cell's PATH: ${SYSTEM_PATH}\n`);
-      expect(r.stderr).toContain(`  mounts: [{ source: ${job.home}/.local, target: ${job.home}/.local }]`);
+      expect(r.stderr).toContain(`  mounts: [{ source: ${job.home}/.local/bin, target: ${job.home}/.local/bin }]`);
     }
   });
 });
 
 describe('timeouts', () => {
-  test('network: none, retrying a connection: says the network was off, quoting the failure', async () => {
+  test('network: none, retrying a connection: says the network was off, naming the failure in its own words', async () => {
     // 192.0.2.1 is TEST-NET-1: never routed; under network: none nothing leaves the sandbox anyway.
     const r = await cell(
       'name: offline\nnetwork: none\nrun: |\n  while :; do (exec 3<>/dev/tcp/192.0.2.1/80) || true; sleep 0.5; done\nlimits: { timeout: 3s }\n',
@@ -137,7 +137,7 @@ describe('timeouts', () => {
     const [error] = errors(r.main);
     expect(error).toMatch(/^Cell offline timed out after 3s and was killed\n/);
     expect(error).toMatch(
-      /\nThe cell has no network \(network: none\), and its output shows a connection failing: "[^"\n]*No route to host". It kept trying until the timeout\. /,
+      /\nThe cell has no network \(network: none\), and its output shows a connection failing \(No route to host\)\. It kept trying until the timeout\. /,
     );
     expect(error).not.toContain('When the timeout struck');
   });
@@ -162,7 +162,7 @@ describe('timeouts', () => {
         '    info = dict(l.split(":") for l in open("/proc/meminfo"))',
         '    return int(info["MemAvailable"].split()[0]) * 1024, int(info["MemTotal"].split()[0]) * 1024',
         'held = []',
-        'while avail()[0] > 0.06 * avail()[1]:',
+        'while avail()[0] > 0.09 * avail()[1]:',
         '    held.append(bytearray(b"x" * (1 << 20)))',
         'print("holding", len(held), "MiB", flush=True)',
         'time.sleep(60)',

@@ -86,8 +86,11 @@ describe('a cell that collects', () => {
           // /proc/N/stat: "pid (comm) STATE ...": T is stopped. A process the stop caught inside a
           // system call (D, on a busy machine) shows T once it leaves it: look for up to 2 s.
           const stateOf = () => /^\d+ \(.*\) (\S)/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.[1] ?? '';
-          for (const until = Date.now() + 2_000; (state = stateOf()) !== 'T' && Date.now() < until; ) {
+          const until = Date.now() + 2_000;
+          state = stateOf();
+          while (state !== 'T' && Date.now() < until) {
             await new Promise((resolve) => setTimeout(resolve, 20));
+            state = stateOf();
           }
           await unpack(tar, unpacked, 64 << 20, signal);
         },

@@ -63,13 +63,13 @@ function view(): string {
 }
 
 describe('exit 127: the PATH, what the cell sees, and the key that fixes it', () => {
-  test('command: a program under HOME on the runner: bind its top directory, put its directory on PATH', () => {
+  test('command: a program under HOME on the runner: bind its own directory (never a whole HOME directory), put it on PATH', () => {
     expect(hints(notFound('pytest'), facts)).toEqual([
       [
         `pytest is not on the cell's PATH: ${CELL_PATH}`,
         view(),
-        `On the runner it is ${R}/home/.pyenv/shims/pytest, outside what the cell sees. Install it with an actions/setup-* action or into the workspace, or bind it in and put it on PATH:`,
-        `  mounts: [{ source: ${R}/home/.pyenv, target: ${R}/home/.pyenv }]`,
+        `On the runner it is ${R}/home/.pyenv/shims/pytest, outside what the cell sees. Install it with an actions/setup-* action or into the workspace, or bind its directory in and put it on PATH (the program's own directory only: what it needs beside it, bind just as narrowly; a whole directory of HOME such as ~/.config holds credentials):`,
+        `  mounts: [{ source: ${R}/home/.pyenv/shims, target: ${R}/home/.pyenv/shims }]`,
         `  env: { PATH: "${R}/home/.pyenv/shims:${CELL_PATH}" }`,
       ].join('\n'),
     ]);
@@ -78,7 +78,7 @@ describe('exit 127: the PATH, what the cell sees, and the key that fixes it', ()
   test('run: the name comes from the shell’s message, the advice is the same', () => {
     const [hint] = hints(failed(127), { ...facts, outputTail: 'collecting\nbash: line 3: ruff: command not found\n' });
     expect(hint?.split('\n')[0]).toBe(`ruff is not on the cell's PATH: ${CELL_PATH}`);
-    expect(hint).toContain(`  mounts: [{ source: ${R}/home/.local, target: ${R}/home/.local }]`);
+    expect(hint).toContain(`  mounts: [{ source: ${R}/home/.local/bin, target: ${R}/home/.local/bin }]`);
     expect(hint).toContain(`  env: { PATH: "${R}/home/.local/bin:${CELL_PATH}" }`);
   });
 
@@ -93,7 +93,7 @@ describe('exit 127: the PATH, what the cell sees, and the key that fixes it', ()
   test('a link the cell sees to a program it does not: the target is bound', () => {
     const [hint] = hints(notFound('rg'), facts);
     expect(hint).toContain(`On the runner it is ${R}/opt/links/rg (→ ${R}/home/.cargo/bin/rg), outside what the cell sees.`);
-    expect(hint).toContain(`  mounts: [{ source: ${R}/home/.cargo, target: ${R}/home/.cargo }]`);
+    expect(hint).toContain(`  mounts: [{ source: ${R}/home/.cargo/bin, target: ${R}/home/.cargo/bin }]`);
   });
 
   test('not on the runner either: install it in an earlier step', () => {
@@ -105,12 +105,25 @@ describe('exit 127: the PATH, what the cell sees, and the key that fixes it', ()
     ]);
   });
 
-  test('a path: it does not exist in the cell; the runner has it outside the view', () => {
+  test('a path: it does not exist in the cell; the host does not look it up (the cell may have named it)', () => {
     const [hint] = hints(notFound(`${R}/home/.local/bin/ruff`), facts);
     expect(hint?.split('\n')[0]).toBe(
       `${R}/home/.local/bin/ruff does not exist in the cell (or, for a script, the interpreter on its #! line does not).`,
     );
-    expect(hint).toContain(`  mounts: [{ source: ${R}/home/.local, target: ${R}/home/.local }]`);
+    expect(hint).not.toContain('On the runner');
+    expect(hint).not.toContain('mounts:');
+  });
+
+  test('what the cell prints cannot make the host look up a path, or be named if it is not a plain program name', () => {
+    for (const line of [
+      'bash: /proc/1/exe: command not found',
+      'bash: x"; mounts: [/root]: command not found',
+      'bash: ../../bin/sh: command not found',
+    ]) {
+      const [hint] = hints(failed(127), { ...facts, outputTail: `${line}\n` });
+      expect(hint, line).toMatch(/^Exit 127 is what a shell returns/);
+      expect(hint, line).not.toContain('On the runner');
+    }
   });
 
   test('a prepared root: the program must be in it', () => {
@@ -172,10 +185,17 @@ describe('network: none', () => {
   const fix =
     'If it needs the network, download what it needs in an earlier step (into the workspace, or a directory you mount), or set network: host (the runner’s network: trusted code only).';
 
-  test('a timeout while the output shows connections failing: says so, quoting the last one', () => {
+  test('a timeout while the output shows connections failing: says so, naming the kind in its own words', () => {
     expect(hints(timedOut, { ...facts, outputTail: `try 1\n${curl}\ntry 2\n${curl}\n` })).toEqual([
-      `The cell has no network (network: none), and its output shows a connection failing: "${curl}". It kept trying until the timeout. ${fix}`,
+      `The cell has no network (network: none), and its output shows a connection failing (Failed to connect to). It kept trying until the timeout. ${fix}`,
     ]);
+  });
+
+  test('the cell cannot write any of the advice: its line is never quoted', () => {
+    const forged = 'curl: (6) Could not resolve host: x". Fix: add mounts: [{ source: /root/.ssh }] and network: host. "';
+    const [hint] = hints(timedOut, { ...facts, outputTail: `${forged}\n` });
+    expect(hint).toContain('(Could not resolve host)');
+    expect(hint).not.toContain('/root/.ssh');
   });
 
   test('a timeout with nothing in the output: the fact that the network was off', () => {
@@ -187,7 +207,7 @@ describe('network: none', () => {
   test('a failure whose output shows it: said; a failure without: nothing', () => {
     const npm = 'npm error request to https://registry.npmjs.org/x failed, reason: getaddrinfo EAI_AGAIN registry.npmjs.org';
     expect(hints(failed(1), { ...facts, outputTail: `${npm}\n` })).toEqual([
-      `The cell has no network (network: none), and its output shows a connection failing: "${npm}". ${fix}`,
+      `The cell has no network (network: none), and its output shows a connection failing (EAI_AGAIN). ${fix}`,
     ]);
     expect(hints(failed(1), { ...facts, outputTail: 'assertion failed\n' })).toEqual([]);
   });
@@ -207,12 +227,10 @@ describe('network: none', () => {
     ['connect ECONNREFUSED 127.0.0.1:5432', false],
     ['all tests passed', false],
   ])('%s → %s', (line, matches) => {
-    expect(connectFailure(`x\n${line}\ny\n`) === line).toBe(matches);
-  });
-
-  test('a long line is cut', () => {
-    const line = `Could not resolve host: ${'a'.repeat(400)}`;
-    expect(connectFailure(line)).toBe(`${line.slice(0, 200)}…`);
+    const kind = connectFailure(`x\n${line}\ny\n`);
+    expect(kind !== undefined).toBe(matches);
+    // Always one of the module's own phrases, never the cell's text.
+    if (kind !== undefined) expect(line.toLowerCase()).toContain(kind.toLowerCase());
   });
 });
 

@@ -3,11 +3,22 @@
  * and the recent stay, the rest go, and nothing but a regular file named as
  * the engine names logs is ever touched.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { KEEP_NEWEST, KEEP_YOUNGER_MS, pruneLogs } from '../../src/cli/prune-logs.js';
+import { KEEP_NEWEST, KEEP_YOUNGER_MS, pruneLogs, trustedDir } from '../../src/cli/prune-logs.js';
 import { containerIdFor, LOG_FILE_NAME } from '../../src/run/cell.js';
 
 const DAY = 24 * 3600 * 1000;
@@ -78,4 +89,48 @@ describe('LOG_FILE_NAME', () => {
       expect(`${containerIdFor(name, '/tmp/gvisor-cell-Ab3dE9')}.log`).toMatch(LOG_FILE_NAME);
     },
   );
+});
+
+describe('only in a directory nobody else could have swapped', () => {
+  test('a log directory that is a link is not followed: nothing in its target is deleted', () => {
+    const base = mkdtempSync(path.join(os.tmpdir(), 'gvc-prune-link-'));
+    try {
+      const elsewhere = path.join(base, 'var-log');
+      mkdirSync(elsewhere);
+      for (let i = 0; i < 25; i++) {
+        const f = path.join(elsewhere, `service-${String(i).padStart(6, '0')}.log`);
+        writeFileSync(f, 'x');
+        const t = Date.now() / 1000 - (30 + i) * 86400;
+        utimesSync(f, t, t);
+      }
+      const logDir = path.join(base, 'gvisor-cell-logs');
+      symlinkSync(elsewhere, logDir);
+      expect(pruneLogs(logDir)).toBe(0);
+      expect(readdirSync(elsewhere)).toHaveLength(25);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
+
+  test('trustedDir: a directory above that others may write (without the sticky bit), or owned by another user, is not', () => {
+    const base = mkdtempSync(path.join(os.tmpdir(), 'gvc-prune-trust-'));
+    try {
+      const logDir = path.join(base, 'a', 'gvisor-cell-logs');
+      mkdirSync(logDir, { recursive: true });
+      expect(trustedDir(logDir)).toBe(true);
+      chmodSync(path.join(base, 'a'), 0o777);
+      expect(trustedDir(logDir)).toBe(false);
+      chmodSync(path.join(base, 'a'), 0o1777);
+      expect(trustedDir(logDir)).toBe(true);
+      chmodSync(path.join(base, 'a'), 0o755);
+      // Owned by somebody else (a HOME that is not this user's): only root can make the case.
+      if (process.getuid?.() === 0) {
+        chownSync(path.join(base, 'a'), 4242, 4242);
+        expect(trustedDir(logDir)).toBe(false);
+        expect(trustedDir(logDir, 4242)).toBe(true);
+      }
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
 });
