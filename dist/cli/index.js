@@ -12011,7 +12011,7 @@ function planCell(cell, ctx) {
         const paths = bundlePaths(runDir);
         const bundle = checkHostPaths(buildBundle(cell, facts, paths), ctx.workspace);
         const namespaceTools = findNamespaceTools();
-        const runner = { path: ctx.env.PATH, home: ctx.env.HOME, toolCache: facts.toolCache };
+        const runner = { path: ctx.env.PATH, toolCache: facts.toolCache };
         return { cell, bundle, runDir, paths, tempRoot: ctx.tempRoot, workspace: ctx.workspace, namespaceTools, runner };
     }
     catch (error) {
@@ -12118,7 +12118,6 @@ async function hintsFor(plan, verdict, result, output) {
         preparedRoot: plan.cell.rootfs === 'host' ? undefined : plan.bundle.spec.root.path,
         cellHome: env.find((e) => e.startsWith('HOME='))?.slice('HOME='.length) ?? '',
         runnerPath: plan.runner.path,
-        runnerHome: plan.runner.home,
         toolCache: plan.runner.toolCache,
         network: plan.bundle.sandbox.network,
         memoryLimit: plan.cell.limits?.memory,

@@ -38,8 +38,8 @@ export interface CellPlan {
   workspace: string;
   /** unshare, sh and mount, for the private mount namespace runsc starts in (readonly.ts). */
   namespaceTools: NamespaceTools;
-  /** The runner's PATH, HOME and tool cache: where a command the cell cannot find may be instead (hints.ts). */
-  runner: { path: string | undefined; home: string | undefined; toolCache: string | undefined };
+  /** The runner's PATH and tool cache: where a command the cell cannot find may be instead (hints.ts). */
+  runner: { path: string | undefined; toolCache: string | undefined };
 }
 
 /** What runsc was given: config.json's spec (stubs for read-only sources) and what is bound read-only at each stub. */
@@ -66,7 +66,7 @@ export function planCell(cell: Cell, ctx: PlanContext): CellPlan {
     const paths = bundlePaths(runDir);
     const bundle = checkHostPaths(buildBundle(cell, facts, paths), ctx.workspace);
     const namespaceTools = findNamespaceTools();
-    const runner = { path: ctx.env.PATH, home: ctx.env.HOME, toolCache: facts.toolCache };
+    const runner = { path: ctx.env.PATH, toolCache: facts.toolCache };
     return { cell, bundle, runDir, paths, tempRoot: ctx.tempRoot, workspace: ctx.workspace, namespaceTools, runner };
   } catch (error) {
     removeRunDir(runDir);
@@ -214,7 +214,6 @@ async function hintsFor(plan: CellPlan, verdict: Verdict, result: SandboxResult,
     preparedRoot: plan.cell.rootfs === 'host' ? undefined : plan.bundle.spec.root.path,
     cellHome: env.find((e) => e.startsWith('HOME='))?.slice('HOME='.length) ?? '',
     runnerPath: plan.runner.path,
-    runnerHome: plan.runner.home,
     toolCache: plan.runner.toolCache,
     network: plan.bundle.sandbox.network,
     memoryLimit: plan.cell.limits?.memory,

@@ -22,9 +22,8 @@ export interface HintFacts {
   preparedRoot: string | undefined;
   /** The cell's HOME: an empty tmpfs. */
   cellHome: string;
-  /** The runner's PATH and HOME, where the front end runs: to find a missing command on the runner. */
+  /** The runner's PATH, where the front end runs: to find a missing command on the runner. */
   runnerPath: string | undefined;
-  runnerHome: string | undefined;
   /** The runner's tool cache (RUNNER_TOOL_CACHE), bound into the cell when set. */
   toolCache: string | undefined;
   network: 'none' | 'host';

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { CellOutput } from '../../src/run/output.js';
 import { type Runsc, sandboxProcesses } from '../../src/run/runsc.js';
 import type { SandboxRun } from '../../src/run/sandbox.js';
+import { waitFor } from '../support/procs.js';
 
 const FAKE = fileURLToPath(new URL('./fake-runsc.sh', import.meta.url));
 
@@ -147,15 +148,6 @@ export async function pidFrom(fake: Fake, name: string, ms = 5_000): Promise<num
     if (Date.now() > until) throw new Error(`no pid in ${name} after ${ms} ms`);
     await new Promise((r) => setTimeout(r, 20));
   }
-}
-
-export async function waitFor(what: () => boolean, ms: number): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (what()) return true;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return what();
 }
 
 /**

@@ -9,7 +9,8 @@ import { existsSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { ensureGone, sandboxProcesses } from '../../src/run/runsc.js';
 import { runSandbox } from '../../src/run/sandbox.js';
-import { alive, type Fake, gone, makeFake, pidFrom, waitFor } from './fake-runsc.js';
+import { waitFor } from '../support/procs.js';
+import { alive, type Fake, gone, makeFake, pidFrom } from './fake-runsc.js';
 
 /** A fake runsc of its own for each test (so that slow ones can run concurrently), cleaned up after it. */
 const it = test.extend<{ fake: Fake }>({

@@ -41,7 +41,6 @@ beforeAll(() => {
     preparedRoot: undefined,
     cellHome: `${R}/home`,
     runnerPath: [`${R}/home/.pyenv/shims`, `${R}/home/.local/bin`, `${R}/opt/tools/bin`, `${R}/opt/links`, '/usr/bin'].join(':'),
-    runnerHome: `${R}/home`,
     toolCache: '/opt/hostedtoolcache',
     network: 'none',
     memoryLimit: undefined,
