@@ -159,8 +159,11 @@ describe('parseQuery: refusals', () => {
     expect(parseQuery(build({ tail: Buffer.concat([OPT, Buffer.from([0])]), counts: [1, 0, 0, 1] }))).toEqual({ error: 'formerr', id });
     const aRecord = Buffer.from('00000100010000003c00047f000001', 'hex');
     expect(parseQuery(build({ tail: aRecord, counts: [1, 0, 0, 1] }))).toEqual({ error: 'formerr', id });
-    const optNamed = Buffer.from('01610000290200000000000000', 'hex');
-    expect(parseQuery(build({ tail: optNamed, counts: [1, 0, 0, 1] }))).toEqual({ error: 'formerr', id });
+    // OPT owned by a name other than the root: "a", and a 1-byte label whose next bytes happen to spell OPT's type.
+    for (const owner of ['0161', '01']) {
+      const optNamed = Buffer.from(`${owner}00290200000000000000`, 'hex');
+      expect(parseQuery(build({ tail: optNamed, counts: [1, 0, 0, 1] })), owner).toEqual({ error: 'formerr', id });
+    }
     // ARCOUNT says 1 and there is nothing; ARCOUNT says 0 and there is an OPT.
     expect(parseQuery(build({ counts: [1, 0, 0, 1] }))).toEqual({ error: 'formerr', id });
     expect(parseQuery(build({ tail: OPT, counts: [1, 0, 0, 0] }))).toEqual({ error: 'formerr', id });
