@@ -17,7 +17,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
  */
 
 node_module__WEBPACK_IMPORTED_MODULE_0___default().enableCompileCache?.();
-const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(533), __nccwpck_require__.e(740)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7740));
+const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(533), __nccwpck_require__.e(709)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5709));
 await run();
 
 __webpack_async_result__();
@@ -130,6 +130,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto"
 
 /***/ }),
 
+/***/ 1314:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dgram");
+
+/***/ }),
+
 /***/ 3053:
 /***/ ((module) => {
 
@@ -141,6 +148,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnos
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 1553:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns/promises");
 
 /***/ }),
 

@@ -45,9 +45,25 @@ function hints(verdict, facts) {
         if (attempt !== undefined || (timedOut && !nearLimit))
             out.push(networkOff(attempt, timedOut));
     }
+    const denied = facts.egressDenied ?? [];
+    if (denied.length > 0 && (timedOut || verdict.kind === 'failed'))
+        out.push(egressRefused(denied));
     if (nearLimit)
         out.push(nearMemoryLimit(memoryAtTimeout, memoryLimit));
     return out;
+}
+// --- network.allow -------------------------------------------------------
+/** How many refused destinations a hint names; the egress-log output has them all. */
+const DENIED_SHOWN = 5;
+/**
+ * The destinations the cell was refused. They come from the cell (a DNS
+ * question, a server name) but only as normalised host names (egress/record.ts),
+ * which hold no workflow command.
+ */
+function egressRefused(denied) {
+    const shown = denied.slice(0, DENIED_SHOWN).join(', ');
+    const more = denied.length > DENIED_SHOWN ? ` and ${denied.length - DENIED_SHOWN} more` : '';
+    return `The cell was refused ${shown}${more} (not on network.allow, or not allowed there). If it needs them, add them to network.allow; the egress-log output lists every decision, and network: { audit: true } records what a run reaches without refusing it.`;
 }
 // --- exit 127 -------------------------------------------------------------
 /**

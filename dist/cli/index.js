@@ -465,7 +465,7 @@ function formatDuration(ms) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2130);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7655);
 /** Entry of the `gvisor-cell` CLI (bundled to dist/cli/index.js, the package's `bin`). */
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
@@ -475,7 +475,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2130:
+/***/ 7655:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -486,9 +486,9 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
@@ -511,6 +511,8 @@ function bundlePaths(dir, layout = 'run') {
         dir: layout === 'run' ? external_node_path_default().join(dir, 'bundle') : dir,
         emptyFile: external_node_path_default().join(dir, 'empty'),
         gitConfig: external_node_path_default().join(dir, 'git-config'),
+        resolvConf: external_node_path_default().join(dir, 'resolv.conf'),
+        hosts: external_node_path_default().join(dir, 'hosts'),
     };
 }
 
@@ -10049,6 +10051,8 @@ function preprocess(fn, schema) {
     });
 }
 
+// EXTERNAL MODULE: ./src/egress/allow-list.ts
+var allow_list = __nccwpck_require__(8371);
 // EXTERNAL MODULE: ./src/cell/units.ts
 var units = __nccwpck_require__(2635);
 ;// CONCATENATED MODULE: ./src/cell/schema.ts
@@ -10063,6 +10067,7 @@ var units = __nccwpck_require__(2635);
  * mean for the sandbox is decided later, in bundle/, which refuses only what
  * the host cannot do.
  */
+
 
 
 
@@ -10246,6 +10251,25 @@ const MountSchema = strictObject({
         .default('read-only')
         .meta(about('read-only (the default), read-write (writes reach the host) or overlay (writes stay in the cell). overlay and read-write (the workspace included) not in one cell.')),
 }, { error: expected('a mapping { source, target, mode }') });
+/** One `network.allow` entry: the pattern for editors, the exact checks (allow-list.ts) for a run. */
+const ENTRY = new RegExp(allow_list/* ENTRY_PATTERN */.cy);
+const allowEntry = schemas_string({ error: expected('a host name, *.name, an IP literal, each with an optional :port') })
+    .superRefine((value, ctx) => {
+    // One message per entry, parseEntry's: the pattern (for editors, below) says less.
+    const parsed = (0,allow_list/* parseEntry */.ER)(value);
+    if ('error' in parsed)
+        ctx.addIssue({ code: 'custom', input: value, message: `${parsed.error}, got ${show(value)}` });
+})
+    .meta({ pattern: ENTRY.source });
+const EgressSchema = strictObject({
+    allow: array(allowEntry, { error: expected('a list of host names such as registry.npmjs.org') })
+        .max(256, { error: 'expected at most 256 entries' })
+        .meta(about('Hosts the cell may reach: registry.npmjs.org, *.example.org (one or more labels), proxy.golang.org:443 (that port only; else 80 and 443), 203.0.113.7:8080 (an IP must be listed as such).')),
+    audit: schemas_boolean({ error: expected('true or false') })
+        .default(false)
+        .meta(about('true: allow every name (never the runner’s own, private or metadata addresses) and record each; for building the list.')),
+}, { error: expected('a mapping { allow, audit }') })
+    .meta(about('Egress by name: only the hosts listed, through the action’s own DNS and proxies; every decision recorded (egress-log).'));
 const LimitsSchema = strictObject({
     timeout: schema_duration
         .optional()
@@ -10318,9 +10342,9 @@ const CellKeys = strictObject({
     collect: array(relativePath('a path'), { error: expected('a list of workspace-relative paths') })
         .optional()
         .meta(about('Workspace-relative paths copied back to the host after the run, at most limits.collect bytes. Not with workspace: none.')),
-    network: schemas_enum(['none', 'host'], { error: expected('none or host') })
+    network: union([schemas_enum(['none', 'host']), EgressSchema], { error: expected('none, host or { allow: [names] }') })
         .default('none')
-        .meta(about('none (loopback only, the default) or host (the runner’s network, with all it reaches).')),
+        .meta(about('none (loopback only, the default), host (the runner’s network, with all it reaches) or { allow: [names], audit } (only the hosts named).')),
     user: schemas_enum(['runner', 'root'], { error: expected('runner or root') })
         .default('runner')
         .meta(about('runner (the action’s uid/gid, the default) or root (uid 0 inside the cell only).')),
@@ -10439,6 +10463,7 @@ const KNOWN_KEYS = {
     limits: Object.keys(LimitsSchema.shape),
     mounts: Object.keys(MountSchema.shape),
     rootfs: ['path'],
+    network: ['allow', 'audit'],
 };
 /**
  * Defaults for the bounds a cell cannot raise from inside: each in-memory
@@ -10459,6 +10484,15 @@ function hostnameFor(name) {
         .slice(0, 63)
         .replace(/-+$/, '');
     return slug || 'cell';
+}
+/** The network as the log and the summary name it. */
+function networkLabel(network) {
+    if (typeof network === 'string')
+        return network;
+    if (network.audit)
+        return 'audit (every name allowed and recorded)';
+    const n = network.allow.length;
+    return `allow-list (${n} ${n === 1 ? 'entry' : 'entries'})`;
 }
 
 ;// CONCATENATED MODULE: ./src/bundle/oci.ts
@@ -10483,6 +10517,56 @@ function tmpfs(destination, options) {
  */
 function scratch(destination, size, options) {
     return tmpfs(destination, [...options, `size=${size}`]);
+}
+
+;// CONCATENATED MODULE: ./src/bundle/egress.ts
+
+/** The files the cell's name resolution reads, each a file of ours in the bundle's directory. */
+function egressMounts(host, paths) {
+    // Ubuntu's /etc/resolv.conf links to /run/systemd/resolve/…: the file is mounted where the link leads.
+    return [bind(host?.resolvConf ?? '/etc/resolv.conf', paths.resolvConf, RO), bind('/etc/hosts', paths.hosts, RO)];
+}
+function hostsFile(hostname) {
+    return `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t${hostname}\n`;
+}
+/** The proxy variables, upper and lower case (curl reads http_proxy only in lower case). */
+function proxyEnv(net) {
+    const proxy = `http://${net.hostAddress}:${net.proxyPort}`;
+    const none = 'localhost,127.0.0.1,::1';
+    return [
+        ['HTTP_PROXY', proxy],
+        ['HTTPS_PROXY', proxy],
+        ['http_proxy', proxy],
+        ['https_proxy', proxy],
+        ['NO_PROXY', none],
+        ['no_proxy', none],
+        // Node's own fetch ignores the variables without it (Node 24 and later).
+        ['NODE_USE_ENV_PROXY', '1'],
+    ];
+}
+/** A variable set by the document wins: the cell can reach no other proxy anyway. */
+function withEnv(env, add) {
+    const set = new Set(env.map((e) => e.slice(0, e.indexOf('='))));
+    return [...env, ...add.filter(([k]) => !set.has(k)).map(([k, v]) => `${k}=${v}`)];
+}
+/**
+ * The spec joined to the cell's network: the namespace path, and the proxy
+ * variables in `processes` (the cell's own, which `collect` runs on its own).
+ */
+function joinNetwork(spec, net) {
+    const namespaces = spec.linux.namespaces.map((ns) => (ns.type === 'network' ? { ...ns, path: net.netnsPath } : ns));
+    return {
+        ...spec,
+        process: { ...spec.process, env: withEnv(spec.process.env, proxyEnv(net)) },
+        linux: { ...spec.linux, namespaces },
+    };
+}
+function joinProcess(process, net) {
+    return { ...process, env: withEnv(process.env, proxyEnv(net)) };
+}
+function resolvConf(net) {
+    // One attempt each, short: the answer is local, and a name that is refused should fail at once.
+    return `nameserver ${net.hostAddress}\noptions timeout:2 attempts:2\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/bundle/mounts.ts
@@ -10545,13 +10629,14 @@ function userMounts(cell, host) {
 
 
 
+
 /**
  * /run holds pid files, locks and sockets, not data: it gets at most this
  * much whatever `limits.tmpfs` says (less when that is smaller).
  */
 const RUN_TMPFS_MAX = 64 * 2 ** 20;
 /** The allow-listed view of the runner for `rootfs: host`. */
-function hostView(host, paths, user, size) {
+function hostView(host, paths, user, size, egress) {
     const mounts = [bind('/usr', '/usr', RO), bind('/etc', '/etc', RO)];
     if (host.hasOpt)
         mounts.push(bind('/opt', '/opt', RO));
@@ -10578,19 +10663,24 @@ function hostView(host, paths, user, size) {
         mounts.push(tmpfs(dir, ['ro', 'mode=0755', 'size=4k']));
     mounts.push(scratch('/tmp', size, ['mode=1777']), scratch('/var/tmp', size, ['mode=1777']), scratch('/run', Math.min(size, RUN_TMPFS_MAX), ['mode=0755']), scratch(host.home, size, ['mode=0700', `uid=${user.uid}`, `gid=${user.gid}`]));
     // Only the one file, read-only: the rest of the host's /run (sockets, credentials) stays out.
-    if (host.resolvConf)
+    // With network.allow the cell's own files take the place of the runner's (bundle/egress.ts).
+    if (egress)
+        mounts.push(...egressMounts(host, paths));
+    else if (host.resolvConf)
         mounts.push(bind(host.resolvConf, host.resolvConf, RO));
     return { mounts, links };
 }
 function rootView(cell, host, paths, user, scratchSize) {
+    const egress = typeof cell.network === 'object';
     if (cell.rootfs === 'host')
-        return { root: 'rootfs', ...hostView(host, paths, user, scratchSize), hostPaths: [] };
+        return { root: 'rootfs', ...hostView(host, paths, user, scratchSize, egress), hostPaths: [] };
     const root = mounts_hostPath(cell.rootfs.path, host.workspace);
     return {
         root,
         mounts: [
             scratch('/tmp', scratchSize, ['mode=1777']),
             scratch(host.home, scratchSize, ['mode=0700', `uid=${user.uid}`, `gid=${user.gid}`]),
+            ...(egress ? egressMounts(undefined, paths) : []),
         ],
         links: [],
         hostPaths: [{ key: 'rootfs.path', path: root, dir: true, relative: !external_node_path_default().isAbsolute(cell.rootfs.path) }],
@@ -10783,6 +10873,7 @@ function linuxResources(limits, host) {
 
 
 
+
 /** What gVisor provides itself: never the host's. */
 function kernelMounts() {
     return [
@@ -10815,7 +10906,7 @@ function buildBundle(cell, host, paths) {
         links: view.links,
         missingEnv: work.missingEnv,
         hostPaths: [...view.hostPaths, ...workspace.hostPaths, ...extra.hostPaths, ...work.hostPaths],
-        files: workspace.files,
+        files: [...workspace.files, ...(typeof cell.network === 'object' ? [{ path: paths.hosts, content: hostsFile(spec.hostname) }] : [])],
         notes: workspace.notes,
         warnings: workspace.warnings,
         collect: collect && { process: collect.process, tar: collect.tar, paths: collect.paths },
@@ -10825,7 +10916,8 @@ function sandboxShape(cell, resources) {
     // Overlay-mode binds are what `--overlay2=all:` wraps; plain writable binds need `root:` only
     // (the schema refuses a cell that mixes them).
     const overlays = cell.workspace === 'overlay' || (cell.mounts ?? []).some((m) => m.mode === 'overlay');
-    return { network: cell.network === 'host' ? 'host' : 'none', overlay: overlays ? 'all' : 'root', cgroups: resources !== undefined };
+    const network = typeof cell.network === 'object' ? 'sandbox' : cell.network;
+    return { network, overlay: overlays ? 'all' : 'root', cgroups: resources !== undefined };
 }
 function depth(p) {
     return p.split('/').filter(Boolean).length;
@@ -11041,6 +11133,13 @@ function formatIssues(issues) {
         }
         if (issue.code === 'invalid_key')
             return [`${where}: ${issue.issues[0]?.message ?? issue.message}`];
+        if (issue.code === 'invalid_union') {
+            // One form matched the value's type (a mapping for `network: { allow }`): its own problems say more.
+            const near = issue.errors.filter((branch) => branch.length > 0 && branch.every((i) => i.path.length > 0 || i.code === 'unrecognized_keys'));
+            const [only] = near;
+            if (near.length === 1 && only)
+                return formatIssues(only.map((i) => ({ ...i, path: [...issue.path, ...i.path] })));
+        }
         return [`${where}: ${issue.message}`];
     });
 }
@@ -11512,6 +11611,7 @@ while [ "$1" != -- ]; do
   case $1 in
     bind) "$mount" --rbind -o ro,nosuid,nodev "$2" "$3" || { echo "gvisor-cell: could not bind $2 read-only" >&2; exit ${SETUP_FAILED}; }; shift 3 ;;
     ro) "$mount" -o remount,bind,ro,nosuid,nodev "$2" || { echo "gvisor-cell: could not make $2 read-only" >&2; exit ${SETUP_FAILED}; }; shift 2 ;;
+    mask) "$mount" -t tmpfs -o ro,nosuid,nodev,noexec,size=4k gvisor-cell-mask "$2" || { echo "gvisor-cell: could not mask $2" >&2; exit ${SETUP_FAILED}; }; shift 2 ;;
     *) exit ${SETUP_FAILED} ;;
   esac
 done
@@ -11533,13 +11633,25 @@ function findNamespaceTools(dirs = ['/usr/bin', '/bin', '/usr/sbin', '/sbin']) {
     }
     return { unshare, sh, mount };
 }
+/**
+ * runsc releases before the fix of google/gvisor#10704 take a network
+ * namespace for the runner's own when /proc/sys/net/core/rmem_default exists
+ * in it, which Linux 6.11 and later show in every namespace: runsc then
+ * refuses `--network=sandbox` ("cannot run with network enabled in root
+ * network namespace"). Hiding /proc/sys/net from runsc (in its private mount
+ * namespace only; netstack reads nothing there) lets those releases run a
+ * cell in the namespace the action made; later ones do not look.
+ */
+const NET_SYSCTLS = '/proc/sys/net';
 /** The argv that runs `runsc` (its full argv) in a private mount namespace with the stage in place. */
-function inNamespace(stage, tools, runscArgv) {
+function inNamespace(stage, tools, runscArgv, { maskNetSysctls = false } = {}) {
     const ops = [];
     for (const b of stage.binds)
         ops.push('bind', b.source, b.at);
     for (const m of stage.submounts)
         ops.push('ro', m);
+    if (maskNetSysctls)
+        ops.push('mask', NET_SYSCTLS);
     return [
         tools.unshare,
         '--mount',
@@ -12002,6 +12114,7 @@ function reportedStatus(verdict) {
 
 
 
+
 /** Builds the bundle and checks every host path it names. Starts nothing; throws with the key at fault. */
 function planCell(cell, ctx) {
     // A cell that runs as root (asked for, or because the action does) could read root-only files of /etc.
@@ -12038,27 +12151,73 @@ function logDirOf(tempRoot) {
 /** A log file's name, `<containerIdFor>.log`: what the CLI may prune, and nothing else. */
 const LOG_FILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,39}-[A-Za-z0-9]{6}\.log$/;
 async function runPlanned(plan, opts) {
-    writeBundleFiles(plan.bundle, plan.paths);
-    // Every source the cell must not change is bound read-only by the kernel at a stub; the spec names the stubs.
-    const stageDir = external_node_path_default().join(plan.runDir, 'ro');
-    const { stage: readOnly, spec } = stageReadOnly(plan.bundle, stageDir, hostMountPoints());
-    makeStubs(readOnly, stageDir);
-    writeConfig(spec, plan.paths);
     const containerId = containerIdFor(plan.cell.name, plan.runDir);
     const runsc = { path: opts.runscPath, sudo: (0,run_runsc/* needsSudo */.jM)(), root: external_node_path_default().join(plan.runDir, 'state') };
-    (0,external_node_fs_.mkdirSync)(runsc.root, { mode: 0o700 });
-    const runscLog = external_node_path_default().join(plan.runDir, 'runsc.log');
-    const flags = (0,run_runsc/* globalFlags */.vP)({ platform: opts.platform, sandbox: plan.bundle.sandbox, log: runscLog, debugDir: opts.debugDir });
-    // The log (up to limits.log) outlives the run directory: it is an output for later steps.
+    // The log (up to limits.log) outlives the run directory: it is an output for later steps; so does the egress log.
     const logDir = logDirOf(plan.tempRoot);
     (0,external_node_fs_.mkdirSync)(logDir, { recursive: true });
+    const network = typeof plan.cell.network === 'object' ? plan.cell.network : undefined;
+    const networkId = network ? (0,run_dir/* runDirUnique */.qr)(plan.runDir) : undefined;
+    let recorded = false;
+    const hostChanges = async () => {
+        if (recorded)
+            return;
+        recorded = true;
+        await opts.onHostChanges?.({ containerId, runsc, networkId });
+    };
+    let egress;
+    let bundle = plan.bundle;
+    if (network && networkId) {
+        await hostChanges();
+        // Loaded only by cells that ask for it: no other run needs the listeners.
+        const { startEgress } = await __nccwpck_require__.e(/* import() */ 603).then(__nccwpck_require__.bind(__nccwpck_require__, 4984));
+        egress = await startEgress({
+            allow: network.allow,
+            audit: network.audit,
+            id: networkId,
+            sudo: runsc.sudo,
+            recordFile: external_node_path_default().join(logDir, `${containerId}.egress.jsonl`),
+        });
+        bundle = joinedBundle(bundle, plan.paths, {
+            netnsPath: egress.netnsPath,
+            hostAddress: egress.hostAddress,
+            proxyPort: egress.proxyPort,
+        });
+    }
+    try {
+        return await runStarted(plan, bundle, opts, { containerId, runsc, logDir, egress, hostChanges });
+    }
+    finally {
+        await egress?.stop();
+    }
+}
+/** The bundle joined to the cell's network: its namespace, resolver and proxy (bundle/egress.ts). */
+function joinedBundle(bundle, paths, net) {
+    return {
+        ...bundle,
+        spec: joinNetwork(bundle.spec, net),
+        collect: bundle.collect && { ...bundle.collect, process: joinProcess(bundle.collect.process, net) },
+        files: [...bundle.files, { path: paths.resolvConf, content: resolvConf(net) }],
+    };
+}
+async function runStarted(plan, bundle, opts, started_) {
+    const { containerId, runsc, logDir, egress } = started_;
+    writeBundleFiles(bundle, plan.paths);
+    // Every source the cell must not change is bound read-only by the kernel at a stub; the spec names the stubs.
+    const stageDir = external_node_path_default().join(plan.runDir, 'ro');
+    const { stage: readOnly, spec } = stageReadOnly(bundle, stageDir, hostMountPoints());
+    makeStubs(readOnly, stageDir);
+    writeConfig(spec, plan.paths);
+    (0,external_node_fs_.mkdirSync)(runsc.root, { mode: 0o700 });
+    const runscLog = external_node_path_default().join(plan.runDir, 'runsc.log');
+    const flags = (0,run_runsc/* globalFlags */.vP)({ platform: opts.platform, sandbox: bundle.sandbox, log: runscLog, debugDir: opts.debugDir });
     const output = new CellOutput(external_node_path_default().join(logDir, `${containerId}.log`), opts.outputLimit, opts.jobLog, opts.commandWindow, plan.cell.limits?.log);
     let collect;
     const unpacked = external_node_path_default().join(plan.runDir, 'collected');
     // Loaded only by cells that collect: no other run needs it.
-    const collecting = plan.bundle.collect ? await __nccwpck_require__.e(/* import() */ 511).then(__nccwpck_require__.bind(__nccwpck_require__, 511)) : undefined;
-    if (plan.bundle.collect && collecting) {
-        const { process: cellProcess, tar } = plan.bundle.collect;
+    const collecting = bundle.collect ? await __nccwpck_require__.e(/* import() */ 511).then(__nccwpck_require__.bind(__nccwpck_require__, 511)) : undefined;
+    if (bundle.collect && collecting) {
+        const { process: cellProcess, tar } = bundle.collect;
         const processFile = external_node_path_default().join(plan.runDir, 'process.json');
         const tarFile = external_node_path_default().join(plan.runDir, 'collect.json');
         (0,external_node_fs_.writeFileSync)(processFile, JSON.stringify(cellProcess));
@@ -12073,6 +12232,7 @@ async function runPlanned(plan, opts) {
         };
     }
     const started = async () => {
+        await started_.hostChanges();
         await opts.onSpawned?.({ containerId, runsc, spec, readOnly });
         output.begin();
     };
@@ -12087,7 +12247,9 @@ async function runPlanned(plan, opts) {
             memoryLimit: plan.cell.limits?.memory,
             output,
             signal: opts.signal,
-            wrap: readOnly.binds.length > 0 ? (argv) => inNamespace(readOnly, plan.namespaceTools, argv) : undefined,
+            wrap: readOnly.binds.length > 0 || egress
+                ? (argv) => inNamespace(readOnly, plan.namespaceTools, argv, { maskNetSysctls: egress !== undefined })
+                : undefined,
             collect,
             started,
         });
@@ -12099,14 +12261,17 @@ async function runPlanned(plan, opts) {
                 : await collecting.copyBack(unpacked, plan.workspace, plan.bundle.collect.paths);
         }
         const verdict = classify(result, plan.cell.limits ?? {});
-        return { output, result, verdict, hints: await hintsFor(plan, verdict, result, output), collected };
+        // The listeners stop (and record what was still open) before the tally is read.
+        await egress?.stop();
+        const egressRun = egress && { file: egress.record.file, rows: egress.record.rows() };
+        return { output, result, verdict, hints: await hintsFor(plan, verdict, result, output, egressRun), collected, egress: egressRun };
     }
     finally {
         output.close();
     }
 }
 /** The hints for a run that is over (hints.ts is loaded only when there may be one). */
-async function hintsFor(plan, verdict, result, output) {
+async function hintsFor(plan, verdict, result, output, egress) {
     if (verdict.kind === 'passed' || verdict.kind === 'cancelled' || verdict.kind === 'sandbox-failed')
         return [];
     const { hints } = await __nccwpck_require__.e(/* import() */ 507).then(__nccwpck_require__.bind(__nccwpck_require__, 1507));
@@ -12120,6 +12285,7 @@ async function hintsFor(plan, verdict, result, output) {
         runnerPath: plan.runner.path,
         toolCache: plan.runner.toolCache,
         network: plan.bundle.sandbox.network,
+        egressDenied: (egress?.rows ?? []).filter((r) => r.decision === 'denied').map((r) => (r.port === 53 ? r.name : `${r.name}:${r.port}`)),
         memoryLimit: plan.cell.limits?.memory,
         memoryAtTimeout: result.memoryAtTimeout,
         outputTail: output.logs.text(),
@@ -12547,6 +12713,9 @@ async function cmdBundle(file, values) {
     // Only to print the flags: the bundle is written, not run, so /dev/kvm need not exist here.
     const choices = runChoices(optionSource(values), () => true);
     const cell = loadCell({ file }, process.cwd(), 'bundle');
+    if (typeof cell.network === 'object') {
+        throw new UsageError('network.allow needs a network the run makes (a namespace, the listeners, the firewall): `gvisor-cell run` does; a bundle for runsc by hand cannot have it', 'bundle');
+    }
     const out = external_node_path_default().resolve(values.out);
     // Everything in DIR: config.json, rootfs/, and the files the bundle mounts.
     const paths = bundlePaths(out, 'out');
@@ -12628,7 +12797,7 @@ async function cmdRun(file, values) {
         if (advisory)
             main_log.info(`warning: ${advisory}`);
         main_log.info(`gvisor-cell: running ${cell.name} with ${installed.version} (${choices.platform}), workspace ${workspace}`);
-        const { output, result, verdict, hints, collected } = await runPlanned(plan, {
+        const { output, result, verdict, hints, collected, egress } = await runPlanned(plan, {
             runscPath: installed.path,
             ...choices,
             // raw: the cell's bytes, inside the stop-commands window when a runner reads them.
@@ -12640,6 +12809,12 @@ async function cmdRun(file, values) {
         main_log.info(output.logCutAt === undefined
             ? `gvisor-cell: full log in ${output.logFile}`
             : `gvisor-cell: log in ${output.logFile}, cut at ${output.logCutAt} bytes by limits.log; the rest is only in the output above`);
+        if (egress) {
+            for (const r of egress.rows.filter((row) => row.decision === 'denied')) {
+                main_log.info(`gvisor-cell: egress refused: ${r.port === 53 ? `${r.name} (DNS)` : `${r.name}:${r.port}`}: ${r.reason ?? ''} (${r.connections}×)`);
+            }
+            main_log.info(`gvisor-cell: every egress decision in ${egress.file}`);
+        }
         if (collected) {
             if (!collected.error)
                 main_log.info(`gvisor-cell: collected ${collected.files} file(s) into ${workspace}`);
@@ -12713,6 +12888,178 @@ async function main(argv) {
         }
         main_log.info(error instanceof CellError ? error.message : `gvisor-cell: ${error instanceof Error ? error.message : String(error)}`);
         return command === 'run' ? NOT_RUN : 1;
+    }
+}
+
+
+/***/ }),
+
+/***/ 8371:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ER: () => (/* binding */ parseEntry),
+/* harmony export */   cy: () => (/* binding */ ENTRY_PATTERN),
+/* harmony export */   dP: () => (/* binding */ normalIp),
+/* harmony export */   tK: () => (/* binding */ normalName),
+/* harmony export */   yd: () => (/* binding */ AllowList)
+/* harmony export */ });
+/* unused harmony export DEFAULT_PORTS */
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7030);
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_net__WEBPACK_IMPORTED_MODULE_0__);
+/**
+ * `network.allow`: what an entry may be, and whether a destination the cell
+ * asks for is on the list. Pure: no lookups, no sockets. The schema
+ * (cell/schema.ts) validates entries with `parseEntry`; the listeners
+ * (egress/) ask `AllowList` about every name, IP and port the cell names.
+ *
+ * An entry is a host name (`registry.npmjs.org`), a wildcard (`*.example.org`:
+ * one or more labels in front, never example.org itself), an IPv4 literal or
+ * a bracketed IPv6 one; with `:port` it allows that port only, without one
+ * ports 80 and 443.
+ */
+
+const DEFAULT_PORTS = [80, 443];
+const LABEL = '[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?';
+/** A host name as the cell may name it: labels of letters, digits, `-` and `_`, at most 253 characters. */
+const NAME = new RegExp(`^(?=.{1,253}$)${LABEL}(?:\\.${LABEL})*$`);
+const PORT = /^(?:[1-9][0-9]{0,4})$/;
+const PORT_RANGE = '(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})';
+const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])';
+const ANY_LABEL = '[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?';
+/**
+ * The pattern an entry must match, for editors (cell.schema.json): the same
+ * rules as parseEntry's but the 253-character bound on a whole name (an
+ * editor lets up to 254 through, the action says no).
+ */
+const ENTRY_PATTERN = [
+    '^(?:',
+    // A name (or *.name) whose last label is not all digits (1.2.3.999 is no name), an optional trailing dot.
+    `(?:\\*\\.)?(?=[A-Za-z0-9_.-]{1,254}(?::|$))(?:${ANY_LABEL}\\.)*(?![0-9]+\\.?(?::|$))${ANY_LABEL}\\.?`,
+    `|${OCTET}(?:\\.${OCTET}){3}`,
+    '|\\[[0-9A-Fa-f:.]+\\]',
+    `)(?::${PORT_RANGE})?$`,
+].join('');
+/**
+ * A host name in its one comparable form (lower case, no trailing dot), or
+ * undefined when it is not one: what the cell sends (SNI, Host, a DNS
+ * question) goes through this before it is matched or shown anywhere.
+ */
+function normalName(value) {
+    const name = value.toLowerCase().replace(/\.$/, '');
+    if (!NAME.test(name))
+        return undefined;
+    // 1.2.3.999 is neither an address nor a name; a top-level label is never all digits.
+    if (/(?:^|\.)[0-9]+$/.test(name))
+        return undefined;
+    return name;
+}
+/** An IP literal in its canonical form (IPv6 lower case, without brackets), or undefined. */
+function normalIp(value) {
+    const bare = value.startsWith('[') && value.endsWith(']') ? value.slice(1, -1) : value;
+    if ((0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv4)(bare))
+        return bare;
+    if ((0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv6)(bare) && !bare.includes('%'))
+        return bare.toLowerCase();
+    return undefined;
+}
+/** An entry, or what is wrong with it (for "network.allow[i]: …"). */
+function parseEntry(entry) {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(entry) || entry.includes('/')) {
+        return { error: 'expected a host name (and an optional :port), not a URL or a path' };
+    }
+    let host = entry;
+    let ports = DEFAULT_PORTS;
+    const port = /:([^:\]]*)$/.exec(entry);
+    // host:port, [v6]:port; a bare IPv6 (several colons, no brackets) has no port to split.
+    if (port && (entry.startsWith('[') || entry.indexOf(':') === port.index)) {
+        const digits = port[1] ?? '';
+        const n = Number(digits);
+        if (!PORT.test(digits) || n > 65535)
+            return { error: 'expected a port from 1 to 65535 after the colon' };
+        ports = [n];
+        host = entry.slice(0, port.index);
+    }
+    if (host === '')
+        return { error: 'expected a host name before the port' };
+    if (host.startsWith('[') || host.includes(':')) {
+        if (!host.startsWith('['))
+            return { error: 'expected an IPv6 address in brackets, as [2001:db8::1]:443' };
+        const ip = normalIp(host);
+        if (!ip || !(0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv6)(ip))
+            return { error: 'expected an IPv6 address in the brackets' };
+        return { kind: 'ip', ip, ports };
+    }
+    const v4 = normalIp(host);
+    if (v4)
+        return { kind: 'ip', ip: v4, ports };
+    if (/^[0-9.]+$/.test(host))
+        return { error: 'expected an IPv4 address such as 203.0.113.7' };
+    const wildcard = host.startsWith('*.');
+    const name = normalName(wildcard ? host.slice(2) : host);
+    if (!name) {
+        return {
+            error: host.includes('*')
+                ? 'expected a wildcard as *.example.org: one * in front of a name, for one or more labels'
+                : 'expected a host name such as registry.npmjs.org: labels of letters, digits, - and _, separated by single dots',
+        };
+    }
+    return { kind: 'name', name, wildcard, ports };
+}
+class AllowList {
+    entries;
+    /** `audit: true`: every name is allowed (addresses are still checked; see addresses.ts). */
+    audit;
+    constructor(entries, audit = false) {
+        this.entries = entries.map((e, i) => {
+            const parsed = parseEntry(e);
+            if ('error' in parsed)
+                throw new Error(`network.allow[${i}]: ${parsed.error}`);
+            return parsed;
+        });
+        this.audit = audit;
+    }
+    nameEntries(name) {
+        return this.entries.filter((e) => e.kind === 'name' && (e.wildcard ? name.endsWith(`.${e.name}`) && name.length > e.name.length + 1 : name === e.name));
+    }
+    /** Whether a name is on the list for some port: what the DNS listener answers. */
+    knowsName(name) {
+        return this.audit || this.nameEntries(name).length > 0;
+    }
+    /** Whether the list names this IP literal itself (for some port): it may then be reached even if private. */
+    listsIp(ip) {
+        return this.entries.some((e) => e.kind === 'ip' && e.ip === ip);
+    }
+    /** Whether a destination is allowed: a name (or, listed as such, an IP) on this port. */
+    allows(d) {
+        if (this.audit)
+            return true;
+        const ip = normalIp(d.host);
+        if (ip)
+            return this.entries.some((e) => e.kind === 'ip' && e.ip === ip && e.ports.includes(d.port));
+        return this.nameEntries(d.host).some((e) => e.ports.includes(d.port));
+    }
+    /** The IPv4 literals and their ports: each gets a route in the cell and a listener of its own. */
+    ipv4Targets() {
+        return this.entries.flatMap((e) => (e.kind === 'ip' && (0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv4)(e.ip) ? e.ports.map((port) => ({ host: e.ip, port })) : []));
+    }
+    /**
+     * Ports other than 80 and 443 that names are listed with, and the names
+     * on each: a connection to such a port carries no name of its own, so it
+     * goes to the one name listed there, or to the TLS server name among several.
+     */
+    namePorts() {
+        const ports = new Map();
+        for (const e of this.entries) {
+            if (e.kind !== 'name')
+                continue;
+            for (const port of e.ports) {
+                if (DEFAULT_PORTS.includes(port))
+                    continue;
+                ports.set(port, [...(ports.get(port) ?? []), e]);
+            }
+        }
+        return ports;
     }
 }
 
@@ -13337,6 +13684,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto"
 
 /***/ }),
 
+/***/ 1314:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dgram");
+
+/***/ }),
+
 /***/ 3053:
 /***/ ((module) => {
 
@@ -13348,6 +13702,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnos
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 1553:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns/promises");
 
 /***/ }),
 
@@ -13383,6 +13744,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 
 /***/ }),
 

@@ -201,7 +201,7 @@ function makeRunDir(tempRoot) {
 }
 /** The run directory's random part: unique among live run directories (containerIdFor uses it). */
 function runDirUnique(runDir) {
-    return path.basename(runDir).slice(RUN_DIR_PREFIX.length);
+    return external_node_path_default().basename(runDir).slice(RUN_DIR_PREFIX.length);
 }
 /** Best effort: what is left (root-owned state of a killed runsc) is the post step's. */
 function removeRunDir(dir) {
@@ -302,7 +302,7 @@ function writePostRecord(runDir, record) {
     const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('hex');
     const fd = openSync(path.join(runDir, RECORD_FILE), 'wx', 0o600);
     try {
-        writeSync(fd, JSON.stringify({ nonce, containerId: record.containerId, runsc: record.runsc }));
+        writeSync(fd, JSON.stringify({ nonce, containerId: record.containerId, runsc: record.runsc, networkId: record.networkId }));
     }
     finally {
         closeSync(fd);
@@ -356,7 +356,7 @@ function readPostRecord(runDir, nonce, uid) {
     }
     if (typeof parsed !== 'object' || parsed === null)
         return { refused: `${RECORD_FILE} is not a JSON object` };
-    const { nonce: recorded, containerId, runsc } = parsed;
+    const { nonce: recorded, containerId, runsc, networkId } = parsed;
     if (typeof recorded !== 'string' || !NONCE.test(recorded))
         return { refused: `${RECORD_FILE}: nonce is malformed` };
     if (recorded !== nonce)
@@ -369,7 +369,10 @@ function readPostRecord(runDir, nonce, uid) {
     }
     if (!(0,external_node_fs_.statSync)(runsc, { throwIfNoEntry: false })?.isFile())
         return { refused: `${RECORD_FILE}: runsc is not a regular file` };
-    return { record: { containerId, runsc } };
+    // The network's names are made from the run directory's suffix (run/cell.ts): anything else is not this run's.
+    if (networkId !== undefined && networkId !== runDirUnique(runDir))
+        return { refused: `${RECORD_FILE}: networkId is not this run's` };
+    return { record: { containerId, runsc, ...(networkId !== undefined ? { networkId } : {}) } };
 }
 
 ;// CONCATENATED MODULE: ./src/action/post.ts
@@ -409,6 +412,12 @@ async function post() {
     const runsc = { path: runscPath, sudo, root: external_node_path_default().join(state.runDir, 'state') };
     log.info(`Removing sandbox ${containerId} left by the main step`);
     await destroy(runsc, containerId);
+    if (state.record.networkId) {
+        // Loaded only when main made a network: the listeners died with main; the namespace, link and table may not have.
+        const { findNetworkTools, teardownHostNetwork } = await __webpack_require__.e(/* import() */ 69).then(__webpack_require__.bind(__webpack_require__, 7069));
+        log.info(`Removing the cell's network ${state.record.networkId} left by the main step`);
+        await teardownHostNetwork(findNetworkTools(), sudo, state.record.networkId);
+    }
     await removeAll(state.runDir, sudo);
     log.info(`Removed ${state.runDir}`);
 }

@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type * as Core from '@actions/core';
 import { loadCell } from '../cell/load.js';
-import type { Cell } from '../cell/schema.js';
+import { type Cell, networkLabel } from '../cell/schema.js';
 import { formatDuration } from '../cell/units.js';
 import { type InstalledRunsc, obtainRunsc } from '../install/obtain.js';
 import { bucketArch, truncAdvisory } from '../install/version.js';
@@ -105,11 +105,14 @@ export async function run(): Promise<void> {
       commandWindow: true,
       signal: cancel.signal,
       debugDir,
-      onSpawned: async ({ containerId, runsc, spec, readOnly }) => {
+      onHostChanges: async ({ containerId, runsc, networkId }) => {
+        // What the post step may run and remove is recorded in the run directory, before the state that points at it.
+        const core = await loadCore();
+        savePostState(core.saveState, runDir, { containerId, runsc: runsc.path, ...(networkId ? { networkId } : {}) });
+      },
+      onSpawned: async ({ spec, readOnly }) => {
         const core = await loadCore();
         const say = commands(core, log);
-        // What the post step may run is recorded in the run directory, before the state that points at it.
-        savePostState(core.saveState, runDir, { containerId, runsc: runsc.path });
         for (const warning of warnings) say.warning(warning);
         core.setOutput(Outputs.RunscPath, installed.path);
         core.setOutput(Outputs.RunscVersion, installed.version);
@@ -121,7 +124,7 @@ export async function run(): Promise<void> {
           say.group('config.json', JSON.stringify(spec, null, 2) + binds);
         }
         log.info(
-          `Running cell ${cell.name} with ${installed.version}, platform ${inputs.platform}, network ${cell.network}` +
+          `Running cell ${cell.name} with ${installed.version}, platform ${inputs.platform}, network ${networkLabel(cell.network)}` +
             (cell.limits?.timeout !== undefined ? `, timeout ${formatDuration(cell.limits.timeout)}` : ''),
         );
       },
@@ -168,8 +171,14 @@ async function report(
   core.setOutput(Outputs.LogFile, output.logFile);
   core.setOutput(Outputs.TimedOut, String(result.timedOut));
   core.setOutput(Outputs.DurationMs, String(result.durationMs));
+  if (ran.egress) core.setOutput(Outputs.EgressLog, ran.egress.file);
 
   const say = commands(core, log);
+  // Each refused destination once, after the cell's output: normalised names only (egress/record.ts).
+  for (const r of ran.egress?.rows ?? []) {
+    if (r.decision === 'denied')
+      log.info(`Egress refused: ${r.port === 53 ? `${r.name} (DNS)` : `${r.name}:${r.port}`}: ${r.reason ?? ''} (${r.connections}×)`);
+  }
   // After the stop-commands window: a later step reading log-file gets only part of the output.
   if (output.logCutAt !== undefined) say.warning(`log-file ${output.logFile}: ${logCutNote(output.logCutAt)}`);
 
@@ -181,12 +190,13 @@ async function report(
     durationMs: result.durationMs,
     runscVersion: installed.version,
     platform: inputs.platform,
-    network: cell.network,
+    network: networkLabel(cell.network),
     limits: cell.limits ?? {},
     logTail: output.logs.text(),
     logFile: output.logFile,
     logCutAt: output.logCutAt,
     advisories: [truncAdvisory(installed.version)].filter((a): a is string => a !== undefined),
+    ...(ran.egress ? { egress: ran.egress } : {}),
   });
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summary).write();
 

@@ -27,4 +27,5 @@ export const Outputs = {
   RunscVersion: 'runsc-version',
   RunscPath: 'runsc-path',
   DebugLogDir: 'debug-log-dir',
+  EgressLog: 'egress-log',
 } as const;

@@ -11,7 +11,7 @@
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { RUN_DIR_NAME } from '../run/run-dir.js';
+import { RUN_DIR_NAME, runDirUnique } from '../run/run-dir.js';
 
 /** The state's keys: which run directory, and the nonce of the record main left in it. */
 const State = {
@@ -27,6 +27,8 @@ export interface PostRecord {
   containerId: string;
   /** Absolute path of the runsc binary main ran. */
   runsc: string;
+  /** With network.allow: the id the cell's network is named after (egress/host-network.ts), to remove it. */
+  networkId?: string;
 }
 
 /** Container ids as `containerIdFor` makes them (and runsc accepts). */
@@ -95,7 +97,7 @@ export function writePostRecord(runDir: string, record: PostRecord): string {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('hex');
   const fd = openSync(path.join(runDir, RECORD_FILE), 'wx', 0o600);
   try {
-    writeSync(fd, JSON.stringify({ nonce, containerId: record.containerId, runsc: record.runsc }));
+    writeSync(fd, JSON.stringify({ nonce, containerId: record.containerId, runsc: record.runsc, networkId: record.networkId }));
   } finally {
     closeSync(fd);
   }
@@ -143,7 +145,7 @@ export function readPostRecord(runDir: string, nonce: string, uid: number): Reco
     return { refused: `${RECORD_FILE} is not JSON` };
   }
   if (typeof parsed !== 'object' || parsed === null) return { refused: `${RECORD_FILE} is not a JSON object` };
-  const { nonce: recorded, containerId, runsc } = parsed;
+  const { nonce: recorded, containerId, runsc, networkId } = parsed;
   if (typeof recorded !== 'string' || !NONCE.test(recorded)) return { refused: `${RECORD_FILE}: nonce is malformed` };
   if (recorded !== nonce) return { refused: `the state's nonce is not the one in ${RECORD_FILE}` };
   if (typeof containerId !== 'string' || !CONTAINER_ID.test(containerId)) {
@@ -153,5 +155,7 @@ export function readPostRecord(runDir: string, nonce: string, uid: number): Reco
     return { refused: `${RECORD_FILE}: runsc is not an absolute, normalized path` };
   }
   if (!statSync(runsc, { throwIfNoEntry: false })?.isFile()) return { refused: `${RECORD_FILE}: runsc is not a regular file` };
-  return { record: { containerId, runsc } };
+  // The network's names are made from the run directory's suffix (run/cell.ts): anything else is not this run's.
+  if (networkId !== undefined && networkId !== runDirUnique(runDir)) return { refused: `${RECORD_FILE}: networkId is not this run's` };
+  return { record: { containerId, runsc, ...(networkId !== undefined ? { networkId } : {}) } };
 }

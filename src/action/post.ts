@@ -33,6 +33,12 @@ export async function post(): Promise<void> {
   const runsc: Runsc = { path: runscPath, sudo, root: path.join(state.runDir, 'state') };
   log.info(`Removing sandbox ${containerId} left by the main step`);
   await destroy(runsc, containerId);
+  if (state.record.networkId) {
+    // Loaded only when main made a network: the listeners died with main; the namespace, link and table may not have.
+    const { findNetworkTools, teardownHostNetwork } = await import('../egress/host-network.js');
+    log.info(`Removing the cell's network ${state.record.networkId} left by the main step`);
+    await teardownHostNetwork(findNetworkTools(), sudo, state.record.networkId);
+  }
   await removeAll(state.runDir, sudo);
   log.info(`Removed ${state.runDir}`);
 }

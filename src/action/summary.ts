@@ -23,6 +23,37 @@ export interface SummaryFacts {
   logCutAt?: number;
   /** What the user should know about the runsc in use (an old release's known bugs). */
   advisories?: string[];
+  /** With network.allow: every destination's decision, tallied (egress/record.ts). */
+  egress?: { file: string; rows: EgressRow[] };
+}
+
+export interface EgressRow {
+  name: string;
+  port: number;
+  decision: 'allowed' | 'denied';
+  reason: string | undefined;
+  connections: number;
+  sent: number;
+  received: number;
+}
+
+/** Rows of the egress table shown; the egress-log output has every decision. */
+export const EGRESS_ROWS_SHOWN = 50;
+
+/**
+ * The egress table: denied first. Names were normalised (or replaced) before
+ * they got here, and are escaped again all the same; with `audit: true`,
+ * the allowed names are the list to copy.
+ */
+function egressTable(e: NonNullable<SummaryFacts['egress']>): string {
+  const rows = e.rows.slice(0, EGRESS_ROWS_SHOWN).map((r) => {
+    const where = r.port === 53 && r.decision === 'denied' ? `${escapeMarkdown(r.name)} (DNS)` : `${escapeMarkdown(r.name)}:${r.port}`;
+    const decision = r.decision === 'denied' ? `❌ denied${r.reason ? `: ${escapeMarkdown(r.reason)}` : ''}` : '✅ allowed';
+    return `| ${where} | ${decision} | ${r.connections} | ${formatSize(r.sent)} | ${formatSize(r.received)} |\n`;
+  });
+  const more = e.rows.length > EGRESS_ROWS_SHOWN ? `\n${e.rows.length - EGRESS_ROWS_SHOWN} more in the egress log.\n` : '';
+  const none = e.rows.length === 0 ? '| (nothing) | | | | |\n' : '';
+  return `\n**Egress** (every decision is in the egress-log output, ${escapeMarkdown(e.file)})\n\n| destination | decision | connections | sent | received |\n| --- | --- | ---: | ---: | ---: |\n${rows.join('')}${none}${more}`;
 }
 
 /** The summary upload fails above 1 MiB per step; the tail shown stays far below. */
@@ -106,6 +137,7 @@ export function renderSummary(f: SummaryFacts): string {
   if (f.verdict.kind === 'sandbox-failed') parts.push(`\n**runsc said:**\n\n${fenced(f.verdict.message)}`);
   // Hints quote paths and the cell's output: fenced, like the output itself.
   if (f.hints?.length) parts.push(`\n**What to do:**\n\n${fenced(f.hints.join('\n\n'))}`);
+  if (f.egress) parts.push(egressTable(f.egress));
   if (tail !== '') parts.push(`\n<details><summary>${label}</summary>\n\n${fenced(tail)}\n</details>\n`);
   return parts.join('');
 }

@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 import type { Cell } from '../cell/schema.js';
+import { egressMounts } from './egress.js';
 import { type HostFacts, isInside } from './host.js';
 import { type HostPathCheck, hostPath } from './mounts.js';
 import { bind, type OciMount, RO, scratch, tmpfs } from './oci.js';
@@ -30,7 +31,13 @@ export interface RootView {
 }
 
 /** The allow-listed view of the runner for `rootfs: host`. */
-function hostView(host: HostFacts, paths: BundlePaths, user: CellUser, size: number): { mounts: OciMount[]; links: [string, string][] } {
+function hostView(
+  host: HostFacts,
+  paths: BundlePaths,
+  user: CellUser,
+  size: number,
+  egress: boolean,
+): { mounts: OciMount[]; links: [string, string][] } {
   const mounts: OciMount[] = [bind('/usr', '/usr', RO), bind('/etc', '/etc', RO)];
   if (host.hasOpt) mounts.push(bind('/opt', '/opt', RO));
   const covered = ['/usr', '/etc', '/opt'];
@@ -56,18 +63,22 @@ function hostView(host: HostFacts, paths: BundlePaths, user: CellUser, size: num
     scratch(host.home, size, ['mode=0700', `uid=${user.uid}`, `gid=${user.gid}`]),
   );
   // Only the one file, read-only: the rest of the host's /run (sockets, credentials) stays out.
-  if (host.resolvConf) mounts.push(bind(host.resolvConf, host.resolvConf, RO));
+  // With network.allow the cell's own files take the place of the runner's (bundle/egress.ts).
+  if (egress) mounts.push(...egressMounts(host, paths));
+  else if (host.resolvConf) mounts.push(bind(host.resolvConf, host.resolvConf, RO));
   return { mounts, links };
 }
 
 export function rootView(cell: Cell, host: HostFacts, paths: BundlePaths, user: CellUser, scratchSize: number): RootView {
-  if (cell.rootfs === 'host') return { root: 'rootfs', ...hostView(host, paths, user, scratchSize), hostPaths: [] };
+  const egress = typeof cell.network === 'object';
+  if (cell.rootfs === 'host') return { root: 'rootfs', ...hostView(host, paths, user, scratchSize, egress), hostPaths: [] };
   const root = hostPath(cell.rootfs.path, host.workspace);
   return {
     root,
     mounts: [
       scratch('/tmp', scratchSize, ['mode=1777']),
       scratch(host.home, scratchSize, ['mode=0700', `uid=${user.uid}`, `gid=${user.gid}`]),
+      ...(egress ? egressMounts(undefined, paths) : []),
     ],
     links: [],
     hostPaths: [{ key: 'rootfs.path', path: root, dir: true, relative: !path.isAbsolute(cell.rootfs.path) }],

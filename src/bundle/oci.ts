@@ -26,7 +26,8 @@ export interface OciSpec {
   hostname: string;
   mounts: OciMount[];
   linux: {
-    namespaces: { type: string }[];
+    /** `path`: join that namespace (network: the cell's own, made by egress/) rather than make a new one. */
+    namespaces: { type: string; path?: string }[];
     resources?: {
       memory?: { limit: number; swap: number };
       cpu?: { quota: number; period: number };

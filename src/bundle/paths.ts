@@ -11,6 +11,9 @@ export interface BundlePaths {
   emptyFile: string;
   /** Where scrubbed copies of the workspace's git configs are written (this, with -0, -1, … appended). */
   gitConfig: string;
+  /** With `network: { allow }`: the cell's resolv.conf and hosts (bundle/egress.ts). */
+  resolvConf: string;
+  hosts: string;
 }
 
 /**
@@ -24,5 +27,7 @@ export function bundlePaths(dir: string, layout: 'run' | 'out' = 'run'): BundleP
     dir: layout === 'run' ? path.join(dir, 'bundle') : dir,
     emptyFile: path.join(dir, 'empty'),
     gitConfig: path.join(dir, 'git-config'),
+    resolvConf: path.join(dir, 'resolv.conf'),
+    hosts: path.join(dir, 'hosts'),
   };
 }

@@ -8,6 +8,7 @@
  * refused here only for what the host cannot do (resources.ts).
  */
 import { type Cell, DEFAULT_BOUNDS, hostnameFor } from '../cell/schema.js';
+import { hostsFile } from './egress.js';
 import type { HostFacts } from './host.js';
 import { rootView } from './host-view.js';
 import { type HostPathCheck, userMounts, workspaceMounts } from './mounts.js';
@@ -21,8 +22,11 @@ export type { BundlePaths } from './paths.js';
 
 /** What the sandbox must be for this cell beyond config.json; run/runsc.ts builds runsc's flags from it. */
 export interface SandboxShape {
-  /** `none`: loopback only; `host`: the runner's network. */
-  network: 'none' | 'host';
+  /**
+   * `none`: loopback only; `host`: the runner's network; `sandbox`: gVisor's
+   * own network stack in a namespace the action makes (network.allow).
+   */
+  network: 'none' | 'host' | 'sandbox';
   /**
    * What runsc overlays in memory: the root filesystem only (`root`), or
    * every writable bind as well (`all`), which is how `overlay` mode works.
@@ -93,7 +97,7 @@ export function buildBundle(cell: Cell, host: HostFacts, paths: BundlePaths): Bu
     links: view.links,
     missingEnv: work.missingEnv,
     hostPaths: [...view.hostPaths, ...workspace.hostPaths, ...extra.hostPaths, ...work.hostPaths],
-    files: workspace.files,
+    files: [...workspace.files, ...(typeof cell.network === 'object' ? [{ path: paths.hosts, content: hostsFile(spec.hostname) }] : [])],
     notes: workspace.notes,
     warnings: workspace.warnings,
     collect: collect && { process: collect.process, tar: collect.tar, paths: collect.paths },
@@ -104,7 +108,8 @@ function sandboxShape(cell: Cell, resources: Resources | undefined): SandboxShap
   // Overlay-mode binds are what `--overlay2=all:` wraps; plain writable binds need `root:` only
   // (the schema refuses a cell that mixes them).
   const overlays = cell.workspace === 'overlay' || (cell.mounts ?? []).some((m) => m.mode === 'overlay');
-  return { network: cell.network === 'host' ? 'host' : 'none', overlay: overlays ? 'all' : 'root', cgroups: resources !== undefined };
+  const network = typeof cell.network === 'object' ? 'sandbox' : cell.network;
+  return { network, overlay: overlays ? 'all' : 'root', cgroups: resources !== undefined };
 }
 
 function depth(p: string): number {

@@ -70,6 +70,14 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
       });
     }
     if (issue.code === 'invalid_key') return [`${where}: ${issue.issues[0]?.message ?? issue.message}`];
+    if (issue.code === 'invalid_union') {
+      // One form matched the value's type (a mapping for `network: { allow }`): its own problems say more.
+      const near = issue.errors.filter(
+        (branch) => branch.length > 0 && branch.every((i) => i.path.length > 0 || i.code === 'unrecognized_keys'),
+      );
+      const [only] = near;
+      if (near.length === 1 && only) return formatIssues(only.map((i) => ({ ...i, path: [...issue.path, ...i.path] })));
+    }
     return [`${where}: ${issue.message}`];
   });
 }

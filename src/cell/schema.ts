@@ -11,6 +11,7 @@
  */
 import path from 'node:path';
 import * as z from 'zod';
+import { ENTRY_PATTERN, parseEntry } from '../egress/allow-list.js';
 import {
   CPUS_PATTERN,
   DURATION_PATTERN,
@@ -251,6 +252,39 @@ export const MountSchema = z.strictObject(
   { error: expected('a mapping { source, target, mode }') },
 );
 
+/** One `network.allow` entry: the pattern for editors, the exact checks (allow-list.ts) for a run. */
+const ENTRY = new RegExp(ENTRY_PATTERN);
+const allowEntry = z
+  .string({ error: expected('a host name, *.name, an IP literal, each with an optional :port') })
+  .superRefine((value, ctx) => {
+    // One message per entry, parseEntry's: the pattern (for editors, below) says less.
+    const parsed = parseEntry(value);
+    if ('error' in parsed) ctx.addIssue({ code: 'custom', input: value, message: `${parsed.error}, got ${show(value)}` });
+  })
+  .meta({ pattern: ENTRY.source });
+
+const EgressSchema = z
+  .strictObject(
+    {
+      allow: z
+        .array(allowEntry, { error: expected('a list of host names such as registry.npmjs.org') })
+        .max(256, { error: 'expected at most 256 entries' })
+        .meta(
+          about(
+            'Hosts the cell may reach: registry.npmjs.org, *.example.org (one or more labels), proxy.golang.org:443 (that port only; else 80 and 443), 203.0.113.7:8080 (an IP must be listed as such).',
+          ),
+        ),
+      audit: z
+        .boolean({ error: expected('true or false') })
+        .default(false)
+        .meta(
+          about('true: allow every name (never the runner’s own, private or metadata addresses) and record each; for building the list.'),
+        ),
+    },
+    { error: expected('a mapping { allow, audit }') },
+  )
+  .meta(about('Egress by name: only the hosts listed, through the action’s own DNS and proxies; every decision recorded (egress-log).'));
+
 export const LimitsSchema = z.strictObject(
   {
     timeout: duration
@@ -357,9 +391,13 @@ const CellKeys = z.strictObject({
     .optional()
     .meta(about('Workspace-relative paths copied back to the host after the run, at most limits.collect bytes. Not with workspace: none.')),
   network: z
-    .enum(['none', 'host'], { error: expected('none or host') })
+    .union([z.enum(['none', 'host']), EgressSchema], { error: expected('none, host or { allow: [names] }') })
     .default('none')
-    .meta(about('none (loopback only, the default) or host (the runner’s network, with all it reaches).')),
+    .meta(
+      about(
+        'none (loopback only, the default), host (the runner’s network, with all it reaches) or { allow: [names], audit } (only the hosts named).',
+      ),
+    ),
   user: z
     .enum(['runner', 'root'], { error: expected('runner or root') })
     .default('runner')
@@ -501,6 +539,7 @@ export const KNOWN_KEYS: Record<string, readonly string[]> = {
   limits: Object.keys(LimitsSchema.shape),
   mounts: Object.keys(MountSchema.shape),
   rootfs: ['path'],
+  network: ['allow', 'audit'],
 };
 
 /**
@@ -523,4 +562,12 @@ export function hostnameFor(name: string): string {
     .slice(0, 63)
     .replace(/-+$/, '');
   return slug || 'cell';
+}
+
+/** The network as the log and the summary name it. */
+export function networkLabel(network: Cell['network']): string {
+  if (typeof network === 'string') return network;
+  if (network.audit) return 'audit (every name allowed and recorded)';
+  const n = network.allow.length;
+  return `allow-list (${n} ${n === 1 ? 'entry' : 'entries'})`;
 }

@@ -128,6 +128,12 @@ async function cmdBundle(file: string, values: Values): Promise<number> {
   // Only to print the flags: the bundle is written, not run, so /dev/kvm need not exist here.
   const choices = runChoices(optionSource(values), () => true);
   const cell = loadCell({ file }, process.cwd(), 'bundle');
+  if (typeof cell.network === 'object') {
+    throw new UsageError(
+      'network.allow needs a network the run makes (a namespace, the listeners, the firewall): `gvisor-cell run` does; a bundle for runsc by hand cannot have it',
+      'bundle',
+    );
+  }
   const out = path.resolve(values.out);
   // Everything in DIR: config.json, rootfs/, and the files the bundle mounts.
   const paths = bundlePaths(out, 'out');
@@ -214,7 +220,7 @@ async function cmdRun(file: string, values: Values): Promise<number> {
     const advisory = truncAdvisory(installed.version);
     if (advisory) log.info(`warning: ${advisory}`);
     log.info(`gvisor-cell: running ${cell.name} with ${installed.version} (${choices.platform}), workspace ${workspace}`);
-    const { output, result, verdict, hints, collected } = await runPlanned(plan, {
+    const { output, result, verdict, hints, collected, egress } = await runPlanned(plan, {
       runscPath: installed.path,
       ...choices,
       // raw: the cell's bytes, inside the stop-commands window when a runner reads them.
@@ -228,6 +234,14 @@ async function cmdRun(file: string, values: Values): Promise<number> {
         ? `gvisor-cell: full log in ${output.logFile}`
         : `gvisor-cell: log in ${output.logFile}, cut at ${output.logCutAt} bytes by limits.log; the rest is only in the output above`,
     );
+    if (egress) {
+      for (const r of egress.rows.filter((row) => row.decision === 'denied')) {
+        log.info(
+          `gvisor-cell: egress refused: ${r.port === 53 ? `${r.name} (DNS)` : `${r.name}:${r.port}`}: ${r.reason ?? ''} (${r.connections}×)`,
+        );
+      }
+      log.info(`gvisor-cell: every egress decision in ${egress.file}`);
+    }
     if (collected) {
       if (!collected.error) log.info(`gvisor-cell: collected ${collected.files} file(s) into ${workspace}`);
       for (const warning of collected.warnings) log.info(`warning: ${warning}`);

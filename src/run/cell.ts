@@ -5,11 +5,13 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { type JoinedNetwork, joinNetwork, joinProcess, resolvConf } from '../bundle/egress.js';
 import { gatherHostFacts } from '../bundle/host.js';
 import { bundlePaths } from '../bundle/paths.js';
 import { type Bundle, type BundlePaths, buildBundle, type OciSpec } from '../bundle/spec.js';
 import { checkHostPaths, writeBundleFiles, writeConfig } from '../bundle/write.js';
 import { type Cell, DEFAULT_BOUNDS } from '../cell/schema.js';
+import type { Egress, Tally } from '../egress/index.js';
 import type { Collected } from './collect.js';
 import { CellOutput, type Sink } from './output.js';
 import {
@@ -91,6 +93,20 @@ export interface RunOptions {
    * @actions/core here and saves the post step's state.
    */
   onSpawned?: (staged: Staged) => Promise<void>;
+  /**
+   * Called once, before the first change to the host that the post step
+   * would have to undo if this process were killed: the cell's network
+   * (network.allow), or else the sandbox (just after runsc is spawned). The
+   * action saves the post step's record here.
+   */
+  onHostChanges?: (ids: HostChanges) => Promise<void>;
+}
+
+export interface HostChanges {
+  containerId: string;
+  runsc: Runsc;
+  /** With network.allow: the id every name of the cell's network is made from (egress/host-network.ts). */
+  networkId: string | undefined;
 }
 
 export interface CellRun {
@@ -102,6 +118,8 @@ export interface CellRun {
   hints: string[];
   /** With `collect`: what came back (undefined when the cell did not run to the end). */
   collected: Collected | undefined;
+  /** With network.allow: where every decision is recorded, and their tally. */
+  egress: { file: string; rows: Tally[] } | undefined;
 }
 
 /**
@@ -127,22 +145,76 @@ export function logDirOf(tempRoot: string): string {
 export const LOG_FILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,39}-[A-Za-z0-9]{6}\.log$/;
 
 export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<CellRun> {
-  writeBundleFiles(plan.bundle, plan.paths);
-  // Every source the cell must not change is bound read-only by the kernel at a stub; the spec names the stubs.
-  const stageDir = path.join(plan.runDir, 'ro');
-  const { stage: readOnly, spec } = stageReadOnly(plan.bundle, stageDir, hostMountPoints());
-  makeStubs(readOnly, stageDir);
-  writeConfig(spec, plan.paths);
   const containerId = containerIdFor(plan.cell.name, plan.runDir);
   const runsc: Runsc = { path: opts.runscPath, sudo: needsSudo(), root: path.join(plan.runDir, 'state') };
+  // The log (up to limits.log) outlives the run directory: it is an output for later steps; so does the egress log.
+  const logDir = logDirOf(plan.tempRoot);
+  mkdirSync(logDir, { recursive: true });
+  const network = typeof plan.cell.network === 'object' ? plan.cell.network : undefined;
+  const networkId = network ? runDirUnique(plan.runDir) : undefined;
+  let recorded = false;
+  const hostChanges = async () => {
+    if (recorded) return;
+    recorded = true;
+    await opts.onHostChanges?.({ containerId, runsc, networkId });
+  };
+  let egress: Egress | undefined;
+  let bundle = plan.bundle;
+  if (network && networkId) {
+    await hostChanges();
+    // Loaded only by cells that ask for it: no other run needs the listeners.
+    const { startEgress } = await import('../egress/index.js');
+    egress = await startEgress({
+      allow: network.allow,
+      audit: network.audit,
+      id: networkId,
+      sudo: runsc.sudo,
+      recordFile: path.join(logDir, `${containerId}.egress.jsonl`),
+    });
+    bundle = joinedBundle(bundle, plan.paths, {
+      netnsPath: egress.netnsPath,
+      hostAddress: egress.hostAddress,
+      proxyPort: egress.proxyPort,
+    });
+  }
+  try {
+    return await runStarted(plan, bundle, opts, { containerId, runsc, logDir, egress, hostChanges });
+  } finally {
+    await egress?.stop();
+  }
+}
+
+/** The bundle joined to the cell's network: its namespace, resolver and proxy (bundle/egress.ts). */
+function joinedBundle(bundle: Bundle, paths: BundlePaths, net: JoinedNetwork): Bundle {
+  return {
+    ...bundle,
+    spec: joinNetwork(bundle.spec, net),
+    collect: bundle.collect && { ...bundle.collect, process: joinProcess(bundle.collect.process, net) },
+    files: [...bundle.files, { path: paths.resolvConf, content: resolvConf(net) }],
+  };
+}
+
+interface Started {
+  containerId: string;
+  runsc: Runsc;
+  logDir: string;
+  egress: Egress | undefined;
+  hostChanges: () => Promise<void>;
+}
+
+async function runStarted(plan: CellPlan, bundle: Bundle, opts: RunOptions, started_: Started): Promise<CellRun> {
+  const { containerId, runsc, logDir, egress } = started_;
+  writeBundleFiles(bundle, plan.paths);
+  // Every source the cell must not change is bound read-only by the kernel at a stub; the spec names the stubs.
+  const stageDir = path.join(plan.runDir, 'ro');
+  const { stage: readOnly, spec } = stageReadOnly(bundle, stageDir, hostMountPoints());
+  makeStubs(readOnly, stageDir);
+  writeConfig(spec, plan.paths);
   mkdirSync(runsc.root, { mode: 0o700 });
 
   const runscLog = path.join(plan.runDir, 'runsc.log');
-  const flags = globalFlags({ platform: opts.platform, sandbox: plan.bundle.sandbox, log: runscLog, debugDir: opts.debugDir });
+  const flags = globalFlags({ platform: opts.platform, sandbox: bundle.sandbox, log: runscLog, debugDir: opts.debugDir });
 
-  // The log (up to limits.log) outlives the run directory: it is an output for later steps.
-  const logDir = logDirOf(plan.tempRoot);
-  mkdirSync(logDir, { recursive: true });
   const output = new CellOutput(
     path.join(logDir, `${containerId}.log`),
     opts.outputLimit,
@@ -153,9 +225,9 @@ export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<Cell
   let collect: SandboxRun['collect'];
   const unpacked = path.join(plan.runDir, 'collected');
   // Loaded only by cells that collect: no other run needs it.
-  const collecting = plan.bundle.collect ? await import('./collect.js') : undefined;
-  if (plan.bundle.collect && collecting) {
-    const { process: cellProcess, tar } = plan.bundle.collect;
+  const collecting = bundle.collect ? await import('./collect.js') : undefined;
+  if (bundle.collect && collecting) {
+    const { process: cellProcess, tar } = bundle.collect;
     const processFile = path.join(plan.runDir, 'process.json');
     const tarFile = path.join(plan.runDir, 'collect.json');
     writeFileSync(processFile, JSON.stringify(cellProcess));
@@ -170,6 +242,7 @@ export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<Cell
     };
   }
   const started = async () => {
+    await started_.hostChanges();
     await opts.onSpawned?.({ containerId, runsc, spec, readOnly });
     output.begin();
   };
@@ -184,7 +257,10 @@ export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<Cell
       memoryLimit: plan.cell.limits?.memory,
       output,
       signal: opts.signal,
-      wrap: readOnly.binds.length > 0 ? (argv) => inNamespace(readOnly, plan.namespaceTools, argv) : undefined,
+      wrap:
+        readOnly.binds.length > 0 || egress
+          ? (argv) => inNamespace(readOnly, plan.namespaceTools, argv, { maskNetSysctls: egress !== undefined })
+          : undefined,
       collect,
       started,
     });
@@ -196,14 +272,23 @@ export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<Cell
         : await collecting.copyBack(unpacked, plan.workspace, plan.bundle.collect.paths);
     }
     const verdict = classify(result, plan.cell.limits ?? {});
-    return { output, result, verdict, hints: await hintsFor(plan, verdict, result, output), collected };
+    // The listeners stop (and record what was still open) before the tally is read.
+    await egress?.stop();
+    const egressRun = egress && { file: egress.record.file, rows: egress.record.rows() };
+    return { output, result, verdict, hints: await hintsFor(plan, verdict, result, output, egressRun), collected, egress: egressRun };
   } finally {
     output.close();
   }
 }
 
 /** The hints for a run that is over (hints.ts is loaded only when there may be one). */
-async function hintsFor(plan: CellPlan, verdict: Verdict, result: SandboxResult, output: CellOutput): Promise<string[]> {
+async function hintsFor(
+  plan: CellPlan,
+  verdict: Verdict,
+  result: SandboxResult,
+  output: CellOutput,
+  egress: CellRun['egress'],
+): Promise<string[]> {
   if (verdict.kind === 'passed' || verdict.kind === 'cancelled' || verdict.kind === 'sandbox-failed') return [];
   const { hints } = await import('./hints.js');
   const env = (plan.bundle.collect?.process ?? plan.bundle.spec.process).env;
@@ -216,6 +301,7 @@ async function hintsFor(plan: CellPlan, verdict: Verdict, result: SandboxResult,
     runnerPath: plan.runner.path,
     toolCache: plan.runner.toolCache,
     network: plan.bundle.sandbox.network,
+    egressDenied: (egress?.rows ?? []).filter((r) => r.decision === 'denied').map((r) => (r.port === 53 ? r.name : `${r.name}:${r.port}`)),
     memoryLimit: plan.cell.limits?.memory,
     memoryAtTimeout: result.memoryAtTimeout,
     outputTail: output.logs.text(),

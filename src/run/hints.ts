@@ -26,7 +26,9 @@ export interface HintFacts {
   runnerPath: string | undefined;
   /** The runner's tool cache (RUNNER_TOOL_CACHE), bound into the cell when set. */
   toolCache: string | undefined;
-  network: 'none' | 'host';
+  network: 'none' | 'host' | 'sandbox';
+  /** With network.allow: the destinations refused (normalised names, `name:port`; a bare name for a DNS refusal). */
+  egressDenied?: readonly string[];
   memoryLimit: number | undefined;
   /** Bytes in use when the timeout struck (sandbox.ts measures it only with limits.memory). */
   memoryAtTimeout: number | undefined;
@@ -51,8 +53,26 @@ export function hints(verdict: Verdict, facts: HintFacts): string[] {
     const attempt = connectFailure(facts.outputTail);
     if (attempt !== undefined || (timedOut && !nearLimit)) out.push(networkOff(attempt, timedOut));
   }
+  const denied = facts.egressDenied ?? [];
+  if (denied.length > 0 && (timedOut || verdict.kind === 'failed')) out.push(egressRefused(denied));
   if (nearLimit) out.push(nearMemoryLimit(memoryAtTimeout, memoryLimit));
   return out;
+}
+
+// --- network.allow -------------------------------------------------------
+
+/** How many refused destinations a hint names; the egress-log output has them all. */
+const DENIED_SHOWN = 5;
+
+/**
+ * The destinations the cell was refused. They come from the cell (a DNS
+ * question, a server name) but only as normalised host names (egress/record.ts),
+ * which hold no workflow command.
+ */
+function egressRefused(denied: readonly string[]): string {
+  const shown = denied.slice(0, DENIED_SHOWN).join(', ');
+  const more = denied.length > DENIED_SHOWN ? ` and ${denied.length - DENIED_SHOWN} more` : '';
+  return `The cell was refused ${shown}${more} (not on network.allow, or not allowed there). If it needs them, add them to network.allow; the egress-log output lists every decision, and network: { audit: true } records what a run reaches without refusing it.`;
 }
 
 // --- exit 127 -------------------------------------------------------------

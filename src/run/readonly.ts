@@ -119,6 +119,7 @@ while [ "$1" != -- ]; do
   case $1 in
     bind) "$mount" --rbind -o ro,nosuid,nodev "$2" "$3" || { echo "gvisor-cell: could not bind $2 read-only" >&2; exit ${SETUP_FAILED}; }; shift 3 ;;
     ro) "$mount" -o remount,bind,ro,nosuid,nodev "$2" || { echo "gvisor-cell: could not make $2 read-only" >&2; exit ${SETUP_FAILED}; }; shift 2 ;;
+    mask) "$mount" -t tmpfs -o ro,nosuid,nodev,noexec,size=4k gvisor-cell-mask "$2" || { echo "gvisor-cell: could not mask $2" >&2; exit ${SETUP_FAILED}; }; shift 2 ;;
     *) exit ${SETUP_FAILED} ;;
   esac
 done
@@ -151,11 +152,28 @@ export function findNamespaceTools(dirs: readonly string[] = ['/usr/bin', '/bin'
   return { unshare, sh, mount };
 }
 
+/**
+ * runsc releases before the fix of google/gvisor#10704 take a network
+ * namespace for the runner's own when /proc/sys/net/core/rmem_default exists
+ * in it, which Linux 6.11 and later show in every namespace: runsc then
+ * refuses `--network=sandbox` ("cannot run with network enabled in root
+ * network namespace"). Hiding /proc/sys/net from runsc (in its private mount
+ * namespace only; netstack reads nothing there) lets those releases run a
+ * cell in the namespace the action made; later ones do not look.
+ */
+const NET_SYSCTLS = '/proc/sys/net';
+
 /** The argv that runs `runsc` (its full argv) in a private mount namespace with the stage in place. */
-export function inNamespace(stage: ReadOnlyStage, tools: NamespaceTools, runscArgv: readonly string[]): string[] {
+export function inNamespace(
+  stage: ReadOnlyStage,
+  tools: NamespaceTools,
+  runscArgv: readonly string[],
+  { maskNetSysctls = false }: { maskNetSysctls?: boolean } = {},
+): string[] {
   const ops: string[] = [];
   for (const b of stage.binds) ops.push('bind', b.source, b.at);
   for (const m of stage.submounts) ops.push('ro', m);
+  if (maskNetSysctls) ops.push('mask', NET_SYSCTLS);
   return [
     tools.unshare,
     '--mount',

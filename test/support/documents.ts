@@ -101,8 +101,31 @@ const REFUSED_ONE_KEY: [string, string][] = [
   ['run: x\ncollect: [../x]', 'collect[0]: expected a path relative to the workspace that stays inside it, got "../x"'],
   ['run: x\nworkspace: rw', 'workspace: expected overlay, read-only, read-write or none, got "rw"'],
   ['run: x\nworkspace: no', 'workspace: expected overlay, read-only, read-write or none, got "no"'],
-  ['run: x\nnetwork: off', 'network: expected none or host, got "off"'],
-  ['run: x\nnetwork: false', 'network: expected none or host, got false'],
+  ['run: x\nnetwork: off', 'network: expected none, host or { allow: [names] }, got "off"'],
+  ['run: x\nnetwork: false', 'network: expected none, host or { allow: [names] }, got false'],
+  [
+    'run: x\nnetwork: {allow: ["bad..name"]}',
+    'network.allow[0]: expected a host name such as registry.npmjs.org: labels of letters, digits, - and _, separated by single dots, got "bad..name"',
+  ],
+  [
+    'run: x\nnetwork: {allow: ["*."]}',
+    'network.allow[0]: expected a wildcard as *.example.org: one * in front of a name, for one or more labels, got "*."',
+  ],
+  ['run: x\nnetwork: {allow: [a.org, "host:0"]}', 'network.allow[1]: expected a port from 1 to 65535 after the colon, got "host:0"'],
+  ['run: x\nnetwork: {allow: ["host:99999"]}', 'network.allow[0]: expected a port from 1 to 65535 after the colon, got "host:99999"'],
+  ['run: x\nnetwork: {allow: [":443"]}', 'network.allow[0]: expected a host name before the port, got ":443"'],
+  [
+    'run: x\nnetwork: {allow: ["https://x.org"]}',
+    'network.allow[0]: expected a host name (and an optional :port), not a URL or a path, got "https://x.org"',
+  ],
+  ['run: x\nnetwork: {allow: ["1.2.3.999"]}', 'network.allow[0]: expected an IPv4 address such as 203.0.113.7, got "1.2.3.999"'],
+  [
+    'run: x\nnetwork: {allow: ["2001:db8::1"]}',
+    'network.allow[0]: expected an IPv6 address in brackets, as [2001:db8::1]:443, got "2001:db8::1"',
+  ],
+  ['run: x\nnetwork: {allow: x.org}', 'network.allow: expected a list of host names such as registry.npmjs.org, got "x.org"'],
+  ['run: x\nnetwork: {allow: [x.org], audit: yes}', 'network.audit: expected true or false, got "yes"'],
+  ['run: x\nnetwork: {}', 'network.allow: expected a list of host names such as registry.npmjs.org, got nothing'],
   ['run: x\nuser: admin', 'user: expected runner or root, got "admin"'],
   ['run: x\nrootfs: img', 'rootfs: expected host or { path: <dir> }, got "img"'],
   ['run: x\nhostname: bad_host', 'hostname: expected a hostname such as my-cell, got "bad_host"'],
@@ -169,6 +192,9 @@ export const ACCEPTED: string[] = [
   'run: x\nrootfs: {path: images/alpine}',
   'run: x\nrootfs: {path: /srv/rootfs/./alpine}',
   'command: [ls]\nworkspace: none\nworking-directory: src',
+  'run: x\nnetwork: {allow: [registry.npmjs.org, "*.pythonhosted.org", "proxy.golang.org:443", "203.0.113.7:8080", "[2001:db8::1]:443", Example.ORG.]}',
+  'run: x\nnetwork: {allow: [], audit: true}',
+  'run: x\nnetwork: {allow: ["a.b:65535", _dmarc.example.org, localhost]}',
 ];
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -131,9 +131,12 @@ describe('parseCell: error report', () => {
     const cellError = error as CellError;
     expect(cellError.name).toBe('CellError');
     expect(cellError.source).toBe('input cell');
-    expect(cellError.problems).toEqual(['network: expected none or host, got "off"', 'user: expected runner or root, got "admin"']);
+    expect(cellError.problems).toEqual([
+      'network: expected none, host or { allow: [names] }, got "off"',
+      'user: expected runner or root, got "admin"',
+    ]);
     expect(cellError.message).toBe(
-      'input cell is not a valid cell document:\n  - network: expected none or host, got "off"\n  - user: expected runner or root, got "admin"',
+      'input cell is not a valid cell document:\n  - network: expected none, host or { allow: [names] }, got "off"\n  - user: expected runner or root, got "admin"',
     );
   });
 
@@ -339,7 +342,7 @@ describe('formatIssues', () => {
     expect(result.success).toBe(false);
     if (result.success) return;
     expect(formatIssues(result.error.issues)).toEqual([
-      'network: expected none or host, got "off"',
+      'network: expected none, host or { allow: [names] }, got "off"',
       'limits.cpu: unknown key (did you mean "cpus"?)',
     ]);
   });

@@ -1,0 +1,310 @@
+export const id = 69;
+export const ids = [69];
+export const modules = {
+
+/***/ 7069:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  findNetworkTools: () => (/* binding */ findNetworkTools),
+  teardownHostNetwork: () => (/* binding */ teardownHostNetwork)
+});
+
+// UNUSED EXPORTS: NETWORK_ID, names, openHostNetwork, slotAddresses
+
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __webpack_require__(1421);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __webpack_require__(7030);
+;// CONCATENATED MODULE: ./src/egress/addresses.ts
+/**
+ * Which addresses a cell may be connected to when a name it may reach
+ * resolves to them. A name on the list says nothing about where it points:
+ * DNS (or the runner's /etc/hosts) can point an allowed name at the runner's
+ * own services, its LAN or the cloud's metadata endpoint. Those are refused
+ * unless the IP itself is on the list.
+ */
+
+/** The /16 the action takes its veth pairs from (RFC 2544's benchmarking range, never routed). */
+const addresses_VETH_RANGE = { base: '198.19.0.0', prefix: 16 };
+const RANGES = [
+    ['0.0.0.0', 8, 'ipv4', 'this host'],
+    ['127.0.0.0', 8, 'ipv4', 'loopback'],
+    ['10.0.0.0', 8, 'ipv4', 'private'],
+    ['172.16.0.0', 12, 'ipv4', 'private'],
+    ['192.168.0.0', 16, 'ipv4', 'private'],
+    ['100.64.0.0', 10, 'ipv4', 'shared (carrier-grade NAT)'],
+    ['169.254.0.0', 16, 'ipv4', 'link-local (cloud metadata)'],
+    ['168.63.129.16', 32, 'ipv4', 'Azure host services'],
+    [addresses_VETH_RANGE.base, addresses_VETH_RANGE.prefix, 'ipv4', 'the action’s own cell links'],
+    ['224.0.0.0', 4, 'ipv4', 'multicast'],
+    ['240.0.0.0', 4, 'ipv4', 'reserved'],
+    ['::', 128, 'ipv6', 'unspecified'],
+    ['::1', 128, 'ipv6', 'loopback'],
+    ['fc00::', 7, 'ipv6', 'private'],
+    ['fe80::', 10, 'ipv6', 'link-local'],
+    ['ff00::', 8, 'ipv6', 'multicast'],
+];
+const lists = RANGES.map(([base, prefix, family, reason]) => {
+    const list = new external_node_net_.BlockList();
+    list.addSubnet(base, prefix, family);
+    return { list, reason };
+});
+/** An IPv4 address embedded in NAT64's well-known prefix (64:ff9b::/96), which some resolvers synthesise. */
+function nat64(ip) {
+    const m = /^64:ff9b::(?:([0-9a-f]{1,4}):([0-9a-f]{1,4})|(\d+\.\d+\.\d+\.\d+))$/i.exec(ip);
+    if (!m)
+        return undefined;
+    if (m[3])
+        return m[3];
+    const hi = Number.parseInt(m[1] ?? '0', 16);
+    const lo = Number.parseInt(m[2] ?? '0', 16);
+    return [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.');
+}
+/**
+ * Why the cell may not be connected to `ip` (a range name), or undefined
+ * when it may. `own` are the runner's own addresses (every interface's):
+ * a service listening on one of them is the runner's, whatever the range.
+ * IPv4-mapped IPv6 forms are judged as the IPv4 address (BlockList does so).
+ */
+function refusedAddress(ip, own = new Set()) {
+    const family = isIPv4(ip) ? 'ipv4' : isIPv6(ip) ? 'ipv6' : undefined;
+    if (!family)
+        return 'not an IP address';
+    const embedded = family === 'ipv6' ? nat64(ip) : undefined;
+    if (embedded)
+        return refusedAddress(embedded, own);
+    for (const { list, reason } of lists)
+        if (list.check(ip, family))
+            return reason;
+    if (own.has(ip.toLowerCase()))
+        return 'the runner’s own address';
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/egress/host-network.ts
+/**
+ * The runner's side of a cell's network: a network namespace for the
+ * sandbox, a veth pair into it with a /30 of the action's own range, and an
+ * nftables table that lets the cell reach the action's listeners and nothing
+ * else. No forwarding and no NAT out: the cell's packets end on the runner.
+ *
+ * All of it is made and removed by one root shell (through `sudo -n` unless
+ * the action is root) that stays up while the cell runs, reading its stdin:
+ * it prints the addresses, takes the firewall rules once the listeners are
+ * bound, and removes everything when its stdin closes: when the cell is over,
+ * and as well when the action is killed (the pipe closes with it). The post
+ * step removes whatever a shell that was killed too left behind (`teardown`).
+ *
+ * Names derive from `id` (the run directory's random suffix): the namespace
+ * `gvisor-cell-<id>`, the links `gvc<id>h` (runner) and `gvc<id>c` (cell), the
+ * table `inet gvisor_cell_<id>`. The /30 is claimed with a symbolic link
+ * /run/gvisor-cell/slots/<n> → <id> (made atomically, so parallel cells never
+ * share one).
+ */
+
+
+
+
+/** The random suffix of a run directory: what every name here is made from. */
+const NETWORK_ID = /^[A-Za-z0-9]{6}$/;
+const SLOTS = 2 ** (32 - addresses_VETH_RANGE.prefix) / 4;
+/** Where the /30s are claimed (root's: under /run, gone at reboot with everything else). */
+const SLOT_DIR = '/run/gvisor-cell/slots';
+/**
+ * ip (iproute2), nft (nftables) and sh, from the system's own directories
+ * only: they run as root. Throws naming what is missing and what installs it.
+ */
+function findNetworkTools(dirs = ['/usr/sbin', '/sbin', '/usr/bin', '/bin']) {
+    const find = (name) => dirs.map((d) => external_node_path_default().join(d, name)).find((p) => (0,external_node_fs_.lstatSync)(p, { throwIfNoEntry: false }) !== undefined);
+    const ip = find('ip');
+    const nft = find('nft');
+    const sh = find('sh');
+    const missing = [ip ? '' : 'ip (package iproute2)', nft ? '' : 'nft (package nftables)', sh ? '' : 'sh'].filter(Boolean);
+    if (!ip || !nft || !sh) {
+        throw new Error(`network.allow needs ${missing.join(' and ')} on the runner, to give the cell a network of its own; install it, or use network: none`);
+    }
+    return { ip, nft, sh };
+}
+function names(id) {
+    if (!NETWORK_ID.test(id))
+        throw new Error(`not a network id: ${JSON.stringify(id)}`);
+    return { netns: `gvisor-cell-${id}`, hostLink: `gvc${id}h`, cellLink: `gvc${id}c`, table: `gvisor_cell_${id}` };
+}
+/** The /30 of slot n: the runner's end is .1 of it, the cell's .2. */
+function slotAddresses(slot) {
+    const base = slot * 4;
+    const third = base >> 8;
+    const fourth = base & 255;
+    return { host: `198.19.${third}.${fourth + 1}`, cell: `198.19.${third}.${fourth + 2}` };
+}
+/**
+ * The removal, shared by the shell's own exit and the post step: each part
+ * may be gone already. The claim is removed only if it is this id's.
+ */
+const TEARDOWN = `teardown() {
+  "$nft" delete table inet "$table" 2>/dev/null
+  "$ip" link del "$h" 2>/dev/null
+  "$ip" netns del "$ns" 2>/dev/null
+  for l in ${SLOT_DIR}/*; do [ "$(readlink "$l" 2>/dev/null)" = "$id" ] && rm -f "$l"; done
+  return 0
+}`;
+const PRELUDE = `set -u
+ip=$1 nft=$2 id=$3
+ns=gvisor-cell-$id h=gvc\${id}h c=gvc\${id}c table=gvisor_cell_$id
+${TEARDOWN}`;
+/**
+ * Arguments: ip nft id first-slot routes... (IPv4 literals the cell may reach:
+ * each gets a route through the runner's end). Prints `up SLOT`, reads the
+ * ruleset up to a line `.`, prints `filtered`, then waits for EOF.
+ */
+const UP_SCRIPT = (/* unused pure expression or super */ null && (`${PRELUDE}
+first=$4
+shift 4
+fail() { echo "error $*"; teardown; exit 1; }
+trap 'teardown; exit 1' HUP INT TERM
+mkdir -p -m 0755 ${SLOT_DIR} || fail "cannot make ${SLOT_DIR}"
+n=$first i=0 slot=
+while [ $i -lt 256 ]; do
+  if ln -s "$id" ${SLOT_DIR}/$n 2>/dev/null; then slot=$n; break; fi
+  n=$(( (n + 1) % ${SLOTS} )) i=$((i + 1))
+done
+[ -n "$slot" ] || fail "no free address in ${VETH_RANGE.base}/${VETH_RANGE.prefix}"
+hi=$(( (slot * 4) >> 8 )) lo=$(( (slot * 4) & 255 ))
+host=198.19.$hi.$((lo + 1)) cell=198.19.$hi.$((lo + 2))
+"$ip" netns add "$ns" || fail "ip netns add $ns"
+# IPv6 off in the cell's namespace before its link exists (the link takes the default), and on the runner's end.
+"$ip" netns exec "$ns" sh -c 'for f in /proc/sys/net/ipv6/conf/default/disable_ipv6 /proc/sys/net/ipv6/conf/all/disable_ipv6; do [ ! -e $f ] || echo 1 > $f; done' || fail "disable IPv6 in $ns"
+"$ip" link add "$h" type veth peer name "$c" netns "$ns" || fail "ip link add $h"
+f=/proc/sys/net/ipv6/conf/$h/disable_ipv6
+[ ! -e "$f" ] || echo 1 > "$f" || fail "disable IPv6 on $h"
+"$ip" addr add "$host/30" dev "$h" && "$ip" link set "$h" up || fail "address $host on $h"
+"$ip" -n "$ns" link set lo up && "$ip" -n "$ns" addr add "$cell/30" dev "$c" && "$ip" -n "$ns" link set "$c" up || fail "address $cell in $ns"
+for r in "$@"; do "$ip" -n "$ns" route add "$r/32" via "$host" || fail "route to $r"; done
+echo "up $slot"
+rules=
+while IFS= read -r line; do
+  [ "$line" = . ] && break
+  rules="$rules$line
+"
+done
+[ -n "$rules" ] || { teardown; exit 0; }
+printf '%s' "$rules" | "$nft" -f - || fail "nft refused the rules"
+echo filtered
+cat >/dev/null
+teardown
+echo down`));
+const DOWN_SCRIPT = `${PRELUDE}
+teardown`;
+function rootArgv(tools, sudo, script, args) {
+    const argv = [tools.sh, '-c', script, 'gvisor-cell-net', tools.ip, tools.nft, ...args];
+    return sudo ? ['sudo', ['-n', '--', ...argv]] : [argv[0], argv.slice(1)];
+}
+/** Reads the shell's stdout a line at a time. */
+function lines(child) {
+    let buffer = '';
+    const waiting = [];
+    const ready = [];
+    let ended = false;
+    const flush = () => {
+        while (waiting.length > 0 && (ready.length > 0 || ended))
+            waiting.shift()?.(ready.shift() ?? '');
+    };
+    child.stdout?.setEncoding('utf8');
+    child.stdout?.on('data', (chunk) => {
+        buffer += chunk;
+        let nl = buffer.indexOf('\n');
+        while (nl >= 0) {
+            ready.push(buffer.slice(0, nl));
+            buffer = buffer.slice(nl + 1);
+            nl = buffer.indexOf('\n');
+        }
+        flush();
+    });
+    child.stdout?.on('close', () => {
+        ended = true;
+        flush();
+    });
+    return () => new Promise((resolve) => {
+        waiting.push(resolve);
+        flush();
+    });
+}
+/**
+ * Makes the cell's network. `routes` are the IPv4 literals the cell may
+ * reach. Throws (having removed whatever it made) when any part fails.
+ */
+async function openHostNetwork(tools, sudo, id, routes) {
+    const n = names(id);
+    const first = Math.floor(Math.random() * SLOTS);
+    const [cmd, args] = rootArgv(tools, sudo, UP_SCRIPT, [id, String(first), ...routes]);
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (d) => {
+        if (stderr.length < 4096)
+            stderr += d;
+    });
+    const exited = new Promise((resolve) => {
+        child.on('close', (code) => resolve(code));
+        child.on('error', () => resolve(null));
+    });
+    // An EPIPE on a shell that failed is reported through its output, not as an error here.
+    child.stdin?.on('error', () => { });
+    const next = lines(child);
+    const failure = async (line, step) => {
+        child.stdin?.end();
+        await exited;
+        const why = line.startsWith('error ') ? line.slice(6) : line || `the shell ended (${step})`;
+        const detail = stderr.trim().split('\n').slice(-3).join('; ');
+        return new Error(`could not set up the cell's network (network.allow): ${why}${detail ? `: ${detail}` : ''}`);
+    };
+    const up = await next();
+    const slot = /^up (\d+)$/.exec(up)?.[1];
+    if (slot === undefined)
+        throw await failure(up, 'before the link was up');
+    const { host, cell } = slotAddresses(Number(slot));
+    let closed;
+    return {
+        id,
+        netnsPath: `/var/run/netns/${n.netns}`,
+        hostAddress: host,
+        cellAddress: cell,
+        hostLink: n.hostLink,
+        async filter(rules) {
+            child.stdin?.write(`${rules.replace(/\n+$/, '')}\n.\n`);
+            const line = await next();
+            if (line !== 'filtered')
+                throw await failure(line, 'while loading the firewall rules');
+        },
+        close() {
+            closed ??= (async () => {
+                child.stdin?.end();
+                await exited;
+            })();
+            return closed;
+        },
+    };
+}
+/** Removes what `openHostNetwork` made for `id`, whatever is left of it (the post step). */
+async function teardownHostNetwork(tools, sudo, id) {
+    names(id);
+    const [cmd, args] = rootArgv(tools, sudo, DOWN_SCRIPT, [id]);
+    await new Promise((resolve) => {
+        const child = (0,external_node_child_process_.spawn)(cmd, args, { stdio: 'ignore' });
+        child.on('close', () => resolve());
+        child.on('error', () => resolve());
+    });
+}
+
+
+/***/ })
+
+};

@@ -1,0 +1,89 @@
+/**
+ * Egress by name (`network: { allow, audit }`), put together: the runner's
+ * side of the cell's network (host-network.ts), the listeners bound on it
+ * (listeners.ts), the firewall that leaves the cell nothing else (rules.ts),
+ * and the record of every decision (record.ts). Loaded only by cells that ask
+ * for it (run/cell.ts imports it on demand).
+ */
+import os from 'node:os';
+import { AllowList } from './allow-list.js';
+import { findNetworkTools, names, openHostNetwork } from './host-network.js';
+import { PROXY_PORT, startListeners } from './listeners.js';
+import { EgressRecord } from './record.js';
+import { ruleset } from './rules.js';
+
+export type { Tally } from './record.js';
+export { shownName } from './record.js';
+
+export interface EgressRequest {
+  allow: readonly string[];
+  audit: boolean;
+  /** The run directory's random suffix: every name of the cell's network is made from it. */
+  id: string;
+  sudo: boolean;
+  /** The egress-log file to create. */
+  recordFile: string;
+}
+
+export interface Egress {
+  netnsPath: string;
+  hostAddress: string;
+  proxyPort: number;
+  record: EgressRecord;
+  /** Stops the listeners and removes the network; safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+/** Every address of the runner's interfaces: services there are the runner's, whatever the range. */
+function ownAddresses(): Set<string> {
+  const own = new Set<string>();
+  for (const list of Object.values(os.networkInterfaces())) {
+    for (const a of list ?? []) own.add(a.address.toLowerCase());
+  }
+  return own;
+}
+
+/**
+ * Makes the cell's network and starts its listeners. On failure, removes
+ * whatever was made and throws: the cell never starts without its filter.
+ */
+export async function startEgress(req: EgressRequest): Promise<Egress> {
+  const allow = new AllowList(req.allow, req.audit);
+  const tools = findNetworkTools();
+  const ipTargets = allow.ipv4Targets();
+  const host = await openHostNetwork(tools, req.sudo, req.id, [...new Set(ipTargets.map((t) => t.host))]);
+  let record: EgressRecord | undefined;
+  let listeners: Awaited<ReturnType<typeof startListeners>> | undefined;
+  try {
+    record = new EgressRecord(req.recordFile);
+    listeners = await startListeners(
+      { gate: { allow, own: ownAddresses() }, record, hostAddress: host.hostAddress },
+      { namePorts: allow.namePorts(), ipTargets },
+    );
+    await host.filter(
+      ruleset({ table: names(req.id).table, hostLink: host.hostLink, hostAddress: host.hostAddress, redirects: listeners.redirects }),
+    );
+  } catch (error) {
+    await listeners?.close();
+    await host.close();
+    record?.close();
+    throw error;
+  }
+  const started = listeners;
+  const kept = record;
+  let stopped: Promise<void> | undefined;
+  return {
+    netnsPath: host.netnsPath,
+    hostAddress: host.hostAddress,
+    proxyPort: PROXY_PORT,
+    record: kept,
+    stop() {
+      stopped ??= (async () => {
+        await started.close();
+        await host.close();
+        kept.close();
+      })();
+      return stopped;
+    },
+  };
+}

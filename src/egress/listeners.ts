@@ -1,0 +1,442 @@
+/**
+ * The action's listeners on the runner's end of a cell's veth: all the cell
+ * can reach (rules.ts redirects its connections here). Each reads just
+ * enough of a connection to learn where it is meant to go (a DNS question, a
+ * TLS server name, a Host header, a CONNECT target), asks the gate
+ * (upstream.ts), records the decision (record.ts), and then either splices
+ * the bytes through unread or refuses. Nothing is decrypted; DNS questions
+ * are answered here and never forwarded.
+ */
+import dgram from 'node:dgram';
+import net from 'node:net';
+import { type AllowEntry, type Destination, normalIp, normalName } from './allow-list.js';
+import { readServerName } from './client-hello.js';
+import { answer, errorResponse, frameTcp, parseQuery, QTYPE, splitTcpMessages } from './dns-wire.js';
+import type { EgressRecord, Via } from './record.js';
+import type { Redirect } from './rules.js';
+import { type Gate, listed, openUpstream, splice } from './upstream.js';
+
+/** How long a connection may take to say where it is going. */
+const FIRST_BYTES_MS = 10_000;
+/** At most this much is read before the destination is known. */
+const HEAD_LIMIT = 64 * 1024;
+/** Connections open at once per cell; more are refused. */
+const MAX_OPEN = 512;
+const DNS_TTL = 30;
+const CLASS_IN = 1;
+export const PROXY_PORT = 3128;
+
+export interface ListenerContext {
+  gate: Gate;
+  record: EgressRecord;
+  /** The runner's end of the veth: every listener is bound here. */
+  hostAddress: string;
+}
+
+export interface Listeners {
+  redirects: Redirect[];
+  close(): Promise<void>;
+}
+
+type Decide<T> = (buffered: Buffer) => T | undefined;
+
+/**
+ * Reads from `socket` until `decide` can tell, within the size limit and
+ * (unless `timeoutMs` is 0) the time limit. The socket is paused afterwards,
+ * the bytes read (after `initial`) kept for upstream.
+ */
+function gather<T>(
+  socket: net.Socket,
+  decide: Decide<T>,
+  { initial = Buffer.alloc(0), timeoutMs = FIRST_BYTES_MS }: { initial?: Buffer; timeoutMs?: number } = {},
+): Promise<{ result: T; buffered: Buffer } | undefined> {
+  const now = initial.length > 0 ? decide(initial) : undefined;
+  if (now !== undefined) return Promise.resolve({ result: now, buffered: initial });
+  return new Promise((resolve) => {
+    let buffered: Buffer = initial;
+    const done = (value: { result: T; buffered: Buffer } | undefined) => {
+      clearTimeout(timer);
+      socket.off('data', onData);
+      socket.off('end', onEnd);
+      socket.off('close', onEnd);
+      socket.pause();
+      resolve(value);
+    };
+    const onData = (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      const result = decide(buffered);
+      if (result !== undefined) done({ result, buffered });
+      else if (buffered.length > HEAD_LIMIT) done(undefined);
+    };
+    const onEnd = () => done(undefined);
+    const timer = timeoutMs > 0 ? setTimeout(() => done(undefined), timeoutMs) : undefined;
+    socket.on('data', onData);
+    socket.on('end', onEnd);
+    socket.on('close', onEnd);
+    socket.resume();
+  });
+}
+
+/** A ClientHello's verdict once it is all there: what `gather` waits for on a TLS connection. */
+const hello: Decide<Exclude<ReturnType<typeof readServerName>, { need: 'more' }>> = (b) => {
+  const r = readServerName(b);
+  return 'need' in r ? undefined : r;
+};
+
+/** A request head: request line and headers (names lower-cased), once `\r\n\r\n` has come. */
+interface Head {
+  method: string;
+  target: string;
+  version: string;
+  headers: [string, string][];
+  /** Bytes of the head, the blank line included. */
+  length: number;
+}
+
+function parseHead(buffered: Buffer): Head | null | undefined {
+  const end = buffered.indexOf('\r\n\r\n');
+  if (end < 0) return undefined;
+  const lines = buffered.subarray(0, end).toString('latin1').split('\r\n');
+  const m = /^([A-Z]+) (\S+) (HTTP\/1\.[01])$/.exec(lines[0] ?? '');
+  if (!m) return null;
+  const headers: [string, string][] = [];
+  for (const line of lines.slice(1)) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) return null;
+    headers.push([line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()]);
+  }
+  return { method: m[1] ?? '', target: m[2] ?? '', version: m[3] ?? '', headers, length: end + 4 };
+}
+
+/** `host` or `host:port` (IPv6 in brackets) → a destination, or undefined when it is neither. */
+export function hostPort(value: string, defaultPort: number): Destination | undefined {
+  const m = /^(\[[^\]]+\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(value);
+  if (!m) return undefined;
+  const port = m[2] === undefined ? defaultPort : Number(m[2]);
+  if (port < 1 || port > 65535) return undefined;
+  const raw = m[1] ?? '';
+  const host = normalIp(raw) ?? (raw.startsWith('[') ? undefined : normalName(raw));
+  return host === undefined ? undefined : { host, port };
+}
+
+function refuseHttp(socket: net.Socket, status: string, message: string): void {
+  const body = `gvisor-cell: ${message}\n`;
+  socket.end(
+    `HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+export async function startListeners(
+  ctx: ListenerContext,
+  extra: { namePorts: Map<number, AllowEntry[]>; ipTargets: Destination[] },
+): Promise<Listeners> {
+  const sockets = new Set<net.Socket>();
+  /** Connections being handled: each records its decision when it ends, which close() waits for. */
+  const pending = new Set<Promise<void>>();
+  const track = (p: Promise<void>) => {
+    pending.add(p);
+    p.finally(() => pending.delete(p));
+  };
+  const servers: (net.Server | dgram.Socket)[] = [];
+  const redirects: Redirect[] = [];
+  const { gate, record } = ctx;
+
+  /** A connection the gate let through: opened, recorded when it ends. */
+  const pass = async (cell: net.Socket, d: Destination, via: Via, first: Buffer, onOpen?: () => void): Promise<void> => {
+    const opened = await openUpstream(gate, d);
+    if ('denied' in opened) {
+      record.add({ name: d.host, port: d.port, via, decision: 'denied', reason: opened.denied, sent: 0, received: 0 });
+      return void cell.destroy();
+    }
+    if ('failed' in opened) {
+      record.add({
+        name: d.host,
+        port: d.port,
+        via,
+        decision: 'allowed',
+        error: opened.failed,
+        ...(opened.address ? { address: opened.address } : {}),
+        sent: 0,
+        received: 0,
+      });
+      return void cell.destroy();
+    }
+    sockets.add(opened.socket);
+    opened.socket.once('close', () => sockets.delete(opened.socket));
+    onOpen?.();
+    const bytes = await splice(cell, opened.socket, first);
+    record.add({ name: d.host, port: d.port, via, decision: 'allowed', address: opened.address, ...bytes });
+  };
+
+  const deny = (cell: net.Socket, name: string, port: number, via: Via, reason: string, reply?: () => void) => {
+    record.add({ name, port, via, decision: 'denied', reason, sent: 0, received: 0 });
+    if (reply) reply();
+    else cell.destroy();
+  };
+
+  const listen = async (port: number, handle: (socket: net.Socket) => Promise<void>): Promise<number> => {
+    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => {
+      if (sockets.size >= MAX_OPEN) return void socket.destroy();
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+      socket.on('error', () => socket.destroy());
+      track(handle(socket).catch(() => void socket.destroy()));
+    });
+    servers.push(server);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host: ctx.hostAddress, port: 0, exclusive: true }, resolve);
+    });
+    const to = (server.address() as net.AddressInfo).port;
+    redirects.push({ address: ctx.hostAddress, protocol: 'tcp', port, to });
+    return to;
+  };
+
+  // --- TLS on 443: the server name decides. ---
+  await listen(443, async (cell) => {
+    const got = await gather(cell, hello);
+    if (!got) return deny(cell, '', 443, 'tls', 'no TLS ClientHello within 10 s');
+    const r = got.result;
+    if (!r.tls) return deny(cell, '', 443, 'tls', 'not TLS: port 443 takes TLS with a server name only');
+    if ('error' in r) return deny(cell, '(malformed)', 443, 'tls', `malformed ClientHello: ${r.error}`);
+    const host = r.serverName === undefined ? undefined : (normalIp(r.serverName) ?? normalName(r.serverName));
+    if (!host) return deny(cell, r.serverName ?? '', 443, 'tls', r.serverName ? 'malformed server name' : 'no server name (SNI)');
+    await pass(cell, { host, port: 443 }, 'tls', got.buffered);
+  });
+
+  // --- HTTP on 80: the first request's Host header decides. ---
+  await listen(80, async (cell) => {
+    const got = await gather(cell, (b) => parseHead(b));
+    if (!got?.result)
+      return deny(cell, '', 80, 'http', 'no HTTP request head', () => refuseHttp(cell, '400 Bad Request', 'an HTTP request was expected'));
+    const hosts = got.result.headers.filter(([k]) => k === 'host');
+    const d = hosts.length === 1 ? hostPort(hosts[0]?.[1] ?? '', 80) : undefined;
+    if (!d || d.port !== 80) {
+      const why =
+        hosts.length === 1 ? `Host ${JSON.stringify(hosts[0]?.[1])} is not a name on port 80` : 'exactly one Host header is needed';
+      return deny(cell, hosts[0]?.[1] ?? '', 80, 'http', why, () => refuseHttp(cell, '400 Bad Request', why));
+    }
+    const why = listed(gate, d);
+    if (why)
+      return deny(cell, d.host, 80, 'http', why, () =>
+        refuseHttp(cell, '403 Forbidden', `${d.host}:80 is ${why === 'not on network.allow' ? 'not on network.allow' : `refused: ${why}`}`),
+      );
+    await pass(cell, d, 'http', got.buffered);
+  });
+
+  // --- The proxy: CONNECT host:port, or an absolute-form request. ---
+  await listen(PROXY_PORT, async (cell) => {
+    const got = await gather(cell, (b) => parseHead(b));
+    if (!got?.result)
+      return deny(cell, '', PROXY_PORT, 'connect', 'no proxy request', () =>
+        refuseHttp(cell, '400 Bad Request', 'a proxy request was expected'),
+      );
+    const head = got.result;
+    if (head.method === 'CONNECT') return connectTunnel(cell, head, got.buffered.subarray(head.length));
+    return forwardRequest(cell, head, got.buffered);
+  });
+
+  const connectTunnel = async (cell: net.Socket, head: Head, rest: Buffer) => {
+    const d = hostPort(head.target, 443);
+    if (!d || !/:\d+$/.test(head.target)) {
+      return deny(cell, head.target, 0, 'connect', 'CONNECT needs host:port', () =>
+        refuseHttp(cell, '400 Bad Request', 'CONNECT needs host:port'),
+      );
+    }
+    const why = listed(gate, d);
+    if (why)
+      return deny(cell, d.host, d.port, 'connect', why, () =>
+        refuseHttp(
+          cell,
+          '403 Forbidden',
+          `${d.host}:${d.port} is ${why === 'not on network.allow' ? 'not on network.allow' : `refused: ${why}`}`,
+        ),
+      );
+    const opened = await openUpstream(gate, d);
+    if ('denied' in opened)
+      return deny(cell, d.host, d.port, 'connect', opened.denied, () =>
+        refuseHttp(cell, '403 Forbidden', `${d.host}:${d.port} refused: ${opened.denied}`),
+      );
+    if ('failed' in opened) {
+      record.add({ name: d.host, port: d.port, via: 'connect', decision: 'allowed', error: opened.failed, sent: 0, received: 0 });
+      return refuseHttp(cell, '502 Bad Gateway', `${d.host}:${d.port}: ${opened.failed}`);
+    }
+    const upstream = opened.socket;
+    sockets.add(upstream);
+    upstream.once('close', () => sockets.delete(upstream));
+    cell.write('HTTP/1.1 200 Connection established\r\n\r\n');
+    // The server may speak first (SMTP, databases): its bytes flow at once; the cell's wait for the check below.
+    upstream.pipe(cell, { end: false });
+    // TLS through the tunnel must name the host the tunnel was asked for. No time limit: the cell may
+    // wait for the server; whatever it sends first is checked.
+    const got = await gather(cell, (b) => (b[0] !== 0x16 ? ({ tls: false } as const) : hello(b)), { initial: rest, timeoutMs: 0 });
+    const r = got?.result;
+    if (r && 'error' in r) {
+      upstream.destroy();
+      return deny(cell, d.host, d.port, 'connect', `malformed ClientHello: ${r.error}`);
+    }
+    if (r?.tls && r.serverName !== undefined) {
+      const sni = normalIp(r.serverName) ?? normalName(r.serverName);
+      if (sni !== d.host) {
+        upstream.destroy();
+        return deny(cell, d.host, d.port, 'connect', `the TLS server name (${sni ?? 'malformed'}) differs from the CONNECT target`);
+      }
+    }
+    upstream.unpipe(cell);
+    const bytes = await splice(cell, upstream, got?.buffered);
+    record.add({ name: d.host, port: d.port, via: 'connect', decision: 'allowed', address: opened.address, ...bytes });
+  };
+
+  /** `GET http://host/…`: checked, sent on as an origin-form request, one per connection. */
+  const forwardRequest = async (cell: net.Socket, head: Head, buffered: Buffer) => {
+    const url = /^http:\/\/([^/?#]+)([^#]*)$/i.exec(head.target);
+    const d = url ? hostPort(url[1] ?? '', 80) : undefined;
+    if (!url || !d) {
+      const why = head.target.toLowerCase().startsWith('https://')
+        ? 'https:// through the proxy needs CONNECT'
+        : 'an absolute http:// URL (or CONNECT) was expected';
+      return deny(cell, '', PROXY_PORT, 'connect', why, () => refuseHttp(cell, '400 Bad Request', why));
+    }
+    const hosts = head.headers.filter(([k]) => k === 'host').map(([, v]) => hostPort(v, 80));
+    if (hosts.some((h) => !h || h.host !== d.host || h.port !== d.port)) {
+      const why = 'the Host header differs from the URL';
+      return deny(cell, d.host, d.port, 'connect', why, () => refuseHttp(cell, '400 Bad Request', why));
+    }
+    const why = listed(gate, d);
+    if (why)
+      return deny(cell, d.host, d.port, 'connect', why, () =>
+        refuseHttp(
+          cell,
+          '403 Forbidden',
+          `${d.host}:${d.port} is ${why === 'not on network.allow' ? 'not on network.allow' : `refused: ${why}`}`,
+        ),
+      );
+    // One request per upstream connection: a client reusing the proxy connection for another host must not reach this one.
+    const keep = head.headers.filter(([k]) => !['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization'].includes(k));
+    const rewritten = [
+      `${head.method} ${url[2] || '/'} ${head.version}`,
+      ...(hosts.length === 0 ? [`Host: ${url[1]}`] : []),
+      ...keep.map(([k, v]) => `${k}: ${v}`),
+      'Connection: close',
+      '',
+      '',
+    ].join('\r\n');
+    await pass(cell, d, 'connect', Buffer.concat([Buffer.from(rewritten, 'latin1'), buffered.subarray(head.length)]));
+  };
+
+  // --- Non-standard ports listed for names: the one name there, or the TLS server name among several. ---
+  for (const [port, entries] of extra.namePorts) {
+    await listen(port, async (cell) => {
+      const only = entries.length === 1 && entries[0]?.kind === 'name' && !entries[0].wildcard ? entries[0] : undefined;
+      if (only?.kind === 'name') return pass(cell, { host: only.name, port }, 'tcp', Buffer.alloc(0));
+      const got = await gather(cell, hello);
+      const r = got?.result;
+      const host = r && 'serverName' in r && r.serverName !== undefined ? normalName(r.serverName) : undefined;
+      if (!got || !host)
+        return deny(
+          cell,
+          '',
+          port,
+          'tcp',
+          `several names are listed for port ${port}: TLS with a server name is needed to tell them apart`,
+        );
+      await pass(cell, { host, port }, 'tcp', got.buffered);
+    });
+  }
+
+  // --- Listed IP literals: the address is the destination. ---
+  for (const target of extra.ipTargets) {
+    const to = await (async () => {
+      const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => {
+        if (sockets.size >= MAX_OPEN) return void socket.destroy();
+        sockets.add(socket);
+        socket.once('close', () => sockets.delete(socket));
+        socket.on('error', () => socket.destroy());
+        track(pass(socket, target, 'tcp', Buffer.alloc(0)).catch(() => void socket.destroy()));
+      });
+      servers.push(server);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ host: ctx.hostAddress, port: 0, exclusive: true }, resolve);
+      });
+      return (server.address() as net.AddressInfo).port;
+    })();
+    redirects.push({ address: target.host, protocol: 'tcp', port: target.port, to });
+  }
+
+  // --- DNS, over UDP and TCP: answered here, never forwarded. ---
+  const respond = (msg: Buffer): Buffer | undefined => {
+    try {
+      return dnsReply(msg);
+    } catch {
+      // A throw in a socket's handler would end the action with the cell still running: no answer instead.
+      return undefined;
+    }
+  };
+  const dnsReply = (msg: Buffer): Buffer | undefined => {
+    const q = parseQuery(msg);
+    if ('error' in q) {
+      if (q.error === 'ignore' || q.id === undefined) return undefined;
+      return errorResponse(q.id, q.error === 'notimp' ? 'NOTIMP' : 'FORMERR');
+    }
+    const name = normalName(q.name);
+    if (!name) {
+      record.add({ name: q.name, port: 53, via: 'dns', decision: 'denied', reason: 'not a host name', sent: 0, received: 0 });
+      return answer(q, { rcode: 'REFUSED' });
+    }
+    if (!gate.allow.knowsName(name)) {
+      // A lookup of its own address family only, not every AAAA beside an A: the A is what is recorded.
+      if (q.qtype !== QTYPE.AAAA)
+        record.add({ name, port: 53, via: 'dns', decision: 'denied', reason: 'not on network.allow', sent: 0, received: 0 });
+      return answer(q, { rcode: 'NXDOMAIN' });
+    }
+    // Every allowed name is the runner's end of the veth; other record types have no data (IPv6 is off in the cell).
+    const a = q.qtype === QTYPE.A && q.qclass === CLASS_IN;
+    return a ? answer(q, { rcode: 'NOERROR', ipv4: ctx.hostAddress, ttl: DNS_TTL }) : answer(q, { rcode: 'NOERROR' });
+  };
+  const udp = dgram.createSocket({ type: 'udp4' });
+  servers.push(udp);
+  udp.on('message', (msg, from) => {
+    const reply = respond(msg);
+    if (reply) udp.send(reply, from.port, from.address);
+  });
+  await new Promise<void>((resolve, reject) => {
+    udp.once('error', reject);
+    udp.bind({ address: ctx.hostAddress, port: 0, exclusive: true }, () => resolve());
+  });
+  redirects.push({ address: ctx.hostAddress, protocol: 'udp', port: 53, to: udp.address().port });
+  await listen(53, async (cell) => {
+    let buffered: Buffer = Buffer.alloc(0);
+    cell.on('data', (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      const split = splitTcpMessages(buffered);
+      if ('error' in split) return void cell.destroy();
+      buffered = split.rest;
+      for (const m of split.messages) {
+        const reply = respond(m);
+        if (reply) cell.write(frameTcp(reply));
+      }
+    });
+    cell.on('end', () => cell.end());
+    cell.resume();
+    setTimeout(() => cell.destroy(), 30_000).unref();
+  });
+
+  return {
+    redirects,
+    async close() {
+      for (const s of sockets) s.destroy();
+      // A connection still opening upstream (up to 15 s) is not waited for past a second.
+      await Promise.race([Promise.allSettled([...pending]), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+      await Promise.all(
+        servers.map(
+          (s) =>
+            new Promise<void>((resolve) => {
+              if (s instanceof net.Server) s.close(() => resolve());
+              else s.close(() => resolve());
+            }),
+        ),
+      );
+    },
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * The cell's firewall on the runner: an nftables table of the action's own
+ * (`inet gvisor_cell_<id>`), touching no other table. What the cell sends
+ * arrives on the runner's end of its veth; there:
+ *
+ * - DNS, 80, 443 and the proxy port on the runner's end, each listed
+ *   non-standard port of a name, and each listed IP literal and port are
+ *   redirected to the action's listeners (bound on the runner's end);
+ * - only those redirected connections are accepted; any other TCP is reset
+ *   (fails at once), anything else is rejected;
+ * - nothing is forwarded to or from the cell's link, whatever the runner's
+ *   ip_forward says (Docker turns it on).
+ *
+ * A drop or reject in any table is final in nftables, so these hold whatever
+ * other tables accept; only what they accept here could still be dropped by
+ * another table (a firewall of the runner's own), which fails closed.
+ */
+
+export interface Redirect {
+  /** The address the cell connects to: the runner's end, or a listed IP literal. */
+  address: string;
+  protocol: 'tcp' | 'udp';
+  port: number;
+  /** The listener's own port on the runner's end. */
+  to: number;
+}
+
+export interface RuleInput {
+  table: string;
+  hostLink: string;
+  hostAddress: string;
+  redirects: readonly Redirect[];
+}
+
+export function ruleset(r: RuleInput): string {
+  const link = `iifname "${r.hostLink}"`;
+  const redirects = r.redirects.map((d) => `    ${link} ip daddr ${d.address} ${d.protocol} dport ${d.port} redirect to :${d.to}`);
+  const accepts = r.redirects.map((d) => `    ${link} ip daddr ${r.hostAddress} ${d.protocol} dport ${d.to} ct status dnat accept`);
+  return [
+    `table inet ${r.table} {`,
+    '  chain prerouting {',
+    '    type nat hook prerouting priority dstnat; policy accept;',
+    ...redirects,
+    '  }',
+    '  chain input {',
+    '    type filter hook input priority filter - 10; policy accept;',
+    ...[...new Set(accepts)],
+    `    ${link} meta l4proto tcp reject with tcp reset`,
+    `    ${link} reject with icmpx admin-prohibited`,
+    '  }',
+    '  chain forward {',
+    '    type filter hook forward priority filter - 10; policy accept;',
+    `    ${link} drop`,
+    `    oifname "${r.hostLink}" drop`,
+    '  }',
+    '}',
+  ].join('\n');
+}
