@@ -152,12 +152,15 @@ function slotAddresses(slot) {
 }
 /**
  * The removal, shared by the shell's own exit and the post step: each part
- * may be gone already. The claim is removed only if it is this id's.
+ * may be gone already. Removing the namespace removes the veth pair with it
+ * once no process holds the namespace (the sandbox is gone by then); the
+ * post step, which may come after a sandbox that outlived a killed action,
+ * removes the link itself too. The claim is removed only if it is this id's.
  */
 const TEARDOWN = `teardown() {
   "$nft" delete table inet "$table" 2>/dev/null
-  "$ip" link del "$h" 2>/dev/null
   "$ip" netns del "$ns" 2>/dev/null
+  [ "\${1:-}" != link ] || [ ! -e "/sys/class/net/$h" ] || "$ip" link del "$h" 2>/dev/null
   for l in ${SLOT_DIR}/*; do [ "$(readlink "$l" 2>/dev/null)" = "$id" ] && rm -f "$l"; done
   return 0
 }`;
@@ -169,12 +172,17 @@ ${TEARDOWN}`;
  * Arguments: ip nft id first-slot routes... (IPv4 literals the cell may reach:
  * each gets a route through the runner's end). Prints `up SLOT`, reads the
  * ruleset up to a line `.`, prints `filtered`, then waits for EOF.
+ *
+ * Two \`ip -batch\` runs (the runner's side, the cell's) rather than a
+ * process per command: each \`ip\` costs a few milliseconds, and a cell's
+ * start-up is what users wait for. No IPv6 on either end of the veth
+ * (\`addrgenmode none\`: not even a link-local address for runsc to take).
  */
 const UP_SCRIPT = `${PRELUDE}
 first=$4
 shift 4
-fail() { echo "error $*"; teardown; exit 1; }
-trap 'teardown; exit 1' HUP INT TERM
+fail() { echo "error $*"; teardown link; exit 1; }
+trap 'teardown link; exit 1' HUP INT TERM
 mkdir -p -m 0755 ${SLOT_DIR} || fail "cannot make ${SLOT_DIR}"
 n=$first i=0 slot=
 while [ $i -lt 256 ]; do
@@ -184,15 +192,14 @@ done
 [ -n "$slot" ] || fail "no free address in ${VETH_RANGE.base}/${VETH_RANGE.prefix}"
 hi=$(( (slot * 4) >> 8 )) lo=$(( (slot * 4) & 255 ))
 host=198.19.$hi.$((lo + 1)) cell=198.19.$hi.$((lo + 2))
-"$ip" netns add "$ns" || fail "ip netns add $ns"
-# IPv6 off in the cell's namespace before its link exists (the link takes the default), and on the runner's end.
-"$ip" netns exec "$ns" sh -c 'for f in /proc/sys/net/ipv6/conf/default/disable_ipv6 /proc/sys/net/ipv6/conf/all/disable_ipv6; do [ ! -e $f ] || echo 1 > $f; done' || fail "disable IPv6 in $ns"
-"$ip" link add "$h" type veth peer name "$c" netns "$ns" || fail "ip link add $h"
+printf '%s\\n' "netns add $ns" "link add $h type veth peer name $c netns $ns" "link set $h addrgenmode none" \\
+  "addr add $host/30 dev $h" "link set $h up" | "$ip" -batch - || fail "could not make $ns and $h"
 f=/proc/sys/net/ipv6/conf/$h/disable_ipv6
-[ ! -e "$f" ] || echo 1 > "$f" || fail "disable IPv6 on $h"
-"$ip" addr add "$host/30" dev "$h" && "$ip" link set "$h" up || fail "address $host on $h"
-"$ip" -n "$ns" link set lo up && "$ip" -n "$ns" addr add "$cell/30" dev "$c" && "$ip" -n "$ns" link set "$c" up || fail "address $cell in $ns"
-for r in "$@"; do "$ip" -n "$ns" route add "$r/32" via "$host" || fail "route to $r"; done
+[ ! -e "$f" ] || echo 1 > "$f" || fail "could not turn IPv6 off on $h"
+{
+  printf '%s\\n' "link set $c addrgenmode none" "link set lo up" "addr add $cell/30 dev $c" "link set $c up"
+  for r in "$@"; do printf '%s\\n' "route add $r/32 via $host"; done
+} | "$ip" -n "$ns" -batch - || fail "could not set up $c in $ns"
 echo "up $slot"
 rules=
 while IFS= read -r line; do
@@ -207,7 +214,7 @@ cat >/dev/null
 teardown
 echo down`;
 const DOWN_SCRIPT = (/* unused pure expression or super */ null && (`${PRELUDE}
-teardown`));
+teardown link`));
 function rootArgv(tools, sudo, script, args) {
     const argv = [tools.sh, '-c', script, 'gvisor-cell-net', tools.ip, tools.nft, ...args];
     return sudo ? ['sudo', ['-n', '--', ...argv]] : [argv[0], argv.slice(1)];

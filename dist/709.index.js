@@ -789,6 +789,17 @@ function egressMounts(host, paths) {
     // Ubuntu's /etc/resolv.conf links to /run/systemd/resolve/…: the file is mounted where the link leads.
     return [bind(host?.resolvConf ?? '/etc/resolv.conf', paths.resolvConf, RO), bind('/etc/hosts', paths.hosts, RO)];
 }
+/**
+ * The cell's hosts file, and its resolv.conf as an empty file: the address
+ * it names is known only once the network exists (run/cell.ts writes it
+ * then), but the file must be there for the skeleton's mount point.
+ */
+function egressFiles(paths, hostname) {
+    return [
+        { path: paths.hosts, content: hostsFile(hostname) },
+        { path: paths.resolvConf, content: '' },
+    ];
+}
 function hostsFile(hostname) {
     return `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t${hostname}\n`;
 }
@@ -1193,7 +1204,7 @@ function buildBundle(cell, host, paths) {
         links: view.links,
         missingEnv: work.missingEnv,
         hostPaths: [...view.hostPaths, ...workspace.hostPaths, ...extra.hostPaths, ...work.hostPaths],
-        files: [...workspace.files, ...(typeof cell.network === 'object' ? [{ path: paths.hosts, content: hostsFile(spec.hostname) }] : [])],
+        files: [...workspace.files, ...(typeof cell.network === 'object' ? egressFiles(paths, spec.hostname) : [])],
         notes: workspace.notes,
         warnings: workspace.warnings,
         collect: collect && { process: collect.process, tar: collect.tar, paths: collect.paths },
@@ -2154,56 +2165,53 @@ async function runPlanned(plan, opts) {
     (0,external_node_fs_.mkdirSync)(logDir, { recursive: true });
     const network = typeof plan.cell.network === 'object' ? plan.cell.network : undefined;
     const networkId = network ? (0,run_dir/* runDirUnique */.qr)(plan.runDir) : undefined;
-    let recorded = false;
-    const hostChanges = async () => {
-        if (recorded)
-            return;
-        recorded = true;
-        await opts.onHostChanges?.({ containerId, runsc, networkId });
+    let recorded;
+    const hostChanges = () => {
+        recorded ??= opts.onHostChanges?.({ containerId, runsc, networkId }) ?? Promise.resolve();
+        return recorded;
     };
+    // The cell's network is made (ip and nft, through one root shell) while the bundle is written below;
+    // the post step's record is saved meanwhile. Should this process die before the state is saved, the
+    // root shell still removes the network (host-network.ts).
+    const networking = network && networkId ? startNetwork(network, networkId, runsc.sudo, external_node_path_default().join(logDir, `${containerId}.egress.jsonl`)) : undefined;
+    networking?.catch(() => { });
+    if (networking)
+        hostChanges().catch(() => { });
     let egress;
-    let bundle = plan.bundle;
-    if (network && networkId) {
-        await hostChanges();
-        // Loaded only by cells that ask for it: no other run needs the listeners.
-        const { startEgress } = await __webpack_require__.e(/* import() */ 603).then(__webpack_require__.bind(__webpack_require__, 4984));
-        egress = await startEgress({
-            allow: network.allow,
-            audit: network.audit,
-            id: networkId,
-            sudo: runsc.sudo,
-            recordFile: external_node_path_default().join(logDir, `${containerId}.egress.jsonl`),
-        });
-        bundle = joinedBundle(bundle, plan.paths, {
-            netnsPath: egress.netnsPath,
-            hostAddress: egress.hostAddress,
-            proxyPort: egress.proxyPort,
-        });
-    }
     try {
-        return await runStarted(plan, bundle, opts, { containerId, runsc, logDir, egress, hostChanges });
+        writeBundleFiles(plan.bundle, plan.paths);
+        // Every source the cell must not change is bound read-only by the kernel at a stub; the spec names the stubs.
+        const stageDir = external_node_path_default().join(plan.runDir, 'ro');
+        const staged = stageReadOnly(plan.bundle, stageDir, hostMountPoints());
+        makeStubs(staged.stage, stageDir);
+        let { spec } = staged;
+        let collectProcess = plan.bundle.collect?.process;
+        if (networking) {
+            egress = await networking;
+            await hostChanges();
+            const net = { netnsPath: egress.netnsPath, hostAddress: egress.hostAddress, proxyPort: egress.proxyPort };
+            (0,external_node_fs_.writeFileSync)(plan.paths.resolvConf, resolvConf(net));
+            spec = joinNetwork(spec, net);
+            collectProcess = collectProcess && joinProcess(collectProcess, net);
+        }
+        writeConfig(spec, plan.paths);
+        return await runStarted(plan, opts, { containerId, runsc, logDir, egress, hostChanges, spec, readOnly: staged.stage, collectProcess });
     }
     finally {
+        // A network still on its way when something failed is removed once it is there.
+        if (networking && !egress)
+            await networking.then((e) => e.stop(), () => { });
         await egress?.stop();
     }
 }
-/** The bundle joined to the cell's network: its namespace, resolver and proxy (bundle/egress.ts). */
-function joinedBundle(bundle, paths, net) {
-    return {
-        ...bundle,
-        spec: joinNetwork(bundle.spec, net),
-        collect: bundle.collect && { ...bundle.collect, process: joinProcess(bundle.collect.process, net) },
-        files: [...bundle.files, { path: paths.resolvConf, content: resolvConf(net) }],
-    };
+/** Starts the cell's network and its listeners (egress/, loaded only by cells that ask for it). */
+async function startNetwork(network, id, sudo, recordFile) {
+    const { startEgress } = await __webpack_require__.e(/* import() */ 603).then(__webpack_require__.bind(__webpack_require__, 4984));
+    return startEgress({ allow: network.allow, audit: network.audit, id, sudo, recordFile });
 }
-async function runStarted(plan, bundle, opts, started_) {
-    const { containerId, runsc, logDir, egress } = started_;
-    writeBundleFiles(bundle, plan.paths);
-    // Every source the cell must not change is bound read-only by the kernel at a stub; the spec names the stubs.
-    const stageDir = external_node_path_default().join(plan.runDir, 'ro');
-    const { stage: readOnly, spec } = stageReadOnly(bundle, stageDir, hostMountPoints());
-    makeStubs(readOnly, stageDir);
-    writeConfig(spec, plan.paths);
+async function runStarted(plan, opts, started_) {
+    const { containerId, runsc, logDir, egress, spec, readOnly } = started_;
+    const bundle = plan.bundle;
     (0,external_node_fs_.mkdirSync)(runsc.root, { mode: 0o700 });
     const runscLog = external_node_path_default().join(plan.runDir, 'runsc.log');
     const flags = (0,run_runsc/* globalFlags */.vP)({ platform: opts.platform, sandbox: bundle.sandbox, log: runscLog, debugDir: opts.debugDir });
@@ -2212,8 +2220,9 @@ async function runStarted(plan, bundle, opts, started_) {
     const unpacked = external_node_path_default().join(plan.runDir, 'collected');
     // Loaded only by cells that collect: no other run needs it.
     const collecting = bundle.collect ? await __webpack_require__.e(/* import() */ 511).then(__webpack_require__.bind(__webpack_require__, 511)) : undefined;
-    if (bundle.collect && collecting) {
-        const { process: cellProcess, tar } = bundle.collect;
+    if (bundle.collect && collecting && started_.collectProcess) {
+        const { tar } = bundle.collect;
+        const cellProcess = started_.collectProcess;
         const processFile = external_node_path_default().join(plan.runDir, 'process.json');
         const tarFile = external_node_path_default().join(plan.runDir, 'collect.json');
         (0,external_node_fs_.writeFileSync)(processFile, JSON.stringify(cellProcess));

@@ -16,6 +16,18 @@ export function egressMounts(host: Pick<HostFacts, 'resolvConf'> | undefined, pa
   return [bind(host?.resolvConf ?? '/etc/resolv.conf', paths.resolvConf, RO), bind('/etc/hosts', paths.hosts, RO)];
 }
 
+/**
+ * The cell's hosts file, and its resolv.conf as an empty file: the address
+ * it names is known only once the network exists (run/cell.ts writes it
+ * then), but the file must be there for the skeleton's mount point.
+ */
+export function egressFiles(paths: BundlePaths, hostname: string): { path: string; content: string }[] {
+  return [
+    { path: paths.hosts, content: hostsFile(hostname) },
+    { path: paths.resolvConf, content: '' },
+  ];
+}
+
 export function hostsFile(hostname: string): string {
   return `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t${hostname}\n`;
 }

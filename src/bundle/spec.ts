@@ -8,7 +8,7 @@
  * refused here only for what the host cannot do (resources.ts).
  */
 import { type Cell, DEFAULT_BOUNDS, hostnameFor } from '../cell/schema.js';
-import { hostsFile } from './egress.js';
+import { egressFiles } from './egress.js';
 import type { HostFacts } from './host.js';
 import { rootView } from './host-view.js';
 import { type HostPathCheck, userMounts, workspaceMounts } from './mounts.js';
@@ -97,7 +97,7 @@ export function buildBundle(cell: Cell, host: HostFacts, paths: BundlePaths): Bu
     links: view.links,
     missingEnv: work.missingEnv,
     hostPaths: [...view.hostPaths, ...workspace.hostPaths, ...extra.hostPaths, ...work.hostPaths],
-    files: [...workspace.files, ...(typeof cell.network === 'object' ? [{ path: paths.hosts, content: hostsFile(spec.hostname) }] : [])],
+    files: [...workspace.files, ...(typeof cell.network === 'object' ? egressFiles(paths, spec.hostname) : [])],
     notes: workspace.notes,
     warnings: workspace.warnings,
     collect: collect && { process: collect.process, tar: collect.tar, paths: collect.paths },

@@ -152,46 +152,52 @@ export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<Cell
   mkdirSync(logDir, { recursive: true });
   const network = typeof plan.cell.network === 'object' ? plan.cell.network : undefined;
   const networkId = network ? runDirUnique(plan.runDir) : undefined;
-  let recorded = false;
-  const hostChanges = async () => {
-    if (recorded) return;
-    recorded = true;
-    await opts.onHostChanges?.({ containerId, runsc, networkId });
+  let recorded: Promise<void> | undefined;
+  const hostChanges = () => {
+    recorded ??= opts.onHostChanges?.({ containerId, runsc, networkId }) ?? Promise.resolve();
+    return recorded;
   };
+  // The cell's network is made (ip and nft, through one root shell) while the bundle is written below;
+  // the post step's record is saved meanwhile. Should this process die before the state is saved, the
+  // root shell still removes the network (host-network.ts).
+  const networking =
+    network && networkId ? startNetwork(network, networkId, runsc.sudo, path.join(logDir, `${containerId}.egress.jsonl`)) : undefined;
+  networking?.catch(() => {});
+  if (networking) hostChanges().catch(() => {});
   let egress: Egress | undefined;
-  let bundle = plan.bundle;
-  if (network && networkId) {
-    await hostChanges();
-    // Loaded only by cells that ask for it: no other run needs the listeners.
-    const { startEgress } = await import('../egress/index.js');
-    egress = await startEgress({
-      allow: network.allow,
-      audit: network.audit,
-      id: networkId,
-      sudo: runsc.sudo,
-      recordFile: path.join(logDir, `${containerId}.egress.jsonl`),
-    });
-    bundle = joinedBundle(bundle, plan.paths, {
-      netnsPath: egress.netnsPath,
-      hostAddress: egress.hostAddress,
-      proxyPort: egress.proxyPort,
-    });
-  }
   try {
-    return await runStarted(plan, bundle, opts, { containerId, runsc, logDir, egress, hostChanges });
+    writeBundleFiles(plan.bundle, plan.paths);
+    // Every source the cell must not change is bound read-only by the kernel at a stub; the spec names the stubs.
+    const stageDir = path.join(plan.runDir, 'ro');
+    const staged = stageReadOnly(plan.bundle, stageDir, hostMountPoints());
+    makeStubs(staged.stage, stageDir);
+    let { spec } = staged;
+    let collectProcess = plan.bundle.collect?.process;
+    if (networking) {
+      egress = await networking;
+      await hostChanges();
+      const net: JoinedNetwork = { netnsPath: egress.netnsPath, hostAddress: egress.hostAddress, proxyPort: egress.proxyPort };
+      writeFileSync(plan.paths.resolvConf, resolvConf(net));
+      spec = joinNetwork(spec, net);
+      collectProcess = collectProcess && joinProcess(collectProcess, net);
+    }
+    writeConfig(spec, plan.paths);
+    return await runStarted(plan, opts, { containerId, runsc, logDir, egress, hostChanges, spec, readOnly: staged.stage, collectProcess });
   } finally {
+    // A network still on its way when something failed is removed once it is there.
+    if (networking && !egress)
+      await networking.then(
+        (e) => e.stop(),
+        () => {},
+      );
     await egress?.stop();
   }
 }
 
-/** The bundle joined to the cell's network: its namespace, resolver and proxy (bundle/egress.ts). */
-function joinedBundle(bundle: Bundle, paths: BundlePaths, net: JoinedNetwork): Bundle {
-  return {
-    ...bundle,
-    spec: joinNetwork(bundle.spec, net),
-    collect: bundle.collect && { ...bundle.collect, process: joinProcess(bundle.collect.process, net) },
-    files: [...bundle.files, { path: paths.resolvConf, content: resolvConf(net) }],
-  };
+/** Starts the cell's network and its listeners (egress/, loaded only by cells that ask for it). */
+async function startNetwork(network: { allow: string[]; audit: boolean }, id: string, sudo: boolean, recordFile: string): Promise<Egress> {
+  const { startEgress } = await import('../egress/index.js');
+  return startEgress({ allow: network.allow, audit: network.audit, id, sudo, recordFile });
 }
 
 interface Started {
@@ -200,16 +206,16 @@ interface Started {
   logDir: string;
   egress: Egress | undefined;
   hostChanges: () => Promise<void>;
+  /** What runsc is given: the staged spec (joined to the cell's network), and what is bound read-only. */
+  spec: OciSpec;
+  readOnly: ReadOnlyStage;
+  /** With `collect`: the cell's own process (joined to its network). */
+  collectProcess: OciSpec['process'] | undefined;
 }
 
-async function runStarted(plan: CellPlan, bundle: Bundle, opts: RunOptions, started_: Started): Promise<CellRun> {
-  const { containerId, runsc, logDir, egress } = started_;
-  writeBundleFiles(bundle, plan.paths);
-  // Every source the cell must not change is bound read-only by the kernel at a stub; the spec names the stubs.
-  const stageDir = path.join(plan.runDir, 'ro');
-  const { stage: readOnly, spec } = stageReadOnly(bundle, stageDir, hostMountPoints());
-  makeStubs(readOnly, stageDir);
-  writeConfig(spec, plan.paths);
+async function runStarted(plan: CellPlan, opts: RunOptions, started_: Started): Promise<CellRun> {
+  const { containerId, runsc, logDir, egress, spec, readOnly } = started_;
+  const bundle = plan.bundle;
   mkdirSync(runsc.root, { mode: 0o700 });
 
   const runscLog = path.join(plan.runDir, 'runsc.log');
@@ -226,8 +232,9 @@ async function runStarted(plan: CellPlan, bundle: Bundle, opts: RunOptions, star
   const unpacked = path.join(plan.runDir, 'collected');
   // Loaded only by cells that collect: no other run needs it.
   const collecting = bundle.collect ? await import('./collect.js') : undefined;
-  if (bundle.collect && collecting) {
-    const { process: cellProcess, tar } = bundle.collect;
+  if (bundle.collect && collecting && started_.collectProcess) {
+    const { tar } = bundle.collect;
+    const cellProcess = started_.collectProcess;
     const processFile = path.join(plan.runDir, 'process.json');
     const tarFile = path.join(plan.runDir, 'collect.json');
     writeFileSync(processFile, JSON.stringify(cellProcess));

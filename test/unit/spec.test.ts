@@ -1,7 +1,9 @@
 import { describe, expect, test } from 'vitest';
+import { hostsFile, joinNetwork, resolvConf } from '../../src/bundle/egress.js';
 import { CONTEXT_VARIABLES } from '../../src/bundle/env.js';
 import type { HostFacts } from '../../src/bundle/host.js';
 import { hostPath } from '../../src/bundle/mounts.js';
+import { bind } from '../../src/bundle/oci.js';
 import { bundlePaths } from '../../src/bundle/paths.js';
 import { processArgs } from '../../src/bundle/process.js';
 import { buildBundle, type OciMount, type OciSpec } from '../../src/bundle/spec.js';
@@ -793,5 +795,69 @@ describe('limits the host cannot enforce', () => {
   test('unknown controllers (cannot tell) do not block, and no limit needs none', () => {
     expect(() => buildBundle(cell({ limits: { memory: '1Gi' } }), facts({ cgroupControllers: undefined }), PATHS)).not.toThrow();
     expect(() => buildBundle(cell(), facts({ cgroupControllers: [] }), PATHS)).not.toThrow();
+  });
+});
+
+describe('network: { allow } (bundle/egress.ts)', () => {
+  const allow = { allow: ['registry.npmjs.org'] };
+
+  test('the sandbox runs its own network stack in a namespace of its own, joined at run time', () => {
+    const b = buildBundle(cell({ network: allow }), facts(), PATHS);
+    expect(b.sandbox.network).toBe('sandbox');
+    expect(b.spec.linux.namespaces).toContainEqual({ type: 'network' });
+    const joined = joinNetwork(b.spec, { netnsPath: '/var/run/netns/gvisor-cell-abc123', hostAddress: '198.19.4.1', proxyPort: 3128 });
+    expect(joined.linux.namespaces.filter((n) => n.type === 'network')).toEqual([
+      { type: 'network', path: '/var/run/netns/gvisor-cell-abc123' },
+    ]);
+    expect(joined.process.env).toEqual(
+      expect.arrayContaining([
+        'HTTP_PROXY=http://198.19.4.1:3128',
+        'HTTPS_PROXY=http://198.19.4.1:3128',
+        'http_proxy=http://198.19.4.1:3128',
+        'https_proxy=http://198.19.4.1:3128',
+        'NO_PROXY=localhost,127.0.0.1,::1',
+        'NODE_USE_ENV_PROXY=1',
+      ]),
+    );
+    // The bundle itself is left as it was.
+    expect(b.spec.process.env.some((e) => e.startsWith('HTTP_PROXY='))).toBe(false);
+  });
+
+  test('a proxy variable the document sets is kept', () => {
+    const b = buildBundle(cell({ network: allow, env: { HTTPS_PROXY: 'http://mine:1' } }), facts(), PATHS);
+    const joined = joinNetwork(b.spec, { netnsPath: '/n', hostAddress: '198.19.0.1', proxyPort: 3128 });
+    expect(joined.process.env.filter((e) => e.startsWith('HTTPS_PROXY='))).toEqual(['HTTPS_PROXY=http://mine:1']);
+  });
+
+  test('the runner’s resolv.conf and hosts are replaced by the cell’s own, read-only', () => {
+    const b = buildBundle(cell({ network: allow }), facts(), PATHS);
+    expect(mount(b.spec.mounts, '/etc/resolv.conf')).toEqual(bind('/etc/resolv.conf', PATHS.resolvConf, RO));
+    expect(mount(b.spec.mounts, '/etc/hosts')).toEqual(bind('/etc/hosts', PATHS.hosts, RO));
+    expect(b.files).toContainEqual({ path: PATHS.hosts, content: hostsFile(b.spec.hostname) });
+    expect(hostsFile('my-cell')).toBe('127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\tmy-cell\n');
+    expect(resolvConf({ netnsPath: '/n', hostAddress: '198.19.0.1', proxyPort: 3128 })).toBe(
+      'nameserver 198.19.0.1\noptions timeout:2 attempts:2\n',
+    );
+  });
+
+  test('where /etc/resolv.conf links into /run, the cell’s file is mounted where the link leads, and the runner’s is not', () => {
+    const target = '/run/systemd/resolve/stub-resolv.conf';
+    const b = buildBundle(cell({ network: allow }), facts({ resolvConf: target }), PATHS);
+    expect(b.spec.mounts.filter((m) => m.destination === target)).toEqual([bind(target, PATHS.resolvConf, RO)]);
+    expect(b.spec.mounts.some((m) => m.source === target)).toBe(false);
+  });
+
+  test('a prepared root filesystem gets them at /etc', () => {
+    const b = buildBundle(cell({ network: allow, rootfs: { path: '/srv/root' } }), facts(), PATHS);
+    expect(mount(b.spec.mounts, '/etc/resolv.conf')?.source).toBe(PATHS.resolvConf);
+    expect(mount(b.spec.mounts, '/etc/hosts')?.source).toBe(PATHS.hosts);
+  });
+
+  test('none and host keep the runner’s files and no namespace path', () => {
+    for (const network of ['none', 'host'] as const) {
+      const b = buildBundle(cell({ network }), facts(), PATHS);
+      expect(b.spec.mounts.some((m) => m.source === PATHS.resolvConf || m.source === PATHS.hosts)).toBe(false);
+      expect(b.sandbox.network).toBe(network);
+    }
   });
 });
