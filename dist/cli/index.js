@@ -12210,7 +12210,7 @@ async function runPlanned(plan, opts) {
 }
 /** Starts the cell's network and its listeners (egress/, loaded only by cells that ask for it). */
 async function startNetwork(network, id, sudo, recordFile) {
-    const { startEgress } = await __nccwpck_require__.e(/* import() */ 603).then(__nccwpck_require__.bind(__nccwpck_require__, 4984));
+    const { startEgress } = await __nccwpck_require__.e(/* import() */ 485).then(__nccwpck_require__.bind(__nccwpck_require__, 8485));
     return startEgress({ allow: network.allow, audit: network.audit, id, sudo, recordFile });
 }
 async function runStarted(plan, opts, started_) {

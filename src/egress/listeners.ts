@@ -12,6 +12,7 @@ import net from 'node:net';
 import { type AllowEntry, type Destination, normalIp, normalName } from './allow-list.js';
 import { readServerName } from './client-hello.js';
 import { answer, errorResponse, frameTcp, parseQuery, QTYPE, splitTcpMessages } from './dns-wire.js';
+import { hostPort, originForm, parseHead, RequestGuard, type RequestHead, requestDestination } from './http-requests.js';
 import type { EgressRecord, Via } from './record.js';
 import type { Redirect } from './rules.js';
 import { type Gate, listed, openUpstream, splice } from './upstream.js';
@@ -83,40 +84,9 @@ const hello: Decide<Exclude<ReturnType<typeof readServerName>, { need: 'more' }>
   return 'need' in r ? undefined : r;
 };
 
-/** A request head: request line and headers (names lower-cased), once `\r\n\r\n` has come. */
-interface Head {
-  method: string;
-  target: string;
-  version: string;
-  headers: [string, string][];
-  /** Bytes of the head, the blank line included. */
-  length: number;
-}
-
-function parseHead(buffered: Buffer): Head | null | undefined {
-  const end = buffered.indexOf('\r\n\r\n');
-  if (end < 0) return undefined;
-  const lines = buffered.subarray(0, end).toString('latin1').split('\r\n');
-  const m = /^([A-Z]+) (\S+) (HTTP\/1\.[01])$/.exec(lines[0] ?? '');
-  if (!m) return null;
-  const headers: [string, string][] = [];
-  for (const line of lines.slice(1)) {
-    const colon = line.indexOf(':');
-    if (colon <= 0) return null;
-    headers.push([line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()]);
-  }
-  return { method: m[1] ?? '', target: m[2] ?? '', version: m[3] ?? '', headers, length: end + 4 };
-}
-
-/** `host` or `host:port` (IPv6 in brackets) → a destination, or undefined when it is neither. */
-export function hostPort(value: string, defaultPort: number): Destination | undefined {
-  const m = /^(\[[^\]]+\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(value);
-  if (!m) return undefined;
-  const port = m[2] === undefined ? defaultPort : Number(m[2]);
-  if (port < 1 || port > 65535) return undefined;
-  const raw = m[1] ?? '';
-  const host = normalIp(raw) ?? (raw.startsWith('[') ? undefined : normalName(raw));
-  return host === undefined ? undefined : { host, port };
+/** The message of a 403. */
+function refusal(d: Destination, why: string): string {
+  return `${d.host}:${d.port} is ${why === 'not on network.allow' ? 'not on network.allow' : `refused: ${why}`}`;
 }
 
 function refuseHttp(socket: net.Socket, status: string, message: string): void {
@@ -142,7 +112,7 @@ export async function startListeners(
   const { gate, record } = ctx;
 
   /** A connection the gate let through: opened, recorded when it ends. */
-  const pass = async (cell: net.Socket, d: Destination, via: Via, first: Buffer, onOpen?: () => void): Promise<void> => {
+  const pass = async (cell: net.Socket, d: Destination, via: Via, first: Buffer, guard?: RequestGuard): Promise<void> => {
     const opened = await openUpstream(gate, d);
     if ('denied' in opened) {
       record.add({ name: d.host, port: d.port, via, decision: 'denied', reason: opened.denied, sent: 0, received: 0 });
@@ -163,8 +133,7 @@ export async function startListeners(
     }
     sockets.add(opened.socket);
     opened.socket.once('close', () => sockets.delete(opened.socket));
-    onOpen?.();
-    const bytes = await splice(cell, opened.socket, first);
+    const bytes = await splice(cell, opened.socket, first, guard);
     record.add({ name: d.host, port: d.port, via, decision: 'allowed', address: opened.address, ...bytes });
   };
 
@@ -204,24 +173,21 @@ export async function startListeners(
     await pass(cell, { host, port: 443 }, 'tls', got.buffered);
   });
 
-  // --- HTTP on 80: the first request's Host header decides. ---
+  // --- HTTP on 80: the first request's Host decides where the connection goes; every later one must name the same. ---
   await listen(80, async (cell) => {
     const got = await gather(cell, (b) => parseHead(b));
     if (!got?.result)
       return deny(cell, '', 80, 'http', 'no HTTP request head', () => refuseHttp(cell, '400 Bad Request', 'an HTTP request was expected'));
-    const hosts = got.result.headers.filter(([k]) => k === 'host');
-    const d = hosts.length === 1 ? hostPort(hosts[0]?.[1] ?? '', 80) : undefined;
-    if (!d || d.port !== 80) {
-      const why =
-        hosts.length === 1 ? `Host ${JSON.stringify(hosts[0]?.[1])} is not a name on port 80` : 'exactly one Host header is needed';
-      return deny(cell, hosts[0]?.[1] ?? '', 80, 'http', why, () => refuseHttp(cell, '400 Bad Request', why));
+    const first = requestDestination(got.result, false);
+    if (typeof first === 'string') return deny(cell, '', 80, 'http', first, () => refuseHttp(cell, '400 Bad Request', first));
+    const d = { host: first.host, port: first.port };
+    if (d.port !== 80) {
+      const why = `the request is for port ${d.port}, the connection to port 80`;
+      return deny(cell, d.host, 80, 'http', why, () => refuseHttp(cell, '400 Bad Request', why));
     }
     const why = listed(gate, d);
-    if (why)
-      return deny(cell, d.host, 80, 'http', why, () =>
-        refuseHttp(cell, '403 Forbidden', `${d.host}:80 is ${why === 'not on network.allow' ? 'not on network.allow' : `refused: ${why}`}`),
-      );
-    await pass(cell, d, 'http', got.buffered);
+    if (why) return deny(cell, d.host, 80, 'http', why, () => refuseHttp(cell, '403 Forbidden', refusal(d, why)));
+    await pass(cell, d, 'http', got.buffered, sameHost(d, 'http', false));
   });
 
   // --- The proxy: CONNECT host:port, or an absolute-form request. ---
@@ -236,7 +202,7 @@ export async function startListeners(
     return forwardRequest(cell, head, got.buffered);
   });
 
-  const connectTunnel = async (cell: net.Socket, head: Head, rest: Buffer) => {
+  const connectTunnel = async (cell: net.Socket, head: RequestHead, rest: Buffer) => {
     const d = hostPort(head.target, 443);
     if (!d || !/:\d+$/.test(head.target)) {
       return deny(cell, head.target, 0, 'connect', 'CONNECT needs host:port', () =>
@@ -287,42 +253,30 @@ export async function startListeners(
     record.add({ name: d.host, port: d.port, via: 'connect', decision: 'allowed', address: opened.address, ...bytes });
   };
 
-  /** `GET http://host/…`: checked, sent on as an origin-form request, one per connection. */
-  const forwardRequest = async (cell: net.Socket, head: Head, buffered: Buffer) => {
-    const url = /^http:\/\/([^/?#]+)([^#]*)$/i.exec(head.target);
-    const d = url ? hostPort(url[1] ?? '', 80) : undefined;
-    if (!url || !d) {
-      const why = head.target.toLowerCase().startsWith('https://')
-        ? 'https:// through the proxy needs CONNECT'
-        : 'an absolute http:// URL (or CONNECT) was expected';
-      return deny(cell, '', PROXY_PORT, 'connect', why, () => refuseHttp(cell, '400 Bad Request', why));
-    }
-    const hosts = head.headers.filter(([k]) => k === 'host').map(([, v]) => hostPort(v, 80));
-    if (hosts.some((h) => !h || h.host !== d.host || h.port !== d.port)) {
-      const why = 'the Host header differs from the URL';
-      return deny(cell, d.host, d.port, 'connect', why, () => refuseHttp(cell, '400 Bad Request', why));
-    }
+  /** `GET http://host/…`: checked, and sent on in origin form; every later request on the connection must name the same host. */
+  const forwardRequest = async (cell: net.Socket, head: RequestHead, buffered: Buffer) => {
+    const first = requestDestination(head, true);
+    if (typeof first === 'string') return deny(cell, '', PROXY_PORT, 'connect', first, () => refuseHttp(cell, '400 Bad Request', first));
+    const d = { host: first.host, port: first.port };
     const why = listed(gate, d);
-    if (why)
-      return deny(cell, d.host, d.port, 'connect', why, () =>
-        refuseHttp(
-          cell,
-          '403 Forbidden',
-          `${d.host}:${d.port} is ${why === 'not on network.allow' ? 'not on network.allow' : `refused: ${why}`}`,
-        ),
-      );
-    // One request per upstream connection: a client reusing the proxy connection for another host must not reach this one.
-    const keep = head.headers.filter(([k]) => !['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization'].includes(k));
-    const rewritten = [
-      `${head.method} ${url[2] || '/'} ${head.version}`,
-      ...(hosts.length === 0 ? [`Host: ${url[1]}`] : []),
-      ...keep.map(([k, v]) => `${k}: ${v}`),
-      'Connection: close',
-      '',
-      '',
-    ].join('\r\n');
-    await pass(cell, d, 'connect', Buffer.concat([Buffer.from(rewritten, 'latin1'), buffered.subarray(head.length)]));
+    if (why) return deny(cell, d.host, d.port, 'connect', why, () => refuseHttp(cell, '403 Forbidden', refusal(d, why)));
+    await pass(cell, d, 'connect', buffered, sameHost(d, 'connect', true));
   };
+
+  /** The guard of a plain HTTP connection to `d`: each request must be for `d` (proxy: in absolute form, rewritten). */
+  const sameHost = (d: Destination, via: Via, proxy: boolean) =>
+    new RequestGuard(
+      (head, raw) => {
+        const next = requestDestination(head, proxy);
+        if (typeof next === 'string') return { refuse: next };
+        if (head.method.toUpperCase() === 'CONNECT') return { refuse: 'CONNECT on a connection already in use', name: next.host };
+        if (next.host !== d.host || next.port !== d.port) {
+          return { refuse: `a request for ${next.host}:${next.port} on a connection to ${d.host}:${d.port}`, name: next.host };
+        }
+        return { forward: proxy ? originForm(head, next.path, d.port === 80 ? d.host : `${d.host}:${d.port}`) : Buffer.from(raw) };
+      },
+      (reason, name) => record.add({ name: name ?? '', port: d.port, via, decision: 'denied', reason, sent: 0, received: 0 }),
+    );
 
   // --- Non-standard ports listed for names: the one name there, or the TLS server name among several. ---
   for (const [port, entries] of extra.namePorts) {

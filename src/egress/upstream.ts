@@ -7,6 +7,7 @@
  */
 import { lookup as dnsLookup } from 'node:dns/promises';
 import net from 'node:net';
+import type { Transform } from 'node:stream';
 import { refusedAddress } from './addresses.js';
 import { type AllowList, type Destination, normalIp } from './allow-list.js';
 
@@ -93,6 +94,7 @@ export function splice(
   cell: net.Socket,
   upstream: net.Socket,
   first?: Buffer,
+  guard?: Transform,
 ): Promise<{ sent: number; received: number; error?: string }> {
   return new Promise((resolve) => {
     let error: string | undefined;
@@ -103,8 +105,14 @@ export function splice(
     };
     cell.on('error', fail);
     upstream.on('error', fail);
-    if (first && first.length > 0) upstream.write(first);
-    cell.pipe(upstream);
+    // What the cell sends passes the guard, when there is one (plain HTTP: every request is checked).
+    const inbound = guard ?? upstream;
+    if (guard) {
+      guard.on('error', fail);
+      guard.pipe(upstream);
+    }
+    if (first && first.length > 0) inbound.write(first);
+    cell.pipe(inbound);
     upstream.pipe(cell);
     cell.resume();
     let open = 2;
