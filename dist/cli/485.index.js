@@ -1498,6 +1498,7 @@ class EgressRecord {
  *   redirected to the action's listeners (bound on the runner's end);
  * - only those redirected connections are accepted; any other TCP is reset
  *   (fails at once), anything else is rejected;
+ * - the runner's end takes nothing from anywhere else (other links, loopback);
  * - nothing is forwarded to or from the cell's link, whatever the runner's
  *   ip_forward says (Docker turns it on).
  *
@@ -1520,6 +1521,8 @@ function ruleset(r) {
         ...[...new Set(accepts)],
         `    ${link} meta l4proto tcp reject with tcp reset`,
         `    ${link} reject with icmpx admin-prohibited`,
+        // The listeners are the cell's: nothing else on the runner or its LAN may use them.
+        `    iifname != "${r.hostLink}" ip daddr ${r.hostAddress} drop`,
         '  }',
         '  chain forward {',
         '    type filter hook forward priority filter - 10; policy accept;',

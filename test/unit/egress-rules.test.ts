@@ -39,6 +39,7 @@ describe('ruleset', () => {
       'iifname "gvcabc123h" ip daddr 198.19.0.5 tcp dport 40003 ct status dnat accept',
       'iifname "gvcabc123h" meta l4proto tcp reject with tcp reset',
       'iifname "gvcabc123h" reject with icmpx admin-prohibited',
+      'iifname != "gvcabc123h" ip daddr 198.19.0.5 drop',
     ]);
   });
 
