@@ -924,6 +924,101 @@ function originForm(head, path, hostHeader) {
     return Buffer.from([`${head.method} ${path} ${head.version}`, ...host, ...kept.map(([k, v]) => `${k}: ${v}`), '', ''].join('\r\n'), 'latin1');
 }
 
+;// CONCATENATED MODULE: ./src/egress/record.ts
+/**
+ * Every egress decision, as it happens: a JSON Lines file (the `egress-log`
+ * output), bounded, and a tally for the job summary and the log. Names come
+ * from the cell (a DNS question, a server name, a Host header): the file
+ * holds them JSON-escaped; anything shown (summary, log) is a normalised name
+ * or IP, or "(malformed)".
+ */
+
+
+/**
+ * What a record names when the cell named nothing usable: the action's own
+ * words, in parentheses (which no host name has), shown as they are.
+ */
+const UNNAMED = {
+    noServerName: '(no server name)',
+    notTls: '(not TLS)',
+    noRequest: '(no request)',
+    noHost: '(no host)',
+    malformed: '(malformed)',
+};
+const PLACEHOLDERS = new Set(Object.values(UNNAMED));
+/** A destination as it may be shown outside the JSON file: a host name, an IP, or one of UNNAMED. */
+function shownName(name) {
+    if (PLACEHOLDERS.has(name))
+        return name;
+    return (0,allow_list/* normalIp */.dP)(name) ?? (0,allow_list/* normalName */.tK)(name) ?? UNNAMED.malformed;
+}
+/** Rows in the tally: past this many distinct destinations the rest count under one row. */
+const MAX_ROWS = 200;
+class EgressRecord {
+    file;
+    limit;
+    fd;
+    written = 0;
+    cut = false;
+    tally = new Map();
+    others;
+    /** `limit`: bytes of the file, past which records are counted but not written. */
+    constructor(file, limit = 16 * 2 ** 20) {
+        this.file = file;
+        this.limit = limit;
+        this.fd = (0,external_node_fs_.openSync)(file, 'wx', 0o644);
+    }
+    add(e) {
+        const line = `${JSON.stringify({ time: new Date().toISOString(), ...e, name: e.name.slice(0, 300) })}\n`;
+        if (this.fd !== undefined && !this.cut) {
+            if (this.written + line.length > this.limit) {
+                this.cut = true;
+                (0,external_node_fs_.writeSync)(this.fd, `${JSON.stringify({ time: new Date().toISOString(), truncated: true })}\n`);
+            }
+            else {
+                this.written += (0,external_node_fs_.writeSync)(this.fd, line);
+            }
+        }
+        this.count(e);
+    }
+    count(e) {
+        const name = shownName(e.name);
+        const key = `${e.decision} ${name} ${e.port}`;
+        let row = this.tally.get(key);
+        if (!row) {
+            if (this.tally.size >= MAX_ROWS) {
+                this.others ??= {
+                    name: '(other destinations)',
+                    port: 0,
+                    decision: e.decision,
+                    reason: undefined,
+                    connections: 0,
+                    sent: 0,
+                    received: 0,
+                };
+                row = this.others;
+            }
+            else {
+                row = { name, port: e.port, decision: e.decision, reason: e.reason, connections: 0, sent: 0, received: 0 };
+                this.tally.set(key, row);
+            }
+        }
+        row.connections += 1;
+        row.sent += e.sent;
+        row.received += e.received;
+    }
+    /** Denied first, then by traffic. */
+    rows() {
+        const rows = [...this.tally.values(), ...(this.others ? [this.others] : [])];
+        return rows.sort((a, b) => a.decision === b.decision ? b.sent + b.received - (a.sent + a.received) : a.decision === 'denied' ? -1 : 1);
+    }
+    close() {
+        if (this.fd !== undefined)
+            (0,external_node_fs_.closeSync)(this.fd);
+        this.fd = undefined;
+    }
+}
+
 // EXTERNAL MODULE: external "node:dns/promises"
 var promises_ = __webpack_require__(1553);
 ;// CONCATENATED MODULE: ./src/egress/upstream.ts
@@ -1011,7 +1106,9 @@ function splice(cell, upstream, first, guard) {
     return new Promise((resolve) => {
         let error;
         const fail = (e) => {
-            error ??= e.code ?? e.message;
+            // A reset is how many clients end a connection they are done with: not worth recording.
+            if (e.code !== 'ECONNRESET' && e.code !== 'EPIPE')
+                error ??= e.code ?? e.message;
             cell.destroy();
             upstream.destroy();
         };
@@ -1067,6 +1164,7 @@ function splice(cell, upstream, first, guard) {
 
 
 
+
 /** How long a connection may take to say where it is going. */
 const FIRST_BYTES_MS = 10_000;
 /** At most this much is read before the destination is known. */
@@ -1111,6 +1209,23 @@ function gather(socket, decide, { initial = Buffer.alloc(0), timeoutMs = FIRST_B
         socket.resume();
     });
 }
+/**
+ * What a tunnel carries, from its first bytes: a TLS ClientHello (once it is
+ * all there), an HTTP/1.x request line, or anything else (an SSH banner, a
+ * database's protocol), known as soon as it differs.
+ */
+const tunnelOpening = (b) => {
+    if (b[0] === 0x16) {
+        const h = hello(b);
+        return h && { kind: 'tls', hello: h };
+    }
+    if (b[0] === undefined || b[0] < 0x41 || b[0] > 0x5a)
+        return { kind: 'raw' };
+    const nl = b.indexOf('\n');
+    if (nl < 0)
+        return b.length > 8192 ? { kind: 'raw' } : undefined;
+    return /^[A-Z]+ \S+ HTTP\/1\.[01]\r$/.test(b.subarray(0, nl).toString('latin1')) ? { kind: 'http' } : { kind: 'raw' };
+};
 /** A ClientHello's verdict once it is all there: what `gather` waits for on a TLS connection. */
 const hello = (b) => {
     const r = readServerName(b);
@@ -1189,25 +1304,25 @@ async function startListeners(ctx, extra) {
     await listen(443, async (cell) => {
         const got = await gather(cell, hello);
         if (!got)
-            return deny(cell, '', 443, 'tls', 'no TLS ClientHello within 10 s');
+            return deny(cell, UNNAMED.noServerName, 443, 'tls', 'no TLS ClientHello within 10 s');
         const r = got.result;
         if (!r.tls)
-            return deny(cell, '', 443, 'tls', 'not TLS: port 443 takes TLS with a server name only');
+            return deny(cell, UNNAMED.notTls, 443, 'tls', 'not TLS: port 443 takes TLS with a server name only');
         if ('error' in r)
-            return deny(cell, '(malformed)', 443, 'tls', `malformed ClientHello: ${r.error}`);
+            return deny(cell, UNNAMED.malformed, 443, 'tls', `malformed ClientHello: ${r.error}`);
         const host = r.serverName === undefined ? undefined : ((0,allow_list/* normalIp */.dP)(r.serverName) ?? (0,allow_list/* normalName */.tK)(r.serverName));
         if (!host)
-            return deny(cell, r.serverName ?? '', 443, 'tls', r.serverName ? 'malformed server name' : 'no server name (SNI)');
+            return deny(cell, r.serverName || UNNAMED.noServerName, 443, 'tls', r.serverName ? 'malformed server name' : 'no server name (SNI)');
         await pass(cell, { host, port: 443 }, 'tls', got.buffered);
     });
     // --- HTTP on 80: the first request's Host decides where the connection goes; every later one must name the same. ---
     await listen(80, async (cell) => {
         const got = await gather(cell, (b) => parseHead(b));
         if (!got?.result)
-            return deny(cell, '', 80, 'http', 'no HTTP request head', () => refuseHttp(cell, '400 Bad Request', 'an HTTP request was expected'));
+            return deny(cell, UNNAMED.noRequest, 80, 'http', 'no HTTP request head', () => refuseHttp(cell, '400 Bad Request', 'an HTTP request was expected'));
         const first = requestDestination(got.result, false);
         if (typeof first === 'string')
-            return deny(cell, '', 80, 'http', first, () => refuseHttp(cell, '400 Bad Request', first));
+            return deny(cell, UNNAMED.noHost, 80, 'http', first, () => refuseHttp(cell, '400 Bad Request', first));
         const d = { host: first.host, port: first.port };
         if (d.port !== 80) {
             const why = `the request is for port ${d.port}, the connection to port 80`;
@@ -1222,7 +1337,7 @@ async function startListeners(ctx, extra) {
     await listen(PROXY_PORT, async (cell) => {
         const got = await gather(cell, (b) => parseHead(b));
         if (!got?.result)
-            return deny(cell, '', PROXY_PORT, 'connect', 'no proxy request', () => refuseHttp(cell, '400 Bad Request', 'a proxy request was expected'));
+            return deny(cell, UNNAMED.noRequest, PROXY_PORT, 'connect', 'no proxy request', () => refuseHttp(cell, '400 Bad Request', 'a proxy request was expected'));
         const head = got.result;
         if (head.method === 'CONNECT')
             return connectTunnel(cell, head, got.buffered.subarray(head.length));
@@ -1249,30 +1364,37 @@ async function startListeners(ctx, extra) {
         cell.write('HTTP/1.1 200 Connection established\r\n\r\n');
         // The server may speak first (SMTP, databases): its bytes flow at once; the cell's wait for the check below.
         upstream.pipe(cell, { end: false });
-        // TLS through the tunnel must name the host the tunnel was asked for. No time limit: the cell may
-        // wait for the server; whatever it sends first is checked.
-        const got = await gather(cell, (b) => (b[0] !== 0x16 ? { tls: false } : hello(b)), { initial: rest, timeoutMs: 0 });
-        const r = got?.result;
-        if (r && 'error' in r) {
-            upstream.destroy();
-            return deny(cell, d.host, d.port, 'connect', `malformed ClientHello: ${r.error}`);
-        }
-        if (r?.tls && r.serverName !== undefined) {
-            const sni = (0,allow_list/* normalIp */.dP)(r.serverName) ?? (0,allow_list/* normalName */.tK)(r.serverName);
-            if (sni !== d.host) {
+        // What the cell sends first is checked against the tunnel's host: TLS must name it, plain HTTP must ask
+        // for it (every request: the guard); anything else passes unread. No time limit: the cell may be
+        // waiting for the server.
+        const got = await gather(cell, tunnelOpening, { initial: rest, timeoutMs: 0 });
+        const first = got?.result;
+        if (first?.kind === 'tls') {
+            const r = first.hello;
+            const sni = 'serverName' in r && r.serverName !== undefined ? ((0,allow_list/* normalIp */.dP)(r.serverName) ?? (0,allow_list/* normalName */.tK)(r.serverName)) : undefined;
+            const why = 'error' in r
+                ? `malformed ClientHello: ${r.error}`
+                : !('serverName' in r) || r.serverName === undefined
+                    ? (0,allow_list/* normalIp */.dP)(d.host)
+                        ? undefined
+                        : 'no TLS server name (SNI) in a tunnel to a name'
+                    : sni !== d.host
+                        ? `the TLS server name (${sni ?? 'malformed'}) differs from the CONNECT target`
+                        : undefined;
+            if (why) {
                 upstream.destroy();
-                return deny(cell, d.host, d.port, 'connect', `the TLS server name (${sni ?? 'malformed'}) differs from the CONNECT target`);
+                return deny(cell, d.host, d.port, 'connect', why);
             }
         }
         upstream.unpipe(cell);
-        const bytes = await splice(cell, upstream, got?.buffered);
+        const bytes = await splice(cell, upstream, got?.buffered, first?.kind === 'http' ? sameHost(d, 'connect', false) : undefined);
         record.add({ name: d.host, port: d.port, via: 'connect', decision: 'allowed', address: opened.address, ...bytes });
     };
     /** `GET http://host/…`: checked, and sent on in origin form; every later request on the connection must name the same host. */
     const forwardRequest = async (cell, head, buffered) => {
         const first = requestDestination(head, true);
         if (typeof first === 'string')
-            return deny(cell, '', PROXY_PORT, 'connect', first, () => refuseHttp(cell, '400 Bad Request', first));
+            return deny(cell, UNNAMED.noHost, PROXY_PORT, 'connect', first, () => refuseHttp(cell, '400 Bad Request', first));
         const d = { host: first.host, port: first.port };
         const why = listed(gate, d);
         if (why)
@@ -1290,7 +1412,7 @@ async function startListeners(ctx, extra) {
             return { refuse: `a request for ${next.host}:${next.port} on a connection to ${d.host}:${d.port}`, name: next.host };
         }
         return { forward: proxy ? originForm(head, next.path, d.port === 80 ? d.host : `${d.host}:${d.port}`) : Buffer.from(raw) };
-    }, (reason, name) => record.add({ name: name ?? '', port: d.port, via, decision: 'denied', reason, sent: 0, received: 0 }));
+    }, (reason, name) => record.add({ name: name ?? UNNAMED.noHost, port: d.port, via, decision: 'denied', reason, sent: 0, received: 0 }));
     // --- Non-standard ports listed for names: the one name there, or the TLS server name among several. ---
     for (const [port, entries] of extra.namePorts) {
         await listen(port, async (cell) => {
@@ -1326,16 +1448,30 @@ async function startListeners(ctx, extra) {
         redirects.push({ address: target.host, protocol: 'tcp', port: target.port, to });
     }
     // --- DNS, over UDP and TCP: answered here, never forwarded. ---
-    const respond = (msg) => {
+    const respond = async (msg) => {
         try {
-            return dnsReply(msg);
+            return await dnsReply(msg);
         }
         catch {
             // A throw in a socket's handler would end the action with the cell still running: no answer instead.
             return undefined;
         }
     };
-    const dnsReply = (msg) => {
+    /**
+     * With audit: true, a name the list does not name is looked up on the runner first (once per name):
+     * one that leads only to refused addresses does not resolve in the cell, and the refusal is recorded
+     * (a connection to it could be to a port nothing listens on, which nothing would record).
+     */
+    const auditVerdicts = new Map();
+    const auditRefusal = (name) => {
+        let verdict = auditVerdicts.get(name);
+        if (!verdict) {
+            verdict = addressesFor(gate, { host: name, port: 443 }).then((r) => Array.isArray(r) ? undefined : 'denied' in r ? r.denied : r.failed);
+            auditVerdicts.set(name, verdict);
+        }
+        return verdict;
+    };
+    const dnsReply = async (msg) => {
         const q = parseQuery(msg);
         if ('error' in q) {
             if (q.error === 'ignore' || q.id === undefined)
@@ -1347,10 +1483,15 @@ async function startListeners(ctx, extra) {
             record.add({ name: q.name, port: 53, via: 'dns', decision: 'denied', reason: 'not a host name', sent: 0, received: 0 });
             return answer(q, { rcode: 'REFUSED' });
         }
-        if (!gate.allow.knowsName(name)) {
+        const refused = !gate.allow.knowsName(name)
+            ? 'not on network.allow'
+            : gate.allow.audit && !gate.allow.listsName(name)
+                ? await auditRefusal(name)
+                : undefined;
+        if (refused) {
             // A lookup of its own address family only, not every AAAA beside an A: the A is what is recorded.
             if (q.qtype !== QTYPE.AAAA)
-                record.add({ name, port: 53, via: 'dns', decision: 'denied', reason: 'not on network.allow', sent: 0, received: 0 });
+                record.add({ name, port: 53, via: 'dns', decision: 'denied', reason: refused, sent: 0, received: 0 });
             return answer(q, { rcode: 'NXDOMAIN' });
         }
         // Every allowed name is the runner's end of the veth; other record types have no data (IPv6 is off in the cell).
@@ -1360,9 +1501,10 @@ async function startListeners(ctx, extra) {
     const udp = external_node_dgram_default().createSocket({ type: 'udp4' });
     servers.push(udp);
     udp.on('message', (msg, from) => {
-        const reply = respond(msg);
-        if (reply)
-            udp.send(reply, from.port, from.address);
+        void respond(msg).then((reply) => {
+            if (reply)
+                udp.send(reply, from.port, from.address, () => { });
+        });
     });
     await new Promise((resolve, reject) => {
         udp.once('error', reject);
@@ -1378,9 +1520,10 @@ async function startListeners(ctx, extra) {
                 return void cell.destroy();
             buffered = split.rest;
             for (const m of split.messages) {
-                const reply = respond(m);
-                if (reply)
-                    cell.write(frameTcp(reply));
+                void respond(m).then((reply) => {
+                    if (reply && !cell.destroyed)
+                        cell.write(frameTcp(reply));
+                });
             }
         });
         cell.on('end', () => cell.end());
@@ -1402,89 +1545,6 @@ async function startListeners(ctx, extra) {
             })));
         },
     };
-}
-
-;// CONCATENATED MODULE: ./src/egress/record.ts
-/**
- * Every egress decision, as it happens: a JSON Lines file (the `egress-log`
- * output), bounded, and a tally for the job summary and the log. Names come
- * from the cell (a DNS question, a server name, a Host header): the file
- * holds them JSON-escaped; anything shown (summary, log) is a normalised name
- * or IP, or "(malformed)".
- */
-
-
-/** A destination as it may be shown outside the JSON file. */
-function shownName(name) {
-    if (name === '')
-        return '(none)';
-    return (0,allow_list/* normalIp */.dP)(name) ?? (0,allow_list/* normalName */.tK)(name) ?? '(malformed)';
-}
-/** Rows in the tally: past this many distinct destinations the rest count under one row. */
-const MAX_ROWS = 200;
-class EgressRecord {
-    file;
-    limit;
-    fd;
-    written = 0;
-    cut = false;
-    tally = new Map();
-    others;
-    /** `limit`: bytes of the file, past which records are counted but not written. */
-    constructor(file, limit = 16 * 2 ** 20) {
-        this.file = file;
-        this.limit = limit;
-        this.fd = (0,external_node_fs_.openSync)(file, 'wx', 0o644);
-    }
-    add(e) {
-        const line = `${JSON.stringify({ time: new Date().toISOString(), ...e, name: e.name.slice(0, 300) })}\n`;
-        if (this.fd !== undefined && !this.cut) {
-            if (this.written + line.length > this.limit) {
-                this.cut = true;
-                (0,external_node_fs_.writeSync)(this.fd, `${JSON.stringify({ time: new Date().toISOString(), truncated: true })}\n`);
-            }
-            else {
-                this.written += (0,external_node_fs_.writeSync)(this.fd, line);
-            }
-        }
-        this.count(e);
-    }
-    count(e) {
-        const name = shownName(e.name);
-        const key = `${e.decision} ${name} ${e.port}`;
-        let row = this.tally.get(key);
-        if (!row) {
-            if (this.tally.size >= MAX_ROWS) {
-                this.others ??= {
-                    name: '(other destinations)',
-                    port: 0,
-                    decision: e.decision,
-                    reason: undefined,
-                    connections: 0,
-                    sent: 0,
-                    received: 0,
-                };
-                row = this.others;
-            }
-            else {
-                row = { name, port: e.port, decision: e.decision, reason: e.reason, connections: 0, sent: 0, received: 0 };
-                this.tally.set(key, row);
-            }
-        }
-        row.connections += 1;
-        row.sent += e.sent;
-        row.received += e.received;
-    }
-    /** Denied first, then by traffic. */
-    rows() {
-        const rows = [...this.tally.values(), ...(this.others ? [this.others] : [])];
-        return rows.sort((a, b) => a.decision === b.decision ? b.sent + b.received - (a.sent + a.received) : a.decision === 'denied' ? -1 : 1);
-    }
-    close() {
-        if (this.fd !== undefined)
-            (0,external_node_fs_.closeSync)(this.fd);
-        this.fd = undefined;
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/egress/rules.ts

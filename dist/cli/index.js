@@ -13035,6 +13035,10 @@ class AllowList {
     knowsName(name) {
         return this.audit || this.nameEntries(name).length > 0;
     }
+    /** Whether an entry names this name (for some port), whatever `audit` says. */
+    listsName(name) {
+        return this.nameEntries(name).length > 0;
+    }
     /** Whether the list names this IP literal itself (for some port): it may then be reached even if private. */
     listsIp(ip) {
         return this.entries.some((e) => e.kind === 'ip' && e.ip === ip);

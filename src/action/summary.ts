@@ -47,13 +47,13 @@ export const EGRESS_ROWS_SHOWN = 50;
  */
 function egressTable(e: NonNullable<SummaryFacts['egress']>): string {
   const rows = e.rows.slice(0, EGRESS_ROWS_SHOWN).map((r) => {
-    const where = r.port === 53 && r.decision === 'denied' ? `${escapeMarkdown(r.name)} (DNS)` : `${escapeMarkdown(r.name)}:${r.port}`;
+    const port = r.port === 53 && r.decision === 'denied' ? '53 (DNS)' : String(r.port);
     const decision = r.decision === 'denied' ? `❌ denied${r.reason ? `: ${escapeMarkdown(r.reason)}` : ''}` : '✅ allowed';
-    return `| ${where} | ${decision} | ${r.connections} | ${formatSize(r.sent)} | ${formatSize(r.received)} |\n`;
+    return `| ${escapeMarkdown(r.name)} | ${port} | ${decision} | ${r.connections} | ${formatSize(r.sent)} sent, ${formatSize(r.received)} received |\n`;
   });
   const more = e.rows.length > EGRESS_ROWS_SHOWN ? `\n${e.rows.length - EGRESS_ROWS_SHOWN} more in the egress log.\n` : '';
   const none = e.rows.length === 0 ? '| (nothing) | | | | |\n' : '';
-  return `\n**Egress** (every decision is in the egress-log output, ${escapeMarkdown(e.file)})\n\n| destination | decision | connections | sent | received |\n| --- | --- | ---: | ---: | ---: |\n${rows.join('')}${none}${more}`;
+  return `\n**Egress** (every decision is in the egress-log output, ${escapeMarkdown(e.file)})\n\n| destination | port | decision | connections | bytes |\n| --- | ---: | --- | ---: | --- |\n${rows.join('')}${none}${more}`;
 }
 
 /** The summary upload fails above 1 MiB per step; the tail shown stays far below. */

@@ -13,9 +13,9 @@ import { type AllowEntry, type Destination, normalIp, normalName } from './allow
 import { readServerName } from './client-hello.js';
 import { answer, errorResponse, frameTcp, parseQuery, QTYPE, splitTcpMessages } from './dns-wire.js';
 import { hostPort, originForm, parseHead, RequestGuard, type RequestHead, requestDestination } from './http-requests.js';
-import type { EgressRecord, Via } from './record.js';
+import { type EgressRecord, UNNAMED, type Via } from './record.js';
 import type { Redirect } from './rules.js';
-import { type Gate, listed, openUpstream, splice } from './upstream.js';
+import { addressesFor, type Gate, listed, openUpstream, splice } from './upstream.js';
 
 /** How long a connection may take to say where it is going. */
 const FIRST_BYTES_MS = 10_000;
@@ -77,6 +77,24 @@ function gather<T>(
     socket.resume();
   });
 }
+
+type Opening = { kind: 'tls'; hello: Exclude<ReturnType<typeof readServerName>, { need: 'more' }> } | { kind: 'http' } | { kind: 'raw' };
+
+/**
+ * What a tunnel carries, from its first bytes: a TLS ClientHello (once it is
+ * all there), an HTTP/1.x request line, or anything else (an SSH banner, a
+ * database's protocol), known as soon as it differs.
+ */
+const tunnelOpening: Decide<Opening> = (b) => {
+  if (b[0] === 0x16) {
+    const h = hello(b);
+    return h && { kind: 'tls', hello: h };
+  }
+  if (b[0] === undefined || b[0] < 0x41 || b[0] > 0x5a) return { kind: 'raw' };
+  const nl = b.indexOf('\n');
+  if (nl < 0) return b.length > 8192 ? { kind: 'raw' } : undefined;
+  return /^[A-Z]+ \S+ HTTP\/1\.[01]\r$/.test(b.subarray(0, nl).toString('latin1')) ? { kind: 'http' } : { kind: 'raw' };
+};
 
 /** A ClientHello's verdict once it is all there: what `gather` waits for on a TLS connection. */
 const hello: Decide<Exclude<ReturnType<typeof readServerName>, { need: 'more' }>> = (b) => {
@@ -164,12 +182,12 @@ export async function startListeners(
   // --- TLS on 443: the server name decides. ---
   await listen(443, async (cell) => {
     const got = await gather(cell, hello);
-    if (!got) return deny(cell, '', 443, 'tls', 'no TLS ClientHello within 10 s');
+    if (!got) return deny(cell, UNNAMED.noServerName, 443, 'tls', 'no TLS ClientHello within 10 s');
     const r = got.result;
-    if (!r.tls) return deny(cell, '', 443, 'tls', 'not TLS: port 443 takes TLS with a server name only');
-    if ('error' in r) return deny(cell, '(malformed)', 443, 'tls', `malformed ClientHello: ${r.error}`);
+    if (!r.tls) return deny(cell, UNNAMED.notTls, 443, 'tls', 'not TLS: port 443 takes TLS with a server name only');
+    if ('error' in r) return deny(cell, UNNAMED.malformed, 443, 'tls', `malformed ClientHello: ${r.error}`);
     const host = r.serverName === undefined ? undefined : (normalIp(r.serverName) ?? normalName(r.serverName));
-    if (!host) return deny(cell, r.serverName ?? '', 443, 'tls', r.serverName ? 'malformed server name' : 'no server name (SNI)');
+    if (!host) return deny(cell, r.serverName || UNNAMED.noServerName, 443, 'tls', r.serverName ? 'malformed server name' : 'no server name (SNI)');
     await pass(cell, { host, port: 443 }, 'tls', got.buffered);
   });
 
@@ -177,9 +195,11 @@ export async function startListeners(
   await listen(80, async (cell) => {
     const got = await gather(cell, (b) => parseHead(b));
     if (!got?.result)
-      return deny(cell, '', 80, 'http', 'no HTTP request head', () => refuseHttp(cell, '400 Bad Request', 'an HTTP request was expected'));
+      return deny(cell, UNNAMED.noRequest, 80, 'http', 'no HTTP request head', () =>
+        refuseHttp(cell, '400 Bad Request', 'an HTTP request was expected'),
+      );
     const first = requestDestination(got.result, false);
-    if (typeof first === 'string') return deny(cell, '', 80, 'http', first, () => refuseHttp(cell, '400 Bad Request', first));
+    if (typeof first === 'string') return deny(cell, UNNAMED.noHost, 80, 'http', first, () => refuseHttp(cell, '400 Bad Request', first));
     const d = { host: first.host, port: first.port };
     if (d.port !== 80) {
       const why = `the request is for port ${d.port}, the connection to port 80`;
@@ -194,7 +214,7 @@ export async function startListeners(
   await listen(PROXY_PORT, async (cell) => {
     const got = await gather(cell, (b) => parseHead(b));
     if (!got?.result)
-      return deny(cell, '', PROXY_PORT, 'connect', 'no proxy request', () =>
+      return deny(cell, UNNAMED.noRequest, PROXY_PORT, 'connect', 'no proxy request', () =>
         refuseHttp(cell, '400 Bad Request', 'a proxy request was expected'),
       );
     const head = got.result;
@@ -233,30 +253,39 @@ export async function startListeners(
     cell.write('HTTP/1.1 200 Connection established\r\n\r\n');
     // The server may speak first (SMTP, databases): its bytes flow at once; the cell's wait for the check below.
     upstream.pipe(cell, { end: false });
-    // TLS through the tunnel must name the host the tunnel was asked for. No time limit: the cell may
-    // wait for the server; whatever it sends first is checked.
-    const got = await gather(cell, (b) => (b[0] !== 0x16 ? ({ tls: false } as const) : hello(b)), { initial: rest, timeoutMs: 0 });
-    const r = got?.result;
-    if (r && 'error' in r) {
-      upstream.destroy();
-      return deny(cell, d.host, d.port, 'connect', `malformed ClientHello: ${r.error}`);
-    }
-    if (r?.tls && r.serverName !== undefined) {
-      const sni = normalIp(r.serverName) ?? normalName(r.serverName);
-      if (sni !== d.host) {
+    // What the cell sends first is checked against the tunnel's host: TLS must name it, plain HTTP must ask
+    // for it (every request: the guard); anything else passes unread. No time limit: the cell may be
+    // waiting for the server.
+    const got = await gather(cell, tunnelOpening, { initial: rest, timeoutMs: 0 });
+    const first = got?.result;
+    if (first?.kind === 'tls') {
+      const r = first.hello;
+      const sni = 'serverName' in r && r.serverName !== undefined ? (normalIp(r.serverName) ?? normalName(r.serverName)) : undefined;
+      const why =
+        'error' in r
+          ? `malformed ClientHello: ${r.error}`
+          : !('serverName' in r) || r.serverName === undefined
+            ? normalIp(d.host)
+              ? undefined
+              : 'no TLS server name (SNI) in a tunnel to a name'
+            : sni !== d.host
+              ? `the TLS server name (${sni ?? 'malformed'}) differs from the CONNECT target`
+              : undefined;
+      if (why) {
         upstream.destroy();
-        return deny(cell, d.host, d.port, 'connect', `the TLS server name (${sni ?? 'malformed'}) differs from the CONNECT target`);
+        return deny(cell, d.host, d.port, 'connect', why);
       }
     }
     upstream.unpipe(cell);
-    const bytes = await splice(cell, upstream, got?.buffered);
+    const bytes = await splice(cell, upstream, got?.buffered, first?.kind === 'http' ? sameHost(d, 'connect', false) : undefined);
     record.add({ name: d.host, port: d.port, via: 'connect', decision: 'allowed', address: opened.address, ...bytes });
   };
 
   /** `GET http://host/…`: checked, and sent on in origin form; every later request on the connection must name the same host. */
   const forwardRequest = async (cell: net.Socket, head: RequestHead, buffered: Buffer) => {
     const first = requestDestination(head, true);
-    if (typeof first === 'string') return deny(cell, '', PROXY_PORT, 'connect', first, () => refuseHttp(cell, '400 Bad Request', first));
+    if (typeof first === 'string')
+      return deny(cell, UNNAMED.noHost, PROXY_PORT, 'connect', first, () => refuseHttp(cell, '400 Bad Request', first));
     const d = { host: first.host, port: first.port };
     const why = listed(gate, d);
     if (why) return deny(cell, d.host, d.port, 'connect', why, () => refuseHttp(cell, '403 Forbidden', refusal(d, why)));
@@ -275,7 +304,7 @@ export async function startListeners(
         }
         return { forward: proxy ? originForm(head, next.path, d.port === 80 ? d.host : `${d.host}:${d.port}`) : Buffer.from(raw) };
       },
-      (reason, name) => record.add({ name: name ?? '', port: d.port, via, decision: 'denied', reason, sent: 0, received: 0 }),
+      (reason, name) => record.add({ name: name ?? UNNAMED.noHost, port: d.port, via, decision: 'denied', reason, sent: 0, received: 0 }),
     );
 
   // --- Non-standard ports listed for names: the one name there, or the TLS server name among several. ---
@@ -319,15 +348,31 @@ export async function startListeners(
   }
 
   // --- DNS, over UDP and TCP: answered here, never forwarded. ---
-  const respond = (msg: Buffer): Buffer | undefined => {
+  const respond = async (msg: Buffer): Promise<Buffer | undefined> => {
     try {
-      return dnsReply(msg);
+      return await dnsReply(msg);
     } catch {
       // A throw in a socket's handler would end the action with the cell still running: no answer instead.
       return undefined;
     }
   };
-  const dnsReply = (msg: Buffer): Buffer | undefined => {
+  /**
+   * With audit: true, a name the list does not name is looked up on the runner first (once per name):
+   * one that leads only to refused addresses does not resolve in the cell, and the refusal is recorded
+   * (a connection to it could be to a port nothing listens on, which nothing would record).
+   */
+  const auditVerdicts = new Map<string, Promise<string | undefined>>();
+  const auditRefusal = (name: string): Promise<string | undefined> => {
+    let verdict = auditVerdicts.get(name);
+    if (!verdict) {
+      verdict = addressesFor(gate, { host: name, port: 443 }).then((r) =>
+        Array.isArray(r) ? undefined : 'denied' in r ? r.denied : r.failed,
+      );
+      auditVerdicts.set(name, verdict);
+    }
+    return verdict;
+  };
+  const dnsReply = async (msg: Buffer): Promise<Buffer | undefined> => {
     const q = parseQuery(msg);
     if ('error' in q) {
       if (q.error === 'ignore' || q.id === undefined) return undefined;
@@ -338,10 +383,14 @@ export async function startListeners(
       record.add({ name: q.name, port: 53, via: 'dns', decision: 'denied', reason: 'not a host name', sent: 0, received: 0 });
       return answer(q, { rcode: 'REFUSED' });
     }
-    if (!gate.allow.knowsName(name)) {
+    const refused = !gate.allow.knowsName(name)
+      ? 'not on network.allow'
+      : gate.allow.audit && !gate.allow.listsName(name)
+        ? await auditRefusal(name)
+        : undefined;
+    if (refused) {
       // A lookup of its own address family only, not every AAAA beside an A: the A is what is recorded.
-      if (q.qtype !== QTYPE.AAAA)
-        record.add({ name, port: 53, via: 'dns', decision: 'denied', reason: 'not on network.allow', sent: 0, received: 0 });
+      if (q.qtype !== QTYPE.AAAA) record.add({ name, port: 53, via: 'dns', decision: 'denied', reason: refused, sent: 0, received: 0 });
       return answer(q, { rcode: 'NXDOMAIN' });
     }
     // Every allowed name is the runner's end of the veth; other record types have no data (IPv6 is off in the cell).
@@ -351,8 +400,9 @@ export async function startListeners(
   const udp = dgram.createSocket({ type: 'udp4' });
   servers.push(udp);
   udp.on('message', (msg, from) => {
-    const reply = respond(msg);
-    if (reply) udp.send(reply, from.port, from.address);
+    void respond(msg).then((reply) => {
+      if (reply) udp.send(reply, from.port, from.address, () => {});
+    });
   });
   await new Promise<void>((resolve, reject) => {
     udp.once('error', reject);
@@ -367,8 +417,9 @@ export async function startListeners(
       if ('error' in split) return void cell.destroy();
       buffered = split.rest;
       for (const m of split.messages) {
-        const reply = respond(m);
-        if (reply) cell.write(frameTcp(reply));
+        void respond(m).then((reply) => {
+          if (reply && !cell.destroyed) cell.write(frameTcp(reply));
+        });
       }
     });
     cell.on('end', () => cell.end());

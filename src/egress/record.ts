@@ -35,10 +35,23 @@ export interface Tally {
   received: number;
 }
 
-/** A destination as it may be shown outside the JSON file. */
+/**
+ * What a record names when the cell named nothing usable: the action's own
+ * words, in parentheses (which no host name has), shown as they are.
+ */
+export const UNNAMED = {
+  noServerName: '(no server name)',
+  notTls: '(not TLS)',
+  noRequest: '(no request)',
+  noHost: '(no host)',
+  malformed: '(malformed)',
+} as const;
+const PLACEHOLDERS: ReadonlySet<string> = new Set(Object.values(UNNAMED));
+
+/** A destination as it may be shown outside the JSON file: a host name, an IP, or one of UNNAMED. */
 export function shownName(name: string): string {
-  if (name === '') return '(none)';
-  return normalIp(name) ?? normalName(name) ?? '(malformed)';
+  if (PLACEHOLDERS.has(name)) return name;
+  return normalIp(name) ?? normalName(name) ?? UNNAMED.malformed;
 }
 
 /** Rows in the tally: past this many distinct destinations the rest count under one row. */

@@ -99,7 +99,8 @@ export function splice(
   return new Promise((resolve) => {
     let error: string | undefined;
     const fail = (e: NodeJS.ErrnoException) => {
-      error ??= e.code ?? e.message;
+      // A reset is how many clients end a connection they are done with: not worth recording.
+      if (e.code !== 'ECONNRESET' && e.code !== 'EPIPE') error ??= e.code ?? e.message;
       cell.destroy();
       upstream.destroy();
     };
