@@ -187,7 +187,8 @@ export async function startListeners(
     if (!r.tls) return deny(cell, UNNAMED.notTls, 443, 'tls', 'not TLS: port 443 takes TLS with a server name only');
     if ('error' in r) return deny(cell, UNNAMED.malformed, 443, 'tls', `malformed ClientHello: ${r.error}`);
     const host = r.serverName === undefined ? undefined : (normalIp(r.serverName) ?? normalName(r.serverName));
-    if (!host) return deny(cell, r.serverName || UNNAMED.noServerName, 443, 'tls', r.serverName ? 'malformed server name' : 'no server name (SNI)');
+    if (!host)
+      return deny(cell, r.serverName || UNNAMED.noServerName, 443, 'tls', r.serverName ? 'malformed server name' : 'no server name (SNI)');
     await pass(cell, { host, port: 443 }, 'tls', got.buffered);
   });
 

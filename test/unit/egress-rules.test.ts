@@ -99,6 +99,8 @@ describe('EgressRecord', () => {
     expect(shownName('A.Org.')).toBe('a.org');
     expect(shownName('203.0.113.7')).toBe('203.0.113.7');
     expect(shownName('%0A::error::x')).toBe('(malformed)');
-    expect(shownName('')).toBe('(none)');
+    expect(shownName('')).toBe('(malformed)');
+    expect(shownName('(no server name)')).toBe('(no server name)');
+    expect(shownName('(no server name) ::error::x')).toBe('(malformed)');
   });
 });
