@@ -968,8 +968,9 @@ class EgressRecord {
         this.limit = limit;
         this.fd = (0,external_node_fs_.openSync)(file, 'wx', 0o644);
     }
-    add(e) {
-        const line = `${JSON.stringify({ time: new Date().toISOString(), ...e, name: e.name.slice(0, 300) })}\n`;
+    /** `at`: when the decision was made (a connection is recorded when it ends, with its bytes). */
+    add(e, at = new Date()) {
+        const line = `${JSON.stringify({ time: at.toISOString(), ...e, name: e.name.slice(0, 300) })}\n`;
         if (this.fd !== undefined && !this.cut) {
             if (this.written + line.length > this.limit) {
                 this.cut = true;
@@ -1272,8 +1273,9 @@ async function startListeners(ctx, extra) {
         }
         sockets.add(opened.socket);
         opened.socket.once('close', () => sockets.delete(opened.socket));
+        const at = new Date();
         const bytes = await splice(cell, opened.socket, first, guard);
-        record.add({ name: d.host, port: d.port, via, decision: 'allowed', address: opened.address, ...bytes });
+        record.add({ name: d.host, port: d.port, via, decision: 'allowed', address: opened.address, ...bytes }, at);
     };
     const deny = (cell, name, port, via, reason, reply) => {
         record.add({ name, port, via, decision: 'denied', reason, sent: 0, received: 0 });
@@ -1387,8 +1389,9 @@ async function startListeners(ctx, extra) {
             }
         }
         upstream.unpipe(cell);
+        const at = new Date();
         const bytes = await splice(cell, upstream, got?.buffered, first?.kind === 'http' ? sameHost(d, 'connect', false) : undefined);
-        record.add({ name: d.host, port: d.port, via: 'connect', decision: 'allowed', address: opened.address, ...bytes });
+        record.add({ name: d.host, port: d.port, via: 'connect', decision: 'allowed', address: opened.address, ...bytes }, at);
     };
     /** `GET http://host/…`: checked, and sent on in origin form; every later request on the connection must name the same host. */
     const forwardRequest = async (cell, head, buffered) => {
@@ -1466,6 +1469,9 @@ async function startListeners(ctx, extra) {
     const auditRefusal = (name) => {
         let verdict = auditVerdicts.get(name);
         if (!verdict) {
+            // A cell asking for endless new names gets them looked up again rather than kept without bound.
+            if (auditVerdicts.size >= 4096)
+                auditVerdicts.clear();
             verdict = addressesFor(gate, { host: name, port: 443 }).then((r) => Array.isArray(r) ? undefined : 'denied' in r ? r.denied : r.failed);
             auditVerdicts.set(name, verdict);
         }

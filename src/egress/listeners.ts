@@ -151,8 +151,9 @@ export async function startListeners(
     }
     sockets.add(opened.socket);
     opened.socket.once('close', () => sockets.delete(opened.socket));
+    const at = new Date();
     const bytes = await splice(cell, opened.socket, first, guard);
-    record.add({ name: d.host, port: d.port, via, decision: 'allowed', address: opened.address, ...bytes });
+    record.add({ name: d.host, port: d.port, via, decision: 'allowed', address: opened.address, ...bytes }, at);
   };
 
   const deny = (cell: net.Socket, name: string, port: number, via: Via, reason: string, reply?: () => void) => {
@@ -278,8 +279,9 @@ export async function startListeners(
       }
     }
     upstream.unpipe(cell);
+    const at = new Date();
     const bytes = await splice(cell, upstream, got?.buffered, first?.kind === 'http' ? sameHost(d, 'connect', false) : undefined);
-    record.add({ name: d.host, port: d.port, via: 'connect', decision: 'allowed', address: opened.address, ...bytes });
+    record.add({ name: d.host, port: d.port, via: 'connect', decision: 'allowed', address: opened.address, ...bytes }, at);
   };
 
   /** `GET http://host/…`: checked, and sent on in origin form; every later request on the connection must name the same host. */
@@ -366,6 +368,8 @@ export async function startListeners(
   const auditRefusal = (name: string): Promise<string | undefined> => {
     let verdict = auditVerdicts.get(name);
     if (!verdict) {
+      // A cell asking for endless new names gets them looked up again rather than kept without bound.
+      if (auditVerdicts.size >= 4096) auditVerdicts.clear();
       verdict = addressesFor(gate, { host: name, port: 443 }).then((r) =>
         Array.isArray(r) ? undefined : 'denied' in r ? r.denied : r.failed,
       );

@@ -72,8 +72,9 @@ export class EgressRecord {
     this.fd = openSync(file, 'wx', 0o644);
   }
 
-  add(e: EgressEvent): void {
-    const line = `${JSON.stringify({ time: new Date().toISOString(), ...e, name: e.name.slice(0, 300) })}\n`;
+  /** `at`: when the decision was made (a connection is recorded when it ends, with its bytes). */
+  add(e: EgressEvent, at: Date = new Date()): void {
+    const line = `${JSON.stringify({ time: at.toISOString(), ...e, name: e.name.slice(0, 300) })}\n`;
     if (this.fd !== undefined && !this.cut) {
       if (this.written + line.length > this.limit) {
         this.cut = true;

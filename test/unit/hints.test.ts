@@ -265,3 +265,20 @@ describe('memory near limits.memory at a timeout', () => {
     expect(hints(failed(1), { ...facts, network: 'host', memoryLimit: 64 * MiB, memoryAtTimeout: 63 * MiB })).toEqual([]);
   });
 });
+
+describe('network.allow: what the cell was refused', () => {
+  const failed: Verdict = { kind: 'failed', exitCode: 6 };
+
+  test('a failed cell hears the refused destinations, at most five, and how to build the list', () => {
+    const denied = ['a.example', 'b.example:443', 'c.example', 'd.example', 'e.example:8080', 'f.example', 'g.example'];
+    const out = hints(failed, { ...facts, network: 'sandbox', egressDenied: denied, outputTail: '' });
+    expect(out).toEqual([
+      'The cell was refused a.example, b.example:443, c.example, d.example, e.example:8080 and 2 more (not on network.allow, or not allowed there). If it needs them, add them to network.allow; the egress-log output lists every decision, and network: { audit: true } records what a run reaches without refusing it.',
+    ]);
+  });
+
+  test('a passing cell, or one with nothing refused, hears nothing of it', () => {
+    expect(hints({ kind: 'passed' } as Verdict, { ...facts, network: 'sandbox', egressDenied: ['a.example'], outputTail: '' })).toEqual([]);
+    expect(hints(failed, { ...facts, network: 'sandbox', egressDenied: [], outputTail: '' })).toEqual([]);
+  });
+});
