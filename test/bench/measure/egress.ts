@@ -14,7 +14,7 @@
  *    CONNECT proxy), alternating. Every download is checked to the byte, and every
  *    allow-list download against the egress log (the path it took).
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO } from '../../support/action-yml.js';
 import { TARBALL_VERSION } from '../../support/bucket.js';
@@ -161,8 +161,17 @@ function downloads(ctx: Bench, up: BenchUpstream): Download[] {
         mounts: [{ source: up.certDir, target: CA_TARGET, mode: 'read-only' }],
       };
       const what = `download ${key}`;
-      const r = checkStep(await runStep(ctx, { cell: JSON.stringify(doc), 'runsc-version': TARBALL_VERSION }), what);
-      if (r.outputs['exit-code'] !== '0') throw new StepError(`${what}: the cell exited ${r.outputs['exit-code']}: ${r.outputs.logs}`);
+      // fail-on-error off: a failed download is reported below with what curl said and what the egress log recorded.
+      const r = checkStep(
+        await runStep(ctx, { cell: JSON.stringify(doc), 'runsc-version': TARBALL_VERSION, 'fail-on-error': 'false' }),
+        what,
+      );
+      if (r.outputs['exit-code'] !== '0') {
+        const file = r.outputs['egress-log'];
+        const recorded = file && existsSync(file) ? readFileSync(file, 'utf8').trim() : '(none)';
+        if (file) rmSync(file, { force: true });
+        throw new StepError(`${what}: the cell exited ${r.outputs['exit-code']}: ${r.outputs.logs}\negress log: ${recorded}`);
+      }
       if (via) checkEgressLog(r, via, what);
       return parseCurl(r.outputs.stdout ?? '', what);
     },
