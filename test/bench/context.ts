@@ -14,6 +14,7 @@ import { processesMentioning } from '../support/procs.js';
 import { TMP, TRIVIAL_CELL } from './constants.js';
 import { log } from './log.js';
 import { type BareRun, makeBareBundle } from './measure/bare.js';
+import type { UpstreamHandle } from './measure/upstream.js';
 import type { Processes } from './processes.js';
 import { checkStep, runStep } from './steps.js';
 
@@ -54,6 +55,8 @@ export interface Resources {
   bareRoots?: string[];
   runsc?: string;
   createdTmp?: boolean;
+  /** The egress figure's upstream: its namespace, veth, /etc/hosts line and server. */
+  upstream?: UpstreamHandle;
 }
 
 export function haveCommand(name: string): boolean {
@@ -134,9 +137,17 @@ export async function setUp(procs: Processes, runsc: string, resources: Resource
   return ctx;
 }
 
-/** Sandboxes, processes, directories, the server: whatever setup got to create. */
+/** Sandboxes, processes, directories, the servers, the egress upstream: whatever setup got to create. */
 export async function cleanup(resources: Resources): Promise<void> {
   const { runsc, jobRoot } = resources;
+  // First: a step still running has been stopped (procs.stopAll), so nothing uses the upstream any more.
+  if (resources.upstream) {
+    try {
+      await resources.upstream.dispose();
+    } catch (error) {
+      log(`cleanup: removing the egress upstream failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   for (const bareRoot of resources.bareRoots ?? []) {
     if (!runsc || !existsSync(bareRoot)) continue;
     const list = spawnSync(runsc, [`--root=${bareRoot}`, 'list', '-quiet'], { encoding: 'utf8', timeout: 10_000 });

@@ -14,13 +14,20 @@
  *            bucket (both layouts) vs the shell recipe on the same files
  *   work     work inside a cell (through the action) vs the same work natively
  *   bundle   document → bundle, in-process: only says whether a vitest bench exists
+ *   egress   network.allow (#13): a /bin/true cell's start-up with an allow-list
+ *            vs network: none (step and CLI); a 100 MB download by curl from
+ *            the bench's own upstream (a network namespace on 198.18.0.0/16,
+ *            an /etc/hosts line) through each of the action's paths vs the
+ *            runner directly, a cell with network: host, and a bare
+ *            `runsc --network=sandbox` veth'd straight to the upstream
  *
- * Usage: npm run bench -- [--rounds N] [--only step,install,work,bundle]
+ * Usage: npm run bench -- [--rounds N] [--only step,install,work,egress,bundle]
  * Needs: root (a bare `runsc run` needs it), a built dist/, and a runsc that
  * scripts/provision-runsc.sh can find or fetch ($RUNSC); the Node that runs
  * dist/ is $GVC_ACTION_NODE (else this one); curl, sha512sum, tar (and zstd),
- * git for the git figure. Everything it creates lives under .tmp/ and is
- * removed at the end, also on Ctrl-C.
+ * git for the git figure; ip, nft and openssl for the egress figure.
+ * Everything it creates lives under .tmp/ and is removed at the end, also on
+ * Ctrl-C (the egress figure's namespace and /etc/hosts line too).
  *
  * measure/ times things and returns numbers; report/ turns them into the
  * printed prose and tables; the runner emulation, job layout and bucket are
@@ -36,11 +43,13 @@ import { type Bench, cleanup, haveCommand, provisionRunsc, type Resources, setUp
 import { elapsedSeconds, log } from './log.js';
 import { describeMachine, type Machine } from './machine.js';
 import { findBenchFiles } from './measure/bundle.js';
+import { measureEgress } from './measure/egress.js';
 import { measureInstall } from './measure/install.js';
 import { measureStep } from './measure/step.js';
 import { measureWork } from './measure/work.js';
 import { Processes, StepError } from './processes.js';
 import { reportBundle } from './report/bundle.js';
+import { reportEgress } from './report/egress.js';
 import { reportHeader } from './report/header.js';
 import { reportInstall } from './report/install.js';
 import { reportStep } from './report/step.js';
@@ -84,13 +93,19 @@ async function main(): Promise<void> {
   };
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => void interrupted(sig));
 
-  const needsRunsc = only.has('step') || only.has('install') || only.has('work');
+  const needsRunsc = only.has('step') || only.has('install') || only.has('work') || only.has('egress');
   const sections: string[] = [];
+  let egress: string | undefined;
   let machine: Machine | undefined;
   const loadStart = os.loadavg();
   try {
     if (needsRunsc) {
-      for (const tool of ['tar', ...(only.has('install') ? ['curl', 'sha512sum', 'bash'] : []), ...(only.has('step') ? ['bash'] : [])]) {
+      for (const tool of [
+        'tar',
+        ...(only.has('install') ? ['curl', 'sha512sum', 'bash'] : []),
+        ...(only.has('step') ? ['bash'] : []),
+        ...(only.has('egress') ? ['curl', 'ip', 'nft', 'openssl'] : []),
+      ]) {
         if (!haveCommand(tool)) throw new Error(`${tool} is needed and not on PATH`);
       }
       const runsc = provisionRunsc();
@@ -100,8 +115,16 @@ async function main(): Promise<void> {
         sections.push(reportStep(await measureStep(ctx, rounds), { artifact: ctx.bucket.artifact, postIf: ctx.action.postIf }));
       if (only.has('install')) sections.push(reportInstall(await measureInstall(ctx, rounds), ctx.bucket));
       if (only.has('work')) sections.push(reportWork(await measureWork(ctx, rounds)));
+      if (only.has('egress')) {
+        egress = reportEgress(
+          await measureEgress(ctx, rounds, (upstream) => {
+            resources.upstream = upstream;
+          }),
+        );
+      }
     }
     if (only.has('bundle')) sections.push(reportBundle(findBenchFiles()));
+    if (egress) sections.push(egress); // figure 5, after 4 (bundle), which needs no runsc
   } catch (error) {
     if (!procs.aborting) {
       log(

@@ -6,8 +6,10 @@
 import { describe, expect, test } from 'vitest';
 import { parseArgs, UsageError } from '../bench/args.js';
 import { findBenchFiles } from '../bench/measure/bundle.js';
+import { type EgressFigures, PATH_KEYS } from '../bench/measure/egress.js';
 import type { InstallFigures } from '../bench/measure/install.js';
 import { STEP_KEYS, type StepFigures } from '../bench/measure/step.js';
+import { reportEgress } from '../bench/report/egress.js';
 import { reportInstall } from '../bench/report/install.js';
 import { ms, table } from '../bench/report/markdown.js';
 import { reportStep } from '../bench/report/step.js';
@@ -15,7 +17,7 @@ import { median, order } from '../bench/stats.js';
 
 describe('the command line', () => {
   test('defaults: every figure, 5 rounds', () => {
-    expect(parseArgs([])).toEqual({ rounds: 5, only: new Set(['step', 'install', 'work', 'bundle']) });
+    expect(parseArgs([])).toEqual({ rounds: 5, only: new Set(['step', 'install', 'work', 'bundle', 'egress']) });
   });
 
   test('--only and --rounds, as two arguments or with =', () => {
@@ -83,6 +85,34 @@ describe('the report, from given samples', () => {
     expect(text).toContain('| `20260901.0` (`gvisor.tar.zstd`) | 900 (900–900) | 300 (300–300) | 600 | 550 (550–550) |');
     expect(text).toContain('| `20260901.0` (`gvisor.tar.zstd`): install / shell recipe | 1.09 | ✅ ≤ 1.20 |');
     expect(text).toContain('| `20240729.0` (loose `runsc`): install / shell recipe | 1.33 | ❌ > 1.20 |');
+  });
+});
+
+describe('the egress report (figure 5), from given samples', () => {
+  const fig = (seconds: Partial<EgressFigures['seconds']>): EgressFigures => ({
+    startup: { stepNone: [400, 420, 500], stepAllow: [430, 445, 600], cliNone: [300, 310], cliAllow: [390, 400] },
+    startupDuration: { stepNone: [200, 210, 220], stepAllow: [205, 214, 224] },
+    seconds: Object.fromEntries(PATH_KEYS.map((k) => [k, seconds[k] ?? [1]])) as EgressFigures['seconds'],
+    bytes: 100_000_000,
+  });
+
+  test('start-up: the difference of the medians against 30 ms, and the per-round differences', () => {
+    const text = reportEgress(fig({}));
+    // medians 420 → 445: +25 ms; rounds: +30, +25, +100.
+    expect(text).toContain('| whole step | 420 | 445 | 25 | 30 | 25–100 | ✅ ≤ 30 ms |');
+    expect(text).toContain('| CLI `run` | 305 | 395 | 90 | 90 | 90–90 | – |');
+  });
+
+  test('throughput: MB/s from the median time, each path against the runner, network: host and the bare sandbox of its scheme', () => {
+    const text = reportEgress(
+      fig({ directHttps: [0.2, 0.25, 0.3], netHostHttps: [0.5], bareHttps: [0.4], sni: [0.25, 0.3, 0.35], connect: [1] }),
+    );
+    expect(text).toContain('| the runner directly, `https://` | 0.250 | 400 | 333–500 | 1 (baseline) | – | – | – |');
+    // 333 MB/s over 400: 0.83 of the runner's, 1.67 of network: host's (200), 1.33 of the bare sandbox's (250).
+    expect(text).toMatch(
+      /\| cell, `network.allow`: TLS, server name [^|]*\| 0.300 \| 333 \| 286–400 \| 0.83 \| 1.67 \| 1.33 \| ✅ ≥ 0.80 \|/,
+    );
+    expect(text).toMatch(/\| cell, `network.allow`: CONNECT proxy [^|]*\| 1.000 \| 100 \| 100–100 \| 0.25 \| 0.50 \| 0.40 \| ❌ < 0.80 \|/);
   });
 });
 

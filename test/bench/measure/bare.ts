@@ -32,14 +32,31 @@ interface Mount {
  * read-only by the kernel, at a stub in a private mount namespace, and the
  * spec names the stubs.
  */
-export function makeBareBundle(root: string, dir: string, { staged = false } = {}): BareRun {
+export interface BareOptions {
+  /** Stage the read-only binds for the namespace wrapper (runBareNs). */
+  staged?: boolean;
+  /** The process's argv (default /bin/true). */
+  args?: string[];
+  /** Further read-only bind mounts, [host source, destination]. */
+  binds?: [string, string][];
+  /** A network namespace of the caller's for the sandbox (run with --network=sandbox). */
+  netnsPath?: string;
+}
+
+export function makeBareBundle(
+  root: string,
+  dir: string,
+  { staged = false, args, binds: extra = [], netnsPath }: BareOptions = {},
+): BareRun {
   mkdirSync(root, { mode: 0o700 });
   const rootfs = path.join(dir, 'rootfs');
-  for (const d of ['proc', 'dev', 'sys', 'tmp', 'usr', 'etc']) mkdirSync(path.join(rootfs, d), { recursive: true });
+  for (const d of ['proc', 'dev', 'sys', 'tmp', 'usr', 'etc', ...extra.map(([, at]) => at)])
+    mkdirSync(path.join(rootfs, d), { recursive: true });
   const mounts: Mount[] = [
     { destination: '/proc', type: 'proc', source: 'proc' },
     { destination: '/usr', type: 'bind', source: '/usr', options: ['rbind', 'ro', 'nosuid', 'nodev'] },
     { destination: '/etc', type: 'bind', source: '/etc', options: ['rbind', 'ro', 'nosuid', 'nodev'] },
+    ...extra.map(([source, destination]) => ({ destination, type: 'bind', source, options: ['rbind', 'ro', 'nosuid', 'nodev'] })),
   ];
   for (const name of ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32']) {
     let st: ReturnType<typeof lstatSync>;
@@ -69,7 +86,7 @@ export function makeBareBundle(root: string, dir: string, { staged = false } = {
     process: {
       terminal: false,
       user: { uid: 0, gid: 0 },
-      args: ['/bin/true'],
+      args: args ?? ['/bin/true'],
       env: [`PATH=${SYSTEM_PATH}`],
       cwd: '/',
       noNewPrivileges: true,
@@ -77,7 +94,11 @@ export function makeBareBundle(root: string, dir: string, { staged = false } = {
     root: { path: 'rootfs', readonly: true },
     hostname: 'bare',
     mounts,
-    linux: { namespaces: ['pid', 'ipc', 'uts', 'mount', 'network'].map((type) => ({ type })) },
+    linux: {
+      namespaces: ['pid', 'ipc', 'uts', 'mount', 'network'].map((type) =>
+        type === 'network' && netnsPath ? { type, path: netnsPath } : { type },
+      ),
+    },
   };
   writeFileSync(path.join(dir, 'config.json'), JSON.stringify(spec, null, 2));
   return { root, bundle: dir, binds };

@@ -26,6 +26,12 @@ export function verdict(r: number, budget: number): string {
   return r <= budget ? `✅ ≤ ${budget.toFixed(2)}` : `❌ > ${budget.toFixed(2)}`;
 }
 
+/** The same for a figure that must reach at least `target`. */
+export function verdictAtLeast(r: number, target: number): string {
+  if (!Number.isFinite(r)) return '–';
+  return r >= target ? `✅ ≥ ${target.toFixed(2)}` : `❌ < ${target.toFixed(2)}`;
+}
+
 /** A Markdown table: first column left-aligned, the others right-aligned (numbers) unless `left`. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[], { left = false } = {}): string {
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
