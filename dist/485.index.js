@@ -161,7 +161,7 @@ const TEARDOWN = `teardown() {
   "$nft" delete table inet "$table" 2>/dev/null
   "$ip" netns del "$ns" 2>/dev/null
   [ "\${1:-}" != link ] || [ ! -e "/sys/class/net/$h" ] || "$ip" link del "$h" 2>/dev/null
-  for l in ${SLOT_DIR}/*; do [ "$(readlink "$l" 2>/dev/null)" = "$id" ] && rm -f "$l"; done
+  for l in ${SLOT_DIR}/*; do owner=; read -r owner < "$l" 2>/dev/null; [ "$owner" != "$id" ] || rm -f "$l"; done
   return 0
 }`;
 const PRELUDE = `set -u
@@ -171,7 +171,8 @@ ${TEARDOWN}`;
 /**
  * Arguments: ip nft id first-slot routes... (IPv4 literals the cell may reach:
  * each gets a route through the runner's end). Prints `up SLOT`, reads the
- * ruleset up to a line `.`, prints `filtered`, then waits for EOF.
+ * ruleset up to a line `.` (meanwhile it sets up the cell's end), prints
+ * `filtered`, then waits for EOF.
  *
  * Two \`ip -batch\` runs (the runner's side, the cell's) rather than a
  * process per command: each \`ip\` costs a few milliseconds, and a cell's
@@ -183,12 +184,16 @@ first=$4
 shift 4
 fail() { echo "error $*"; teardown link; exit 1; }
 trap 'teardown link; exit 1' HUP INT TERM
-mkdir -p -m 0755 ${SLOT_DIR} || fail "cannot make ${SLOT_DIR}"
+[ -d ${SLOT_DIR} ] || mkdir -p -m 0755 ${SLOT_DIR} || fail "cannot make ${SLOT_DIR}"
+# A claim is a file made with O_EXCL (noclobber): of two cells trying one slot, one gets it. Shell
+# builtins only: every fork is start-up time.
+set -C
 n=$first i=0 slot=
 while [ $i -lt 256 ]; do
-  if ln -s "$id" ${SLOT_DIR}/$n 2>/dev/null; then slot=$n; break; fi
+  if { echo "$id" > ${SLOT_DIR}/$n; } 2>/dev/null; then slot=$n; break; fi
   n=$(( (n + 1) % ${SLOTS} )) i=$((i + 1))
 done
+set +C
 [ -n "$slot" ] || fail "no free address in ${VETH_RANGE.base}/${VETH_RANGE.prefix}"
 hi=$(( (slot * 4) >> 8 )) lo=$(( (slot * 4) & 255 ))
 host=198.19.$hi.$((lo + 1)) cell=198.19.$hi.$((lo + 2))
@@ -196,11 +201,12 @@ printf '%s\\n' "netns add $ns" "link add $h type veth peer name $c netns $ns" "l
   "addr add $host/30 dev $h" "link set $h up" | "$ip" -batch - || fail "could not make $ns and $h"
 f=/proc/sys/net/ipv6/conf/$h/disable_ipv6
 [ ! -e "$f" ] || echo 1 > "$f" || fail "could not turn IPv6 off on $h"
+# The runner's end has its address: the listeners may bind while the cell's end is set up.
+echo "up $slot"
 {
   printf '%s\\n' "link set $c addrgenmode none" "link set lo up" "addr add $cell/30 dev $c" "link set $c up"
   for r in "$@"; do printf '%s\\n' "route add $r/32 via $host"; done
 } | "$ip" -n "$ns" -batch - || fail "could not set up $c in $ns"
-echo "up $slot"
 rules=
 while IFS= read -r line; do
   [ "$line" = . ] && break
@@ -1251,6 +1257,8 @@ async function startListeners(ctx, extra) {
     const servers = [];
     const redirects = [];
     const { gate, record } = ctx;
+    /** The listeners bind at once, each on a port of its own. */
+    const binding = [];
     /** A connection the gate let through: opened, recorded when it ends. */
     const pass = async (cell, d, via, first, guard) => {
         const opened = await openUpstream(gate, d);
@@ -1284,7 +1292,8 @@ async function startListeners(ctx, extra) {
         else
             cell.destroy();
     };
-    const listen = async (port, handle) => {
+    /** A listener for what the cell sends to `address`:`port` (the runner's end, or a listed IP literal). */
+    const listen = async (port, handle, address = ctx.hostAddress) => {
         const server = external_node_net_default().createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => {
             if (sockets.size >= MAX_OPEN)
                 return void socket.destroy();
@@ -1299,11 +1308,11 @@ async function startListeners(ctx, extra) {
             server.listen({ host: ctx.hostAddress, port: 0, exclusive: true }, resolve);
         });
         const to = server.address().port;
-        redirects.push({ address: ctx.hostAddress, protocol: 'tcp', port, to });
+        redirects.push({ address, protocol: 'tcp', port, to });
         return to;
     };
     // --- TLS on 443: the server name decides. ---
-    await listen(443, async (cell) => {
+    binding.push(listen(443, async (cell) => {
         const got = await gather(cell, hello);
         if (!got)
             return deny(cell, UNNAMED.noServerName, 443, 'tls', 'no TLS ClientHello within 10 s');
@@ -1316,9 +1325,9 @@ async function startListeners(ctx, extra) {
         if (!host)
             return deny(cell, r.serverName || UNNAMED.noServerName, 443, 'tls', r.serverName ? 'malformed server name' : 'no server name (SNI)');
         await pass(cell, { host, port: 443 }, 'tls', got.buffered);
-    });
+    }));
     // --- HTTP on 80: the first request's Host decides where the connection goes; every later one must name the same. ---
-    await listen(80, async (cell) => {
+    binding.push(listen(80, async (cell) => {
         const got = await gather(cell, (b) => parseHead(b));
         if (!got?.result)
             return deny(cell, UNNAMED.noRequest, 80, 'http', 'no HTTP request head', () => refuseHttp(cell, '400 Bad Request', 'an HTTP request was expected'));
@@ -1334,9 +1343,9 @@ async function startListeners(ctx, extra) {
         if (why)
             return deny(cell, d.host, 80, 'http', why, () => refuseHttp(cell, '403 Forbidden', refusal(d, why)));
         await pass(cell, d, 'http', got.buffered, sameHost(d, 'http', false));
-    });
+    }));
     // --- The proxy: CONNECT host:port, or an absolute-form request. ---
-    await listen(PROXY_PORT, async (cell) => {
+    binding.push(listen(PROXY_PORT, async (cell) => {
         const got = await gather(cell, (b) => parseHead(b));
         if (!got?.result)
             return deny(cell, UNNAMED.noRequest, PROXY_PORT, 'connect', 'no proxy request', () => refuseHttp(cell, '400 Bad Request', 'a proxy request was expected'));
@@ -1344,7 +1353,7 @@ async function startListeners(ctx, extra) {
         if (head.method === 'CONNECT')
             return connectTunnel(cell, head, got.buffered.subarray(head.length));
         return forwardRequest(cell, head, got.buffered);
-    });
+    }));
     const connectTunnel = async (cell, head, rest) => {
         const d = hostPort(head.target, 443);
         if (!d || !/:\d+$/.test(head.target)) {
@@ -1418,7 +1427,7 @@ async function startListeners(ctx, extra) {
     }, (reason, name) => record.add({ name: name ?? UNNAMED.noHost, port: d.port, via, decision: 'denied', reason, sent: 0, received: 0 }));
     // --- Non-standard ports listed for names: the one name there, or the TLS server name among several. ---
     for (const [port, entries] of extra.namePorts) {
-        await listen(port, async (cell) => {
+        binding.push(listen(port, async (cell) => {
             const only = entries.length === 1 && entries[0]?.kind === 'name' && !entries[0].wildcard ? entries[0] : undefined;
             if (only?.kind === 'name')
                 return pass(cell, { host: only.name, port }, 'tcp', Buffer.alloc(0));
@@ -1428,27 +1437,11 @@ async function startListeners(ctx, extra) {
             if (!got || !host)
                 return deny(cell, '', port, 'tcp', `several names are listed for port ${port}: TLS with a server name is needed to tell them apart`);
             await pass(cell, { host, port }, 'tcp', got.buffered);
-        });
+        }));
     }
     // --- Listed IP literals: the address is the destination. ---
     for (const target of extra.ipTargets) {
-        const to = await (async () => {
-            const server = external_node_net_default().createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => {
-                if (sockets.size >= MAX_OPEN)
-                    return void socket.destroy();
-                sockets.add(socket);
-                socket.once('close', () => sockets.delete(socket));
-                socket.on('error', () => socket.destroy());
-                track(pass(socket, target, 'tcp', Buffer.alloc(0)).catch(() => void socket.destroy()));
-            });
-            servers.push(server);
-            await new Promise((resolve, reject) => {
-                server.once('error', reject);
-                server.listen({ host: ctx.hostAddress, port: 0, exclusive: true }, resolve);
-            });
-            return server.address().port;
-        })();
-        redirects.push({ address: target.host, protocol: 'tcp', port: target.port, to });
+        binding.push(listen(target.port, (cell) => pass(cell, target, 'tcp', Buffer.alloc(0)), target.host));
     }
     // --- DNS, over UDP and TCP: answered here, never forwarded. ---
     const respond = async (msg) => {
@@ -1512,12 +1505,11 @@ async function startListeners(ctx, extra) {
                 udp.send(reply, from.port, from.address, () => { });
         });
     });
-    await new Promise((resolve, reject) => {
+    binding.push(new Promise((resolve, reject) => {
         udp.once('error', reject);
         udp.bind({ address: ctx.hostAddress, port: 0, exclusive: true }, () => resolve());
-    });
-    redirects.push({ address: ctx.hostAddress, protocol: 'udp', port: 53, to: udp.address().port });
-    await listen(53, async (cell) => {
+    }).then(() => redirects.push({ address: ctx.hostAddress, protocol: 'udp', port: 53, to: udp.address().port })));
+    binding.push(listen(53, async (cell) => {
         let buffered = Buffer.alloc(0);
         cell.on('data', (chunk) => {
             buffered = Buffer.concat([buffered, chunk]);
@@ -1535,7 +1527,20 @@ async function startListeners(ctx, extra) {
         cell.on('end', () => cell.end());
         cell.resume();
         setTimeout(() => cell.destroy(), 30_000).unref();
-    });
+    }));
+    const bound = await Promise.allSettled(binding);
+    const failed = bound.find((b) => b.status === 'rejected');
+    if (failed) {
+        for (const server of servers) {
+            try {
+                server.close();
+            }
+            catch {
+                // Never bound: nothing to close.
+            }
+        }
+        throw failed.reason;
+    }
     return {
         redirects,
         async close() {
@@ -1647,18 +1652,20 @@ async function startEgress(req) {
     }
     const started = listeners;
     const kept = record;
+    let listening;
     let stopped;
+    const stopListening = () => {
+        listening ??= started.close().then(() => kept.close());
+        return listening;
+    };
     return {
         netnsPath: host.netnsPath,
         hostAddress: host.hostAddress,
         proxyPort: PROXY_PORT,
         record: kept,
+        stopListening,
         stop() {
-            stopped ??= (async () => {
-                await started.close();
-                await host.close();
-                kept.close();
-            })();
+            stopped ??= stopListening().then(() => host.close());
             return stopped;
         },
     };

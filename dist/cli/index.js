@@ -12174,14 +12174,13 @@ async function runPlanned(plan, opts) {
         recorded ??= opts.onHostChanges?.({ containerId, runsc, networkId }) ?? Promise.resolve();
         return recorded;
     };
-    // The cell's network is made (ip and nft, through one root shell) while the bundle is written below;
-    // the post step's record is saved meanwhile. Should this process die before the state is saved, the
-    // root shell still removes the network (host-network.ts).
-    const networking = network && networkId ? startNetwork(network, networkId, runsc.sudo, external_node_path_default().join(logDir, `${containerId}.egress.jsonl`)) : undefined;
-    networking?.catch(() => { });
+    // The cell's network is made (ip and nft, through one root shell) while the bundle is written below,
+    // unless the front end started it earlier (startNetwork); the post step's record is saved meanwhile.
+    // Should this process die before the state is saved, the root shell still removes the network
+    // (host-network.ts).
+    const networking = network ? startNetwork(plan) : undefined;
     if (networking)
         hostChanges().catch(() => { });
-    let egress;
     try {
         writeBundleFiles(plan.bundle, plan.paths);
         // Every source the cell must not change is bound read-only by the kernel at a stub; the spec names the stubs.
@@ -12190,6 +12189,7 @@ async function runPlanned(plan, opts) {
         makeStubs(staged.stage, stageDir);
         let { spec } = staged;
         let collectProcess = plan.bundle.collect?.process;
+        let egress;
         if (networking) {
             egress = await networking;
             await hostChanges();
@@ -12202,16 +12202,45 @@ async function runPlanned(plan, opts) {
         return await runStarted(plan, opts, { containerId, runsc, logDir, egress, hostChanges, spec, readOnly: staged.stage, collectProcess });
     }
     finally {
-        // A network still on its way when something failed is removed once it is there.
-        if (networking && !egress)
-            await networking.then((e) => e.stop(), () => { });
-        await egress?.stop();
+        // The listeners stop here; the network itself is removed by releasePlan, the front end's last step
+        // (while the front end reports).
+        await networking?.then((e) => e.stopListening(), () => { });
     }
 }
-/** Starts the cell's network and its listeners (egress/, loaded only by cells that ask for it). */
-async function startNetwork(network, id, sudo, recordFile) {
-    const { startEgress } = await __nccwpck_require__.e(/* import() */ 485).then(__nccwpck_require__.bind(__nccwpck_require__, 8485));
-    return startEgress({ allow: network.allow, audit: network.audit, id, sudo, recordFile });
+/**
+ * Starts the cell's network and its listeners (egress/, loaded only by cells
+ * that ask for it), once per plan: a front end calls it as soon as the plan
+ * is made, so that it is built while runsc is found or downloaded. Nothing
+ * for other cells. The plan holds it until releasePlan.
+ */
+function startNetwork(plan) {
+    const network = plan.cell.network;
+    if (typeof network !== 'object')
+        return undefined;
+    if (!plan.network) {
+        plan.network = (async () => {
+            const { startEgress } = await __nccwpck_require__.e(/* import() */ 485).then(__nccwpck_require__.bind(__nccwpck_require__, 8485));
+            return startEgress({
+                allow: network.allow,
+                audit: network.audit,
+                id: (0,run_dir/* runDirUnique */.qr)(plan.runDir),
+                sudo: (0,run_runsc/* needsSudo */.jM)(),
+                recordFile: external_node_path_default().join(logDirOf(plan.tempRoot), `${containerIdFor(plan.cell.name, plan.runDir)}.egress.jsonl`),
+            });
+        })();
+        // Whoever awaits it hears of a failure; a plan released first does not leave it unhandled.
+        plan.network.catch(() => { });
+    }
+    return plan.network;
+}
+/**
+ * What the plan holds on the runner, gone: its network (the listeners, the
+ * namespace, the veth, the firewall table: awaited) and its run directory.
+ * Every front end's last step.
+ */
+async function releasePlan(plan) {
+    await plan.network?.then((e) => e.stop(), () => { });
+    (0,run_dir/* removeRunDir */.Lr)(plan.runDir);
 }
 async function runStarted(plan, opts, started_) {
     const { containerId, runsc, logDir, egress, spec, readOnly } = started_;
@@ -12271,7 +12300,7 @@ async function runStarted(plan, opts, started_) {
         }
         const verdict = classify(result, plan.cell.limits ?? {});
         // The listeners stop (and record what was still open) before the tally is read.
-        await egress?.stop();
+        await egress?.stopListening();
         const egressRun = egress && { file: egress.record.file, rows: egress.record.rows() };
         return { output, result, verdict, hints: await hintsFor(plan, verdict, result, output, egressRun), collected, egress: egressRun };
     }
@@ -12779,6 +12808,8 @@ async function cmdRun(file, values) {
     // hidden), as RUNNER_TOOL_CACHE and RUNNER_TEMP are for the action; process.env itself is left alone.
     const env = { ...process.env, RUNNER_TOOL_CACHE: places.toolCache, RUNNER_TEMP: places.temp };
     const plan = planCell(cell, { workspace, env, tempRoot: places.temp });
+    // With network.allow, the cell's network is made while runsc is found (or downloaded).
+    startNetwork(plan);
     const cancel = new AbortController();
     const onSignal = () => cancel.abort();
     process.on('SIGINT', onSignal);
@@ -12842,7 +12873,7 @@ async function cmdRun(file, values) {
         return collected?.error && status === 0 ? 1 : status;
     }
     finally {
-        (0,run_dir/* removeRunDir */.Lr)(plan.runDir);
+        await releasePlan(plan);
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
         // Nobody else empties the CLI's own temp directory (the runner empties RUNNER_TEMP).

@@ -156,7 +156,7 @@ const TEARDOWN = `teardown() {
   "$nft" delete table inet "$table" 2>/dev/null
   "$ip" netns del "$ns" 2>/dev/null
   [ "\${1:-}" != link ] || [ ! -e "/sys/class/net/$h" ] || "$ip" link del "$h" 2>/dev/null
-  for l in ${SLOT_DIR}/*; do [ "$(readlink "$l" 2>/dev/null)" = "$id" ] && rm -f "$l"; done
+  for l in ${SLOT_DIR}/*; do owner=; read -r owner < "$l" 2>/dev/null; [ "$owner" != "$id" ] || rm -f "$l"; done
   return 0
 }`;
 const PRELUDE = `set -u
@@ -166,7 +166,8 @@ ${TEARDOWN}`;
 /**
  * Arguments: ip nft id first-slot routes... (IPv4 literals the cell may reach:
  * each gets a route through the runner's end). Prints `up SLOT`, reads the
- * ruleset up to a line `.`, prints `filtered`, then waits for EOF.
+ * ruleset up to a line `.` (meanwhile it sets up the cell's end), prints
+ * `filtered`, then waits for EOF.
  *
  * Two \`ip -batch\` runs (the runner's side, the cell's) rather than a
  * process per command: each \`ip\` costs a few milliseconds, and a cell's
@@ -178,12 +179,16 @@ first=$4
 shift 4
 fail() { echo "error $*"; teardown link; exit 1; }
 trap 'teardown link; exit 1' HUP INT TERM
-mkdir -p -m 0755 ${SLOT_DIR} || fail "cannot make ${SLOT_DIR}"
+[ -d ${SLOT_DIR} ] || mkdir -p -m 0755 ${SLOT_DIR} || fail "cannot make ${SLOT_DIR}"
+# A claim is a file made with O_EXCL (noclobber): of two cells trying one slot, one gets it. Shell
+# builtins only: every fork is start-up time.
+set -C
 n=$first i=0 slot=
 while [ $i -lt 256 ]; do
-  if ln -s "$id" ${SLOT_DIR}/$n 2>/dev/null; then slot=$n; break; fi
+  if { echo "$id" > ${SLOT_DIR}/$n; } 2>/dev/null; then slot=$n; break; fi
   n=$(( (n + 1) % ${SLOTS} )) i=$((i + 1))
 done
+set +C
 [ -n "$slot" ] || fail "no free address in ${VETH_RANGE.base}/${VETH_RANGE.prefix}"
 hi=$(( (slot * 4) >> 8 )) lo=$(( (slot * 4) & 255 ))
 host=198.19.$hi.$((lo + 1)) cell=198.19.$hi.$((lo + 2))
@@ -191,11 +196,12 @@ printf '%s\\n' "netns add $ns" "link add $h type veth peer name $c netns $ns" "l
   "addr add $host/30 dev $h" "link set $h up" | "$ip" -batch - || fail "could not make $ns and $h"
 f=/proc/sys/net/ipv6/conf/$h/disable_ipv6
 [ ! -e "$f" ] || echo 1 > "$f" || fail "could not turn IPv6 off on $h"
+# The runner's end has its address: the listeners may bind while the cell's end is set up.
+echo "up $slot"
 {
   printf '%s\\n' "link set $c addrgenmode none" "link set lo up" "addr add $cell/30 dev $c" "link set $c up"
   for r in "$@"; do printf '%s\\n' "route add $r/32 via $host"; done
 } | "$ip" -n "$ns" -batch - || fail "could not set up $c in $ns"
-echo "up $slot"
 rules=
 while IFS= read -r line; do
   [ "$line" = . ] && break

@@ -24,7 +24,7 @@ import { type InstalledRunsc, obtainRunsc } from '../install/obtain.js';
 import { bucketArch, truncAdvisory } from '../install/version.js';
 import { type Logger, lineLogger } from '../log.js';
 import { runscWarnings } from '../options.js';
-import { type CellPlan, type CellRun, planCell, removeRunDir, runPlanned } from '../run/cell.js';
+import { type CellPlan, type CellRun, planCell, releasePlan, removeRunDir, runPlanned, startNetwork } from '../run/cell.js';
 import { RUN_DIR_PREFIX } from '../run/run-dir.js';
 import { describe, reportedStatus } from '../run/verdict.js';
 import { commands } from './commands.js';
@@ -74,6 +74,8 @@ export async function run(): Promise<void> {
     // Everything the document asks for is checked before anything is downloaded or started.
     const tempRoot = process.env.RUNNER_TEMP || os.tmpdir();
     plan = planCell(cell, { workspace, env: process.env, tempRoot });
+    // With network.allow, the cell's network is made while runsc is found (or downloaded).
+    startNetwork(plan);
     const runDir = plan.runDir;
     // Warnings are workflow commands, written through @actions/core once it is loaded.
     const warnings = [
@@ -145,7 +147,7 @@ export async function run(): Promise<void> {
     // Errors quote paths and the document.
     commands(await loadCore(), log).fail(error instanceof Error ? error.message : String(error));
   } finally {
-    if (plan) removeRunDir(plan.runDir);
+    if (plan) await releasePlan(plan);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

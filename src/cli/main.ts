@@ -18,7 +18,7 @@ import { type ObtainContext, obtainRunsc, type RunscWanted } from '../install/ob
 import { bucketArch, truncAdvisory } from '../install/version.js';
 import { type Logger, lineLogger } from '../log.js';
 import { OptionError, type OptionName, type OptionSource, runChoices, runscOptions, runscWarnings } from '../options.js';
-import { logDirOf, planCell, removeRunDir, runPlanned } from '../run/cell.js';
+import { logDirOf, planCell, releasePlan, runPlanned, startNetwork } from '../run/cell.js';
 import { RUN_DIR_PREFIX } from '../run/run-dir.js';
 import { globalFlags } from '../run/runsc.js';
 import { describe, reportedStatus } from '../run/verdict.js';
@@ -198,6 +198,8 @@ async function cmdRun(file: string, values: Values): Promise<number> {
   // hidden), as RUNNER_TOOL_CACHE and RUNNER_TEMP are for the action; process.env itself is left alone.
   const env = { ...process.env, RUNNER_TOOL_CACHE: places.toolCache, RUNNER_TEMP: places.temp };
   const plan = planCell(cell, { workspace, env, tempRoot: places.temp });
+  // With network.allow, the cell's network is made while runsc is found (or downloaded).
+  startNetwork(plan);
   const cancel = new AbortController();
   const onSignal = () => cancel.abort();
   process.on('SIGINT', onSignal);
@@ -255,7 +257,7 @@ async function cmdRun(file: string, values: Values): Promise<number> {
     // Asked-for files that did not come back fail the run, whatever the cell's status.
     return collected?.error && status === 0 ? 1 : status;
   } finally {
-    removeRunDir(plan.runDir);
+    await releasePlan(plan);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     // Nobody else empties the CLI's own temp directory (the runner empties RUNNER_TEMP).

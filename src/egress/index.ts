@@ -30,7 +30,9 @@ export interface Egress {
   hostAddress: string;
   proxyPort: number;
   record: EgressRecord;
-  /** Stops the listeners and removes the network; safe to call more than once. */
+  /** Stops the listeners (connections still open are recorded) and closes the record; safe to call again. */
+  stopListening(): Promise<void>;
+  /** stopListening, then removes the network and waits until it is gone; safe to call again. */
   stop(): Promise<void>;
 }
 
@@ -71,18 +73,20 @@ export async function startEgress(req: EgressRequest): Promise<Egress> {
   }
   const started = listeners;
   const kept = record;
+  let listening: Promise<void> | undefined;
   let stopped: Promise<void> | undefined;
+  const stopListening = () => {
+    listening ??= started.close().then(() => kept.close());
+    return listening;
+  };
   return {
     netnsPath: host.netnsPath,
     hostAddress: host.hostAddress,
     proxyPort: PROXY_PORT,
     record: kept,
+    stopListening,
     stop() {
-      stopped ??= (async () => {
-        await started.close();
-        await host.close();
-        kept.close();
-      })();
+      stopped ??= stopListening().then(() => host.close());
       return stopped;
     },
   };

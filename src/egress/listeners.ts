@@ -129,6 +129,9 @@ export async function startListeners(
   const redirects: Redirect[] = [];
   const { gate, record } = ctx;
 
+  /** The listeners bind at once, each on a port of its own. */
+  const binding: Promise<unknown>[] = [];
+
   /** A connection the gate let through: opened, recorded when it ends. */
   const pass = async (cell: net.Socket, d: Destination, via: Via, first: Buffer, guard?: RequestGuard): Promise<void> => {
     const opened = await openUpstream(gate, d);
@@ -162,7 +165,8 @@ export async function startListeners(
     else cell.destroy();
   };
 
-  const listen = async (port: number, handle: (socket: net.Socket) => Promise<void>): Promise<number> => {
+  /** A listener for what the cell sends to `address`:`port` (the runner's end, or a listed IP literal). */
+  const listen = async (port: number, handle: (socket: net.Socket) => Promise<void>, address = ctx.hostAddress): Promise<number> => {
     const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => {
       if (sockets.size >= MAX_OPEN) return void socket.destroy();
       sockets.add(socket);
@@ -176,53 +180,65 @@ export async function startListeners(
       server.listen({ host: ctx.hostAddress, port: 0, exclusive: true }, resolve);
     });
     const to = (server.address() as net.AddressInfo).port;
-    redirects.push({ address: ctx.hostAddress, protocol: 'tcp', port, to });
+    redirects.push({ address, protocol: 'tcp', port, to });
     return to;
   };
 
   // --- TLS on 443: the server name decides. ---
-  await listen(443, async (cell) => {
-    const got = await gather(cell, hello);
-    if (!got) return deny(cell, UNNAMED.noServerName, 443, 'tls', 'no TLS ClientHello within 10 s');
-    const r = got.result;
-    if (!r.tls) return deny(cell, UNNAMED.notTls, 443, 'tls', 'not TLS: port 443 takes TLS with a server name only');
-    if ('error' in r) return deny(cell, UNNAMED.malformed, 443, 'tls', `malformed ClientHello: ${r.error}`);
-    const host = r.serverName === undefined ? undefined : (normalIp(r.serverName) ?? normalName(r.serverName));
-    if (!host)
-      return deny(cell, r.serverName || UNNAMED.noServerName, 443, 'tls', r.serverName ? 'malformed server name' : 'no server name (SNI)');
-    await pass(cell, { host, port: 443 }, 'tls', got.buffered);
-  });
+  binding.push(
+    listen(443, async (cell) => {
+      const got = await gather(cell, hello);
+      if (!got) return deny(cell, UNNAMED.noServerName, 443, 'tls', 'no TLS ClientHello within 10 s');
+      const r = got.result;
+      if (!r.tls) return deny(cell, UNNAMED.notTls, 443, 'tls', 'not TLS: port 443 takes TLS with a server name only');
+      if ('error' in r) return deny(cell, UNNAMED.malformed, 443, 'tls', `malformed ClientHello: ${r.error}`);
+      const host = r.serverName === undefined ? undefined : (normalIp(r.serverName) ?? normalName(r.serverName));
+      if (!host)
+        return deny(
+          cell,
+          r.serverName || UNNAMED.noServerName,
+          443,
+          'tls',
+          r.serverName ? 'malformed server name' : 'no server name (SNI)',
+        );
+      await pass(cell, { host, port: 443 }, 'tls', got.buffered);
+    }),
+  );
 
   // --- HTTP on 80: the first request's Host decides where the connection goes; every later one must name the same. ---
-  await listen(80, async (cell) => {
-    const got = await gather(cell, (b) => parseHead(b));
-    if (!got?.result)
-      return deny(cell, UNNAMED.noRequest, 80, 'http', 'no HTTP request head', () =>
-        refuseHttp(cell, '400 Bad Request', 'an HTTP request was expected'),
-      );
-    const first = requestDestination(got.result, false);
-    if (typeof first === 'string') return deny(cell, UNNAMED.noHost, 80, 'http', first, () => refuseHttp(cell, '400 Bad Request', first));
-    const d = { host: first.host, port: first.port };
-    if (d.port !== 80) {
-      const why = `the request is for port ${d.port}, the connection to port 80`;
-      return deny(cell, d.host, 80, 'http', why, () => refuseHttp(cell, '400 Bad Request', why));
-    }
-    const why = listed(gate, d);
-    if (why) return deny(cell, d.host, 80, 'http', why, () => refuseHttp(cell, '403 Forbidden', refusal(d, why)));
-    await pass(cell, d, 'http', got.buffered, sameHost(d, 'http', false));
-  });
+  binding.push(
+    listen(80, async (cell) => {
+      const got = await gather(cell, (b) => parseHead(b));
+      if (!got?.result)
+        return deny(cell, UNNAMED.noRequest, 80, 'http', 'no HTTP request head', () =>
+          refuseHttp(cell, '400 Bad Request', 'an HTTP request was expected'),
+        );
+      const first = requestDestination(got.result, false);
+      if (typeof first === 'string') return deny(cell, UNNAMED.noHost, 80, 'http', first, () => refuseHttp(cell, '400 Bad Request', first));
+      const d = { host: first.host, port: first.port };
+      if (d.port !== 80) {
+        const why = `the request is for port ${d.port}, the connection to port 80`;
+        return deny(cell, d.host, 80, 'http', why, () => refuseHttp(cell, '400 Bad Request', why));
+      }
+      const why = listed(gate, d);
+      if (why) return deny(cell, d.host, 80, 'http', why, () => refuseHttp(cell, '403 Forbidden', refusal(d, why)));
+      await pass(cell, d, 'http', got.buffered, sameHost(d, 'http', false));
+    }),
+  );
 
   // --- The proxy: CONNECT host:port, or an absolute-form request. ---
-  await listen(PROXY_PORT, async (cell) => {
-    const got = await gather(cell, (b) => parseHead(b));
-    if (!got?.result)
-      return deny(cell, UNNAMED.noRequest, PROXY_PORT, 'connect', 'no proxy request', () =>
-        refuseHttp(cell, '400 Bad Request', 'a proxy request was expected'),
-      );
-    const head = got.result;
-    if (head.method === 'CONNECT') return connectTunnel(cell, head, got.buffered.subarray(head.length));
-    return forwardRequest(cell, head, got.buffered);
-  });
+  binding.push(
+    listen(PROXY_PORT, async (cell) => {
+      const got = await gather(cell, (b) => parseHead(b));
+      if (!got?.result)
+        return deny(cell, UNNAMED.noRequest, PROXY_PORT, 'connect', 'no proxy request', () =>
+          refuseHttp(cell, '400 Bad Request', 'a proxy request was expected'),
+        );
+      const head = got.result;
+      if (head.method === 'CONNECT') return connectTunnel(cell, head, got.buffered.subarray(head.length));
+      return forwardRequest(cell, head, got.buffered);
+    }),
+  );
 
   const connectTunnel = async (cell: net.Socket, head: RequestHead, rest: Buffer) => {
     const d = hostPort(head.target, 443);
@@ -312,42 +328,29 @@ export async function startListeners(
 
   // --- Non-standard ports listed for names: the one name there, or the TLS server name among several. ---
   for (const [port, entries] of extra.namePorts) {
-    await listen(port, async (cell) => {
-      const only = entries.length === 1 && entries[0]?.kind === 'name' && !entries[0].wildcard ? entries[0] : undefined;
-      if (only?.kind === 'name') return pass(cell, { host: only.name, port }, 'tcp', Buffer.alloc(0));
-      const got = await gather(cell, hello);
-      const r = got?.result;
-      const host = r && 'serverName' in r && r.serverName !== undefined ? normalName(r.serverName) : undefined;
-      if (!got || !host)
-        return deny(
-          cell,
-          '',
-          port,
-          'tcp',
-          `several names are listed for port ${port}: TLS with a server name is needed to tell them apart`,
-        );
-      await pass(cell, { host, port }, 'tcp', got.buffered);
-    });
+    binding.push(
+      listen(port, async (cell) => {
+        const only = entries.length === 1 && entries[0]?.kind === 'name' && !entries[0].wildcard ? entries[0] : undefined;
+        if (only?.kind === 'name') return pass(cell, { host: only.name, port }, 'tcp', Buffer.alloc(0));
+        const got = await gather(cell, hello);
+        const r = got?.result;
+        const host = r && 'serverName' in r && r.serverName !== undefined ? normalName(r.serverName) : undefined;
+        if (!got || !host)
+          return deny(
+            cell,
+            '',
+            port,
+            'tcp',
+            `several names are listed for port ${port}: TLS with a server name is needed to tell them apart`,
+          );
+        await pass(cell, { host, port }, 'tcp', got.buffered);
+      }),
+    );
   }
 
   // --- Listed IP literals: the address is the destination. ---
   for (const target of extra.ipTargets) {
-    const to = await (async () => {
-      const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => {
-        if (sockets.size >= MAX_OPEN) return void socket.destroy();
-        sockets.add(socket);
-        socket.once('close', () => sockets.delete(socket));
-        socket.on('error', () => socket.destroy());
-        track(pass(socket, target, 'tcp', Buffer.alloc(0)).catch(() => void socket.destroy()));
-      });
-      servers.push(server);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen({ host: ctx.hostAddress, port: 0, exclusive: true }, resolve);
-      });
-      return (server.address() as net.AddressInfo).port;
-    })();
-    redirects.push({ address: target.host, protocol: 'tcp', port: target.port, to });
+    binding.push(listen(target.port, (cell) => pass(cell, target, 'tcp', Buffer.alloc(0)), target.host));
   }
 
   // --- DNS, over UDP and TCP: answered here, never forwarded. ---
@@ -409,29 +412,44 @@ export async function startListeners(
       if (reply) udp.send(reply, from.port, from.address, () => {});
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    udp.once('error', reject);
-    udp.bind({ address: ctx.hostAddress, port: 0, exclusive: true }, () => resolve());
-  });
-  redirects.push({ address: ctx.hostAddress, protocol: 'udp', port: 53, to: udp.address().port });
-  await listen(53, async (cell) => {
-    let buffered: Buffer = Buffer.alloc(0);
-    cell.on('data', (chunk: Buffer) => {
-      buffered = Buffer.concat([buffered, chunk]);
-      const split = splitTcpMessages(buffered);
-      if ('error' in split) return void cell.destroy();
-      buffered = split.rest;
-      for (const m of split.messages) {
-        void respond(m).then((reply) => {
-          if (reply && !cell.destroyed) cell.write(frameTcp(reply));
-        });
-      }
-    });
-    cell.on('end', () => cell.end());
-    cell.resume();
-    setTimeout(() => cell.destroy(), 30_000).unref();
-  });
+  binding.push(
+    new Promise<void>((resolve, reject) => {
+      udp.once('error', reject);
+      udp.bind({ address: ctx.hostAddress, port: 0, exclusive: true }, () => resolve());
+    }).then(() => redirects.push({ address: ctx.hostAddress, protocol: 'udp', port: 53, to: udp.address().port })),
+  );
+  binding.push(
+    listen(53, async (cell) => {
+      let buffered: Buffer = Buffer.alloc(0);
+      cell.on('data', (chunk: Buffer) => {
+        buffered = Buffer.concat([buffered, chunk]);
+        const split = splitTcpMessages(buffered);
+        if ('error' in split) return void cell.destroy();
+        buffered = split.rest;
+        for (const m of split.messages) {
+          void respond(m).then((reply) => {
+            if (reply && !cell.destroyed) cell.write(frameTcp(reply));
+          });
+        }
+      });
+      cell.on('end', () => cell.end());
+      cell.resume();
+      setTimeout(() => cell.destroy(), 30_000).unref();
+    }),
+  );
 
+  const bound = await Promise.allSettled(binding);
+  const failed = bound.find((b): b is PromiseRejectedResult => b.status === 'rejected');
+  if (failed) {
+    for (const server of servers) {
+      try {
+        server.close();
+      } catch {
+        // Never bound: nothing to close.
+      }
+    }
+    throw failed.reason;
+  }
   return {
     redirects,
     async close() {

@@ -42,6 +42,8 @@ export interface CellPlan {
   namespaceTools: NamespaceTools;
   /** The runner's PATH and tool cache: where a command the cell cannot find may be instead (hints.ts). */
   runner: { path: string | undefined; toolCache: string | undefined };
+  /** With network.allow: the cell's network on its way (startNetwork), held until releasePlan. */
+  network?: Promise<Egress>;
 }
 
 /** What runsc was given: config.json's spec (stubs for read-only sources) and what is bound read-only at each stub. */
@@ -157,14 +159,12 @@ export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<Cell
     recorded ??= opts.onHostChanges?.({ containerId, runsc, networkId }) ?? Promise.resolve();
     return recorded;
   };
-  // The cell's network is made (ip and nft, through one root shell) while the bundle is written below;
-  // the post step's record is saved meanwhile. Should this process die before the state is saved, the
-  // root shell still removes the network (host-network.ts).
-  const networking =
-    network && networkId ? startNetwork(network, networkId, runsc.sudo, path.join(logDir, `${containerId}.egress.jsonl`)) : undefined;
-  networking?.catch(() => {});
+  // The cell's network is made (ip and nft, through one root shell) while the bundle is written below,
+  // unless the front end started it earlier (startNetwork); the post step's record is saved meanwhile.
+  // Should this process die before the state is saved, the root shell still removes the network
+  // (host-network.ts).
+  const networking = network ? startNetwork(plan) : undefined;
   if (networking) hostChanges().catch(() => {});
-  let egress: Egress | undefined;
   try {
     writeBundleFiles(plan.bundle, plan.paths);
     // Every source the cell must not change is bound read-only by the kernel at a stub; the spec names the stubs.
@@ -173,6 +173,7 @@ export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<Cell
     makeStubs(staged.stage, stageDir);
     let { spec } = staged;
     let collectProcess = plan.bundle.collect?.process;
+    let egress: Egress | undefined;
     if (networking) {
       egress = await networking;
       await hostChanges();
@@ -184,20 +185,52 @@ export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<Cell
     writeConfig(spec, plan.paths);
     return await runStarted(plan, opts, { containerId, runsc, logDir, egress, hostChanges, spec, readOnly: staged.stage, collectProcess });
   } finally {
-    // A network still on its way when something failed is removed once it is there.
-    if (networking && !egress)
-      await networking.then(
-        (e) => e.stop(),
-        () => {},
-      );
-    await egress?.stop();
+    // The listeners stop here; the network itself is removed by releasePlan, the front end's last step
+    // (while the front end reports).
+    await networking?.then(
+      (e) => e.stopListening(),
+      () => {},
+    );
   }
 }
 
-/** Starts the cell's network and its listeners (egress/, loaded only by cells that ask for it). */
-async function startNetwork(network: { allow: string[]; audit: boolean }, id: string, sudo: boolean, recordFile: string): Promise<Egress> {
-  const { startEgress } = await import('../egress/index.js');
-  return startEgress({ allow: network.allow, audit: network.audit, id, sudo, recordFile });
+/**
+ * Starts the cell's network and its listeners (egress/, loaded only by cells
+ * that ask for it), once per plan: a front end calls it as soon as the plan
+ * is made, so that it is built while runsc is found or downloaded. Nothing
+ * for other cells. The plan holds it until releasePlan.
+ */
+export function startNetwork(plan: CellPlan): Promise<Egress> | undefined {
+  const network = plan.cell.network;
+  if (typeof network !== 'object') return undefined;
+  if (!plan.network) {
+    plan.network = (async () => {
+      const { startEgress } = await import('../egress/index.js');
+      return startEgress({
+        allow: network.allow,
+        audit: network.audit,
+        id: runDirUnique(plan.runDir),
+        sudo: needsSudo(),
+        recordFile: path.join(logDirOf(plan.tempRoot), `${containerIdFor(plan.cell.name, plan.runDir)}.egress.jsonl`),
+      });
+    })();
+    // Whoever awaits it hears of a failure; a plan released first does not leave it unhandled.
+    plan.network.catch(() => {});
+  }
+  return plan.network;
+}
+
+/**
+ * What the plan holds on the runner, gone: its network (the listeners, the
+ * namespace, the veth, the firewall table: awaited) and its run directory.
+ * Every front end's last step.
+ */
+export async function releasePlan(plan: CellPlan): Promise<void> {
+  await plan.network?.then(
+    (e) => e.stop(),
+    () => {},
+  );
+  removeRunDir(plan.runDir);
 }
 
 interface Started {
@@ -280,7 +313,7 @@ async function runStarted(plan: CellPlan, opts: RunOptions, started_: Started): 
     }
     const verdict = classify(result, plan.cell.limits ?? {});
     // The listeners stop (and record what was still open) before the tally is read.
-    await egress?.stop();
+    await egress?.stopListening();
     const egressRun = egress && { file: egress.record.file, rows: egress.record.rows() };
     return { output, result, verdict, hints: await hintsFor(plan, verdict, result, output, egressRun), collected, egress: egressRun };
   } finally {
