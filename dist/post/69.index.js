@@ -147,16 +147,18 @@ function slotAddresses(slot) {
 }
 /**
  * The removal, shared by the shell's own exit and the post step: each part
- * may be gone already. Removing the namespace removes the veth pair with it
+ * may be gone already, and the parts go at once (each is a process to start:
+ * the step waits for them). Removing the namespace removes the veth pair with it
  * once no process holds the namespace (the sandbox is gone by then); the
  * post step, which may come after a sandbox that outlived a killed action,
  * removes the link itself too. The claim is removed only if it is this id's.
  */
 const TEARDOWN = `teardown() {
-  "$nft" delete table inet "$table" 2>/dev/null
-  "$ip" netns del "$ns" 2>/dev/null
-  [ "\${1:-}" != link ] || [ ! -e "/sys/class/net/$h" ] || "$ip" link del "$h" 2>/dev/null
+  "$nft" delete table inet "$table" 2>/dev/null &
+  "$ip" netns del "$ns" 2>/dev/null &
+  [ "\${1:-}" != link ] || [ ! -e "/sys/class/net/$h" ] || "$ip" link del "$h" 2>/dev/null &
   for l in ${SLOT_DIR}/*; do owner=; read -r owner < "$l" 2>/dev/null; [ "$owner" != "$id" ] || rm -f "$l"; done
+  wait
   return 0
 }`;
 const PRELUDE = `set -u

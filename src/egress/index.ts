@@ -3,11 +3,12 @@
  * side of the cell's network (host-network.ts), the listeners bound on it
  * (listeners.ts), the firewall that leaves the cell nothing else (rules.ts),
  * and the record of every decision (record.ts). Loaded only by cells that ask
- * for it (run/cell.ts imports it on demand).
+ * for it (run/cell.ts imports it on demand, once the root shell that makes the
+ * network is on its way: host-network.ts is light and loaded with the engine).
  */
 import os from 'node:os';
-import { AllowList } from './allow-list.js';
-import { findNetworkTools, names, openHostNetwork } from './host-network.js';
+import type { AllowList } from './allow-list.js';
+import { type HostNetwork, names } from './host-network.js';
 import { PROXY_PORT, startListeners } from './listeners.js';
 import { EgressRecord } from './record.js';
 import { ruleset } from './rules.js';
@@ -16,11 +17,11 @@ export type { Tally } from './record.js';
 export { shownName } from './record.js';
 
 export interface EgressRequest {
-  allow: readonly string[];
-  audit: boolean;
+  allow: AllowList;
+  /** The runner's side of the network, on its way (openHostNetwork, started before this module loaded). */
+  host: Promise<HostNetwork>;
   /** The run directory's random suffix: every name of the cell's network is made from it. */
   id: string;
-  sudo: boolean;
   /** The egress-log file to create. */
   recordFile: string;
 }
@@ -50,17 +51,15 @@ function ownAddresses(): Set<string> {
  * whatever was made and throws: the cell never starts without its filter.
  */
 export async function startEgress(req: EgressRequest): Promise<Egress> {
-  const allow = new AllowList(req.allow, req.audit);
-  const tools = findNetworkTools();
-  const ipTargets = allow.ipv4Targets();
-  const host = await openHostNetwork(tools, req.sudo, req.id, [...new Set(ipTargets.map((t) => t.host))]);
+  const { allow } = req;
+  const host = await req.host;
   let record: EgressRecord | undefined;
   let listeners: Awaited<ReturnType<typeof startListeners>> | undefined;
   try {
     record = new EgressRecord(req.recordFile);
     listeners = await startListeners(
       { gate: { allow, own: ownAddresses() }, record, hostAddress: host.hostAddress },
-      { namePorts: allow.namePorts(), ipTargets },
+      { namePorts: allow.namePorts(), ipTargets: allow.ipv4Targets() },
     );
     await host.filter(
       ruleset({ table: names(req.id).table, hostLink: host.hostLink, hostAddress: host.hostAddress, redirects: listeners.redirects }),

@@ -11,6 +11,8 @@ import { bundlePaths } from '../bundle/paths.js';
 import { type Bundle, type BundlePaths, buildBundle, type OciSpec } from '../bundle/spec.js';
 import { checkHostPaths, writeBundleFiles, writeConfig } from '../bundle/write.js';
 import { type Cell, DEFAULT_BOUNDS } from '../cell/schema.js';
+import { AllowList } from '../egress/allow-list.js';
+import { findNetworkTools, type HostNetwork, openHostNetwork } from '../egress/host-network.js';
 import type { Egress, Tally } from '../egress/index.js';
 import type { Collected } from './collect.js';
 import { CellOutput, type Sink } from './output.js';
@@ -96,10 +98,10 @@ export interface RunOptions {
    */
   onSpawned?: (staged: Staged) => Promise<void>;
   /**
-   * Called once, before the first change to the host that the post step
-   * would have to undo if this process were killed: the cell's network
-   * (network.allow), or else the sandbox (just after runsc is spawned). The
-   * action saves the post step's record here.
+   * Called once, as soon as runsc is spawned (while the sandbox boots), with
+   * what the post step must undo should this process be killed: the sandbox,
+   * and with network.allow the cell's network. The action saves the post
+   * step's record here.
    */
   onHostChanges?: (ids: HostChanges) => Promise<void>;
 }
@@ -160,11 +162,10 @@ export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<Cell
     return recorded;
   };
   // The cell's network is made (ip and nft, through one root shell) while the bundle is written below,
-  // unless the front end started it earlier (startNetwork); the post step's record is saved meanwhile.
-  // Should this process die before the state is saved, the root shell still removes the network
-  // (host-network.ts).
+  // unless the front end started it earlier (startNetwork). The post step's record is saved while the
+  // sandbox boots, as for any cell: should this process die before, the root shell removes the network
+  // as its stdin closes (host-network.ts).
   const networking = network ? startNetwork(plan) : undefined;
-  if (networking) hostChanges().catch(() => {});
   try {
     writeBundleFiles(plan.bundle, plan.paths);
     // Every source the cell must not change is bound read-only by the kernel at a stub; the spec names the stubs.
@@ -176,7 +177,6 @@ export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<Cell
     let egress: Egress | undefined;
     if (networking) {
       egress = await networking;
-      await hostChanges();
       const net: JoinedNetwork = { netnsPath: egress.netnsPath, hostAddress: egress.hostAddress, proxyPort: egress.proxyPort };
       writeFileSync(plan.paths.resolvConf, resolvConf(net));
       spec = joinNetwork(spec, net);
@@ -204,15 +204,27 @@ export function startNetwork(plan: CellPlan): Promise<Egress> | undefined {
   const network = plan.cell.network;
   if (typeof network !== 'object') return undefined;
   if (!plan.network) {
+    const id = runDirUnique(plan.runDir);
+    const allow = new AllowList(network.allow, network.audit);
+    // The root shell first, the listeners' module while it works: each costs tens of milliseconds.
+    let host: Promise<HostNetwork>;
+    try {
+      const routes = [...new Set(allow.ipv4Targets().map((t) => t.host))];
+      host = openHostNetwork(findNetworkTools(), needsSudo(), id, routes);
+    } catch (error) {
+      host = Promise.reject(error);
+    }
+    host.catch(() => {});
     plan.network = (async () => {
-      const { startEgress } = await import('../egress/index.js');
-      return startEgress({
-        allow: network.allow,
-        audit: network.audit,
-        id: runDirUnique(plan.runDir),
-        sudo: needsSudo(),
-        recordFile: path.join(logDirOf(plan.tempRoot), `${containerIdFor(plan.cell.name, plan.runDir)}.egress.jsonl`),
+      const { startEgress } = await import('../egress/index.js').catch(async (error) => {
+        await host.then(
+          (h) => h.close(),
+          () => {},
+        );
+        throw error;
       });
+      const recordFile = path.join(logDirOf(plan.tempRoot), `${containerIdFor(plan.cell.name, plan.runDir)}.egress.jsonl`);
+      return startEgress({ allow, host, id, recordFile });
     })();
     // Whoever awaits it hears of a failure; a plan released first does not leave it unhandled.
     plan.network.catch(() => {});
