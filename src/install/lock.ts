@@ -6,7 +6,8 @@
  */
 import { promises as fs } from 'node:fs';
 
-function alive(pid: number): boolean {
+/** Whether process `pid` exists (EPERM: it does, as another user's). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

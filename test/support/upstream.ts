@@ -27,24 +27,15 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
-import {
-  chmodSync,
-  closeSync,
-  mkdtempSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import { alive } from '../../src/install/lock.js';
+import { makeCertificate } from './certificate.js';
+import { editHosts as editHostsFile } from './etc-hosts.js';
 
 export interface Hit {
   /** upstream: the namespace's servers; runner-*: the servers on the runner. */
@@ -125,8 +116,6 @@ export interface Upstream {
   dispose(): Promise<void>;
 }
 
-const HOSTS = '/etc/hosts';
-const LOCK = path.join(os.tmpdir(), '.gvctest-hosts.lock');
 const SERVER_SCRIPT = path.join(import.meta.dirname, 'upstream-server.mjs');
 const MARK = /# gvctest-([a-z0-9]{6}) pid=(\d+)$/;
 
@@ -138,74 +127,9 @@ function ip(...args: string[]): string {
   return run('ip', args);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-/** Holds a lock file (O_EXCL) around an edit of /etc/hosts: other test files may edit it at the same time. */
-function withHostsLock<T>(body: () => T): T {
-  const until = Date.now() + 15_000;
-  for (;;) {
-    try {
-      const fd = openSync(LOCK, 'wx', 0o644);
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      let holder = 0;
-      try {
-        holder = Number(readFileSync(LOCK, 'utf8'));
-      } catch {
-        continue; // released meanwhile
-      }
-      // A holder that died leaves the file: take it over. (Its pid is written right after the create: 0 is "being written".)
-      if (holder > 0 && !alive(holder)) rmSync(LOCK, { force: true });
-      else if (Date.now() > until) throw new Error(`${LOCK}: held by process ${holder} for 15 s; /etc/hosts not edited`);
-      else sleepSync(20);
-    }
-  }
-  try {
-    return body();
-  } finally {
-    rmSync(LOCK, { force: true });
-  }
-}
-
-/**
- * Rewrites /etc/hosts through `change`: a temporary file in /etc renamed over
- * it, so a reader never sees half a file; where /etc/hosts is a bind mount
- * (containers), the rename fails (EBUSY) and it is written in place.
- */
+/** /etc/hosts edited under the harnesses' shared lock (its temporary file named gvctest-…); exported for the bind-mount test. */
 export function editHosts(change: (lines: string[]) => string[]): void {
-  withHostsLock(() => {
-    const text = readFileSync(HOSTS, 'utf8');
-    const lines = text.split('\n');
-    if (lines.at(-1) === '') lines.pop();
-    const after = `${change(lines).join('\n')}\n`;
-    if (after === `${lines.join('\n')}\n` && text.endsWith('\n')) return;
-    const mode = statSync(HOSTS).mode & 0o7777;
-    const temp = `/etc/.hosts.gvctest-${process.pid}-${randomBytes(3).toString('hex')}`;
-    writeFileSync(temp, after, { mode });
-    chmodSync(temp, mode);
-    try {
-      renameSync(temp, HOSTS);
-    } catch (error) {
-      rmSync(temp, { force: true });
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'EBUSY' && code !== 'EXDEV' && code !== 'EPERM') throw error;
-      writeFileSync(HOSTS, after);
-    }
-  });
+  editHostsFile('gvctest', change);
 }
 
 function randomSuffix(): string {
@@ -247,34 +171,6 @@ function freeSubnet(): number {
     if (![`198.18.${n}.`, `10.254.${n}.2`, `169.254.${n}.77`].some((prefix) => used.includes(prefix))) return n;
   }
   throw new Error('upstream: no free /24 in 198.18.0.0/16 after 50 tries');
-}
-
-function makeCertificate(dir: string, names: string[], addresses: string[]): { cert: string; key: string } {
-  const cert = path.join(dir, 'cert.pem');
-  const key = path.join(dir, 'key.pem');
-  const san = [...names.map((n) => `DNS:${n}`), ...addresses.map((a) => `IP:${a}`)].join(',');
-  run('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-days',
-    '2',
-    '-subj',
-    `/CN=${names[0]}`,
-    '-addext',
-    `subjectAltName=${san}`,
-    '-keyout',
-    key,
-    '-out',
-    cert,
-  ]);
-  chmodSync(cert, 0o644);
-  chmodSync(key, 0o600);
-  return { cert, key };
 }
 
 /** The namespace's server process, its hits read from stdout; sync() waits until every hit it reported is read. */
@@ -422,7 +318,9 @@ export async function createUpstream(): Promise<Upstream> {
   };
 
   try {
-    const { cert, key } = makeCertificate(dir, Object.values(names), [address, second, third]);
+    const cert = path.join(dir, 'cert.pem');
+    const key = path.join(dir, 'key.pem');
+    makeCertificate({ cert, key }, Object.values(names), [address, second, third]);
     ip('netns', 'add', netns);
     ip('link', 'add', link, 'type', 'veth', 'peer', 'name', peer);
     ip('link', 'set', peer, 'netns', netns);

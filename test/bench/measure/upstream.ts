@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
+import { makeCertificate } from '../../support/certificate.js';
 import { addHostsLines, removeHostsLines } from '../etc-hosts.js';
 
 export interface BenchUpstream {
@@ -108,31 +109,8 @@ export async function startUpstream(dir: string, register: (handle: UpstreamHand
   mkdirSync(certDir);
   const certFile = path.join(certDir, 'cert.pem');
   const keyFile = path.join(dir, 'key.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      `/CN=${name}`,
-      '-addext',
-      `subjectAltName=DNS:${name}`,
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile,
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  makeCertificate({ cert: certFile, key: keyFile }, [name]);
   chmodSync(certDir, 0o755);
-  chmodSync(certFile, 0o644);
 
   const n = freeSubnet();
   // The /24 in two halves: the runner's veth (.1 runner, .2 upstream), the bare sandbox's (.129 upstream, .130 sandbox).
