@@ -17,6 +17,8 @@ __webpack_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(8161);
 var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
+// EXTERNAL MODULE: ./src/egress/addresses.ts
+var addresses = __webpack_require__(3867);
 // EXTERNAL MODULE: ./src/egress/host-network.ts
 var host_network = __webpack_require__(618);
 // EXTERNAL MODULE: external "node:dgram"
@@ -462,6 +464,10 @@ function parseHead(buffered) {
     if (end < 0)
         return buffered.length > HEAD_LIMIT ? null : undefined;
     const lines = buffered.subarray(0, end).toString('latin1').split('\r\n');
+    // A bare CR or LF inside a line is a line end to some servers: what they would read as two requests
+    // (or headers) must not pass here as one.
+    if (lines.some((line) => /[\r\n]/.test(line)))
+        return null;
     const m = /^([A-Za-z]+) (\S+) (HTTP\/1\.[01])$/.exec(lines[0] ?? '');
     if (!m)
         return null;
@@ -506,6 +512,12 @@ class RequestGuard extends external_node_stream_.Transform {
         while (this.pending.length > 0) {
             const s = this.state;
             if (s.kind === 'head') {
+                // Empty lines before a request are skipped by servers (RFC 9112, 2.2): skipped here too, not forwarded.
+                const blank = leadingLineEnds(this.pending);
+                if (blank > 0) {
+                    this.consume(blank);
+                    continue;
+                }
                 const head = parseHead(this.pending);
                 if (head === undefined)
                     return undefined;
@@ -566,6 +578,13 @@ class RequestGuard extends external_node_stream_.Transform {
         this.pending = this.pending.subarray(n);
         return out;
     }
+}
+/** How many CR and LF bytes `b` starts with. */
+function leadingLineEnds(b) {
+    let n = 0;
+    while (n < b.length && (b[n] === 0x0d || b[n] === 0x0a))
+        n += 1;
+    return n;
 }
 /** How a request's body is framed, or why it cannot be told safely. */
 function framing(head) {
@@ -732,8 +751,6 @@ class EgressRecord {
 
 // EXTERNAL MODULE: external "node:dns/promises"
 var promises_ = __webpack_require__(1553);
-// EXTERNAL MODULE: ./src/egress/addresses.ts
-var addresses = __webpack_require__(3867);
 ;// CONCATENATED MODULE: ./src/egress/upstream.ts
 /**
  * From a destination the cell named to a connection on the runner, or a
@@ -773,11 +790,11 @@ async function addressesFor(gate, d) {
             return { failed: `${d.host} does not resolve on the runner (${error.code ?? 'lookup failed'})` };
         }
     }
-    const ok = found.filter((a) => gate.allow.listsIp(a) || (0,addresses/* refusedAddress */.p)(a, gate.own) === undefined);
+    const ok = found.filter((a) => gate.allow.listsIp(a) || (0,addresses/* refusedAddress */.pg)(a, gate.own) === undefined);
     if (ok.length > 0)
         return ok;
     const first = found[0] ?? '';
-    return { denied: `${d.host} resolves to ${first} (${(0,addresses/* refusedAddress */.p)(first, gate.own)}); list that address itself to allow it` };
+    return { denied: `${d.host} resolves to ${first} (${(0,addresses/* refusedAddress */.pg)(first, gate.own)}); list that address itself to allow it` };
 }
 function connect(address, port, timeoutMs) {
     return new Promise((resolve) => {
@@ -789,6 +806,9 @@ function connect(address, port, timeoutMs) {
         socket.once('connect', () => {
             clearTimeout(timer);
             socket.removeAllListeners('error');
+            // Never without a listener: an 'error' with none (a reset while the cell has not spoken yet) would end
+            // the action, and the step, with the cell still running.
+            socket.on('error', () => socket.destroy());
             resolve(socket);
         });
         socket.once('error', (error) => {
@@ -817,6 +837,12 @@ async function openUpstream(gate, d) {
  */
 function splice(cell, upstream, first, guard) {
     return new Promise((resolve) => {
+        // Either side may be gone already (the cell hung up while the upstream connection was made).
+        if (cell.destroyed || upstream.destroyed) {
+            cell.destroy();
+            upstream.destroy();
+            return resolve({ sent: upstream.bytesWritten, received: upstream.bytesRead });
+        }
         let error;
         const fail = (e) => {
             // A reset is how many clients end a connection they are done with: not worth recording.
@@ -885,6 +911,10 @@ const listeners_HEAD_LIMIT = 64 * 1024;
 /** Connections open at once per cell; more are refused. */
 const MAX_OPEN = 512;
 const DNS_TTL = 30;
+/** With audit: true, lookups on the runner at once, and waiting behind them. */
+const AUDIT_LOOKUPS = 4;
+const AUDIT_QUEUE = 256;
+const TOO_MANY_LOOKUPS = 'too many names looked up at once';
 const listeners_CLASS_IN = 1;
 const PROXY_PORT = 3128;
 /**
@@ -927,11 +957,15 @@ function gather(socket, decide, { initial = Buffer.alloc(0), timeoutMs = FIRST_B
  * all there), an HTTP/1.x request line, or anything else (an SSH banner, a
  * database's protocol), known as soon as it differs.
  */
-const tunnelOpening = (b) => {
-    if (b[0] === 0x16) {
-        const h = hello(b);
+const tunnelOpening = (buffered) => {
+    if (buffered[0] === 0x16) {
+        const h = hello(buffered);
         return h && { kind: 'tls', hello: h };
     }
+    // Servers skip empty lines before a request: so does the look at it.
+    const b = buffered.subarray(leadingLineEnds(buffered));
+    if (b.length === 0)
+        return buffered.length > 8192 ? { kind: 'raw' } : undefined;
     if (b[0] === undefined || b[0] < 0x41 || b[0] > 0x5a)
         return { kind: 'raw' };
     const nl = b.indexOf('\n');
@@ -966,11 +1000,12 @@ async function startListeners(ctx, extra) {
     /** The listeners bind at once, each on a port of its own. */
     const binding = [];
     /** A connection the gate let through: opened, recorded when it ends. */
-    const pass = async (cell, d, via, first, guard) => {
+    /** `http`: the connection speaks HTTP, and a refusal is a 403 that says why (else the connection is closed). */
+    const pass = async (cell, d, via, first, guard, http = false) => {
         const opened = await openUpstream(gate, d);
         if ('denied' in opened) {
-            record.add({ name: d.host, port: d.port, via, decision: 'denied', reason: opened.denied, sent: 0, received: 0 });
-            return void cell.destroy();
+            const why = opened.denied;
+            return deny(cell, d.host, d.port, via, why, http ? () => refuseHttp(cell, '403 Forbidden', refusal(d, why)) : undefined);
         }
         if ('failed' in opened) {
             record.add({
@@ -1013,6 +1048,7 @@ async function startListeners(ctx, extra) {
             server.once('error', reject);
             server.listen({ host: ctx.hostAddress, port: 0, exclusive: true }, resolve);
         });
+        server.on('error', () => { });
         const to = server.address().port;
         redirects.push({ address, protocol: 'tcp', port, to });
         return to;
@@ -1048,7 +1084,7 @@ async function startListeners(ctx, extra) {
         const why = listed(gate, d);
         if (why)
             return deny(cell, d.host, 80, 'http', why, () => refuseHttp(cell, '403 Forbidden', refusal(d, why)));
-        await pass(cell, d, 'http', got.buffered, sameHost(d, 'http', false));
+        await pass(cell, d, 'http', got.buffered, sameHost(d, 'http', false), true);
     }));
     // --- The proxy: CONNECT host:port, or an absolute-form request. ---
     binding.push(listen(PROXY_PORT, async (cell) => {
@@ -1086,6 +1122,21 @@ async function startListeners(ctx, extra) {
         // waiting for the server.
         const got = await gather(cell, tunnelOpening, { initial: rest, timeoutMs: 0 });
         const first = got?.result;
+        if (!got) {
+            // The cell hung up before it said anything: the tunnel is over, and recorded as such.
+            upstream.destroy();
+            cell.destroy();
+            record.add({
+                name: d.host,
+                port: d.port,
+                via: 'connect',
+                decision: 'allowed',
+                address: opened.address,
+                sent: 0,
+                received: upstream.bytesRead,
+            });
+            return;
+        }
         if (first?.kind === 'tls') {
             const r = first.hello;
             const sni = 'serverName' in r && r.serverName !== undefined ? ((0,allow_list/* normalIp */.dP)(r.serverName) ?? (0,allow_list/* normalName */.tK)(r.serverName)) : undefined;
@@ -1117,7 +1168,7 @@ async function startListeners(ctx, extra) {
         const why = listed(gate, d);
         if (why)
             return deny(cell, d.host, d.port, 'connect', why, () => refuseHttp(cell, '403 Forbidden', refusal(d, why)));
-        await pass(cell, d, 'connect', buffered, sameHost(d, 'connect', true));
+        await pass(cell, d, 'connect', buffered, sameHost(d, 'connect', true), true);
     };
     /** The guard of a plain HTTP connection to `d`: each request must be for `d` (proxy: in absolute form, rewritten). */
     const sameHost = (d, via, proxy) => new RequestGuard((head, raw) => {
@@ -1165,14 +1216,36 @@ async function startListeners(ctx, extra) {
      * (a connection to it could be to a port nothing listens on, which nothing would record).
      */
     const auditVerdicts = new Map();
+    // At most a few lookups at once (they take libuv's threads), a bounded queue behind them: a flood of
+    // new names is refused, not queued without end.
+    let lookingUp = 0;
+    const queued = [];
+    const lookUp = async (name) => {
+        if (lookingUp >= AUDIT_LOOKUPS) {
+            if (queued.length >= AUDIT_QUEUE)
+                return TOO_MANY_LOOKUPS;
+            await new Promise((resolve) => queued.push(resolve));
+        }
+        lookingUp += 1;
+        try {
+            const r = await addressesFor(gate, { host: name, port: 443 });
+            return Array.isArray(r) ? undefined : 'denied' in r ? r.denied : r.failed;
+        }
+        finally {
+            lookingUp -= 1;
+            queued.shift()?.();
+        }
+    };
     const auditRefusal = (name) => {
         let verdict = auditVerdicts.get(name);
         if (!verdict) {
             // A cell asking for endless new names gets them looked up again rather than kept without bound.
             if (auditVerdicts.size >= 4096)
                 auditVerdicts.clear();
-            verdict = addressesFor(gate, { host: name, port: 443 }).then((r) => Array.isArray(r) ? undefined : 'denied' in r ? r.denied : r.failed);
+            verdict = lookUp(name);
             auditVerdicts.set(name, verdict);
+            // Refused for the crowd, not for the name: asked again, it is looked up.
+            void verdict.then((v) => v === TOO_MANY_LOOKUPS && auditVerdicts.delete(name));
         }
         return verdict;
     };
@@ -1205,6 +1278,8 @@ async function startListeners(ctx, extra) {
     };
     const udp = external_node_dgram_default().createSocket({ type: 'udp4' });
     servers.push(udp);
+    // A send to a cell that is gone must not end the action: errors after binding are dropped.
+    udp.on('error', () => { });
     udp.on('message', (msg, from) => {
         void respond(msg).then((reply) => {
             if (reply)
@@ -1295,6 +1370,7 @@ function ruleset(r) {
         '  }',
         '  chain input {',
         '    type filter hook input priority filter - 10; policy accept;',
+        `    ${link} ip saddr != ${r.cellAddress} drop`,
         ...[...new Set(accepts)],
         `    ${link} meta l4proto tcp reject with tcp reset`,
         `    ${link} reject with icmpx admin-prohibited`,
@@ -1311,14 +1387,7 @@ function ruleset(r) {
 }
 
 ;// CONCATENATED MODULE: ./src/egress/index.ts
-/**
- * Egress by name (`network: { allow, audit }`), put together: the runner's
- * side of the cell's network (host-network.ts), the listeners bound on it
- * (listeners.ts), the firewall that leaves the cell nothing else (rules.ts),
- * and the record of every decision (record.ts). Loaded only by cells that ask
- * for it (run/cell.ts imports it on demand, once the root shell that makes the
- * network is on its way: host-network.ts is light and loaded with the engine).
- */
+
 
 
 
@@ -1326,13 +1395,8 @@ function ruleset(r) {
 
 
 /** Every address of the runner's interfaces: services there are the runner's, whatever the range. */
-function ownAddresses() {
-    const own = new Set();
-    for (const list of Object.values(external_node_os_default().networkInterfaces())) {
-        for (const a of list ?? [])
-            own.add(a.address.toLowerCase());
-    }
-    return own;
+function runnerAddresses() {
+    return (0,addresses/* ownAddresses */.hQ)(Object.values(external_node_os_default().networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address)));
 }
 /**
  * Makes the cell's network and starts its listeners. On failure, removes
@@ -1345,8 +1409,14 @@ async function startEgress(req) {
     let listeners;
     try {
         record = new EgressRecord(req.recordFile);
-        listeners = await startListeners({ gate: { allow, own: ownAddresses() }, record, hostAddress: host.hostAddress }, { namePorts: allow.namePorts(), ipTargets: allow.ipv4Targets() });
-        await host.filter(ruleset({ table: (0,host_network/* names */.Dy)(req.id).table, hostLink: host.hostLink, hostAddress: host.hostAddress, redirects: listeners.redirects }));
+        listeners = await startListeners({ gate: { allow, own: runnerAddresses() }, record, hostAddress: host.hostAddress }, { namePorts: allow.namePorts(), ipTargets: allow.ipv4Targets() });
+        await host.filter(ruleset({
+            table: (0,host_network/* names */.Dy)(req.id).table,
+            hostLink: host.hostLink,
+            hostAddress: host.hostAddress,
+            cellAddress: host.cellAddress,
+            redirects: listeners.redirects,
+        }));
     }
     catch (error) {
         await listeners?.close();

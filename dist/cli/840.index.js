@@ -183,6 +183,7 @@ async function withRetries(url, retry, log, attempt) {
  * writers at a time would corrupt it. A holder that died is detected by its pid.
  */
 
+/** Whether process `pid` exists (EPERM: it does, as another user's). */
 function alive(pid) {
     try {
         process.kill(pid, 0);

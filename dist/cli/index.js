@@ -11732,7 +11732,7 @@ async function runSandbox(run) {
         ].entries()) {
             if (run.signal.aborted)
                 return stopped(started, { cancelled: true });
-            const code = await (0,run_runsc/* runscQuiet */.eI)(run.runsc, [...run.flags, ...step], 60_000, i === 0 ? run.wrap : undefined);
+            const code = await (0,run_runsc/* runscQuiet */.eI)(run.runsc, [...run.flags, ...step], 60_000, i === 0 ? run.wrap : run.wrapStart);
             if (code !== 0) {
                 const failure = runscFailure(run, code ?? RUNSC_FAILURE) ?? {
                     message: `runsc ${step[0]} failed (exit ${code})`,
@@ -12253,6 +12253,8 @@ async function releasePlan(plan) {
     await plan.network?.then((e) => e.stop(), () => { });
     (0,run_dir/* removeRunDir */.Lr)(plan.runDir);
 }
+/** A private mount namespace with nothing bound read-only in it. */
+const NOTHING_STAGED = { binds: [], submounts: [] };
 async function runStarted(plan, opts, started_) {
     const { containerId, runsc, logDir, egress, spec, readOnly } = started_;
     const bundle = plan.bundle;
@@ -12299,6 +12301,8 @@ async function runStarted(plan, opts, started_) {
             wrap: readOnly.binds.length > 0 || egress
                 ? (argv) => inNamespace(readOnly, plan.namespaceTools, argv, { maskNetSysctls: egress !== undefined })
                 : undefined,
+            // `runsc start` (collect) sets up the cell's network: it needs /proc/sys/net hidden as `run` does.
+            wrapStart: egress ? (argv) => inNamespace(NOTHING_STAGED, plan.namespaceTools, argv, { maskNetSysctls: true }) : undefined,
             collect,
             started,
         });
@@ -12951,8 +12955,9 @@ async function main(argv) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   S: () => (/* binding */ VETH_RANGE),
-/* harmony export */   p: () => (/* binding */ refusedAddress)
+/* harmony export */   S$: () => (/* binding */ VETH_RANGE),
+/* harmony export */   hQ: () => (/* binding */ ownAddresses),
+/* harmony export */   pg: () => (/* binding */ refusedAddress)
 /* harmony export */ });
 /* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7030);
 /* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_net__WEBPACK_IMPORTED_MODULE_0__);
@@ -13002,11 +13007,11 @@ function nat64(ip) {
 }
 /**
  * Why the cell may not be connected to `ip` (a range name), or undefined
- * when it may. `own` are the runner's own addresses (every interface's):
+ * when it may. `own` are the runner's own addresses (every interface's, ownAddresses):
  * a service listening on one of them is the runner's, whatever the range.
  * IPv4-mapped IPv6 forms are judged as the IPv4 address (BlockList does so).
  */
-function refusedAddress(ip, own = new Set()) {
+function refusedAddress(ip, own = new node_net__WEBPACK_IMPORTED_MODULE_0__.BlockList()) {
     const family = (0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv4)(ip) ? 'ipv4' : (0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv6)(ip) ? 'ipv6' : undefined;
     if (!family)
         return 'not an IP address';
@@ -13016,9 +13021,21 @@ function refusedAddress(ip, own = new Set()) {
     for (const { list, reason } of lists)
         if (list.check(ip, family))
             return reason;
-    if (own.has(ip.toLowerCase()))
+    // A BlockList, not a set of strings: ::ffff:10.1.0.4 and 2001:0db8::5 are the addresses they spell.
+    if (own.check(ip, family))
         return 'the runner’s own address';
     return undefined;
+}
+/** The runner's own addresses (every interface's), as refusedAddress takes them. */
+function ownAddresses(addresses) {
+    const own = new node_net__WEBPACK_IMPORTED_MODULE_0__.BlockList();
+    for (const a of addresses) {
+        if ((0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv4)(a))
+            own.addAddress(a, 'ipv4');
+        else if ((0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv6)(a))
+            own.addAddress(a, 'ipv6');
+    }
+    return own;
 }
 
 
@@ -13241,7 +13258,7 @@ class AllowList {
 
 /** The random suffix of a run directory: what every name here is made from. */
 const NETWORK_ID = /^[A-Za-z0-9]{6}$/;
-const SLOTS = 2 ** (32 - _addresses_js__WEBPACK_IMPORTED_MODULE_3__/* .VETH_RANGE */ .S.prefix) / 4;
+const SLOTS = 2 ** (32 - _addresses_js__WEBPACK_IMPORTED_MODULE_3__/* .VETH_RANGE */ .S$.prefix) / 4;
 /** Where the /30s are claimed (root's: under /run, gone at reboot with everything else). */
 const SLOT_DIR = '/run/gvisor-cell/slots';
 /**
@@ -13272,17 +13289,18 @@ function slotAddresses(slot) {
     return { host: `198.19.${third}.${fourth + 1}`, cell: `198.19.${third}.${fourth + 2}` };
 }
 /**
- * The removal, shared by the shell's own exit and the post step: each part
- * may be gone already, and the parts go at once (each is a process to start:
- * the step waits for them). Removing the namespace removes the veth pair with it
- * once no process holds the namespace (the sandbox is gone by then); the
- * post step, which may come after a sandbox that outlived a killed action,
- * removes the link itself too. The claim is removed only if it is this id's.
+ * The removal, shared by the shell's own exit and the post step; each part
+ * may be gone already. The runner's end of the veth goes first, and alone:
+ * deleting it cuts the cell off at once, even from a sandbox that outlives
+ * the action (killed) and still holds the namespace; only then does the
+ * firewall table go (before, the cell would meet the runner's services with
+ * nothing between). The rest goes at once (each part is a process to start,
+ * and the step waits for them). The claim is removed only if it is this id's.
  */
 const TEARDOWN = `teardown() {
+  [ ! -e "/sys/class/net/$h" ] || "$ip" link del "$h" 2>/dev/null
   "$nft" delete table inet "$table" 2>/dev/null &
   "$ip" netns del "$ns" 2>/dev/null &
-  [ "\${1:-}" != link ] || [ ! -e "/sys/class/net/$h" ] || "$ip" link del "$h" 2>/dev/null &
   for l in ${SLOT_DIR}/*; do owner=; read -r owner < "$l" 2>/dev/null; [ "$owner" != "$id" ] || rm -f "$l"; done
   wait
   return 0
@@ -13305,8 +13323,8 @@ ${TEARDOWN}`;
 const UP_SCRIPT = `${PRELUDE}
 first=$4
 shift 4
-fail() { echo "error $*"; teardown link; exit 1; }
-trap 'teardown link; exit 1' HUP INT TERM
+fail() { echo "error $*"; teardown; exit 1; }
+trap 'teardown; exit 1' HUP INT TERM
 [ -d ${SLOT_DIR} ] || mkdir -p -m 0755 ${SLOT_DIR} || fail "cannot make ${SLOT_DIR}"
 # A claim is a file made with O_EXCL (noclobber): of two cells trying one slot, one gets it. Shell
 # builtins only: every fork is start-up time.
@@ -13317,7 +13335,7 @@ while [ $i -lt 256 ]; do
   n=$(( (n + 1) % ${SLOTS} )) i=$((i + 1))
 done
 set +C
-[ -n "$slot" ] || fail "no free address in ${_addresses_js__WEBPACK_IMPORTED_MODULE_3__/* .VETH_RANGE */ .S.base}/${_addresses_js__WEBPACK_IMPORTED_MODULE_3__/* .VETH_RANGE */ .S.prefix}"
+[ -n "$slot" ] || fail "no free address in ${_addresses_js__WEBPACK_IMPORTED_MODULE_3__/* .VETH_RANGE */ .S$.base}/${_addresses_js__WEBPACK_IMPORTED_MODULE_3__/* .VETH_RANGE */ .S$.prefix}"
 hi=$(( (slot * 4) >> 8 )) lo=$(( (slot * 4) & 255 ))
 host=198.19.$hi.$((lo + 1)) cell=198.19.$hi.$((lo + 2))
 printf '%s\\n' "netns add $ns" "link add $h type veth peer name $c netns $ns" "link set $h addrgenmode none" \\
@@ -13343,7 +13361,7 @@ cat >/dev/null
 teardown
 echo down`;
 const DOWN_SCRIPT = (/* unused pure expression or super */ null && (`${PRELUDE}
-teardown link`));
+teardown`));
 function rootArgv(tools, sudo, script, args) {
     const argv = [tools.sh, '-c', script, 'gvisor-cell-net', tools.ip, tools.nft, ...args];
     return sudo ? ['sudo', ['-n', '--', ...argv]] : [argv[0], argv.slice(1)];

@@ -70,11 +70,11 @@ function nat64(ip) {
 }
 /**
  * Why the cell may not be connected to `ip` (a range name), or undefined
- * when it may. `own` are the runner's own addresses (every interface's):
+ * when it may. `own` are the runner's own addresses (every interface's, ownAddresses):
  * a service listening on one of them is the runner's, whatever the range.
  * IPv4-mapped IPv6 forms are judged as the IPv4 address (BlockList does so).
  */
-function refusedAddress(ip, own = new Set()) {
+function refusedAddress(ip, own = new BlockList()) {
     const family = isIPv4(ip) ? 'ipv4' : isIPv6(ip) ? 'ipv6' : undefined;
     if (!family)
         return 'not an IP address';
@@ -84,9 +84,21 @@ function refusedAddress(ip, own = new Set()) {
     for (const { list, reason } of lists)
         if (list.check(ip, family))
             return reason;
-    if (own.has(ip.toLowerCase()))
+    // A BlockList, not a set of strings: ::ffff:10.1.0.4 and 2001:0db8::5 are the addresses they spell.
+    if (own.check(ip, family))
         return 'the runner’s own address';
     return undefined;
+}
+/** The runner's own addresses (every interface's), as refusedAddress takes them. */
+function ownAddresses(addresses) {
+    const own = new BlockList();
+    for (const a of addresses) {
+        if (isIPv4(a))
+            own.addAddress(a, 'ipv4');
+        else if (isIPv6(a))
+            own.addAddress(a, 'ipv6');
+    }
+    return own;
 }
 
 ;// CONCATENATED MODULE: ./src/egress/host-network.ts
@@ -146,17 +158,18 @@ function slotAddresses(slot) {
     return { host: `198.19.${third}.${fourth + 1}`, cell: `198.19.${third}.${fourth + 2}` };
 }
 /**
- * The removal, shared by the shell's own exit and the post step: each part
- * may be gone already, and the parts go at once (each is a process to start:
- * the step waits for them). Removing the namespace removes the veth pair with it
- * once no process holds the namespace (the sandbox is gone by then); the
- * post step, which may come after a sandbox that outlived a killed action,
- * removes the link itself too. The claim is removed only if it is this id's.
+ * The removal, shared by the shell's own exit and the post step; each part
+ * may be gone already. The runner's end of the veth goes first, and alone:
+ * deleting it cuts the cell off at once, even from a sandbox that outlives
+ * the action (killed) and still holds the namespace; only then does the
+ * firewall table go (before, the cell would meet the runner's services with
+ * nothing between). The rest goes at once (each part is a process to start,
+ * and the step waits for them). The claim is removed only if it is this id's.
  */
 const TEARDOWN = `teardown() {
+  [ ! -e "/sys/class/net/$h" ] || "$ip" link del "$h" 2>/dev/null
   "$nft" delete table inet "$table" 2>/dev/null &
   "$ip" netns del "$ns" 2>/dev/null &
-  [ "\${1:-}" != link ] || [ ! -e "/sys/class/net/$h" ] || "$ip" link del "$h" 2>/dev/null &
   for l in ${SLOT_DIR}/*; do owner=; read -r owner < "$l" 2>/dev/null; [ "$owner" != "$id" ] || rm -f "$l"; done
   wait
   return 0
@@ -179,8 +192,8 @@ ${TEARDOWN}`;
 const UP_SCRIPT = (/* unused pure expression or super */ null && (`${PRELUDE}
 first=$4
 shift 4
-fail() { echo "error $*"; teardown link; exit 1; }
-trap 'teardown link; exit 1' HUP INT TERM
+fail() { echo "error $*"; teardown; exit 1; }
+trap 'teardown; exit 1' HUP INT TERM
 [ -d ${SLOT_DIR} ] || mkdir -p -m 0755 ${SLOT_DIR} || fail "cannot make ${SLOT_DIR}"
 # A claim is a file made with O_EXCL (noclobber): of two cells trying one slot, one gets it. Shell
 # builtins only: every fork is start-up time.
@@ -217,7 +230,7 @@ cat >/dev/null
 teardown
 echo down`));
 const DOWN_SCRIPT = `${PRELUDE}
-teardown link`;
+teardown`;
 function rootArgv(tools, sudo, script, args) {
     const argv = [tools.sh, '-c', script, 'gvisor-cell-net', tools.ip, tools.nft, ...args];
     return sudo ? ['sudo', ['-n', '--', ...argv]] : [argv[0], argv.slice(1)];

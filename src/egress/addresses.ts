@@ -47,16 +47,27 @@ function nat64(ip: string): string | undefined {
 
 /**
  * Why the cell may not be connected to `ip` (a range name), or undefined
- * when it may. `own` are the runner's own addresses (every interface's):
+ * when it may. `own` are the runner's own addresses (every interface's, ownAddresses):
  * a service listening on one of them is the runner's, whatever the range.
  * IPv4-mapped IPv6 forms are judged as the IPv4 address (BlockList does so).
  */
-export function refusedAddress(ip: string, own: ReadonlySet<string> = new Set()): string | undefined {
+export function refusedAddress(ip: string, own: BlockList = new BlockList()): string | undefined {
   const family = isIPv4(ip) ? 'ipv4' : isIPv6(ip) ? 'ipv6' : undefined;
   if (!family) return 'not an IP address';
   const embedded = family === 'ipv6' ? nat64(ip) : undefined;
   if (embedded) return refusedAddress(embedded, own);
   for (const { list, reason } of lists) if (list.check(ip, family)) return reason;
-  if (own.has(ip.toLowerCase())) return 'the runner’s own address';
+  // A BlockList, not a set of strings: ::ffff:10.1.0.4 and 2001:0db8::5 are the addresses they spell.
+  if (own.check(ip, family)) return 'the runner’s own address';
   return undefined;
+}
+
+/** The runner's own addresses (every interface's), as refusedAddress takes them. */
+export function ownAddresses(addresses: readonly string[]): BlockList {
+  const own = new BlockList();
+  for (const a of addresses) {
+    if (isIPv4(a)) own.addAddress(a, 'ipv4');
+    else if (isIPv6(a)) own.addAddress(a, 'ipv6');
+  }
+  return own;
 }

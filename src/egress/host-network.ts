@@ -82,17 +82,18 @@ export function slotAddresses(slot: number): { host: string; cell: string } {
 }
 
 /**
- * The removal, shared by the shell's own exit and the post step: each part
- * may be gone already, and the parts go at once (each is a process to start:
- * the step waits for them). Removing the namespace removes the veth pair with it
- * once no process holds the namespace (the sandbox is gone by then); the
- * post step, which may come after a sandbox that outlived a killed action,
- * removes the link itself too. The claim is removed only if it is this id's.
+ * The removal, shared by the shell's own exit and the post step; each part
+ * may be gone already. The runner's end of the veth goes first, and alone:
+ * deleting it cuts the cell off at once, even from a sandbox that outlives
+ * the action (killed) and still holds the namespace; only then does the
+ * firewall table go (before, the cell would meet the runner's services with
+ * nothing between). The rest goes at once (each part is a process to start,
+ * and the step waits for them). The claim is removed only if it is this id's.
  */
 const TEARDOWN = `teardown() {
+  [ ! -e "/sys/class/net/$h" ] || "$ip" link del "$h" 2>/dev/null
   "$nft" delete table inet "$table" 2>/dev/null &
   "$ip" netns del "$ns" 2>/dev/null &
-  [ "\${1:-}" != link ] || [ ! -e "/sys/class/net/$h" ] || "$ip" link del "$h" 2>/dev/null &
   for l in ${SLOT_DIR}/*; do owner=; read -r owner < "$l" 2>/dev/null; [ "$owner" != "$id" ] || rm -f "$l"; done
   wait
   return 0
@@ -117,8 +118,8 @@ ${TEARDOWN}`;
 const UP_SCRIPT = `${PRELUDE}
 first=$4
 shift 4
-fail() { echo "error $*"; teardown link; exit 1; }
-trap 'teardown link; exit 1' HUP INT TERM
+fail() { echo "error $*"; teardown; exit 1; }
+trap 'teardown; exit 1' HUP INT TERM
 [ -d ${SLOT_DIR} ] || mkdir -p -m 0755 ${SLOT_DIR} || fail "cannot make ${SLOT_DIR}"
 # A claim is a file made with O_EXCL (noclobber): of two cells trying one slot, one gets it. Shell
 # builtins only: every fork is start-up time.
@@ -156,7 +157,7 @@ teardown
 echo down`;
 
 const DOWN_SCRIPT = `${PRELUDE}
-teardown link`;
+teardown`;
 
 function rootArgv(tools: NetworkTools, sudo: boolean, script: string, args: string[]): [string, string[]] {
   const argv = [tools.sh, '-c', script, 'gvisor-cell-net', tools.ip, tools.nft, ...args];

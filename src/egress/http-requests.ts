@@ -33,6 +33,9 @@ export function parseHead(buffered: Buffer): RequestHead | null | undefined {
   const end = buffered.indexOf('\r\n\r\n');
   if (end < 0) return buffered.length > HEAD_LIMIT ? null : undefined;
   const lines = buffered.subarray(0, end).toString('latin1').split('\r\n');
+  // A bare CR or LF inside a line is a line end to some servers: what they would read as two requests
+  // (or headers) must not pass here as one.
+  if (lines.some((line) => /[\r\n]/.test(line))) return null;
   const m = /^([A-Za-z]+) (\S+) (HTTP\/1\.[01])$/.exec(lines[0] ?? '');
   if (!m) return null;
   const headers: [string, string][] = [];
@@ -88,6 +91,12 @@ export class RequestGuard extends Transform {
     while (this.pending.length > 0) {
       const s = this.state;
       if (s.kind === 'head') {
+        // Empty lines before a request are skipped by servers (RFC 9112, 2.2): skipped here too, not forwarded.
+        const blank = leadingLineEnds(this.pending);
+        if (blank > 0) {
+          this.consume(blank);
+          continue;
+        }
         const head = parseHead(this.pending);
         if (head === undefined) return undefined;
         if (head === null) return { refuse: 'not an HTTP/1.x request' };
@@ -135,6 +144,13 @@ export class RequestGuard extends Transform {
     this.pending = this.pending.subarray(n);
     return out;
   }
+}
+
+/** How many CR and LF bytes `b` starts with. */
+export function leadingLineEnds(b: Buffer): number {
+  let n = 0;
+  while (n < b.length && (b[n] === 0x0d || b[n] === 0x0a)) n += 1;
+  return n;
 }
 
 /** How a request's body is framed, or why it cannot be told safely. */

@@ -6,7 +6,9 @@
  * for it (run/cell.ts imports it on demand, once the root shell that makes the
  * network is on its way: host-network.ts is light and loaded with the engine).
  */
+import type { BlockList } from 'node:net';
 import os from 'node:os';
+import { ownAddresses } from './addresses.js';
 import type { AllowList } from './allow-list.js';
 import { type HostNetwork, names } from './host-network.js';
 import { PROXY_PORT, startListeners } from './listeners.js';
@@ -38,12 +40,8 @@ export interface Egress {
 }
 
 /** Every address of the runner's interfaces: services there are the runner's, whatever the range. */
-function ownAddresses(): Set<string> {
-  const own = new Set<string>();
-  for (const list of Object.values(os.networkInterfaces())) {
-    for (const a of list ?? []) own.add(a.address.toLowerCase());
-  }
-  return own;
+function runnerAddresses(): BlockList {
+  return ownAddresses(Object.values(os.networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address)));
 }
 
 /**
@@ -58,11 +56,17 @@ export async function startEgress(req: EgressRequest): Promise<Egress> {
   try {
     record = new EgressRecord(req.recordFile);
     listeners = await startListeners(
-      { gate: { allow, own: ownAddresses() }, record, hostAddress: host.hostAddress },
+      { gate: { allow, own: runnerAddresses() }, record, hostAddress: host.hostAddress },
       { namePorts: allow.namePorts(), ipTargets: allow.ipv4Targets() },
     );
     await host.filter(
-      ruleset({ table: names(req.id).table, hostLink: host.hostLink, hostAddress: host.hostAddress, redirects: listeners.redirects }),
+      ruleset({
+        table: names(req.id).table,
+        hostLink: host.hostLink,
+        hostAddress: host.hostAddress,
+        cellAddress: host.cellAddress,
+        redirects: listeners.redirects,
+      }),
     );
   } catch (error) {
     await listeners?.close();

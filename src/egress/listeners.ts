@@ -12,7 +12,7 @@ import net from 'node:net';
 import { type AllowEntry, type Destination, normalIp, normalName } from './allow-list.js';
 import { readServerName } from './client-hello.js';
 import { answer, errorResponse, frameTcp, parseQuery, QTYPE, splitTcpMessages } from './dns-wire.js';
-import { hostPort, originForm, parseHead, RequestGuard, type RequestHead, requestDestination } from './http-requests.js';
+import { hostPort, leadingLineEnds, originForm, parseHead, RequestGuard, type RequestHead, requestDestination } from './http-requests.js';
 import { type EgressRecord, UNNAMED, type Via } from './record.js';
 import type { Redirect } from './rules.js';
 import { addressesFor, type Gate, listed, openUpstream, splice } from './upstream.js';
@@ -24,6 +24,10 @@ const HEAD_LIMIT = 64 * 1024;
 /** Connections open at once per cell; more are refused. */
 const MAX_OPEN = 512;
 const DNS_TTL = 30;
+/** With audit: true, lookups on the runner at once, and waiting behind them. */
+const AUDIT_LOOKUPS = 4;
+const AUDIT_QUEUE = 256;
+const TOO_MANY_LOOKUPS = 'too many names looked up at once';
 const CLASS_IN = 1;
 export const PROXY_PORT = 3128;
 
@@ -85,11 +89,14 @@ type Opening = { kind: 'tls'; hello: Exclude<ReturnType<typeof readServerName>, 
  * all there), an HTTP/1.x request line, or anything else (an SSH banner, a
  * database's protocol), known as soon as it differs.
  */
-const tunnelOpening: Decide<Opening> = (b) => {
-  if (b[0] === 0x16) {
-    const h = hello(b);
+const tunnelOpening: Decide<Opening> = (buffered) => {
+  if (buffered[0] === 0x16) {
+    const h = hello(buffered);
     return h && { kind: 'tls', hello: h };
   }
+  // Servers skip empty lines before a request: so does the look at it.
+  const b = buffered.subarray(leadingLineEnds(buffered));
+  if (b.length === 0) return buffered.length > 8192 ? { kind: 'raw' } : undefined;
   if (b[0] === undefined || b[0] < 0x41 || b[0] > 0x5a) return { kind: 'raw' };
   const nl = b.indexOf('\n');
   if (nl < 0) return b.length > 8192 ? { kind: 'raw' } : undefined;
@@ -133,11 +140,12 @@ export async function startListeners(
   const binding: Promise<unknown>[] = [];
 
   /** A connection the gate let through: opened, recorded when it ends. */
-  const pass = async (cell: net.Socket, d: Destination, via: Via, first: Buffer, guard?: RequestGuard): Promise<void> => {
+  /** `http`: the connection speaks HTTP, and a refusal is a 403 that says why (else the connection is closed). */
+  const pass = async (cell: net.Socket, d: Destination, via: Via, first: Buffer, guard?: RequestGuard, http = false): Promise<void> => {
     const opened = await openUpstream(gate, d);
     if ('denied' in opened) {
-      record.add({ name: d.host, port: d.port, via, decision: 'denied', reason: opened.denied, sent: 0, received: 0 });
-      return void cell.destroy();
+      const why = opened.denied;
+      return deny(cell, d.host, d.port, via, why, http ? () => refuseHttp(cell, '403 Forbidden', refusal(d, why)) : undefined);
     }
     if ('failed' in opened) {
       record.add({
@@ -179,6 +187,7 @@ export async function startListeners(
       server.once('error', reject);
       server.listen({ host: ctx.hostAddress, port: 0, exclusive: true }, resolve);
     });
+    server.on('error', () => {});
     const to = (server.address() as net.AddressInfo).port;
     redirects.push({ address, protocol: 'tcp', port, to });
     return to;
@@ -222,7 +231,7 @@ export async function startListeners(
       }
       const why = listed(gate, d);
       if (why) return deny(cell, d.host, 80, 'http', why, () => refuseHttp(cell, '403 Forbidden', refusal(d, why)));
-      await pass(cell, d, 'http', got.buffered, sameHost(d, 'http', false));
+      await pass(cell, d, 'http', got.buffered, sameHost(d, 'http', false), true);
     }),
   );
 
@@ -276,6 +285,21 @@ export async function startListeners(
     // waiting for the server.
     const got = await gather(cell, tunnelOpening, { initial: rest, timeoutMs: 0 });
     const first = got?.result;
+    if (!got) {
+      // The cell hung up before it said anything: the tunnel is over, and recorded as such.
+      upstream.destroy();
+      cell.destroy();
+      record.add({
+        name: d.host,
+        port: d.port,
+        via: 'connect',
+        decision: 'allowed',
+        address: opened.address,
+        sent: 0,
+        received: upstream.bytesRead,
+      });
+      return;
+    }
     if (first?.kind === 'tls') {
       const r = first.hello;
       const sni = 'serverName' in r && r.serverName !== undefined ? (normalIp(r.serverName) ?? normalName(r.serverName)) : undefined;
@@ -308,7 +332,7 @@ export async function startListeners(
     const d = { host: first.host, port: first.port };
     const why = listed(gate, d);
     if (why) return deny(cell, d.host, d.port, 'connect', why, () => refuseHttp(cell, '403 Forbidden', refusal(d, why)));
-    await pass(cell, d, 'connect', buffered, sameHost(d, 'connect', true));
+    await pass(cell, d, 'connect', buffered, sameHost(d, 'connect', true), true);
   };
 
   /** The guard of a plain HTTP connection to `d`: each request must be for `d` (proxy: in absolute form, rewritten). */
@@ -368,15 +392,33 @@ export async function startListeners(
    * (a connection to it could be to a port nothing listens on, which nothing would record).
    */
   const auditVerdicts = new Map<string, Promise<string | undefined>>();
+  // At most a few lookups at once (they take libuv's threads), a bounded queue behind them: a flood of
+  // new names is refused, not queued without end.
+  let lookingUp = 0;
+  const queued: (() => void)[] = [];
+  const lookUp = async (name: string): Promise<string | undefined> => {
+    if (lookingUp >= AUDIT_LOOKUPS) {
+      if (queued.length >= AUDIT_QUEUE) return TOO_MANY_LOOKUPS;
+      await new Promise<void>((resolve) => queued.push(resolve));
+    }
+    lookingUp += 1;
+    try {
+      const r = await addressesFor(gate, { host: name, port: 443 });
+      return Array.isArray(r) ? undefined : 'denied' in r ? r.denied : r.failed;
+    } finally {
+      lookingUp -= 1;
+      queued.shift()?.();
+    }
+  };
   const auditRefusal = (name: string): Promise<string | undefined> => {
     let verdict = auditVerdicts.get(name);
     if (!verdict) {
       // A cell asking for endless new names gets them looked up again rather than kept without bound.
       if (auditVerdicts.size >= 4096) auditVerdicts.clear();
-      verdict = addressesFor(gate, { host: name, port: 443 }).then((r) =>
-        Array.isArray(r) ? undefined : 'denied' in r ? r.denied : r.failed,
-      );
+      verdict = lookUp(name);
       auditVerdicts.set(name, verdict);
+      // Refused for the crowd, not for the name: asked again, it is looked up.
+      void verdict.then((v) => v === TOO_MANY_LOOKUPS && auditVerdicts.delete(name));
     }
     return verdict;
   };
@@ -407,6 +449,8 @@ export async function startListeners(
   };
   const udp = dgram.createSocket({ type: 'udp4' });
   servers.push(udp);
+  // A send to a cell that is gone must not end the action: errors after binding are dropped.
+  udp.on('error', () => {});
   udp.on('message', (msg, from) => {
     void respond(msg).then((reply) => {
       if (reply) udp.send(reply, from.port, from.address, () => {});

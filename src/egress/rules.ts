@@ -30,6 +30,8 @@ export interface RuleInput {
   table: string;
   hostLink: string;
   hostAddress: string;
+  /** The cell's own address: nothing else may come from its link (no spoofed sources for the DNS answers to go to). */
+  cellAddress: string;
   redirects: readonly Redirect[];
 }
 
@@ -45,6 +47,7 @@ export function ruleset(r: RuleInput): string {
     '  }',
     '  chain input {',
     '    type filter hook input priority filter - 10; policy accept;',
+    `    ${link} ip saddr != ${r.cellAddress} drop`,
     ...[...new Set(accepts)],
     `    ${link} meta l4proto tcp reject with tcp reset`,
     `    ${link} reject with icmpx admin-prohibited`,

@@ -6,7 +6,7 @@
  * no second lookup for a rebinding DNS server to answer differently).
  */
 import { lookup as dnsLookup } from 'node:dns/promises';
-import net from 'node:net';
+import net, { type BlockList } from 'node:net';
 import type { Transform } from 'node:stream';
 import { refusedAddress } from './addresses.js';
 import { type AllowList, type Destination, normalIp } from './allow-list.js';
@@ -15,8 +15,8 @@ export type Lookup = (name: string) => Promise<string[]>;
 
 export interface Gate {
   allow: AllowList;
-  /** The runner's own addresses (every interface's). */
-  own: ReadonlySet<string>;
+  /** The runner's own addresses (every interface's: addresses.ts ownAddresses). */
+  own: BlockList;
   lookup?: Lookup;
   /** How long a connection upstream may take to open. */
   connectMs?: number;
@@ -64,6 +64,9 @@ function connect(address: string, port: number, timeoutMs: number): Promise<net.
     socket.once('connect', () => {
       clearTimeout(timer);
       socket.removeAllListeners('error');
+      // Never without a listener: an 'error' with none (a reset while the cell has not spoken yet) would end
+      // the action, and the step, with the cell still running.
+      socket.on('error', () => socket.destroy());
       resolve(socket);
     });
     socket.once('error', (error: NodeJS.ErrnoException) => {
@@ -97,6 +100,12 @@ export function splice(
   guard?: Transform,
 ): Promise<{ sent: number; received: number; error?: string }> {
   return new Promise((resolve) => {
+    // Either side may be gone already (the cell hung up while the upstream connection was made).
+    if (cell.destroyed || upstream.destroyed) {
+      cell.destroy();
+      upstream.destroy();
+      return resolve({ sent: upstream.bytesWritten, received: upstream.bytesRead });
+    }
     let error: string | undefined;
     const fail = (e: NodeJS.ErrnoException) => {
       // A reset is how many clients end a connection they are done with: not worth recording.

@@ -245,6 +245,9 @@ export async function releasePlan(plan: CellPlan): Promise<void> {
   removeRunDir(plan.runDir);
 }
 
+/** A private mount namespace with nothing bound read-only in it. */
+const NOTHING_STAGED: ReadOnlyStage = { binds: [], submounts: [] };
+
 interface Started {
   containerId: string;
   runsc: Runsc;
@@ -313,6 +316,8 @@ async function runStarted(plan: CellPlan, opts: RunOptions, started_: Started): 
         readOnly.binds.length > 0 || egress
           ? (argv) => inNamespace(readOnly, plan.namespaceTools, argv, { maskNetSysctls: egress !== undefined })
           : undefined,
+      // `runsc start` (collect) sets up the cell's network: it needs /proc/sys/net hidden as `run` does.
+      wrapStart: egress ? (argv) => inNamespace(NOTHING_STAGED, plan.namespaceTools, argv, { maskNetSysctls: true }) : undefined,
       collect,
       started,
     });

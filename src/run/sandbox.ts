@@ -29,6 +29,12 @@ export interface SandboxRun {
   /** Wraps the runsc command that creates the sandbox (its private mount namespace: readonly.ts). */
   wrap?: Wrap;
   /**
+   * With \`collect\`: how \`runsc start\` is wrapped, where that differs from
+   * \`create\` (the cell's own network is set up by start: see readonly.ts,
+   * NET_SYSCTLS).
+   */
+  wrapStart?: Wrap;
+  /**
    * Runs once, as soon as the sandbox is on its way (right after `runsc run`
    * is spawned); the cell's output is read only once it has resolved, and if
    * it throws, the sandbox is stopped and the error rethrown. The action
@@ -120,7 +126,7 @@ export async function runSandbox(run: SandboxRun): Promise<SandboxResult> {
       ['start', run.containerId],
     ].entries()) {
       if (run.signal.aborted) return stopped(started, { cancelled: true });
-      const code = await runscQuiet(run.runsc, [...run.flags, ...step], 60_000, i === 0 ? run.wrap : undefined);
+      const code = await runscQuiet(run.runsc, [...run.flags, ...step], 60_000, i === 0 ? run.wrap : run.wrapStart);
       if (code !== 0) {
         const failure = runscFailure(run, code ?? RUNSC_FAILURE) ?? {
           message: `runsc ${step[0]} failed (exit ${code})`,

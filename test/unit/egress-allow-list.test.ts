@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { refusedAddress } from '../../src/egress/addresses.js';
+import { ownAddresses, refusedAddress } from '../../src/egress/addresses.js';
 import { AllowList, normalName, parseEntry } from '../../src/egress/allow-list.js';
 
 describe('parseEntry', () => {
@@ -158,6 +158,12 @@ describe('refusedAddress', () => {
   });
 
   it('refuses the runner’s own addresses, whatever the range', () => {
-    expect(refusedAddress('93.184.216.34', new Set(['93.184.216.34']))).toBe('the runner’s own address');
+    const own = ownAddresses(['93.184.216.34', '2001:db8::5', 'fe80::1']);
+    expect(refusedAddress('93.184.216.34', own)).toBe('the runner’s own address');
+    // The same addresses, spelled otherwise.
+    expect(refusedAddress('::ffff:93.184.216.34', own)).toBe('the runner’s own address');
+    expect(refusedAddress('::ffff:5db8:d822', own)).toBe('the runner’s own address');
+    expect(refusedAddress('2001:0db8:0:0::5', own)).toBe('the runner’s own address');
+    expect(refusedAddress('93.184.216.35', own)).toBeUndefined();
   });
 });

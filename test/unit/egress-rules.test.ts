@@ -10,6 +10,7 @@ describe('ruleset', () => {
     table: 'gvisor_cell_abc123',
     hostLink: 'gvcabc123h',
     hostAddress: '198.19.0.5',
+    cellAddress: '198.19.0.6',
     redirects: [
       { address: '198.19.0.5', protocol: 'udp', port: 53, to: 40001 },
       { address: '198.19.0.5', protocol: 'tcp', port: 443, to: 40002 },
@@ -34,6 +35,7 @@ describe('ruleset', () => {
       .map((l) => l.trim())
       .filter((l) => l.startsWith('iifname'));
     expect(lines).toEqual([
+      'iifname "gvcabc123h" ip saddr != 198.19.0.6 drop',
       'iifname "gvcabc123h" ip daddr 198.19.0.5 udp dport 40001 ct status dnat accept',
       'iifname "gvcabc123h" ip daddr 198.19.0.5 tcp dport 40002 ct status dnat accept',
       'iifname "gvcabc123h" ip daddr 198.19.0.5 tcp dport 40003 ct status dnat accept',
