@@ -88,6 +88,19 @@ describe('RequestGuard', () => {
     expect(r.out).toBe('');
   });
 
+  it('skips blank lines before a request, as servers do, and still checks it', async () => {
+    expect(await guard([`\r\n\r\n${get('a.test')}`])).toEqual({ out: get('a.test') });
+    const r = await guard([`${get('a.test')}\r\n${get('b.test')}`]);
+    expect(r).toEqual({ out: get('a.test'), refused: 'other host b.test (b.test)' });
+  });
+
+  it('refuses a bare LF or CR inside a head: a second request to some servers', async () => {
+    expect((await guard(['GET / HTTP/1.1\r\nHost: a.test\r\nX: a\n\nGET / HTTP/1.1\nHost: b.test\r\n\r\n'])).refused).toBe(
+      'not an HTTP/1.x request',
+    );
+    expect((await guard(['GET / HTTP/1.1\r\nHost: a.test\rX: 1\r\n\r\n'])).refused).toBe('not an HTTP/1.x request');
+  });
+
   it('ends the connection at a malformed chunk, after the head that was allowed', async () => {
     const head = 'POST / HTTP/1.1\r\nHost: a.test\r\nTransfer-Encoding: chunked\r\n\r\n';
     expect(await guard([`${head}zz\r\n`])).toEqual({ out: head, refused: 'a malformed chunk size' });
