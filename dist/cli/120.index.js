@@ -1438,8 +1438,8 @@ async function startEgress(req) {
         proxyPort: PROXY_PORT,
         record: kept,
         stopListening,
-        stop() {
-            stopped ??= stopListening().then(() => host.close());
+        stop(sandboxGone = false) {
+            stopped ??= stopListening().then(() => host.close(sandboxGone));
             return stopped;
         },
     };

@@ -159,15 +159,20 @@ function slotAddresses(slot) {
 }
 /**
  * The removal, shared by the shell's own exit and the post step; each part
- * may be gone already. The runner's end of the veth goes first, and alone:
- * deleting it cuts the cell off at once, even from a sandbox that outlives
- * the action (killed) and still holds the namespace; only then does the
- * firewall table go (before, the cell would meet the runner's services with
- * nothing between). The rest goes at once (each part is a process to start,
+ * may be gone already, and the parts go at once (each is a process to start,
  * and the step waits for them). The claim is removed only if it is this id's.
+ *
+ * \`teardown\` with no argument is for a sandbox known to be gone (the action
+ * says \`down\`): removing the namespace then takes the veth pair with it.
+ * \`teardown cut\` is for one that may not be (the action died, a signal): the
+ * runner's end of the veth goes first, and alone, which cuts the cell off at
+ * once even while a sandbox that outlived the action still holds the
+ * namespace; only then may the firewall table go (before, the cell would meet
+ * the runner's services with nothing between). Deleting a veth waits for the
+ * kernel (tens of milliseconds), so the usual end does not.
  */
 const TEARDOWN = `teardown() {
-  [ ! -e "/sys/class/net/$h" ] || "$ip" link del "$h" 2>/dev/null
+  [ "\${1:-}" != cut ] || [ ! -e "/sys/class/net/$h" ] || "$ip" link del "$h" 2>/dev/null
   "$nft" delete table inet "$table" 2>/dev/null &
   "$ip" netns del "$ns" 2>/dev/null &
   for l in ${SLOT_DIR}/*; do owner=; read -r owner < "$l" 2>/dev/null; [ "$owner" != "$id" ] || rm -f "$l"; done
@@ -182,7 +187,7 @@ ${TEARDOWN}`;
  * Arguments: ip nft id first-slot routes... (IPv4 literals the cell may reach:
  * each gets a route through the runner's end). Prints `up SLOT`, reads the
  * ruleset up to a line `.` (meanwhile it sets up the cell's end), prints
- * `filtered`, then waits for EOF.
+ * `filtered`, then waits for a line `down` (or EOF) and removes it all.
  *
  * Two \`ip -batch\` runs (the runner's side, the cell's) rather than a
  * process per command: each \`ip\` costs a few milliseconds, and a cell's
@@ -192,8 +197,8 @@ ${TEARDOWN}`;
 const UP_SCRIPT = (/* unused pure expression or super */ null && (`${PRELUDE}
 first=$4
 shift 4
-fail() { echo "error $*"; teardown; exit 1; }
-trap 'teardown; exit 1' HUP INT TERM
+fail() { echo "error $*"; teardown cut; exit 1; }
+trap 'teardown cut; exit 1' HUP INT TERM
 [ -d ${SLOT_DIR} ] || mkdir -p -m 0755 ${SLOT_DIR} || fail "cannot make ${SLOT_DIR}"
 # A claim is a file made with O_EXCL (noclobber): of two cells trying one slot, one gets it. Shell
 # builtins only: every fork is start-up time.
@@ -226,11 +231,11 @@ done
 [ -n "$rules" ] || { teardown; exit 0; }
 printf '%s' "$rules" | "$nft" -f - || fail "nft refused the rules"
 echo filtered
-cat >/dev/null
-teardown
+# "down": the action saw the sandbox gone. Anything else (EOF: the action died) may leave a sandbox behind.
+if IFS= read -r line && [ "$line" = down ]; then teardown; else teardown cut; fi
 echo down`));
 const DOWN_SCRIPT = `${PRELUDE}
-teardown`;
+teardown cut`;
 function rootArgv(tools, sudo, script, args) {
     const argv = [tools.sh, '-c', script, 'gvisor-cell-net', tools.ip, tools.nft, ...args];
     return sudo ? ['sudo', ['-n', '--', ...argv]] : [argv[0], argv.slice(1)];
@@ -312,9 +317,9 @@ async function openHostNetwork(tools, sudo, id, routes) {
             if (line !== 'filtered')
                 throw await failure(line, 'while loading the firewall rules');
         },
-        close() {
+        close(sandboxGone = false) {
             closed ??= (async () => {
-                child.stdin?.end();
+                child.stdin?.end(sandboxGone ? 'down\n' : undefined);
                 await exited;
             })();
             return closed;

@@ -46,6 +46,8 @@ export interface CellPlan {
   runner: { path: string | undefined; toolCache: string | undefined };
   /** With network.allow: the cell's network on its way (startNetwork), held until releasePlan. */
   network?: Promise<Egress>;
+  /** Set once runPlanned has seen the sandbox end (runSandbox makes sure of it): releasePlan may be quicker. */
+  sandboxGone?: boolean;
 }
 
 /** What runsc was given: config.json's spec (stubs for read-only sources) and what is bound read-only at each stub. */
@@ -239,7 +241,7 @@ export function startNetwork(plan: CellPlan): Promise<Egress> | undefined {
  */
 export async function releasePlan(plan: CellPlan): Promise<void> {
   await plan.network?.then(
-    (e) => e.stop(),
+    (e) => e.stop(plan.sandboxGone === true),
     () => {},
   );
   removeRunDir(plan.runDir);
@@ -322,6 +324,7 @@ async function runStarted(plan: CellPlan, opts: RunOptions, started_: Started): 
       started,
     });
     // The sandbox is gone (runSandbox made sure): only now is anything placed in the workspace.
+    plan.sandboxGone = true;
     let collected: Collected | undefined;
     if (plan.bundle.collect && collecting && !result.cancelled && !result.runscError) {
       collected = result.collectError
