@@ -110,9 +110,10 @@ function ownAddresses(addresses) {
  *
  * All of it is made and removed by one root shell (through `sudo -n` unless
  * the action is root) that stays up while the cell runs, reading its stdin:
- * it prints the addresses, takes the firewall rules once the listeners are
- * bound, and removes everything when its stdin closes: when the cell is over,
- * and as well when the action is killed (the pipe closes with it). The post
+ * it takes the firewall rules (the listeners are bound first: their ports are
+ * in them), makes the network, says which addresses it has, and removes
+ * everything when told, or when its stdin closes: as well when the action is
+ * killed (the pipe closes with it). The post
  * step removes whatever a shell that was killed too left behind (`teardown`).
  *
  * Names derive from `id` (the run directory's random suffix): the namespace
@@ -185,23 +186,31 @@ ns=gvisor-cell-$id h=gvc\${id}h c=gvc\${id}c table=gvisor_cell_$id
 ${TEARDOWN}`;
 /**
  * Arguments: ip nft id first-slot routes... (IPv4 literals the cell may reach:
- * each gets a route through the runner's end). Prints `up SLOT`, reads the
- * ruleset up to a line `.` (meanwhile it sets up the cell's end), prints
- * `filtered`, then waits for a line `down` (or EOF) and removes it all.
+ * each gets a route through the runner's end). Reads the ruleset (rules.ts,
+ * written with \`$host\` and \`$cell\`) up to a line \`.\`, makes the network,
+ * loads the rules with the two addresses defined, prints \`up SLOT\`, then
+ * waits for a line \`down\` (or EOF) and removes it all.
  *
  * Two \`ip -batch\` runs (the runner's side, the cell's) rather than a
- * process per command: each \`ip\` costs a few milliseconds, and a cell's
- * start-up is what users wait for. No IPv6 on either end of the veth
- * (\`addrgenmode none\`: not even a link-local address for runsc to take).
+ * process per command, and builtins where they do: each process costs a few
+ * milliseconds, and a cell's start-up is what users wait for. No IPv6 on
+ * either end of the veth (\`addrgenmode none\`: not even a link-local address
+ * for runsc to take).
  */
 const UP_SCRIPT = (/* unused pure expression or super */ null && (`${PRELUDE}
 first=$4
 shift 4
 fail() { echo "error $*"; teardown cut; exit 1; }
 trap 'teardown cut; exit 1' HUP INT TERM
+rules=
+while IFS= read -r line; do
+  [ "$line" = . ] && break
+  rules="$rules$line
+"
+done
+[ -n "$rules" ] || exit 0
 [ -d ${SLOT_DIR} ] || mkdir -p -m 0755 ${SLOT_DIR} || fail "cannot make ${SLOT_DIR}"
-# A claim is a file made with O_EXCL (noclobber): of two cells trying one slot, one gets it. Shell
-# builtins only: every fork is start-up time.
+# A claim is a file made with O_EXCL (noclobber): of two cells trying one slot, one gets it.
 set -C
 n=$first i=0 slot=
 while [ $i -lt 256 ]; do
@@ -216,21 +225,12 @@ printf '%s\\n' "netns add $ns" "link add $h type veth peer name $c netns $ns" "l
   "addr add $host/30 dev $h" "link set $h up" | "$ip" -batch - || fail "could not make $ns and $h"
 f=/proc/sys/net/ipv6/conf/$h/disable_ipv6
 [ ! -e "$f" ] || echo 1 > "$f" || fail "could not turn IPv6 off on $h"
-# The runner's end has its address: the listeners may bind while the cell's end is set up.
-echo "up $slot"
 {
   printf '%s\\n' "link set $c addrgenmode none" "link set lo up" "addr add $cell/30 dev $c" "link set $c up"
   for r in "$@"; do printf '%s\\n' "route add $r/32 via $host"; done
 } | "$ip" -n "$ns" -batch - || fail "could not set up $c in $ns"
-rules=
-while IFS= read -r line; do
-  [ "$line" = . ] && break
-  rules="$rules$line
-"
-done
-[ -n "$rules" ] || { teardown; exit 0; }
-printf '%s' "$rules" | "$nft" -f - || fail "nft refused the rules"
-echo filtered
+printf 'define host = %s\\ndefine cell = %s\\n%s' "$host" "$cell" "$rules" | "$nft" -f - || fail "nft refused the rules"
+echo "up $slot"
 # "down": the action saw the sandbox gone. Anything else (EOF: the action died) may leave a sandbox behind.
 if IFS= read -r line && [ "$line" = down ]; then teardown; else teardown cut; fi
 echo down`));
@@ -274,7 +274,7 @@ function lines(child) {
  * Makes the cell's network. `routes` are the IPv4 literals the cell may
  * reach. Throws (having removed whatever it made) when any part fails.
  */
-async function openHostNetwork(tools, sudo, id, routes) {
+async function openHostNetwork(tools, sudo, id, routes, rules) {
     const n = names(id);
     const first = Math.floor(Math.random() * SLOTS);
     const [cmd, args] = rootArgv(tools, sudo, UP_SCRIPT, [id, String(first), ...routes]);
@@ -292,6 +292,7 @@ async function openHostNetwork(tools, sudo, id, routes) {
     // An EPIPE on a shell that failed is reported through its output, not as an error here.
     child.stdin?.on('error', () => { });
     const next = lines(child);
+    child.stdin?.write(`${rules.replace(/\n+$/, '')}\n.\n`);
     const failure = async (line, step) => {
         child.stdin?.end();
         await exited;
@@ -302,7 +303,7 @@ async function openHostNetwork(tools, sudo, id, routes) {
     const up = await next();
     const slot = /^up (\d+)$/.exec(up)?.[1];
     if (slot === undefined)
-        throw await failure(up, 'before the link was up');
+        throw await failure(up, 'before the network was up');
     const { host, cell } = slotAddresses(Number(slot));
     let closed;
     return {
@@ -311,12 +312,6 @@ async function openHostNetwork(tools, sudo, id, routes) {
         hostAddress: host,
         cellAddress: cell,
         hostLink: n.hostLink,
-        async filter(rules) {
-            child.stdin?.write(`${rules.replace(/\n+$/, '')}\n.\n`);
-            const line = await next();
-            if (line !== 'filtered')
-                throw await failure(line, 'while loading the firewall rules');
-        },
         close(sandboxGone = false) {
             closed ??= (async () => {
                 child.stdin?.end(sandboxGone ? 'down\n' : undefined);

@@ -75,7 +75,7 @@ export async function run(): Promise<void> {
     const tempRoot = process.env.RUNNER_TEMP || os.tmpdir();
     plan = planCell(cell, { workspace, env: process.env, tempRoot });
     // With network.allow, the cell's network is made while runsc is found (or downloaded).
-    startNetwork(plan);
+    await startNetwork(plan);
     const runDir = plan.runDir;
     // Warnings are workflow commands, written through @actions/core once it is loaded.
     const warnings = [

@@ -199,7 +199,7 @@ async function cmdRun(file: string, values: Values): Promise<number> {
   const env = { ...process.env, RUNNER_TOOL_CACHE: places.toolCache, RUNNER_TEMP: places.temp };
   const plan = planCell(cell, { workspace, env, tempRoot: places.temp });
   // With network.allow, the cell's network is made while runsc is found (or downloaded).
-  startNetwork(plan);
+  await startNetwork(plan);
   const cancel = new AbortController();
   const onSignal = () => cancel.abort();
   process.on('SIGINT', onSignal);

@@ -3,14 +3,13 @@
  * side of the cell's network (host-network.ts), the listeners bound on it
  * (listeners.ts), the firewall that leaves the cell nothing else (rules.ts),
  * and the record of every decision (record.ts). Loaded only by cells that ask
- * for it (run/cell.ts imports it on demand, once the root shell that makes the
- * network is on its way: host-network.ts is light and loaded with the engine).
+ * for it (run/cell.ts imports it on demand).
  */
 import type { BlockList } from 'node:net';
 import os from 'node:os';
 import { ownAddresses } from './addresses.js';
 import type { AllowList } from './allow-list.js';
-import { type HostNetwork, names } from './host-network.js';
+import { findNetworkTools, type HostNetwork, names, openHostNetwork } from './host-network.js';
 import { PROXY_PORT, startListeners } from './listeners.js';
 import { EgressRecord } from './record.js';
 import { ruleset } from './rules.js';
@@ -20,12 +19,13 @@ export { shownName } from './record.js';
 
 export interface EgressRequest {
   allow: AllowList;
-  /** The runner's side of the network, on its way (openHostNetwork, started before this module loaded). */
-  host: Promise<HostNetwork>;
   /** The run directory's random suffix: every name of the cell's network is made from it. */
   id: string;
+  sudo: boolean;
   /** The egress-log file to create. */
   recordFile: string;
+  /** Called once the root shell that makes the network is running. */
+  onSpawned?: () => void;
 }
 
 export interface Egress {
@@ -54,28 +54,27 @@ function runnerAddresses(): BlockList {
  */
 export async function startEgress(req: EgressRequest): Promise<Egress> {
   const { allow } = req;
-  const host = await req.host;
-  let record: EgressRecord | undefined;
+  const tools = findNetworkTools();
+  let address: string | undefined;
+  const record = new EgressRecord(req.recordFile);
   let listeners: Awaited<ReturnType<typeof startListeners>> | undefined;
+  let host: HostNetwork;
   try {
-    record = new EgressRecord(req.recordFile);
+    // The listeners first: their ports go into the rules, and the root shell makes the network and loads
+    // the rules in one go.
     listeners = await startListeners(
-      { gate: { allow, own: runnerAddresses() }, record, hostAddress: host.hostAddress },
+      { gate: { allow, own: runnerAddresses() }, record, hostAddress: () => address },
       { namePorts: allow.namePorts(), ipTargets: allow.ipv4Targets() },
     );
-    await host.filter(
-      ruleset({
-        table: names(req.id).table,
-        hostLink: host.hostLink,
-        hostAddress: host.hostAddress,
-        cellAddress: host.cellAddress,
-        redirects: listeners.redirects,
-      }),
-    );
+    const rules = ruleset({ table: names(req.id).table, hostLink: names(req.id).hostLink, redirects: listeners.redirects });
+    const routes = [...new Set(allow.ipv4Targets().map((t) => t.host))];
+    const opening = openHostNetwork(tools, req.sudo, req.id, routes, rules);
+    req.onSpawned?.();
+    host = await opening;
+    address = host.hostAddress;
   } catch (error) {
     await listeners?.close();
-    await host.close();
-    record?.close();
+    record.close();
     throw error;
   }
   const started = listeners;

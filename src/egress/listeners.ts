@@ -34,9 +34,20 @@ export const PROXY_PORT = 3128;
 export interface ListenerContext {
   gate: Gate;
   record: EgressRecord;
-  /** The runner's end of the veth: every listener is bound here. */
-  hostAddress: string;
+  /**
+   * The runner's end of the veth, once the network exists (the listeners are
+   * bound before: their ports go into the firewall rules that make it): what
+   * an allowed name resolves to.
+   */
+  hostAddress: () => string | undefined;
 }
+
+/**
+ * Where the listeners are bound: every address, on ports the kernel picks.
+ * Only the cell's link may reach them: the rules drop their ports from every
+ * other link (rules.ts), and the cell reaches them only through a redirect.
+ */
+const ANY = '0.0.0.0';
 
 export interface Listeners {
   redirects: Redirect[];
@@ -174,7 +185,7 @@ export async function startListeners(
   };
 
   /** A listener for what the cell sends to `address`:`port` (the runner's end, or a listed IP literal). */
-  const listen = async (port: number, handle: (socket: net.Socket) => Promise<void>, address = ctx.hostAddress): Promise<number> => {
+  const listen = async (port: number, handle: (socket: net.Socket) => Promise<void>, address?: string): Promise<number> => {
     const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => {
       if (sockets.size >= MAX_OPEN) return void socket.destroy();
       sockets.add(socket);
@@ -185,11 +196,11 @@ export async function startListeners(
     servers.push(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen({ host: ctx.hostAddress, port: 0, exclusive: true }, resolve);
+      server.listen({ host: ANY, port: 0, exclusive: true }, resolve);
     });
     server.on('error', () => {});
     const to = (server.address() as net.AddressInfo).port;
-    redirects.push({ address, protocol: 'tcp', port, to });
+    redirects.push({ ...(address ? { address } : {}), protocol: 'tcp', port, to });
     return to;
   };
 
@@ -445,7 +456,8 @@ export async function startListeners(
     }
     // Every allowed name is the runner's end of the veth; other record types have no data (IPv6 is off in the cell).
     const a = q.qtype === QTYPE.A && q.qclass === CLASS_IN;
-    return a ? answer(q, { rcode: 'NOERROR', ipv4: ctx.hostAddress, ttl: DNS_TTL }) : answer(q, { rcode: 'NOERROR' });
+    const host = ctx.hostAddress();
+    return a && host ? answer(q, { rcode: 'NOERROR', ipv4: host, ttl: DNS_TTL }) : answer(q, { rcode: 'NOERROR' });
   };
   const udp = dgram.createSocket({ type: 'udp4' });
   servers.push(udp);
@@ -459,8 +471,8 @@ export async function startListeners(
   binding.push(
     new Promise<void>((resolve, reject) => {
       udp.once('error', reject);
-      udp.bind({ address: ctx.hostAddress, port: 0, exclusive: true }, () => resolve());
-    }).then(() => redirects.push({ address: ctx.hostAddress, protocol: 'udp', port: 53, to: udp.address().port })),
+      udp.bind({ address: ANY, port: 0, exclusive: true }, () => resolve());
+    }).then(() => redirects.push({ protocol: 'udp', port: 53, to: udp.address().port })),
   );
   binding.push(
     listen(53, async (cell) => {

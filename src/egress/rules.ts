@@ -8,7 +8,8 @@
  *   redirected to the action's listeners (bound on the runner's end);
  * - only those redirected connections are accepted; any other TCP is reset
  *   (fails at once), anything else is rejected;
- * - the runner's end takes nothing from anywhere else (other links, loopback);
+ * - the runner's end, and the listeners' ports (they are bound on every
+ *   address), take nothing from anywhere else (other links, loopback);
  * - nothing is forwarded to or from the cell's link, whatever the runner's
  *   ip_forward says (Docker turns it on).
  *
@@ -18,8 +19,8 @@
  */
 
 export interface Redirect {
-  /** The address the cell connects to: the runner's end, or a listed IP literal. */
-  address: string;
+  /** The address the cell connects to: a listed IP literal, or (absent) the runner's end. */
+  address?: string;
   protocol: 'tcp' | 'udp';
   port: number;
   /** The listener's own port on the runner's end. */
@@ -29,16 +30,27 @@ export interface Redirect {
 export interface RuleInput {
   table: string;
   hostLink: string;
-  hostAddress: string;
-  /** The cell's own address: nothing else may come from its link (no spoofed sources for the DNS answers to go to). */
-  cellAddress: string;
   redirects: readonly Redirect[];
 }
 
+/**
+ * The ruleset is written before the network's addresses are known (the
+ * listeners' ports are, and the root shell makes the network and loads the
+ * rules in one go): it names them as nftables variables, `$host` (the
+ * runner's end) and `$cell` (the cell's own address: nothing else may come
+ * from its link, so no answer goes to a spoofed source), which the shell
+ * defines in front of it (host-network.ts).
+ */
 export function ruleset(r: RuleInput): string {
   const link = `iifname "${r.hostLink}"`;
-  const redirects = r.redirects.map((d) => `    ${link} ip daddr ${d.address} ${d.protocol} dport ${d.port} redirect to :${d.to}`);
-  const accepts = r.redirects.map((d) => `    ${link} ip daddr ${r.hostAddress} ${d.protocol} dport ${d.to} ct status dnat accept`);
+  const redirects = r.redirects.map(
+    (d) => `    ${link} ip daddr ${d.address ?? '$host'} ${d.protocol} dport ${d.port} redirect to :${d.to}`,
+  );
+  const accepts = r.redirects.map((d) => `    ${link} ip daddr $host ${d.protocol} dport ${d.to} ct status dnat accept`);
+  const ports = (protocol: 'tcp' | 'udp') => r.redirects.filter((d) => d.protocol === protocol).map((d) => d.to);
+  const others = (['tcp', 'udp'] as const)
+    .filter((p) => ports(p).length > 0)
+    .map((p) => `    iifname != "${r.hostLink}" ${p} dport { ${ports(p).join(', ')} } drop`);
   return [
     `table inet ${r.table} {`,
     '  chain prerouting {',
@@ -47,12 +59,13 @@ export function ruleset(r: RuleInput): string {
     '  }',
     '  chain input {',
     '    type filter hook input priority filter - 10; policy accept;',
-    `    ${link} ip saddr != ${r.cellAddress} drop`,
+    `    ${link} ip saddr != $cell drop`,
     ...[...new Set(accepts)],
     `    ${link} meta l4proto tcp reject with tcp reset`,
     `    ${link} reject with icmpx admin-prohibited`,
     // The listeners are the cell's: nothing else on the runner or its LAN may use them.
-    `    iifname != "${r.hostLink}" ip daddr ${r.hostAddress} drop`,
+    `    iifname != "${r.hostLink}" ip daddr $host drop`,
+    ...others,
     '  }',
     '  chain forward {',
     '    type filter hook forward priority filter - 10; policy accept;',

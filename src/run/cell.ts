@@ -12,7 +12,6 @@ import { type Bundle, type BundlePaths, buildBundle, type OciSpec } from '../bun
 import { checkHostPaths, writeBundleFiles, writeConfig } from '../bundle/write.js';
 import { type Cell, DEFAULT_BOUNDS } from '../cell/schema.js';
 import { AllowList } from '../egress/allow-list.js';
-import { findNetworkTools, type HostNetwork, openHostNetwork } from '../egress/host-network.js';
 import type { Egress, Tally } from '../egress/index.js';
 import type { Collected } from './collect.js';
 import { CellOutput, type Sink } from './output.js';
@@ -167,7 +166,8 @@ export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<Cell
   // unless the front end started it earlier (startNetwork). The post step's record is saved while the
   // sandbox boots, as for any cell: should this process die before, the root shell removes the network
   // as its stdin closes (host-network.ts).
-  const networking = network ? startNetwork(plan) : undefined;
+  if (network) void startNetwork(plan);
+  const networking = plan.network;
   try {
     writeBundleFiles(plan.bundle, plan.paths);
     // Every source the cell must not change is bound read-only by the kernel at a stub; the spec names the stubs.
@@ -198,40 +198,32 @@ export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<Cell
 
 /**
  * Starts the cell's network and its listeners (egress/, loaded only by cells
- * that ask for it), once per plan: a front end calls it as soon as the plan
- * is made, so that it is built while runsc is found or downloaded. Nothing
- * for other cells. The plan holds it until releasePlan.
+ * that ask for it), once per plan; the plan holds it until releasePlan. A
+ * front end calls it as soon as the plan is made and awaits it: it resolves
+ * once the root shell that makes the network is running (a few ms: the
+ * listeners' module loaded, the listeners bound), so that the network is
+ * built while runsc is found or downloaded (which may block the event loop:
+ * a `runsc --version` probe). Nothing for other cells.
  */
-export function startNetwork(plan: CellPlan): Promise<Egress> | undefined {
+export function startNetwork(plan: CellPlan): Promise<void> {
   const network = plan.cell.network;
-  if (typeof network !== 'object') return undefined;
-  if (!plan.network) {
-    const id = runDirUnique(plan.runDir);
-    const allow = new AllowList(network.allow, network.audit);
-    // The root shell first, the listeners' module while it works: each costs tens of milliseconds.
-    let host: Promise<HostNetwork>;
-    try {
-      const routes = [...new Set(allow.ipv4Targets().map((t) => t.host))];
-      host = openHostNetwork(findNetworkTools(), needsSudo(), id, routes);
-    } catch (error) {
-      host = Promise.reject(error);
-    }
-    host.catch(() => {});
-    plan.network = (async () => {
-      const { startEgress } = await import('../egress/index.js').catch(async (error) => {
-        await host.then(
-          (h) => h.close(),
-          () => {},
-        );
-        throw error;
-      });
-      const recordFile = path.join(logDirOf(plan.tempRoot), `${containerIdFor(plan.cell.name, plan.runDir)}.egress.jsonl`);
-      return startEgress({ allow, host, id, recordFile });
-    })();
-    // Whoever awaits it hears of a failure; a plan released first does not leave it unhandled.
-    plan.network.catch(() => {});
-  }
-  return plan.network;
+  if (typeof network !== 'object' || plan.network) return Promise.resolve();
+  const allow = new AllowList(network.allow, network.audit);
+  let spawned: () => void = () => {};
+  const running = new Promise<void>((resolve) => {
+    spawned = resolve;
+  });
+  plan.network = (async () => {
+    const { startEgress } = await import('../egress/index.js');
+    // Beside the cell's log, which outlives the run directory.
+    const logDir = logDirOf(plan.tempRoot);
+    mkdirSync(logDir, { recursive: true });
+    const recordFile = path.join(logDir, `${containerIdFor(plan.cell.name, plan.runDir)}.egress.jsonl`);
+    return startEgress({ allow, id: runDirUnique(plan.runDir), sudo: needsSudo(), recordFile, onSpawned: spawned });
+  })();
+  // Whoever awaits it hears of a failure; a plan released first does not leave it unhandled.
+  plan.network.then(spawned, spawned);
+  return running;
 }
 
 /**

@@ -8,6 +8,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chownSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { type Job, makeJob, removeJob } from '../support/job.js';
@@ -239,6 +240,45 @@ describe.skipIf(!isRoot)('egress review: ways past the boundary', () => {
     });
     expect(tunnels(run)[0]?.connect).toBe('HTTP/1.1 200 Connection established');
     expect(egressLog(run).filter((r) => r.via === 'connect' && r.port === 8080)).toHaveLength(1);
+  }, 300_000);
+
+  // The listeners are bound on every address (their ports go into the rules before the network exists):
+  // only the cell's link may reach them.
+  test('the listeners take nothing from the runner itself or its other links', async () => {
+    const ports: string[] = [];
+    const tries: string[] = [];
+    const run = await runCell(
+      { name: 'listeners', run: 'echo ready; sleep 15', network: { allow: [up.names.allowed] } },
+      {
+        onSpawn: (child) => {
+          child.stdout?.on('data', async (c: Buffer) => {
+            if (ports.length > 0 || !c.toString().includes('ready')) return;
+            const lines = spawnSync('ss', ['-H', '-l', '-n', '-t', '-p'], { encoding: 'utf8' }).stdout.split('\n');
+            for (const line of lines.filter((l) => l.includes(`pid=${child.pid},`)))
+              ports.push(line.split(/\s+/)[3]?.split(':').pop() ?? '');
+            const attempt = (host: string, port: string) =>
+              new Promise<string>((resolve) => {
+                const socket = net.connect({ host, port: Number(port) });
+                socket.setTimeout(1000, () => {
+                  socket.destroy();
+                  resolve(`${host}:${port} no answer`);
+                });
+                socket.once('connect', () => {
+                  socket.destroy();
+                  resolve(`${host}:${port} CONNECTED`);
+                });
+                socket.once('error', (e: NodeJS.ErrnoException) => resolve(`${host}:${port} ${e.code}`));
+              });
+            // All at once, while the cell still runs (it sleeps 15 s).
+            tries.push(...(await Promise.all(ports.flatMap((port) => ['127.0.0.1', up.hostEnd].map((host) => attempt(host, port))))));
+          });
+        },
+      },
+    );
+    expect(run.main.outputs['exit-code']).toBe('0');
+    expect(ports.length).toBeGreaterThan(3);
+    expect(tries.length).toBe(ports.length * 2);
+    expect(tries.filter((t) => t.endsWith('CONNECTED'))).toEqual([]);
   }, 300_000);
 
   // Not a way past, but a way to break the job: with `collect`, the network is set up by `runsc start`,

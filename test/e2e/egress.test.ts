@@ -261,10 +261,18 @@ function cellNetwork(id: string): string[] {
   return found;
 }
 
-function listenersOn(address: string): string[] {
+/** The sockets process `pid` listens on (the action binds its listeners on every address, on ports of its own). */
+function listenersOf(pid: number): string[] {
+  return spawnSync('ss', ['-H', '-l', '-n', '-t', '-u', '-p'], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter((line) => line.includes(`pid=${pid},`));
+}
+
+/** Whether anything listens on `port`, TCP or UDP, on any address. */
+function listening(port: string): boolean {
   return spawnSync('ss', ['-H', '-l', '-n', '-t', '-u'], { encoding: 'utf8' })
     .stdout.split('\n')
-    .filter((line) => line.includes(` ${address}:`));
+    .some((line) => line.split(/\s+/)[4]?.endsWith(`:${port}`));
 }
 
 /** The runner's link that holds `address` (the cell's nameserver is the runner's end). */
@@ -873,7 +881,7 @@ describe.skipIf(!isRoot)('egress control by name (as an ordinary user with sudo;
               nameserver = /^gw (\S+)$/m.exec(seen)?.[1];
               const link = nameserver ? linkHolding(nameserver) : undefined;
               const id = link?.slice(3, -1) ?? '';
-              before = { id, network: cellNetwork(id), listeners: nameserver ? listenersOn(nameserver) : [] };
+              before = { id, network: cellNetwork(id), listeners: child.pid ? listenersOf(child.pid) : [] };
               child.kill('SIGKILL');
             });
           },
@@ -881,7 +889,7 @@ describe.skipIf(!isRoot)('egress control by name (as an ordinary user with sudo;
       );
       expect(run.main.signal).toBe('SIGKILL');
       expect(run.main.stdout).toMatch(/^reached$/m);
-      // While it ran: the contract's names, and the action's listeners on the runner's end.
+      // While it ran: the contract's names, and the action's listeners.
       expect(before?.id).toBe(runId(run));
       const id = runId(run);
       expect(before?.network).toEqual([`netns gvisor-cell-${id}`, `link gvc${id}h`, `nft table inet gvisor_cell_${id}`]);
@@ -891,7 +899,8 @@ describe.skipIf(!isRoot)('egress control by name (as an ordinary user with sudo;
       const runDir = run.main.state['run-dir'] as string;
       expect(await waitFor(() => processesMentioning(runDir).length === 0, 5_000)).toBe(true);
       expect(cellNetwork(id)).toEqual([]);
-      expect(listenersOn(nameserver as string)).toEqual([]);
+      const ports = (before?.listeners ?? []).map((line) => line.split(/\s+/)[4]?.split(':').pop() ?? '');
+      expect(ports.filter(listening)).toEqual([]);
       expect(spawnSync('ip', ['-o', 'addr', 'show', 'to', `${nameserver}/32`], { encoding: 'utf8' }).stdout).toBe('');
     }, 300_000);
   });

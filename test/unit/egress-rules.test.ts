@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,11 +10,9 @@ describe('ruleset', () => {
   const text = ruleset({
     table: 'gvisor_cell_abc123',
     hostLink: 'gvcabc123h',
-    hostAddress: '198.19.0.5',
-    cellAddress: '198.19.0.6',
     redirects: [
-      { address: '198.19.0.5', protocol: 'udp', port: 53, to: 40001 },
-      { address: '198.19.0.5', protocol: 'tcp', port: 443, to: 40002 },
+      { protocol: 'udp', port: 53, to: 40001 },
+      { protocol: 'tcp', port: 443, to: 40002 },
       { address: '203.0.113.7', protocol: 'tcp', port: 8080, to: 40003 },
     ],
   });
@@ -24,7 +23,7 @@ describe('ruleset', () => {
   });
 
   it('redirects each listed destination to its listener, from the cell’s link only', () => {
-    expect(text).toContain('iifname "gvcabc123h" ip daddr 198.19.0.5 udp dport 53 redirect to :40001');
+    expect(text).toContain('iifname "gvcabc123h" ip daddr $host udp dport 53 redirect to :40001');
     expect(text).toContain('iifname "gvcabc123h" ip daddr 203.0.113.7 tcp dport 8080 redirect to :40003');
   });
 
@@ -35,14 +34,26 @@ describe('ruleset', () => {
       .map((l) => l.trim())
       .filter((l) => l.startsWith('iifname'));
     expect(lines).toEqual([
-      'iifname "gvcabc123h" ip saddr != 198.19.0.6 drop',
-      'iifname "gvcabc123h" ip daddr 198.19.0.5 udp dport 40001 ct status dnat accept',
-      'iifname "gvcabc123h" ip daddr 198.19.0.5 tcp dport 40002 ct status dnat accept',
-      'iifname "gvcabc123h" ip daddr 198.19.0.5 tcp dport 40003 ct status dnat accept',
+      'iifname "gvcabc123h" ip saddr != $cell drop',
+      'iifname "gvcabc123h" ip daddr $host udp dport 40001 ct status dnat accept',
+      'iifname "gvcabc123h" ip daddr $host tcp dport 40002 ct status dnat accept',
+      'iifname "gvcabc123h" ip daddr $host tcp dport 40003 ct status dnat accept',
       'iifname "gvcabc123h" meta l4proto tcp reject with tcp reset',
       'iifname "gvcabc123h" reject with icmpx admin-prohibited',
-      'iifname != "gvcabc123h" ip daddr 198.19.0.5 drop',
+      'iifname != "gvcabc123h" ip daddr $host drop',
+      'iifname != "gvcabc123h" tcp dport { 40002, 40003 } drop',
+      'iifname != "gvcabc123h" udp dport { 40001 } drop',
     ]);
+  });
+
+  it('is what nft takes, once the shell defines the two addresses', () => {
+    // nft --check parses and validates without touching the kernel's tables (it needs nft; CI installs it).
+    if (process.getuid?.() !== 0) return; // nft needs root even to check; the e2e suite loads the rules for real
+    const defines = 'define host = 198.19.0.5\ndefine cell = 198.19.0.6\n';
+    const out = spawnSync('nft', ['--check', '-f', '-'], { input: defines + text, encoding: 'utf8' });
+    expect(out.error).toBeUndefined();
+    expect(out.stderr).toBe('');
+    expect(out.status).toBe(0);
   });
 
   it('forwards nothing to or from the cell', () => {
