@@ -1358,6 +1358,8 @@ function writeBundle(bundle, paths) {
     return writeConfig(bundle.spec, paths);
 }
 
+// EXTERNAL MODULE: ./src/egress/host-network.ts
+var host_network = __webpack_require__(618);
 ;// CONCATENATED MODULE: ./src/run/output.ts
 /**
  * Where a cell's bytes go: the job log (inside a stop-commands window, so the
@@ -2123,6 +2125,7 @@ function reportedStatus(verdict) {
 
 
 
+
 /** Builds the bundle and checks every host path it names. Starts nothing; throws with the key at fault. */
 function planCell(cell, ctx) {
     // A cell that runs as root (asked for, or because the action does) could read root-only files of /etc.
@@ -2207,31 +2210,59 @@ async function runPlanned(plan, opts) {
  * Starts the cell's network and its listeners (egress/, loaded only by cells
  * that ask for it), once per plan; the plan holds it until releasePlan. A
  * front end calls it as soon as the plan is made and awaits it: it resolves
- * once the root shell that makes the network is running (a few ms: the
- * listeners' module loaded, the listeners bound), so that the network is
- * built while runsc is found or downloaded (which may block the event loop:
- * a `runsc --version` probe). Nothing for other cells.
+ * once the root shell that makes the network is running and has its rules
+ * (a few ms: the listeners' module loaded, the listeners bound), so that the
+ * network is built while runsc is found or downloaded (which may block the
+ * event loop: a `runsc --version` probe). Nothing for other cells.
  */
 function startNetwork(plan) {
     const network = plan.cell.network;
     if (typeof network !== 'object' || plan.network)
         return Promise.resolve();
     const allow = new allow_list/* AllowList */.yd(network.allow, network.audit);
-    let spawned = () => { };
-    const running = new Promise((resolve) => {
-        spawned = resolve;
+    const id = (0,run_dir/* runDirUnique */.qr)(plan.runDir);
+    // The root shell first: it makes the namespace and the veth while the listeners' module loads and they
+    // bind; their rules follow it down its stdin.
+    let giveRules = () => { };
+    const rules = new Promise((resolve, reject) => {
+        giveRules = (text) => (text === undefined ? reject(new Error('no rules')) : resolve(text));
+    });
+    rules.catch(() => { });
+    let host;
+    try {
+        host = (0,host_network/* openHostNetwork */.Bz)((0,host_network/* findNetworkTools */.ZH)(), (0,run_runsc/* needsSudo */.jM)(), id, [...new Set(allow.ipv4Targets().map((t) => t.host))], rules);
+    }
+    catch (error) {
+        host = Promise.reject(error);
+    }
+    host.catch(() => { });
+    let given = () => { };
+    const ruled = new Promise((resolve) => {
+        given = resolve;
     });
     plan.network = (async () => {
-        const { startEgress } = await __webpack_require__.e(/* import() */ 485).then(__webpack_require__.bind(__webpack_require__, 8485));
+        const { startEgress } = await __webpack_require__.e(/* import() */ 120).then(__webpack_require__.bind(__webpack_require__, 120)).catch(async (error) => {
+            giveRules(undefined);
+            throw error;
+        });
         // Beside the cell's log, which outlives the run directory.
         const logDir = logDirOf(plan.tempRoot);
         (0,external_node_fs_.mkdirSync)(logDir, { recursive: true });
         const recordFile = external_node_path_default().join(logDir, `${containerIdFor(plan.cell.name, plan.runDir)}.egress.jsonl`);
-        return startEgress({ allow, id: (0,run_dir/* runDirUnique */.qr)(plan.runDir), sudo: (0,run_runsc/* needsSudo */.jM)(), recordFile, onSpawned: spawned });
+        return startEgress({
+            allow,
+            id,
+            recordFile,
+            host,
+            giveRules: (text) => {
+                giveRules(text);
+                given();
+            },
+        });
     })();
     // Whoever awaits it hears of a failure; a plan released first does not leave it unhandled.
-    plan.network.then(spawned, spawned);
-    return running;
+    plan.network.then(given, given);
+    return ruled;
 }
 /**
  * What the plan holds on the runner, gone: its network (the listeners, the
@@ -3399,6 +3430,96 @@ function formatDuration(ms) {
 
 /***/ }),
 
+/***/ 3867:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   S$: () => (/* binding */ VETH_RANGE),
+/* harmony export */   hQ: () => (/* binding */ ownAddresses),
+/* harmony export */   pg: () => (/* binding */ refusedAddress)
+/* harmony export */ });
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7030);
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_net__WEBPACK_IMPORTED_MODULE_0__);
+/**
+ * Which addresses a cell may be connected to when a name it may reach
+ * resolves to them. A name on the list says nothing about where it points:
+ * DNS (or the runner's /etc/hosts) can point an allowed name at the runner's
+ * own services, its LAN or the cloud's metadata endpoint. Those are refused
+ * unless the IP itself is on the list.
+ */
+
+/** The /16 the action takes its veth pairs from (RFC 2544's benchmarking range, never routed). */
+const VETH_RANGE = { base: '198.19.0.0', prefix: 16 };
+const RANGES = [
+    ['0.0.0.0', 8, 'ipv4', 'this host'],
+    ['127.0.0.0', 8, 'ipv4', 'loopback'],
+    ['10.0.0.0', 8, 'ipv4', 'private'],
+    ['172.16.0.0', 12, 'ipv4', 'private'],
+    ['192.168.0.0', 16, 'ipv4', 'private'],
+    ['100.64.0.0', 10, 'ipv4', 'shared (carrier-grade NAT)'],
+    ['169.254.0.0', 16, 'ipv4', 'link-local (cloud metadata)'],
+    ['168.63.129.16', 32, 'ipv4', 'Azure host services'],
+    [VETH_RANGE.base, VETH_RANGE.prefix, 'ipv4', 'the action’s own cell links'],
+    ['224.0.0.0', 4, 'ipv4', 'multicast'],
+    ['240.0.0.0', 4, 'ipv4', 'reserved'],
+    ['::', 128, 'ipv6', 'unspecified'],
+    ['::1', 128, 'ipv6', 'loopback'],
+    ['fc00::', 7, 'ipv6', 'private'],
+    ['fe80::', 10, 'ipv6', 'link-local'],
+    ['ff00::', 8, 'ipv6', 'multicast'],
+];
+const lists = RANGES.map(([base, prefix, family, reason]) => {
+    const list = new node_net__WEBPACK_IMPORTED_MODULE_0__.BlockList();
+    list.addSubnet(base, prefix, family);
+    return { list, reason };
+});
+/** An IPv4 address embedded in NAT64's well-known prefix (64:ff9b::/96), which some resolvers synthesise. */
+function nat64(ip) {
+    const m = /^64:ff9b::(?:([0-9a-f]{1,4}):([0-9a-f]{1,4})|(\d+\.\d+\.\d+\.\d+))$/i.exec(ip);
+    if (!m)
+        return undefined;
+    if (m[3])
+        return m[3];
+    const hi = Number.parseInt(m[1] ?? '0', 16);
+    const lo = Number.parseInt(m[2] ?? '0', 16);
+    return [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.');
+}
+/**
+ * Why the cell may not be connected to `ip` (a range name), or undefined
+ * when it may. `own` are the runner's own addresses (every interface's, ownAddresses):
+ * a service listening on one of them is the runner's, whatever the range.
+ * IPv4-mapped IPv6 forms are judged as the IPv4 address (BlockList does so).
+ */
+function refusedAddress(ip, own = new node_net__WEBPACK_IMPORTED_MODULE_0__.BlockList()) {
+    const family = (0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv4)(ip) ? 'ipv4' : (0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv6)(ip) ? 'ipv6' : undefined;
+    if (!family)
+        return 'not an IP address';
+    const embedded = family === 'ipv6' ? nat64(ip) : undefined;
+    if (embedded)
+        return refusedAddress(embedded, own);
+    for (const { list, reason } of lists)
+        if (list.check(ip, family))
+            return reason;
+    // A BlockList, not a set of strings: ::ffff:10.1.0.4 and 2001:0db8::5 are the addresses they spell.
+    if (own.check(ip, family))
+        return 'the runner’s own address';
+    return undefined;
+}
+/** The runner's own addresses (every interface's), as refusedAddress takes them. */
+function ownAddresses(addresses) {
+    const own = new node_net__WEBPACK_IMPORTED_MODULE_0__.BlockList();
+    for (const a of addresses) {
+        if ((0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv4)(a))
+            own.addAddress(a, 'ipv4');
+        else if ((0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv6)(a))
+            own.addAddress(a, 'ipv6');
+    }
+    return own;
+}
+
+
+/***/ }),
+
 /***/ 8371:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -3570,6 +3691,258 @@ class AllowList {
         }
         return ports;
     }
+}
+
+
+/***/ }),
+
+/***/ 618:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Bz: () => (/* binding */ openHostNetwork),
+/* harmony export */   Dy: () => (/* binding */ names),
+/* harmony export */   ZH: () => (/* binding */ findNetworkTools)
+/* harmony export */ });
+/* unused harmony exports NETWORK_ID, slotAddresses, teardownHostNetwork */
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1421);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _addresses_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3867);
+/**
+ * The runner's side of a cell's network: a network namespace for the
+ * sandbox, a veth pair into it with a /30 of the action's own range, and an
+ * nftables table that lets the cell reach the action's listeners and nothing
+ * else. No forwarding and no NAT out: the cell's packets end on the runner.
+ *
+ * All of it is made and removed by one root shell (through `sudo -n` unless
+ * the action is root) that stays up while the cell runs, reading its stdin:
+ * it takes the firewall rules (the listeners are bound first: their ports are
+ * in them), makes the network, says which addresses it has, and removes
+ * everything when told, or when its stdin closes: as well when the action is
+ * killed (the pipe closes with it). The post
+ * step removes whatever a shell that was killed too left behind (`teardown`).
+ *
+ * Names derive from `id` (the run directory's random suffix): the namespace
+ * `gvisor-cell-<id>`, the links `gvc<id>h` (runner) and `gvc<id>c` (cell), the
+ * table `inet gvisor_cell_<id>`. The /30 is claimed with a symbolic link
+ * /run/gvisor-cell/slots/<n> → <id> (made atomically, so parallel cells never
+ * share one).
+ */
+
+
+
+
+/** The random suffix of a run directory: what every name here is made from. */
+const NETWORK_ID = /^[A-Za-z0-9]{6}$/;
+const SLOTS = 2 ** (32 - _addresses_js__WEBPACK_IMPORTED_MODULE_3__/* .VETH_RANGE */ .S$.prefix) / 4;
+/** Where the /30s are claimed (root's: under /run, gone at reboot with everything else). */
+const SLOT_DIR = '/run/gvisor-cell/slots';
+/**
+ * ip (iproute2), nft (nftables) and sh, from the system's own directories
+ * only: they run as root. Throws naming what is missing and what installs it.
+ */
+function findNetworkTools(dirs = ['/usr/sbin', '/sbin', '/usr/bin', '/bin']) {
+    const find = (name) => dirs.map((d) => node_path__WEBPACK_IMPORTED_MODULE_2___default().join(d, name)).find((p) => (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.lstatSync)(p, { throwIfNoEntry: false }) !== undefined);
+    const ip = find('ip');
+    const nft = find('nft');
+    const sh = find('sh');
+    const missing = [ip ? '' : 'ip (package iproute2)', nft ? '' : 'nft (package nftables)', sh ? '' : 'sh'].filter(Boolean);
+    if (!ip || !nft || !sh) {
+        throw new Error(`network.allow needs ${missing.join(' and ')} on the runner, to give the cell a network of its own; install it, or use network: none`);
+    }
+    return { ip, nft, sh };
+}
+function names(id) {
+    if (!NETWORK_ID.test(id))
+        throw new Error(`not a network id: ${JSON.stringify(id)}`);
+    return { netns: `gvisor-cell-${id}`, hostLink: `gvc${id}h`, cellLink: `gvc${id}c`, table: `gvisor_cell_${id}` };
+}
+/** The /30 of slot n: the runner's end is .1 of it, the cell's .2. */
+function slotAddresses(slot) {
+    const base = slot * 4;
+    const third = base >> 8;
+    const fourth = base & 255;
+    return { host: `198.19.${third}.${fourth + 1}`, cell: `198.19.${third}.${fourth + 2}` };
+}
+/**
+ * The removal, shared by the shell's own exit and the post step; each part
+ * may be gone already, and the parts go at once (each is a process to start,
+ * and the step waits for them). The claim is removed only if it is this id's.
+ *
+ * \`teardown\` with no argument is for a sandbox known to be gone (the action
+ * says \`down\`): removing the namespace then takes the veth pair with it.
+ * \`teardown cut\` is for one that may not be (the action died, a signal): the
+ * runner's end of the veth goes first, and alone, which cuts the cell off at
+ * once even while a sandbox that outlived the action still holds the
+ * namespace; only then may the firewall table go (before, the cell would meet
+ * the runner's services with nothing between). Deleting a veth waits for the
+ * kernel (tens of milliseconds), so the usual end does not.
+ */
+const TEARDOWN = `teardown() {
+  [ "\${1:-}" != cut ] || [ ! -e "/sys/class/net/$h" ] || "$ip" link del "$h" 2>/dev/null
+  "$nft" delete table inet "$table" 2>/dev/null &
+  "$ip" netns del "$ns" 2>/dev/null &
+  for l in ${SLOT_DIR}/*; do owner=; read -r owner < "$l" 2>/dev/null; [ "$owner" != "$id" ] || rm -f "$l"; done
+  wait
+  return 0
+}`;
+const PRELUDE = `set -u
+ip=$1 nft=$2 id=$3
+ns=gvisor-cell-$id h=gvc\${id}h c=gvc\${id}c table=gvisor_cell_$id
+${TEARDOWN}`;
+/**
+ * Arguments: ip nft id first-slot routes... (IPv4 literals the cell may reach:
+ * each gets a route through the runner's end). Makes the network while the
+ * action binds its listeners, then reads the ruleset (rules.ts, written with
+ * \`$host\` and \`$cell\`) up to a line \`.\`, loads it with the two addresses
+ * defined, prints \`up SLOT\`, then waits for a line \`down\` (or EOF) and
+ * removes it all.
+ *
+ * Two \`ip -batch\` runs (the runner's side, the cell's) rather than a
+ * process per command, and builtins where they do: each process costs a few
+ * milliseconds, and a cell's start-up is what users wait for. No IPv6 on
+ * either end of the veth (\`addrgenmode none\`: not even a link-local address
+ * for runsc to take).
+ */
+const UP_SCRIPT = `${PRELUDE}
+first=$4
+shift 4
+fail() { echo "error $*"; teardown cut; exit 1; }
+trap 'teardown cut; exit 1' HUP INT TERM
+[ -d ${SLOT_DIR} ] || mkdir -p -m 0755 ${SLOT_DIR} || fail "cannot make ${SLOT_DIR}"
+# A claim is a file made with O_EXCL (noclobber): of two cells trying one slot, one gets it.
+set -C
+n=$first i=0 slot=
+while [ $i -lt 256 ]; do
+  if { echo "$id" > ${SLOT_DIR}/$n; } 2>/dev/null; then slot=$n; break; fi
+  n=$(( (n + 1) % ${SLOTS} )) i=$((i + 1))
+done
+set +C
+[ -n "$slot" ] || fail "no free address in ${_addresses_js__WEBPACK_IMPORTED_MODULE_3__/* .VETH_RANGE */ .S$.base}/${_addresses_js__WEBPACK_IMPORTED_MODULE_3__/* .VETH_RANGE */ .S$.prefix}"
+hi=$(( (slot * 4) >> 8 )) lo=$(( (slot * 4) & 255 ))
+host=198.19.$hi.$((lo + 1)) cell=198.19.$hi.$((lo + 2))
+printf '%s\\n' "netns add $ns" "link add $h type veth peer name $c netns $ns" "link set $h addrgenmode none" \\
+  "addr add $host/30 dev $h" "link set $h up" | "$ip" -batch - || fail "could not make $ns and $h"
+f=/proc/sys/net/ipv6/conf/$h/disable_ipv6
+[ ! -e "$f" ] || echo 1 > "$f" || fail "could not turn IPv6 off on $h"
+{
+  printf '%s\\n' "link set $c addrgenmode none" "link set lo up" "addr add $cell/30 dev $c" "link set $c up"
+  for r in "$@"; do printf '%s\\n' "route add $r/32 via $host"; done
+} | "$ip" -n "$ns" -batch - || fail "could not set up $c in $ns"
+# The rules, once the action's listeners are bound (meanwhile the network above was made).
+rules=
+while IFS= read -r line; do
+  [ "$line" = . ] && break
+  rules="$rules$line
+"
+done
+[ -n "$rules" ] || { teardown cut; exit 1; }
+printf 'define host = %s\\ndefine cell = %s\\n%s' "$host" "$cell" "$rules" | "$nft" -f - || fail "nft refused the rules"
+echo "up $slot"
+# "down": the action saw the sandbox gone. Anything else (EOF: the action died) may leave a sandbox behind.
+if IFS= read -r line && [ "$line" = down ]; then teardown; else teardown cut; fi
+echo down`;
+const DOWN_SCRIPT = (/* unused pure expression or super */ null && (`${PRELUDE}
+teardown cut`));
+function rootArgv(tools, sudo, script, args) {
+    const argv = [tools.sh, '-c', script, 'gvisor-cell-net', tools.ip, tools.nft, ...args];
+    return sudo ? ['sudo', ['-n', '--', ...argv]] : [argv[0], argv.slice(1)];
+}
+/** Reads the shell's stdout a line at a time. */
+function lines(child) {
+    let buffer = '';
+    const waiting = [];
+    const ready = [];
+    let ended = false;
+    const flush = () => {
+        while (waiting.length > 0 && (ready.length > 0 || ended))
+            waiting.shift()?.(ready.shift() ?? '');
+    };
+    child.stdout?.setEncoding('utf8');
+    child.stdout?.on('data', (chunk) => {
+        buffer += chunk;
+        let nl = buffer.indexOf('\n');
+        while (nl >= 0) {
+            ready.push(buffer.slice(0, nl));
+            buffer = buffer.slice(nl + 1);
+            nl = buffer.indexOf('\n');
+        }
+        flush();
+    });
+    child.stdout?.on('close', () => {
+        ended = true;
+        flush();
+    });
+    return () => new Promise((resolve) => {
+        waiting.push(resolve);
+        flush();
+    });
+}
+/**
+ * Makes the cell's network. `routes` are the IPv4 literals the cell may
+ * reach. Throws (having removed whatever it made) when any part fails.
+ */
+async function openHostNetwork(tools, sudo, id, routes, rules) {
+    const n = names(id);
+    const first = Math.floor(Math.random() * SLOTS);
+    const [cmd, args] = rootArgv(tools, sudo, UP_SCRIPT, [id, String(first), ...routes]);
+    const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (d) => {
+        if (stderr.length < 4096)
+            stderr += d;
+    });
+    const exited = new Promise((resolve) => {
+        child.on('close', (code) => resolve(code));
+        child.on('error', () => resolve(null));
+    });
+    // An EPIPE on a shell that failed is reported through its output, not as an error here.
+    child.stdin?.on('error', () => { });
+    const next = lines(child);
+    // The rules come once the listeners are bound; without them (they failed) the shell removes what it made.
+    rules.then((text) => child.stdin?.write(`${text.replace(/\n+$/, '')}\n.\n`), () => child.stdin?.end());
+    const failure = async (line, step) => {
+        child.stdin?.end();
+        await exited;
+        const why = line.startsWith('error ') ? line.slice(6) : line || `the shell ended (${step})`;
+        const detail = stderr.trim().split('\n').slice(-3).join('; ');
+        return new Error(`could not set up the cell's network (network.allow): ${why}${detail ? `: ${detail}` : ''}`);
+    };
+    const up = await next();
+    const slot = /^up (\d+)$/.exec(up)?.[1];
+    if (slot === undefined)
+        throw await failure(up, 'before the network was up');
+    const { host, cell } = slotAddresses(Number(slot));
+    let closed;
+    return {
+        id,
+        netnsPath: `/var/run/netns/${n.netns}`,
+        hostAddress: host,
+        cellAddress: cell,
+        hostLink: n.hostLink,
+        close(sandboxGone = false) {
+            closed ??= (async () => {
+                child.stdin?.end(sandboxGone ? 'down\n' : undefined);
+                await exited;
+            })();
+            return closed;
+        },
+    };
+}
+/** Removes what `openHostNetwork` made for `id`, whatever is left of it (the post step). */
+async function teardownHostNetwork(tools, sudo, id) {
+    names(id);
+    const [cmd, args] = rootArgv(tools, sudo, DOWN_SCRIPT, [id]);
+    await new Promise((resolve) => {
+        const child = spawn(cmd, args, { stdio: 'ignore' });
+        child.on('close', () => resolve());
+        child.on('error', () => resolve());
+    });
 }
 
 

@@ -186,10 +186,11 @@ ns=gvisor-cell-$id h=gvc\${id}h c=gvc\${id}c table=gvisor_cell_$id
 ${TEARDOWN}`;
 /**
  * Arguments: ip nft id first-slot routes... (IPv4 literals the cell may reach:
- * each gets a route through the runner's end). Reads the ruleset (rules.ts,
- * written with \`$host\` and \`$cell\`) up to a line \`.\`, makes the network,
- * loads the rules with the two addresses defined, prints \`up SLOT\`, then
- * waits for a line \`down\` (or EOF) and removes it all.
+ * each gets a route through the runner's end). Makes the network while the
+ * action binds its listeners, then reads the ruleset (rules.ts, written with
+ * \`$host\` and \`$cell\`) up to a line \`.\`, loads it with the two addresses
+ * defined, prints \`up SLOT\`, then waits for a line \`down\` (or EOF) and
+ * removes it all.
  *
  * Two \`ip -batch\` runs (the runner's side, the cell's) rather than a
  * process per command, and builtins where they do: each process costs a few
@@ -202,13 +203,6 @@ first=$4
 shift 4
 fail() { echo "error $*"; teardown cut; exit 1; }
 trap 'teardown cut; exit 1' HUP INT TERM
-rules=
-while IFS= read -r line; do
-  [ "$line" = . ] && break
-  rules="$rules$line
-"
-done
-[ -n "$rules" ] || exit 0
 [ -d ${SLOT_DIR} ] || mkdir -p -m 0755 ${SLOT_DIR} || fail "cannot make ${SLOT_DIR}"
 # A claim is a file made with O_EXCL (noclobber): of two cells trying one slot, one gets it.
 set -C
@@ -229,6 +223,14 @@ f=/proc/sys/net/ipv6/conf/$h/disable_ipv6
   printf '%s\\n' "link set $c addrgenmode none" "link set lo up" "addr add $cell/30 dev $c" "link set $c up"
   for r in "$@"; do printf '%s\\n' "route add $r/32 via $host"; done
 } | "$ip" -n "$ns" -batch - || fail "could not set up $c in $ns"
+# The rules, once the action's listeners are bound (meanwhile the network above was made).
+rules=
+while IFS= read -r line; do
+  [ "$line" = . ] && break
+  rules="$rules$line
+"
+done
+[ -n "$rules" ] || { teardown cut; exit 1; }
 printf 'define host = %s\\ndefine cell = %s\\n%s' "$host" "$cell" "$rules" | "$nft" -f - || fail "nft refused the rules"
 echo "up $slot"
 # "down": the action saw the sandbox gone. Anything else (EOF: the action died) may leave a sandbox behind.
@@ -292,7 +294,8 @@ async function openHostNetwork(tools, sudo, id, routes, rules) {
     // An EPIPE on a shell that failed is reported through its output, not as an error here.
     child.stdin?.on('error', () => { });
     const next = lines(child);
-    child.stdin?.write(`${rules.replace(/\n+$/, '')}\n.\n`);
+    // The rules come once the listeners are bound; without them (they failed) the shell removes what it made.
+    rules.then((text) => child.stdin?.write(`${text.replace(/\n+$/, '')}\n.\n`), () => child.stdin?.end());
     const failure = async (line, step) => {
         child.stdin?.end();
         await exited;

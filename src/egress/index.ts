@@ -3,13 +3,14 @@
  * side of the cell's network (host-network.ts), the listeners bound on it
  * (listeners.ts), the firewall that leaves the cell nothing else (rules.ts),
  * and the record of every decision (record.ts). Loaded only by cells that ask
- * for it (run/cell.ts imports it on demand).
+ * for it (run/cell.ts imports it on demand, once the root shell that makes the
+ * network is on its way: host-network.ts is light and loaded with the engine).
  */
 import type { BlockList } from 'node:net';
 import os from 'node:os';
 import { ownAddresses } from './addresses.js';
 import type { AllowList } from './allow-list.js';
-import { findNetworkTools, type HostNetwork, names, openHostNetwork } from './host-network.js';
+import { type HostNetwork, names } from './host-network.js';
 import { PROXY_PORT, startListeners } from './listeners.js';
 import { EgressRecord } from './record.js';
 import { ruleset } from './rules.js';
@@ -21,11 +22,12 @@ export interface EgressRequest {
   allow: AllowList;
   /** The run directory's random suffix: every name of the cell's network is made from it. */
   id: string;
-  sudo: boolean;
   /** The egress-log file to create. */
   recordFile: string;
-  /** Called once the root shell that makes the network is running. */
-  onSpawned?: () => void;
+  /** The runner's side of the network, on its way (openHostNetwork, started before this module loaded). */
+  host: Promise<HostNetwork>;
+  /** Hands the firewall rules to the root shell making the network (undefined: none will come). */
+  giveRules: (rules: string | undefined) => void;
 }
 
 export interface Egress {
@@ -54,25 +56,21 @@ function runnerAddresses(): BlockList {
  */
 export async function startEgress(req: EgressRequest): Promise<Egress> {
   const { allow } = req;
-  const tools = findNetworkTools();
   let address: string | undefined;
   const record = new EgressRecord(req.recordFile);
   let listeners: Awaited<ReturnType<typeof startListeners>> | undefined;
   let host: HostNetwork;
   try {
-    // The listeners first: their ports go into the rules, and the root shell makes the network and loads
-    // the rules in one go.
+    // The listeners' ports go into the rules; the root shell loads them once it has made the network.
     listeners = await startListeners(
       { gate: { allow, own: runnerAddresses() }, record, hostAddress: () => address },
       { namePorts: allow.namePorts(), ipTargets: allow.ipv4Targets() },
     );
-    const rules = ruleset({ table: names(req.id).table, hostLink: names(req.id).hostLink, redirects: listeners.redirects });
-    const routes = [...new Set(allow.ipv4Targets().map((t) => t.host))];
-    const opening = openHostNetwork(tools, req.sudo, req.id, routes, rules);
-    req.onSpawned?.();
-    host = await opening;
+    req.giveRules(ruleset({ table: names(req.id).table, hostLink: names(req.id).hostLink, redirects: listeners.redirects }));
+    host = await req.host;
     address = host.hostAddress;
   } catch (error) {
+    req.giveRules(undefined);
     await listeners?.close();
     record.close();
     throw error;

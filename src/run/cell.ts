@@ -12,6 +12,7 @@ import { type Bundle, type BundlePaths, buildBundle, type OciSpec } from '../bun
 import { checkHostPaths, writeBundleFiles, writeConfig } from '../bundle/write.js';
 import { type Cell, DEFAULT_BOUNDS } from '../cell/schema.js';
 import { AllowList } from '../egress/allow-list.js';
+import { findNetworkTools, type HostNetwork, openHostNetwork } from '../egress/host-network.js';
 import type { Egress, Tally } from '../egress/index.js';
 import type { Collected } from './collect.js';
 import { CellOutput, type Sink } from './output.js';
@@ -200,30 +201,57 @@ export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<Cell
  * Starts the cell's network and its listeners (egress/, loaded only by cells
  * that ask for it), once per plan; the plan holds it until releasePlan. A
  * front end calls it as soon as the plan is made and awaits it: it resolves
- * once the root shell that makes the network is running (a few ms: the
- * listeners' module loaded, the listeners bound), so that the network is
- * built while runsc is found or downloaded (which may block the event loop:
- * a `runsc --version` probe). Nothing for other cells.
+ * once the root shell that makes the network is running and has its rules
+ * (a few ms: the listeners' module loaded, the listeners bound), so that the
+ * network is built while runsc is found or downloaded (which may block the
+ * event loop: a `runsc --version` probe). Nothing for other cells.
  */
 export function startNetwork(plan: CellPlan): Promise<void> {
   const network = plan.cell.network;
   if (typeof network !== 'object' || plan.network) return Promise.resolve();
   const allow = new AllowList(network.allow, network.audit);
-  let spawned: () => void = () => {};
-  const running = new Promise<void>((resolve) => {
-    spawned = resolve;
+  const id = runDirUnique(plan.runDir);
+  // The root shell first: it makes the namespace and the veth while the listeners' module loads and they
+  // bind; their rules follow it down its stdin.
+  let giveRules: (rules: string | undefined) => void = () => {};
+  const rules = new Promise<string>((resolve, reject) => {
+    giveRules = (text) => (text === undefined ? reject(new Error('no rules')) : resolve(text));
+  });
+  rules.catch(() => {});
+  let host: Promise<HostNetwork>;
+  try {
+    host = openHostNetwork(findNetworkTools(), needsSudo(), id, [...new Set(allow.ipv4Targets().map((t) => t.host))], rules);
+  } catch (error) {
+    host = Promise.reject(error);
+  }
+  host.catch(() => {});
+  let given: () => void = () => {};
+  const ruled = new Promise<void>((resolve) => {
+    given = resolve;
   });
   plan.network = (async () => {
-    const { startEgress } = await import('../egress/index.js');
+    const { startEgress } = await import('../egress/index.js').catch(async (error) => {
+      giveRules(undefined);
+      throw error;
+    });
     // Beside the cell's log, which outlives the run directory.
     const logDir = logDirOf(plan.tempRoot);
     mkdirSync(logDir, { recursive: true });
     const recordFile = path.join(logDir, `${containerIdFor(plan.cell.name, plan.runDir)}.egress.jsonl`);
-    return startEgress({ allow, id: runDirUnique(plan.runDir), sudo: needsSudo(), recordFile, onSpawned: spawned });
+    return startEgress({
+      allow,
+      id,
+      recordFile,
+      host,
+      giveRules: (text) => {
+        giveRules(text);
+        given();
+      },
+    });
   })();
   // Whoever awaits it hears of a failure; a plan released first does not leave it unhandled.
-  plan.network.then(spawned, spawned);
-  return running;
+  plan.network.then(given, given);
+  return ruled;
 }
 
 /**
