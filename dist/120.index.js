@@ -10,7 +10,6 @@ __webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  shownName: () => (/* reexport */ shownName),
   startEgress: () => (/* binding */ startEgress)
 });
 
@@ -906,8 +905,6 @@ function splice(cell, upstream, first, guard) {
 
 /** How long a connection may take to say where it is going. */
 const FIRST_BYTES_MS = 10_000;
-/** At most this much is read before the destination is known. */
-const listeners_HEAD_LIMIT = 64 * 1024;
 /** Connections open at once per cell; more are refused. */
 const MAX_OPEN = 512;
 const DNS_TTL = 30;
@@ -947,7 +944,7 @@ function gather(socket, decide, { initial = Buffer.alloc(0), timeoutMs = FIRST_B
             const result = decide(buffered);
             if (result !== undefined)
                 done({ result, buffered });
-            else if (buffered.length > listeners_HEAD_LIMIT)
+            else if (buffered.length > HEAD_LIMIT)
                 done(undefined);
         };
         const onEnd = () => done(undefined);
@@ -1408,7 +1405,6 @@ function ruleset(r) {
 }
 
 ;// CONCATENATED MODULE: ./src/egress/index.ts
-
 
 
 

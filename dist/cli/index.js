@@ -13463,13 +13463,12 @@ async function openHostNetwork(tools, sudo, id, routes, rules) {
     const slot = /^up (\d+)$/.exec(up)?.[1];
     if (slot === undefined)
         throw await failure(up, 'before the network was up');
-    const { host, cell } = slotAddresses(Number(slot));
+    const { host } = slotAddresses(Number(slot));
     let closed;
     return {
         id,
         netnsPath: `/var/run/netns/${n.netns}`,
         hostAddress: host,
-        cellAddress: cell,
         hostLink: n.hostLink,
         close(sandboxGone = false) {
             closed ??= (async () => {

@@ -4,6 +4,7 @@
  * or Markdown (the summary renders raw HTML).
  */
 import { formatDuration, formatSize } from '../cell/units.js';
+import type { Tally } from '../egress/record.js';
 import type { Verdict } from '../run/verdict.js';
 
 export interface SummaryFacts {
@@ -27,15 +28,8 @@ export interface SummaryFacts {
   egress?: { file: string; rows: EgressRow[] };
 }
 
-export interface EgressRow {
-  name: string;
-  port: number;
-  decision: 'allowed' | 'denied';
-  reason: string | undefined;
-  connections: number;
-  sent: number;
-  received: number;
-}
+/** A destination's decisions, tallied (egress/record.ts). */
+export type EgressRow = Tally;
 
 /** Rows of the egress table shown; the egress-log output has every decision. */
 export const EGRESS_ROWS_SHOWN = 50;

@@ -59,8 +59,6 @@ export interface HostNetwork {
   netnsPath: string;
   /** The runner's end of the veth: the cell's DNS server, proxy and only gateway. */
   hostAddress: string;
-  /** The cell's own address. */
-  cellAddress: string;
   /** The runner-side link's name, for the firewall rules. */
   hostLink: string;
   /**
@@ -246,13 +244,12 @@ export async function openHostNetwork(
   const up = await next();
   const slot = /^up (\d+)$/.exec(up)?.[1];
   if (slot === undefined) throw await failure(up, 'before the network was up');
-  const { host, cell } = slotAddresses(Number(slot));
+  const { host } = slotAddresses(Number(slot));
   let closed: Promise<void> | undefined;
   return {
     id,
     netnsPath: `/var/run/netns/${n.netns}`,
     hostAddress: host,
-    cellAddress: cell,
     hostLink: n.hostLink,
     close(sandboxGone = false) {
       closed ??= (async () => {

@@ -16,7 +16,6 @@ import { EgressRecord } from './record.js';
 import { ruleset } from './rules.js';
 
 export type { Tally } from './record.js';
-export { shownName } from './record.js';
 
 export interface EgressRequest {
   allow: AllowList;

@@ -12,15 +12,22 @@ import net from 'node:net';
 import { type AllowEntry, type Destination, normalIp, normalName } from './allow-list.js';
 import { readServerName } from './client-hello.js';
 import { answer, errorResponse, frameTcp, parseQuery, QTYPE, splitTcpMessages } from './dns-wire.js';
-import { hostPort, leadingLineEnds, originForm, parseHead, RequestGuard, type RequestHead, requestDestination } from './http-requests.js';
+import {
+  HEAD_LIMIT,
+  hostPort,
+  leadingLineEnds,
+  originForm,
+  parseHead,
+  RequestGuard,
+  type RequestHead,
+  requestDestination,
+} from './http-requests.js';
 import { type EgressRecord, UNNAMED, type Via } from './record.js';
 import type { Redirect } from './rules.js';
 import { addressesFor, type Gate, listed, openUpstream, splice } from './upstream.js';
 
 /** How long a connection may take to say where it is going. */
 const FIRST_BYTES_MS = 10_000;
-/** At most this much is read before the destination is known. */
-const HEAD_LIMIT = 64 * 1024;
 /** Connections open at once per cell; more are refused. */
 const MAX_OPEN = 512;
 const DNS_TTL = 30;

@@ -179,6 +179,13 @@ describe('bundle', () => {
     expect(run.stdout).toBe('from the workspace\n');
     expect(run.status).toBe(0);
   });
+  test('refuses network.allow, which needs a network the run makes, and writes nothing', () => {
+    const out = path.join(dir, 'bundle-allow');
+    const r = cli(['bundle', doc('a.yml', 'command: [/bin/true]\nnetwork: { allow: [registry.npmjs.org] }'), '--out', out]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('network.allow needs a network the run makes');
+    expect(existsSync(path.join(out, 'config.json'))).toBe(false);
+  });
 });
 
 describe('install and help', () => {
