@@ -2265,9 +2265,11 @@ function startNetwork(plan) {
     return ruled;
 }
 /**
- * What the plan holds on the runner, gone: its network (the listeners, the
- * namespace, the veth, the firewall table: awaited) and its run directory.
- * Every front end's last step.
+ * What the plan holds on the runner, gone: its network and its run
+ * directory. Every front end's last step. The listeners are closed here; the
+ * namespace, the veth and the firewall table are left to the root shell that
+ * made them, which removes them on its own once the sandbox is known gone
+ * (host-network.ts: nothing waits for it), and is waited for otherwise.
  */
 async function releasePlan(plan) {
     await plan.network?.then((e) => e.stop(plan.sandboxGone === true), () => { });
@@ -2876,8 +2878,6 @@ async function run() {
         }).finally(() => {
             sandboxRunning = false;
         });
-        // The cell's network (network.allow) is removed while the step reports; the finally below waits for it.
-        void releasePlan(plan);
         const core = await loadCore();
         const { collected } = ran;
         if (collected && !collected.error) {
@@ -3440,6 +3440,7 @@ function formatDuration(ms) {
 /* harmony export */ });
 /* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7030);
 /* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_net__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _allow_list_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8371);
 /**
  * Which addresses a cell may be connected to when a name it may reach
  * resolves to them. A name on the list says nothing about where it points:
@@ -3447,6 +3448,7 @@ function formatDuration(ms) {
  * own services, its LAN or the cloud's metadata endpoint. Those are refused
  * unless the IP itself is on the list.
  */
+
 
 /** The /16 the action takes its veth pairs from (RFC 2544's benchmarking range, never routed). */
 const VETH_RANGE = { base: '198.19.0.0', prefix: 16 };
@@ -3491,7 +3493,7 @@ function nat64(ip) {
  * IPv4-mapped IPv6 forms are judged as the IPv4 address (BlockList does so).
  */
 function refusedAddress(ip, own = new node_net__WEBPACK_IMPORTED_MODULE_0__.BlockList()) {
-    const family = (0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv4)(ip) ? 'ipv4' : (0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv6)(ip) ? 'ipv6' : undefined;
+    const family = (0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv4)(ip) ? 'ipv4' : (0,_allow_list_js__WEBPACK_IMPORTED_MODULE_1__/* .isIPv6Literal */ .rw)(ip) ? 'ipv6' : undefined;
     if (!family)
         return 'not an IP address';
     const embedded = family === 'ipv6' ? nat64(ip) : undefined;
@@ -3509,10 +3511,14 @@ function refusedAddress(ip, own = new node_net__WEBPACK_IMPORTED_MODULE_0__.Bloc
 function ownAddresses(addresses) {
     const own = new node_net__WEBPACK_IMPORTED_MODULE_0__.BlockList();
     for (const a of addresses) {
-        if ((0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv4)(a))
-            own.addAddress(a, 'ipv4');
-        else if ((0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv6)(a))
-            own.addAddress(a, 'ipv6');
+        // The interfaces' addresses are the system's own spelling: the colon tells the family (isIPv6Literal's
+        // pattern would cost its first compile here, on the way to the cell's start); BlockList checks the rest.
+        try {
+            own.addAddress(a, a.includes(':') ? 'ipv6' : 'ipv4');
+        }
+        catch {
+            // Not an address after all: nothing of the runner's to refuse.
+        }
     }
     return own;
 }
@@ -3527,6 +3533,7 @@ function ownAddresses(addresses) {
 /* harmony export */   ER: () => (/* binding */ parseEntry),
 /* harmony export */   cy: () => (/* binding */ ENTRY_PATTERN),
 /* harmony export */   dP: () => (/* binding */ normalIp),
+/* harmony export */   rw: () => (/* binding */ isIPv6Literal),
 /* harmony export */   tK: () => (/* binding */ normalName),
 /* harmony export */   yd: () => (/* binding */ AllowList)
 /* harmony export */ });
@@ -3580,12 +3587,21 @@ function normalName(value) {
         return undefined;
     return name;
 }
+/**
+ * net.isIPv6, asked only of what could be one (it has a colon). Node's check
+ * is a large pattern that costs 6–10 ms to compile on first use and a few
+ * more to fail on a name: every document with a name on its list would pay
+ * that on the way to the cell's start, twice (validation, then the list).
+ */
+function isIPv6Literal(value) {
+    return value.includes(':') && (0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv6)(value);
+}
 /** An IP literal in its canonical form (IPv6 lower case, without brackets), or undefined. */
 function normalIp(value) {
     const bare = value.startsWith('[') && value.endsWith(']') ? value.slice(1, -1) : value;
     if ((0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv4)(bare))
         return bare;
-    if ((0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv6)(bare) && !bare.includes('%'))
+    if (isIPv6Literal(bare) && !bare.includes('%'))
         return bare.toLowerCase();
     return undefined;
 }
@@ -3612,7 +3628,7 @@ function parseEntry(entry) {
         if (!host.startsWith('['))
             return { error: 'expected an IPv6 address in brackets, as [2001:db8::1]:443' };
         const ip = normalIp(host);
-        if (!ip || !(0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv6)(ip))
+        if (!ip || !isIPv6Literal(ip))
             return { error: 'expected an IPv6 address in the brackets' };
         return { kind: 'ip', ip, ports };
     }
@@ -3844,8 +3860,11 @@ done
 printf 'define host = %s\\ndefine cell = %s\\n%s' "$host" "$cell" "$rules" | "$nft" -f - || fail "nft refused the rules"
 echo "up $slot"
 # "down": the action saw the sandbox gone. Anything else (EOF: the action died) may leave a sandbox behind.
-if IFS= read -r line && [ "$line" = down ]; then teardown; else teardown cut; fi
-echo down`;
+# Nothing is written from here on: the action does not wait for the removal, and its ends of the pipes may be gone.
+line=
+IFS= read -r line || true
+exec >/dev/null 2>&1
+if [ "$line" = down ]; then teardown; else teardown cut; fi`;
 const DOWN_SCRIPT = (/* unused pure expression or super */ null && (`${PRELUDE}
 teardown cut`));
 function rootArgv(tools, sudo, script, args) {
@@ -3917,17 +3936,27 @@ async function openHostNetwork(tools, sudo, id, routes, rules) {
     const slot = /^up (\d+)$/.exec(up)?.[1];
     if (slot === undefined)
         throw await failure(up, 'before the network was up');
-    const { host } = slotAddresses(Number(slot));
+    const { host, cell } = slotAddresses(Number(slot));
     let closed;
     return {
         id,
         netnsPath: `/var/run/netns/${n.netns}`,
         hostAddress: host,
+        cellAddress: cell,
         hostLink: n.hostLink,
         close(sandboxGone = false) {
             closed ??= (async () => {
-                child.stdin?.end(sandboxGone ? 'down\n' : undefined);
-                await exited;
+                if (!sandboxGone) {
+                    child.stdin?.end();
+                    await exited;
+                    return;
+                }
+                // A sandbox known gone reaches nothing: the shell removes the rest on its own, and neither the step nor
+                // this process waits for it (tens of ms: an nftables table's removal waits for the kernel).
+                child.stdin?.end('down\n');
+                child.unref();
+                for (const stream of [child.stdout, child.stderr])
+                    stream?.unref();
             })();
             return closed;
         },

@@ -915,11 +915,19 @@ const TOO_MANY_LOOKUPS = 'too many names looked up at once';
 const listeners_CLASS_IN = 1;
 const PROXY_PORT = 3128;
 /**
- * Where the listeners are bound: every address, on ports the kernel picks.
- * Only the cell's link may reach them: the rules drop their ports from every
- * other link (rules.ts), and the cell reaches them only through a redirect.
+ * The listeners are bound on every address, on ports the kernel picks, and
+ * without a name lookup: \`listen\` with a host (even "0.0.0.0") goes through
+ * dns.lookup, whose first call costs more than the rest of the listeners put
+ * together (~8 ms, on the way to the cell's start). So TCP binds with no host
+ * (both families where the runner has IPv6, else IPv4) and UDP with a lookup
+ * that returns the literal it is given. Only the cell reaches them: through a
+ * redirect from its link, and from its own address (fromCell).
  */
-const ANY = '0.0.0.0';
+const literal = (address, _family, callback) => callback(null, address, 4);
+/** The peer's IPv4 address, as a dual-stack socket reports it (::ffff:a.b.c.d) or as it is. */
+function peerAddress(remote) {
+    return remote?.startsWith('::ffff:') ? remote.slice(7) : remote;
+}
 /**
  * Reads from `socket` until `decide` can tell, within the size limit and
  * (unless `timeoutMs` is 0) the time limit. The socket is paused afterwards,
@@ -1000,6 +1008,10 @@ async function startListeners(ctx, extra) {
     const servers = [];
     const redirects = [];
     const { gate, record } = ctx;
+    const fromCell = (remote) => {
+        const cell = ctx.cellAddress();
+        return cell !== undefined && peerAddress(remote) === cell;
+    };
     /** The listeners bind at once, each on a port of its own. */
     const binding = [];
     /** A connection the gate let through: opened, recorded when it ends. */
@@ -1039,7 +1051,7 @@ async function startListeners(ctx, extra) {
     /** A listener for what the cell sends to `address`:`port` (the runner's end, or a listed IP literal). */
     const listen = async (port, handle, address) => {
         const server = external_node_net_default().createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => {
-            if (sockets.size >= MAX_OPEN)
+            if (!fromCell(socket.remoteAddress) || sockets.size >= MAX_OPEN)
                 return void socket.destroy();
             sockets.add(socket);
             socket.once('close', () => sockets.delete(socket));
@@ -1049,7 +1061,7 @@ async function startListeners(ctx, extra) {
         servers.push(server);
         await new Promise((resolve, reject) => {
             server.once('error', reject);
-            server.listen({ host: ANY, port: 0, exclusive: true }, resolve);
+            server.listen({ port: 0, exclusive: true }, resolve);
         });
         server.on('error', () => { });
         const to = server.address().port;
@@ -1280,11 +1292,13 @@ async function startListeners(ctx, extra) {
         const host = ctx.hostAddress();
         return a && host ? answer(q, { rcode: 'NOERROR', ipv4: host, ttl: DNS_TTL }) : answer(q, { rcode: 'NOERROR' });
     };
-    const udp = external_node_dgram_default().createSocket({ type: 'udp4' });
+    const udp = external_node_dgram_default().createSocket({ type: 'udp4', lookup: literal });
     servers.push(udp);
     // A send to a cell that is gone must not end the action: errors after binding are dropped.
     udp.on('error', () => { });
     udp.on('message', (msg, from) => {
+        if (!fromCell(from.address))
+            return;
         void respond(msg).then((reply) => {
             if (reply)
                 udp.send(reply, from.port, from.address, () => { });
@@ -1292,7 +1306,7 @@ async function startListeners(ctx, extra) {
     });
     binding.push(new Promise((resolve, reject) => {
         udp.once('error', reject);
-        udp.bind({ address: ANY, port: 0, exclusive: true }, () => resolve());
+        udp.bind({ address: '0.0.0.0', port: 0, exclusive: true }, () => resolve());
     }).then(() => redirects.push({ protocol: 'udp', port: 53, to: udp.address().port })));
     binding.push(listen(53, async (cell) => {
         let buffered = Buffer.alloc(0);
@@ -1422,15 +1436,17 @@ function runnerAddresses() {
 async function startEgress(req) {
     const { allow } = req;
     let address;
+    let cellAddress;
     const record = new EgressRecord(req.recordFile);
     let listeners;
     let host;
     try {
         // The listeners' ports go into the rules; the root shell loads them once it has made the network.
-        listeners = await startListeners({ gate: { allow, own: runnerAddresses() }, record, hostAddress: () => address }, { namePorts: allow.namePorts(), ipTargets: allow.ipv4Targets() });
+        listeners = await startListeners({ gate: { allow, own: runnerAddresses() }, record, hostAddress: () => address, cellAddress: () => cellAddress }, { namePorts: allow.namePorts(), ipTargets: allow.ipv4Targets() });
         req.giveRules(ruleset({ table: (0,host_network/* names */.Dy)(req.id).table, hostLink: (0,host_network/* names */.Dy)(req.id).hostLink, redirects: listeners.redirects }));
         host = await req.host;
         address = host.hostAddress;
+        cellAddress = host.cellAddress;
     }
     catch (error) {
         req.giveRules(undefined);

@@ -133,8 +133,6 @@ export async function run(): Promise<void> {
     }).finally(() => {
       sandboxRunning = false;
     });
-    // The cell's network (network.allow) is removed while the step reports; the finally below waits for it.
-    void releasePlan(plan);
     const core = await loadCore();
     const { collected } = ran;
     if (collected && !collected.error) {

@@ -231,8 +231,6 @@ async function cmdRun(file: string, values: Values): Promise<number> {
       commandWindow: process.env.GITHUB_ACTIONS === 'true',
       signal: cancel.signal,
     });
-    // The cell's network (network.allow) is removed while the run reports; the finally below waits for it.
-    void releasePlan(plan);
     log.info(
       output.logCutAt === undefined
         ? `gvisor-cell: full log in ${output.logFile}`

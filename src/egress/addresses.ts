@@ -5,7 +5,8 @@
  * own services, its LAN or the cloud's metadata endpoint. Those are refused
  * unless the IP itself is on the list.
  */
-import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import { BlockList, isIPv4 } from 'node:net';
+import { isIPv6Literal } from './allow-list.js';
 
 /** The /16 the action takes its veth pairs from (RFC 2544's benchmarking range, never routed). */
 export const VETH_RANGE = { base: '198.19.0.0', prefix: 16 } as const;
@@ -52,7 +53,7 @@ function nat64(ip: string): string | undefined {
  * IPv4-mapped IPv6 forms are judged as the IPv4 address (BlockList does so).
  */
 export function refusedAddress(ip: string, own: BlockList = new BlockList()): string | undefined {
-  const family = isIPv4(ip) ? 'ipv4' : isIPv6(ip) ? 'ipv6' : undefined;
+  const family = isIPv4(ip) ? 'ipv4' : isIPv6Literal(ip) ? 'ipv6' : undefined;
   if (!family) return 'not an IP address';
   const embedded = family === 'ipv6' ? nat64(ip) : undefined;
   if (embedded) return refusedAddress(embedded, own);
@@ -66,8 +67,13 @@ export function refusedAddress(ip: string, own: BlockList = new BlockList()): st
 export function ownAddresses(addresses: readonly string[]): BlockList {
   const own = new BlockList();
   for (const a of addresses) {
-    if (isIPv4(a)) own.addAddress(a, 'ipv4');
-    else if (isIPv6(a)) own.addAddress(a, 'ipv6');
+    // The interfaces' addresses are the system's own spelling: the colon tells the family (isIPv6Literal's
+    // pattern would cost its first compile here, on the way to the cell's start); BlockList checks the rest.
+    try {
+      own.addAddress(a, a.includes(':') ? 'ipv6' : 'ipv4');
+    } catch {
+      // Not an address after all: nothing of the runner's to refuse.
+    }
   }
   return own;
 }

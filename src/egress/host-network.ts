@@ -20,6 +20,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { lstatSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import path from 'node:path';
 import { VETH_RANGE } from './addresses.js';
 
@@ -59,12 +60,16 @@ export interface HostNetwork {
   netnsPath: string;
   /** The runner's end of the veth: the cell's DNS server, proxy and only gateway. */
   hostAddress: string;
+  /** The cell's end: the only source the listeners answer. */
+  cellAddress: string;
   /** The runner-side link's name, for the firewall rules. */
   hostLink: string;
   /**
-   * Removes the namespace, the link, the table and the claim; resolves when
-   * they are gone. `sandboxGone`: the caller saw the sandbox end, so the
-   * quicker order is safe (TEARDOWN).
+   * Removes the namespace, the link, the table and the claim. With
+   * `sandboxGone` (the caller saw the sandbox end) the quicker order is safe
+   * (TEARDOWN), and it resolves once the root shell is told: the shell
+   * finishes on its own, whether or not this process is still there.
+   * Otherwise it resolves when they are gone.
    */
   close(sandboxGone?: boolean): Promise<void>;
 }
@@ -160,8 +165,11 @@ done
 printf 'define host = %s\\ndefine cell = %s\\n%s' "$host" "$cell" "$rules" | "$nft" -f - || fail "nft refused the rules"
 echo "up $slot"
 # "down": the action saw the sandbox gone. Anything else (EOF: the action died) may leave a sandbox behind.
-if IFS= read -r line && [ "$line" = down ]; then teardown; else teardown cut; fi
-echo down`;
+# Nothing is written from here on: the action does not wait for the removal, and its ends of the pipes may be gone.
+line=
+IFS= read -r line || true
+exec >/dev/null 2>&1
+if [ "$line" = down ]; then teardown; else teardown cut; fi`;
 
 const DOWN_SCRIPT = `${PRELUDE}
 teardown cut`;
@@ -244,17 +252,26 @@ export async function openHostNetwork(
   const up = await next();
   const slot = /^up (\d+)$/.exec(up)?.[1];
   if (slot === undefined) throw await failure(up, 'before the network was up');
-  const { host } = slotAddresses(Number(slot));
+  const { host, cell } = slotAddresses(Number(slot));
   let closed: Promise<void> | undefined;
   return {
     id,
     netnsPath: `/var/run/netns/${n.netns}`,
     hostAddress: host,
+    cellAddress: cell,
     hostLink: n.hostLink,
     close(sandboxGone = false) {
       closed ??= (async () => {
-        child.stdin?.end(sandboxGone ? 'down\n' : undefined);
-        await exited;
+        if (!sandboxGone) {
+          child.stdin?.end();
+          await exited;
+          return;
+        }
+        // A sandbox known gone reaches nothing: the shell removes the rest on its own, and neither the step nor
+        // this process waits for it (tens of ms: an nftables table's removal waits for the kernel).
+        child.stdin?.end('down\n');
+        child.unref();
+        for (const stream of [child.stdout, child.stderr]) (stream as Socket | null)?.unref();
       })();
       return closed;
     },

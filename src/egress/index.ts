@@ -56,18 +56,20 @@ function runnerAddresses(): BlockList {
 export async function startEgress(req: EgressRequest): Promise<Egress> {
   const { allow } = req;
   let address: string | undefined;
+  let cellAddress: string | undefined;
   const record = new EgressRecord(req.recordFile);
   let listeners: Awaited<ReturnType<typeof startListeners>> | undefined;
   let host: HostNetwork;
   try {
     // The listeners' ports go into the rules; the root shell loads them once it has made the network.
     listeners = await startListeners(
-      { gate: { allow, own: runnerAddresses() }, record, hostAddress: () => address },
+      { gate: { allow, own: runnerAddresses() }, record, hostAddress: () => address, cellAddress: () => cellAddress },
       { namePorts: allow.namePorts(), ipTargets: allow.ipv4Targets() },
     );
     req.giveRules(ruleset({ table: names(req.id).table, hostLink: names(req.id).hostLink, redirects: listeners.redirects }));
     host = await req.host;
     address = host.hostAddress;
+    cellAddress = host.cellAddress;
   } catch (error) {
     req.giveRules(undefined);
     await listeners?.close();

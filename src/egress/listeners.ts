@@ -47,14 +47,31 @@ export interface ListenerContext {
    * an allowed name resolves to.
    */
   hostAddress: () => string | undefined;
+  /**
+   * The cell's own address, once the network exists: the only source the
+   * listeners answer. The rules already keep every other link off their
+   * ports (rules.ts), but only once loaded; this holds from the first moment
+   * the listeners are bound, and whatever another table of the runner's lets in.
+   */
+  cellAddress: () => string | undefined;
 }
 
 /**
- * Where the listeners are bound: every address, on ports the kernel picks.
- * Only the cell's link may reach them: the rules drop their ports from every
- * other link (rules.ts), and the cell reaches them only through a redirect.
+ * The listeners are bound on every address, on ports the kernel picks, and
+ * without a name lookup: \`listen\` with a host (even "0.0.0.0") goes through
+ * dns.lookup, whose first call costs more than the rest of the listeners put
+ * together (~8 ms, on the way to the cell's start). So TCP binds with no host
+ * (both families where the runner has IPv6, else IPv4) and UDP with a lookup
+ * that returns the literal it is given. Only the cell reaches them: through a
+ * redirect from its link, and from its own address (fromCell).
  */
-const ANY = '0.0.0.0';
+const literal = (address: string, _family: unknown, callback: (error: null, address: string, family: number) => void) =>
+  callback(null, address, 4);
+
+/** The peer's IPv4 address, as a dual-stack socket reports it (::ffff:a.b.c.d) or as it is. */
+export function peerAddress(remote: string | undefined): string | undefined {
+  return remote?.startsWith('::ffff:') ? remote.slice(7) : remote;
+}
 
 export interface Listeners {
   redirects: Redirect[];
@@ -153,6 +170,10 @@ export async function startListeners(
   const servers: (net.Server | dgram.Socket)[] = [];
   const redirects: Redirect[] = [];
   const { gate, record } = ctx;
+  const fromCell = (remote: string | undefined) => {
+    const cell = ctx.cellAddress();
+    return cell !== undefined && peerAddress(remote) === cell;
+  };
 
   /** The listeners bind at once, each on a port of its own. */
   const binding: Promise<unknown>[] = [];
@@ -194,7 +215,7 @@ export async function startListeners(
   /** A listener for what the cell sends to `address`:`port` (the runner's end, or a listed IP literal). */
   const listen = async (port: number, handle: (socket: net.Socket) => Promise<void>, address?: string): Promise<number> => {
     const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => {
-      if (sockets.size >= MAX_OPEN) return void socket.destroy();
+      if (!fromCell(socket.remoteAddress) || sockets.size >= MAX_OPEN) return void socket.destroy();
       sockets.add(socket);
       socket.once('close', () => sockets.delete(socket));
       socket.on('error', () => socket.destroy());
@@ -203,7 +224,7 @@ export async function startListeners(
     servers.push(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen({ host: ANY, port: 0, exclusive: true }, resolve);
+      server.listen({ port: 0, exclusive: true }, resolve);
     });
     server.on('error', () => {});
     const to = (server.address() as net.AddressInfo).port;
@@ -466,11 +487,12 @@ export async function startListeners(
     const host = ctx.hostAddress();
     return a && host ? answer(q, { rcode: 'NOERROR', ipv4: host, ttl: DNS_TTL }) : answer(q, { rcode: 'NOERROR' });
   };
-  const udp = dgram.createSocket({ type: 'udp4' });
+  const udp = dgram.createSocket({ type: 'udp4', lookup: literal });
   servers.push(udp);
   // A send to a cell that is gone must not end the action: errors after binding are dropped.
   udp.on('error', () => {});
   udp.on('message', (msg, from) => {
+    if (!fromCell(from.address)) return;
     void respond(msg).then((reply) => {
       if (reply) udp.send(reply, from.port, from.address, () => {});
     });
@@ -478,7 +500,7 @@ export async function startListeners(
   binding.push(
     new Promise<void>((resolve, reject) => {
       udp.once('error', reject);
-      udp.bind({ address: ANY, port: 0, exclusive: true }, () => resolve());
+      udp.bind({ address: '0.0.0.0', port: 0, exclusive: true }, () => resolve());
     }).then(() => redirects.push({ protocol: 'udp', port: 53, to: udp.address().port })),
   );
   binding.push(

@@ -255,9 +255,11 @@ export function startNetwork(plan: CellPlan): Promise<void> {
 }
 
 /**
- * What the plan holds on the runner, gone: its network (the listeners, the
- * namespace, the veth, the firewall table: awaited) and its run directory.
- * Every front end's last step.
+ * What the plan holds on the runner, gone: its network and its run
+ * directory. Every front end's last step. The listeners are closed here; the
+ * namespace, the veth and the firewall table are left to the root shell that
+ * made them, which removes them on its own once the sandbox is known gone
+ * (host-network.ts: nothing waits for it), and is waited for otherwise.
  */
 export async function releasePlan(plan: CellPlan): Promise<void> {
   await plan.network?.then(

@@ -166,4 +166,11 @@ describe('refusedAddress', () => {
     expect(refusedAddress('2001:0db8:0:0::5', own)).toBe('the runner’s own address');
     expect(refusedAddress('93.184.216.35', own)).toBeUndefined();
   });
+
+  it('skips what is no address among the runner’s own, and refuses what is not an IP', () => {
+    const own = ownAddresses(['not-an-address', '1.2.3', '93.184.216.34', 'fe80::zz']);
+    expect(refusedAddress('93.184.216.34', own)).toBe('the runner’s own address');
+    expect(refusedAddress('registry.npmjs.org', own)).toBe('not an IP address');
+    expect(refusedAddress('1.2.3', own)).toBe('not an IP address');
+  });
 });
