@@ -8,7 +8,7 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   hints: () => (/* binding */ hints)
 /* harmony export */ });
-/* unused harmony exports NEAR_MEMORY_LIMIT, commandFromShell, seenAsIs, connectFailure */
+/* unused harmony exports NEAR_MEMORY_LIMIT, systemChange, commandFromShell, seenAsIs, connectFailure */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
@@ -50,7 +50,42 @@ function hints(verdict, facts) {
         out.push(egressRefused(denied));
     if (nearLimit)
         out.push(nearMemoryLimit(memoryAtTimeout, memoryLimit));
+    if (facts.system === 'read-only' && verdict.kind === 'failed') {
+        const attempt = systemChange(facts.outputTail);
+        if (attempt !== undefined)
+            out.push(systemReadOnly(attempt));
+    }
     return out;
+}
+// --- system: read-only ----------------------------------------------------
+/**
+ * What sudo, dpkg and apt print when the cell tries to change the runner's
+ * system under `system: read-only`: gVisor does not honour setuid (sudo
+ * refuses, naming no_new_privs, or finds the masked sudoers empty), and
+ * /usr, /etc and /opt are read-only (the package state of /var is not shown).
+ */
+const SYSTEM_CHANGES = [
+    [/sudo: The "no new privileges" flag is set|is not in the sudoers file|sudo: effective uid is not 0/, 'sudo'],
+    [
+        /dpkg: error: (?:requested operation requires superuser privilege|required read\/write access to the dpkg database)|dpkg: error: .*\/var\/lib\/dpkg/,
+        'dpkg',
+    ],
+    [
+        /E: Could not open lock file \/var\/lib\/(?:dpkg|apt)|E: Unable to (?:lock|acquire the dpkg frontend lock)|E: List directory \/var\/lib\/apt\/lists/,
+        'apt',
+    ],
+    [
+        /(?:^|[\s'"`])\/(?:usr|etc|opt)\/\S*:? .*Read-only file system|Read-only file system.*(?:^|[\s'"`])\/(?:usr|etc|opt)\//m,
+        'a write to the system directories',
+    ],
+];
+/** Which of SYSTEM_CHANGES the end of the output shows, if any. */
+function systemChange(tail) {
+    const recent = tail.slice(-16_384);
+    return SYSTEM_CHANGES.find(([re]) => re.test(recent))?.[1];
+}
+function systemReadOnly(attempt) {
+    return `The cell’s system directories are the runner’s, read-only (system: read-only), and its output shows ${attempt} failing. To install packages or use sudo in the cell, set system: overlay: /usr, /etc, /opt and the package state in /var become writable in memory (gone with the cell; the runner’s files never change), and sudo works for the cell’s user.`;
 }
 // --- network.allow -------------------------------------------------------
 /** How many refused destinations a hint names; the egress-log output has them all. */

@@ -17,7 +17,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
  */
 
 node_module__WEBPACK_IMPORTED_MODULE_0___default().enableCompileCache?.();
-const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(533), __nccwpck_require__.e(709)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5709));
+const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(533), __nccwpck_require__.e(872)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8872));
 await run();
 
 __webpack_async_result__();

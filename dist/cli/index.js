@@ -12,7 +12,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   FK: () => (/* binding */ isInside)
 });
 
-// UNUSED EXPORTS: MASKED_DIRS, MASKED_FILES, ROOT_LINK_NAMES, cgroupControllers, chooseHome, gitConfigFiles, runnerDirs, unreadableEntries
+// UNUSED EXPORTS: MASKED_DIRS, MASKED_FILES, ROOT_LINK_NAMES, SYSTEM_VAR, cgroupControllers, chooseHome, gitConfigFiles, runnerDirs, unreadableEntries
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
@@ -90,6 +90,20 @@ const ROOT_LINK_NAMES = ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32'];
  */
 const MASKED_FILES = ['/etc/shadow', '/etc/shadow-', '/etc/gshadow', '/etc/gshadow-', '/etc/sudoers', '/etc/security/opasswd'];
 const MASKED_DIRS = ['/etc/sudoers.d', '/etc/ssl/private'];
+/**
+ * With `system: overlay`: the package state of /var the cell sees (and may
+ * change, in memory) beside /usr, /etc and /opt, so that dpkg and apt work.
+ * Nothing else of /var: logs, other services' state and caches stay out.
+ */
+const SYSTEM_VAR = [
+    '/var/lib/dpkg',
+    '/var/lib/apt',
+    '/var/cache/apt',
+    '/var/cache/debconf',
+    '/var/lib/ucf',
+    '/var/lib/systemd/deb-systemd-helper-enabled',
+    '/var/lib/systemd/deb-systemd-user-helper-enabled',
+];
 /** Directories of the host's view that may not hold the cell's HOME. */
 const NOT_HOME = ['/', '/usr', '/etc', '/opt', '/proc', '/dev', '/sys', '/tmp', '/var/tmp', '/run', '/bin', '/sbin', '/lib', '/lib64'];
 /** Anything there but a directory or a link: what may be masked or read as a file here. */
@@ -230,6 +244,10 @@ function unreadableEntries(root, maxDepth = 8) {
     walk(root, 0);
     return found;
 }
+/** The first of `names` in the system's own directories. */
+function systemTool(name) {
+    return ['/usr/bin', '/bin', '/usr/sbin', '/sbin'].map((d) => `${d}/${name}`).find((p) => (0,fs_kind/* entryKind */.FY)(p) === 'file');
+}
 function gatherHostFacts(env, workspace, opts = {}) {
     const uid = process.getuid?.() ?? 0;
     const gid = process.getgid?.() ?? 0;
@@ -269,11 +287,24 @@ function gatherHostFacts(env, workspace, opts = {}) {
         if (scrubbed.removed.length > 0)
             gitConfigs.push({ path: file, scrubbed });
     }
+    const systemVar = SYSTEM_VAR.filter((d) => (0,fs_kind/* entryKind */.FY)(d) === 'dir');
+    const bash = systemTool('bash');
+    const setpriv = systemTool('setpriv');
+    const unreadable = { files: [], dirs: [] };
+    if (opts.rootCell || opts.systemOverlay) {
+        for (const root of ['/etc', ...(opts.systemOverlay ? systemVar : [])]) {
+            const found = unreadableEntries(root);
+            unreadable.files.push(...found.files);
+            unreadable.dirs.push(...found.dirs);
+        }
+    }
     return {
         uid,
         gid,
         workspace,
         resolvConf,
+        systemVar,
+        sudoTools: bash && setpriv ? { bash, setpriv } : undefined,
         runnerDirs: runnerDirs(env, process.execPath),
         cgroupControllers: cgroupControllers('/sys/fs/cgroup'),
         gitConfigs,
@@ -281,7 +312,7 @@ function gatherHostFacts(env, workspace, opts = {}) {
         toolCache: toolCache && (0,fs_kind/* entryKind */.FY)(toolCache) === 'dir' ? toolCache : undefined,
         hasOpt: (0,fs_kind/* entryKind */.FY)('/opt') === 'dir',
         rootLinks,
-        ...masks(sshKeys, opts.rootCell ? unreadableEntries('/etc') : { files: [], dirs: [] }),
+        ...masks(sshKeys, unreadable),
         env,
     };
 }
@@ -465,7 +496,7 @@ function formatDuration(ms) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7655);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3990);
 /** Entry of the `gvisor-cell` CLI (bundled to dist/cli/index.js, the package's `bin`). */
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
@@ -475,7 +506,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7655:
+/***/ 3990:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -513,6 +544,8 @@ function bundlePaths(dir, layout = 'run') {
         gitConfig: external_node_path_default().join(dir, 'git-config'),
         resolvConf: external_node_path_default().join(dir, 'resolv.conf'),
         hosts: external_node_path_default().join(dir, 'hosts'),
+        sudoBroker: external_node_path_default().join(dir, 'sudo-broker'),
+        sudo: external_node_path_default().join(dir, 'sudo'),
     };
 }
 
@@ -10333,6 +10366,9 @@ const CellKeys = strictObject({
     ], { error: expected('host or { path: <dir> }') })
         .default('host')
         .meta(about('host (an allow-listed view of the runner, the default) or { path: <dir> } (a prepared root filesystem).')),
+    system: schemas_enum(['read-only', 'overlay'], { error: expected('read-only or overlay') })
+        .default('read-only')
+        .meta(about('read-only (the default): the runner’s /usr, /etc, /opt as they are. overlay: they and the package state in /var writable in memory (gone with the cell; the runner’s files never change), and sudo for the cell’s user. With rootfs: host only.')),
     workspace: schemas_enum(['overlay', 'read-only', 'read-write', 'none'], { error: expected('overlay, read-only, read-write or none') })
         .default('overlay')
         .meta(about('overlay (the default: writes stay in the cell), read-only, read-write (writes persist on the host) or none.')),
@@ -10358,6 +10394,7 @@ const NEITHER = 'expected one of run (a script) or command (an argv), got neithe
 const BOTH = 'expected one of run or command, got both';
 const SHELL_WITH_COMMAND = 'shell applies to run only; command is executed as is';
 const COLLECT_WITHOUT_WORKSPACE = 'there is no workspace to collect into with workspace: none';
+const SYSTEM_WITH_ROOTFS_PATH = 'system: overlay applies to rootfs: host (the runner’s system directories); a prepared rootfs is already writable in memory';
 const OVERLAY_WITH_READ_WRITE = 'overlay and read-write cannot be combined in one cell yet (runsc overlays either all writable mounts or none); make the read-write ones overlay, or the overlay ones read-write';
 /**
  * The rules between keys, each with its key path. Run only once every key is
@@ -10389,6 +10426,9 @@ function checkAcrossKeys(cell, ctx) {
             });
         }
         targets.push(mount.target);
+    }
+    if (cell.system === 'overlay' && cell.rootfs !== 'host') {
+        ctx.addIssue({ code: 'custom', path: ['system'], message: SYSTEM_WITH_ROOTFS_PATH });
     }
     // `collect` reads the paths back out of the cell's workspace and writes them into the runner's.
     if (cell.collect?.length && cell.workspace === 'none') {
@@ -10451,6 +10491,7 @@ const RULES_ACROSS_KEYS = [
     ifThen({ required: ['run'] }, { properties: { command: false }, errorMessage: BOTH }),
     ifThen({ required: ['command'] }, { properties: { shell: false }, errorMessage: SHELL_WITH_COMMAND }),
     ifThen(workspaceIs('none'), { properties: { collect: { const: [], errorMessage: COLLECT_WITHOUT_WORKSPACE } } }),
+    ifThen({ required: ['rootfs'], properties: { rootfs: { type: 'object' } } }, { properties: { system: { const: 'read-only', errorMessage: SYSTEM_WITH_ROOTFS_PATH } } }),
     // workspace defaults to overlay: `properties` holds when it is absent.
     ifThen({ properties: { workspace: { const: 'overlay' } } }, mountModes('read-only', 'overlay')),
     ifThen(workspaceIs('read-write'), mountModes('read-only', 'read-write')),
@@ -10628,6 +10669,140 @@ function userMounts(cell, host) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/bundle/sudo.ts
+/** The helper's own directory in the cell (on the cell's /run tmpfs): the request FIFO. */
+const SUDO_DIR = '/run/gvisor-cell-sudo';
+/** Where the helper script is mounted in the cell. */
+const BROKER_PATH = '/run/gvisor-cell/sudo-broker';
+/** Where our sudo is mounted: over the runner's. */
+const SUDO_PATH = '/usr/bin/sudo';
+/**
+ * The helper, PID 1 of the cell, as root: `sudo-broker UID GID -- ARGV…`.
+ * Requests are directories made by SUDO (argv, env, cwd as NUL-separated
+ * files; FIFOs in, out, err, status), named one per line on the request
+ * FIFO. The FIFO is held open for writing too, so reads block rather than end.
+ * The cell's command runs as UID:GID with no supplementary groups, as any
+ * cell's does; its status is the cell's.
+ */
+const BROKER = `# gvisor-cell: the cell's root helper for sudo (system: overlay); see src/bundle/sudo.ts.
+# Its own commands by absolute path or \`command -p\`: PATH is the cell's, for the cell's command.
+set -u
+setpriv=$1 uid=$2 gid=$3
+shift 4
+dir=${SUDO_DIR}
+command -p mkdir -m 0711 "$dir" && command -p mkfifo -m 0622 "$dir/requests" ||
+  { echo "gvisor-cell: could not start the helper for sudo" >&2; exit 125; }
+request() {
+  local d=$1 status=126 argv envs cwd=/
+  [ -d "$d" ] && [ ! -L "$d" ] || return 0
+  if mapfile -d '' -t argv < "$d/argv" && mapfile -d '' -t envs < "$d/env" && [ "\${#argv[@]}" -gt 0 ]; then
+    IFS= read -r -d '' cwd < "$d/cwd"
+    (cd -- "$cwd" 2>/dev/null || cd /; exec /usr/bin/env -i "\${envs[@]}" "\${argv[@]}") < "$d/in" > "$d/out" 2> "$d/err"
+    status=$?
+  else
+    : < "$d/in" > "$d/out" 2> "$d/err"
+  fi
+  echo "$status" > "$d/status"
+}
+serve() {
+  exec 3<> "$dir/requests"
+  while IFS= read -r d <&3; do request "$d" & done
+}
+serve &
+/usr/bin/env -u SHLVL -u _ -u OLDPWD "$setpriv" --reuid="$uid" --regid="$gid" --clear-groups -- "$@" &
+wait $!
+`;
+/**
+ * Our sudo: the options CI scripts use (-n, -E, -H, -u, -i, -s, -v, -k, --),
+ * the environment reset as sudo's env_reset does (keeping TERM, the locale,
+ * TZ, DEBIAN_FRONTEND and the proxy settings the cell was given), then the
+ * command through the helper; as root already, the command itself.
+ */
+const SUDO = `#!/bin/bash
+# gvisor-cell: sudo in a cell (system: overlay). gVisor does not honour setuid, so this hands the command to the
+# cell's root helper (src/bundle/sudo.ts in gvisor-cell). Signals are not passed on to the command.
+set -u
+keep= login= shell= user=root
+usage() { echo "usage: sudo [-nEHSkKv] [-u user] [-i | -s] [--] [command [arg ...]]" >&2; exit 1; }
+while [ $# -gt 0 ]; do
+  case $1 in
+    --) shift; break ;;
+    -u|--user) [ $# -ge 2 ] || usage; user=$2; shift 2 ;;
+    --user=*) user=\${1#--user=}; shift ;;
+    -u?*) user=\${1#-u}; shift ;;
+    -E|--preserve-env|--preserve-env=*) keep=1; shift ;;
+    -i|--login) login=1; shift ;;
+    -s|--shell) shell=1; shift ;;
+    -n|--non-interactive|-H|--set-home|-S|--stdin|-b|--background) shift ;;
+    -v|--validate|-k|--reset-timestamp|-K|--remove-timestamp) [ $# -eq 1 ] && exit 0; shift ;;
+    -V|--version) echo "sudo for a gvisor-cell cell (system: overlay)"; exit 0 ;;
+    -h|--help) usage ;;
+    -[!-]?*) first=\${1:0:2} rest=\${1:2}; shift; set -- "$first" "-$rest" "$@" ;;
+    -*) echo "sudo: $1: not supported in a gvisor-cell cell" >&2; exit 1 ;;
+    *) break ;;
+  esac
+done
+if [ -n "$login$shell" ]; then
+  if [ $# -gt 0 ]; then set -- /bin/bash \${login:+-l} -c "$*"; else set -- /bin/bash \${login:+-l}; fi
+fi
+[ $# -gt 0 ] || usage
+case $user in
+  root | 0 | '#0') user=root home=/root ;;
+  *)
+    name=\${user#\\#}
+    uid=$(command -p id -u -- "$name" 2>/dev/null) && gid=$(command -p id -g -- "$name" 2>/dev/null) ||
+      { echo "sudo: unknown user $user" >&2; exit 1; }
+    home=$(command -p getent passwd "$uid" | command -p cut -d: -f6)
+    set -- setpriv --reuid="$uid" --regid="$gid" --clear-groups -- "$@" ;;
+esac
+env=()
+if [ -n "$keep" ]; then
+  while IFS= read -r -d '' v; do env+=("$v"); done < <(command -p env -0)
+else
+  env=("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/snap/bin" "HOME=\${home:-/}" "USER=$user" "LOGNAME=$user" "SHELL=/bin/bash")
+  while IFS= read -r -d '' v; do
+    case \${v%%=*} in
+      TERM | LANG | LANGUAGE | LC_* | TZ | DEBIAN_FRONTEND | http_proxy | https_proxy | no_proxy | HTTP_PROXY | HTTPS_PROXY | NO_PROXY | NODE_USE_ENV_PROXY) env+=("$v") ;;
+    esac
+  done < <(command -p env -0)
+fi
+# bash knows the ids: every process is ~10 ms in gVisor.
+me=$EUID
+gid=$(command -p id -g)
+env+=("SUDO_USER=$(command -p id -un 2>/dev/null || echo "$me")" "SUDO_UID=$me" "SUDO_GID=$gid" "SUDO_COMMAND=$*")
+if [ "$me" = 0 ]; then exec /usr/bin/env -i "\${env[@]}" "$@"; fi
+[ -p ${SUDO_DIR}/requests ] || { echo "sudo: the cell's helper for sudo is not running" >&2; exit 1; }
+d=$(command -p mktemp -d "\${TMPDIR:-/tmp}/gvisor-cell-sudo.XXXXXXXX") || exit 1
+trap 'command -p rm -rf -- "$d"' EXIT
+printf '%s\\0' "$@" > "$d/argv"
+printf '%s\\0' "\${env[@]}" > "$d/env"
+printf '%s\\0' "$PWD" > "$d/cwd"
+command -p mkfifo "$d/in" "$d/out" "$d/err" "$d/status" || exit 1
+printf '%s\\n' "$d" > ${SUDO_DIR}/requests
+command -p cat "$d/out" & out=$!
+command -p cat "$d/err" >&2 & err=$!
+# An asynchronous command reads /dev/null unless told otherwise: the command's input is ours.
+command -p cat <&0 > "$d/in" & in=$!
+status=
+read -r status < "$d/status"
+wait "$out" "$err"
+kill "$in" 2>/dev/null
+exit "\${status:-126}"
+`;
+/**
+ * The cell's process run through the helper: root, with a root cell's
+ * capabilities (for the requests), the command dropped to `user` by setpriv.
+ */
+function throughBroker(process, user, tools, rootCapabilities) {
+    const caps = [...rootCapabilities];
+    return {
+        ...process,
+        user: { uid: 0, gid: 0 },
+        args: [tools.bash, '--noprofile', '--norc', BROKER_PATH, tools.setpriv, String(user.uid), String(user.gid), '--', ...process.args],
+        capabilities: { bounding: caps, effective: caps, permitted: caps },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/bundle/host-view.ts
 /**
  * The cell's root: with `rootfs: host` an allow-listed, read-only view of the
@@ -10641,11 +10816,59 @@ function userMounts(cell, host) {
 
 
 
+
 /**
  * /run holds pid files, locks and sockets, not data: it gets at most this
  * much whatever `limits.tmpfs` says (less when that is smaller).
  */
 const RUN_TMPFS_MAX = 64 * 2 ** 20;
+/** The skeleton's /var beside the package state: where dpkg and apt log and cache (in memory). */
+const VAR_DIRS = ['/var/log/apt', '/var/lib', '/var/cache', '/var/spool', '/var/backups', '/var/local', '/var/opt', '/var/mail'];
+const VAR_LINKS = [
+    ['var/run', '/run'],
+    ['var/lock', '/run/lock'],
+];
+/**
+ * `system: overlay`: the same view, with the system directories (and the
+ * package state of /var) staged into the root rather than mounted, and sudo.
+ */
+function overlayView(host, paths, user, size, egress) {
+    const binds = ['/usr', '/etc', ...(host.hasOpt ? ['/opt'] : [])];
+    const links = [];
+    for (const entry of host.rootLinks) {
+        if (entry.kind === 'symlink')
+            links.push([entry.name, entry.target]);
+        else
+            binds.push(`/${entry.name}`);
+    }
+    binds.push(...host.systemVar);
+    const mounts = [];
+    if (host.toolCache && !binds.some((c) => (0,bundle_host/* isInside */.FK)(host.toolCache, c))) {
+        mounts.push(bind(host.toolCache, host.toolCache, RO));
+    }
+    const maskDirs = [...host.maskedDirs, ...host.runnerDirs.filter((dir) => binds.some((b) => (0,bundle_host/* isInside */.FK)(dir, b)))];
+    mounts.push(...scratchMounts(host, user, size));
+    if (egress)
+        mounts.push(...egressMounts(host, paths));
+    else if (host.resolvConf)
+        mounts.push(bind(host.resolvConf, host.resolvConf, RO));
+    // Our sudo over the runner's, and the helper it talks to (bundle/sudo.ts).
+    mounts.push(bind(SUDO_PATH, paths.sudo, RO), bind(BROKER_PATH, paths.sudoBroker, RO));
+    return {
+        mounts,
+        links,
+        rootStage: { binds, maskFiles: [...host.maskedFiles], maskDirs, dirs: VAR_DIRS, links: VAR_LINKS },
+    };
+}
+/** The cell's writable scratch directories: /tmp, /var/tmp, /run and HOME, each a tmpfs. */
+function scratchMounts(host, user, size) {
+    return [
+        scratch('/tmp', size, ['mode=1777']),
+        scratch('/var/tmp', size, ['mode=1777']),
+        scratch('/run', Math.min(size, RUN_TMPFS_MAX), ['mode=0755']),
+        scratch(host.home, size, ['mode=0700', `uid=${user.uid}`, `gid=${user.gid}`]),
+    ];
+}
 /** The allow-listed view of the runner for `rootfs: host`. */
 function hostView(host, paths, user, size, egress) {
     const mounts = [bind('/usr', '/usr', RO), bind('/etc', '/etc', RO)];
@@ -10672,7 +10895,7 @@ function hostView(host, paths, user, size, egress) {
         mounts.push(bind(file, paths.emptyFile, RO));
     for (const dir of host.maskedDirs)
         mounts.push(tmpfs(dir, ['ro', 'mode=0755', 'size=4k']));
-    mounts.push(scratch('/tmp', size, ['mode=1777']), scratch('/var/tmp', size, ['mode=1777']), scratch('/run', Math.min(size, RUN_TMPFS_MAX), ['mode=0755']), scratch(host.home, size, ['mode=0700', `uid=${user.uid}`, `gid=${user.gid}`]));
+    mounts.push(...scratchMounts(host, user, size));
     // Only the one file, read-only: the rest of the host's /run (sockets, credentials) stays out.
     // With network.allow the cell's own files take the place of the runner's (bundle/egress.ts).
     if (egress)
@@ -10683,6 +10906,9 @@ function hostView(host, paths, user, size, egress) {
 }
 function rootView(cell, host, paths, user, scratchSize) {
     const egress = typeof cell.network === 'object';
+    if (cell.rootfs === 'host' && cell.system === 'overlay') {
+        return { root: 'rootfs', ...overlayView(host, paths, user, scratchSize, egress), hostPaths: [] };
+    }
     if (cell.rootfs === 'host')
         return { root: 'rootfs', ...hostView(host, paths, user, scratchSize, egress), hostPaths: [] };
     const root = mounts_hostPath(cell.rootfs.path, host.workspace);
@@ -10885,6 +11111,7 @@ function linuxResources(limits, host) {
 
 
 
+
 /** What gVisor provides itself: never the host's. */
 function kernelMounts() {
     return [
@@ -10900,10 +11127,14 @@ function buildBundle(cell, host, paths) {
     const resources = linuxResources(cell.limits ?? {}, host);
     const work = cellProcess(cell, host, user);
     const collect = collectProcesses(cell, work.process, host.workspace);
+    const sudo = view.rootStage ? sudoFor(host, paths) : undefined;
+    // With system: overlay the cell starts as root, in the helper that serves sudo (bundle/sudo.ts).
+    const init = collect ? collect.init : work.process;
+    const cellInit = sudo && user.uid !== 0 ? throughBroker(init, user, sudo.tools, ROOT_CAPABILITIES) : init;
     const namespaces = ['pid', 'ipc', 'uts', 'mount', ...(cell.network === 'host' ? [] : ['network'])].map((type) => ({ type }));
     const spec = {
         ociVersion: '1.0.2',
-        process: collect ? collect.init : work.process,
+        process: cellInit,
         // Never written to: it is either our skeleton or the user's prepared tree, and runsc overlays it in memory.
         root: { path: view.root, readonly: false },
         hostname: cell.hostname ?? hostnameFor(cell.name),
@@ -10917,10 +11148,24 @@ function buildBundle(cell, host, paths) {
         links: view.links,
         missingEnv: work.missingEnv,
         hostPaths: [...view.hostPaths, ...workspace.hostPaths, ...extra.hostPaths, ...work.hostPaths],
-        files: [...workspace.files, ...(typeof cell.network === 'object' ? egressFiles(paths, spec.hostname) : [])],
+        files: [...workspace.files, ...(typeof cell.network === 'object' ? egressFiles(paths, spec.hostname) : []), ...(sudo?.files ?? [])],
+        rootStage: view.rootStage,
         notes: workspace.notes,
         warnings: workspace.warnings,
         collect: collect && { process: collect.process, tar: collect.tar, paths: collect.paths },
+    };
+}
+/** sudo's two files, and what the helper runs with; `system: overlay` needs bash and setpriv on the runner. */
+function sudoFor(host, paths) {
+    if (!host.sudoTools) {
+        throw new Error('system: overlay needs bash and setpriv (util-linux) on the runner, for sudo in the cell; install them, or drop system');
+    }
+    return {
+        tools: host.sudoTools,
+        files: [
+            { path: paths.sudoBroker, content: BROKER },
+            { path: paths.sudo, content: SUDO, mode: 0o755 },
+        ],
     };
 }
 function sandboxShape(cell, resources) {
@@ -11038,8 +11283,17 @@ function makeSkeleton(rootfs, bundle) {
     (0,external_node_fs_.mkdirSync)(rootfs, { mode: 0o755 });
     for (const [name, target] of bundle.links)
         (0,external_node_fs_.symlinkSync)(target, external_node_path_default().join(rootfs, name));
-    // Parents come first (the mounts are sorted), and nested ones share them.
+    // system: overlay: the directories bound into the root (readonly.ts) need their mount points, and /var its own.
+    const staged = bundle.rootStage;
+    for (const dir of [...(staged?.binds ?? []), ...(staged?.dirs ?? [])])
+        (0,external_node_fs_.mkdirSync)(external_node_path_default().join(rootfs, dir), { recursive: true, mode: 0o755 });
+    for (const [name, target] of staged?.links ?? [])
+        (0,external_node_fs_.symlinkSync)(target, external_node_path_default().join(rootfs, name));
+    // Parents come first (the mounts are sorted), and nested ones share them. What lies in a staged directory is
+    // the runner's (its mount point there exists, or runsc makes it in the in-memory overlay).
     for (const m of mountPoints(bundle.spec)) {
+        if (staged?.binds.some((b) => isBelow(m.destination, b)))
+            continue;
         const at = external_node_path_default().join(rootfs, m.destination);
         const source = m.type === 'bind' ? (0,fs_kind/* targetKind */.WL)(m.source) : undefined;
         if (source === 'file' || source === 'other') {
@@ -11056,7 +11310,7 @@ function writeBundleFiles(bundle, paths) {
     (0,external_node_fs_.mkdirSync)(paths.dir, { recursive: true });
     (0,external_node_fs_.writeFileSync)(paths.emptyFile, '', { mode: 0o444 });
     for (const file of bundle.files)
-        (0,external_node_fs_.writeFileSync)(file.path, file.content, { mode: 0o644 });
+        (0,external_node_fs_.writeFileSync)(file.path, file.content, { mode: file.mode ?? 0o644 });
     if (bundle.spec.root.path === 'rootfs')
         makeSkeleton(external_node_path_default().join(paths.dir, 'rootfs'), bundle);
 }
@@ -11551,8 +11805,26 @@ function writesReachHost(bundle, options) {
  * find submounts. Touches no disk but to stat sources (which must exist:
  * checkHostPaths ran).
  */
-function stageReadOnly(bundle, stageDir, mountPoints) {
+/** The mount points below `real` (a source's real path), at their place below `at`. */
+function submountsOf(real, at, mountPoints) {
+    return mountPoints
+        .filter((m) => m.startsWith(real === '/' ? '/' : `${real}/`) && m !== real)
+        .map((m) => external_node_path_default().join(at, external_node_path_default().relative(real, m)));
+}
+function stageReadOnly(bundle, stageDir, mountPoints, skeleton) {
     const stage = { binds: [], submounts: [] };
+    const rootStage = bundle.rootStage;
+    if (rootStage) {
+        if (!skeleton)
+            throw new Error('system: overlay needs the skeleton root to stage into');
+        const at = (p) => external_node_path_default().join(skeleton.rootfs, p);
+        stage.root = {
+            binds: rootStage.binds.map((source) => ({ source, at: at(source) })),
+            submounts: rootStage.binds.flatMap((source) => submountsOf((0,external_node_fs_.realpathSync)(source), at(source), mountPoints)),
+            maskFiles: rootStage.maskFiles.map((f) => ({ source: skeleton.emptyFile, at: at(f) })),
+            maskDirs: rootStage.maskDirs.map(at),
+        };
+    }
     const staged = new Map();
     const stubFor = (source) => {
         const known = staged.get(source);
@@ -11562,13 +11834,8 @@ function stageReadOnly(bundle, stageDir, mountPoints) {
         staged.set(source, at);
         const file = !(0,external_node_fs_.statSync)(source).isDirectory();
         stage.binds.push({ source, at, file });
-        if (!file) {
-            const real = (0,external_node_fs_.realpathSync)(source);
-            for (const m of mountPoints) {
-                if (m.startsWith(real === '/' ? '/' : `${real}/`) && m !== real)
-                    stage.submounts.push(external_node_path_default().join(at, external_node_path_default().relative(real, m)));
-            }
-        }
+        if (!file)
+            stage.submounts.push(...submountsOf((0,external_node_fs_.realpathSync)(source), at, mountPoints));
         return at;
     };
     const mounts = bundle.spec.mounts.map((m) => m.type !== 'bind' || writesReachHost(bundle, m.options) ? m : { ...m, source: stubFor(m.source) });
@@ -11663,6 +11930,15 @@ function inNamespace(stage, tools, runscArgv, { maskNetSysctls = false } = {}) {
         ops.push('bind', b.source, b.at);
     for (const m of stage.submounts)
         ops.push('ro', m);
+    // Parents before what is masked in them.
+    for (const b of stage.root?.binds ?? [])
+        ops.push('bind', b.source, b.at);
+    for (const m of stage.root?.submounts ?? [])
+        ops.push('ro', m);
+    for (const f of stage.root?.maskFiles ?? [])
+        ops.push('bind', f.source, f.at);
+    for (const d of stage.root?.maskDirs ?? [])
+        ops.push('mask', d);
     if (maskNetSysctls)
         ops.push('mask', NET_SYSCTLS);
     return [
@@ -12133,7 +12409,10 @@ function reportedStatus(verdict) {
 /** Builds the bundle and checks every host path it names. Starts nothing; throws with the key at fault. */
 function planCell(cell, ctx) {
     // A cell that runs as root (asked for, or because the action does) could read root-only files of /etc.
-    const facts = (0,bundle_host/* gatherHostFacts */.dz)(ctx.env, ctx.workspace, { rootCell: cell.user === 'root' || process.getuid?.() === 0 });
+    const facts = (0,bundle_host/* gatherHostFacts */.dz)(ctx.env, ctx.workspace, {
+        rootCell: cell.user === 'root' || process.getuid?.() === 0,
+        systemOverlay: cell.system === 'overlay',
+    });
     const runDir = (0,run_dir/* makeRunDir */.rc)(ctx.tempRoot);
     try {
         const paths = bundlePaths(runDir);
@@ -12189,7 +12468,10 @@ async function runPlanned(plan, opts) {
         writeBundleFiles(plan.bundle, plan.paths);
         // Every source the cell must not change is bound read-only by the kernel at a stub; the spec names the stubs.
         const stageDir = external_node_path_default().join(plan.runDir, 'ro');
-        const staged = stageReadOnly(plan.bundle, stageDir, hostMountPoints());
+        const staged = stageReadOnly(plan.bundle, stageDir, hostMountPoints(), {
+            rootfs: external_node_path_default().join(plan.paths.dir, 'rootfs'),
+            emptyFile: plan.paths.emptyFile,
+        });
         makeStubs(staged.stage, stageDir);
         let { spec } = staged;
         let collectProcess = plan.bundle.collect?.process;
@@ -12324,7 +12606,7 @@ async function runStarted(plan, opts, started_) {
             memoryLimit: plan.cell.limits?.memory,
             output,
             signal: opts.signal,
-            wrap: readOnly.binds.length > 0 || egress
+            wrap: readOnly.binds.length > 0 || readOnly.root || egress
                 ? (argv) => inNamespace(readOnly, plan.namespaceTools, argv, { maskNetSysctls: egress !== undefined })
                 : undefined,
             // `runsc start` (collect) sets up the cell's network: it needs /proc/sys/net hidden as `run` does.
@@ -12365,6 +12647,7 @@ async function hintsFor(plan, verdict, result, output, egress) {
         runnerPath: plan.runner.path,
         toolCache: plan.runner.toolCache,
         network: plan.bundle.sandbox.network,
+        system: plan.cell.system,
         egressDenied: (egress?.rows ?? []).filter((r) => r.decision === 'denied').map((r) => (r.port === 53 ? r.name : `${r.name}:${r.port}`)),
         memoryLimit: plan.cell.limits?.memory,
         memoryAtTimeout: result.memoryAtTimeout,
@@ -12795,6 +13078,9 @@ async function cmdBundle(file, values) {
     const cell = loadCell({ file }, process.cwd(), 'bundle');
     if (typeof cell.network === 'object') {
         throw new UsageError('network.allow needs a network the run makes (a namespace, the listeners, the firewall): `gvisor-cell run` does; a bundle for runsc by hand cannot have it', 'bundle');
+    }
+    if (cell.system === 'overlay') {
+        throw new UsageError('system: overlay needs the runner’s system directories bound read-only into the root by the run (in a private mount namespace): `gvisor-cell run` does; a bundle for runsc by hand cannot have it', 'bundle');
     }
     const out = external_node_path_default().resolve(values.out);
     // Everything in DIR: config.json, rootfs/, and the files the bundle mounts.

@@ -121,7 +121,7 @@ export async function run(): Promise<void> {
         if (debugDir) {
           core.setOutput(Outputs.DebugLogDir, debugDir);
           // Mount sources and the script come from the document and the workspace: neutralised like the rest.
-          const staged = readOnly.binds.map((b) => `${b.at} = ${b.source}`);
+          const staged = [...readOnly.binds, ...(readOnly.root?.binds ?? [])].map((b) => `${b.at} = ${b.source}`);
           const binds = staged.length > 0 ? `\n\nRead-only on the host (stub = source):\n${staged.join('\n')}` : '';
           say.group('config.json', JSON.stringify(spec, null, 2) + binds);
         }

@@ -13,6 +13,7 @@ import { type HostPathCheck, hostPath } from './mounts.js';
 import { bind, type OciMount, RO, scratch, tmpfs } from './oci.js';
 import type { BundlePaths } from './paths.js';
 import type { CellUser } from './process.js';
+import { BROKER_PATH, SUDO_PATH } from './sudo.js';
 
 /**
  * /run holds pid files, locks and sockets, not data: it gets at most this
@@ -28,6 +29,78 @@ export interface RootView {
   links: [string, string][];
   /** The prepared tree, to check on the host before the run. */
   hostPaths: HostPathCheck[];
+  /** With `system: overlay`: what goes into the skeleton root itself. */
+  rootStage?: RootStage;
+}
+
+/**
+ * With `system: overlay`, the runner's system directories are not mounted in
+ * the sandbox: they are bound read-only, by the host kernel, into the
+ * skeleton root (run/readonly.ts, in runsc's private mount namespace), and so
+ * are part of the root runsc overlays in memory. The cell may change them;
+ * the runner's files never change. Paths are the cell's.
+ */
+export interface RootStage {
+  /** Host directories bound at the same path in the root. */
+  binds: string[];
+  /** Files masked with the empty file, and directories with an empty tmpfs, on the host side. */
+  maskFiles: string[];
+  maskDirs: string[];
+  /** Empty directories of the skeleton (the package tools' logs and caches) and its links (/var/run → /run). */
+  dirs: string[];
+  links: [string, string][];
+}
+
+/** The skeleton's /var beside the package state: where dpkg and apt log and cache (in memory). */
+const VAR_DIRS = ['/var/log/apt', '/var/lib', '/var/cache', '/var/spool', '/var/backups', '/var/local', '/var/opt', '/var/mail'];
+const VAR_LINKS: [string, string][] = [
+  ['var/run', '/run'],
+  ['var/lock', '/run/lock'],
+];
+
+/**
+ * `system: overlay`: the same view, with the system directories (and the
+ * package state of /var) staged into the root rather than mounted, and sudo.
+ */
+function overlayView(
+  host: HostFacts,
+  paths: BundlePaths,
+  user: CellUser,
+  size: number,
+  egress: boolean,
+): { mounts: OciMount[]; links: [string, string][]; rootStage: RootStage } {
+  const binds = ['/usr', '/etc', ...(host.hasOpt ? ['/opt'] : [])];
+  const links: [string, string][] = [];
+  for (const entry of host.rootLinks) {
+    if (entry.kind === 'symlink') links.push([entry.name, entry.target]);
+    else binds.push(`/${entry.name}`);
+  }
+  binds.push(...host.systemVar);
+  const mounts: OciMount[] = [];
+  if (host.toolCache && !binds.some((c) => isInside(host.toolCache as string, c))) {
+    mounts.push(bind(host.toolCache, host.toolCache, RO));
+  }
+  const maskDirs = [...host.maskedDirs, ...host.runnerDirs.filter((dir) => binds.some((b) => isInside(dir, b)))];
+  mounts.push(...scratchMounts(host, user, size));
+  if (egress) mounts.push(...egressMounts(host, paths));
+  else if (host.resolvConf) mounts.push(bind(host.resolvConf, host.resolvConf, RO));
+  // Our sudo over the runner's, and the helper it talks to (bundle/sudo.ts).
+  mounts.push(bind(SUDO_PATH, paths.sudo, RO), bind(BROKER_PATH, paths.sudoBroker, RO));
+  return {
+    mounts,
+    links,
+    rootStage: { binds, maskFiles: [...host.maskedFiles], maskDirs, dirs: VAR_DIRS, links: VAR_LINKS },
+  };
+}
+
+/** The cell's writable scratch directories: /tmp, /var/tmp, /run and HOME, each a tmpfs. */
+function scratchMounts(host: HostFacts, user: CellUser, size: number): OciMount[] {
+  return [
+    scratch('/tmp', size, ['mode=1777']),
+    scratch('/var/tmp', size, ['mode=1777']),
+    scratch('/run', Math.min(size, RUN_TMPFS_MAX), ['mode=0755']),
+    scratch(host.home, size, ['mode=0700', `uid=${user.uid}`, `gid=${user.gid}`]),
+  ];
 }
 
 /** The allow-listed view of the runner for `rootfs: host`. */
@@ -56,12 +129,7 @@ function hostView(
   }
   for (const file of host.maskedFiles) mounts.push(bind(file, paths.emptyFile, RO));
   for (const dir of host.maskedDirs) mounts.push(tmpfs(dir, ['ro', 'mode=0755', 'size=4k']));
-  mounts.push(
-    scratch('/tmp', size, ['mode=1777']),
-    scratch('/var/tmp', size, ['mode=1777']),
-    scratch('/run', Math.min(size, RUN_TMPFS_MAX), ['mode=0755']),
-    scratch(host.home, size, ['mode=0700', `uid=${user.uid}`, `gid=${user.gid}`]),
-  );
+  mounts.push(...scratchMounts(host, user, size));
   // Only the one file, read-only: the rest of the host's /run (sockets, credentials) stays out.
   // With network.allow the cell's own files take the place of the runner's (bundle/egress.ts).
   if (egress) mounts.push(...egressMounts(host, paths));
@@ -71,6 +139,9 @@ function hostView(
 
 export function rootView(cell: Cell, host: HostFacts, paths: BundlePaths, user: CellUser, scratchSize: number): RootView {
   const egress = typeof cell.network === 'object';
+  if (cell.rootfs === 'host' && cell.system === 'overlay') {
+    return { root: 'rootfs', ...overlayView(host, paths, user, scratchSize, egress), hostPaths: [] };
+  }
   if (cell.rootfs === 'host') return { root: 'rootfs', ...hostView(host, paths, user, scratchSize, egress), hostPaths: [] };
   const root = hostPath(cell.rootfs.path, host.workspace);
   return {

@@ -17,6 +17,27 @@ export const ROOT_LINK_NAMES = ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32'
 export const MASKED_FILES = ['/etc/shadow', '/etc/shadow-', '/etc/gshadow', '/etc/gshadow-', '/etc/sudoers', '/etc/security/opasswd'];
 export const MASKED_DIRS = ['/etc/sudoers.d', '/etc/ssl/private'];
 
+/**
+ * With `system: overlay`: the package state of /var the cell sees (and may
+ * change, in memory) beside /usr, /etc and /opt, so that dpkg and apt work.
+ * Nothing else of /var: logs, other services' state and caches stay out.
+ */
+export const SYSTEM_VAR = [
+  '/var/lib/dpkg',
+  '/var/lib/apt',
+  '/var/cache/apt',
+  '/var/cache/debconf',
+  '/var/lib/ucf',
+  '/var/lib/systemd/deb-systemd-helper-enabled',
+  '/var/lib/systemd/deb-systemd-user-helper-enabled',
+] as const;
+
+/** What the helper behind sudo needs of the runner (its /usr, shown in the cell): bash, and setpriv (util-linux). */
+export interface SudoTools {
+  bash: string;
+  setpriv: string;
+}
+
 /** Directories of the host's view that may not hold the cell's HOME. */
 const NOT_HOME = ['/', '/usr', '/etc', '/opt', '/proc', '/dev', '/sys', '/tmp', '/var/tmp', '/run', '/bin', '/sbin', '/lib', '/lib64'];
 
@@ -51,6 +72,10 @@ export interface HostFacts {
    * hierarchy per controller), or undefined when that cannot be told.
    */
   cgroupControllers: string[] | undefined;
+  /** The parts of SYSTEM_VAR this runner has (directories only). */
+  systemVar: string[];
+  /** bash and setpriv, for sudo in a cell with `system: overlay` (bundle/sudo.ts); undefined when either is missing. */
+  sudoTools: SudoTools | undefined;
   /** The workspace's git configs that hold checkout credentials, with them taken out. */
   gitConfigs: { path: string; scrubbed: Scrubbed }[];
   env: Readonly<Record<string, string | undefined>>;
@@ -187,8 +212,18 @@ export function unreadableEntries(root: string, maxDepth = 8): { files: string[]
 }
 
 export interface GatherOptions {
-  /** The cell runs as root: mask every entry of /etc that others may not read, not only the known ones. */
+  /**
+   * The cell runs as root: mask every entry of /etc that others may not
+   * read, not only the known ones.
+   */
   rootCell?: boolean;
+  /** `system: overlay`: the cell sees the SYSTEM_VAR parts, and may become root in it (sudo). */
+  systemOverlay?: boolean;
+}
+
+/** The first of `names` in the system's own directories. */
+function systemTool(name: string): string | undefined {
+  return ['/usr/bin', '/bin', '/usr/sbin', '/sbin'].map((d) => `${d}/${name}`).find((p) => entryKind(p) === 'file');
 }
 
 export function gatherHostFacts(env: Readonly<Record<string, string | undefined>>, workspace: string, opts: GatherOptions = {}): HostFacts {
@@ -224,11 +259,24 @@ export function gatherHostFacts(env: Readonly<Record<string, string | undefined>
     const scrubbed = scrubGitConfig(readFileSync(file, 'utf8'));
     if (scrubbed.removed.length > 0) gitConfigs.push({ path: file, scrubbed });
   }
+  const systemVar = SYSTEM_VAR.filter((d) => entryKind(d) === 'dir');
+  const bash = systemTool('bash');
+  const setpriv = systemTool('setpriv');
+  const unreadable = { files: [] as string[], dirs: [] as string[] };
+  if (opts.rootCell || opts.systemOverlay) {
+    for (const root of ['/etc', ...(opts.systemOverlay ? systemVar : [])]) {
+      const found = unreadableEntries(root);
+      unreadable.files.push(...found.files);
+      unreadable.dirs.push(...found.dirs);
+    }
+  }
   return {
     uid,
     gid,
     workspace,
     resolvConf,
+    systemVar,
+    sudoTools: bash && setpriv ? { bash, setpriv } : undefined,
     runnerDirs: runnerDirs(env, process.execPath),
     cgroupControllers: cgroupControllers('/sys/fs/cgroup'),
     gitConfigs,
@@ -236,7 +284,7 @@ export function gatherHostFacts(env: Readonly<Record<string, string | undefined>
     toolCache: toolCache && entryKind(toolCache) === 'dir' ? toolCache : undefined,
     hasOpt: entryKind('/opt') === 'dir',
     rootLinks,
-    ...masks(sshKeys, opts.rootCell ? unreadableEntries('/etc') : { files: [], dirs: [] }),
+    ...masks(sshKeys, unreadable),
     env,
   };
 }

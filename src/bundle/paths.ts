@@ -14,6 +14,9 @@ export interface BundlePaths {
   /** With `network: { allow }`: the cell's resolv.conf and hosts (bundle/egress.ts). */
   resolvConf: string;
   hosts: string;
+  /** With `system: overlay`: the helper that runs sudo's commands, and our sudo (bundle/sudo.ts). */
+  sudoBroker: string;
+  sudo: string;
 }
 
 /**
@@ -29,5 +32,7 @@ export function bundlePaths(dir: string, layout: 'run' | 'out' = 'run'): BundleP
     gitConfig: path.join(dir, 'git-config'),
     resolvConf: path.join(dir, 'resolv.conf'),
     hosts: path.join(dir, 'hosts'),
+    sudoBroker: path.join(dir, 'sudo-broker'),
+    sudo: path.join(dir, 'sudo'),
   };
 }

@@ -23,7 +23,7 @@ export function cellUser(cell: Cell, host: HostFacts): CellUser {
 }
 
 /** Docker's default set: enough for package managers run as root, nothing that reaches the host. */
-const ROOT_CAPABILITIES = [
+export const ROOT_CAPABILITIES = [
   'CAP_CHOWN',
   'CAP_DAC_OVERRIDE',
   'CAP_FOWNER',

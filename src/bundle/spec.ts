@@ -9,13 +9,14 @@
  */
 import { type Cell, DEFAULT_BOUNDS, hostnameFor } from '../cell/schema.js';
 import { egressFiles } from './egress.js';
-import type { HostFacts } from './host.js';
-import { rootView } from './host-view.js';
+import type { HostFacts, SudoTools } from './host.js';
+import { type RootStage, rootView } from './host-view.js';
 import { type HostPathCheck, userMounts, workspaceMounts } from './mounts.js';
 import type { OciMount, OciSpec } from './oci.js';
 import type { BundlePaths } from './paths.js';
-import { cellProcess, cellUser, collectProcesses } from './process.js';
+import { cellProcess, cellUser, collectProcesses, ROOT_CAPABILITIES } from './process.js';
 import { linuxResources, type Resources } from './resources.js';
+import { BROKER, SUDO, throughBroker } from './sudo.js';
 
 export type { OciMount, OciSpec } from './oci.js';
 export type { BundlePaths } from './paths.js';
@@ -49,8 +50,10 @@ export interface Bundle {
    * them symbolic links, so they are resolved and must stay inside it.
    */
   hostPaths: HostPathCheck[];
-  /** Files of ours the bundle mounts, to write with it. */
-  files: { path: string; content: string }[];
+  /** Files of ours the bundle mounts, to write with it (0644 unless `mode` says otherwise). */
+  files: { path: string; content: string; mode?: number }[];
+  /** With `system: overlay`: what is bound into the skeleton root itself (host-view.ts). */
+  rootStage: RootStage | undefined;
   /** What the action did that the user should hear about (never secret values). */
   notes: string[];
   /** What the user asked for that weakens isolation, to say as a warning. */
@@ -79,11 +82,15 @@ export function buildBundle(cell: Cell, host: HostFacts, paths: BundlePaths): Bu
   const resources = linuxResources(cell.limits ?? {}, host);
   const work = cellProcess(cell, host, user);
   const collect = collectProcesses(cell, work.process, host.workspace);
+  const sudo = view.rootStage ? sudoFor(host, paths) : undefined;
+  // With system: overlay the cell starts as root, in the helper that serves sudo (bundle/sudo.ts).
+  const init = collect ? collect.init : work.process;
+  const cellInit = sudo && user.uid !== 0 ? throughBroker(init, user, sudo.tools, ROOT_CAPABILITIES) : init;
 
   const namespaces = ['pid', 'ipc', 'uts', 'mount', ...(cell.network === 'host' ? [] : ['network'])].map((type) => ({ type }));
   const spec: OciSpec = {
     ociVersion: '1.0.2',
-    process: collect ? collect.init : work.process,
+    process: cellInit,
     // Never written to: it is either our skeleton or the user's prepared tree, and runsc overlays it in memory.
     root: { path: view.root, readonly: false },
     hostname: cell.hostname ?? hostnameFor(cell.name),
@@ -97,10 +104,27 @@ export function buildBundle(cell: Cell, host: HostFacts, paths: BundlePaths): Bu
     links: view.links,
     missingEnv: work.missingEnv,
     hostPaths: [...view.hostPaths, ...workspace.hostPaths, ...extra.hostPaths, ...work.hostPaths],
-    files: [...workspace.files, ...(typeof cell.network === 'object' ? egressFiles(paths, spec.hostname) : [])],
+    files: [...workspace.files, ...(typeof cell.network === 'object' ? egressFiles(paths, spec.hostname) : []), ...(sudo?.files ?? [])],
+    rootStage: view.rootStage,
     notes: workspace.notes,
     warnings: workspace.warnings,
     collect: collect && { process: collect.process, tar: collect.tar, paths: collect.paths },
+  };
+}
+
+/** sudo's two files, and what the helper runs with; `system: overlay` needs bash and setpriv on the runner. */
+function sudoFor(host: HostFacts, paths: BundlePaths): { tools: SudoTools; files: Bundle['files'] } {
+  if (!host.sudoTools) {
+    throw new Error(
+      'system: overlay needs bash and setpriv (util-linux) on the runner, for sudo in the cell; install them, or drop system',
+    );
+  }
+  return {
+    tools: host.sudoTools,
+    files: [
+      { path: paths.sudoBroker, content: BROKER },
+      { path: paths.sudo, content: SUDO, mode: 0o755 },
+    ],
   };
 }
 

@@ -96,8 +96,15 @@ export function mountPoints(spec: OciSpec): OciMount[] {
 function makeSkeleton(rootfs: string, bundle: Bundle): void {
   mkdirSync(rootfs, { mode: 0o755 });
   for (const [name, target] of bundle.links) symlinkSync(target, path.join(rootfs, name));
-  // Parents come first (the mounts are sorted), and nested ones share them.
+  // system: overlay: the directories bound into the root (readonly.ts) need their mount points, and /var its own.
+  const staged = bundle.rootStage;
+  for (const dir of [...(staged?.binds ?? []), ...(staged?.dirs ?? [])])
+    mkdirSync(path.join(rootfs, dir), { recursive: true, mode: 0o755 });
+  for (const [name, target] of staged?.links ?? []) symlinkSync(target, path.join(rootfs, name));
+  // Parents come first (the mounts are sorted), and nested ones share them. What lies in a staged directory is
+  // the runner's (its mount point there exists, or runsc makes it in the in-memory overlay).
   for (const m of mountPoints(bundle.spec)) {
+    if (staged?.binds.some((b) => isBelow(m.destination, b))) continue;
     const at = path.join(rootfs, m.destination);
     const source = m.type === 'bind' ? targetKind(m.source) : undefined;
     if (source === 'file' || source === 'other') {
@@ -113,7 +120,7 @@ function makeSkeleton(rootfs: string, bundle: Bundle): void {
 export function writeBundleFiles(bundle: Bundle, paths: BundlePaths): void {
   mkdirSync(paths.dir, { recursive: true });
   writeFileSync(paths.emptyFile, '', { mode: 0o444 });
-  for (const file of bundle.files) writeFileSync(file.path, file.content, { mode: 0o644 });
+  for (const file of bundle.files) writeFileSync(file.path, file.content, { mode: file.mode ?? 0o644 });
   if (bundle.spec.root.path === 'rootfs') makeSkeleton(path.join(paths.dir, 'rootfs'), bundle);
 }
 

@@ -374,6 +374,14 @@ const CellKeys = z.strictObject({
     )
     .default('host')
     .meta(about('host (an allow-listed view of the runner, the default) or { path: <dir> } (a prepared root filesystem).')),
+  system: z
+    .enum(['read-only', 'overlay'], { error: expected('read-only or overlay') })
+    .default('read-only')
+    .meta(
+      about(
+        'read-only (the default): the runner’s /usr, /etc, /opt as they are. overlay: they and the package state in /var writable in memory (gone with the cell; the runner’s files never change), and sudo for the cell’s user. With rootfs: host only.',
+      ),
+    ),
   workspace: z
     .enum(['overlay', 'read-only', 'read-write', 'none'], { error: expected('overlay, read-only, read-write or none') })
     .default('overlay')
@@ -420,6 +428,8 @@ const NEITHER = 'expected one of run (a script) or command (an argv), got neithe
 const BOTH = 'expected one of run or command, got both';
 const SHELL_WITH_COMMAND = 'shell applies to run only; command is executed as is';
 const COLLECT_WITHOUT_WORKSPACE = 'there is no workspace to collect into with workspace: none';
+const SYSTEM_WITH_ROOTFS_PATH =
+  'system: overlay applies to rootfs: host (the runner’s system directories); a prepared rootfs is already writable in memory';
 const OVERLAY_WITH_READ_WRITE =
   'overlay and read-write cannot be combined in one cell yet (runsc overlays either all writable mounts or none); make the read-write ones overlay, or the overlay ones read-write';
 
@@ -452,6 +462,9 @@ function checkAcrossKeys(cell: CheckedKeys, ctx: z.core.$RefinementCtx<CheckedKe
       });
     }
     targets.push(mount.target);
+  }
+  if (cell.system === 'overlay' && cell.rootfs !== 'host') {
+    ctx.addIssue({ code: 'custom', path: ['system'], message: SYSTEM_WITH_ROOTFS_PATH });
   }
   // `collect` reads the paths back out of the cell's workspace and writes them into the runner's.
   if (cell.collect?.length && cell.workspace === 'none') {
@@ -517,6 +530,10 @@ const RULES_ACROSS_KEYS = [
   ifThen({ required: ['run'] }, { properties: { command: false }, errorMessage: BOTH }),
   ifThen({ required: ['command'] }, { properties: { shell: false }, errorMessage: SHELL_WITH_COMMAND }),
   ifThen(workspaceIs('none'), { properties: { collect: { const: [], errorMessage: COLLECT_WITHOUT_WORKSPACE } } }),
+  ifThen(
+    { required: ['rootfs'], properties: { rootfs: { type: 'object' } } },
+    { properties: { system: { const: 'read-only', errorMessage: SYSTEM_WITH_ROOTFS_PATH } } },
+  ),
   // workspace defaults to overlay: `properties` holds when it is absent.
   ifThen({ properties: { workspace: { const: 'overlay' } } }, mountModes('read-only', 'overlay')),
   ifThen(workspaceIs('read-write'), mountModes('read-only', 'read-write')),

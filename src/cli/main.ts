@@ -134,6 +134,12 @@ async function cmdBundle(file: string, values: Values): Promise<number> {
       'bundle',
     );
   }
+  if (cell.system === 'overlay') {
+    throw new UsageError(
+      'system: overlay needs the runner’s system directories bound read-only into the root by the run (in a private mount namespace): `gvisor-cell run` does; a bundle for runsc by hand cannot have it',
+      'bundle',
+    );
+  }
   const out = path.resolve(values.out);
   // Everything in DIR: config.json, rootfs/, and the files the bundle mounts.
   const paths = bundlePaths(out, 'out');

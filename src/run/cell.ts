@@ -68,7 +68,10 @@ export interface PlanContext {
 /** Builds the bundle and checks every host path it names. Starts nothing; throws with the key at fault. */
 export function planCell(cell: Cell, ctx: PlanContext): CellPlan {
   // A cell that runs as root (asked for, or because the action does) could read root-only files of /etc.
-  const facts = gatherHostFacts(ctx.env, ctx.workspace, { rootCell: cell.user === 'root' || process.getuid?.() === 0 });
+  const facts = gatherHostFacts(ctx.env, ctx.workspace, {
+    rootCell: cell.user === 'root' || process.getuid?.() === 0,
+    systemOverlay: cell.system === 'overlay',
+  });
   const runDir = makeRunDir(ctx.tempRoot);
   try {
     const paths = bundlePaths(runDir);
@@ -173,7 +176,10 @@ export async function runPlanned(plan: CellPlan, opts: RunOptions): Promise<Cell
     writeBundleFiles(plan.bundle, plan.paths);
     // Every source the cell must not change is bound read-only by the kernel at a stub; the spec names the stubs.
     const stageDir = path.join(plan.runDir, 'ro');
-    const staged = stageReadOnly(plan.bundle, stageDir, hostMountPoints());
+    const staged = stageReadOnly(plan.bundle, stageDir, hostMountPoints(), {
+      rootfs: path.join(plan.paths.dir, 'rootfs'),
+      emptyFile: plan.paths.emptyFile,
+    });
     makeStubs(staged.stage, stageDir);
     let { spec } = staged;
     let collectProcess = plan.bundle.collect?.process;
@@ -337,7 +343,7 @@ async function runStarted(plan: CellPlan, opts: RunOptions, started_: Started): 
       output,
       signal: opts.signal,
       wrap:
-        readOnly.binds.length > 0 || egress
+        readOnly.binds.length > 0 || readOnly.root || egress
           ? (argv) => inNamespace(readOnly, plan.namespaceTools, argv, { maskNetSysctls: egress !== undefined })
           : undefined,
       // `runsc start` (collect) sets up the cell's network: it needs /proc/sys/net hidden as `run` does.
@@ -383,6 +389,7 @@ async function hintsFor(
     runnerPath: plan.runner.path,
     toolCache: plan.runner.toolCache,
     network: plan.bundle.sandbox.network,
+    system: plan.cell.system,
     egressDenied: (egress?.rows ?? []).filter((r) => r.decision === 'denied').map((r) => (r.port === 53 ? r.name : `${r.name}:${r.port}`)),
     memoryLimit: plan.cell.limits?.memory,
     memoryAtTimeout: result.memoryAtTimeout,

@@ -27,6 +27,8 @@ export interface HintFacts {
   /** The runner's tool cache (RUNNER_TOOL_CACHE), bound into the cell when set. */
   toolCache: string | undefined;
   network: 'none' | 'host' | 'sandbox';
+  /** The document's `system`: read-only unless it asked for overlay. */
+  system: 'read-only' | 'overlay';
   /** With network.allow: the destinations refused (normalised names, `name:port`; a bare name for a DNS refusal). */
   egressDenied?: readonly string[];
   memoryLimit: number | undefined;
@@ -56,7 +58,45 @@ export function hints(verdict: Verdict, facts: HintFacts): string[] {
   const denied = facts.egressDenied ?? [];
   if (denied.length > 0 && (timedOut || verdict.kind === 'failed')) out.push(egressRefused(denied));
   if (nearLimit) out.push(nearMemoryLimit(memoryAtTimeout, memoryLimit));
+  if (facts.system === 'read-only' && verdict.kind === 'failed') {
+    const attempt = systemChange(facts.outputTail);
+    if (attempt !== undefined) out.push(systemReadOnly(attempt));
+  }
   return out;
+}
+
+// --- system: read-only ----------------------------------------------------
+
+/**
+ * What sudo, dpkg and apt print when the cell tries to change the runner's
+ * system under `system: read-only`: gVisor does not honour setuid (sudo
+ * refuses, naming no_new_privs, or finds the masked sudoers empty), and
+ * /usr, /etc and /opt are read-only (the package state of /var is not shown).
+ */
+const SYSTEM_CHANGES: [RegExp, string][] = [
+  [/sudo: The "no new privileges" flag is set|is not in the sudoers file|sudo: effective uid is not 0/, 'sudo'],
+  [
+    /dpkg: error: (?:requested operation requires superuser privilege|required read\/write access to the dpkg database)|dpkg: error: .*\/var\/lib\/dpkg/,
+    'dpkg',
+  ],
+  [
+    /E: Could not open lock file \/var\/lib\/(?:dpkg|apt)|E: Unable to (?:lock|acquire the dpkg frontend lock)|E: List directory \/var\/lib\/apt\/lists/,
+    'apt',
+  ],
+  [
+    /(?:^|[\s'"`])\/(?:usr|etc|opt)\/\S*:? .*Read-only file system|Read-only file system.*(?:^|[\s'"`])\/(?:usr|etc|opt)\//m,
+    'a write to the system directories',
+  ],
+];
+
+/** Which of SYSTEM_CHANGES the end of the output shows, if any. */
+export function systemChange(tail: string): string | undefined {
+  const recent = tail.slice(-16_384);
+  return SYSTEM_CHANGES.find(([re]) => re.test(recent))?.[1];
+}
+
+function systemReadOnly(attempt: string): string {
+  return `The cell’s system directories are the runner’s, read-only (system: read-only), and its output shows ${attempt} failing. To install packages or use sudo in the cell, set system: overlay: /usr, /etc, /opt and the package state in /var become writable in memory (gone with the cell; the runner’s files never change), and sudo works for the cell’s user.`;
 }
 
 // --- network.allow -------------------------------------------------------

@@ -30,6 +30,14 @@ export interface ReadOnlyStage {
    * remounted read-only too.
    */
   submounts: string[];
+  /**
+   * With `system: overlay`: binds into the skeleton root itself (and their
+   * submounts, remounted read-only), then the masks on top of them: the empty
+   * file bound over each masked file, an empty read-only tmpfs over each
+   * masked directory. Their mount points are the skeleton's or the runner's
+   * own: no stubs.
+   */
+  root?: { binds: { source: string; at: string }[]; submounts: string[]; maskFiles: { source: string; at: string }[]; maskDirs: string[] };
 }
 
 /** The bind mounts whose writes would reach the host: `rw` ones, unless `--overlay2=all:` keeps every write in memory. */
@@ -45,8 +53,31 @@ function writesReachHost(bundle: Bundle, options: readonly string[] | undefined)
  * find submounts. Touches no disk but to stat sources (which must exist:
  * checkHostPaths ran).
  */
-export function stageReadOnly(bundle: Bundle, stageDir: string, mountPoints: readonly string[]): { stage: ReadOnlyStage; spec: OciSpec } {
+/** The mount points below `real` (a source's real path), at their place below `at`. */
+function submountsOf(real: string, at: string, mountPoints: readonly string[]): string[] {
+  return mountPoints
+    .filter((m) => m.startsWith(real === '/' ? '/' : `${real}/`) && m !== real)
+    .map((m) => path.join(at, path.relative(real, m)));
+}
+
+export function stageReadOnly(
+  bundle: Bundle,
+  stageDir: string,
+  mountPoints: readonly string[],
+  skeleton?: { rootfs: string; emptyFile: string },
+): { stage: ReadOnlyStage; spec: OciSpec } {
   const stage: ReadOnlyStage = { binds: [], submounts: [] };
+  const rootStage = bundle.rootStage;
+  if (rootStage) {
+    if (!skeleton) throw new Error('system: overlay needs the skeleton root to stage into');
+    const at = (p: string) => path.join(skeleton.rootfs, p);
+    stage.root = {
+      binds: rootStage.binds.map((source) => ({ source, at: at(source) })),
+      submounts: rootStage.binds.flatMap((source) => submountsOf(realpathSync(source), at(source), mountPoints)),
+      maskFiles: rootStage.maskFiles.map((f) => ({ source: skeleton.emptyFile, at: at(f) })),
+      maskDirs: rootStage.maskDirs.map(at),
+    };
+  }
   const staged = new Map<string, string>();
   const stubFor = (source: string): string => {
     const known = staged.get(source);
@@ -55,12 +86,7 @@ export function stageReadOnly(bundle: Bundle, stageDir: string, mountPoints: rea
     staged.set(source, at);
     const file = !statSync(source).isDirectory();
     stage.binds.push({ source, at, file });
-    if (!file) {
-      const real = realpathSync(source);
-      for (const m of mountPoints) {
-        if (m.startsWith(real === '/' ? '/' : `${real}/`) && m !== real) stage.submounts.push(path.join(at, path.relative(real, m)));
-      }
-    }
+    if (!file) stage.submounts.push(...submountsOf(realpathSync(source), at, mountPoints));
     return at;
   };
   const mounts = bundle.spec.mounts.map((m) =>
@@ -173,6 +199,11 @@ export function inNamespace(
   const ops: string[] = [];
   for (const b of stage.binds) ops.push('bind', b.source, b.at);
   for (const m of stage.submounts) ops.push('ro', m);
+  // Parents before what is masked in them.
+  for (const b of stage.root?.binds ?? []) ops.push('bind', b.source, b.at);
+  for (const m of stage.root?.submounts ?? []) ops.push('ro', m);
+  for (const f of stage.root?.maskFiles ?? []) ops.push('bind', f.source, f.at);
+  for (const d of stage.root?.maskDirs ?? []) ops.push('mask', d);
   if (maskNetSysctls) ops.push('mask', NET_SYSCTLS);
   return [
     tools.unshare,

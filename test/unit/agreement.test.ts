@@ -28,6 +28,8 @@ const HOST: HostFacts = {
   resolvConf: '/run/systemd/resolve/stub-resolv.conf',
   runnerDirs: ['/home/runner/work/_temp'],
   cgroupControllers: ['cpuset', 'cpu', 'io', 'memory', 'pids'],
+  systemVar: ['/var/lib/dpkg', '/var/lib/apt', '/var/cache/apt'],
+  sudoTools: { bash: '/usr/bin/bash', setpriv: '/usr/bin/setpriv' },
   gitConfigs: [{ path: `${WS}/.git/config`, scrubbed: { text: '[core]\n', removed: ['http.extraheader'] } }],
   env: { HOME: '/home/runner', PATH: '/usr/bin:/bin', NPM_TOKEN: 'x' },
 };

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { bind, type OciMount, RO, tmpfs } from '../../src/bundle/oci.js';
-import { commandFromShell, connectFailure, type HintFacts, hints, seenAsIs } from '../../src/run/hints.js';
+import { commandFromShell, connectFailure, type HintFacts, hints, seenAsIs, systemChange } from '../../src/run/hints.js';
 import type { Verdict } from '../../src/run/verdict.js';
 
 const CELL_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -43,6 +43,7 @@ beforeAll(() => {
     runnerPath: [`${R}/home/.pyenv/shims`, `${R}/home/.local/bin`, `${R}/opt/tools/bin`, `${R}/opt/links`, '/usr/bin'].join(':'),
     toolCache: '/opt/hostedtoolcache',
     network: 'none',
+    system: 'read-only',
     memoryLimit: undefined,
     memoryAtTimeout: undefined,
     outputTail: '',
@@ -280,5 +281,30 @@ describe('network.allow: what the cell was refused', () => {
   test('a passing cell, or one with nothing refused, hears nothing of it', () => {
     expect(hints({ kind: 'passed' } as Verdict, { ...facts, network: 'sandbox', egressDenied: ['a.example'], outputTail: '' })).toEqual([]);
     expect(hints(failed, { ...facts, network: 'sandbox', egressDenied: [], outputTail: '' })).toEqual([]);
+  });
+});
+
+describe('system: read-only: sudo, dpkg and apt meet the runner’s read-only system', () => {
+  const failed: Verdict = { kind: 'failed', exitCode: 1 };
+  test.each([
+    ['sudo: The "no new privileges" flag is set, which prevents sudo from running as root.', 'sudo'],
+    ['root is not in the sudoers file.  This incident will be reported.', 'sudo'],
+    ['dpkg: error: requested operation requires superuser privilege', 'dpkg'],
+    ['dpkg: error: required read/write access to the dpkg database directory /var/lib/dpkg', 'dpkg'],
+    ['E: Could not open lock file /var/lib/dpkg/lock-frontend - open (13: Permission denied)', 'apt'],
+    ["touch: cannot touch '/usr/local/bin/x': Read-only file system", 'a write to the system directories'],
+  ])('%s → %s, and the hint names system: overlay', (line, attempt) => {
+    expect(systemChange(`building…\n${line}\n`)).toBe(attempt);
+    const said = hints(failed, { ...facts, network: 'host', outputTail: `${line}\n` });
+    expect(said).toHaveLength(1);
+    expect(said[0]).toContain(`its output shows ${attempt} failing`);
+    expect(said[0]).toContain('set system: overlay');
+  });
+
+  test('nothing is said for other failures, for a cell that asked for overlay, or for a cell that passed', () => {
+    expect(systemChange("touch: cannot touch '/workspace/x': Read-only file system\nnpm ERR! 1")).toBeUndefined();
+    const tail = 'sudo: The "no new privileges" flag is set, which prevents sudo from running as root.\n';
+    expect(hints(failed, { ...facts, network: 'host', system: 'overlay', outputTail: tail })).toEqual([]);
+    expect(hints({ kind: 'passed' }, { ...facts, network: 'host', outputTail: tail })).toEqual([]);
   });
 });

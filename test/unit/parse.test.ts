@@ -17,7 +17,7 @@ function problemsOf(text: string, source = 'cell.yml'): string[] {
 }
 
 const TOP_KEYS =
-  'name, run, shell, command, working-directory, env, pass-env, rootfs, workspace, mounts, collect, network, user, limits, hostname';
+  'name, run, shell, command, working-directory, env, pass-env, rootfs, system, workspace, mounts, collect, network, user, limits, hostname';
 
 describe('parseCell: accepted documents', () => {
   test('a minimal run document gets every default', () => {
@@ -25,6 +25,7 @@ describe('parseCell: accepted documents', () => {
       name: 'cell',
       run: 'echo hi',
       rootfs: 'host',
+      system: 'read-only',
       workspace: 'overlay',
       network: 'none',
       user: 'runner',
@@ -36,6 +37,7 @@ describe('parseCell: accepted documents', () => {
       name: 'cell',
       command: ['ls', '-la'],
       rootfs: 'host',
+      system: 'read-only',
       workspace: 'overlay',
       network: 'none',
       user: 'runner',
@@ -64,6 +66,7 @@ describe('parseCell: accepted documents', () => {
       '  VERBOSE: true',
       'pass-env: [NPM_TOKEN, HOME_DIR]',
       'rootfs: host',
+      'system: overlay',
       'workspace: read-only',
       'mounts:',
       '  - source: .cache',
@@ -88,6 +91,7 @@ describe('parseCell: accepted documents', () => {
       env: { NODE_ENV: 'test', RETRIES: '3', VERBOSE: 'true' },
       'pass-env': ['NPM_TOKEN', 'HOME_DIR'],
       rootfs: 'host',
+      system: 'overlay',
       workspace: 'read-only',
       mounts: [
         { source: '.cache', target: '/cache', mode: 'overlay' },
@@ -102,6 +106,13 @@ describe('parseCell: accepted documents', () => {
 
   test('rootfs may be a prepared directory', () => {
     expect(parseCell('run: x\nrootfs: {path: ./img}', 'x').rootfs).toEqual({ path: './img' });
+  });
+
+  test('system: overlay is for the runner’s own system directories only', () => {
+    expect(problemsOf('run: x\nsystem: overlay\nrootfs: {path: ./img}')).toEqual([
+      'system: system: overlay applies to rootfs: host (the runner’s system directories); a prepared rootfs is already writable in memory',
+    ]);
+    expect(problemsOf('run: x\nsystem: writable')).toEqual(['system: expected read-only or overlay, got "writable"']);
   });
 
   test('YAML 1.2 core schema: yes/no/on/off stay strings', () => {

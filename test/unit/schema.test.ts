@@ -93,6 +93,7 @@ describe('KNOWN_KEYS', () => {
       'env',
       'pass-env',
       'rootfs',
+      'system',
       'workspace',
       'mounts',
       'collect',
@@ -120,7 +121,15 @@ describe('CellSchema', () => {
   };
 
   test('defaults', () => {
-    expect(ok({ run: 'x' })).toEqual({ name: 'cell', run: 'x', rootfs: 'host', workspace: 'overlay', network: 'none', user: 'runner' });
+    expect(ok({ run: 'x' })).toEqual({
+      name: 'cell',
+      run: 'x',
+      rootfs: 'host',
+      system: 'read-only',
+      workspace: 'overlay',
+      network: 'none',
+      user: 'runner',
+    });
   });
 
   test.each([

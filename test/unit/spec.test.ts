@@ -59,6 +59,8 @@ function facts(over: Partial<HostFacts> = {}): HostFacts {
     resolvConf: undefined,
     runnerDirs: ['/home/runner/runners/2.330.0', '/home/runner/work/_temp', '/home/runner/work'],
     cgroupControllers: ['cpuset', 'cpu', 'io', 'memory', 'pids'],
+    systemVar: ['/var/lib/dpkg', '/var/lib/apt', '/var/cache/apt'],
+    sudoTools: { bash: '/usr/bin/bash', setpriv: '/usr/bin/setpriv' },
     gitConfigs: [],
     env: HOST_ENV,
     ...over,
@@ -859,5 +861,92 @@ describe('network: { allow } (bundle/egress.ts)', () => {
       expect(b.spec.mounts.some((m) => m.source === PATHS.resolvConf || m.source === PATHS.hosts)).toBe(false);
       expect(b.sandbox.network).toBe(network);
     }
+  });
+});
+
+describe('system: overlay: the system staged into the root, and sudo through the helper', () => {
+  const bundle = buildBundle(cell({ system: 'overlay' }), facts(), PATHS);
+  const { spec } = bundle;
+
+  test('the system directories, the package state of /var and the masks go into the root, not into the sandbox’s mounts', () => {
+    expect(bundle.rootStage).toEqual({
+      binds: ['/usr', '/etc', '/opt', '/lib64', '/var/lib/dpkg', '/var/lib/apt', '/var/cache/apt'],
+      maskFiles: ['/etc/shadow', '/etc/gshadow', '/etc/sudoers', '/etc/ssh/ssh_host_ed25519_key'],
+      maskDirs: ['/etc/sudoers.d', '/etc/ssl/private'],
+      dirs: expect.arrayContaining(['/var/log/apt', '/var/cache', '/var/lib']),
+      links: [
+        ['var/run', '/run'],
+        ['var/lock', '/run/lock'],
+      ],
+    });
+    for (const gone of ['/usr', '/etc', '/opt', '/lib64', '/etc/shadow', '/etc/sudoers.d'])
+      expect(mount(spec.mounts, gone)).toBeUndefined();
+    // The root is overlaid in memory, as for every cell (`all` adds the overlay-mode binds; `root` is the root
+    // alone): that is what makes the staged directories writable.
+    expect(bundle.sandbox.overlay).toBe('all');
+    expect(buildBundle(cell({ system: 'overlay', workspace: 'read-write' }), facts(), PATHS).sandbox.overlay).toBe('root');
+  });
+
+  test('a runner installed under /opt stays hidden there', () => {
+    const b = buildBundle(cell({ system: 'overlay' }), facts({ runnerDirs: ['/opt/actions-runner', '/home/runner/work/_temp'] }), PATHS);
+    expect(b.rootStage?.maskDirs).toContain('/opt/actions-runner');
+    expect(b.rootStage?.maskDirs).not.toContain('/home/runner/work/_temp');
+  });
+
+  test('our sudo over the runner’s, and the helper, are mounted read-only; sudo is executable', () => {
+    expect(mount(spec.mounts, '/usr/bin/sudo')).toEqual({ destination: '/usr/bin/sudo', type: 'bind', source: PATHS.sudo, options: RO });
+    expect(mount(spec.mounts, '/run/gvisor-cell/sudo-broker')).toEqual({
+      destination: '/run/gvisor-cell/sudo-broker',
+      type: 'bind',
+      source: PATHS.sudoBroker,
+      options: RO,
+    });
+    expect(bundle.files).toContainEqual(expect.objectContaining({ path: PATHS.sudo, mode: 0o755 }));
+    expect(bundle.files).toContainEqual(expect.objectContaining({ path: PATHS.sudoBroker }));
+  });
+
+  test('the cell starts as root in the helper, which runs the command as the runner’s user', () => {
+    expect(spec.process.user).toEqual({ uid: 0, gid: 0 });
+    expect(spec.process.args).toEqual([
+      '/usr/bin/bash',
+      '--noprofile',
+      '--norc',
+      '/run/gvisor-cell/sudo-broker',
+      '/usr/bin/setpriv',
+      '1001',
+      '127',
+      '--',
+      'bash',
+      '--noprofile',
+      '--norc',
+      '-eo',
+      'pipefail',
+      '-c',
+      'make test',
+    ]);
+    expect(spec.process.capabilities?.bounding).toContain('CAP_SETUID');
+    // HOME is still the runner user's own.
+    expect(mount(spec.mounts, HOME)?.options).toContain('uid=1001');
+  });
+
+  test('user: root needs no helper; with collect, the helper is the waiting init', () => {
+    const root = buildBundle(cell({ system: 'overlay', user: 'root' }), facts(), PATHS);
+    expect(root.spec.process.args[0]).toBe('bash');
+    const collected = buildBundle(cell({ system: 'overlay', collect: ['out'] }), facts(), PATHS);
+    expect(collected.spec.process.args.slice(-3)).toEqual(['--', 'sleep', 'infinity']);
+    expect(collected.collect?.process.user).toEqual({ uid: 1001, gid: 127 });
+  });
+
+  test('without bash or setpriv on the runner, it is refused naming what to install', () => {
+    expect(() => buildBundle(cell({ system: 'overlay' }), facts({ sudoTools: undefined }), PATHS)).toThrow(
+      'system: overlay needs bash and setpriv (util-linux) on the runner',
+    );
+  });
+
+  test('the default cell is as before: nothing staged into the root, the command as the runner’s user', () => {
+    const plain = buildBundle(cell(), facts(), PATHS);
+    expect(plain.rootStage).toBeUndefined();
+    expect(plain.spec.process.user).toEqual({ uid: 1001, gid: 127 });
+    expect(mount(plain.spec.mounts, '/usr/bin/sudo')).toBeUndefined();
   });
 });

@@ -1,0 +1,136 @@
+/**
+ * `system: overlay` (#14): the runner's /usr, /etc, /opt and package state
+ * writable in memory, and sudo for the cell's user, as a hosted runner runs
+ * the action (an ordinary user with passwordless sudo on the runner). The
+ * install is a real `.deb` the test builds with dpkg-deb; the runner's files
+ * are hashed before and after. Attacks: a root cell truncating, deleting and
+ * replacing the runner's files through the overlay.
+ */
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { REPO } from '../support/action-yml.js';
+import { type BucketServer, serveBucket } from '../support/bucket.js';
+import { type Job, makeJob, removeJob } from '../support/job.js';
+import { ensureUser, isRoot } from '../support/users.js';
+import { errors } from '../support/workflow-commands.js';
+import { runAction } from './action.js';
+
+const USER = 'gvc-e2e-system';
+const SUDOERS_FILE = '/etc/sudoers.d/gvc-e2e-system';
+const PACKAGE = 'gvc-e2e-hello';
+
+/** The runner's files a cell could try to change, hashed (a file that does not exist hashes as "absent"). */
+const WATCHED = ['/var/lib/dpkg/status', '/etc/hostname', '/etc/passwd', '/usr/bin/env', `/usr/bin/${PACKAGE}`, '/etc/gvc-e2e-written'];
+
+function hashes(): Record<string, string> {
+  return Object.fromEntries(
+    WATCHED.map((f) => [f, existsSync(f) ? createHash('sha256').update(readFileSync(f)).digest('hex') : 'absent']),
+  );
+}
+
+describe.skipIf(!isRoot)('system: overlay, as an ordinary user with sudo on the runner (making users needs root)', () => {
+  let user: { uid: number; gid: number };
+  let job: Job;
+  let server: BucketServer;
+  let actionDir: string;
+  const install = { 'download-url': '', 'runsc-version': '20260901.0' };
+
+  const run = (cell: string, more: Record<string, string> = {}) =>
+    runAction(job, { user, actionDir, inputs: { cell, ...install, ...more } });
+
+  beforeAll(async () => {
+    user = ensureUser(USER);
+    writeFileSync(SUDOERS_FILE, `${USER} ALL=(ALL) NOPASSWD:ALL\n`, { mode: 0o440 });
+    job = makeJob('system', user);
+    actionDir = mkdtempSync('/tmp/gvc-e2e-action-');
+    chmodSync(actionDir, 0o755);
+    cpSync(path.join(REPO, 'dist'), path.join(actionDir, 'dist'), { recursive: true });
+    server = await serveBucket(inject('bucketDir'));
+    install['download-url'] = server.url;
+    // A package of the test's own: one script in /usr/bin.
+    const root = path.join(job.home, 'pkg');
+    mkdirSync(path.join(root, 'DEBIAN'), { recursive: true });
+    mkdirSync(path.join(root, 'usr', 'bin'), { recursive: true });
+    writeFileSync(
+      path.join(root, 'DEBIAN', 'control'),
+      `Package: ${PACKAGE}\nVersion: 1.0\nArchitecture: all\nMaintainer: gvisor-cell tests <tests@example.invalid>\nDescription: says hello\n`,
+    );
+    writeFileSync(path.join(root, 'usr', 'bin', PACKAGE), '#!/bin/sh\necho "hello from the package"\n', { mode: 0o755 });
+    const built = spawnSync('dpkg-deb', ['--root-owner-group', '--build', root, path.join(job.workspace, `${PACKAGE}.deb`)], {
+      encoding: 'utf8',
+    });
+    if (built.status !== 0) throw new Error(`dpkg-deb failed: ${built.stderr}`);
+    spawnSync('chown', ['-R', `${user.uid}:${user.gid}`, job.workspace]);
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    rmSync(SUDOERS_FILE, { force: true });
+    if (job) removeJob(job);
+    if (actionDir) rmSync(actionDir, { recursive: true, force: true });
+    spawnSync('userdel', [USER]);
+  });
+
+  test('sudo works for the cell’s user: root inside, the masked files still empty, input, output and status passed through', async () => {
+    const r = await run(
+      [
+        'system: overlay',
+        'run: |',
+        '  id -u',
+        '  sudo -n true && echo sudo-n-true',
+        '  sudo id -u',
+        '  echo "shadow $(sudo cat /etc/shadow | wc -c) sudoers $(sudo cat /etc/sudoers | wc -c)"',
+        '  echo from-stdin | sudo tee /etc/gvc-e2e-written > /dev/null && cat /etc/gvc-e2e-written',
+        '  sudo -E sh -c "echo \\$SUDO_USER; exit 7" || echo "status $?"',
+        '  sudo -u nobody id -un',
+      ].join('\n'),
+    );
+    expect(errors(r.main)).toEqual([]);
+    expect(r.main.outputs.stdout).toBe(
+      [`${user.uid}`, 'sudo-n-true', '0', 'shadow 0 sudoers 0', 'from-stdin', USER, 'status 7', 'nobody', ''].join('\n'),
+    );
+    expect(existsSync('/etc/gvc-e2e-written')).toBe(false);
+  });
+
+  test('sudo dpkg -i installs a package that then runs; the runner has no trace of it', async () => {
+    const before = hashes();
+    const r = await run(
+      ['system: overlay', 'run: |', `  sudo dpkg -i ${PACKAGE}.deb`, `  ${PACKAGE}`, `  dpkg -s ${PACKAGE} | grep '^Status'`].join('\n'),
+    );
+    expect(errors(r.main)).toEqual([]);
+    expect(r.main.outputs.stdout).toContain('hello from the package\nStatus: install ok installed\n');
+    expect(hashes()).toEqual(before);
+    expect(spawnSync('dpkg', ['-s', PACKAGE]).status).not.toBe(0);
+  });
+
+  test('a root cell truncating, deleting and replacing the runner’s files changes only its own copies', async () => {
+    const before = hashes();
+    const r = await run(
+      [
+        'system: overlay',
+        'user: root',
+        'run: |',
+        '  : > /etc/hostname; : > /var/lib/dpkg/status',
+        '  truncate -s 0 /etc/passwd',
+        '  rm -f /usr/bin/env && echo gone > /usr/bin/env',
+        '  python3 -c "import os; os.truncate(\'/etc/hostname\', 0)" 2>/dev/null || true',
+        '  wc -c < /etc/hostname; wc -c < /var/lib/dpkg/status; cat /usr/bin/env',
+      ].join('\n'),
+    );
+    expect(errors(r.main)).toEqual([]);
+    expect(r.main.outputs.stdout).toBe('0\n0\ngone\n');
+    expect(hashes()).toEqual(before);
+  });
+
+  test('without the key, the same install fails, and the step says to set system: overlay', async () => {
+    const before = hashes();
+    const r = await run(`run: sudo dpkg -i ${PACKAGE}.deb`);
+    expect(r.main.exitCode).toBe(1);
+    const said = errors(r.main).join('\n');
+    expect(said).toContain('set system: overlay');
+    expect(hashes()).toEqual(before);
+  });
+});
