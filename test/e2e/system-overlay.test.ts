@@ -6,8 +6,9 @@
  * are hashed before and after. Attacks: a root cell truncating, deleting and
  * replacing the runner's files through the overlay.
  */
-import { createHash } from 'node:crypto';
+
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
@@ -26,9 +27,7 @@ const PACKAGE = 'gvc-e2e-hello';
 const WATCHED = ['/var/lib/dpkg/status', '/etc/hostname', '/etc/passwd', '/usr/bin/env', `/usr/bin/${PACKAGE}`, '/etc/gvc-e2e-written'];
 
 function hashes(): Record<string, string> {
-  return Object.fromEntries(
-    WATCHED.map((f) => [f, existsSync(f) ? createHash('sha256').update(readFileSync(f)).digest('hex') : 'absent']),
-  );
+  return Object.fromEntries(WATCHED.map((f) => [f, existsSync(f) ? createHash('sha256').update(readFileSync(f)).digest('hex') : 'absent']));
 }
 
 describe.skipIf(!isRoot)('system: overlay, as an ordinary user with sudo on the runner (making users needs root)', () => {
