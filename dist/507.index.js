@@ -111,6 +111,8 @@ function commandFromShell(tail) {
         /: ([^\s:]+): command not found$/gm,
         /^(?:sh|dash): \d+: ([^\s:]+): not found$/gm,
         /\benv: [‘'"]?([^’'"\s:]+)[’'"]?: No such file or directory$/gm,
+        // system: overlay runs a `command:` through setpriv (bundle/sudo.ts).
+        /^setpriv: failed to execute ([^\s:]+): No such file or directory$/gm,
     ];
     let found;
     for (const re of patterns) {

@@ -933,39 +933,50 @@ const BROKER_PATH = '/run/gvisor-cell/sudo-broker';
 /** Where our sudo is mounted: over the runner's. */
 const SUDO_PATH = '/usr/bin/sudo';
 /**
- * The helper, PID 1 of the cell, as root: `sudo-broker UID GID -- ARGV…`.
- * Requests are directories made by SUDO (argv, env, cwd as NUL-separated
- * files; FIFOs in, out, err, status), named one per line on the request
- * FIFO. The FIFO is held open for writing too, so reads block rather than end.
- * The cell's command runs as UID:GID with no supplementary groups, as any
- * cell's does; its status is the cell's.
+ * The helper, PID 1 of the cell, as root: `sudo-broker SETPRIV UID GID --
+ * ARGV…`, run by `bash -p` (privileged mode: no BASH_ENV, no functions
+ * imported from the document's environment run here as root). Requests are
+ * directories made by SUDO (argv, env and cwd as NUL-separated files, sudo's
+ * pid, FIFOs for what must be relayed, and a status FIFO), named one per line
+ * on the request FIFO, which it also holds open for writing so that reads
+ * block rather than end. The cell's command runs as UID:GID with no
+ * supplementary groups, as any cell's does, in this shell's environment,
+ * which is the document's: the script assigns nothing at its top level (a
+ * variable the cell calls `dir` stays the cell's). Its own commands by
+ * absolute path or `command -p`: PATH is the cell's too.
  */
 const BROKER = `# gvisor-cell: the cell's root helper for sudo (system: overlay); see src/bundle/sudo.ts.
-# Its own commands by absolute path or \`command -p\`: PATH is the cell's, for the cell's command.
-set -u
-setpriv=$1 uid=$2 gid=$3
-shift 4
-dir=${SUDO_DIR}
-command -p mkdir -m 0711 "$dir" && command -p mkfifo -m 0622 "$dir/requests" ||
+command -p mkdir -m 0711 ${SUDO_DIR} && command -p mkfifo -m 0622 ${SUDO_DIR}/requests ||
   { echo "gvisor-cell: could not start the helper for sudo" >&2; exit 125; }
 request() {
-  local d=$1 status=126 argv envs cwd=/
+  local d=$1 status=126 argv envs cwd=/ pid= in out err
   [ -d "$d" ] && [ ! -L "$d" ] || return 0
-  if mapfile -d '' -t argv < "$d/argv" && mapfile -d '' -t envs < "$d/env" && [ "\${#argv[@]}" -gt 0 ]; then
+  IFS= read -r pid < "$d/pid"
+  case $pid in '' | *[!0-9]*) pid= ;; esac
+  # A pipe or a socket of sudo's comes through a FIFO of the request; anything else (the cell's own output, a
+  # file, /dev/null, a terminal) is opened afresh through /proc, as sudo would hand the descriptor on. Output
+  # is appended: a file sudo's caller opened is never truncated here. A closed descriptor is /dev/null.
+  in=$d/in out=$d/out err=$d/err
+  [ -p "$in" ] || { in=/proc/$pid/fd/0; [ -e "$in" ] || in=/dev/null; }
+  [ -p "$out" ] || { out=/proc/$pid/fd/1; [ -e "$out" ] || out=/dev/null; }
+  [ -p "$err" ] || { err=/proc/$pid/fd/2; [ -e "$err" ] || err=/dev/null; }
+  if [ -n "$pid" ] && mapfile -d '' -t argv < "$d/argv" && mapfile -d '' -t envs < "$d/env" && [ "\${#argv[@]}" -gt 0 ]; then
     IFS= read -r -d '' cwd < "$d/cwd"
-    (cd -- "$cwd" 2>/dev/null || cd /; exec /usr/bin/env -i "\${envs[@]}" "\${argv[@]}") < "$d/in" > "$d/out" 2> "$d/err"
+    (cd -- "$cwd" 2>/dev/null || cd /; exec /usr/bin/env -i "\${envs[@]}" "\${argv[@]}") < "$in" >> "$out" 2>> "$err"
     status=$?
   else
-    : < "$d/in" > "$d/out" 2> "$d/err"
+    # Unblock sudo's relays, if any.
+    { [ ! -p "$d/in" ] || : < "$d/in"; [ ! -p "$d/out" ] || : > "$d/out"; [ ! -p "$d/err" ] || : > "$d/err"; } 2> /dev/null
   fi
   echo "$status" > "$d/status"
 }
 serve() {
-  exec 3<> "$dir/requests"
-  while IFS= read -r d <&3; do request "$d" & done
+  local d
+  exec 3<> ${SUDO_DIR}/requests
+  while IFS= read -r d <&3; do request "$d" 3<&- & done
 }
 serve &
-/usr/bin/env -u SHLVL -u _ -u OLDPWD "$setpriv" --reuid="$uid" --regid="$gid" --clear-groups -- "$@" &
+/usr/bin/env -u SHLVL -u _ -u OLDPWD "$1" --reuid="$2" --regid="$3" --clear-groups -- "\${@:5}" &
 wait $!
 `;
 /**
@@ -978,7 +989,8 @@ const SUDO = `#!/bin/bash
 # gvisor-cell: sudo in a cell (system: overlay). gVisor does not honour setuid, so this hands the command to the
 # cell's root helper (src/bundle/sudo.ts in gvisor-cell). Signals are not passed on to the command.
 set -u
-keep= login= shell= user=root
+case \${0##*/} in sudoedit) echo "sudoedit: not supported in a gvisor-cell cell; use sudo with an editor or tee" >&2; exit 1 ;; esac
+keep= login= shell= user=root names=(in out err)
 usage() { echo "usage: sudo [-nEHSkKv] [-u user] [-i | -s] [--] [command [arg ...]]" >&2; exit 1; }
 while [ $# -gt 0 ]; do
   case $1 in
@@ -999,7 +1011,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 if [ -n "$login$shell" ]; then
-  if [ $# -gt 0 ]; then set -- /bin/bash \${login:+-l} -c "$*"; else set -- /bin/bash \${login:+-l}; fi
+  # As sudo does: the command goes to the shell's -c with its words escaped.
+  if [ $# -gt 0 ]; then set -- /bin/bash \${login:+-l} -c "$(printf '%q ' "$@")"; else set -- /bin/bash \${login:+-l}; fi
 fi
 [ $# -gt 0 ] || usage
 case $user in
@@ -1024,25 +1037,44 @@ else
 fi
 # bash knows the ids: every process is ~10 ms in gVisor.
 me=$EUID
-gid=$(command -p id -g)
-env+=("SUDO_USER=$(command -p id -un 2>/dev/null || echo "$me")" "SUDO_UID=$me" "SUDO_GID=$gid" "SUDO_COMMAND=$*")
+env+=("SUDO_USER=$(command -p id -un 2>/dev/null || echo "$me")" "SUDO_UID=$me" "SUDO_GID=$(command -p id -g)" "SUDO_COMMAND=$*")
 if [ "$me" = 0 ]; then exec /usr/bin/env -i "\${env[@]}" "$@"; fi
+# With collect, the cell's command may start before the helper (the container's init) has made its FIFO.
+for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do [ -p ${SUDO_DIR}/requests ] && break; command -p sleep 0.1; done
 [ -p ${SUDO_DIR}/requests ] || { echo "sudo: the cell's helper for sudo is not running" >&2; exit 1; }
 d=$(command -p mktemp -d "\${TMPDIR:-/tmp}/gvisor-cell-sudo.XXXXXXXX") || exit 1
 trap 'command -p rm -rf -- "$d"' EXIT
 printf '%s\\0' "$@" > "$d/argv"
 printf '%s\\0' "\${env[@]}" > "$d/env"
 printf '%s\\0' "$PWD" > "$d/cwd"
-command -p mkfifo "$d/in" "$d/out" "$d/err" "$d/status" || exit 1
+printf '%s\\n' "$$" > "$d/pid"
+# The helper opens our descriptors afresh through /proc (a file, /dev/null, a pipe of the runner's), except
+# sockets (the cell's output, when the action runs it, is one) and the cell's own pipes, which gVisor cannot
+# reopen so: those are relayed through FIFOs. A relayed input is read ahead, as far as the pipe lets it.
+fifos=("$d/status")
+for i in 0 1 2; do
+  if [ -S "/proc/$$/fd/$i" ]; then
+    fifos+=("$d/\${names[$i]}")
+  else
+    case $(command -p readlink "/proc/$$/fd/$i" 2>/dev/null) in pipe:*) fifos+=("$d/\${names[$i]}") ;; esac
+  fi
+done
+command -p mkfifo "\${fifos[@]}" || exit 1
 printf '%s\\n' "$d" > ${SUDO_DIR}/requests
-command -p cat "$d/out" & out=$!
-command -p cat "$d/err" >&2 & err=$!
+outs=() in=
+[ ! -p "$d/out" ] || { command -p cat "$d/out" & outs+=($!); }
+[ ! -p "$d/err" ] || { command -p cat "$d/err" >&2 & outs+=($!); }
 # An asynchronous command reads /dev/null unless told otherwise: the command's input is ours.
-command -p cat <&0 > "$d/in" & in=$!
+[ ! -p "$d/in" ] || { command -p cat <&0 > "$d/in" & in=$!; }
 status=
 read -r status < "$d/status"
-wait "$out" "$err"
-kill "$in" 2>/dev/null
+if [ "\${#outs[@]}" -gt 0 ]; then
+  # What the command wrote is drained; a daemon it started may hold the pipe open: not past 2 s.
+  (command -p sleep 2; kill "\${outs[@]}" 2>/dev/null) & timer=$!
+  wait "\${outs[@]}" 2>/dev/null
+  kill "$timer" 2>/dev/null
+fi
+[ -z "$in" ] || kill "$in" 2>/dev/null
 exit "\${status:-126}"
 `;
 /**
@@ -1054,7 +1086,18 @@ function throughBroker(process, user, tools, rootCapabilities) {
     return {
         ...process,
         user: { uid: 0, gid: 0 },
-        args: [tools.bash, '--noprofile', '--norc', BROKER_PATH, tools.setpriv, String(user.uid), String(user.gid), '--', ...process.args],
+        args: [
+            tools.bash,
+            '--noprofile',
+            '--norc',
+            '-p',
+            BROKER_PATH,
+            tools.setpriv,
+            String(user.uid),
+            String(user.gid),
+            '--',
+            ...process.args,
+        ],
         capabilities: { bounding: caps, effective: caps, permitted: caps },
     };
 }
@@ -1078,8 +1121,8 @@ function throughBroker(process, user, tools, rootCapabilities) {
  * much whatever `limits.tmpfs` says (less when that is smaller).
  */
 const RUN_TMPFS_MAX = 64 * 2 ** 20;
-/** The skeleton's /var beside the package state: where dpkg and apt log and cache (in memory). */
-const VAR_DIRS = ['/var/log/apt', '/var/lib', '/var/cache', '/var/spool', '/var/backups', '/var/local', '/var/opt', '/var/mail'];
+/** The skeleton's /var beside the package state: where dpkg and apt log and cache (in memory); and root's HOME for sudo. */
+const VAR_DIRS = ['/var/log/apt', '/var/lib', '/var/cache', '/var/spool', '/var/backups', '/var/local', '/var/opt', '/var/mail', '/root'];
 const VAR_LINKS = [
     ['var/run', '/run'],
     ['var/lock', '/run/lock'],
@@ -1758,6 +1801,7 @@ function writeAll(fd, chunk) {
  */
 
 
+
 /** The bind mounts whose writes would reach the host: `rw` ones, unless `--overlay2=all:` keeps every write in memory. */
 function writesReachHost(bundle, options) {
     return (options ?? []).includes('rw') && bundle.sandbox.overlay !== 'all';
@@ -1770,6 +1814,14 @@ function writesReachHost(bundle, options) {
  * find submounts. Touches no disk but to stat sources (which must exist:
  * checkHostPaths ran).
  */
+function realpathOrUndefined(p) {
+    try {
+        return (0,external_node_fs_.realpathSync)(p);
+    }
+    catch {
+        return undefined;
+    }
+}
 /** The mount points below `real` (a source's real path), at their place below `at`. */
 function submountsOf(real, at, mountPoints) {
     return mountPoints
@@ -1783,11 +1835,26 @@ function stageReadOnly(bundle, stageDir, mountPoints, skeleton) {
         if (!skeleton)
             throw new Error('system: overlay needs the skeleton root to stage into');
         const at = (p) => external_node_path_default().join(skeleton.rootfs, p);
+        // The staging shell mounts on the host, where a link in a masked path would be followed out of the root
+        // (a mask landing on the runner's own file, the cell reading the original through the bind). So each mask
+        // goes where its path really leads, inside one of the binds, or nowhere: a path that leads outside them, or
+        // to nothing, is not in the cell's view.
+        const bound = rootStage.binds.map((b) => (0,external_node_fs_.realpathSync)(b));
+        const inView = (p) => {
+            const real = realpathOrUndefined(p);
+            return real !== undefined && bound.some((b) => (0,bundle_host/* isInside */.FK)(real, b)) ? real : undefined;
+        };
         stage.root = {
             binds: rootStage.binds.map((source) => ({ source, at: at(source) })),
             submounts: rootStage.binds.flatMap((source) => submountsOf((0,external_node_fs_.realpathSync)(source), at(source), mountPoints)),
-            maskFiles: rootStage.maskFiles.map((f) => ({ source: skeleton.emptyFile, at: at(f) })),
-            maskDirs: rootStage.maskDirs.map(at),
+            maskFiles: rootStage.maskFiles.flatMap((f) => {
+                const real = inView(f);
+                return real === undefined ? [] : [{ source: skeleton.emptyFile, at: at(real) }];
+            }),
+            maskDirs: rootStage.maskDirs.flatMap((d) => {
+                const real = inView(d);
+                return real === undefined ? [] : [at(real)];
+            }),
         };
     }
     const staged = new Map();
@@ -1856,7 +1923,7 @@ while [ "$1" != -- ]; do
   case $1 in
     bind) "$mount" --rbind -o ro,nosuid,nodev "$2" "$3" || { echo "gvisor-cell: could not bind $2 read-only" >&2; exit ${SETUP_FAILED}; }; shift 3 ;;
     ro) "$mount" -o remount,bind,ro,nosuid,nodev "$2" || { echo "gvisor-cell: could not make $2 read-only" >&2; exit ${SETUP_FAILED}; }; shift 2 ;;
-    mask) "$mount" -t tmpfs -o ro,nosuid,nodev,noexec,size=4k gvisor-cell-mask "$2" || { echo "gvisor-cell: could not mask $2" >&2; exit ${SETUP_FAILED}; }; shift 2 ;;
+    mask) "$mount" -t tmpfs -o ro,nosuid,nodev,noexec,size=4k,mode=0755 gvisor-cell-mask "$2" || { echo "gvisor-cell: could not mask $2" >&2; exit ${SETUP_FAILED}; }; shift 2 ;;
     *) exit ${SETUP_FAILED} ;;
   esac
 done

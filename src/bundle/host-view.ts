@@ -51,8 +51,8 @@ export interface RootStage {
   links: [string, string][];
 }
 
-/** The skeleton's /var beside the package state: where dpkg and apt log and cache (in memory). */
-const VAR_DIRS = ['/var/log/apt', '/var/lib', '/var/cache', '/var/spool', '/var/backups', '/var/local', '/var/opt', '/var/mail'];
+/** The skeleton's /var beside the package state: where dpkg and apt log and cache (in memory); and root's HOME for sudo. */
+const VAR_DIRS = ['/var/log/apt', '/var/lib', '/var/cache', '/var/spool', '/var/backups', '/var/local', '/var/opt', '/var/mail', '/root'];
 const VAR_LINKS: [string, string][] = [
   ['var/run', '/run'],
   ['var/lock', '/run/lock'],

@@ -27,39 +27,50 @@ export const BROKER_PATH = '/run/gvisor-cell/sudo-broker';
 export const SUDO_PATH = '/usr/bin/sudo';
 
 /**
- * The helper, PID 1 of the cell, as root: `sudo-broker UID GID -- ARGV…`.
- * Requests are directories made by SUDO (argv, env, cwd as NUL-separated
- * files; FIFOs in, out, err, status), named one per line on the request
- * FIFO. The FIFO is held open for writing too, so reads block rather than end.
- * The cell's command runs as UID:GID with no supplementary groups, as any
- * cell's does; its status is the cell's.
+ * The helper, PID 1 of the cell, as root: `sudo-broker SETPRIV UID GID --
+ * ARGV…`, run by `bash -p` (privileged mode: no BASH_ENV, no functions
+ * imported from the document's environment run here as root). Requests are
+ * directories made by SUDO (argv, env and cwd as NUL-separated files, sudo's
+ * pid, FIFOs for what must be relayed, and a status FIFO), named one per line
+ * on the request FIFO, which it also holds open for writing so that reads
+ * block rather than end. The cell's command runs as UID:GID with no
+ * supplementary groups, as any cell's does, in this shell's environment,
+ * which is the document's: the script assigns nothing at its top level (a
+ * variable the cell calls `dir` stays the cell's). Its own commands by
+ * absolute path or `command -p`: PATH is the cell's too.
  */
 export const BROKER = `# gvisor-cell: the cell's root helper for sudo (system: overlay); see src/bundle/sudo.ts.
-# Its own commands by absolute path or \`command -p\`: PATH is the cell's, for the cell's command.
-set -u
-setpriv=$1 uid=$2 gid=$3
-shift 4
-dir=${SUDO_DIR}
-command -p mkdir -m 0711 "$dir" && command -p mkfifo -m 0622 "$dir/requests" ||
+command -p mkdir -m 0711 ${SUDO_DIR} && command -p mkfifo -m 0622 ${SUDO_DIR}/requests ||
   { echo "gvisor-cell: could not start the helper for sudo" >&2; exit 125; }
 request() {
-  local d=$1 status=126 argv envs cwd=/
+  local d=$1 status=126 argv envs cwd=/ pid= in out err
   [ -d "$d" ] && [ ! -L "$d" ] || return 0
-  if mapfile -d '' -t argv < "$d/argv" && mapfile -d '' -t envs < "$d/env" && [ "\${#argv[@]}" -gt 0 ]; then
+  IFS= read -r pid < "$d/pid"
+  case $pid in '' | *[!0-9]*) pid= ;; esac
+  # A pipe or a socket of sudo's comes through a FIFO of the request; anything else (the cell's own output, a
+  # file, /dev/null, a terminal) is opened afresh through /proc, as sudo would hand the descriptor on. Output
+  # is appended: a file sudo's caller opened is never truncated here. A closed descriptor is /dev/null.
+  in=$d/in out=$d/out err=$d/err
+  [ -p "$in" ] || { in=/proc/$pid/fd/0; [ -e "$in" ] || in=/dev/null; }
+  [ -p "$out" ] || { out=/proc/$pid/fd/1; [ -e "$out" ] || out=/dev/null; }
+  [ -p "$err" ] || { err=/proc/$pid/fd/2; [ -e "$err" ] || err=/dev/null; }
+  if [ -n "$pid" ] && mapfile -d '' -t argv < "$d/argv" && mapfile -d '' -t envs < "$d/env" && [ "\${#argv[@]}" -gt 0 ]; then
     IFS= read -r -d '' cwd < "$d/cwd"
-    (cd -- "$cwd" 2>/dev/null || cd /; exec /usr/bin/env -i "\${envs[@]}" "\${argv[@]}") < "$d/in" > "$d/out" 2> "$d/err"
+    (cd -- "$cwd" 2>/dev/null || cd /; exec /usr/bin/env -i "\${envs[@]}" "\${argv[@]}") < "$in" >> "$out" 2>> "$err"
     status=$?
   else
-    : < "$d/in" > "$d/out" 2> "$d/err"
+    # Unblock sudo's relays, if any.
+    { [ ! -p "$d/in" ] || : < "$d/in"; [ ! -p "$d/out" ] || : > "$d/out"; [ ! -p "$d/err" ] || : > "$d/err"; } 2> /dev/null
   fi
   echo "$status" > "$d/status"
 }
 serve() {
-  exec 3<> "$dir/requests"
-  while IFS= read -r d <&3; do request "$d" & done
+  local d
+  exec 3<> ${SUDO_DIR}/requests
+  while IFS= read -r d <&3; do request "$d" 3<&- & done
 }
 serve &
-/usr/bin/env -u SHLVL -u _ -u OLDPWD "$setpriv" --reuid="$uid" --regid="$gid" --clear-groups -- "$@" &
+/usr/bin/env -u SHLVL -u _ -u OLDPWD "$1" --reuid="$2" --regid="$3" --clear-groups -- "\${@:5}" &
 wait $!
 `;
 
@@ -73,7 +84,8 @@ export const SUDO = `#!/bin/bash
 # gvisor-cell: sudo in a cell (system: overlay). gVisor does not honour setuid, so this hands the command to the
 # cell's root helper (src/bundle/sudo.ts in gvisor-cell). Signals are not passed on to the command.
 set -u
-keep= login= shell= user=root
+case \${0##*/} in sudoedit) echo "sudoedit: not supported in a gvisor-cell cell; use sudo with an editor or tee" >&2; exit 1 ;; esac
+keep= login= shell= user=root names=(in out err)
 usage() { echo "usage: sudo [-nEHSkKv] [-u user] [-i | -s] [--] [command [arg ...]]" >&2; exit 1; }
 while [ $# -gt 0 ]; do
   case $1 in
@@ -94,7 +106,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 if [ -n "$login$shell" ]; then
-  if [ $# -gt 0 ]; then set -- /bin/bash \${login:+-l} -c "$*"; else set -- /bin/bash \${login:+-l}; fi
+  # As sudo does: the command goes to the shell's -c with its words escaped.
+  if [ $# -gt 0 ]; then set -- /bin/bash \${login:+-l} -c "$(printf '%q ' "$@")"; else set -- /bin/bash \${login:+-l}; fi
 fi
 [ $# -gt 0 ] || usage
 case $user in
@@ -119,25 +132,44 @@ else
 fi
 # bash knows the ids: every process is ~10 ms in gVisor.
 me=$EUID
-gid=$(command -p id -g)
-env+=("SUDO_USER=$(command -p id -un 2>/dev/null || echo "$me")" "SUDO_UID=$me" "SUDO_GID=$gid" "SUDO_COMMAND=$*")
+env+=("SUDO_USER=$(command -p id -un 2>/dev/null || echo "$me")" "SUDO_UID=$me" "SUDO_GID=$(command -p id -g)" "SUDO_COMMAND=$*")
 if [ "$me" = 0 ]; then exec /usr/bin/env -i "\${env[@]}" "$@"; fi
+# With collect, the cell's command may start before the helper (the container's init) has made its FIFO.
+for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do [ -p ${SUDO_DIR}/requests ] && break; command -p sleep 0.1; done
 [ -p ${SUDO_DIR}/requests ] || { echo "sudo: the cell's helper for sudo is not running" >&2; exit 1; }
 d=$(command -p mktemp -d "\${TMPDIR:-/tmp}/gvisor-cell-sudo.XXXXXXXX") || exit 1
 trap 'command -p rm -rf -- "$d"' EXIT
 printf '%s\\0' "$@" > "$d/argv"
 printf '%s\\0' "\${env[@]}" > "$d/env"
 printf '%s\\0' "$PWD" > "$d/cwd"
-command -p mkfifo "$d/in" "$d/out" "$d/err" "$d/status" || exit 1
+printf '%s\\n' "$$" > "$d/pid"
+# The helper opens our descriptors afresh through /proc (a file, /dev/null, a pipe of the runner's), except
+# sockets (the cell's output, when the action runs it, is one) and the cell's own pipes, which gVisor cannot
+# reopen so: those are relayed through FIFOs. A relayed input is read ahead, as far as the pipe lets it.
+fifos=("$d/status")
+for i in 0 1 2; do
+  if [ -S "/proc/$$/fd/$i" ]; then
+    fifos+=("$d/\${names[$i]}")
+  else
+    case $(command -p readlink "/proc/$$/fd/$i" 2>/dev/null) in pipe:*) fifos+=("$d/\${names[$i]}") ;; esac
+  fi
+done
+command -p mkfifo "\${fifos[@]}" || exit 1
 printf '%s\\n' "$d" > ${SUDO_DIR}/requests
-command -p cat "$d/out" & out=$!
-command -p cat "$d/err" >&2 & err=$!
+outs=() in=
+[ ! -p "$d/out" ] || { command -p cat "$d/out" & outs+=($!); }
+[ ! -p "$d/err" ] || { command -p cat "$d/err" >&2 & outs+=($!); }
 # An asynchronous command reads /dev/null unless told otherwise: the command's input is ours.
-command -p cat <&0 > "$d/in" & in=$!
+[ ! -p "$d/in" ] || { command -p cat <&0 > "$d/in" & in=$!; }
 status=
 read -r status < "$d/status"
-wait "$out" "$err"
-kill "$in" 2>/dev/null
+if [ "\${#outs[@]}" -gt 0 ]; then
+  # What the command wrote is drained; a daemon it started may hold the pipe open: not past 2 s.
+  (command -p sleep 2; kill "\${outs[@]}" 2>/dev/null) & timer=$!
+  wait "\${outs[@]}" 2>/dev/null
+  kill "$timer" 2>/dev/null
+fi
+[ -z "$in" ] || kill "$in" 2>/dev/null
 exit "\${status:-126}"
 `;
 
@@ -150,7 +182,18 @@ export function throughBroker(process: OciProcess, user: CellUser, tools: SudoTo
   return {
     ...process,
     user: { uid: 0, gid: 0 },
-    args: [tools.bash, '--noprofile', '--norc', BROKER_PATH, tools.setpriv, String(user.uid), String(user.gid), '--', ...process.args],
+    args: [
+      tools.bash,
+      '--noprofile',
+      '--norc',
+      '-p',
+      BROKER_PATH,
+      tools.setpriv,
+      String(user.uid),
+      String(user.gid),
+      '--',
+      ...process.args,
+    ],
     capabilities: { bounding: caps, effective: caps, permitted: caps },
   };
 }

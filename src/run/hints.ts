@@ -127,6 +127,8 @@ export function commandFromShell(tail: string): string | undefined {
     /: ([^\s:]+): command not found$/gm,
     /^(?:sh|dash): \d+: ([^\s:]+): not found$/gm,
     /\benv: [‘'"]?([^’'"\s:]+)[’'"]?: No such file or directory$/gm,
+    // system: overlay runs a `command:` through setpriv (bundle/sudo.ts).
+    /^setpriv: failed to execute ([^\s:]+): No such file or directory$/gm,
   ];
   let found: { at: number; name: string } | undefined;
   for (const re of patterns) {

@@ -19,6 +19,7 @@
  */
 import { lstatSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { isInside } from '../bundle/host.js';
 import type { Bundle, OciSpec } from '../bundle/spec.js';
 
 export interface ReadOnlyStage {
@@ -53,6 +54,14 @@ function writesReachHost(bundle: Bundle, options: readonly string[] | undefined)
  * find submounts. Touches no disk but to stat sources (which must exist:
  * checkHostPaths ran).
  */
+function realpathOrUndefined(p: string): string | undefined {
+  try {
+    return realpathSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The mount points below `real` (a source's real path), at their place below `at`. */
 function submountsOf(real: string, at: string, mountPoints: readonly string[]): string[] {
   return mountPoints
@@ -71,11 +80,26 @@ export function stageReadOnly(
   if (rootStage) {
     if (!skeleton) throw new Error('system: overlay needs the skeleton root to stage into');
     const at = (p: string) => path.join(skeleton.rootfs, p);
+    // The staging shell mounts on the host, where a link in a masked path would be followed out of the root
+    // (a mask landing on the runner's own file, the cell reading the original through the bind). So each mask
+    // goes where its path really leads, inside one of the binds, or nowhere: a path that leads outside them, or
+    // to nothing, is not in the cell's view.
+    const bound = rootStage.binds.map((b) => realpathSync(b));
+    const inView = (p: string): string | undefined => {
+      const real = realpathOrUndefined(p);
+      return real !== undefined && bound.some((b) => isInside(real, b)) ? real : undefined;
+    };
     stage.root = {
       binds: rootStage.binds.map((source) => ({ source, at: at(source) })),
       submounts: rootStage.binds.flatMap((source) => submountsOf(realpathSync(source), at(source), mountPoints)),
-      maskFiles: rootStage.maskFiles.map((f) => ({ source: skeleton.emptyFile, at: at(f) })),
-      maskDirs: rootStage.maskDirs.map(at),
+      maskFiles: rootStage.maskFiles.flatMap((f) => {
+        const real = inView(f);
+        return real === undefined ? [] : [{ source: skeleton.emptyFile, at: at(real) }];
+      }),
+      maskDirs: rootStage.maskDirs.flatMap((d) => {
+        const real = inView(d);
+        return real === undefined ? [] : [at(real)];
+      }),
     };
   }
   const staged = new Map<string, string>();
@@ -145,7 +169,7 @@ while [ "$1" != -- ]; do
   case $1 in
     bind) "$mount" --rbind -o ro,nosuid,nodev "$2" "$3" || { echo "gvisor-cell: could not bind $2 read-only" >&2; exit ${SETUP_FAILED}; }; shift 3 ;;
     ro) "$mount" -o remount,bind,ro,nosuid,nodev "$2" || { echo "gvisor-cell: could not make $2 read-only" >&2; exit ${SETUP_FAILED}; }; shift 2 ;;
-    mask) "$mount" -t tmpfs -o ro,nosuid,nodev,noexec,size=4k gvisor-cell-mask "$2" || { echo "gvisor-cell: could not mask $2" >&2; exit ${SETUP_FAILED}; }; shift 2 ;;
+    mask) "$mount" -t tmpfs -o ro,nosuid,nodev,noexec,size=4k,mode=0755 gvisor-cell-mask "$2" || { echo "gvisor-cell: could not mask $2" >&2; exit ${SETUP_FAILED}; }; shift 2 ;;
     *) exit ${SETUP_FAILED} ;;
   esac
 done

@@ -94,6 +94,38 @@ describe.skipIf(!isRoot)('system: overlay, as an ordinary user with sudo on the 
     expect(existsSync('/etc/gvc-e2e-written')).toBe(false);
   });
 
+  test('sudo as sudo is: the helper leaves the cell’s environment, descriptors and input alone', async () => {
+    const r = await run(
+      [
+        'system: overlay',
+        'env: { dir: build, uid: mine, setpriv: x }',
+        'run: |',
+        '  echo "env $dir $uid $setpriv"',
+        // A loop reading a file: sudo must not eat the lines it does not read.
+        '  printf "a\\nb\\nc\\n" > /tmp/list',
+        '  while read -r l; do sudo true; echo "line $l"; done < /tmp/list',
+        // Into a pipe of the cell's (relayed), and the request FIFO not handed on.
+        '  sudo ls -l /proc/self/fd | grep -c /run/gvisor-cell-sudo/requests || true',
+        // The words of -s are escaped, as sudo does.
+        "  sudo -s echo 'a   b' ';' echo injected",
+        // A daemon holding the output open does not hold sudo (bounded by 2 s).
+        '  start=$(date +%s); sudo sh -c "sleep 20 &"; echo "returned after $(( $(date +%s) - start ))s"',
+      ].join('\n'),
+    );
+    expect(errors(r.main)).toEqual([]);
+    const out = r.main.outputs.stdout ?? '';
+    expect(out).toContain('env build mine x\nline a\nline b\nline c\n0\na   b ; echo injected\n');
+    const after = Number(/returned after (\d+)s/.exec(out)?.[1]);
+    expect(after).toBeLessThan(10);
+  });
+
+  test('with collect (the helper is the waiting init, the command comes by runsc exec), sudo works from the first line', async () => {
+    const r = await run(['system: overlay', 'collect: [who.txt]', 'run: sudo id -u > who.txt'].join('\n'));
+    expect(errors(r.main)).toEqual([]);
+    expect(readFileSync(path.join(job.workspace, 'who.txt'), 'utf8')).toBe('0\n');
+    rmSync(path.join(job.workspace, 'who.txt'), { force: true });
+  });
+
   test('sudo dpkg -i installs a package that then runs; the runner has no trace of it', async () => {
     const before = hashes();
     const r = await run(

@@ -157,6 +157,7 @@ describe('commandFromShell', () => {
     ['sh: 1: pytest: not found\n', 'pytest'],
     ['/usr/bin/env: ‘python’: No such file or directory\n', 'python'],
     ["/usr/bin/env: 'node': No such file or directory\n", 'node'],
+    ['setpriv: failed to execute pytest: No such file or directory\n', 'pytest'],
     // The last one reported is the one that ended the script.
     ['bash: line 1: a: command not found\nsh: 1: b: not found\nbash: line 9: c: command not found\n', 'c'],
     ['tests failed\n', undefined],

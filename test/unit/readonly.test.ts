@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -128,5 +128,74 @@ describe('findNamespaceTools', () => {
     const bin = dir('bin-without-mount');
     for (const t of ['unshare', 'sh']) writeFileSync(path.join(bin, t), '');
     expect(() => findNamespaceTools([bin])).toThrow(/needs mount \(util-linux\)/);
+  });
+});
+
+describe('stageReadOnly: system: overlay stages into the root', () => {
+  // A host tree of the test's own: sys/etc with a real key, a link to a directory elsewhere in the tree, a link
+  // out of the bound directories, and a masked path that does not exist.
+  const sys = dir('sys');
+  const etc = dir('sys/etc');
+  const elsewhere = dir('sys/usr/local/etc/ssh');
+  writeFileSync(path.join(elsewhere, 'host_key'), 'secret');
+  writeFileSync(path.join(etc, 'shadow'), 'hash');
+  const outside = dir('outside');
+  writeFileSync(path.join(outside, 'key'), 'x');
+  symlinkSync(elsewhere, path.join(etc, 'ssh'));
+  symlinkSync(outside, path.join(etc, 'out'));
+  const rootfs = path.join(tmp, 'bundle', 'rootfs');
+  const emptyFile = path.join(tmp, 'empty-mask');
+  const stageDir = path.join(tmp, 'run2', 'ro');
+  const staged = (maskFiles: string[], maskDirs: string[] = []) =>
+    stageReadOnly(
+      {
+        ...bundle([], 'root'),
+        rootStage: { binds: [path.join(sys, 'etc'), path.join(sys, 'usr')], maskFiles, maskDirs, dirs: [], links: [] },
+      } as Bundle,
+      stageDir,
+      [],
+      { rootfs, emptyFile },
+    ).stage.root;
+
+  test('the binds go to their own paths in the root, before the masks', () => {
+    const r = staged([path.join(etc, 'shadow')]);
+    expect(r?.binds).toEqual([
+      { source: path.join(sys, 'etc'), at: path.join(rootfs, sys, 'etc') },
+      { source: path.join(sys, 'usr'), at: path.join(rootfs, sys, 'usr') },
+    ]);
+    expect(r?.maskFiles).toEqual([{ source: emptyFile, at: path.join(rootfs, etc, 'shadow') }]);
+  });
+
+  test('a mask whose path goes through a link lands where the link leads, inside the root: never on the host’s file', () => {
+    const r = staged([path.join(etc, 'ssh', 'host_key')], [path.join(etc, 'ssh')]);
+    expect(r?.maskFiles).toEqual([{ source: emptyFile, at: path.join(rootfs, elsewhere, 'host_key') }]);
+    expect(r?.maskDirs).toEqual([path.join(rootfs, elsewhere)]);
+    for (const m of [...(r?.maskFiles ?? []).map((f) => f.at), ...(r?.maskDirs ?? [])]) expect(m.startsWith(`${rootfs}/`)).toBe(true);
+  });
+
+  test('a masked path that leads out of the bound directories, or to nothing, is not in the view: no mask', () => {
+    const r = staged([path.join(etc, 'out', 'key'), path.join(etc, 'missing')], [path.join(etc, 'gone')]);
+    expect(r?.maskFiles).toEqual([]);
+    expect(r?.maskDirs).toEqual([]);
+  });
+
+  test('the namespace script binds the root’s parts first, then the masks, each tmpfs mask 0755', () => {
+    const r = staged([path.join(etc, 'shadow')], [path.join(etc, 'ssh')]);
+    const argv = inNamespace({ binds: [], submounts: [], root: r }, { unshare: 'unshare', sh: 'sh', mount: 'mount' }, ['runsc']);
+    const ops = argv.slice(argv.indexOf('mount') + 1, argv.lastIndexOf('--'));
+    expect(ops).toEqual([
+      'bind',
+      path.join(sys, 'etc'),
+      path.join(rootfs, sys, 'etc'),
+      'bind',
+      path.join(sys, 'usr'),
+      path.join(rootfs, sys, 'usr'),
+      'bind',
+      emptyFile,
+      path.join(rootfs, etc, 'shadow'),
+      'mask',
+      path.join(rootfs, elsewhere),
+    ]);
+    expect(argv.find((a) => a.includes('gvisor-cell-mask'))).toContain('size=4k,mode=0755');
   });
 });

@@ -911,6 +911,7 @@ describe('system: overlay: the system staged into the root, and sudo through the
       '/usr/bin/bash',
       '--noprofile',
       '--norc',
+      '-p',
       '/run/gvisor-cell/sudo-broker',
       '/usr/bin/setpriv',
       '1001',
