@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { REPO } from '../support/action-yml.js';
 import { type BucketServer, serveBucket } from '../support/bucket.js';
 import { type Job, makeJob, removeJob } from '../support/job.js';
+import { createUpstream } from '../support/upstream.js';
 import { ensureUser, isRoot } from '../support/users.js';
 import { errors } from '../support/workflow-commands.js';
 import { runAction } from './action.js';
@@ -154,6 +155,62 @@ describe.skipIf(!isRoot)('system: overlay, as an ordinary user with sudo on the 
     expect(errors(r.main)).toEqual([]);
     expect(r.main.outputs.stdout).toBe('0\n0\ngone\n');
     expect(hashes()).toEqual(before);
+  });
+
+  test('apt-get update and install from an archive on an allowed name, through the allow-list; an unlisted archive is refused', async () => {
+    // A flat archive of the test's own (dpkg-scanpackages, a Release with the Packages' hash), served by the
+    // egress harness's upstream in its own namespace: nothing leaves this machine.
+    const files = mkdtempSync('/tmp/gvc-e2e-archive-');
+    chmodSync(files, 0o755);
+    const archive = path.join(files, 'apt');
+    mkdirSync(archive);
+    cpSync(path.join(job.workspace, `${PACKAGE}.deb`), path.join(archive, `${PACKAGE}_1.0_all.deb`));
+    const scanned = spawnSync('dpkg-scanpackages', ['--multiversion', '.', '/dev/null'], { cwd: archive, encoding: 'utf8' });
+    if (scanned.status !== 0) throw new Error(`dpkg-scanpackages failed: ${scanned.stderr}`);
+    writeFileSync(path.join(archive, 'Packages'), scanned.stdout);
+    const packages = readFileSync(path.join(archive, 'Packages'));
+    writeFileSync(
+      path.join(archive, 'Release'),
+      `Origin: gvisor-cell tests\nDate: ${new Date().toUTCString()}\nSHA256:\n ${createHash('sha256').update(packages).digest('hex')} ${packages.length} Packages\n`,
+    );
+    const up = await createUpstream({ files });
+    try {
+      const before = hashes();
+      const name = up.names.allowed;
+      const r = await run(
+        [
+          'system: overlay',
+          `network: { allow: [${name}] }`,
+          'env: { DEBIAN_FRONTEND: noninteractive }',
+          'run: |',
+          '  sudo rm -f /etc/apt/sources.list /etc/apt/sources.list.d/*',
+          `  echo "deb [trusted=yes] http://${name}/files/apt ./" | sudo tee /etc/apt/sources.list.d/gvc-e2e.list`,
+          '  sudo apt-get update -q',
+          `  sudo apt-get install -y -q ${PACKAGE}`,
+          `  ${PACKAGE}`,
+          `  echo "deb [trusted=yes] http://${up.names.other}/files/apt ./" | sudo tee /etc/apt/sources.list.d/other.list`,
+          '  sudo apt-get update -q 2>&1 | grep -c "Failed to fetch" || true',
+        ].join('\n'),
+      );
+      expect(errors(r.main)).toEqual([]);
+      const out = r.main.outputs.stdout ?? '';
+      expect(out).toContain('hello from the package\n');
+      expect(out).toMatch(/^[1-9]\d*$/m);
+      const log = readFileSync(r.main.outputs['egress-log'] as string, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { name: string; via: string; decision: string });
+      // apt takes the cell's proxy (sudo keeps the proxy settings, as the runner's sudoers would be told to).
+      expect(log).toContainEqual(expect.objectContaining({ name, via: 'connect', decision: 'allowed' }));
+      expect(log).toContainEqual(expect.objectContaining({ name: up.names.other, decision: 'denied' }));
+      expect(log.filter((e) => e.decision === 'allowed').every((e) => e.name === name)).toBe(true);
+      // The archive was reached by name, with the Host apt sent.
+      expect((await up.hits()).some((h) => h.kind === 'http' && h.host === name && h.path === '/files/apt/./Release')).toBe(true);
+      expect(hashes()).toEqual(before);
+    } finally {
+      await up.dispose();
+      rmSync(files, { recursive: true, force: true });
+    }
   });
 
   test('without the key, the same install fails, and the step says to set system: overlay', async () => {

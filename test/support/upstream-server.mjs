@@ -8,7 +8,7 @@
  * ({"hit": …}), so that a test can tell whether anything at all reached a
  * server, and where: the local address, the port, the TLS server name, the
  * Host header. Each response says the same (a JSON body, or the
- * x-gvctest-reached header of /bytes/<n>). /barrier/<key>/<n> holds
+ * x-gvctest-reached header of /bytes/<n>). /files/<path> serves config.files. /barrier/<key>/<n> holds
  * requests until n have come. A line "sync <n>" on stdin is
  * answered {"synced": n} after every hit before it: the parent's way to know
  * it has read them all.
@@ -17,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import path from 'node:path';
 import readline from 'node:readline';
 
 const config = JSON.parse(process.argv[2]);
@@ -84,8 +85,32 @@ function handler(port, tls) {
       send(res, 'text/plain', 'ref: refs/heads/main\n');
       return;
     }
+    const file = /^\/files\/([\w./+~-]+)$/.exec(req.url ?? '');
+    if (file && config.files) {
+      sendFile(res, file[1]);
+      return;
+    }
     send(res, 'application/json', `${JSON.stringify(reached)}\n`);
   };
+}
+
+/**
+ * /files/<path>: a file of config.files (an apt archive the test laid out,
+ * say), 404 when there is none; never a path that climbs out of it.
+ */
+function sendFile(res, relative) {
+  const full = path.resolve(config.files, relative);
+  let body;
+  try {
+    if (!full.startsWith(`${path.resolve(config.files)}/`)) throw new Error('outside');
+    body = readFileSync(full);
+  } catch {
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('not found\n');
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
+  res.end(body);
 }
 
 /**

@@ -12,7 +12,8 @@
  *    back to the runner, so that a packet a cell got forwarded would be answered.
  *  - Inside it, HTTP on 80 and 8080 and HTTPS on 443 (upstream-server.mjs),
  *    with a self-signed certificate for every test name; /bytes/<n> serves n
- *    bytes; /repo.git is a dumb-HTTP git repository; /barrier/<key>/<n>
+ *    bytes; /repo.git is a dumb-HTTP git repository; /files/ a directory the
+ *    test gives (createUpstream's `files`); /barrier/<key>/<n>
  *    answers once n requests for the key have come (barrier()).
  *  - /etc/hosts lines for the test names, each marked with the suffix and
  *    this process's id, removed on dispose (and, when a crashed run left
@@ -253,7 +254,8 @@ function runnerHttp(name: Hit['server'], hits: Hit[]): http.Server {
   return server;
 }
 
-export async function createUpstream(): Promise<Upstream> {
+/** `files`: a directory the namespace's servers serve at /files/ (an apt archive, say). */
+export async function createUpstream(options: { files?: string } = {}): Promise<Upstream> {
   if (process.getuid?.() !== 0) throw new Error('upstream: needs root (network namespaces, routes, /etc/hosts)');
   sweepStale();
   const suffix = randomSuffix();
@@ -339,7 +341,14 @@ export async function createUpstream(): Promise<Upstream> {
 
     const child = spawn(
       'ip',
-      ['netns', 'exec', netns, process.execPath, SERVER_SCRIPT, JSON.stringify({ http: [80, 8080], https: [443], cert, key })],
+      [
+        'netns',
+        'exec',
+        netns,
+        process.execPath,
+        SERVER_SCRIPT,
+        JSON.stringify({ http: [80, 8080], https: [443], cert, key, files: options.files }),
+      ],
       {
         stdio: ['pipe', 'pipe', 'pipe'],
       },
