@@ -104,6 +104,15 @@ const SYSTEM_VAR = [
     '/var/lib/systemd/deb-systemd-helper-enabled',
     '/var/lib/systemd/deb-systemd-user-helper-enabled',
 ];
+/**
+ * Parts of SYSTEM_VAR not searched for entries others may not read: the
+ * package database and apt's lists and archives are public by design (their
+ * root-only entries are lock files and apt's partial downloads), and dpkg's
+ * info directory alone holds tens of thousands of files on a hosted image
+ * (~100 ms a step to walk). debconf's cache, which may hold passwords a
+ * preseed gave (passwords.dat), and the rest are searched.
+ */
+const PUBLIC_STATE = ['/var/lib/dpkg', '/var/lib/apt', '/var/cache/apt'];
 /** Directories of the host's view that may not hold the cell's HOME. */
 const NOT_HOME = ['/', '/usr', '/etc', '/opt', '/proc', '/dev', '/sys', '/tmp', '/var/tmp', '/run', '/bin', '/sbin', '/lib', '/lib64'];
 /** Anything there but a directory or a link: what may be masked or read as a file here. */
@@ -292,7 +301,7 @@ function gatherHostFacts(env, workspace, opts = {}) {
     const setpriv = systemTool('setpriv');
     const unreadable = { files: [], dirs: [] };
     if (opts.rootCell || opts.systemOverlay) {
-        for (const root of ['/etc', ...(opts.systemOverlay ? systemVar : [])]) {
+        for (const root of ['/etc', ...(opts.systemOverlay ? systemVar.filter((d) => !PUBLIC_STATE.includes(d)) : [])]) {
             const found = unreadableEntries(root);
             unreadable.files.push(...found.files);
             unreadable.dirs.push(...found.dirs);
@@ -10670,7 +10679,7 @@ function userMounts(cell, host) {
 }
 
 ;// CONCATENATED MODULE: ./src/bundle/sudo.ts
-/** The helper's own directory in the cell (on the cell's /run tmpfs): the request FIFO. */
+/** The helper's own directory in the cell (a tmpfs of its own, made by runsc, root's, 0711): the request FIFO. */
 const SUDO_DIR = '/run/gvisor-cell-sudo';
 /** Where the helper script is mounted in the cell. */
 const BROKER_PATH = '/run/gvisor-cell/sudo-broker';
@@ -10690,8 +10699,6 @@ const SUDO_PATH = '/usr/bin/sudo';
  * absolute path or `command -p`: PATH is the cell's too.
  */
 const BROKER = `# gvisor-cell: the cell's root helper for sudo (system: overlay); see src/bundle/sudo.ts.
-command -p mkdir -m 0711 ${SUDO_DIR} && command -p mkfifo -m 0622 ${SUDO_DIR}/requests ||
-  { echo "gvisor-cell: could not start the helper for sudo" >&2; exit 125; }
 request() {
   local d=$1 status=126 argv envs cwd=/ pid= in out err
   [ -d "$d" ] && [ ! -L "$d" ] || return 0
@@ -10714,13 +10721,15 @@ request() {
   fi
   echo "$status" > "$d/status"
 }
+# Beside the cell's command, not before it (every process is ~20 ms in gVisor): sudo waits for the FIFO.
 serve() {
   local d
+  command -p mkfifo -m 0622 ${SUDO_DIR}/requests || { echo "gvisor-cell: could not start the helper for sudo" >&2; return; }
   exec 3<> ${SUDO_DIR}/requests
   while IFS= read -r d <&3; do request "$d" 3<&- & done
 }
 serve &
-/usr/bin/env -u SHLVL -u _ -u OLDPWD "$1" --reuid="$2" --regid="$3" --clear-groups -- "\${@:5}" &
+(unset SHLVL OLDPWD; exec "$1" --reuid="$2" --regid="$3" --clear-groups -- "\${@:5}") &
 wait $!
 `;
 /**
@@ -10896,7 +10905,7 @@ function overlayView(host, paths, user, size, egress) {
     else if (host.resolvConf)
         mounts.push(bind(host.resolvConf, host.resolvConf, RO));
     // Our sudo over the runner's, and the helper it talks to (bundle/sudo.ts).
-    mounts.push(bind(SUDO_PATH, paths.sudo, RO), bind(BROKER_PATH, paths.sudoBroker, RO));
+    mounts.push(bind(SUDO_PATH, paths.sudo, RO), bind(BROKER_PATH, paths.sudoBroker, RO), tmpfs(SUDO_DIR, ['mode=0711', 'size=4k']));
     return {
         mounts,
         links,

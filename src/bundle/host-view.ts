@@ -13,7 +13,7 @@ import { type HostPathCheck, hostPath } from './mounts.js';
 import { bind, type OciMount, RO, scratch, tmpfs } from './oci.js';
 import type { BundlePaths } from './paths.js';
 import type { CellUser } from './process.js';
-import { BROKER_PATH, SUDO_PATH } from './sudo.js';
+import { BROKER_PATH, SUDO_DIR, SUDO_PATH } from './sudo.js';
 
 /**
  * /run holds pid files, locks and sockets, not data: it gets at most this
@@ -85,7 +85,7 @@ function overlayView(
   if (egress) mounts.push(...egressMounts(host, paths));
   else if (host.resolvConf) mounts.push(bind(host.resolvConf, host.resolvConf, RO));
   // Our sudo over the runner's, and the helper it talks to (bundle/sudo.ts).
-  mounts.push(bind(SUDO_PATH, paths.sudo, RO), bind(BROKER_PATH, paths.sudoBroker, RO));
+  mounts.push(bind(SUDO_PATH, paths.sudo, RO), bind(BROKER_PATH, paths.sudoBroker, RO), tmpfs(SUDO_DIR, ['mode=0711', 'size=4k']));
   return {
     mounts,
     links,

@@ -32,6 +32,16 @@ export const SYSTEM_VAR = [
   '/var/lib/systemd/deb-systemd-user-helper-enabled',
 ] as const;
 
+/**
+ * Parts of SYSTEM_VAR not searched for entries others may not read: the
+ * package database and apt's lists and archives are public by design (their
+ * root-only entries are lock files and apt's partial downloads), and dpkg's
+ * info directory alone holds tens of thousands of files on a hosted image
+ * (~100 ms a step to walk). debconf's cache, which may hold passwords a
+ * preseed gave (passwords.dat), and the rest are searched.
+ */
+const PUBLIC_STATE: readonly string[] = ['/var/lib/dpkg', '/var/lib/apt', '/var/cache/apt'];
+
 /** What the helper behind sudo needs of the runner (its /usr, shown in the cell): bash, and setpriv (util-linux). */
 export interface SudoTools {
   bash: string;
@@ -264,7 +274,7 @@ export function gatherHostFacts(env: Readonly<Record<string, string | undefined>
   const setpriv = systemTool('setpriv');
   const unreadable = { files: [] as string[], dirs: [] as string[] };
   if (opts.rootCell || opts.systemOverlay) {
-    for (const root of ['/etc', ...(opts.systemOverlay ? systemVar : [])]) {
+    for (const root of ['/etc', ...(opts.systemOverlay ? systemVar.filter((d) => !PUBLIC_STATE.includes(d)) : [])]) {
       const found = unreadableEntries(root);
       unreadable.files.push(...found.files);
       unreadable.dirs.push(...found.dirs);

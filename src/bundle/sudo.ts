@@ -19,7 +19,7 @@
 import type { SudoTools } from './host.js';
 import type { CellUser, OciProcess } from './process.js';
 
-/** The helper's own directory in the cell (on the cell's /run tmpfs): the request FIFO. */
+/** The helper's own directory in the cell (a tmpfs of its own, made by runsc, root's, 0711): the request FIFO. */
 export const SUDO_DIR = '/run/gvisor-cell-sudo';
 /** Where the helper script is mounted in the cell. */
 export const BROKER_PATH = '/run/gvisor-cell/sudo-broker';
@@ -40,8 +40,6 @@ export const SUDO_PATH = '/usr/bin/sudo';
  * absolute path or `command -p`: PATH is the cell's too.
  */
 export const BROKER = `# gvisor-cell: the cell's root helper for sudo (system: overlay); see src/bundle/sudo.ts.
-command -p mkdir -m 0711 ${SUDO_DIR} && command -p mkfifo -m 0622 ${SUDO_DIR}/requests ||
-  { echo "gvisor-cell: could not start the helper for sudo" >&2; exit 125; }
 request() {
   local d=$1 status=126 argv envs cwd=/ pid= in out err
   [ -d "$d" ] && [ ! -L "$d" ] || return 0
@@ -64,13 +62,15 @@ request() {
   fi
   echo "$status" > "$d/status"
 }
+# Beside the cell's command, not before it (every process is ~20 ms in gVisor): sudo waits for the FIFO.
 serve() {
   local d
+  command -p mkfifo -m 0622 ${SUDO_DIR}/requests || { echo "gvisor-cell: could not start the helper for sudo" >&2; return; }
   exec 3<> ${SUDO_DIR}/requests
   while IFS= read -r d <&3; do request "$d" 3<&- & done
 }
 serve &
-/usr/bin/env -u SHLVL -u _ -u OLDPWD "$1" --reuid="$2" --regid="$3" --clear-groups -- "\${@:5}" &
+(unset SHLVL OLDPWD; exec "$1" --reuid="$2" --regid="$3" --clear-groups -- "\${@:5}") &
 wait $!
 `;
 
