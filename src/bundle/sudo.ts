@@ -63,10 +63,13 @@ request() {
   echo "$status" > "$d/status"
 }
 # Beside the cell's command, not before it (every process is ~20 ms in gVisor): sudo waits for the FIFO.
+# The FIFO appears under its name only once it is held open here: a sudo that opened it before would wait on
+# an open that a later read-write open need not wake.
 serve() {
-  local d
-  command -p mkfifo -m 0622 ${SUDO_DIR}/requests || { echo "gvisor-cell: could not start the helper for sudo" >&2; return; }
-  exec 3<> ${SUDO_DIR}/requests
+  local d TMOUT=
+  command -p mkfifo -m 0622 ${SUDO_DIR}/.requests && exec 3<> ${SUDO_DIR}/.requests &&
+    command -p mv ${SUDO_DIR}/.requests ${SUDO_DIR}/requests ||
+    { echo "gvisor-cell: could not start the helper for sudo" >&2; return; }
   while IFS= read -r d <&3; do request "$d" 3<&- & done
 }
 serve &
@@ -84,6 +87,10 @@ export const SUDO = `#!/bin/bash
 # gvisor-cell: sudo in a cell (system: overlay). gVisor does not honour setuid, so this hands the command to the
 # cell's root helper (src/bundle/sudo.ts in gvisor-cell). Signals are not passed on to the command.
 set -u
+# A closed descriptor is /dev/null, as sudo makes it (else a pipe of our own would land on it).
+[ -L /proc/$$/fd/0 ] || exec 0</dev/null
+[ -L /proc/$$/fd/1 ] || exec 1>/dev/null
+[ -L /proc/$$/fd/2 ] || exec 2>/dev/null
 case \${0##*/} in sudoedit) echo "sudoedit: not supported in a gvisor-cell cell; use sudo with an editor or tee" >&2; exit 1 ;; esac
 keep= login= shell= user=root names=(in out err)
 usage() { echo "usage: sudo [-nEHSkKv] [-u user] [-i | -s] [--] [command [arg ...]]" >&2; exit 1; }
@@ -143,32 +150,30 @@ printf '%s\\0' "$@" > "$d/argv"
 printf '%s\\0' "\${env[@]}" > "$d/env"
 printf '%s\\0' "$PWD" > "$d/cwd"
 printf '%s\\n' "$$" > "$d/pid"
-# The helper opens our descriptors afresh through /proc (a file, /dev/null, a pipe of the runner's), except
-# sockets (the cell's output, when the action runs it, is one) and the cell's own pipes, which gVisor cannot
-# reopen so: those are relayed through FIFOs. A relayed input is read ahead, as far as the pipe lets it.
+# What the helper opens afresh through /proc, as sudo would hand the descriptor on: a device (/dev/null, a
+# terminal), and an input file (from its start: a loop reading the file keeps its place). Everything else is
+# relayed through a FIFO: output (a file keeps its offset, a pipe or a socket cannot be reopened in gVisor) and
+# piped input, which is read ahead as far as the pipe lets it.
 fifos=("$d/status")
 for i in 0 1 2; do
-  if [ -S "/proc/$$/fd/$i" ]; then
-    fifos+=("$d/\${names[$i]}")
-  else
-    case $(command -p readlink "/proc/$$/fd/$i" 2>/dev/null) in pipe:*) fifos+=("$d/\${names[$i]}") ;; esac
-  fi
+  if [ -c "/proc/$$/fd/$i" ] || { [ "$i" = 0 ] && [ -f "/proc/$$/fd/$i" ]; }; then continue; fi
+  fifos+=("$d/\${names[$i]}")
 done
 command -p mkfifo "\${fifos[@]}" || exit 1
+# The status FIFO is held open, read and write, before the request goes: the helper's open of it then never
+# waits for ours (two opens that wait for each other are where a FIFO handshake can be lost).
+exec 4<> "$d/status"
 printf '%s\\n' "$d" > ${SUDO_DIR}/requests
 outs=() in=
 [ ! -p "$d/out" ] || { command -p cat "$d/out" & outs+=($!); }
 [ ! -p "$d/err" ] || { command -p cat "$d/err" >&2 & outs+=($!); }
 # An asynchronous command reads /dev/null unless told otherwise: the command's input is ours.
 [ ! -p "$d/in" ] || { command -p cat <&0 > "$d/in" & in=$!; }
-status=
-read -r status < "$d/status"
-if [ "\${#outs[@]}" -gt 0 ]; then
-  # What the command wrote is drained; a daemon it started may hold the pipe open: not past 2 s.
-  (command -p sleep 2; kill "\${outs[@]}" 2>/dev/null) & timer=$!
-  wait "\${outs[@]}" 2>/dev/null
-  kill "$timer" 2>/dev/null
-fi
+status= TMOUT=
+read -r status <&4
+# Everything the command wrote is passed on, however slowly it is read (a daemon it left holding its output
+# keeps sudo until it lets go: start one with its output redirected).
+[ "\${#outs[@]}" -eq 0 ] || wait "\${outs[@]}" 2>/dev/null
 [ -z "$in" ] || kill "$in" 2>/dev/null
 exit "\${status:-126}"
 `;

@@ -84,10 +84,12 @@ export function stageReadOnly(
     // (a mask landing on the runner's own file, the cell reading the original through the bind). So each mask
     // goes where its path really leads, inside one of the binds, or nowhere: a path that leads outside them, or
     // to nothing, is not in the cell's view.
-    const bound = rootStage.binds.map((b) => realpathSync(b));
+    const bound = rootStage.binds.map((source) => ({ source, real: realpathSync(source) }));
+    /** Where `p` really is in the root: below the bind that holds what it leads to, at that bind's own path. */
     const inView = (p: string): string | undefined => {
       const real = realpathOrUndefined(p);
-      return real !== undefined && bound.some((b) => isInside(real, b)) ? real : undefined;
+      const holder = real === undefined ? undefined : bound.find((b) => isInside(real, b.real));
+      return holder && real !== undefined ? path.join(holder.source, path.relative(holder.real, real)) : undefined;
     };
     stage.root = {
       binds: rootStage.binds.map((source) => ({ source, at: at(source) })),

@@ -99,7 +99,7 @@ describe.skipIf(!isRoot)('system: overlay, as an ordinary user with sudo on the 
     const r = await run(
       [
         'system: overlay',
-        'env: { dir: build, uid: mine, setpriv: x }',
+        'env: { dir: build, uid: mine, setpriv: x, TMOUT: "1" }',
         'run: |',
         '  echo "env $dir $uid $setpriv"',
         // A loop reading a file: sudo must not eat the lines it does not read.
@@ -109,8 +109,14 @@ describe.skipIf(!isRoot)('system: overlay, as an ordinary user with sudo on the 
         '  sudo ls -l /proc/self/fd | grep -c /run/gvisor-cell-sudo/requests || true',
         // The words of -s are escaped, as sudo does.
         "  sudo -s echo 'a   b' ';' echo injected",
-        // A daemon holding the output open does not hold sudo (bounded by 2 s).
-        '  start=$(date +%s); sudo sh -c "sleep 20 &"; echo "returned after $(( $(date +%s) - start ))s"',
+        // A daemon started with its output redirected does not hold sudo.
+        '  start=$(date +%s); sudo sh -c "sleep 20 > /dev/null 2>&1 &"; echo "returned after $(( $(date +%s) - start ))s"',
+        // Output into a file keeps the file's place; a slow reader gets everything; a closed stdout is /dev/null.
+        '  { echo a; sudo echo b; echo c; } > /tmp/f; tr "\\n" " " < /tmp/f; echo',
+        '  sudo seq 1 20000 | { sleep 3; wc -l; }',
+        '  sudo true >&- && echo closed-ok',
+        // TMOUT in the environment (bash's read timeout) does not stop the helper between requests.
+        '  sleep 2; sudo id -u',
       ].join('\n'),
     );
     expect(errors(r.main)).toEqual([]);
@@ -118,6 +124,7 @@ describe.skipIf(!isRoot)('system: overlay, as an ordinary user with sudo on the 
     expect(out).toContain('env build mine x\nline a\nline b\nline c\n0\na   b ; echo injected\n');
     const after = Number(/returned after (\d+)s/.exec(out)?.[1]);
     expect(after).toBeLessThan(10);
+    expect(out).toMatch(/returned after \d+s\na b c \n20000\nclosed-ok\n0\n$/);
   });
 
   test('with collect (the helper is the waiting init, the command comes by runsc exec), sudo works from the first line', async () => {
