@@ -5,6 +5,7 @@
  * it points to in one place and not in another.
  */
 import { lstatSync, promises, type Stats, statSync } from 'node:fs';
+import path from 'node:path';
 
 /** `other`: a device, socket or FIFO. `link`: a symbolic link, never followed. */
 export type FileKind = 'file' | 'dir' | 'link' | 'other';
@@ -36,4 +37,13 @@ export async function entryKindAsync(p: string): Promise<FileKind | undefined> {
 export function targetKind(p: string): Exclude<FileKind, 'link'> | undefined {
   const s = statSync(p, { throwIfNoEntry: false });
   return s ? (kindOfStats(s) as Exclude<FileKind, 'link'>) : undefined;
+}
+
+/**
+ * The first `dir/name` of `dirs` that exists (a link not followed): how the
+ * programs the action runs as root are found, in the system's own
+ * directories and never through PATH, which an earlier step may have changed.
+ */
+export function findInDirs(name: string, dirs: readonly string[]): string | undefined {
+  return dirs.map((d) => path.join(d, name)).find((p) => entryKind(p) !== undefined);
 }

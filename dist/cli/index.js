@@ -253,10 +253,6 @@ function unreadableEntries(root, maxDepth = 8) {
     walk(root, 0);
     return found;
 }
-/** The first of `names` in the system's own directories. */
-function systemTool(name) {
-    return ['/usr/bin', '/bin', '/usr/sbin', '/sbin'].map((d) => `${d}/${name}`).find((p) => (0,fs_kind/* entryKind */.FY)(p) === 'file');
-}
 function gatherHostFacts(env, workspace, opts = {}) {
     const uid = process.getuid?.() ?? 0;
     const gid = process.getgid?.() ?? 0;
@@ -297,8 +293,9 @@ function gatherHostFacts(env, workspace, opts = {}) {
             gitConfigs.push({ path: file, scrubbed });
     }
     const systemVar = SYSTEM_VAR.filter((d) => (0,fs_kind/* entryKind */.FY)(d) === 'dir');
-    const bash = systemTool('bash');
-    const setpriv = systemTool('setpriv');
+    const systemDirs = ['/usr/bin', '/bin', '/usr/sbin', '/sbin'];
+    const bash = (0,fs_kind/* findInDirs */.Js)('bash', systemDirs);
+    const setpriv = (0,fs_kind/* findInDirs */.Js)('setpriv', systemDirs);
     const unreadable = { files: [], dirs: [] };
     if (opts.rootCell || opts.systemOverlay) {
         for (const root of ['/etc', ...(opts.systemOverlay ? systemVar.filter((d) => !PUBLIC_STATE.includes(d)) : [])]) {
@@ -10704,9 +10701,8 @@ request() {
   [ -d "$d" ] && [ ! -L "$d" ] || return 0
   IFS= read -r pid < "$d/pid"
   case $pid in '' | *[!0-9]*) pid= ;; esac
-  # A pipe or a socket of sudo's comes through a FIFO of the request; anything else (the cell's own output, a
-  # file, /dev/null, a terminal) is opened afresh through /proc, as sudo would hand the descriptor on. Output
-  # is appended: a file sudo's caller opened is never truncated here. A closed descriptor is /dev/null.
+  # A descriptor sudo relays has a FIFO in the request; any other (a device, an input file: SUDO decides) is
+  # opened afresh through /proc, as sudo would hand it on; output is appended, never truncated.
   in=$d/in out=$d/out err=$d/err
   [ -p "$in" ] || { in=/proc/$pid/fd/0; [ -e "$in" ] || in=/dev/null; }
   [ -p "$out" ] || { out=/proc/$pid/fd/1; [ -e "$out" ] || out=/dev/null; }
@@ -10890,32 +10886,49 @@ const VAR_LINKS = [
  * package state of /var) staged into the root rather than mounted, and sudo.
  */
 function overlayView(host, paths, user, size, egress) {
-    const binds = ['/usr', '/etc', ...(host.hasOpt ? ['/opt'] : [])];
-    const links = [];
-    for (const entry of host.rootLinks) {
-        if (entry.kind === 'symlink')
-            links.push([entry.name, entry.target]);
-        else
-            binds.push(`/${entry.name}`);
-    }
-    binds.push(...host.systemVar);
-    const mounts = [];
-    if (host.toolCache && !binds.some((c) => (0,bundle_host/* isInside */.FK)(host.toolCache, c))) {
-        mounts.push(bind(host.toolCache, host.toolCache, RO));
-    }
+    const { dirs, links } = systemDirs(host);
+    const binds = [...dirs, ...host.systemVar];
     const maskDirs = [...host.maskedDirs, ...host.runnerDirs.filter((dir) => binds.some((b) => (0,bundle_host/* isInside */.FK)(dir, b)))];
-    mounts.push(...scratchMounts(host, user, size));
-    if (egress)
-        mounts.push(...egressMounts(host, paths));
-    else if (host.resolvConf)
-        mounts.push(bind(host.resolvConf, host.resolvConf, RO));
-    // Our sudo over the runner's, and the helper it talks to (bundle/sudo.ts).
-    mounts.push(bind(SUDO_PATH, paths.sudo, RO), bind(BROKER_PATH, paths.sudoBroker, RO), tmpfs(SUDO_DIR, ['mode=0711', 'size=4k']));
+    const mounts = [
+        ...toolCacheMount(host, binds),
+        ...scratchAndResolver(host, paths, user, size, egress),
+        // Our sudo over the runner's, and the helper it talks to (bundle/sudo.ts).
+        bind(SUDO_PATH, paths.sudo, RO),
+        bind(BROKER_PATH, paths.sudoBroker, RO),
+        tmpfs(SUDO_DIR, ['mode=0711', 'size=4k']),
+    ];
     return {
         mounts,
         links,
         rootStage: { binds, maskFiles: [...host.maskedFiles], maskDirs, dirs: VAR_DIRS, links: VAR_LINKS },
     };
+}
+/** The runner's system directories the cell sees (/usr, /etc, /opt, top-level ones that are directories), and its top-level links. */
+function systemDirs(host) {
+    const dirs = ['/usr', '/etc', ...(host.hasOpt ? ['/opt'] : [])];
+    const links = [];
+    for (const entry of host.rootLinks) {
+        if (entry.kind === 'symlink')
+            links.push([entry.name, entry.target]);
+        else
+            dirs.push(`/${entry.name}`);
+    }
+    return { dirs, links };
+}
+/** The tool cache, read-only, unless one of `shown` shows it already. */
+function toolCacheMount(host, shown) {
+    const cache = host.toolCache;
+    return cache && !shown.some((d) => (0,bundle_host/* isInside */.FK)(cache, d)) ? [bind(cache, cache, RO)] : [];
+}
+/**
+ * Every view's scratch directories, and its resolv.conf: the runner's one
+ * file read-only (the rest of the host's /run, sockets and credentials, stays
+ * out), or with network.allow the cell's own files (bundle/egress.ts).
+ */
+function scratchAndResolver(host, paths, user, size, egress) {
+    if (egress)
+        return [...scratchMounts(host, user, size), ...egressMounts(host, paths)];
+    return [...scratchMounts(host, user, size), ...(host.resolvConf ? [bind(host.resolvConf, host.resolvConf, RO)] : [])];
 }
 /** The cell's writable scratch directories: /tmp, /var/tmp, /run and HOME, each a tmpfs. */
 function scratchMounts(host, user, size) {
@@ -10928,37 +10941,18 @@ function scratchMounts(host, user, size) {
 }
 /** The allow-listed view of the runner for `rootfs: host`. */
 function hostView(host, paths, user, size, egress) {
-    const mounts = [bind('/usr', '/usr', RO), bind('/etc', '/etc', RO)];
-    if (host.hasOpt)
-        mounts.push(bind('/opt', '/opt', RO));
-    const covered = ['/usr', '/etc', '/opt'];
-    if (host.toolCache && !covered.some((c) => (0,bundle_host/* isInside */.FK)(host.toolCache, c))) {
-        mounts.push(bind(host.toolCache, host.toolCache, RO));
-    }
-    const links = [];
-    for (const entry of host.rootLinks) {
-        if (entry.kind === 'symlink')
-            links.push([entry.name, entry.target]);
-        else
-            mounts.push(bind(`/${entry.name}`, `/${entry.name}`, RO));
-    }
+    const { dirs, links } = systemDirs(host);
+    const mounts = [...dirs.map((d) => bind(d, d, RO)), ...toolCacheMount(host, dirs)];
     // The runner's own directories never show through a bound tree (a self-hosted runner in /opt, say).
-    const bound = mounts.map((m) => m.destination);
     for (const dir of host.runnerDirs) {
-        if (bound.some((b) => (0,bundle_host/* isInside */.FK)(dir, b)))
+        if (dirs.some((b) => (0,bundle_host/* isInside */.FK)(dir, b)))
             mounts.push(tmpfs(dir, ['ro', 'mode=0755', 'size=4k']));
     }
     for (const file of host.maskedFiles)
         mounts.push(bind(file, paths.emptyFile, RO));
     for (const dir of host.maskedDirs)
         mounts.push(tmpfs(dir, ['ro', 'mode=0755', 'size=4k']));
-    mounts.push(...scratchMounts(host, user, size));
-    // Only the one file, read-only: the rest of the host's /run (sockets, credentials) stays out.
-    // With network.allow the cell's own files take the place of the runner's (bundle/egress.ts).
-    if (egress)
-        mounts.push(...egressMounts(host, paths));
-    else if (host.resolvConf)
-        mounts.push(bind(host.resolvConf, host.resolvConf, RO));
+    mounts.push(...scratchAndResolver(host, paths, user, size, egress));
     return { mounts, links };
 }
 function rootView(cell, host, paths, user, scratchSize) {
@@ -11851,6 +11845,7 @@ function writeAll(fd, chunk) {
 
 
 
+
 /** The bind mounts whose writes would reach the host: `rw` ones, unless `--overlay2=all:` keeps every write in memory. */
 function writesReachHost(bundle, options) {
     return (options ?? []).includes('rw') && bundle.sandbox.overlay !== 'all';
@@ -11986,7 +11981,7 @@ exec "$@"`;
  * earlier step added. Throws naming what is missing.
  */
 function findNamespaceTools(dirs = ['/usr/bin', '/bin', '/usr/sbin', '/sbin']) {
-    const find = (name) => dirs.map((d) => external_node_path_default().join(d, name)).find((p) => (0,external_node_fs_.lstatSync)(p, { throwIfNoEntry: false }) !== undefined);
+    const find = (name) => (0,fs_kind/* findInDirs */.Js)(name, dirs);
     const unshare = find('unshare');
     const sh = find('sh');
     const mount = find('mount');
@@ -13638,11 +13633,8 @@ class AllowList {
 /* unused harmony exports NETWORK_ID, slotAddresses, teardownHostNetwork */
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1421);
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _addresses_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3867);
+/* harmony import */ var _fs_kind_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8619);
+/* harmony import */ var _addresses_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3867);
 /**
  * The runner's side of a cell's network: a network namespace for the
  * sandbox, a veth pair into it with a /30 of the action's own range, and an
@@ -13666,10 +13658,9 @@ class AllowList {
 
 
 
-
 /** The random suffix of a run directory: what every name here is made from. */
 const NETWORK_ID = /^[A-Za-z0-9]{6}$/;
-const SLOTS = 2 ** (32 - _addresses_js__WEBPACK_IMPORTED_MODULE_3__/* .VETH_RANGE */ .S$.prefix) / 4;
+const SLOTS = 2 ** (32 - _addresses_js__WEBPACK_IMPORTED_MODULE_2__/* .VETH_RANGE */ .S$.prefix) / 4;
 /** Where the /30s are claimed (root's: under /run, gone at reboot with everything else). */
 const SLOT_DIR = '/run/gvisor-cell/slots';
 /**
@@ -13677,7 +13668,7 @@ const SLOT_DIR = '/run/gvisor-cell/slots';
  * only: they run as root. Throws naming what is missing and what installs it.
  */
 function findNetworkTools(dirs = ['/usr/sbin', '/sbin', '/usr/bin', '/bin']) {
-    const find = (name) => dirs.map((d) => node_path__WEBPACK_IMPORTED_MODULE_2___default().join(d, name)).find((p) => (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.lstatSync)(p, { throwIfNoEntry: false }) !== undefined);
+    const find = (name) => (0,_fs_kind_js__WEBPACK_IMPORTED_MODULE_1__/* .findInDirs */ .Js)(name, dirs);
     const ip = find('ip');
     const nft = find('nft');
     const sh = find('sh');
@@ -13753,7 +13744,7 @@ while [ $i -lt 256 ]; do
   n=$(( (n + 1) % ${SLOTS} )) i=$((i + 1))
 done
 set +C
-[ -n "$slot" ] || fail "no free address in ${_addresses_js__WEBPACK_IMPORTED_MODULE_3__/* .VETH_RANGE */ .S$.base}/${_addresses_js__WEBPACK_IMPORTED_MODULE_3__/* .VETH_RANGE */ .S$.prefix}"
+[ -n "$slot" ] || fail "no free address in ${_addresses_js__WEBPACK_IMPORTED_MODULE_2__/* .VETH_RANGE */ .S$.base}/${_addresses_js__WEBPACK_IMPORTED_MODULE_2__/* .VETH_RANGE */ .S$.prefix}"
 hi=$(( (slot * 4) >> 8 )) lo=$(( (slot * 4) & 255 ))
 host=198.19.$hi.$((lo + 1)) cell=198.19.$hi.$((lo + 2))
 printf '%s\\n' "netns add $ns" "link add $h type veth peer name $c netns $ns" "link set $h addrgenmode none" \\
@@ -13896,18 +13887,22 @@ async function teardownHostNetwork(tools, sudo, id) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   FY: () => (/* binding */ entryKind),
+/* harmony export */   Js: () => (/* binding */ findInDirs),
 /* harmony export */   WL: () => (/* binding */ targetKind),
 /* harmony export */   r0: () => (/* binding */ entryKindAsync)
 /* harmony export */ });
 /* unused harmony export kindOfStats */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /**
  * What kind of file is at a path: the one question the engine asks of the
  * host's file system before trusting a path (host facts, the bundle's checks,
  * collect's copy back). One answer, so that a link is never taken for what
  * it points to in one place and not in another.
  */
+
 
 function kindOfStats(s) {
     return s.isSymbolicLink() ? 'link' : s.isDirectory() ? 'dir' : s.isFile() ? 'file' : 'other';
@@ -13934,6 +13929,14 @@ async function entryKindAsync(p) {
 function targetKind(p) {
     const s = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(p, { throwIfNoEntry: false });
     return s ? kindOfStats(s) : undefined;
+}
+/**
+ * The first `dir/name` of `dirs` that exists (a link not followed): how the
+ * programs the action runs as root are found, in the system's own
+ * directories and never through PATH, which an earlier step may have changed.
+ */
+function findInDirs(name, dirs) {
+    return dirs.map((d) => node_path__WEBPACK_IMPORTED_MODULE_1___default().join(d, name)).find((p) => entryKind(p) !== undefined);
 }
 
 

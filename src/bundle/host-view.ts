@@ -69,28 +69,49 @@ function overlayView(
   size: number,
   egress: boolean,
 ): { mounts: OciMount[]; links: [string, string][]; rootStage: RootStage } {
-  const binds = ['/usr', '/etc', ...(host.hasOpt ? ['/opt'] : [])];
-  const links: [string, string][] = [];
-  for (const entry of host.rootLinks) {
-    if (entry.kind === 'symlink') links.push([entry.name, entry.target]);
-    else binds.push(`/${entry.name}`);
-  }
-  binds.push(...host.systemVar);
-  const mounts: OciMount[] = [];
-  if (host.toolCache && !binds.some((c) => isInside(host.toolCache as string, c))) {
-    mounts.push(bind(host.toolCache, host.toolCache, RO));
-  }
+  const { dirs, links } = systemDirs(host);
+  const binds = [...dirs, ...host.systemVar];
   const maskDirs = [...host.maskedDirs, ...host.runnerDirs.filter((dir) => binds.some((b) => isInside(dir, b)))];
-  mounts.push(...scratchMounts(host, user, size));
-  if (egress) mounts.push(...egressMounts(host, paths));
-  else if (host.resolvConf) mounts.push(bind(host.resolvConf, host.resolvConf, RO));
-  // Our sudo over the runner's, and the helper it talks to (bundle/sudo.ts).
-  mounts.push(bind(SUDO_PATH, paths.sudo, RO), bind(BROKER_PATH, paths.sudoBroker, RO), tmpfs(SUDO_DIR, ['mode=0711', 'size=4k']));
+  const mounts = [
+    ...toolCacheMount(host, binds),
+    ...scratchAndResolver(host, paths, user, size, egress),
+    // Our sudo over the runner's, and the helper it talks to (bundle/sudo.ts).
+    bind(SUDO_PATH, paths.sudo, RO),
+    bind(BROKER_PATH, paths.sudoBroker, RO),
+    tmpfs(SUDO_DIR, ['mode=0711', 'size=4k']),
+  ];
   return {
     mounts,
     links,
     rootStage: { binds, maskFiles: [...host.maskedFiles], maskDirs, dirs: VAR_DIRS, links: VAR_LINKS },
   };
+}
+
+/** The runner's system directories the cell sees (/usr, /etc, /opt, top-level ones that are directories), and its top-level links. */
+function systemDirs(host: HostFacts): { dirs: string[]; links: [string, string][] } {
+  const dirs = ['/usr', '/etc', ...(host.hasOpt ? ['/opt'] : [])];
+  const links: [string, string][] = [];
+  for (const entry of host.rootLinks) {
+    if (entry.kind === 'symlink') links.push([entry.name, entry.target]);
+    else dirs.push(`/${entry.name}`);
+  }
+  return { dirs, links };
+}
+
+/** The tool cache, read-only, unless one of `shown` shows it already. */
+function toolCacheMount(host: HostFacts, shown: readonly string[]): OciMount[] {
+  const cache = host.toolCache;
+  return cache && !shown.some((d) => isInside(cache, d)) ? [bind(cache, cache, RO)] : [];
+}
+
+/**
+ * Every view's scratch directories, and its resolv.conf: the runner's one
+ * file read-only (the rest of the host's /run, sockets and credentials, stays
+ * out), or with network.allow the cell's own files (bundle/egress.ts).
+ */
+function scratchAndResolver(host: HostFacts, paths: BundlePaths, user: CellUser, size: number, egress: boolean): OciMount[] {
+  if (egress) return [...scratchMounts(host, user, size), ...egressMounts(host, paths)];
+  return [...scratchMounts(host, user, size), ...(host.resolvConf ? [bind(host.resolvConf, host.resolvConf, RO)] : [])];
 }
 
 /** The cell's writable scratch directories: /tmp, /var/tmp, /run and HOME, each a tmpfs. */
@@ -111,29 +132,15 @@ function hostView(
   size: number,
   egress: boolean,
 ): { mounts: OciMount[]; links: [string, string][] } {
-  const mounts: OciMount[] = [bind('/usr', '/usr', RO), bind('/etc', '/etc', RO)];
-  if (host.hasOpt) mounts.push(bind('/opt', '/opt', RO));
-  const covered = ['/usr', '/etc', '/opt'];
-  if (host.toolCache && !covered.some((c) => isInside(host.toolCache as string, c))) {
-    mounts.push(bind(host.toolCache, host.toolCache, RO));
-  }
-  const links: [string, string][] = [];
-  for (const entry of host.rootLinks) {
-    if (entry.kind === 'symlink') links.push([entry.name, entry.target]);
-    else mounts.push(bind(`/${entry.name}`, `/${entry.name}`, RO));
-  }
+  const { dirs, links } = systemDirs(host);
+  const mounts: OciMount[] = [...dirs.map((d) => bind(d, d, RO)), ...toolCacheMount(host, dirs)];
   // The runner's own directories never show through a bound tree (a self-hosted runner in /opt, say).
-  const bound = mounts.map((m) => m.destination);
   for (const dir of host.runnerDirs) {
-    if (bound.some((b) => isInside(dir, b))) mounts.push(tmpfs(dir, ['ro', 'mode=0755', 'size=4k']));
+    if (dirs.some((b) => isInside(dir, b))) mounts.push(tmpfs(dir, ['ro', 'mode=0755', 'size=4k']));
   }
   for (const file of host.maskedFiles) mounts.push(bind(file, paths.emptyFile, RO));
   for (const dir of host.maskedDirs) mounts.push(tmpfs(dir, ['ro', 'mode=0755', 'size=4k']));
-  mounts.push(...scratchMounts(host, user, size));
-  // Only the one file, read-only: the rest of the host's /run (sockets, credentials) stays out.
-  // With network.allow the cell's own files take the place of the runner's (bundle/egress.ts).
-  if (egress) mounts.push(...egressMounts(host, paths));
-  else if (host.resolvConf) mounts.push(bind(host.resolvConf, host.resolvConf, RO));
+  mounts.push(...scratchAndResolver(host, paths, user, size, egress));
   return { mounts, links };
 }
 

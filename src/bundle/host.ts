@@ -4,7 +4,7 @@
  */
 import { lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { entryKind } from '../fs-kind.js';
+import { entryKind, findInDirs } from '../fs-kind.js';
 import { type Scrubbed, scrubGitConfig } from './git-credentials.js';
 
 /** Top-level entries that usr-merged systems make symlinks into /usr. */
@@ -231,11 +231,6 @@ export interface GatherOptions {
   systemOverlay?: boolean;
 }
 
-/** The first of `names` in the system's own directories. */
-function systemTool(name: string): string | undefined {
-  return ['/usr/bin', '/bin', '/usr/sbin', '/sbin'].map((d) => `${d}/${name}`).find((p) => entryKind(p) === 'file');
-}
-
 export function gatherHostFacts(env: Readonly<Record<string, string | undefined>>, workspace: string, opts: GatherOptions = {}): HostFacts {
   const uid = process.getuid?.() ?? 0;
   const gid = process.getgid?.() ?? 0;
@@ -270,8 +265,9 @@ export function gatherHostFacts(env: Readonly<Record<string, string | undefined>
     if (scrubbed.removed.length > 0) gitConfigs.push({ path: file, scrubbed });
   }
   const systemVar = SYSTEM_VAR.filter((d) => entryKind(d) === 'dir');
-  const bash = systemTool('bash');
-  const setpriv = systemTool('setpriv');
+  const systemDirs = ['/usr/bin', '/bin', '/usr/sbin', '/sbin'];
+  const bash = findInDirs('bash', systemDirs);
+  const setpriv = findInDirs('setpriv', systemDirs);
   const unreadable = { files: [] as string[], dirs: [] as string[] };
   if (opts.rootCell || opts.systemOverlay) {
     for (const root of ['/etc', ...(opts.systemOverlay ? systemVar.filter((d) => !PUBLIC_STATE.includes(d)) : [])]) {

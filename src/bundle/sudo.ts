@@ -45,9 +45,8 @@ request() {
   [ -d "$d" ] && [ ! -L "$d" ] || return 0
   IFS= read -r pid < "$d/pid"
   case $pid in '' | *[!0-9]*) pid= ;; esac
-  # A pipe or a socket of sudo's comes through a FIFO of the request; anything else (the cell's own output, a
-  # file, /dev/null, a terminal) is opened afresh through /proc, as sudo would hand the descriptor on. Output
-  # is appended: a file sudo's caller opened is never truncated here. A closed descriptor is /dev/null.
+  # A descriptor sudo relays has a FIFO in the request; any other (a device, an input file: SUDO decides) is
+  # opened afresh through /proc, as sudo would hand it on; output is appended, never truncated.
   in=$d/in out=$d/out err=$d/err
   [ -p "$in" ] || { in=/proc/$pid/fd/0; [ -e "$in" ] || in=/dev/null; }
   [ -p "$out" ] || { out=/proc/$pid/fd/1; [ -e "$out" ] || out=/dev/null; }

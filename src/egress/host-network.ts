@@ -19,9 +19,8 @@
  * share one).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { lstatSync } from 'node:fs';
 import type { Socket } from 'node:net';
-import path from 'node:path';
+import { findInDirs } from '../fs-kind.js';
 import { VETH_RANGE } from './addresses.js';
 
 /** The random suffix of a run directory: what every name here is made from. */
@@ -41,7 +40,7 @@ export interface NetworkTools {
  * only: they run as root. Throws naming what is missing and what installs it.
  */
 export function findNetworkTools(dirs: readonly string[] = ['/usr/sbin', '/sbin', '/usr/bin', '/bin']): NetworkTools {
-  const find = (name: string) => dirs.map((d) => path.join(d, name)).find((p) => lstatSync(p, { throwIfNoEntry: false }) !== undefined);
+  const find = (name: string) => findInDirs(name, dirs);
   const ip = find('ip');
   const nft = find('nft');
   const sh = find('sh');

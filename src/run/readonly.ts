@@ -17,10 +17,11 @@
  * namespace ends with the sandbox's last process. Writes the user allowed
  * (`read-write` mounts and workspace) keep their original sources.
  */
-import { lstatSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isInside } from '../bundle/host.js';
 import type { Bundle, OciSpec } from '../bundle/spec.js';
+import { findInDirs } from '../fs-kind.js';
 
 export interface ReadOnlyStage {
   /** Each protected source and the stub it is bound to, read-only, in the sandbox's namespace. */
@@ -190,8 +191,7 @@ export interface NamespaceTools {
  * earlier step added. Throws naming what is missing.
  */
 export function findNamespaceTools(dirs: readonly string[] = ['/usr/bin', '/bin', '/usr/sbin', '/sbin']): NamespaceTools {
-  const find = (name: string): string | undefined =>
-    dirs.map((d) => path.join(d, name)).find((p) => lstatSync(p, { throwIfNoEntry: false }) !== undefined);
+  const find = (name: string) => findInDirs(name, dirs);
   const unshare = find('unshare');
   const sh = find('sh');
   const mount = find('mount');
