@@ -27,6 +27,8 @@ var core = __webpack_require__(8532);
 var schemas = __webpack_require__(9691);
 // EXTERNAL MODULE: ./src/egress/allow-list.ts
 var allow_list = __webpack_require__(8371);
+// EXTERNAL MODULE: ./src/image/reference.ts
+var reference = __webpack_require__(3564);
 // EXTERNAL MODULE: ./src/cell/units.ts
 var units = __webpack_require__(2635);
 ;// CONCATENATED MODULE: ./src/cell/schema.ts
@@ -41,6 +43,7 @@ var units = __webpack_require__(2635);
  * mean for the sandbox is decided later, in bundle/, which refuses only what
  * the host cannot do.
  */
+
 
 
 
@@ -235,6 +238,20 @@ const allowEntry = schemas/* string */.YjP({ error: expected('a host name, *.nam
         ctx.addIssue({ code: 'custom', input: value, message: `${parsed.error}, got ${show(value)}` });
 })
     .meta({ pattern: ENTRY.source });
+/** An image reference, as near to image/reference.ts as a pattern gets: [registry/]name[:tag][@digest]. */
+const NAME_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const IMAGE_PATTERN = `^(?:(?:[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]+)?/)?${NAME_COMPONENT}(?:/${NAME_COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`;
+/** `rootfs.image`: the reference parser's own message (image/reference.ts); the pattern, for editors, says less. */
+const imageReference = schemas/* string */.YjP({ error: expected('an image reference such as docker.io/library/node:22 or ghcr.io/o/i@sha256:…') })
+    .superRefine((value, ctx) => {
+    try {
+        (0,reference/* parseReference */.F2)(value);
+    }
+    catch (error) {
+        ctx.addIssue({ code: 'custom', input: value, message: error.message });
+    }
+})
+    .meta({ pattern: IMAGE_PATTERN });
 const EgressSchema = schemas/* strictObject */.rej({
     allow: schemas/* array */.YOg(allowEntry, { error: expected('a list of host names such as registry.npmjs.org') })
         .max(256, { error: 'expected at most 256 entries' })
@@ -302,11 +319,16 @@ const CellKeys = schemas/* strictObject */.rej({
     rootfs: schemas/* union */.KCZ([
         schemas/* literal */.euz('host'),
         schemas/* strictObject */.rej({
-            path: hostPath('a directory path').meta(about('A root filesystem directory you prepared: absolute, or relative to the workspace and staying inside it. Never written to.')),
+            path: hostPath('a directory path')
+                .optional()
+                .meta(about('A root filesystem directory you prepared: absolute, or relative to the workspace and staying inside it. Never written to.')),
+            image: imageReference
+                .optional()
+                .meta(about('A container image, pulled without Docker, verified, and cached unpacked in the tool cache: docker.io/library/node:22, ghcr.io/o/i@sha256:…')),
         }),
-    ], { error: expected('host or { path: <dir> }') })
+    ], { error: expected('host, { path: <dir> } or { image: <reference> }') })
         .default('host')
-        .meta(about('host (an allow-listed view of the runner, the default) or { path: <dir> } (a prepared root filesystem).')),
+        .meta(about('host (an allow-listed view of the runner, the default), { path: <dir> } (a prepared root filesystem) or { image: <reference> } (a container image).')),
     system: schemas/* enum */.k5n(['read-only', 'overlay'], { error: expected('read-only or overlay') })
         .default('read-only')
         .meta(about('read-only (the default): the runner’s /usr, /etc, /opt as they are. overlay: they and the package state in /var writable in memory (gone with the cell; the runner’s files never change), and sudo for the cell’s user. With rootfs: host only.')),
@@ -335,6 +357,7 @@ const NEITHER = 'expected one of run (a script) or command (an argv), got neithe
 const BOTH = 'expected one of run or command, got both';
 const SHELL_WITH_COMMAND = 'shell applies to run only; command is executed as is';
 const COLLECT_WITHOUT_WORKSPACE = 'there is no workspace to collect into with workspace: none';
+const ROOTFS_ONE_OF = 'expected exactly one of path (a prepared directory) or image (a container image)';
 const SYSTEM_WITH_ROOTFS_PATH = 'system: overlay applies to rootfs: host (the runner’s system directories); a prepared rootfs is already writable in memory';
 const OVERLAY_WITH_READ_WRITE = 'overlay and read-write cannot be combined in one cell yet (runsc overlays either all writable mounts or none); make the read-write ones overlay, or the overlay ones read-write';
 /**
@@ -367,6 +390,9 @@ function checkAcrossKeys(cell, ctx) {
             });
         }
         targets.push(mount.target);
+    }
+    if (typeof cell.rootfs === 'object' && (cell.rootfs.path === undefined) === (cell.rootfs.image === undefined)) {
+        ctx.addIssue({ code: 'custom', path: ['rootfs'], message: ROOTFS_ONE_OF });
     }
     if (cell.system === 'overlay' && cell.rootfs !== 'host') {
         ctx.addIssue({ code: 'custom', path: ['system'], message: SYSTEM_WITH_ROOTFS_PATH });
@@ -432,6 +458,7 @@ const RULES_ACROSS_KEYS = [
     ifThen({ required: ['run'] }, { properties: { command: false }, errorMessage: BOTH }),
     ifThen({ required: ['command'] }, { properties: { shell: false }, errorMessage: SHELL_WITH_COMMAND }),
     ifThen(workspaceIs('none'), { properties: { collect: { const: [], errorMessage: COLLECT_WITHOUT_WORKSPACE } } }),
+    ifThen({ required: ['rootfs'], properties: { rootfs: { type: 'object' } } }, { properties: { rootfs: { oneOf: [{ required: ['path'] }, { required: ['image'] }], errorMessage: ROOTFS_ONE_OF } } }),
     ifThen({ required: ['rootfs'], properties: { rootfs: { type: 'object' } } }, { properties: { system: { const: 'read-only', errorMessage: SYSTEM_WITH_ROOTFS_PATH } } }),
     // workspace defaults to overlay: `properties` holds when it is absent.
     ifThen({ properties: { workspace: { const: 'overlay' } } }, mountModes('read-only', 'overlay')),
@@ -444,7 +471,7 @@ const KNOWN_KEYS = {
     '': Object.keys(CellKeys.shape),
     limits: Object.keys(LimitsSchema.shape),
     mounts: Object.keys(MountSchema.shape),
-    rootfs: ['path'],
+    rootfs: ['path', 'image'],
     network: ['allow', 'audit'],
 };
 /**
@@ -671,7 +698,7 @@ async function obtainRunsc(wanted, ctx) {
     if (version.cacheKey)
         found = (0,cache/* findCached */.aY)(shelf, version.cacheKey, sha512, log.info);
     if (!found) {
-        const { installRunsc } = await Promise.all(/* import() */[__webpack_require__.e(58), __webpack_require__.e(805), __webpack_require__.e(840)]).then(__webpack_require__.bind(__webpack_require__, 3459));
+        const { installRunsc } = await Promise.all(/* import() */[__webpack_require__.e(58), __webpack_require__.e(805), __webpack_require__.e(546)]).then(__webpack_require__.bind(__webpack_require__, 4546));
         found = await installRunsc({ version, downloadUrl, sha512 }, { shelf, tempDir: ctx.tempDir, log, onProgress: ctx.onProgress });
     }
     if (!sha512 || !privateDir)
@@ -1212,16 +1239,23 @@ function rootView(cell, host, paths, user, scratchSize) {
     }
     if (cell.rootfs === 'host')
         return { root: 'rootfs', ...hostView(host, paths, user, scratchSize, egress), hostPaths: [] };
-    const root = mounts_hostPath(cell.rootfs.path, host.workspace);
+    const ownScratch = [
+        scratch('/tmp', scratchSize, ['mode=1777']),
+        scratch(host.home, scratchSize, ['mode=0700', `uid=${user.uid}`, `gid=${user.gid}`]),
+        ...(egress ? egressMounts(undefined, paths) : []),
+    ];
+    if (cell.rootfs.image !== undefined) {
+        if (!host.image)
+            throw new Error(`rootfs.image: ${cell.rootfs.image} was not pulled before the cell was planned`);
+        // The skeleton's place: the image's tree goes over it, with an upper layer of the namespace's own (run/readonly.ts).
+        return { root: 'rootfs', mounts: ownScratch, links: [], hostPaths: [], image: host.image.root };
+    }
+    const root = mounts_hostPath(cell.rootfs.path ?? '', host.workspace);
     return {
         root,
-        mounts: [
-            scratch('/tmp', scratchSize, ['mode=1777']),
-            scratch(host.home, scratchSize, ['mode=0700', `uid=${user.uid}`, `gid=${user.gid}`]),
-            ...(egress ? egressMounts(undefined, paths) : []),
-        ],
+        mounts: ownScratch,
         links: [],
-        hostPaths: [{ key: 'rootfs.path', path: root, dir: true, relative: !external_node_path_default().isAbsolute(cell.rootfs.path) }],
+        hostPaths: [{ key: 'rootfs.path', path: root, dir: true, relative: !external_node_path_default().isAbsolute(cell.rootfs.path ?? '') }],
     };
 }
 
@@ -1289,6 +1323,13 @@ function buildEnv(input) {
     }
     out.set('HOME', input.home);
     out.set('PATH', cellPath(input.hostEnv.PATH, input.hostEnv.RUNNER_TOOL_CACHE));
+    for (const entry of input.imageEnv ?? []) {
+        const eq = entry.indexOf('=');
+        const name = eq > 0 ? entry.slice(0, eq) : '';
+        // HOME is the cell's fresh tmpfs whatever the image says.
+        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && name !== 'HOME')
+            out.set(name, entry.slice(eq + 1));
+    }
     const missing = [];
     for (const name of input.passEnv) {
         const value = input.hostEnv[name];
@@ -1338,9 +1379,17 @@ function processArgs(cell) {
 }
 function cellProcess(cell, host, user) {
     const base = cell.workspace === 'none' ? host.home : host.workspace;
-    const cwd = external_node_path_default().posix.join(base, cell['working-directory'] ?? '.');
+    // An image's WorkingDir where the document names no directory at all (no workspace, no working-directory).
+    const imageDir = cell.workspace === 'none' && cell['working-directory'] === undefined ? host.image?.workingDir : undefined;
+    const cwd = imageDir && external_node_path_default().posix.isAbsolute(imageDir) ? imageDir : external_node_path_default().posix.join(base, cell['working-directory'] ?? '.');
     const hostPaths = cell.workspace !== 'none' && cell['working-directory'] !== undefined ? [{ key: 'working-directory', path: cwd, dir: true }] : [];
-    const env = buildEnv({ hostEnv: host.env, home: host.home, passEnv: cell['pass-env'] ?? [], env: cell.env ?? {} });
+    const env = buildEnv({
+        hostEnv: host.env,
+        home: host.home,
+        imageEnv: host.image?.env ?? [],
+        passEnv: cell['pass-env'] ?? [],
+        env: cell.env ?? {},
+    });
     const proc = {
         terminal: false,
         user: { uid: user.uid, gid: user.gid },
@@ -1451,6 +1500,7 @@ function buildBundle(cell, host, paths) {
         hostPaths: [...view.hostPaths, ...workspace.hostPaths, ...extra.hostPaths, ...work.hostPaths],
         files: [...workspace.files, ...(typeof cell.network === 'object' ? egressFiles(paths, spec.hostname) : []), ...(sudo?.files ?? [])],
         rootStage: view.rootStage,
+        image: view.image,
         notes: workspace.notes,
         warnings: workspace.warnings,
         collect: collect && { process: collect.process, tar: collect.tar, paths: collect.paths },
@@ -1612,8 +1662,14 @@ function writeBundleFiles(bundle, paths) {
     (0,external_node_fs_.writeFileSync)(paths.emptyFile, '', { mode: 0o444 });
     for (const file of bundle.files)
         (0,external_node_fs_.writeFileSync)(file.path, file.content, { mode: file.mode ?? 0o644 });
-    if (bundle.spec.root.path === 'rootfs')
-        makeSkeleton(external_node_path_default().join(paths.dir, 'rootfs'), bundle);
+    const rootfs = external_node_path_default().join(paths.dir, 'rootfs');
+    if (bundle.image) {
+        // Only the places the image is laid out at (readonly.ts): runsc makes the mount points in its upper layer.
+        (0,external_node_fs_.mkdirSync)(rootfs, { mode: 0o755 });
+        (0,external_node_fs_.mkdirSync)(`${rootfs}.upper`, { mode: 0o700 });
+    }
+    else if (bundle.spec.root.path === 'rootfs')
+        makeSkeleton(rootfs, bundle);
 }
 /** config.json, from the spec as it is now; returns its path. */
 function writeConfig(spec, paths) {
@@ -1862,6 +1918,14 @@ function stageReadOnly(bundle, stageDir, mountPoints, skeleton) {
             }),
         };
     }
+    if (bundle.image) {
+        if (!skeleton)
+            throw new Error('rootfs: image needs the skeleton root to mount over');
+        // overlayfs's option syntax takes these as separators.
+        if (/[,:\\]/.test(bundle.image))
+            throw new Error(`rootfs.image: the cache path ${bundle.image} holds a comma, colon or backslash; move the tool cache`);
+        stage.image = { lower: bundle.image, at: skeleton.rootfs, scratch: `${skeleton.rootfs}.upper` };
+    }
     const staged = new Map();
     const stubFor = (source) => {
         const known = staged.get(source);
@@ -1922,13 +1986,16 @@ const SETUP_FAILED = 125;
  * its secure_path, is not relied on).
  */
 const SCRIPT = `set -e
-mount=$1
-shift
+mount=$1 mkdir=$2
+shift 2
 while [ "$1" != -- ]; do
   case $1 in
     bind) "$mount" --rbind -o ro,nosuid,nodev "$2" "$3" || { echo "gvisor-cell: could not bind $2 read-only" >&2; exit ${SETUP_FAILED}; }; shift 3 ;;
     ro) "$mount" -o remount,bind,ro,nosuid,nodev "$2" || { echo "gvisor-cell: could not make $2 read-only" >&2; exit ${SETUP_FAILED}; }; shift 2 ;;
     mask) "$mount" -t tmpfs -o ro,nosuid,nodev,noexec,size=4k,mode=0755 gvisor-cell-mask "$2" || { echo "gvisor-cell: could not mask $2" >&2; exit ${SETUP_FAILED}; }; shift 2 ;;
+    image) { "$mount" -t tmpfs -o nosuid,nodev,size=16m,mode=0700 gvisor-cell-upper "$4" && "$mkdir" "$4/u" "$4/w" &&
+      "$mount" -t overlay -o "lowerdir=$2,upperdir=$4/u,workdir=$4/w" gvisor-cell-image "$3"; } ||
+      { echo "gvisor-cell: could not lay the image $2 out" >&2; exit ${SETUP_FAILED}; }; shift 4 ;;
     *) exit ${SETUP_FAILED} ;;
   esac
 done
@@ -1944,11 +2011,12 @@ function findNamespaceTools(dirs = ['/usr/bin', '/bin', '/usr/sbin', '/sbin']) {
     const unshare = find('unshare');
     const sh = find('sh');
     const mount = find('mount');
-    const missing = [unshare ? '' : 'unshare', sh ? '' : 'sh', mount ? '' : 'mount'].filter(Boolean);
-    if (missing.length > 0 || !unshare || !sh || !mount) {
+    const mkdir = find('mkdir');
+    const missing = [unshare ? '' : 'unshare', sh ? '' : 'sh', mount ? '' : 'mount', mkdir ? '' : 'mkdir'].filter(Boolean);
+    if (missing.length > 0 || !unshare || !sh || !mount || !mkdir) {
         throw new Error(`gvisor-cell needs ${missing.join(', ')} (util-linux) to make the cell's read-only paths read-only on the host; install util-linux`);
     }
-    return { unshare, sh, mount };
+    return { unshare, sh, mount, mkdir };
 }
 /**
  * runsc releases before the fix of google/gvisor#10704 take a network
@@ -1976,6 +2044,8 @@ function inNamespace(stage, tools, runscArgv, { maskNetSysctls = false } = {}) {
         ops.push('bind', f.source, f.at);
     for (const d of stage.root?.maskDirs ?? [])
         ops.push('mask', d);
+    if (stage.image)
+        ops.push('image', stage.image.lower, stage.image.at, stage.image.scratch);
     if (maskNetSysctls)
         ops.push('mask', NET_SYSCTLS);
     return [
@@ -1989,6 +2059,7 @@ function inNamespace(stage, tools, runscArgv, { maskNetSysctls = false } = {}) {
         SCRIPT,
         'gvisor-cell-ro',
         tools.mount,
+        tools.mkdir,
         ...ops,
         '--',
         ...runscArgv,
@@ -2453,7 +2524,7 @@ function planCell(cell, ctx) {
     const runDir = (0,run_dir/* makeRunDir */.rc)(ctx.tempRoot);
     try {
         const paths = bundlePaths(runDir);
-        const bundle = checkHostPaths(buildBundle(cell, facts, paths), ctx.workspace);
+        const bundle = checkHostPaths(buildBundle(cell, ctx.image ? { ...facts, image: ctx.image } : facts, paths), ctx.workspace);
         const namespaceTools = findNamespaceTools();
         const runner = { path: ctx.env.PATH, toolCache: facts.toolCache };
         return { cell, bundle, runDir, paths, tempRoot: ctx.tempRoot, workspace: ctx.workspace, namespaceTools, runner };
@@ -2643,7 +2714,7 @@ async function runStarted(plan, opts, started_) {
             memoryLimit: plan.cell.limits?.memory,
             output,
             signal: opts.signal,
-            wrap: readOnly.binds.length > 0 || readOnly.root || egress
+            wrap: readOnly.binds.length > 0 || readOnly.root || readOnly.image || egress
                 ? (argv) => inNamespace(readOnly, plan.namespaceTools, argv, { maskNetSysctls: egress !== undefined })
                 : undefined,
             // `runsc start` (collect) sets up the cell's network: it needs /proc/sys/net hidden as `run` does.
@@ -2749,6 +2820,7 @@ const Outputs = {
     RunscPath: 'runsc-path',
     DebugLogDir: 'debug-log-dir',
     EgressLog: 'egress-log',
+    ImageDigest: 'image-digest',
 };
 
 ;// CONCATENATED MODULE: ./src/action/inputs.ts
@@ -3024,6 +3096,14 @@ function logCutNote(cap) {
     const size = (0,units/* formatSize */.Xq)(cap);
     return `cut at ${/^\d+$/.test(size) ? `${size} bytes` : size} by limits.log; the rest of the output is only in the job log`;
 }
+/** The image's reference and digest, and what the pull cost (image/index.ts says the same in the log). */
+function imageRow(p) {
+    const mib = (n) => `${(n / 2 ** 20).toFixed(1)} MiB`;
+    const cost = p.cached
+        ? `from the cache, ${mib(p.unpackedBytes)}`
+        : `pulled: ${mib(p.fetchedBytes)} in ${(p.pullMs / 1000).toFixed(2)} s, unpacked ${mib(p.unpackedBytes)} in ${(p.unpackMs / 1000).toFixed(2)} s`;
+    return escapeMarkdown(`${p.reference} (${p.digest}), ${cost}`);
+}
 function renderSummary(f) {
     const limits = [
         f.limits.timeout !== undefined ? `timeout ${(0,units/* formatDuration */.a3)(f.limits.timeout)}` : undefined,
@@ -3039,6 +3119,7 @@ function renderSummary(f) {
         ['runsc', escapeMarkdown(f.runscVersion)],
         ['platform', f.platform],
         ['network', f.network],
+        ...(f.image ? [['image', imageRow(f.image)]] : []),
         ['limits', limits.length ? escapeMarkdown(limits.join(', ')) : 'none'],
         ['log file', escapeMarkdown(f.logFile) + (f.logCutAt === undefined ? '' : ` (${logCutNote(f.logCutAt)})`)],
     ];
@@ -3123,6 +3204,7 @@ async function run() {
     const cancel = new AbortController();
     let sandboxRunning = false;
     let plan;
+    let image;
     const onSignal = (signal) => {
         log.info(`Received ${signal}: stopping the cell`);
         // Before the sandbox starts there is nothing to stop: remove the run directory (only ours in it yet) and leave.
@@ -3142,7 +3224,12 @@ async function run() {
         const arch = (0,install_version/* bucketArch */.TY)(process.platform, process.arch);
         // Everything the document asks for is checked before anything is downloaded or started.
         const tempRoot = process.env.RUNNER_TEMP || external_node_os_default().tmpdir();
-        plan = planCell(cell, { workspace, env: process.env, tempRoot });
+        // An image is pulled (or found in the tool cache) before the plan: the plan lays the cell out over it.
+        if (typeof cell.rootfs === 'object' && cell.rootfs.image !== undefined) {
+            const { pullForCell } = await __webpack_require__.e(/* import() */ 618).then(__webpack_require__.bind(__webpack_require__, 5618));
+            image = await pullForCell(cell.rootfs.image, runnerToolCache(), (line) => log.info(line));
+        }
+        plan = planCell(cell, { workspace, env: process.env, tempRoot, image: image?.facts });
         // With network.allow, the cell's network is made while runsc is found (or downloaded).
         await startNetwork(plan);
         const runDir = plan.runDir;
@@ -3189,6 +3276,8 @@ async function run() {
                     say.warning(warning);
                 core.setOutput(Outputs.RunscPath, installed.path);
                 core.setOutput(Outputs.RunscVersion, installed.version);
+                if (image)
+                    core.setOutput(Outputs.ImageDigest, image.pulled.digest);
                 if (debugDir) {
                     core.setOutput(Outputs.DebugLogDir, debugDir);
                     // Mount sources and the script come from the document and the workspace: neutralised like the rest.
@@ -3210,7 +3299,7 @@ async function run() {
         // They quote the names of files the cell made.
         for (const warning of collected?.warnings ?? [])
             commands(core, log).warning(warning);
-        await report(core, log, cell, inputs, installed, ran);
+        await report(core, log, cell, inputs, installed, ran, image?.pulled);
         // Asked-for files that could not come back fail the step, whatever the cell's status.
         if (collected?.error)
             commands(core, log).fail(collected.error);
@@ -3229,7 +3318,7 @@ async function run() {
         process.exit(1);
 }
 /** The outputs, the summary, and the step's status, all from the run's one verdict. */
-async function report(core, log, cell, inputs, installed, ran) {
+async function report(core, log, cell, inputs, installed, ran, image) {
     const { output, result, verdict, hints } = ran;
     // The CLI exits with the same number (verdict.ts): 124 for a timeout, not the SIGKILL that ended it.
     const status = reportedStatus(verdict);
@@ -3267,6 +3356,7 @@ async function report(core, log, cell, inputs, installed, ran) {
         logCutAt: output.logCutAt,
         advisories: [(0,install_version/* truncAdvisory */.oI)(installed.version)].filter((a) => a !== undefined),
         ...(ran.egress ? { egress: ran.egress } : {}),
+        ...(image ? { image } : {}),
     });
     if (process.env.GITHUB_STEP_SUMMARY)
         await core.summary.addRaw(summary).write();
@@ -4388,6 +4478,88 @@ function targetKind(p) {
  */
 function findInDirs(name, dirs) {
     return dirs.map((d) => node_path__WEBPACK_IMPORTED_MODULE_1___default().join(d, name)).find((p) => entryKind(p) !== undefined);
+}
+
+
+/***/ }),
+
+/***/ 3564:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Dh: () => (/* binding */ DIGEST),
+/* harmony export */   F2: () => (/* binding */ parseReference),
+/* harmony export */   FH: () => (/* binding */ formatReference),
+/* harmony export */   Fh: () => (/* binding */ registryEndpoint),
+/* harmony export */   jW: () => (/* binding */ isLoopbackRegistry)
+/* harmony export */ });
+/**
+ * An image reference as `docker pull` reads it: `[registry/]repository[:tag][@digest]`.
+ * A first component with a dot, a colon or `localhost` is a registry; without
+ * one the image is Docker Hub's, and a one-component name is in `library/`.
+ */
+const DOCKER_HUB = 'docker.io';
+const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$/;
+/** Parses `text`, throwing an error that says what is wrong with it. */
+function parseReference(text) {
+    const fail = (why) => new Error(`${JSON.stringify(text)} is not an image reference: ${why}`);
+    if (text.length === 0 || text.length > 512)
+        throw fail('expected 1 to 512 characters');
+    let rest = text;
+    let digest;
+    const at = rest.indexOf('@');
+    if (at >= 0) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        if (!DIGEST.test(digest))
+            throw fail('a digest is sha256: and 64 lowercase hex digits');
+    }
+    let tag;
+    const colon = rest.lastIndexOf(':');
+    if (colon > rest.lastIndexOf('/')) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!TAG.test(tag))
+            throw fail(`the tag ${JSON.stringify(tag)} is not valid`);
+    }
+    const parts = rest.split('/');
+    let registry = DOCKER_HUB;
+    const first = parts[0] ?? '';
+    if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('['))) {
+        registry = parts.shift();
+        if (!HOST.test(registry))
+            throw fail(`the registry ${JSON.stringify(registry)} is not a host[:port]`);
+    }
+    if (registry === 'index.docker.io' || registry === 'registry-1.docker.io')
+        registry = DOCKER_HUB;
+    if (registry === DOCKER_HUB && parts.length === 1)
+        parts.unshift('library');
+    for (const p of parts) {
+        if (!COMPONENT.test(p))
+            throw fail(`the name component ${JSON.stringify(p)} is not lowercase letters, digits and separators`);
+    }
+    return { registry, repository: parts.join('/'), tag: digest ? tag : (tag ?? 'latest'), digest };
+}
+/** The reference written back in full (a tag and a digest both kept). */
+function formatReference(ref) {
+    return `${ref.registry}/${ref.repository}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
+}
+/** Where the registry's API is: Docker Hub's is not at docker.io. */
+function registryEndpoint(registry) {
+    if (registry === DOCKER_HUB)
+        return 'https://registry-1.docker.io';
+    return `${isLoopbackRegistry(registry) ? 'http' : 'https'}://${registry}`;
+}
+/**
+ * A registry on this machine is spoken to over plain HTTP, as Docker does
+ * (a registry the workflow runs itself has no certificate); nothing else is.
+ */
+function isLoopbackRegistry(registry) {
+    const host = registry.replace(/:[0-9]+$/, '').replace(/^\[|\]$/g, '');
+    return host === 'localhost' || /^127\.[0-9]+\.[0-9]+\.[0-9]+$/.test(host) || host === '::1';
 }
 
 

@@ -20,6 +20,7 @@ import type * as Core from '@actions/core';
 import { loadCell } from '../cell/load.js';
 import { type Cell, networkLabel } from '../cell/schema.js';
 import { formatDuration } from '../cell/units.js';
+import type { PulledImage, pullForCell as pullForCellType } from '../image/index.js';
 import { type InstalledRunsc, obtainRunsc } from '../install/obtain.js';
 import { bucketArch, truncAdvisory } from '../install/version.js';
 import { type Logger, lineLogger } from '../log.js';
@@ -53,6 +54,7 @@ export async function run(): Promise<void> {
   const cancel = new AbortController();
   let sandboxRunning = false;
   let plan: CellPlan | undefined;
+  let image: Awaited<ReturnType<typeof pullForCellType>> | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     log.info(`Received ${signal}: stopping the cell`);
     // Before the sandbox starts there is nothing to stop: remove the run directory (only ours in it yet) and leave.
@@ -73,7 +75,12 @@ export async function run(): Promise<void> {
 
     // Everything the document asks for is checked before anything is downloaded or started.
     const tempRoot = process.env.RUNNER_TEMP || os.tmpdir();
-    plan = planCell(cell, { workspace, env: process.env, tempRoot });
+    // An image is pulled (or found in the tool cache) before the plan: the plan lays the cell out over it.
+    if (typeof cell.rootfs === 'object' && cell.rootfs.image !== undefined) {
+      const { pullForCell } = await import('../image/index.js');
+      image = await pullForCell(cell.rootfs.image, runnerToolCache(), (line) => log.info(line));
+    }
+    plan = planCell(cell, { workspace, env: process.env, tempRoot, image: image?.facts });
     // With network.allow, the cell's network is made while runsc is found (or downloaded).
     await startNetwork(plan);
     const runDir = plan.runDir;
@@ -118,6 +125,7 @@ export async function run(): Promise<void> {
         for (const warning of warnings) say.warning(warning);
         core.setOutput(Outputs.RunscPath, installed.path);
         core.setOutput(Outputs.RunscVersion, installed.version);
+        if (image) core.setOutput(Outputs.ImageDigest, image.pulled.digest);
         if (debugDir) {
           core.setOutput(Outputs.DebugLogDir, debugDir);
           // Mount sources and the script come from the document and the workspace: neutralised like the rest.
@@ -140,7 +148,7 @@ export async function run(): Promise<void> {
     }
     // They quote the names of files the cell made.
     for (const warning of collected?.warnings ?? []) commands(core, log).warning(warning);
-    await report(core, log, cell, inputs, installed, ran);
+    await report(core, log, cell, inputs, installed, ran, image?.pulled);
     // Asked-for files that could not come back fail the step, whatever the cell's status.
     if (collected?.error) commands(core, log).fail(collected.error);
   } catch (error) {
@@ -162,6 +170,7 @@ async function report(
   inputs: ActionInputs,
   installed: InstalledRunsc,
   ran: CellRun,
+  image: PulledImage | undefined,
 ): Promise<void> {
   const { output, result, verdict, hints } = ran;
   // The CLI exits with the same number (verdict.ts): 124 for a timeout, not the SIGKILL that ended it.
@@ -199,6 +208,7 @@ async function report(
     logCutAt: output.logCutAt,
     advisories: [truncAdvisory(installed.version)].filter((a): a is string => a !== undefined),
     ...(ran.egress ? { egress: ran.egress } : {}),
+    ...(image ? { image } : {}),
   });
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summary).write();
 

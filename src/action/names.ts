@@ -28,4 +28,5 @@ export const Outputs = {
   RunscPath: 'runsc-path',
   DebugLogDir: 'debug-log-dir',
   EgressLog: 'egress-log',
+  ImageDigest: 'image-digest',
 } as const;

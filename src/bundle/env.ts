@@ -60,6 +60,8 @@ export function cellPath(hostPath: string | undefined, toolCache: string | undef
 export interface EnvInput {
   hostEnv: Readonly<Record<string, string | undefined>>;
   home: string;
+  /** An image's `Env` (KEY=value): over the action's defaults, under pass-env and env; never HOME. */
+  imageEnv?: readonly string[];
   passEnv: readonly string[];
   env: Readonly<Record<string, string>>;
 }
@@ -79,6 +81,12 @@ export function buildEnv(input: EnvInput): CellEnv {
   }
   out.set('HOME', input.home);
   out.set('PATH', cellPath(input.hostEnv.PATH, input.hostEnv.RUNNER_TOOL_CACHE));
+  for (const entry of input.imageEnv ?? []) {
+    const eq = entry.indexOf('=');
+    const name = eq > 0 ? entry.slice(0, eq) : '';
+    // HOME is the cell's fresh tmpfs whatever the image says.
+    if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && name !== 'HOME') out.set(name, entry.slice(eq + 1));
+  }
   const missing: string[] = [];
   for (const name of input.passEnv) {
     const value = input.hostEnv[name];

@@ -31,6 +31,8 @@ export interface RootView {
   hostPaths: HostPathCheck[];
   /** With `system: overlay`: what goes into the skeleton root itself. */
   rootStage?: RootStage;
+  /** With `rootfs: { image }`: the unpacked image, never written, laid under the skeleton's place. */
+  image?: string;
 }
 
 /**
@@ -150,15 +152,21 @@ export function rootView(cell: Cell, host: HostFacts, paths: BundlePaths, user: 
     return { root: 'rootfs', ...overlayView(host, paths, user, scratchSize, egress), hostPaths: [] };
   }
   if (cell.rootfs === 'host') return { root: 'rootfs', ...hostView(host, paths, user, scratchSize, egress), hostPaths: [] };
-  const root = hostPath(cell.rootfs.path, host.workspace);
+  const ownScratch = [
+    scratch('/tmp', scratchSize, ['mode=1777']),
+    scratch(host.home, scratchSize, ['mode=0700', `uid=${user.uid}`, `gid=${user.gid}`]),
+    ...(egress ? egressMounts(undefined, paths) : []),
+  ];
+  if (cell.rootfs.image !== undefined) {
+    if (!host.image) throw new Error(`rootfs.image: ${cell.rootfs.image} was not pulled before the cell was planned`);
+    // The skeleton's place: the image's tree goes over it, with an upper layer of the namespace's own (run/readonly.ts).
+    return { root: 'rootfs', mounts: ownScratch, links: [], hostPaths: [], image: host.image.root };
+  }
+  const root = hostPath(cell.rootfs.path ?? '', host.workspace);
   return {
     root,
-    mounts: [
-      scratch('/tmp', scratchSize, ['mode=1777']),
-      scratch(host.home, scratchSize, ['mode=0700', `uid=${user.uid}`, `gid=${user.gid}`]),
-      ...(egress ? egressMounts(undefined, paths) : []),
-    ],
+    mounts: ownScratch,
     links: [],
-    hostPaths: [{ key: 'rootfs.path', path: root, dir: true, relative: !path.isAbsolute(cell.rootfs.path) }],
+    hostPaths: [{ key: 'rootfs.path', path: root, dir: true, relative: !path.isAbsolute(cell.rootfs.path ?? '') }],
   };
 }

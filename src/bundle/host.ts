@@ -53,7 +53,16 @@ const NOT_HOME = ['/', '/usr', '/etc', '/opt', '/proc', '/dev', '/sys', '/tmp', 
 
 export type RootLink = { name: string; kind: 'symlink'; target: string } | { name: string; kind: 'dir' };
 
+/** With `rootfs: { image }`: the unpacked tree in the cache (image/pull.ts), and what the cell takes of its config. */
+export interface ImageFacts {
+  root: string;
+  env: readonly string[];
+  workingDir: string | undefined;
+}
+
 export interface HostFacts {
+  /** Set by the front end once the document's image is pulled. */
+  image?: ImageFacts;
   uid: number;
   gid: number;
   workspace: string;

@@ -56,10 +56,18 @@ export interface CellProcess {
 
 export function cellProcess(cell: Cell, host: HostFacts, user: CellUser): CellProcess {
   const base = cell.workspace === 'none' ? host.home : host.workspace;
-  const cwd = path.posix.join(base, cell['working-directory'] ?? '.');
+  // An image's WorkingDir where the document names no directory at all (no workspace, no working-directory).
+  const imageDir = cell.workspace === 'none' && cell['working-directory'] === undefined ? host.image?.workingDir : undefined;
+  const cwd = imageDir && path.posix.isAbsolute(imageDir) ? imageDir : path.posix.join(base, cell['working-directory'] ?? '.');
   const hostPaths: HostPathCheck[] =
     cell.workspace !== 'none' && cell['working-directory'] !== undefined ? [{ key: 'working-directory', path: cwd, dir: true }] : [];
-  const env = buildEnv({ hostEnv: host.env, home: host.home, passEnv: cell['pass-env'] ?? [], env: cell.env ?? {} });
+  const env = buildEnv({
+    hostEnv: host.env,
+    home: host.home,
+    imageEnv: host.image?.env ?? [],
+    passEnv: cell['pass-env'] ?? [],
+    env: cell.env ?? {},
+  });
   const proc: OciProcess = {
     terminal: false,
     user: { uid: user.uid, gid: user.gid },

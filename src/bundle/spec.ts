@@ -54,6 +54,8 @@ export interface Bundle {
   files: { path: string; content: string; mode?: number }[];
   /** With `system: overlay`: what is bound into the skeleton root itself (host-view.ts). */
   rootStage: RootStage | undefined;
+  /** With `rootfs: { image }`: the unpacked image (host-view.ts), laid under the skeleton's place (run/readonly.ts). */
+  image: string | undefined;
   /** What the action did that the user should hear about (never secret values). */
   notes: string[];
   /** What the user asked for that weakens isolation, to say as a warning. */
@@ -106,6 +108,7 @@ export function buildBundle(cell: Cell, host: HostFacts, paths: BundlePaths): Bu
     hostPaths: [...view.hostPaths, ...workspace.hostPaths, ...extra.hostPaths, ...work.hostPaths],
     files: [...workspace.files, ...(typeof cell.network === 'object' ? egressFiles(paths, spec.hostname) : []), ...(sudo?.files ?? [])],
     rootStage: view.rootStage,
+    image: view.image,
     notes: workspace.notes,
     warnings: workspace.warnings,
     collect: collect && { process: collect.process, tar: collect.tar, paths: collect.paths },

@@ -121,7 +121,12 @@ export function writeBundleFiles(bundle: Bundle, paths: BundlePaths): void {
   mkdirSync(paths.dir, { recursive: true });
   writeFileSync(paths.emptyFile, '', { mode: 0o444 });
   for (const file of bundle.files) writeFileSync(file.path, file.content, { mode: file.mode ?? 0o644 });
-  if (bundle.spec.root.path === 'rootfs') makeSkeleton(path.join(paths.dir, 'rootfs'), bundle);
+  const rootfs = path.join(paths.dir, 'rootfs');
+  if (bundle.image) {
+    // Only the places the image is laid out at (readonly.ts): runsc makes the mount points in its upper layer.
+    mkdirSync(rootfs, { mode: 0o755 });
+    mkdirSync(`${rootfs}.upper`, { mode: 0o700 });
+  } else if (bundle.spec.root.path === 'rootfs') makeSkeleton(rootfs, bundle);
 }
 
 /** config.json, from the spec as it is now; returns its path. */

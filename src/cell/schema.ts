@@ -12,6 +12,7 @@
 import path from 'node:path';
 import * as z from 'zod';
 import { ENTRY_PATTERN, parseEntry } from '../egress/allow-list.js';
+import { parseReference } from '../image/reference.js';
 import {
   CPUS_PATTERN,
   DURATION_PATTERN,
@@ -263,6 +264,22 @@ const allowEntry = z
   })
   .meta({ pattern: ENTRY.source });
 
+/** An image reference, as near to image/reference.ts as a pattern gets: [registry/]name[:tag][@digest]. */
+const NAME_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const IMAGE_PATTERN = `^(?:(?:[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]+)?/)?${NAME_COMPONENT}(?:/${NAME_COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`;
+
+/** `rootfs.image`: the reference parser's own message (image/reference.ts); the pattern, for editors, says less. */
+const imageReference = z
+  .string({ error: expected('an image reference such as docker.io/library/node:22 or ghcr.io/o/i@sha256:…') })
+  .superRefine((value, ctx) => {
+    try {
+      parseReference(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', input: value, message: (error as Error).message });
+    }
+  })
+  .meta({ pattern: IMAGE_PATTERN });
+
 const EgressSchema = z
   .strictObject(
     {
@@ -363,17 +380,30 @@ const CellKeys = z.strictObject({
       [
         z.literal('host'),
         z.strictObject({
-          path: hostPath('a directory path').meta(
-            about(
-              'A root filesystem directory you prepared: absolute, or relative to the workspace and staying inside it. Never written to.',
+          path: hostPath('a directory path')
+            .optional()
+            .meta(
+              about(
+                'A root filesystem directory you prepared: absolute, or relative to the workspace and staying inside it. Never written to.',
+              ),
             ),
-          ),
+          image: imageReference
+            .optional()
+            .meta(
+              about(
+                'A container image, pulled without Docker, verified, and cached unpacked in the tool cache: docker.io/library/node:22, ghcr.io/o/i@sha256:…',
+              ),
+            ),
         }),
       ],
-      { error: expected('host or { path: <dir> }') },
+      { error: expected('host, { path: <dir> } or { image: <reference> }') },
     )
     .default('host')
-    .meta(about('host (an allow-listed view of the runner, the default) or { path: <dir> } (a prepared root filesystem).')),
+    .meta(
+      about(
+        'host (an allow-listed view of the runner, the default), { path: <dir> } (a prepared root filesystem) or { image: <reference> } (a container image).',
+      ),
+    ),
   system: z
     .enum(['read-only', 'overlay'], { error: expected('read-only or overlay') })
     .default('read-only')
@@ -428,6 +458,7 @@ const NEITHER = 'expected one of run (a script) or command (an argv), got neithe
 const BOTH = 'expected one of run or command, got both';
 const SHELL_WITH_COMMAND = 'shell applies to run only; command is executed as is';
 const COLLECT_WITHOUT_WORKSPACE = 'there is no workspace to collect into with workspace: none';
+const ROOTFS_ONE_OF = 'expected exactly one of path (a prepared directory) or image (a container image)';
 const SYSTEM_WITH_ROOTFS_PATH =
   'system: overlay applies to rootfs: host (the runner’s system directories); a prepared rootfs is already writable in memory';
 const OVERLAY_WITH_READ_WRITE =
@@ -462,6 +493,9 @@ function checkAcrossKeys(cell: CheckedKeys, ctx: z.core.$RefinementCtx<CheckedKe
       });
     }
     targets.push(mount.target);
+  }
+  if (typeof cell.rootfs === 'object' && (cell.rootfs.path === undefined) === (cell.rootfs.image === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['rootfs'], message: ROOTFS_ONE_OF });
   }
   if (cell.system === 'overlay' && cell.rootfs !== 'host') {
     ctx.addIssue({ code: 'custom', path: ['system'], message: SYSTEM_WITH_ROOTFS_PATH });
@@ -532,6 +566,10 @@ const RULES_ACROSS_KEYS = [
   ifThen(workspaceIs('none'), { properties: { collect: { const: [], errorMessage: COLLECT_WITHOUT_WORKSPACE } } }),
   ifThen(
     { required: ['rootfs'], properties: { rootfs: { type: 'object' } } },
+    { properties: { rootfs: { oneOf: [{ required: ['path'] }, { required: ['image'] }], errorMessage: ROOTFS_ONE_OF } } },
+  ),
+  ifThen(
+    { required: ['rootfs'], properties: { rootfs: { type: 'object' } } },
     { properties: { system: { const: 'read-only', errorMessage: SYSTEM_WITH_ROOTFS_PATH } } },
   ),
   // workspace defaults to overlay: `properties` holds when it is absent.
@@ -555,7 +593,7 @@ export const KNOWN_KEYS: Record<string, readonly string[]> = {
   '': Object.keys(CellKeys.shape),
   limits: Object.keys(LimitsSchema.shape),
   mounts: Object.keys(MountSchema.shape),
-  rootfs: ['path'],
+  rootfs: ['path', 'image'],
   network: ['allow', 'audit'],
 };
 

@@ -28,7 +28,7 @@ const OPTIONS = {
 export type OptionFlag = keyof typeof OPTIONS;
 export type Values = Partial<Record<OptionFlag, string>>;
 
-export type CommandName = 'run' | 'bundle' | 'validate' | 'install';
+export type CommandName = 'run' | 'bundle' | 'validate' | 'install' | 'pull';
 
 interface Command {
   /** After `gvisor-cell <name> `. */
@@ -76,6 +76,13 @@ Runs as root, or through passwordless sudo.`,
     summary: 'install runsc into the tool cache; print its path',
     positionals: { min: 0, max: 0 },
     options: RELEASE,
+  },
+  pull: {
+    synopsis: '<image> [options]',
+    summary: 'pull an image into the tool cache (as rootfs: { image } does); print its tree',
+    positionals: { min: 1, max: 1 },
+    options: ['tool-cache'],
+    notes: 'Credentials come from $REGISTRY_AUTH_FILE or ~/.docker/config.json (docker login). Prints the digest on stderr.',
   },
 };
 

@@ -8,7 +8,7 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { gatherHostFacts } from '../bundle/host.js';
+import { gatherHostFacts, type ImageFacts } from '../bundle/host.js';
 import { bundlePaths } from '../bundle/paths.js';
 import { buildBundle } from '../bundle/spec.js';
 import { checkHostPaths, writeBundle } from '../bundle/write.js';
@@ -134,6 +134,12 @@ async function cmdBundle(file: string, values: Values): Promise<number> {
       'bundle',
     );
   }
+  if (typeof cell.rootfs === 'object' && cell.rootfs.image !== undefined) {
+    throw new UsageError(
+      'rootfs.image is laid out by the run (an overlay over the cached tree, in a private mount namespace): `gvisor-cell run` does; for runsc by hand, `gvisor-cell pull` the image and use rootfs: { path }',
+      'bundle',
+    );
+  }
   if (cell.system === 'overlay') {
     throw new UsageError(
       'system: overlay needs the runner’s system directories bound read-only into the root by the run (in a private mount namespace): `gvisor-cell run` does; a bundle for runsc by hand cannot have it',
@@ -152,6 +158,16 @@ async function cmdBundle(file: string, values: Values): Promise<number> {
   const config = writeBundle(bundle, paths);
   log.info(`wrote ${config}`);
   log.info(`runsc flags for this cell: ${globalFlags({ platform: choices.platform, sandbox: bundle.sandbox }).join(' ')}`);
+  return 0;
+}
+
+/** `gvisor-cell pull IMAGE`: the tree on stdout (for scripts), the rest on stderr. */
+async function cmdPull(reference: string, values: Values): Promise<number> {
+  const places = placesFrom(values);
+  const { pullForCell } = await import('../image/index.js');
+  const { pulled } = await pullForCell(reference, places.toolCache, (line) => log.info(`gvisor-cell: ${line}`));
+  // raw: a path of the cache, ours.
+  process.stdout.write(`${pulled.root}\n`);
   return 0;
 }
 
@@ -203,7 +219,12 @@ async function cmdRun(file: string, values: Values): Promise<number> {
   // The cell's view follows the places this run uses (the tool cache is shown read-only, the temp root
   // hidden), as RUNNER_TOOL_CACHE and RUNNER_TEMP are for the action; process.env itself is left alone.
   const env = { ...process.env, RUNNER_TOOL_CACHE: places.toolCache, RUNNER_TEMP: places.temp };
-  const plan = planCell(cell, { workspace, env, tempRoot: places.temp });
+  let image: ImageFacts | undefined;
+  if (typeof cell.rootfs === 'object' && cell.rootfs.image !== undefined) {
+    const { pullForCell } = await import('../image/index.js');
+    image = (await pullForCell(cell.rootfs.image, places.toolCache, (line) => log.info(`gvisor-cell: ${line}`))).facts;
+  }
+  const plan = planCell(cell, { workspace, env, tempRoot: places.temp, image });
   // With network.allow, the cell's network is made while runsc is found (or downloaded).
   await startNetwork(plan);
   const cancel = new AbortController();
@@ -307,6 +328,8 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdValidate(files);
       case 'install':
         return await cmdInstall(values);
+      case 'pull':
+        return await cmdPull(files[0] as string, values);
     }
   } catch (error) {
     if (error instanceof UsageError) {

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type JoinedNetwork, joinNetwork, joinProcess, resolvConf } from '../bundle/egress.js';
-import { gatherHostFacts } from '../bundle/host.js';
+import { gatherHostFacts, type ImageFacts } from '../bundle/host.js';
 import { bundlePaths } from '../bundle/paths.js';
 import { type Bundle, type BundlePaths, buildBundle, type OciSpec } from '../bundle/spec.js';
 import { checkHostPaths, writeBundleFiles, writeConfig } from '../bundle/write.js';
@@ -63,6 +63,8 @@ export interface PlanContext {
   env: Readonly<Record<string, string | undefined>>;
   /** Where run directories and logs go (RUNNER_TEMP for the action). */
   tempRoot: string;
+  /** With `rootfs: { image }`: the image, pulled (image/pull.ts). */
+  image?: ImageFacts;
 }
 
 /** Builds the bundle and checks every host path it names. Starts nothing; throws with the key at fault. */
@@ -75,7 +77,7 @@ export function planCell(cell: Cell, ctx: PlanContext): CellPlan {
   const runDir = makeRunDir(ctx.tempRoot);
   try {
     const paths = bundlePaths(runDir);
-    const bundle = checkHostPaths(buildBundle(cell, facts, paths), ctx.workspace);
+    const bundle = checkHostPaths(buildBundle(cell, ctx.image ? { ...facts, image: ctx.image } : facts, paths), ctx.workspace);
     const namespaceTools = findNamespaceTools();
     const runner = { path: ctx.env.PATH, toolCache: facts.toolCache };
     return { cell, bundle, runDir, paths, tempRoot: ctx.tempRoot, workspace: ctx.workspace, namespaceTools, runner };
@@ -343,7 +345,7 @@ async function runStarted(plan: CellPlan, opts: RunOptions, started_: Started): 
       output,
       signal: opts.signal,
       wrap:
-        readOnly.binds.length > 0 || readOnly.root || egress
+        readOnly.binds.length > 0 || readOnly.root || readOnly.image || egress
           ? (argv) => inNamespace(readOnly, plan.namespaceTools, argv, { maskNetSysctls: egress !== undefined })
           : undefined,
       // `runsc start` (collect) sets up the cell's network: it needs /proc/sys/net hidden as `run` does.

@@ -40,6 +40,15 @@ export interface ReadOnlyStage {
    * own: no stubs.
    */
   root?: { binds: { source: string; at: string }[]; submounts: string[]; maskFiles: { source: string; at: string }[]; maskDirs: string[] };
+  /**
+   * With `rootfs: { image }`: the cached tree (`lower`) as the lower layer of
+   * an overlayfs mounted at the skeleton's place (`at`), its upper layer on a
+   * tmpfs of the namespace's own at `scratch`. runsc's gofer makes the mount
+   * points it needs in that upper layer; the cached tree is never written
+   * (the cell's own writes go to runsc's overlay, in memory), and nothing is
+   * left on the runner's disk.
+   */
+  image?: { lower: string; at: string; scratch: string };
 }
 
 /** The bind mounts whose writes would reach the host: `rw` ones, unless `--overlay2=all:` keeps every write in memory. */
@@ -105,6 +114,13 @@ export function stageReadOnly(
       }),
     };
   }
+  if (bundle.image) {
+    if (!skeleton) throw new Error('rootfs: image needs the skeleton root to mount over');
+    // overlayfs's option syntax takes these as separators.
+    if (/[,:\\]/.test(bundle.image))
+      throw new Error(`rootfs.image: the cache path ${bundle.image} holds a comma, colon or backslash; move the tool cache`);
+    stage.image = { lower: bundle.image, at: skeleton.rootfs, scratch: `${skeleton.rootfs}.upper` };
+  }
   const staged = new Map<string, string>();
   const stubFor = (source: string): string => {
     const known = staged.get(source);
@@ -166,13 +182,16 @@ export const SETUP_FAILED = 125;
  * its secure_path, is not relied on).
  */
 const SCRIPT = `set -e
-mount=$1
-shift
+mount=$1 mkdir=$2
+shift 2
 while [ "$1" != -- ]; do
   case $1 in
     bind) "$mount" --rbind -o ro,nosuid,nodev "$2" "$3" || { echo "gvisor-cell: could not bind $2 read-only" >&2; exit ${SETUP_FAILED}; }; shift 3 ;;
     ro) "$mount" -o remount,bind,ro,nosuid,nodev "$2" || { echo "gvisor-cell: could not make $2 read-only" >&2; exit ${SETUP_FAILED}; }; shift 2 ;;
     mask) "$mount" -t tmpfs -o ro,nosuid,nodev,noexec,size=4k,mode=0755 gvisor-cell-mask "$2" || { echo "gvisor-cell: could not mask $2" >&2; exit ${SETUP_FAILED}; }; shift 2 ;;
+    image) { "$mount" -t tmpfs -o nosuid,nodev,size=16m,mode=0700 gvisor-cell-upper "$4" && "$mkdir" "$4/u" "$4/w" &&
+      "$mount" -t overlay -o "lowerdir=$2,upperdir=$4/u,workdir=$4/w" gvisor-cell-image "$3"; } ||
+      { echo "gvisor-cell: could not lay the image $2 out" >&2; exit ${SETUP_FAILED}; }; shift 4 ;;
     *) exit ${SETUP_FAILED} ;;
   esac
 done
@@ -183,6 +202,7 @@ export interface NamespaceTools {
   unshare: string;
   sh: string;
   mount: string;
+  mkdir: string;
 }
 
 /**
@@ -195,13 +215,14 @@ export function findNamespaceTools(dirs: readonly string[] = ['/usr/bin', '/bin'
   const unshare = find('unshare');
   const sh = find('sh');
   const mount = find('mount');
-  const missing = [unshare ? '' : 'unshare', sh ? '' : 'sh', mount ? '' : 'mount'].filter(Boolean);
-  if (missing.length > 0 || !unshare || !sh || !mount) {
+  const mkdir = find('mkdir');
+  const missing = [unshare ? '' : 'unshare', sh ? '' : 'sh', mount ? '' : 'mount', mkdir ? '' : 'mkdir'].filter(Boolean);
+  if (missing.length > 0 || !unshare || !sh || !mount || !mkdir) {
     throw new Error(
       `gvisor-cell needs ${missing.join(', ')} (util-linux) to make the cell's read-only paths read-only on the host; install util-linux`,
     );
   }
-  return { unshare, sh, mount };
+  return { unshare, sh, mount, mkdir };
 }
 
 /**
@@ -230,6 +251,7 @@ export function inNamespace(
   for (const m of stage.root?.submounts ?? []) ops.push('ro', m);
   for (const f of stage.root?.maskFiles ?? []) ops.push('bind', f.source, f.at);
   for (const d of stage.root?.maskDirs ?? []) ops.push('mask', d);
+  if (stage.image) ops.push('image', stage.image.lower, stage.image.at, stage.image.scratch);
   if (maskNetSysctls) ops.push('mask', NET_SYSCTLS);
   return [
     tools.unshare,
@@ -242,6 +264,7 @@ export function inNamespace(
     SCRIPT,
     'gvisor-cell-ro',
     tools.mount,
+    tools.mkdir,
     ...ops,
     '--',
     ...runscArgv,

@@ -127,7 +127,7 @@ const REFUSED_ONE_KEY: [string, string][] = [
   ['run: x\nnetwork: {allow: [x.org], audit: yes}', 'network.audit: expected true or false, got "yes"'],
   ['run: x\nnetwork: {}', 'network.allow: expected a list of host names such as registry.npmjs.org, got nothing'],
   ['run: x\nuser: admin', 'user: expected runner or root, got "admin"'],
-  ['run: x\nrootfs: img', 'rootfs: expected host or { path: <dir> }, got "img"'],
+  ['run: x\nrootfs: img', 'rootfs: expected host, { path: <dir> } or { image: <reference> }, got "img"'],
   ['run: x\nhostname: bad_host', 'hostname: expected a hostname such as my-cell, got "bad_host"'],
   ['run: x\nhostname: -lead', 'hostname: expected a hostname such as my-cell, got "-lead"'],
   ['run: x\nname: ""', 'name: expected a non-empty label, got ""'],

@@ -51,10 +51,12 @@ function validate(text: string): Verdict {
   }
 }
 
-/** What a run says before it touches the host: the document, then its bundle. */
+/** What a run says before it touches the host: the document, then its bundle (with an image, once pulled). */
 function plan(text: string): Verdict {
   try {
-    buildBundle(parseCell(text, 'doc'), HOST, PATHS);
+    const cell = parseCell(text, 'doc');
+    const pulled = typeof cell.rootfs === 'object' && cell.rootfs.image !== undefined;
+    buildBundle(cell, pulled ? { ...HOST, image: { root: '/cache/image', env: [], workingDir: undefined } } : HOST, PATHS);
     return { valid: true };
   } catch (error) {
     return refused(error);

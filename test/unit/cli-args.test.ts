@@ -47,13 +47,13 @@ describe('accepted', () => {
 
 describe('refused, in one line that points at the help', () => {
   test.each([
-    [[], 'gvisor-cell: name a command: run, bundle, validate, install; see gvisor-cell --help'],
-    [['frobnicate'], 'gvisor-cell: unknown command frobnicate: expected run, bundle, validate, install; see gvisor-cell --help'],
+    [[], 'gvisor-cell: name a command: run, bundle, validate, install, pull; see gvisor-cell --help'],
+    [['frobnicate'], 'gvisor-cell: unknown command frobnicate: expected run, bundle, validate, install, pull; see gvisor-cell --help'],
     [
       ['--runsc', 'x', 'run'],
       'gvisor-cell: the command comes first (gvisor-cell <command> [options]), got --runsc; see gvisor-cell --help',
     ],
-    [['help', 'frob'], 'gvisor-cell: help takes one command: run, bundle, validate, install; see gvisor-cell --help'],
+    [['help', 'frob'], 'gvisor-cell: help takes one command: run, bundle, validate, install, pull; see gvisor-cell --help'],
     [['--version', 'run'], 'gvisor-cell: --version takes nothing after it; see gvisor-cell --help'],
     // The example: a second document and another command's option, accepted silently before.
     [['run', 'a.yml', 'b.yml', '--out', 'x'], 'gvisor-cell run: --out is an option of bundle, not of run; see gvisor-cell run --help'],

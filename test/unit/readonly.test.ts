@@ -97,13 +97,14 @@ describe('the namespace', () => {
   test('unshare runs a script that binds, remounts, then becomes runsc with its argv intact', () => {
     const argv = inNamespace(
       { binds: [{ source: '/usr', at: '/r/ro/0', file: false }], submounts: ['/r/ro/0/sub'] },
-      { unshare: '/usr/bin/unshare', sh: '/bin/sh', mount: '/usr/bin/mount' },
+      { unshare: '/usr/bin/unshare', sh: '/bin/sh', mount: '/usr/bin/mount', mkdir: '/usr/bin/mkdir' },
       ['/opt/runsc', '--root=/r/state', 'run', 'id'],
     );
     expect(argv.slice(0, 7)).toEqual(['/usr/bin/unshare', '--mount', '--propagation', 'private', '--', '/bin/sh', '-c']);
     expect(argv.slice(8)).toEqual([
       'gvisor-cell-ro',
       '/usr/bin/mount',
+      '/usr/bin/mkdir',
       'bind',
       '/usr',
       '/r/ro/0',
@@ -121,12 +122,12 @@ describe('the namespace', () => {
 describe('findNamespaceTools', () => {
   test('absolute paths from the given system directories', () => {
     const bin = dir('bin');
-    for (const t of ['unshare', 'sh', 'mount']) writeFileSync(path.join(bin, t), '');
-    expect(findNamespaceTools([bin])).toEqual({ unshare: `${bin}/unshare`, sh: `${bin}/sh`, mount: `${bin}/mount` });
+    for (const t of ['unshare', 'sh', 'mount', 'mkdir']) writeFileSync(path.join(bin, t), '');
+    expect(findNamespaceTools([bin])).toEqual({ unshare: `${bin}/unshare`, sh: `${bin}/sh`, mount: `${bin}/mount`, mkdir: `${bin}/mkdir` });
   });
   test('a missing tool is named, and nothing starts', () => {
     const bin = dir('bin-without-mount');
-    for (const t of ['unshare', 'sh']) writeFileSync(path.join(bin, t), '');
+    for (const t of ['unshare', 'sh', 'mkdir']) writeFileSync(path.join(bin, t), '');
     expect(() => findNamespaceTools([bin])).toThrow(/needs mount \(util-linux\)/);
   });
 });
@@ -181,8 +182,12 @@ describe('stageReadOnly: system: overlay stages into the root', () => {
 
   test('the namespace script binds the root’s parts first, then the masks, each tmpfs mask 0755', () => {
     const r = staged([path.join(etc, 'shadow')], [path.join(etc, 'ssh')]);
-    const argv = inNamespace({ binds: [], submounts: [], root: r }, { unshare: 'unshare', sh: 'sh', mount: 'mount' }, ['runsc']);
-    const ops = argv.slice(argv.indexOf('mount') + 1, argv.lastIndexOf('--'));
+    const argv = inNamespace(
+      { binds: [], submounts: [], root: r },
+      { unshare: 'unshare', sh: 'sh', mount: 'mount', mkdir: '/usr/bin/mkdir' },
+      ['runsc'],
+    );
+    const ops = argv.slice(argv.indexOf('/usr/bin/mkdir') + 1, argv.lastIndexOf('--'));
     expect(ops).toEqual([
       'bind',
       path.join(sys, 'etc'),

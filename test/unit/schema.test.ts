@@ -104,7 +104,7 @@ describe('KNOWN_KEYS', () => {
     ]);
     expect(KNOWN_KEYS.limits).toEqual(['timeout', 'memory', 'cpus', 'pids', 'tmpfs', 'log', 'collect']);
     expect(KNOWN_KEYS.mounts).toEqual(['source', 'target', 'mode']);
-    expect(KNOWN_KEYS.rootfs).toEqual(['path']);
+    expect(KNOWN_KEYS.rootfs).toEqual(['path', 'image']);
   });
 });
 

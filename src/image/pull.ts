@@ -1,0 +1,289 @@
+/**
+ * An image, pulled once: its manifest resolved (the runner's platform chosen
+ * from an index), its blobs fetched and checked against their digests, its
+ * layers unpacked into a tree kept in the tool cache by manifest digest. The
+ * tree is never changed once complete: a cell's writes go to runsc's overlay.
+ *
+ * The cache, under `<tool cache>/gvisor-cell-images/`:
+ *   blobs/sha256/<hex>   every verified blob (what `actions/cache` can keep across jobs)
+ *   roots/<hex>/         the unpacked tree of manifest sha256:<hex>
+ *   roots/<hex>.json     written last: the tree is complete (and the image's config)
+ * A tree is built beside its place and renamed into it under a lock, so an
+ * interrupted pull leaves nothing that looks complete, and two pulls of one
+ * image make one entry.
+ */
+import {
+  closeSync,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import * as zlib from 'node:zlib';
+import { alive, withLock } from '../install/lock.js';
+import { LayeredTree } from './layer.js';
+import { formatReference, type ImageReference, parseReference } from './reference.js';
+import { RegistryClient } from './registry.js';
+
+export const IMAGE_CACHE_DIR = 'gvisor-cell-images';
+
+/** What a cell takes from the image's config where its document is silent. */
+export interface ImageConfig {
+  Env?: string[];
+  WorkingDir?: string;
+  User?: string;
+  Entrypoint?: string[] | null;
+  Cmd?: string[] | null;
+}
+
+export interface PulledImage {
+  reference: string;
+  /** What the reference resolved to (an index or a manifest): the digest to pin. */
+  digest: string;
+  /** The platform's manifest: the cache key. */
+  manifestDigest: string;
+  /** The unpacked tree. */
+  root: string;
+  config: ImageConfig;
+  /** Whether it was already in the cache (nothing fetched but the manifest, for a tag). */
+  cached: boolean;
+  /** Compressed bytes fetched this time, unpacked bytes of the tree, and how long each part took. */
+  fetchedBytes: number;
+  unpackedBytes: number;
+  pullMs: number;
+  unpackMs: number;
+  /** Device nodes and FIFOs left out. */
+  skipped: string[];
+}
+
+interface Descriptor {
+  mediaType?: string;
+  digest: string;
+  size?: number;
+  platform?: { os?: string; architecture?: string; variant?: string };
+}
+
+interface Marker {
+  reference: string;
+  digest: string;
+  manifestDigest: string;
+  config: ImageConfig;
+  unpackedBytes: number;
+  skipped: string[];
+}
+
+export interface PullOptions {
+  toolCache: string;
+  env?: NodeJS.ProcessEnv;
+  /** Progress lines for the log (a long pull says how far it is). */
+  log?: (line: string) => void;
+  fetchImpl?: typeof fetch;
+  /** node's arch name (process.arch) → the image's. */
+  arch?: string;
+}
+
+const ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
+
+export async function pullImage(text: string, opts: PullOptions): Promise<PulledImage> {
+  const ref = parseReference(text);
+  const started = Date.now();
+  const log = opts.log ?? (() => {});
+  const client = new RegistryClient(ref, opts.env, opts.fetchImpl);
+  const store = path.join(opts.toolCache, IMAGE_CACHE_DIR);
+  const roots = path.join(store, 'roots');
+  mkdirSync(roots, { recursive: true, mode: 0o755 });
+
+  const pinned = ref.digest;
+  // A pinned image already unpacked needs no registry at all.
+  const known = pinned ? findByDigest(roots, pinned) : undefined;
+  if (known) return hit(known, text, started);
+
+  const top = await client.manifest(ref.digest ?? (ref.tag as string));
+  const manifest = await platformManifest(client, top, ref, opts.arch ?? process.arch);
+  const hex = manifest.digest.slice('sha256:'.length);
+  const done = readMarker(roots, hex);
+  if (done) return hit({ ...done, digest: top.digest }, text, started);
+
+  return withLock(path.join(roots, `${hex}.lock`), async () => {
+    const again = readMarker(roots, hex);
+    if (again) return hit({ ...again, digest: top.digest }, text, started);
+    removeLeftovers(roots, hex);
+    const parsed = JSON.parse(manifest.body.toString('utf8')) as { config?: Descriptor; layers?: Descriptor[] };
+    if (!parsed.config?.digest || !Array.isArray(parsed.layers)) {
+      throw new Error(`${formatReference(ref)}: the manifest ${manifest.digest} has no config or layers`);
+    }
+    const blobs = path.join(store, 'blobs', 'sha256');
+    mkdirSync(blobs, { recursive: true, mode: 0o755 });
+    const wanted = [parsed.config, ...parsed.layers];
+    const total = wanted.reduce((n, d) => n + (d.size ?? 0), 0);
+    let fetched = 0;
+    let lastReport = Date.now();
+    const progress = (n: number) => {
+      fetched += n;
+      if (Date.now() - lastReport >= 5000) {
+        lastReport = Date.now();
+        log(`Pulling ${text}: ${mib(fetched)} of ${mib(total)}`);
+      }
+    };
+    // Blobs in parallel (a few at a time), each checked against its digest; those already kept are not fetched.
+    await inParallel(wanted, 3, async (d) => {
+      const file = blobFile(blobs, d.digest);
+      if (!existsSync(file)) await client.blob(d.digest, file, progress);
+    });
+    const pulled = Date.now();
+    const config = (JSON.parse(readFileSync(blobFile(blobs, parsed.config.digest), 'utf8')) as { config?: ImageConfig }).config ?? {};
+
+    const partial = path.join(roots, `.${hex}.partial-${process.pid}`);
+    rmSync(partial, { recursive: true, force: true });
+    try {
+      const tree = new LayeredTree(partial);
+      for (const [i, layer] of parsed.layers.entries()) {
+        await tree.apply(decompressed(blobFile(blobs, layer.digest)), `layer ${i + 1} (${layer.digest})`);
+      }
+      tree.finish();
+      const marker: Marker = {
+        reference: text,
+        digest: top.digest,
+        manifestDigest: manifest.digest,
+        config: pick(config),
+        unpackedBytes: tree.stats.bytes,
+        skipped: tree.stats.skipped,
+      };
+      renameSync(partial, path.join(roots, hex));
+      writeFileSync(path.join(roots, `${hex}.json.tmp`), JSON.stringify(marker));
+      renameSync(path.join(roots, `${hex}.json.tmp`), path.join(roots, `${hex}.json`));
+      return {
+        ...marker,
+        reference: text,
+        root: path.join(roots, hex),
+        cached: false,
+        fetchedBytes: fetched,
+        pullMs: pulled - started,
+        unpackMs: Date.now() - pulled,
+      };
+    } catch (error) {
+      forceRemove(partial);
+      throw error;
+    }
+  });
+}
+
+function hit(m: Marker & { root?: string }, reference: string, started: number): PulledImage {
+  return {
+    ...m,
+    reference,
+    root: m.root as string,
+    cached: true,
+    fetchedBytes: 0,
+    pullMs: Date.now() - started,
+    unpackMs: 0,
+  };
+}
+
+function readMarker(roots: string, hex: string): (Marker & { root: string }) | undefined {
+  const root = path.join(roots, hex);
+  try {
+    const m = JSON.parse(readFileSync(path.join(roots, `${hex}.json`), 'utf8')) as Marker;
+    if (!statSync(root).isDirectory()) return undefined;
+    return { ...m, root };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A complete entry whose top-level digest (an index, say) is `digest`. */
+function findByDigest(roots: string, digest: string): (Marker & { root: string }) | undefined {
+  const direct = readMarker(roots, digest.slice('sha256:'.length));
+  if (direct) return direct;
+  for (const name of readdirSync(roots)) {
+    if (!name.endsWith('.json')) continue;
+    const m = readMarker(roots, name.slice(0, -'.json'.length));
+    if (m?.digest === digest) return m;
+  }
+  return undefined;
+}
+
+/** The manifest to unpack: `top` itself, or the entry of an index for this platform (fetched and checked). */
+async function platformManifest(
+  client: RegistryClient,
+  top: { digest: string; mediaType: string; body: Buffer },
+  ref: ImageReference,
+  nodeArch: string,
+) {
+  const json = JSON.parse(top.body.toString('utf8')) as { mediaType?: string; manifests?: Descriptor[]; layers?: unknown };
+  if (!Array.isArray(json.manifests)) return top;
+  const arch = ARCH[nodeArch] ?? nodeArch;
+  const candidates = json.manifests.filter((m) => m.platform?.os === 'linux' && m.platform.architecture === arch);
+  const chosen = candidates.find((m) => !m.platform?.variant || (arch === 'arm64' && m.platform.variant === 'v8')) ?? candidates[0];
+  if (!chosen) {
+    const offered = json.manifests.map(
+      (m) => `${m.platform?.os}/${m.platform?.architecture}${m.platform?.variant ? `/${m.platform.variant}` : ''}`,
+    );
+    throw new Error(`${formatReference(ref)}: no linux/${arch} image in the index (it has ${offered.join(', ') || 'none'})`);
+  }
+  return client.manifest(chosen.digest);
+}
+
+/** A layer's bytes, decompressed by what they start with (gzip, zstd or a plain tar), whatever the media type says. */
+function decompressed(file: string): AsyncIterable<Buffer> {
+  const head = Buffer.alloc(4);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, head, 0, 4, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
+  if (head[0] === 0x1f && head[1] === 0x8b) return raw.pipe(zlib.createGunzip({ chunkSize: 1 << 18 })) as Readable;
+  if (head.readUInt32LE(0) === 0xfd2fb528) {
+    const zstd = (zlib as { createZstdDecompress?: () => NodeJS.ReadWriteStream }).createZstdDecompress;
+    if (!zstd) throw new Error(`${path.basename(file)}: a zstd layer needs Node.js 22.15 or later to unpack`);
+    return raw.pipe(zstd()) as unknown as Readable;
+  }
+  return raw;
+}
+
+function blobFile(dir: string, digest: string): string {
+  return path.join(dir, digest.slice('sha256:'.length));
+}
+
+/** What a cell uses of the config: nothing else is kept. */
+function pick(c: ImageConfig): ImageConfig {
+  return { Env: c.Env, WorkingDir: c.WorkingDir, User: c.User, Entrypoint: c.Entrypoint, Cmd: c.Cmd };
+}
+
+/** Partial trees of pulls that died (their pid is gone), and a tree without its marker, under the lock. */
+function removeLeftovers(roots: string, hex: string): void {
+  forceRemove(path.join(roots, hex));
+  for (const name of readdirSync(roots)) {
+    const m = /^\.([0-9a-f]{64})\.partial-([0-9]+)$/.exec(name);
+    if (m && m[1] === hex && !alive(Number(m[2]))) forceRemove(path.join(roots, name));
+  }
+}
+
+/** A partial tree holds no 0555 directories: the tree's own modes are applied last (layer.ts finish). */
+function forceRemove(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+async function inParallel<T>(items: T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++] as T);
+    }),
+  );
+}
+
+function mib(n: number): string {
+  return `${(n / 2 ** 20).toFixed(1)} MiB`;
+}
