@@ -13,11 +13,17 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: describePull
 
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __webpack_require__(1421);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __webpack_require__(3136);
+// EXTERNAL MODULE: ./src/run/runsc.ts
+var runsc = __webpack_require__(6566);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __webpack_require__(8522);
 // EXTERNAL MODULE: ./src/install/lock.ts
@@ -813,6 +819,13 @@ async function pullImage(text, opts) {
         }
     });
 }
+/** A pinned image already unpacked, without the registry (nor root: the tree is only read). */
+function cachedPinned(text, toolCache) {
+    const ref = (0,image_reference/* parseReference */.F2)(text);
+    const roots = external_node_path_default().join(toolCache, IMAGE_CACHE_DIR, 'roots');
+    const known = ref.digest && (0,external_node_fs_.existsSync)(roots) ? findByDigest(roots, ref.digest) : undefined;
+    return known ? hit(known, text, Date.now()) : undefined;
+}
 function hit(m, reference, started) {
     return {
         ...m,
@@ -917,13 +930,74 @@ function mib(n) {
 }
 
 ;// CONCATENATED MODULE: ./src/image/index.ts
+/**
+ * `rootfs: { image }` for the front ends: the image pulled (or found in the
+ * cache), said in the log, and turned into what the plan needs. Loaded only
+ * by documents that name an image.
+ */
+
+
+
+
+
 
 async function pullForCell(reference, toolCache, log) {
-    const pulled = await pullImage(reference, { toolCache, log });
+    // Not root: the pull runs as root through sudo, so that the tree keeps the image's owners.
+    const pulled = (0,runsc/* needsSudo */.jM)()
+        ? (cachedPinned(reference, toolCache) ?? (await pullAsRoot(reference, toolCache, log)))
+        : await pullImage(reference, { toolCache, log });
     log(describePull(pulled));
     if (pulled.skipped.length > 0)
         log(`The image's device nodes and FIFOs were left out (${pulled.skipped.length}): a cell's /dev is gVisor's`);
     return { pulled, facts: { root: pulled.root, env: pulled.config.Env ?? [], workingDir: pulled.config.WorkingDir || undefined } };
+}
+/** The variables the pull reads for credentials, handed on through sudo (which resets the environment). */
+const CREDENTIAL_VARIABLES = ['REGISTRY_AUTH_FILE', 'DOCKER_CONFIG', 'HOME'];
+/** dist/pull/index.js, beside the bundle this code is in (dist/ for the action, dist/cli/ for the CLI). */
+function pullProgram() {
+    const here = external_node_path_default().dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
+    const found = [external_node_path_default().join(here, 'pull', 'index.js'), external_node_path_default().join(here, '..', 'pull', 'index.js')].find((p) => (0,external_node_fs_.existsSync)(p));
+    if (!found)
+        throw new Error(`rootfs.image: the pull program (dist/pull/index.js) is missing beside ${here}`);
+    return found;
+}
+function pullAsRoot(reference, toolCache, log) {
+    const env = CREDENTIAL_VARIABLES.flatMap((name) => (process.env[name] ? [`${name}=${process.env[name]}`] : []));
+    const argv = ['-n', '--', '/usr/bin/env', ...env, process.execPath, pullProgram(), reference, toolCache];
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_.spawn)('sudo', argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        let err = '';
+        child.stdout.setEncoding('utf8').on('data', (d) => {
+            out += d;
+        });
+        // Progress as it comes; the last lines are the error, if any.
+        let pending = '';
+        child.stderr.setEncoding('utf8').on('data', (d) => {
+            pending += d;
+            const lines = pending.split('\n');
+            pending = lines.pop() ?? '';
+            for (const line of lines) {
+                err = line;
+                if (line.startsWith('Pulling '))
+                    log(line);
+            }
+        });
+        child.on('error', (e) => reject(new Error(`rootfs.image: could not run the pull through sudo: ${e.message}`)));
+        child.on('close', (code) => {
+            if (pending)
+                err = pending;
+            if (code === 0) {
+                try {
+                    return resolve(JSON.parse(out));
+                }
+                catch {
+                    return reject(new Error('rootfs.image: the pull (through sudo) printed no result'));
+                }
+            }
+            reject(new Error(err || `rootfs.image: the pull through sudo failed (exit ${code})`));
+        });
+    });
 }
 function describePull(p) {
     if (p.cached)

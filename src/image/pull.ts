@@ -177,6 +177,14 @@ export async function pullImage(text: string, opts: PullOptions): Promise<Pulled
   });
 }
 
+/** A pinned image already unpacked, without the registry (nor root: the tree is only read). */
+export function cachedPinned(text: string, toolCache: string): PulledImage | undefined {
+  const ref = parseReference(text);
+  const roots = path.join(toolCache, IMAGE_CACHE_DIR, 'roots');
+  const known = ref.digest && existsSync(roots) ? findByDigest(roots, ref.digest) : undefined;
+  return known ? hit(known, text, Date.now()) : undefined;
+}
+
 function hit(m: Marker & { root?: string }, reference: string, started: number): PulledImage {
   return {
     ...m,

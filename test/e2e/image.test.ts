@@ -4,7 +4,7 @@
  * itself, pulled, verified, unpacked into the tool cache and run.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
@@ -12,6 +12,7 @@ import { busyboxLayer, gzipped, nodeLayer, zstded } from '../support/images.js';
 import { type Job, makeJob, removeJob } from '../support/job.js';
 import { OCI_INDEX, pushImage, pushManifest, type Registry, startRegistry } from '../support/registry.js';
 import { tar } from '../support/tar-build.js';
+import { actionCopy, ensureUser, grantSudo, isRoot, type User } from '../support/users.js';
 import { errors } from '../support/workflow-commands.js';
 import { runAction } from './action.js';
 
@@ -340,5 +341,49 @@ describe('a hostile layer', () => {
     expect(errors(refused.main)[0]).toMatch(/climbs out of the image/);
     expect(lstatSync(path.join(outside(), 'victim')).nlink).toBe(1);
     expect(readdirSync(roots()).filter((n) => n.includes(hardlink.slice(7)))).toEqual([]);
+  });
+});
+
+describe.skipIf(!isRoot)('as an ordinary user with sudo, as on a hosted runner (making users needs root)', () => {
+  const NAME = 'gvc-e2e-image';
+  let user: User;
+  let own: Job;
+  let revoke: () => void = () => {};
+  let action: ReturnType<typeof actionCopy> | undefined;
+
+  beforeAll(() => {
+    user = ensureUser(NAME);
+    revoke = grantSudo(NAME);
+    own = makeJob('image-user', user);
+    action = actionCopy(runsc);
+  });
+  afterAll(() => {
+    revoke();
+    action?.remove();
+    if (own) removeJob(own);
+  });
+
+  test('the pull runs as root through sudo: the tree keeps the image’s owners; the cell runs as the user', async () => {
+    await pushImage({ registry: registry.host, repository: 'test/owners', reference: 'v1' }, [
+      gzipped(
+        busyboxLayer([
+          { name: 'owned', data: 'x', uid: 1234, gid: 2345 },
+          { name: 'secret', data: 's', mode: 0o600 },
+        ]),
+      ),
+    ]);
+    const run = await runAction(own, {
+      user,
+      actionDir: action?.dir,
+      inputs: {
+        cell: `rootfs: { image: ${registry.host}/test/owners:v1 }\nworkspace: read-write\nshell: sh\nrun: stat -c '%u %g %n' /etc/passwd /owned; id -u; cat /secret 2>&1 || true; echo w > w.txt`,
+        'runsc-path': action?.runsc ?? runsc,
+      },
+    });
+    expect(errors(run.main)).toEqual([]);
+    expect(run.main.outputs.stdout).toBe(`0 0 /etc/passwd\n1234 2345 /owned\n${user.uid}\ncat: can't open '/secret': Permission denied\n`);
+    expect(statSync(path.join(own.workspace, 'w.txt')).uid).toBe(user.uid);
+    const tree = readdirSync(path.join(own.toolCache, 'gvisor-cell-images', 'roots')).find((n) => !n.endsWith('.json'));
+    expect(statSync(path.join(own.toolCache, 'gvisor-cell-images', 'roots', tree as string, 'owned')).uid).toBe(1234);
   });
 });
