@@ -3226,7 +3226,7 @@ async function run() {
         const tempRoot = process.env.RUNNER_TEMP || external_node_os_default().tmpdir();
         // An image is pulled (or found in the tool cache) before the plan: the plan lays the cell out over it.
         if (typeof cell.rootfs === 'object' && cell.rootfs.image !== undefined) {
-            const { pullForCell } = await __webpack_require__.e(/* import() */ 618).then(__webpack_require__.bind(__webpack_require__, 5618));
+            const { pullForCell } = await __webpack_require__.e(/* import() */ 705).then(__webpack_require__.bind(__webpack_require__, 2705));
             image = await pullForCell(cell.rootfs.image, runnerToolCache(), (line) => log.info(line));
         }
         plan = planCell(cell, { workspace, env: process.env, tempRoot, image: image?.facts });

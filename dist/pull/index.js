@@ -1,8 +1,56 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
-/******/ // The require scope
-/******/ var __nccwpck_require__ = {};
+/******/ var __webpack_modules__ = ({
+
+/***/ 67:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
 /******/ 
 /************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
 /******/ /* webpack/runtime/compat get default export */
 /******/ (() => {
 /******/ 	// getDefaultExport function for compatibility with non-harmony modules
@@ -12,6 +60,36 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ 			() => (module);
 /******/ 		__nccwpck_require__.d(getter, { a: getter });
 /******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
 /******/ 	};
 /******/ })();
 /******/ 
@@ -32,9 +110,22 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
 /************************************************************************/
 var __webpack_exports__ = {};
 
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:path"
@@ -605,10 +696,6 @@ function isLoopbackRegistry(registry) {
     return host === 'localhost' || /^127\.[0-9]+\.[0-9]+\.[0-9]+$/.test(host) || host === '::1';
 }
 
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: external "node:stream"
-const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/image/credentials.ts
@@ -670,6 +757,70 @@ function credentialsFor(registry, env = process.env) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/image/http.ts
+const MAX_REDIRECTS = 5;
+const IDLE_MS = 60_000;
+const httpGet = async (url, headers) => {
+    let at = new URL(String(url));
+    let sent = { ...headers };
+    for (let hop = 0;; hop++) {
+        const res = await once(at, sent);
+        const location = res.headers.location;
+        if (res.statusCode && res.statusCode >= 300 && res.statusCode < 400 && location) {
+            res.resume();
+            if (hop >= MAX_REDIRECTS)
+                throw new Error(`more than ${MAX_REDIRECTS} redirects`);
+            const next = new URL(location, at);
+            if (at.protocol === 'https:' && next.protocol !== 'https:')
+                throw new Error(`a redirect from HTTPS to ${next.protocol} (${next.origin}) refused`);
+            if (next.origin !== at.origin) {
+                const { authorization: _dropped, ...rest } = sent;
+                sent = rest;
+            }
+            at = next;
+            continue;
+        }
+        const final = at;
+        return {
+            status: res.statusCode ?? 0,
+            statusText: res.statusMessage ?? '',
+            url: final.href,
+            header: (name) => {
+                const v = res.headers[name.toLowerCase()];
+                return Array.isArray(v) ? v.join(', ') : v;
+            },
+            body: res,
+            discard: () => {
+                res.resume();
+            },
+        };
+    }
+};
+async function once(url, headers) {
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new Error(`${url.protocol} is not HTTP(S)`);
+    const mod = url.protocol === 'https:' ? await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 708, 23)) : await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 67, 23));
+    return new Promise((resolve, reject) => {
+        const req = mod.get(url, { headers }, resolve);
+        req.setTimeout(IDLE_MS, () => req.destroy(new Error(`no answer for ${IDLE_MS / 1000} s`)));
+        req.on('error', reject);
+    });
+}
+/** The whole body, up to `max` bytes (more is an error). */
+async function readBody(res, max) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of res.body) {
+        size += chunk.length;
+        if (size > max) {
+            res.body.destroy();
+            throw new Error(`a body of more than ${max} bytes`);
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks);
+}
+
 ;// CONCATENATED MODULE: ./src/image/registry.ts
 /**
  * A small client of the OCI distribution API: manifests and blobs, pulled
@@ -692,13 +843,13 @@ const MANIFEST_TYPES = [
 const MANIFEST_MAX = 4 * 2 ** 20;
 class RegistryClient {
     ref;
-    fetchImpl;
+    get_;
     endpoint;
     authorization;
     credentials;
-    constructor(ref, env = process.env, fetchImpl = fetch) {
+    constructor(ref, env = process.env, get_ = httpGet) {
         this.ref = ref;
-        this.fetchImpl = fetchImpl;
+        this.get_ = get_;
         this.endpoint = registryEndpoint(ref.registry);
         this.credentials = credentialsFor(ref.registry, env);
         this.files = authFiles(env);
@@ -708,17 +859,18 @@ class RegistryClient {
     async manifest(reference) {
         const url = `${this.endpoint}/v2/${this.ref.repository}/manifests/${reference}`;
         const res = await this.get(url, { accept: MANIFEST_TYPES.join(', ') });
-        const length = Number(res.headers.get('content-length') ?? 0);
-        if (length > MANIFEST_MAX)
-            throw new Error(`${url}: a manifest of ${length} bytes is more than ${MANIFEST_MAX}`);
-        const body = Buffer.from(await res.arrayBuffer());
-        if (body.length > MANIFEST_MAX)
-            throw new Error(`${url}: a manifest of ${body.length} bytes is more than ${MANIFEST_MAX}`);
+        let body;
+        try {
+            body = await readBody(res, MANIFEST_MAX);
+        }
+        catch (error) {
+            throw new Error(`GET ${url}: ${error.message}`);
+        }
         const digest = sha256(body);
         if (DIGEST.test(reference) && digest !== reference) {
             throw new Error(`GET ${url}: digest mismatch: expected ${reference}, got ${digest}`);
         }
-        const mediaType = (res.headers.get('content-type') ?? '').split(';')[0]?.trim() || mediaTypeOf(body);
+        const mediaType = (res.header('content-type') ?? '').split(';')[0]?.trim() || mediaTypeOf(body);
         return { digest, mediaType, body };
     }
     /** A blob into `file` (written beside it, renamed once its digest is checked); returns its size. */
@@ -727,21 +879,20 @@ class RegistryClient {
             throw new Error(`a blob digest must be sha256:<64 hex>, got ${JSON.stringify(digest)}`);
         const url = `${this.endpoint}/v2/${this.ref.repository}/blobs/${digest}`;
         const res = await this.get(url, {});
-        if (!res.body)
-            throw new Error(`${url}: the registry sent no body`);
         const partial = `${file}.partial-${process.pid}`;
         const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
         let size = 0;
         try {
             const out = (0,external_node_fs_namespaceObject.createWriteStream)(partial, { mode: 0o644 });
-            const body = external_node_stream_namespaceObject.Readable.fromWeb(res.body);
+            const body = res.body;
             body.on('data', (chunk) => {
                 hash.update(chunk);
                 size += chunk.length;
                 onBytes?.(chunk.length);
             });
             await new Promise((resolve, reject) => {
-                body.on('error', reject);
+                body.on('error', (e) => reject(new Error(`GET ${url}: ${e.message}`)));
+                body.on('aborted', () => reject(new Error(`GET ${url}: the connection was cut`)));
                 out.on('error', reject);
                 out.on('finish', resolve);
                 body.pipe(out);
@@ -760,12 +911,14 @@ class RegistryClient {
     /** GET, answering the registry's challenge once; any status but 200 is an error naming the URL. */
     async get(url, headers) {
         let res = await this.send(url, headers);
-        if (res.status === 401 && (await this.answer(res.headers.get('www-authenticate') ?? '', url))) {
-            res = await this.send(url, headers);
+        if (res.status === 401) {
+            res.discard();
+            if (await this.answer(res.header('www-authenticate') ?? '', url))
+                res = await this.send(url, headers);
         }
         if (res.status === 200)
             return res;
-        await res.body?.cancel().catch(() => { });
+        res.discard();
         const who = `${this.ref.registry}/${this.ref.repository}`;
         if (res.status === 401) {
             const had = this.credentials
@@ -780,11 +933,10 @@ class RegistryClient {
         if (this.authorization)
             all.authorization = this.authorization;
         try {
-            return await this.fetchImpl(url, { headers: all, redirect: 'follow' });
+            return await this.get_(url, all);
         }
         catch (error) {
-            const cause = error.cause?.message;
-            throw new Error(`GET ${url}: ${cause ?? error.message}`);
+            throw new Error(`GET ${url}: ${error.message}`);
         }
     }
     /** Sets the authorization a 401's challenge asks for; false when there is nothing to answer with. */
@@ -813,18 +965,19 @@ class RegistryClient {
         const headers = { 'user-agent': 'gvisor-cell' };
         if (basic && !plain)
             headers.authorization = basic;
-        let res;
+        const where = `GET ${realm.origin}${realm.pathname} (token for ${this.ref.registry})`;
+        let json;
         try {
-            res = await this.fetchImpl(realm, { headers });
+            const res = await this.get_(realm, headers);
+            if (res.status !== 200) {
+                res.discard();
+                throw new Error(`${res.status} ${res.statusText || 'error'}`);
+            }
+            json = JSON.parse((await readBody(res, 1 << 20)).toString('utf8'));
         }
         catch (error) {
-            throw new Error(`GET ${realm.origin}${realm.pathname} (token for ${this.ref.registry}): ${error.message}`);
+            throw new Error(`${where}: ${error.message}`);
         }
-        if (res.status !== 200) {
-            await res.body?.cancel().catch(() => { });
-            throw new Error(`GET ${realm.origin}${realm.pathname} (token for ${this.ref.registry}): ${res.status} ${res.statusText || 'error'}`);
-        }
-        const json = (await res.json());
         const token = json.token ?? json.access_token;
         if (!token)
             throw new Error(`${realm.origin}${realm.pathname}: the token service sent no token`);
@@ -875,13 +1028,14 @@ function mediaTypeOf(body) {
 
 
 
+
 const IMAGE_CACHE_DIR = 'gvisor-cell-images';
 const ARCH = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
 async function pullImage(text, opts) {
     const ref = reference_parseReference(text);
     const started = Date.now();
     const log = opts.log ?? (() => { });
-    const client = new RegistryClient(ref, opts.env, opts.fetchImpl);
+    const client = new RegistryClient(ref, opts.env, opts.get);
     const store = external_node_path_default().join(opts.toolCache, IMAGE_CACHE_DIR);
     const roots = external_node_path_default().join(store, 'roots');
     (0,external_node_fs_namespaceObject.mkdirSync)(roots, { recursive: true, mode: 0o755 });
@@ -921,6 +1075,9 @@ async function pullImage(text, opts) {
         // Blobs in parallel (a few at a time), each checked against its digest; those already kept are not fetched.
         await inParallel(wanted, 3, async (d) => {
             const file = blobFile(blobs, d.digest);
+            // A kept blob may have been restored from elsewhere (actions/cache): it is checked again before use.
+            if ((0,external_node_fs_namespaceObject.existsSync)(file) && !(await hasDigest(file, d.digest)))
+                (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
             if (!(0,external_node_fs_namespaceObject.existsSync)(file))
                 await client.blob(d.digest, file, progress);
         });
@@ -1039,6 +1196,12 @@ function decompressed(file) {
         return raw.pipe(zstd());
     }
     return raw;
+}
+async function hasDigest(file, digest) {
+    const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
+    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(file, { highWaterMark: 1 << 20 }))
+        hash.update(chunk);
+    return `sha256:${hash.digest('hex')}` === digest;
 }
 function blobFile(dir, digest) {
     return external_node_path_default().join(dir, digest.slice('sha256:'.length));

@@ -12,6 +12,8 @@
  * interrupted pull leaves nothing that looks complete, and two pulls of one
  * image make one entry.
  */
+
+import { createHash } from 'node:crypto';
 import {
   closeSync,
   createReadStream,
@@ -30,6 +32,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { alive, withLock } from '../install/lock.js';
+import type { Get } from './http.js';
 import { LayeredTree } from './layer.js';
 import { formatReference, type ImageReference, parseReference } from './reference.js';
 import { RegistryClient } from './registry.js';
@@ -86,7 +89,8 @@ export interface PullOptions {
   env?: NodeJS.ProcessEnv;
   /** Progress lines for the log (a long pull says how far it is). */
   log?: (line: string) => void;
-  fetchImpl?: typeof fetch;
+  /** The HTTP GET to use (tests). */
+  get?: Get;
   /** node's arch name (process.arch) → the image's. */
   arch?: string;
 }
@@ -97,7 +101,7 @@ export async function pullImage(text: string, opts: PullOptions): Promise<Pulled
   const ref = parseReference(text);
   const started = Date.now();
   const log = opts.log ?? (() => {});
-  const client = new RegistryClient(ref, opts.env, opts.fetchImpl);
+  const client = new RegistryClient(ref, opts.env, opts.get);
   const store = path.join(opts.toolCache, IMAGE_CACHE_DIR);
   const roots = path.join(store, 'roots');
   mkdirSync(roots, { recursive: true, mode: 0o755 });
@@ -137,6 +141,8 @@ export async function pullImage(text: string, opts: PullOptions): Promise<Pulled
     // Blobs in parallel (a few at a time), each checked against its digest; those already kept are not fetched.
     await inParallel(wanted, 3, async (d) => {
       const file = blobFile(blobs, d.digest);
+      // A kept blob may have been restored from elsewhere (actions/cache): it is checked again before use.
+      if (existsSync(file) && !(await hasDigest(file, d.digest))) rmSync(file, { force: true });
       if (!existsSync(file)) await client.blob(d.digest, file, progress);
     });
     const pulled = Date.now();
@@ -258,6 +264,12 @@ function decompressed(file: string): AsyncIterable<Buffer> {
     return raw.pipe(zstd()) as unknown as Readable;
   }
   return raw;
+}
+
+async function hasDigest(file: string, digest: string): Promise<boolean> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return `sha256:${hash.digest('hex')}` === digest;
 }
 
 function blobFile(dir: string, digest: string): string {

@@ -6,9 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream, promises as fs } from 'node:fs';
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { authFiles, type Credentials, credentialsFor } from './credentials.js';
+import { type Get, type HttpResponse, httpGet, readBody } from './http.js';
 import { DIGEST, type ImageReference, isLoopbackRegistry, registryEndpoint } from './reference.js';
 
 export const MANIFEST_TYPES = [
@@ -36,7 +35,7 @@ export class RegistryClient {
   constructor(
     private readonly ref: ImageReference,
     env: NodeJS.ProcessEnv = process.env,
-    private readonly fetchImpl: typeof fetch = fetch,
+    private readonly get_: Get = httpGet,
   ) {
     this.endpoint = registryEndpoint(ref.registry);
     this.credentials = credentialsFor(ref.registry, env);
@@ -49,15 +48,17 @@ export class RegistryClient {
   async manifest(reference: string): Promise<Fetched> {
     const url = `${this.endpoint}/v2/${this.ref.repository}/manifests/${reference}`;
     const res = await this.get(url, { accept: MANIFEST_TYPES.join(', ') });
-    const length = Number(res.headers.get('content-length') ?? 0);
-    if (length > MANIFEST_MAX) throw new Error(`${url}: a manifest of ${length} bytes is more than ${MANIFEST_MAX}`);
-    const body = Buffer.from(await res.arrayBuffer());
-    if (body.length > MANIFEST_MAX) throw new Error(`${url}: a manifest of ${body.length} bytes is more than ${MANIFEST_MAX}`);
+    let body: Buffer;
+    try {
+      body = await readBody(res, MANIFEST_MAX);
+    } catch (error) {
+      throw new Error(`GET ${url}: ${(error as Error).message}`);
+    }
     const digest = sha256(body);
     if (DIGEST.test(reference) && digest !== reference) {
       throw new Error(`GET ${url}: digest mismatch: expected ${reference}, got ${digest}`);
     }
-    const mediaType = (res.headers.get('content-type') ?? '').split(';')[0]?.trim() || mediaTypeOf(body);
+    const mediaType = (res.header('content-type') ?? '').split(';')[0]?.trim() || mediaTypeOf(body);
     return { digest, mediaType, body };
   }
 
@@ -66,20 +67,20 @@ export class RegistryClient {
     if (!DIGEST.test(digest)) throw new Error(`a blob digest must be sha256:<64 hex>, got ${JSON.stringify(digest)}`);
     const url = `${this.endpoint}/v2/${this.ref.repository}/blobs/${digest}`;
     const res = await this.get(url, {});
-    if (!res.body) throw new Error(`${url}: the registry sent no body`);
     const partial = `${file}.partial-${process.pid}`;
     const hash = createHash('sha256');
     let size = 0;
     try {
       const out = createWriteStream(partial, { mode: 0o644 });
-      const body = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
+      const body = res.body;
       body.on('data', (chunk: Buffer) => {
         hash.update(chunk);
         size += chunk.length;
         onBytes?.(chunk.length);
       });
       await new Promise<void>((resolve, reject) => {
-        body.on('error', reject);
+        body.on('error', (e) => reject(new Error(`GET ${url}: ${e.message}`)));
+        body.on('aborted', () => reject(new Error(`GET ${url}: the connection was cut`)));
         out.on('error', reject);
         out.on('finish', resolve);
         body.pipe(out);
@@ -95,13 +96,14 @@ export class RegistryClient {
   }
 
   /** GET, answering the registry's challenge once; any status but 200 is an error naming the URL. */
-  private async get(url: string, headers: Record<string, string>): Promise<Response> {
+  private async get(url: string, headers: Record<string, string>): Promise<HttpResponse> {
     let res = await this.send(url, headers);
-    if (res.status === 401 && (await this.answer(res.headers.get('www-authenticate') ?? '', url))) {
-      res = await this.send(url, headers);
+    if (res.status === 401) {
+      res.discard();
+      if (await this.answer(res.header('www-authenticate') ?? '', url)) res = await this.send(url, headers);
     }
     if (res.status === 200) return res;
-    await res.body?.cancel().catch(() => {});
+    res.discard();
     const who = `${this.ref.registry}/${this.ref.repository}`;
     if (res.status === 401) {
       const had = this.credentials
@@ -112,14 +114,13 @@ export class RegistryClient {
     throw new Error(`GET ${url}: ${res.status} ${res.statusText || 'error'} from ${who}`);
   }
 
-  private async send(url: string, headers: Record<string, string>): Promise<Response> {
+  private async send(url: string, headers: Record<string, string>): Promise<HttpResponse> {
     const all: Record<string, string> = { 'user-agent': 'gvisor-cell', ...headers };
     if (this.authorization) all.authorization = this.authorization;
     try {
-      return await this.fetchImpl(url, { headers: all, redirect: 'follow' });
+      return await this.get_(url, all);
     } catch (error) {
-      const cause = (error as { cause?: { message?: string } }).cause?.message;
-      throw new Error(`GET ${url}: ${cause ?? (error as Error).message}`);
+      throw new Error(`GET ${url}: ${(error as Error).message}`);
     }
   }
 
@@ -144,17 +145,18 @@ export class RegistryClient {
     realm.searchParams.set('scope', params.scope ?? `repository:${this.ref.repository}:pull`);
     const headers: Record<string, string> = { 'user-agent': 'gvisor-cell' };
     if (basic && !plain) headers.authorization = basic;
-    let res: Response;
+    const where = `GET ${realm.origin}${realm.pathname} (token for ${this.ref.registry})`;
+    let json: { token?: string; access_token?: string };
     try {
-      res = await this.fetchImpl(realm, { headers });
+      const res = await this.get_(realm, headers);
+      if (res.status !== 200) {
+        res.discard();
+        throw new Error(`${res.status} ${res.statusText || 'error'}`);
+      }
+      json = JSON.parse((await readBody(res, 1 << 20)).toString('utf8')) as typeof json;
     } catch (error) {
-      throw new Error(`GET ${realm.origin}${realm.pathname} (token for ${this.ref.registry}): ${(error as Error).message}`);
+      throw new Error(`${where}: ${(error as Error).message}`);
     }
-    if (res.status !== 200) {
-      await res.body?.cancel().catch(() => {});
-      throw new Error(`GET ${realm.origin}${realm.pathname} (token for ${this.ref.registry}): ${res.status} ${res.statusText || 'error'}`);
-    }
-    const json = (await res.json()) as { token?: string; access_token?: string };
     const token = json.token ?? json.access_token;
     if (!token) throw new Error(`${realm.origin}${realm.pathname}: the token service sent no token`);
     this.authorization = `Bearer ${token}`;

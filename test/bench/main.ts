@@ -20,6 +20,9 @@
  *            an /etc/hosts line) through each of the action's paths vs the
  *            runner directly, a cell with network: host, and a bare
  *            `runsc --network=sandbox` veth'd straight to the upstream
+ *   image    rootfs: { image } (#15): a warm step with the image cached vs
+ *            rootfs: host; the pull into an empty tool cache vs `skopeo copy`
+ *            + `umoci raw unpack` (a registry on loopback: docker-registry)
  *
  * Usage: npm run bench -- [--rounds N] [--only step,install,work,egress,bundle]
  * Needs: root (a bare `runsc run` needs it), a built dist/, and a runsc that
@@ -44,6 +47,7 @@ import { elapsedSeconds, log } from './log.js';
 import { describeMachine, type Machine } from './machine.js';
 import { findBenchFiles } from './measure/bundle.js';
 import { measureEgress } from './measure/egress.js';
+import { measureImage } from './measure/image.js';
 import { measureInstall } from './measure/install.js';
 import { measureStep } from './measure/step.js';
 import { measureWork } from './measure/work.js';
@@ -51,6 +55,7 @@ import { Processes, StepError } from './processes.js';
 import { reportBundle } from './report/bundle.js';
 import { reportEgress } from './report/egress.js';
 import { reportHeader } from './report/header.js';
+import { reportImage } from './report/image.js';
 import { reportInstall } from './report/install.js';
 import { reportStep } from './report/step.js';
 import { reportWork } from './report/work.js';
@@ -93,9 +98,10 @@ async function main(): Promise<void> {
   };
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => void interrupted(sig));
 
-  const needsRunsc = only.has('step') || only.has('install') || only.has('work') || only.has('egress');
+  const needsRunsc = only.has('step') || only.has('install') || only.has('work') || only.has('egress') || only.has('image');
   const sections: string[] = [];
   let egress: string | undefined;
+  let image: string | undefined;
   let machine: Machine | undefined;
   const loadStart = os.loadavg();
   try {
@@ -122,9 +128,11 @@ async function main(): Promise<void> {
           }),
         );
       }
+      if (only.has('image')) image = reportImage(await measureImage(ctx, rounds));
     }
     if (only.has('bundle')) sections.push(reportBundle(findBenchFiles()));
     if (egress) sections.push(egress); // figure 5, after 4 (bundle), which needs no runsc
+    if (image) sections.push(image);
   } catch (error) {
     if (!procs.aborting) {
       log(

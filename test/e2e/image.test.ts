@@ -7,10 +7,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { busyboxLayer, gzipped, nodeLayer, zstded } from '../support/images.js';
 import { type Job, makeJob, removeJob } from '../support/job.js';
-import { OCI_INDEX, pushImage, pushManifest, type Registry, startRegistry } from '../support/registry.js';
+import { OCI_INDEX, OCI_MANIFEST, pushImage, pushManifest, type Registry, startRegistry } from '../support/registry.js';
 import { tar } from '../support/tar-build.js';
 import { actionCopy, ensureUser, grantSudo, isRoot, type User } from '../support/users.js';
 import { errors } from '../support/workflow-commands.js';
@@ -271,6 +272,20 @@ describe('rootfs: { image }', () => {
     const third = await cell(doc);
     expect(third.main.outputs.stdout).toBe('yes\n');
     expect(proxy.blobRequests).toBe(2);
+    // A kept blob that no longer matches its digest (a cache restored from elsewhere, say) is fetched again.
+    const blobs = path.join(job.toolCache, 'gvisor-cell-images', 'blobs', 'sha256');
+    const manifest = (await (
+      await fetch(`http://${registry.host}/v2/test/counted/manifests/v1`, { headers: { accept: OCI_MANIFEST } })
+    ).json()) as {
+      layers: { digest: string }[];
+    };
+    const layer = path.join(blobs, (manifest.layers[0]?.digest ?? '').slice(7));
+    writeFileSync(layer, gzipSync(tar([{ name: 'counted', data: 'poisoned\n' }])));
+    rmSync(path.join(roots(), hex), { recursive: true });
+    rmSync(path.join(roots(), `${hex}.json`));
+    const fourth = await cell(doc);
+    expect(fourth.main.outputs.stdout).toBe('yes\n');
+    expect(proxy.blobRequests).toBe(3);
   });
 
   test('node --version from an official-style image (zstd, /usr/local/bin/node and its libraries)', async () => {

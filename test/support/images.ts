@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, realpathSync } from 'node:fs';
 import { type Blob, LAYER_GZIP, LAYER_ZSTD } from './registry.js';
-import { gzip, type TarItem, tar } from './tar-build.js';
+import { digestOf, gzip, type TarItem, tar } from './tar-build.js';
 
 export const BUSYBOX = '/usr/bin/busybox';
 const APPLETS = ['sh', 'ls', 'cat', 'id', 'pwd', 'env', 'find', 'echo', 'sort', 'stat', 'rm', 'mkdir', 'touch', 'readlink', 'test', 'true'];
@@ -45,10 +45,11 @@ export function nodeLayer(node: string): Buffer {
   return tar(items);
 }
 
-export const gzipped = (layer: Buffer): Blob => ({ mediaType: LAYER_GZIP, data: gzip(layer) });
+export const gzipped = (layer: Buffer): Blob => ({ mediaType: LAYER_GZIP, data: gzip(layer), diffId: digestOf(layer) });
 
 /** zstd by the `zstd` tool (the suite's Node may predate zlib's zstd). */
 export const zstded = (layer: Buffer): Blob => ({
   mediaType: LAYER_ZSTD,
   data: execFileSync('zstd', ['-q', '-1', '-c'], { input: layer, maxBuffer: 1 << 30 }),
+  diffId: digestOf(layer),
 });

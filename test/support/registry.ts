@@ -72,6 +72,8 @@ export async function startRegistry(dir: string, user?: { name: string; password
 export interface Blob {
   mediaType: string;
   data: Buffer;
+  /** A layer's uncompressed digest, for the config's rootfs.diff_ids (umoci, for one, needs them). */
+  diffId?: string;
 }
 
 export interface PushOptions {
@@ -130,9 +132,11 @@ export async function pushImage(
   config: { Env?: string[]; WorkingDir?: string; User?: string } = {},
   architecture = 'amd64',
 ): Promise<string> {
-  const configBlob = Buffer.from(JSON.stringify({ architecture, os: 'linux', config, rootfs: { type: 'layers', diff_ids: [] } }));
+  const configBlob = Buffer.from(
+    JSON.stringify({ architecture, os: 'linux', config, rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) } }),
+  );
   const c = await pushBlob(opts, { mediaType: 'application/vnd.oci.image.config.v1+json', data: configBlob });
   const ls = [];
-  for (const l of layers) ls.push(await pushBlob(opts, l));
+  for (const l of layers) ls.push(await pushBlob(opts, { mediaType: l.mediaType, data: l.data }));
   return pushManifest(opts, OCI_MANIFEST, { schemaVersion: 2, mediaType: OCI_MANIFEST, config: c, layers: ls });
 }

@@ -68,9 +68,9 @@ describe('the documents of the suite', () => {
     const examples = fileDocuments().map((d) => d.origin);
     expect(examples).toEqual(expect.arrayContaining(['examples/hello.yml', 'examples/cells/lint-readonly.yml']));
     expect(examples.some((o) => o.startsWith('examples/workflows/junit-reports.yml (cell'))).toBe(true);
-    // The README's five: the usage workflow's cell, the block of every input, the lint example, the apt-get one
-    // (system: overlay) and the allow-list one.
-    expect(readmeDocuments()).toHaveLength(5);
+    // The README's six: the usage workflow's cell, the block of every input, the lint example, the apt-get one
+    // (system: overlay), the container image one and the allow-list one.
+    expect(readmeDocuments()).toHaveLength(6);
     const inTests = testFileDocuments().map((d) => d.origin.replace(/:\d+$/, ''));
     for (const file of ['test/e2e/document.test.ts', 'test/e2e/cli.test.ts', 'test/e2e/run.test.ts', 'test/unit/parse.test.ts']) {
       expect(inTests, file).toContain(file);

@@ -4,7 +4,11 @@
  * Bearer flow is what Docker Hub and GHCR use).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import http, { type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
+import { type Get, type HttpResponse, httpGet, readBody } from '../../src/image/http.js';
 import { challengeParams, RegistryClient } from '../../src/image/registry.js';
 import { digestOf } from '../support/tar-build.js';
 
@@ -15,22 +19,24 @@ interface Seen {
   authorization: string | undefined;
 }
 
-function fakeRegistry(realm: string, token = 'T0K'): { fetch: typeof fetch; seen: Seen[] } {
+function response(status: number, body: Buffer | string, headers: Record<string, string> = {}): HttpResponse {
+  const stream = Readable.from([Buffer.from(body)]) as unknown as IncomingMessage;
+  return { status, statusText: '', url: '', header: (n) => headers[n.toLowerCase()], body: stream, discard: () => stream.resume() };
+}
+
+function fakeRegistry(realm: string, token = 'T0K'): { get: Get; seen: Seen[] } {
   const seen: Seen[] = [];
-  const impl = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+  const get: Get = async (input, headers) => {
     const url = String(input);
-    const authorization = (init?.headers as Record<string, string> | undefined)?.authorization;
+    const { authorization } = headers;
     seen.push({ url, authorization });
-    if (url.startsWith(realm)) return Response.json({ token });
+    if (url.startsWith(realm)) return response(200, JSON.stringify({ token }));
     if (authorization !== `Bearer ${token}`) {
-      return new Response('', {
-        status: 401,
-        headers: { 'www-authenticate': `Bearer realm="${realm}",service="reg.example",scope="repository:acme/ci:pull"` },
-      });
+      return response(401, '', { 'www-authenticate': `Bearer realm="${realm}",service="reg.example",scope="repository:acme/ci:pull"` });
     }
-    return new Response(manifest, { status: 200, headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' } });
+    return response(200, manifest, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' });
   };
-  return { fetch: impl as typeof fetch, seen };
+  return { get, seen };
 }
 
 const ref = { registry: 'reg.example', repository: 'acme/ci', tag: 'v1' };
@@ -41,7 +47,7 @@ describe('RegistryClient', () => {
     const dir = mkdtempSync('/tmp/gvc-reg-');
     const auth = `${dir}/auth.json`;
     writeFileSync(auth, JSON.stringify({ auths: { 'reg.example': { auth: Buffer.from('me:pw').toString('base64') } } }));
-    const client = new RegistryClient(ref, { REGISTRY_AUTH_FILE: auth, HOME: dir }, f.fetch);
+    const client = new RegistryClient(ref, { REGISTRY_AUTH_FILE: auth, HOME: dir }, f.get);
     const got = await client.manifest('v1');
     expect(got.digest).toBe(digestOf(manifest));
     expect(f.seen.map((s) => s.url)).toEqual([
@@ -58,14 +64,14 @@ describe('RegistryClient', () => {
     const dir = mkdtempSync('/tmp/gvc-reg-');
     const auth = `${dir}/auth.json`;
     writeFileSync(auth, JSON.stringify({ auths: { 'reg.example': { auth: Buffer.from('me:pw').toString('base64') } } }));
-    await new RegistryClient(ref, { REGISTRY_AUTH_FILE: auth, HOME: dir }, f.fetch).manifest('v1');
+    await new RegistryClient(ref, { REGISTRY_AUTH_FILE: auth, HOME: dir }, f.get).manifest('v1');
     expect(f.seen[1]?.authorization).toBeUndefined();
   });
 
   test('a digest asked for is enforced, naming both', async () => {
     const f = fakeRegistry('https://auth.example/token');
     const wrong = `sha256:${'0'.repeat(64)}`;
-    await expect(new RegistryClient(ref, { HOME: '/nonexistent' }, f.fetch).manifest(wrong)).rejects.toThrow(
+    await expect(new RegistryClient(ref, { HOME: '/nonexistent' }, f.get).manifest(wrong)).rejects.toThrow(
       `GET https://reg.example/v2/acme/ci/manifests/${wrong}: digest mismatch: expected ${wrong}, got ${digestOf(manifest)}`,
     );
   });
@@ -76,5 +82,34 @@ describe('RegistryClient', () => {
       service: 'reg',
       scope: 'repository:x:pull,push',
     });
+  });
+});
+
+describe('httpGet', () => {
+  test('follows a redirect to another origin without the Authorization header; caps redirects', async () => {
+    const seen: (string | undefined)[] = [];
+    const b = http.createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.end('blob');
+    });
+    await new Promise<void>((r) => b.listen(0, '127.0.0.1', r));
+    const bPort = (b.address() as AddressInfo).port;
+    const a = http.createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      if (req.url === '/loop') res.writeHead(307, { location: '/loop' }).end();
+      else res.writeHead(307, { location: `http://localhost:${bPort}/signed?x=1` }).end();
+    });
+    await new Promise<void>((r) => a.listen(0, '127.0.0.1', r));
+    const aPort = (a.address() as AddressInfo).port;
+    try {
+      const res = await httpGet(`http://127.0.0.1:${aPort}/v2/x/blobs/d`, { authorization: 'Bearer secret' });
+      expect(res.status).toBe(200);
+      expect((await readBody(res, 100)).toString()).toBe('blob');
+      expect(seen).toEqual(['Bearer secret', undefined]);
+      await expect(httpGet(`http://127.0.0.1:${aPort}/loop`, {})).rejects.toThrow('more than 5 redirects');
+    } finally {
+      a.close();
+      b.close();
+    }
   });
 });
