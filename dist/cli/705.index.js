@@ -17,6 +17,8 @@ __webpack_require__.d(__webpack_exports__, {
 var external_node_child_process_ = __webpack_require__(1421);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
@@ -38,6 +40,8 @@ var lock = __webpack_require__(5500);
  * held whole.
  */
 const BLOCK = 512;
+/** A pax or GNU long-name header is held whole: no real one comes near this. */
+const META_MAX = 1 << 20;
 /** Reads `input` (decompressed tar bytes) to its end, calling `sink` for each entry. */
 async function readTar(input, sink) {
     let pending = Buffer.alloc(0);
@@ -56,6 +60,8 @@ async function readTar(input, sink) {
         const raw = parseHeader(h);
         const size = raw.size;
         if (raw.typeflag === 'x' || raw.typeflag === 'g' || raw.typeflag === 'L' || raw.typeflag === 'K') {
+            if (!Number.isSafeInteger(size) || size < 0 || size > META_MAX)
+                throw new Error(`tar: a ${raw.typeflag} header of ${size} bytes`);
             metaKind = raw.typeflag;
             meta = [];
             remaining = size;
@@ -105,6 +111,9 @@ async function readTar(input, sink) {
         // 'g' (global) headers set defaults no image tool relies on: ignored.
     };
     for await (const chunk of input) {
+        // Past the end: the rest is read (the caller may be hashing it) but nothing of it is kept.
+        if (state === 'done')
+            continue;
         pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
         let at = 0;
         while (at < pending.length && state !== 'done') {
@@ -185,6 +194,9 @@ function parseHeader(h) {
 /** Octal, or base-256 (the high bit of the first byte set) for large values. */
 function readNumber(field) {
     const first = field[0] ?? 0;
+    // Base-256 with the sign bit set: a negative number, which no field may hold.
+    if (first === 0xff)
+        return -1;
     if (first & 0x80) {
         let n = first & 0x7f;
         for (let i = 1; i < field.length; i++)
@@ -306,8 +318,12 @@ class LayeredTree {
             });
         }
         catch (error) {
-            const message = error.message;
-            throw message.startsWith(`${label}: `) ? error : new Error(`${label}: ${message}`);
+            // The error keeps its class (the pull tells a kept blob that fails its digest from the rest).
+            if (!(error instanceof Error))
+                throw new Error(`${label}: ${String(error)}`);
+            if (!error.message.startsWith(`${label}: `))
+                error.message = `${label}: ${error.message}`;
+            throw error;
         }
         finally {
             if (fd !== undefined)
@@ -340,20 +356,19 @@ class LayeredTree {
             return undefined;
         }
         const base = parts[parts.length - 1];
-        const dir = this.resolveDir(parts.slice(0, -1), label, e.name);
+        const dir = this.resolveDir(parts.slice(0, -1), label, e.name, true, made);
         if (base === OPAQUE) {
-            for (const child of (0,external_node_fs_.readdirSync)(dir)) {
-                const at = external_node_path_default().join(dir, child);
-                if (!made.has(at))
-                    this.remove(at);
-            }
+            this.hideLower(dir, made);
             return undefined;
         }
         if (base.startsWith(WHITEOUT)) {
             const hidden = base.slice(WHITEOUT.length);
             if (hidden === '' || hidden === '.' || hidden === '..')
                 throw new Error(`${label}: ${e.name}: a whiteout of nothing`);
-            this.remove(external_node_path_default().join(dir, hidden));
+            // A whiteout hides what the layers below put there, never what its own layer did.
+            const at = external_node_path_default().join(dir, hidden);
+            if (!made.has(at))
+                this.remove(at);
             return undefined;
         }
         const at = external_node_path_default().join(dir, base);
@@ -396,11 +411,22 @@ class LayeredTree {
         }
         return at;
     }
+    /** An opaque directory: everything below `dir` that this layer did not make goes, at any depth. */
+    hideLower(dir, made) {
+        for (const child of (0,external_node_fs_.readdirSync)(dir)) {
+            const at = external_node_path_default().join(dir, child);
+            if (!made.has(at))
+                this.remove(at);
+            else if ((0,external_node_fs_.lstatSync)(at).isDirectory())
+                this.hideLower(at, made);
+        }
+    }
     /**
      * The real directory for `parts` below the root, links followed as if the
-     * root were `/` (so never out of it), missing directories made.
+     * root were `/` (so never out of it), missing directories made (and, with
+     * `made`, recorded as this layer's).
      */
-    resolveDir(parts, label, name, create = true) {
+    resolveDir(parts, label, name, create = true, made) {
         const queue = [...parts];
         const cur = [];
         let links = 0;
@@ -418,6 +444,7 @@ class LayeredTree {
                 if (!create)
                     throw new Error(`${label}: ${name}: ${external_node_path_default().join(...cur, p)} is not in the image`);
                 (0,external_node_fs_.mkdirSync)(at, { mode: 0o755 });
+                made?.add(at);
                 cur.push(p);
                 continue;
             }
@@ -465,8 +492,6 @@ function components(name, label) {
 
 // EXTERNAL MODULE: ./src/image/reference.ts
 var image_reference = __webpack_require__(3564);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(8161);
 ;// CONCATENATED MODULE: ./src/image/credentials.ts
 /**
  * Registry credentials from the files logins leave behind: `REGISTRY_AUTH_FILE`
@@ -642,22 +667,30 @@ class RegistryClient {
         const mediaType = (res.header('content-type') ?? '').split(';')[0]?.trim() || mediaTypeOf(body);
         return { digest, mediaType, body };
     }
-    /** A blob into `file` (written beside it, renamed once its digest is checked); returns its size. */
-    async blob(digest, file, onBytes) {
+    /**
+     * A blob into `file` (written beside it, renamed once its digest is
+     * checked); returns its size. More bytes than the manifest's `size` stop
+     * the download.
+     */
+    async blob(digest, expectedSize, file, onBytes) {
         if (!image_reference/* DIGEST */.Dh.test(digest))
             throw new Error(`a blob digest must be sha256:<64 hex>, got ${JSON.stringify(digest)}`);
         const url = `${this.endpoint}/v2/${this.ref.repository}/blobs/${digest}`;
         const res = await this.get(url, {});
-        const partial = `${file}.partial-${process.pid}`;
+        // A name of this download's own, made here (never through a link that was there).
+        const partial = `${file}.partial-${process.pid}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
         const hash = (0,external_node_crypto_.createHash)('sha256');
         let size = 0;
         try {
-            const out = (0,external_node_fs_.createWriteStream)(partial, { mode: 0o644 });
+            const fd = (0,external_node_fs_.openSync)(partial, external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_CREAT | external_node_fs_.constants.O_EXCL | external_node_fs_.constants.O_NOFOLLOW, 0o644);
+            const out = (0,external_node_fs_.createWriteStream)('', { fd });
             const body = res.body;
             body.on('data', (chunk) => {
                 hash.update(chunk);
                 size += chunk.length;
                 onBytes?.(chunk.length);
+                if (size > expectedSize)
+                    body.destroy(new Error(`more than the ${expectedSize} bytes the manifest says`));
             });
             await new Promise((resolve, reject) => {
                 body.on('error', (e) => reject(new Error(`GET ${url}: ${e.message}`)));
@@ -666,6 +699,8 @@ class RegistryClient {
                 out.on('finish', resolve);
                 body.pipe(out);
             });
+            if (size !== expectedSize)
+                throw new Error(`GET ${url}: ${size} bytes, where the manifest says ${expectedSize}`);
             const actual = `sha256:${hash.digest('hex')}`;
             if (actual !== digest)
                 throw new Error(`GET ${url}: digest mismatch: expected ${digest}, got ${actual}`);
@@ -823,15 +858,21 @@ async function pullImage(text, opts) {
         const again = readMarker(roots, hex);
         if (again)
             return hit({ ...again, digest: top.digest }, text, started);
-        removeLeftovers(roots, hex);
-        const parsed = JSON.parse(manifest.body.toString('utf8'));
-        if (!parsed.config?.digest || !Array.isArray(parsed.layers)) {
-            throw new Error(`${(0,image_reference/* formatReference */.FH)(ref)}: the manifest ${manifest.digest} has no config or layers`);
-        }
         const blobs = external_node_path_default().join(store, 'blobs', 'sha256');
         (0,external_node_fs_.mkdirSync)(blobs, { recursive: true, mode: 0o755 });
-        const wanted = [parsed.config, ...parsed.layers];
-        const total = wanted.reduce((n, d) => n + (d.size ?? 0), 0);
+        removeLeftovers(roots, blobs, hex);
+        const parsed = JSON.parse(manifest.body.toString('utf8'));
+        if (!parsed.config || !Array.isArray(parsed.layers)) {
+            throw new Error(`${(0,image_reference/* formatReference */.FH)(ref)}: the manifest ${manifest.digest} has no config or layers`);
+        }
+        // Every digest names a file below blobs/: anything but sha256:<64 hex> is refused before a path is made of it.
+        for (const d of [parsed.config, ...parsed.layers])
+            checkDescriptor(d, manifest.digest);
+        const layers = parsed.layers;
+        const configDescriptor = parsed.config;
+        // A blob listed twice is fetched once.
+        const wanted = [...new Map([configDescriptor, ...layers].map((d) => [d.digest, d])).values()];
+        const total = wanted.reduce((n, d) => n + d.size, 0);
         let fetched = 0;
         let lastReport = Date.now();
         const progress = (n) => {
@@ -841,23 +882,56 @@ async function pullImage(text, opts) {
                 log(`Pulling ${text}: ${mib(fetched)} of ${mib(total)}`);
             }
         };
-        // Blobs in parallel (a few at a time), each checked against its digest; those already kept are not fetched.
-        await inParallel(wanted, 3, async (d) => {
+        // Blobs in parallel (a few at a time), each checked against its digest as it comes. A kept one (this cache's, or
+        // restored from elsewhere by actions/cache) is used only if it is a plain file; its bytes are checked as they are
+        // unpacked below, and one that fails is fetched again.
+        const fresh = new Set();
+        const fetch = async (d) => {
             const file = blobFile(blobs, d.digest);
-            // A kept blob may have been restored from elsewhere (actions/cache): it is checked again before use.
-            if ((0,external_node_fs_.existsSync)(file) && !(await hasDigest(file, d.digest)))
-                (0,external_node_fs_.rmSync)(file, { force: true });
-            if (!(0,external_node_fs_.existsSync)(file))
-                await client.blob(d.digest, file, progress);
-        });
+            removeUnlessPlainFile(file);
+            if ((0,external_node_fs_.existsSync)(file))
+                return;
+            await client.blob(d.digest, d.size, file, progress);
+            fresh.add(d.digest);
+        };
+        await inParallel(wanted, 3, fetch);
         const pulled = Date.now();
-        const config = JSON.parse((0,external_node_fs_.readFileSync)(blobFile(blobs, parsed.config.digest), 'utf8')).config ?? {};
+        const readConfig = async () => {
+            const file = blobFile(blobs, parsed.config?.digest);
+            const bytes = readPlainFile(file, 4 * 2 ** 20);
+            if (sha256(bytes) !== parsed.config?.digest) {
+                if (fresh.has(parsed.config?.digest))
+                    throw new Error(`the config ${parsed.config?.digest} changed on disk`);
+                (0,external_node_fs_.rmSync)(file, { force: true });
+                await fetch(configDescriptor);
+                return readConfig();
+            }
+            return JSON.parse(bytes.toString('utf8')).config ?? {};
+        };
+        const config = await readConfig();
+        // The tree is built in a directory only root can enter when root pulls: an image's setuid programs, kept as
+        // they are, must not be reachable by the runner's other users.
         const partial = external_node_path_default().join(roots, `.${hex}.partial-${process.pid}`);
         (0,external_node_fs_.rmSync)(partial, { recursive: true, force: true });
+        (0,external_node_fs_.mkdirSync)(partial, { mode: 0o700 });
         try {
-            const tree = new LayeredTree(partial);
-            for (const [i, layer] of parsed.layers.entries()) {
-                await tree.apply(decompressed(blobFile(blobs, layer.digest)), `layer ${i + 1} (${layer.digest})`);
+            let tree = new LayeredTree(external_node_path_default().join(partial, 'rootfs'));
+            for (let i = 0; i < layers.length; i++) {
+                const layer = layers[i];
+                const label = `layer ${i + 1} (${layer.digest})`;
+                const applied = await tree.apply(verified(blobFile(blobs, layer.digest), layer.digest), label).then(() => true, (error) => {
+                    if (error instanceof DigestMismatch && !fresh.has(layer.digest))
+                        return false;
+                    throw error;
+                });
+                if (!applied) {
+                    // A kept blob that is not what its digest says: fetched again, and the tree started over.
+                    (0,external_node_fs_.rmSync)(blobFile(blobs, layer.digest), { force: true });
+                    await fetch(layer);
+                    (0,external_node_fs_.rmSync)(external_node_path_default().join(partial, 'rootfs'), { recursive: true, force: true });
+                    tree = new LayeredTree(external_node_path_default().join(partial, 'rootfs'));
+                    i = -1;
+                }
             }
             tree.finish();
             const marker = {
@@ -874,7 +948,7 @@ async function pullImage(text, opts) {
             return {
                 ...marker,
                 reference: text,
-                root: external_node_path_default().join(roots, hex),
+                root: external_node_path_default().join(roots, hex, 'rootfs'),
                 cached: false,
                 fetchedBytes: fetched,
                 pullMs: pulled - started,
@@ -885,7 +959,92 @@ async function pullImage(text, opts) {
             forceRemove(partial);
             throw error;
         }
+    }, LOCK_WAIT_MS);
+}
+/** How long a pull waits for another pull of the same image (a large one may take a while). */
+const LOCK_WAIT_MS = 30 * 60_000;
+function checkDescriptor(d, manifest) {
+    if (typeof d.digest !== 'string' || !image_reference/* DIGEST */.Dh.test(d.digest)) {
+        throw new Error(`the manifest ${manifest} names a blob by ${JSON.stringify(d.digest)}: only sha256:<64 hex> digests are accepted`);
+    }
+    if (typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0) {
+        throw new Error(`the manifest ${manifest} gives blob ${d.digest} no valid size`);
+    }
+}
+/** A name in blobs/ that is anything but a plain file (a link a restored cache brought, say) is removed, never followed. */
+function removeUnlessPlainFile(file) {
+    const st = (0,external_node_fs_.lstatSync)(file, { throwIfNoEntry: false });
+    if (st && !st.isFile())
+        (0,external_node_fs_.rmSync)(file, { recursive: true, force: true });
+}
+function readPlainFile(file, max) {
+    const fd = (0,external_node_fs_.openSync)(file, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW);
+    try {
+        const st = (0,external_node_fs_.fstatSync)(fd);
+        if (!st.isFile() || st.size > max)
+            throw new Error(`${file}: not a plain file of at most ${max} bytes`);
+        return (0,external_node_fs_.readFileSync)(fd);
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+}
+class DigestMismatch extends Error {
+}
+/**
+ * A layer's bytes, decompressed by what they start with (gzip, zstd or a
+ * plain tar), whatever the media type says, and hashed as they are read:
+ * what is unpacked is what was checked, whatever happens to the file
+ * meanwhile. A mismatch fails the layer at its end (the tree is then thrown
+ * away).
+ */
+async function* verified(file, digest) {
+    const fd = (0,external_node_fs_.openSync)(file, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW);
+    const head = Buffer.alloc(4);
+    (0,external_node_fs_.readSync)(fd, head, 0, 4, 0);
+    const raw = (0,external_node_fs_.createReadStream)('', { fd, start: 0, highWaterMark: 1 << 20 });
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    raw.on('data', (chunk) => {
+        hash.update(chunk);
     });
+    const ended = new Promise((resolve, reject) => {
+        raw.once('end', resolve);
+        raw.once('error', reject);
+    });
+    ended.catch(() => { });
+    let source = raw;
+    let inflate;
+    if (head[0] === 0x1f && head[1] === 0x8b)
+        inflate = external_node_zlib_.createGunzip({ chunkSize: 1 << 18 });
+    else if (head.readUInt32LE(0) === 0xfd2fb528) {
+        const zstd = external_node_zlib_.createZstdDecompress;
+        if (!zstd) {
+            raw.destroy();
+            throw new Error(`${external_node_path_default().basename(file)}: a zstd layer needs Node.js 22.15 or later to unpack`);
+        }
+        inflate = zstd();
+    }
+    if (inflate) {
+        const out = inflate;
+        raw.on('error', (e) => out.destroy(e));
+        source = raw.pipe(out);
+    }
+    try {
+        yield* source;
+        // The decompressor may stop at its stream's end before the file's: the rest is read (and hashed) too.
+        if (!raw.readableEnded) {
+            if (inflate)
+                raw.unpipe();
+            raw.resume();
+        }
+        await ended;
+    }
+    finally {
+        raw.destroy();
+    }
+    const actual = `sha256:${hash.digest('hex')}`;
+    if (actual !== digest)
+        throw new DigestMismatch(`${external_node_path_default().basename(file)}: the kept blob is not ${digest} (it is ${actual})`);
 }
 /** A pinned image already unpacked, without the registry (nor root: the tree is only read). */
 function cachedPinned(text, toolCache) {
@@ -906,7 +1065,7 @@ function hit(m, reference, started) {
     };
 }
 function readMarker(roots, hex) {
-    const root = external_node_path_default().join(roots, hex);
+    const root = external_node_path_default().join(roots, hex, 'rootfs');
     try {
         const m = JSON.parse((0,external_node_fs_.readFileSync)(external_node_path_default().join(roots, `${hex}.json`), 'utf8'));
         if (!(0,external_node_fs_.statSync)(root).isDirectory())
@@ -943,34 +1102,11 @@ async function platformManifest(client, top, ref, nodeArch) {
         const offered = json.manifests.map((m) => `${m.platform?.os}/${m.platform?.architecture}${m.platform?.variant ? `/${m.platform.variant}` : ''}`);
         throw new Error(`${(0,image_reference/* formatReference */.FH)(ref)}: no linux/${arch} image in the index (it has ${offered.join(', ') || 'none'})`);
     }
+    // A digest the index names is enforced like one in the document: only sha256 is accepted.
+    if (typeof chosen.digest !== 'string' || !image_reference/* DIGEST */.Dh.test(chosen.digest)) {
+        throw new Error(`${(0,image_reference/* formatReference */.FH)(ref)}: the index names the linux/${arch} image by ${JSON.stringify(chosen.digest)}: only sha256:<64 hex> digests are accepted`);
+    }
     return client.manifest(chosen.digest);
-}
-/** A layer's bytes, decompressed by what they start with (gzip, zstd or a plain tar), whatever the media type says. */
-function decompressed(file) {
-    const head = Buffer.alloc(4);
-    const fd = (0,external_node_fs_.openSync)(file, 'r');
-    try {
-        (0,external_node_fs_.readSync)(fd, head, 0, 4, 0);
-    }
-    finally {
-        (0,external_node_fs_.closeSync)(fd);
-    }
-    const raw = (0,external_node_fs_.createReadStream)(file, { highWaterMark: 1 << 20 });
-    if (head[0] === 0x1f && head[1] === 0x8b)
-        return raw.pipe(external_node_zlib_.createGunzip({ chunkSize: 1 << 18 }));
-    if (head.readUInt32LE(0) === 0xfd2fb528) {
-        const zstd = external_node_zlib_.createZstdDecompress;
-        if (!zstd)
-            throw new Error(`${external_node_path_default().basename(file)}: a zstd layer needs Node.js 22.15 or later to unpack`);
-        return raw.pipe(zstd());
-    }
-    return raw;
-}
-async function hasDigest(file, digest) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of (0,external_node_fs_.createReadStream)(file, { highWaterMark: 1 << 20 }))
-        hash.update(chunk);
-    return `sha256:${hash.digest('hex')}` === digest;
 }
 function blobFile(dir, digest) {
     return external_node_path_default().join(dir, digest.slice('sha256:'.length));
@@ -979,13 +1115,22 @@ function blobFile(dir, digest) {
 function pick(c) {
     return { Env: c.Env, WorkingDir: c.WorkingDir, User: c.User, Entrypoint: c.Entrypoint, Cmd: c.Cmd };
 }
-/** Partial trees of pulls that died (their pid is gone), and a tree without its marker, under the lock. */
-function removeLeftovers(roots, hex) {
+/**
+ * Under the lock: a tree without its marker, partial trees of pulls that died
+ * (their pid is gone), and blobs half-downloaded by them (actions/cache would
+ * keep those).
+ */
+function removeLeftovers(roots, blobs, hex) {
     forceRemove(external_node_path_default().join(roots, hex));
     for (const name of (0,external_node_fs_.readdirSync)(roots)) {
         const m = /^\.([0-9a-f]{64})\.partial-([0-9]+)$/.exec(name);
         if (m && m[1] === hex && !(0,lock/* alive */.y)(Number(m[2])))
             forceRemove(external_node_path_default().join(roots, name));
+    }
+    for (const name of (0,external_node_fs_.readdirSync)(blobs)) {
+        const m = /^[0-9a-f]{64}\.partial-([0-9]+)-[0-9a-f]+$/.exec(name);
+        if (m && !(0,lock/* alive */.y)(Number(m[1])))
+            (0,external_node_fs_.rmSync)(external_node_path_default().join(blobs, name), { force: true });
     }
 }
 /** A partial tree holds no 0555 directories: the tree's own modes are applied last (layer.ts finish). */
@@ -1015,11 +1160,18 @@ function mib(n) {
 
 
 
+
 async function pullForCell(reference, toolCache, log) {
     // Not root: the pull runs as root through sudo, so that the tree keeps the image's owners.
-    const pulled = (0,runsc/* needsSudo */.jM)()
-        ? (cachedPinned(reference, toolCache) ?? (await pullAsRoot(reference, toolCache, log)))
-        : await pullImage(reference, { toolCache, log });
+    let pulled;
+    try {
+        pulled = (0,runsc/* needsSudo */.jM)()
+            ? (cachedPinned(reference, toolCache) ?? (await pullAsRoot(reference, toolCache, log)))
+            : await pullImage(reference, { toolCache, log });
+    }
+    catch (error) {
+        throw new Error(`rootfs.image: ${error.message}`);
+    }
     log(describePull(pulled));
     if (pulled.skipped.length > 0)
         log(`The image's device nodes and FIFOs were left out (${pulled.skipped.length}): a cell's /dev is gVisor's`);
@@ -1032,16 +1184,21 @@ function pullProgram() {
     const here = external_node_path_default().dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
     const found = [external_node_path_default().join(here, 'pull', 'index.js'), external_node_path_default().join(here, '..', 'pull', 'index.js')].find((p) => (0,external_node_fs_.existsSync)(p));
     if (!found)
-        throw new Error(`rootfs.image: the pull program (dist/pull/index.js) is missing beside ${here}`);
+        throw new Error(`the pull program (dist/pull/index.js) is missing beside ${here}`);
     return found;
 }
 function pullAsRoot(reference, toolCache, log) {
-    const env = CREDENTIAL_VARIABLES.flatMap((name) => (process.env[name] ? [`${name}=${process.env[name]}`] : []));
+    // HOME always: without it root's own ~/.docker/config.json would be read, and root's logins used.
+    const vars = { ...process.env, HOME: process.env.HOME || (0,external_node_os_.homedir)() };
+    const env = CREDENTIAL_VARIABLES.flatMap((name) => (vars[name] ? [`${name}=${vars[name]}`] : []));
     const argv = ['-n', '--', '/usr/bin/env', ...env, process.execPath, pullProgram(), reference, toolCache];
     return new Promise((resolve, reject) => {
         const child = (0,external_node_child_process_.spawn)('sudo', argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+        // Should the step be stopped (a signal, process.exit), the pull stops with it: nothing runs on as root.
+        const stop = () => child.kill('SIGTERM');
+        process.once('exit', stop);
         let out = '';
-        let err = '';
+        let err = [];
         child.stdout.setEncoding('utf8').on('data', (d) => {
             out += d;
         });
@@ -1052,24 +1209,27 @@ function pullAsRoot(reference, toolCache, log) {
             const lines = pending.split('\n');
             pending = lines.pop() ?? '';
             for (const line of lines) {
-                err = line;
                 if (line.startsWith('Pulling '))
                     log(line);
+                else
+                    err = [...err.slice(-2), line];
             }
         });
-        child.on('error', (e) => reject(new Error(`rootfs.image: could not run the pull through sudo: ${e.message}`)));
+        child.on('error', (e) => reject(new Error(`could not run the pull through sudo: ${e.message}`)));
         child.on('close', (code) => {
+            process.off('exit', stop);
             if (pending)
-                err = pending;
+                err = [...err.slice(-2), pending];
             if (code === 0) {
                 try {
                     return resolve(JSON.parse(out));
                 }
                 catch {
-                    return reject(new Error('rootfs.image: the pull (through sudo) printed no result'));
+                    return reject(new Error('the pull (through sudo) printed no result'));
                 }
             }
-            reject(new Error(err || `rootfs.image: the pull through sudo failed (exit ${code})`));
+            // A message of ours is one line; a crash or sudo's refusal, the last few.
+            reject(new Error(err.length > 0 ? err.join('; ') : `the pull through sudo failed (exit ${code})`));
         });
     });
 }

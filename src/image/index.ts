@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ImageFacts } from '../bundle/host.js';
@@ -19,9 +20,14 @@ export async function pullForCell(
   log: (line: string) => void,
 ): Promise<{ pulled: PulledImage; facts: ImageFacts }> {
   // Not root: the pull runs as root through sudo, so that the tree keeps the image's owners.
-  const pulled = needsSudo()
-    ? (cachedPinned(reference, toolCache) ?? (await pullAsRoot(reference, toolCache, log)))
-    : await pullImage(reference, { toolCache, log });
+  let pulled: PulledImage;
+  try {
+    pulled = needsSudo()
+      ? (cachedPinned(reference, toolCache) ?? (await pullAsRoot(reference, toolCache, log)))
+      : await pullImage(reference, { toolCache, log });
+  } catch (error) {
+    throw new Error(`rootfs.image: ${(error as Error).message}`);
+  }
   log(describePull(pulled));
   if (pulled.skipped.length > 0)
     log(`The image's device nodes and FIFOs were left out (${pulled.skipped.length}): a cell's /dev is gVisor's`);
@@ -35,17 +41,22 @@ const CREDENTIAL_VARIABLES = ['REGISTRY_AUTH_FILE', 'DOCKER_CONFIG', 'HOME'] as 
 function pullProgram(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const found = [path.join(here, 'pull', 'index.js'), path.join(here, '..', 'pull', 'index.js')].find((p) => existsSync(p));
-  if (!found) throw new Error(`rootfs.image: the pull program (dist/pull/index.js) is missing beside ${here}`);
+  if (!found) throw new Error(`the pull program (dist/pull/index.js) is missing beside ${here}`);
   return found;
 }
 
 function pullAsRoot(reference: string, toolCache: string, log: (line: string) => void): Promise<PulledImage> {
-  const env = CREDENTIAL_VARIABLES.flatMap((name) => (process.env[name] ? [`${name}=${process.env[name]}`] : []));
+  // HOME always: without it root's own ~/.docker/config.json would be read, and root's logins used.
+  const vars: NodeJS.ProcessEnv = { ...process.env, HOME: process.env.HOME || homedir() };
+  const env = CREDENTIAL_VARIABLES.flatMap((name) => (vars[name] ? [`${name}=${vars[name]}`] : []));
   const argv = ['-n', '--', '/usr/bin/env', ...env, process.execPath, pullProgram(), reference, toolCache];
   return new Promise((resolve, reject) => {
     const child = spawn('sudo', argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Should the step be stopped (a signal, process.exit), the pull stops with it: nothing runs on as root.
+    const stop = () => child.kill('SIGTERM');
+    process.once('exit', stop);
     let out = '';
-    let err = '';
+    let err: string[] = [];
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       out += d;
     });
@@ -56,21 +67,23 @@ function pullAsRoot(reference: string, toolCache: string, log: (line: string) =>
       const lines = pending.split('\n');
       pending = lines.pop() ?? '';
       for (const line of lines) {
-        err = line;
         if (line.startsWith('Pulling ')) log(line);
+        else err = [...err.slice(-2), line];
       }
     });
-    child.on('error', (e) => reject(new Error(`rootfs.image: could not run the pull through sudo: ${e.message}`)));
+    child.on('error', (e) => reject(new Error(`could not run the pull through sudo: ${e.message}`)));
     child.on('close', (code) => {
-      if (pending) err = pending;
+      process.off('exit', stop);
+      if (pending) err = [...err.slice(-2), pending];
       if (code === 0) {
         try {
           return resolve(JSON.parse(out) as PulledImage);
         } catch {
-          return reject(new Error('rootfs.image: the pull (through sudo) printed no result'));
+          return reject(new Error('the pull (through sudo) printed no result'));
         }
       }
-      reject(new Error(err || `rootfs.image: the pull through sudo failed (exit ${code})`));
+      // A message of ours is one line; a crash or sudo's refusal, the last few.
+      reject(new Error(err.length > 0 ? err.join('; ') : `the pull through sudo failed (exit ${code})`));
     });
   });
 }

@@ -93,8 +93,10 @@ export class LayeredTree {
         },
       });
     } catch (error) {
-      const message = (error as Error).message;
-      throw message.startsWith(`${label}: `) ? error : new Error(`${label}: ${message}`);
+      // The error keeps its class (the pull tells a kept blob that fails its digest from the rest).
+      if (!(error instanceof Error)) throw new Error(`${label}: ${String(error)}`);
+      if (!error.message.startsWith(`${label}: `)) error.message = `${label}: ${error.message}`;
+      throw error;
     } finally {
       if (fd !== undefined) closeSync(fd);
     }
@@ -124,18 +126,17 @@ export class LayeredTree {
       return undefined;
     }
     const base = parts[parts.length - 1] as string;
-    const dir = this.resolveDir(parts.slice(0, -1), label, e.name);
+    const dir = this.resolveDir(parts.slice(0, -1), label, e.name, true, made);
     if (base === OPAQUE) {
-      for (const child of readdirSync(dir)) {
-        const at = path.join(dir, child);
-        if (!made.has(at)) this.remove(at);
-      }
+      this.hideLower(dir, made);
       return undefined;
     }
     if (base.startsWith(WHITEOUT)) {
       const hidden = base.slice(WHITEOUT.length);
       if (hidden === '' || hidden === '.' || hidden === '..') throw new Error(`${label}: ${e.name}: a whiteout of nothing`);
-      this.remove(path.join(dir, hidden));
+      // A whiteout hides what the layers below put there, never what its own layer did.
+      const at = path.join(dir, hidden);
+      if (!made.has(at)) this.remove(at);
       return undefined;
     }
     const at = path.join(dir, base);
@@ -176,11 +177,21 @@ export class LayeredTree {
     return at;
   }
 
+  /** An opaque directory: everything below `dir` that this layer did not make goes, at any depth. */
+  private hideLower(dir: string, made: ReadonlySet<string>): void {
+    for (const child of readdirSync(dir)) {
+      const at = path.join(dir, child);
+      if (!made.has(at)) this.remove(at);
+      else if (lstatSync(at).isDirectory()) this.hideLower(at, made);
+    }
+  }
+
   /**
    * The real directory for `parts` below the root, links followed as if the
-   * root were `/` (so never out of it), missing directories made.
+   * root were `/` (so never out of it), missing directories made (and, with
+   * `made`, recorded as this layer's).
    */
-  private resolveDir(parts: string[], label: string, name: string, create = true): string {
+  private resolveDir(parts: string[], label: string, name: string, create = true, made?: Set<string>): string {
     const queue = [...parts];
     const cur: string[] = [];
     let links = 0;
@@ -196,6 +207,7 @@ export class LayeredTree {
       if (!st) {
         if (!create) throw new Error(`${label}: ${name}: ${path.join(...cur, p)} is not in the image`);
         mkdirSync(at, { mode: 0o755 });
+        made?.add(at);
         cur.push(p);
         continue;
       }

@@ -16,8 +16,11 @@
 import { createHash } from 'node:crypto';
 import {
   closeSync,
+  constants,
   createReadStream,
   existsSync,
+  fstatSync,
+  lstatSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -34,8 +37,8 @@ import * as zlib from 'node:zlib';
 import { alive, withLock } from '../install/lock.js';
 import type { Get } from './http.js';
 import { LayeredTree } from './layer.js';
-import { formatReference, type ImageReference, parseReference } from './reference.js';
-import { RegistryClient } from './registry.js';
+import { DIGEST, formatReference, type ImageReference, parseReference } from './reference.js';
+import { RegistryClient, sha256 } from './registry.js';
 
 export const IMAGE_CACHE_DIR = 'gvisor-cell-images';
 
@@ -117,70 +120,198 @@ export async function pullImage(text: string, opts: PullOptions): Promise<Pulled
   const done = readMarker(roots, hex);
   if (done) return hit({ ...done, digest: top.digest }, text, started);
 
-  return withLock(path.join(roots, `${hex}.lock`), async () => {
-    const again = readMarker(roots, hex);
-    if (again) return hit({ ...again, digest: top.digest }, text, started);
-    removeLeftovers(roots, hex);
-    const parsed = JSON.parse(manifest.body.toString('utf8')) as { config?: Descriptor; layers?: Descriptor[] };
-    if (!parsed.config?.digest || !Array.isArray(parsed.layers)) {
-      throw new Error(`${formatReference(ref)}: the manifest ${manifest.digest} has no config or layers`);
-    }
-    const blobs = path.join(store, 'blobs', 'sha256');
-    mkdirSync(blobs, { recursive: true, mode: 0o755 });
-    const wanted = [parsed.config, ...parsed.layers];
-    const total = wanted.reduce((n, d) => n + (d.size ?? 0), 0);
-    let fetched = 0;
-    let lastReport = Date.now();
-    const progress = (n: number) => {
-      fetched += n;
-      if (Date.now() - lastReport >= 5000) {
-        lastReport = Date.now();
-        log(`Pulling ${text}: ${mib(fetched)} of ${mib(total)}`);
+  return withLock(
+    path.join(roots, `${hex}.lock`),
+    async () => {
+      const again = readMarker(roots, hex);
+      if (again) return hit({ ...again, digest: top.digest }, text, started);
+      const blobs = path.join(store, 'blobs', 'sha256');
+      mkdirSync(blobs, { recursive: true, mode: 0o755 });
+      removeLeftovers(roots, blobs, hex);
+      const parsed = JSON.parse(manifest.body.toString('utf8')) as { config?: Descriptor; layers?: Descriptor[] };
+      if (!parsed.config || !Array.isArray(parsed.layers)) {
+        throw new Error(`${formatReference(ref)}: the manifest ${manifest.digest} has no config or layers`);
       }
-    };
-    // Blobs in parallel (a few at a time), each checked against its digest; those already kept are not fetched.
-    await inParallel(wanted, 3, async (d) => {
-      const file = blobFile(blobs, d.digest);
-      // A kept blob may have been restored from elsewhere (actions/cache): it is checked again before use.
-      if (existsSync(file) && !(await hasDigest(file, d.digest))) rmSync(file, { force: true });
-      if (!existsSync(file)) await client.blob(d.digest, file, progress);
-    });
-    const pulled = Date.now();
-    const config = (JSON.parse(readFileSync(blobFile(blobs, parsed.config.digest), 'utf8')) as { config?: ImageConfig }).config ?? {};
+      // Every digest names a file below blobs/: anything but sha256:<64 hex> is refused before a path is made of it.
+      for (const d of [parsed.config, ...parsed.layers]) checkDescriptor(d, manifest.digest);
+      const layers = parsed.layers as (Descriptor & { size: number })[];
+      const configDescriptor = parsed.config as Descriptor & { size: number };
+      // A blob listed twice is fetched once.
+      const wanted = [...new Map([configDescriptor, ...layers].map((d) => [d.digest, d])).values()];
+      const total = wanted.reduce((n, d) => n + d.size, 0);
+      let fetched = 0;
+      let lastReport = Date.now();
+      const progress = (n: number) => {
+        fetched += n;
+        if (Date.now() - lastReport >= 5000) {
+          lastReport = Date.now();
+          log(`Pulling ${text}: ${mib(fetched)} of ${mib(total)}`);
+        }
+      };
+      // Blobs in parallel (a few at a time), each checked against its digest as it comes. A kept one (this cache's, or
+      // restored from elsewhere by actions/cache) is used only if it is a plain file; its bytes are checked as they are
+      // unpacked below, and one that fails is fetched again.
+      const fresh = new Set<string>();
+      const fetch = async (d: Descriptor & { size: number }) => {
+        const file = blobFile(blobs, d.digest);
+        removeUnlessPlainFile(file);
+        if (existsSync(file)) return;
+        await client.blob(d.digest, d.size, file, progress);
+        fresh.add(d.digest);
+      };
+      await inParallel(wanted, 3, fetch);
+      const pulled = Date.now();
 
-    const partial = path.join(roots, `.${hex}.partial-${process.pid}`);
-    rmSync(partial, { recursive: true, force: true });
-    try {
-      const tree = new LayeredTree(partial);
-      for (const [i, layer] of parsed.layers.entries()) {
-        await tree.apply(decompressed(blobFile(blobs, layer.digest)), `layer ${i + 1} (${layer.digest})`);
+      const readConfig = async (): Promise<ImageConfig> => {
+        const file = blobFile(blobs, parsed.config?.digest as string);
+        const bytes = readPlainFile(file, 4 * 2 ** 20);
+        if (sha256(bytes) !== parsed.config?.digest) {
+          if (fresh.has(parsed.config?.digest as string)) throw new Error(`the config ${parsed.config?.digest} changed on disk`);
+          rmSync(file, { force: true });
+          await fetch(configDescriptor);
+          return readConfig();
+        }
+        return (JSON.parse(bytes.toString('utf8')) as { config?: ImageConfig }).config ?? {};
+      };
+      const config = await readConfig();
+
+      // The tree is built in a directory only root can enter when root pulls: an image's setuid programs, kept as
+      // they are, must not be reachable by the runner's other users.
+      const partial = path.join(roots, `.${hex}.partial-${process.pid}`);
+      rmSync(partial, { recursive: true, force: true });
+      mkdirSync(partial, { mode: 0o700 });
+      try {
+        let tree = new LayeredTree(path.join(partial, 'rootfs'));
+        for (let i = 0; i < layers.length; i++) {
+          const layer = layers[i] as Descriptor & { size: number };
+          const label = `layer ${i + 1} (${layer.digest})`;
+          const applied = await tree.apply(verified(blobFile(blobs, layer.digest), layer.digest), label).then(
+            () => true,
+            (error: unknown) => {
+              if (error instanceof DigestMismatch && !fresh.has(layer.digest)) return false;
+              throw error;
+            },
+          );
+          if (!applied) {
+            // A kept blob that is not what its digest says: fetched again, and the tree started over.
+            rmSync(blobFile(blobs, layer.digest), { force: true });
+            await fetch(layer);
+            rmSync(path.join(partial, 'rootfs'), { recursive: true, force: true });
+            tree = new LayeredTree(path.join(partial, 'rootfs'));
+            i = -1;
+          }
+        }
+        tree.finish();
+        const marker: Marker = {
+          reference: text,
+          digest: top.digest,
+          manifestDigest: manifest.digest,
+          config: pick(config),
+          unpackedBytes: tree.stats.bytes,
+          skipped: tree.stats.skipped,
+        };
+        renameSync(partial, path.join(roots, hex));
+        writeFileSync(path.join(roots, `${hex}.json.tmp`), JSON.stringify(marker));
+        renameSync(path.join(roots, `${hex}.json.tmp`), path.join(roots, `${hex}.json`));
+        return {
+          ...marker,
+          reference: text,
+          root: path.join(roots, hex, 'rootfs'),
+          cached: false,
+          fetchedBytes: fetched,
+          pullMs: pulled - started,
+          unpackMs: Date.now() - pulled,
+        };
+      } catch (error) {
+        forceRemove(partial);
+        throw error;
       }
-      tree.finish();
-      const marker: Marker = {
-        reference: text,
-        digest: top.digest,
-        manifestDigest: manifest.digest,
-        config: pick(config),
-        unpackedBytes: tree.stats.bytes,
-        skipped: tree.stats.skipped,
-      };
-      renameSync(partial, path.join(roots, hex));
-      writeFileSync(path.join(roots, `${hex}.json.tmp`), JSON.stringify(marker));
-      renameSync(path.join(roots, `${hex}.json.tmp`), path.join(roots, `${hex}.json`));
-      return {
-        ...marker,
-        reference: text,
-        root: path.join(roots, hex),
-        cached: false,
-        fetchedBytes: fetched,
-        pullMs: pulled - started,
-        unpackMs: Date.now() - pulled,
-      };
-    } catch (error) {
-      forceRemove(partial);
-      throw error;
-    }
+    },
+    LOCK_WAIT_MS,
+  );
+}
+
+/** How long a pull waits for another pull of the same image (a large one may take a while). */
+const LOCK_WAIT_MS = 30 * 60_000;
+
+function checkDescriptor(d: Descriptor, manifest: string): asserts d is Descriptor & { size: number } {
+  if (typeof d.digest !== 'string' || !DIGEST.test(d.digest)) {
+    throw new Error(`the manifest ${manifest} names a blob by ${JSON.stringify(d.digest)}: only sha256:<64 hex> digests are accepted`);
+  }
+  if (typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0) {
+    throw new Error(`the manifest ${manifest} gives blob ${d.digest} no valid size`);
+  }
+}
+
+/** A name in blobs/ that is anything but a plain file (a link a restored cache brought, say) is removed, never followed. */
+function removeUnlessPlainFile(file: string): void {
+  const st = lstatSync(file, { throwIfNoEntry: false });
+  if (st && !st.isFile()) rmSync(file, { recursive: true, force: true });
+}
+
+function readPlainFile(file: string, max: number): Buffer {
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > max) throw new Error(`${file}: not a plain file of at most ${max} bytes`);
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export class DigestMismatch extends Error {}
+
+/**
+ * A layer's bytes, decompressed by what they start with (gzip, zstd or a
+ * plain tar), whatever the media type says, and hashed as they are read:
+ * what is unpacked is what was checked, whatever happens to the file
+ * meanwhile. A mismatch fails the layer at its end (the tree is then thrown
+ * away).
+ */
+async function* verified(file: string, digest: string): AsyncIterable<Buffer> {
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  const head = Buffer.alloc(4);
+  readSync(fd, head, 0, 4, 0);
+  const raw = createReadStream('', { fd, start: 0, highWaterMark: 1 << 20 });
+  const hash = createHash('sha256');
+  raw.on('data', (chunk: string | Buffer) => {
+    hash.update(chunk);
   });
+  const ended = new Promise<void>((resolve, reject) => {
+    raw.once('end', resolve);
+    raw.once('error', reject);
+  });
+  ended.catch(() => {});
+  let source: AsyncIterable<Buffer> = raw;
+  let inflate: NodeJS.ReadWriteStream | undefined;
+  if (head[0] === 0x1f && head[1] === 0x8b) inflate = zlib.createGunzip({ chunkSize: 1 << 18 });
+  else if (head.readUInt32LE(0) === 0xfd2fb528) {
+    const zstd = (zlib as { createZstdDecompress?: () => NodeJS.ReadWriteStream }).createZstdDecompress;
+    if (!zstd) {
+      raw.destroy();
+      throw new Error(`${path.basename(file)}: a zstd layer needs Node.js 22.15 or later to unpack`);
+    }
+    inflate = zstd();
+  }
+  if (inflate) {
+    const out = inflate;
+    raw.on('error', (e) => (out as unknown as Readable).destroy(e));
+    source = raw.pipe(out) as unknown as AsyncIterable<Buffer>;
+  }
+  try {
+    yield* source;
+    // The decompressor may stop at its stream's end before the file's: the rest is read (and hashed) too.
+    if (!raw.readableEnded) {
+      if (inflate) raw.unpipe();
+      raw.resume();
+    }
+    await ended;
+  } finally {
+    raw.destroy();
+  }
+  const actual = `sha256:${hash.digest('hex')}`;
+  if (actual !== digest) throw new DigestMismatch(`${path.basename(file)}: the kept blob is not ${digest} (it is ${actual})`);
 }
 
 /** A pinned image already unpacked, without the registry (nor root: the tree is only read). */
@@ -204,7 +335,7 @@ function hit(m: Marker & { root?: string }, reference: string, started: number):
 }
 
 function readMarker(roots: string, hex: string): (Marker & { root: string }) | undefined {
-  const root = path.join(roots, hex);
+  const root = path.join(roots, hex, 'rootfs');
   try {
     const m = JSON.parse(readFileSync(path.join(roots, `${hex}.json`), 'utf8')) as Marker;
     if (!statSync(root).isDirectory()) return undefined;
@@ -244,32 +375,13 @@ async function platformManifest(
     );
     throw new Error(`${formatReference(ref)}: no linux/${arch} image in the index (it has ${offered.join(', ') || 'none'})`);
   }
+  // A digest the index names is enforced like one in the document: only sha256 is accepted.
+  if (typeof chosen.digest !== 'string' || !DIGEST.test(chosen.digest)) {
+    throw new Error(
+      `${formatReference(ref)}: the index names the linux/${arch} image by ${JSON.stringify(chosen.digest)}: only sha256:<64 hex> digests are accepted`,
+    );
+  }
   return client.manifest(chosen.digest);
-}
-
-/** A layer's bytes, decompressed by what they start with (gzip, zstd or a plain tar), whatever the media type says. */
-function decompressed(file: string): AsyncIterable<Buffer> {
-  const head = Buffer.alloc(4);
-  const fd = openSync(file, 'r');
-  try {
-    readSync(fd, head, 0, 4, 0);
-  } finally {
-    closeSync(fd);
-  }
-  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
-  if (head[0] === 0x1f && head[1] === 0x8b) return raw.pipe(zlib.createGunzip({ chunkSize: 1 << 18 })) as Readable;
-  if (head.readUInt32LE(0) === 0xfd2fb528) {
-    const zstd = (zlib as { createZstdDecompress?: () => NodeJS.ReadWriteStream }).createZstdDecompress;
-    if (!zstd) throw new Error(`${path.basename(file)}: a zstd layer needs Node.js 22.15 or later to unpack`);
-    return raw.pipe(zstd()) as unknown as Readable;
-  }
-  return raw;
-}
-
-async function hasDigest(file: string, digest: string): Promise<boolean> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return `sha256:${hash.digest('hex')}` === digest;
 }
 
 function blobFile(dir: string, digest: string): string {
@@ -281,12 +393,20 @@ function pick(c: ImageConfig): ImageConfig {
   return { Env: c.Env, WorkingDir: c.WorkingDir, User: c.User, Entrypoint: c.Entrypoint, Cmd: c.Cmd };
 }
 
-/** Partial trees of pulls that died (their pid is gone), and a tree without its marker, under the lock. */
-function removeLeftovers(roots: string, hex: string): void {
+/**
+ * Under the lock: a tree without its marker, partial trees of pulls that died
+ * (their pid is gone), and blobs half-downloaded by them (actions/cache would
+ * keep those).
+ */
+function removeLeftovers(roots: string, blobs: string, hex: string): void {
   forceRemove(path.join(roots, hex));
   for (const name of readdirSync(roots)) {
     const m = /^\.([0-9a-f]{64})\.partial-([0-9]+)$/.exec(name);
     if (m && m[1] === hex && !alive(Number(m[2]))) forceRemove(path.join(roots, name));
+  }
+  for (const name of readdirSync(blobs)) {
+    const m = /^[0-9a-f]{64}\.partial-([0-9]+)-[0-9a-f]+$/.exec(name);
+    if (m && !alive(Number(m[1]))) rmSync(path.join(blobs, name), { force: true });
   }
 }
 

@@ -4,8 +4,8 @@
  * registry's challenge asks). Every byte it returns is checked against the
  * digest it was asked for.
  */
-import { createHash } from 'node:crypto';
-import { createWriteStream, promises as fs } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { constants, createWriteStream, promises as fs, openSync } from 'node:fs';
 import { authFiles, type Credentials, credentialsFor } from './credentials.js';
 import { type Get, type HttpResponse, httpGet, readBody } from './http.js';
 import { DIGEST, type ImageReference, isLoopbackRegistry, registryEndpoint } from './reference.js';
@@ -62,21 +62,28 @@ export class RegistryClient {
     return { digest, mediaType, body };
   }
 
-  /** A blob into `file` (written beside it, renamed once its digest is checked); returns its size. */
-  async blob(digest: string, file: string, onBytes?: (n: number) => void): Promise<number> {
+  /**
+   * A blob into `file` (written beside it, renamed once its digest is
+   * checked); returns its size. More bytes than the manifest's `size` stop
+   * the download.
+   */
+  async blob(digest: string, expectedSize: number, file: string, onBytes?: (n: number) => void): Promise<number> {
     if (!DIGEST.test(digest)) throw new Error(`a blob digest must be sha256:<64 hex>, got ${JSON.stringify(digest)}`);
     const url = `${this.endpoint}/v2/${this.ref.repository}/blobs/${digest}`;
     const res = await this.get(url, {});
-    const partial = `${file}.partial-${process.pid}`;
+    // A name of this download's own, made here (never through a link that was there).
+    const partial = `${file}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
     const hash = createHash('sha256');
     let size = 0;
     try {
-      const out = createWriteStream(partial, { mode: 0o644 });
+      const fd = openSync(partial, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+      const out = createWriteStream('', { fd });
       const body = res.body;
       body.on('data', (chunk: Buffer) => {
         hash.update(chunk);
         size += chunk.length;
         onBytes?.(chunk.length);
+        if (size > expectedSize) body.destroy(new Error(`more than the ${expectedSize} bytes the manifest says`));
       });
       await new Promise<void>((resolve, reject) => {
         body.on('error', (e) => reject(new Error(`GET ${url}: ${e.message}`)));
@@ -85,6 +92,7 @@ export class RegistryClient {
         out.on('finish', resolve);
         body.pipe(out);
       });
+      if (size !== expectedSize) throw new Error(`GET ${url}: ${size} bytes, where the manifest says ${expectedSize}`);
       const actual = `sha256:${hash.digest('hex')}`;
       if (actual !== digest) throw new Error(`GET ${url}: digest mismatch: expected ${digest}, got ${actual}`);
       await fs.rename(partial, file);

@@ -26,6 +26,8 @@ export interface EntrySink {
 }
 
 const BLOCK = 512;
+/** A pax or GNU long-name header is held whole: no real one comes near this. */
+const META_MAX = 1 << 20;
 
 /** Reads `input` (decompressed tar bytes) to its end, calling `sink` for each entry. */
 export async function readTar(input: AsyncIterable<Buffer>, sink: EntrySink): Promise<void> {
@@ -46,6 +48,7 @@ export async function readTar(input: AsyncIterable<Buffer>, sink: EntrySink): Pr
     const raw = parseHeader(h);
     const size = raw.size;
     if (raw.typeflag === 'x' || raw.typeflag === 'g' || raw.typeflag === 'L' || raw.typeflag === 'K') {
+      if (!Number.isSafeInteger(size) || size < 0 || size > META_MAX) throw new Error(`tar: a ${raw.typeflag} header of ${size} bytes`);
       metaKind = raw.typeflag;
       meta = [];
       remaining = size;
@@ -90,6 +93,8 @@ export async function readTar(input: AsyncIterable<Buffer>, sink: EntrySink): Pr
   };
 
   for await (const chunk of input) {
+    // Past the end: the rest is read (the caller may be hashing it) but nothing of it is kept.
+    if (state === 'done') continue;
     pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
     let at = 0;
     while (at < pending.length && state !== 'done') {
@@ -172,6 +177,8 @@ function parseHeader(h: Buffer): RawHeader {
 /** Octal, or base-256 (the high bit of the first byte set) for large values. */
 function readNumber(field: Buffer): number {
   const first = field[0] ?? 0;
+  // Base-256 with the sign bit set: a negative number, which no field may hold.
+  if (first === 0xff) return -1;
   if (first & 0x80) {
     let n = first & 0x7f;
     for (let i = 1; i < field.length; i++) n = n * 256 + (field[i] as number);

@@ -3,12 +3,14 @@
  * docker-registry) and a real runsc: images the suite builds and pushes
  * itself, pulled, verified, unpacked into the tool cache and run.
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { REPO } from '../support/action-yml.js';
 import { busyboxLayer, gzipped, nodeLayer, zstded } from '../support/images.js';
 import { type Job, makeJob, removeJob } from '../support/job.js';
 import { OCI_INDEX, OCI_MANIFEST, pushImage, pushManifest, type Registry, startRegistry } from '../support/registry.js';
@@ -120,7 +122,7 @@ describe('rootfs: { image }', () => {
     // The entry: one tree and its marker; the cell's writes and removals are not in it.
     const hex = base.slice('sha256:'.length);
     expect(readdirSync(roots()).sort()).toEqual([hex, `${hex}.json`]);
-    const tree = path.join(roots(), hex);
+    const tree = path.join(roots(), hex, 'rootfs');
     expect(existsSync(path.join(tree, 'bin', 'cat'))).toBe(true);
     expect(existsSync(path.join(tree, 'etc', 'mine'))).toBe(false);
     expect(readdirSync(tree).sort()).toEqual(['bin', 'etc', 'opt', 'tmp']);
@@ -152,11 +154,11 @@ describe('rootfs: { image }', () => {
     const wrong = `sha256:${'0'.repeat(64)}`;
     const refused = await cell(`rootfs: { image: ${registry.host}/test/other@${wrong} }\nrun: "true"`);
     expect(errors(refused.main)).toEqual([
-      `GET http://${registry.host}/v2/test/other/manifests/${wrong}: 404 Not Found from ${registry.host}/test/other`,
+      `rootfs.image: GET http://${registry.host}/v2/test/other/manifests/${wrong}: 404 Not Found from ${registry.host}/test/other`,
     ]);
     const mismatch = await cell(`rootfs: { image: ${registry.host}/test/base:v1@${wrong} }\nrun: "true"`);
     expect(errors(mismatch.main)).toEqual([
-      `GET http://${registry.host}/v2/test/base/manifests/${wrong}: 404 Not Found from ${registry.host}/test/base`,
+      `rootfs.image: GET http://${registry.host}/v2/test/base/manifests/${wrong}: 404 Not Found from ${registry.host}/test/base`,
     ]);
     expect(readdirSync(roots()).filter((n) => !n.startsWith(hex))).toEqual([]);
   });
@@ -170,7 +172,7 @@ describe('rootfs: { image }', () => {
       const run = await cell(`rootfs: { image: ${proxy.host}/test/tampered:v1 }\nrun: "true"`);
       expect(errors(run.main)[0]).toMatch(
         new RegExp(
-          `^GET http://${proxy.host}/v2/test/tampered/blobs/(sha256:[0-9a-f]{64}): digest mismatch: expected \\1, got sha256:[0-9a-f]{64}$`,
+          `^rootfs\\.image: GET http://${proxy.host}/v2/test/tampered/blobs/(sha256:[0-9a-f]{64}): digest mismatch: expected \\1, got sha256:[0-9a-f]{64}$`,
         ),
       );
       expect(run.main.outputs['exit-code']).toBeUndefined();
@@ -185,11 +187,11 @@ describe('rootfs: { image }', () => {
   test('a missing image or registry is named with the status, and nothing starts', async () => {
     const missing = await cell(`rootfs: { image: ${registry.host}/test/missing:v1 }\nrun: "true"`);
     expect(errors(missing.main)).toEqual([
-      `GET http://${registry.host}/v2/test/missing/manifests/v1: 404 Not Found from ${registry.host}/test/missing`,
+      `rootfs.image: GET http://${registry.host}/v2/test/missing/manifests/v1: 404 Not Found from ${registry.host}/test/missing`,
     ]);
     expect(missing.main.outputs['exit-code']).toBeUndefined();
     const down = await cell('rootfs: { image: 127.0.0.1:2/test/base:v1 }\nrun: "true"');
-    expect(errors(down.main)[0]).toMatch(/^GET http:\/\/127\.0\.0\.1:2\/v2\/test\/base\/manifests\/v1: .*ECONNREFUSED/);
+    expect(errors(down.main)[0]).toMatch(/^rootfs\.image: GET http:\/\/127\.0\.0\.1:2\/v2\/test\/base\/manifests\/v1: .*ECONNREFUSED/);
   });
 
   test('zstd layers, and a multi-arch index: the runner’s platform is chosen', async () => {
@@ -232,7 +234,7 @@ describe('rootfs: { image }', () => {
     const doc = `rootfs: { image: ${locked.host}/private/app:v1 }\nshell: sh\nrun: echo in`;
     const without = await cell(doc);
     expect(errors(without.main)[0]).toBe(
-      `GET http://${locked.host}/v2/private/app/manifests/v1: 401 Unauthorized from ${locked.host}/private/app: no credentials for ${locked.host} in ${path.join(job.home, '.docker', 'config.json')}`,
+      `rootfs.image: GET http://${locked.host}/v2/private/app/manifests/v1: 401 Unauthorized from ${locked.host}/private/app: no credentials for ${locked.host} in ${path.join(job.home, '.docker', 'config.json')}`,
     );
     const dockerDir = path.join(job.home, 'docker-login');
     mkdirSync(dockerDir, { recursive: true });
@@ -306,6 +308,33 @@ describe('rootfs: { image }', () => {
   });
 });
 
+describe('the CLI', () => {
+  test('gvisor-cell pull prints the tree; gvisor-cell run runs a cell over the image', async () => {
+    const cli = path.join(REPO, 'dist', 'cli', 'index.js');
+    const cache = path.join(job.home, 'cli-cache');
+    const pulled = spawnSync(inject('actionNode'), [cli, 'pull', `${registry.host}/test/base:v1`, '--tool-cache', cache], {
+      encoding: 'utf8',
+    });
+    expect(pulled.status).toBe(0);
+    const hex = base.slice(7);
+    expect(pulled.stdout).toBe(`${path.join(cache, 'gvisor-cell-images', 'roots', hex, 'rootfs')}\n`);
+    expect(pulled.stderr).toContain(`gvisor-cell: Pulled ${registry.host}/test/base:v1 (${base})`);
+    const doc = path.join(job.home, 'cli-cell.yml');
+    writeFileSync(doc, `rootfs: { image: ${registry.host}/test/base@${base} }\nshell: sh\nrun: cat /opt/new\n`);
+    const ran = spawnSync(inject('actionNode'), [cli, 'run', doc, '--tool-cache', cache, '--workspace', job.workspace], {
+      encoding: 'utf8',
+      env: { ...process.env, RUNSC: runsc },
+    });
+    expect(ran.stderr).toContain(`Image ${registry.host}/test/base@${base} (${base}) from the cache`);
+    expect([ran.status, ran.stdout]).toEqual([0, 'from layer 2\n']);
+    const missing = spawnSync(inject('actionNode'), [cli, 'pull', `${registry.host}/test/nothing:v1`, '--tool-cache', cache], {
+      encoding: 'utf8',
+    });
+    expect([missing.status, missing.stdout]).toEqual([1, '']);
+    expect(missing.stderr).toContain(`gvisor-cell: rootfs.image: GET http://${registry.host}/v2/test/nothing/manifests/v1: 404 Not Found`);
+  });
+});
+
 describe('a hostile layer', () => {
   // Not below HOME or /tmp, which the cell gets as fresh tmpfs: a file put there through the image would be hidden.
   const outside = () => `/var/tmp/gvc-e2e-outside-${process.pid}`;
@@ -323,7 +352,7 @@ describe('a hostile layer', () => {
     ]);
     const run = await cell(`rootfs: { image: ${registry.host}/evil/climb:v1 }\nrun: "true"`);
     expect(errors(run.main)[0]).toMatch(
-      /^layer 1 \(sha256:[0-9a-f]{64}\): the entry ".*\/pwned" climbs out of the image \(\.\.\): refused$/,
+      /^rootfs\.image: layer 1 \(sha256:[0-9a-f]{64}\): the entry ".*\/pwned" climbs out of the image \(\.\.\): refused$/,
     );
     expect(readdirSync(outside())).toEqual([]);
     expect(readdirSync(roots()).filter((n) => n.includes(digest.slice(7)))).toEqual([]);
@@ -398,7 +427,10 @@ describe.skipIf(!isRoot)('as an ordinary user with sudo, as on a hosted runner (
     expect(errors(run.main)).toEqual([]);
     expect(run.main.outputs.stdout).toBe(`0 0 /etc/passwd\n1234 2345 /owned\n${user.uid}\ncat: can't open '/secret': Permission denied\n`);
     expect(statSync(path.join(own.workspace, 'w.txt')).uid).toBe(user.uid);
-    const tree = readdirSync(path.join(own.toolCache, 'gvisor-cell-images', 'roots')).find((n) => !n.endsWith('.json'));
-    expect(statSync(path.join(own.toolCache, 'gvisor-cell-images', 'roots', tree as string, 'owned')).uid).toBe(1234);
+    const hex = readdirSync(path.join(own.toolCache, 'gvisor-cell-images', 'roots')).find((n) => !n.endsWith('.json')) as string;
+    const entry = path.join(own.toolCache, 'gvisor-cell-images', 'roots', hex);
+    expect(statSync(path.join(entry, 'rootfs', 'owned')).uid).toBe(1234);
+    // The image's setuid programs, kept as they are, are out of reach of the runner's users: the entry is root's, 0700.
+    expect([statSync(entry).uid, statSync(entry).mode & 0o777]).toEqual([0, 0o700]);
   });
 });

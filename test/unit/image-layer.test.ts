@@ -177,3 +177,39 @@ test('readTar yields data across chunk boundaries of any size', async () => {
     expect(Buffer.concat(got).equals(body)).toBe(true);
   }
 });
+
+describe('whiteouts, as the image spec has them (review)', () => {
+  test('an opaque directory hides the lower layers at every depth, even below a directory its layer lists again', async () => {
+    await apply(
+      [{ name: 'd/' }, { name: 'd/sub/' }, { name: 'd/sub/secret', data: 'lower' }, { name: 'd/top', data: 'lower' }],
+      [{ name: 'd/' }, { name: 'd/sub/' }, { name: 'd/.wh..wh..opq' }, { name: 'd/sub/mine', data: 'upper' }],
+    );
+    expect(listing()).toEqual({ d: 'dir', 'd/sub': 'dir', 'd/sub/mine': 'upper' });
+  });
+
+  test('what a layer made as a parent only stays under its own opaque marker', async () => {
+    await apply([{ name: 'd/' }, { name: 'd/old', data: 'lower' }], [{ name: 'd/new/file', data: 'upper' }, { name: 'd/.wh..wh..opq' }]);
+    expect(listing()).toEqual({ d: 'dir', 'd/new': 'dir', 'd/new/file': 'upper' });
+  });
+
+  test('a whiteout hides the lower layers, not an entry of its own layer', async () => {
+    await apply([{ name: 'a', data: 'lower' }], [{ name: 'b', data: 'upper' }, { name: '.wh.b' }, { name: '.wh.a' }]);
+    expect(listing()).toEqual({ b: 'upper' });
+  });
+});
+
+describe('the tar reader against hostile archives (review)', () => {
+  test('data past the end of the archive is read and dropped', async () => {
+    const archive = Buffer.concat([tar([{ name: 'f', data: 'x' }]), Buffer.alloc(3 << 20, 0x41)]);
+    const names: string[] = [];
+    await readTar(chunks(archive, 65536), { entry: (e) => void names.push(e.name), end: () => {} });
+    expect(names).toEqual(['f']);
+  });
+
+  test('a pax header larger than 1 MiB is refused', async () => {
+    const long = `${'a/'.repeat(600_000)}f`;
+    await expect(new LayeredTree(root).apply(chunks(tar([{ name: long, data: 'x' }]), 65536), 'layer 1')).rejects.toThrow(
+      /^layer 1: tar: a x header of \d+ bytes$/,
+    );
+  });
+});
