@@ -265,13 +265,14 @@ function typeOf(flag) {
 
 
 
+const SKIPPED_NAMES = 20;
 const WHITEOUT = '.wh.';
 const OPAQUE = '.wh..wh..opq';
 const MAX_LINKS = 255;
 /** A tree being built from layers; `finish` once the last is applied. */
 class LayeredTree {
     root;
-    stats = { entries: 0, bytes: 0, skipped: [] };
+    stats = { entries: 0, bytes: 0, skippedCount: 0, skipped: [] };
     /** Directories' own metadata, applied last (their contents change under them until then). */
     dirs = new Map();
     asRoot;
@@ -383,7 +384,8 @@ class LayeredTree {
             return undefined;
         }
         if (e.type === 'device' || e.type === 'fifo') {
-            this.stats.skipped.push(e.name);
+            if (++this.stats.skippedCount <= SKIPPED_NAMES)
+                this.stats.skipped.push(e.name.length > 256 ? `${e.name.slice(0, 253)}...` : e.name);
             return undefined;
         }
         if (e.type === 'other')
@@ -552,6 +554,7 @@ function credentialsFor(registry, env = process.env) {
 }
 
 ;// CONCATENATED MODULE: ./src/image/http.ts
+
 const MAX_REDIRECTS = 5;
 const IDLE_MS = 60_000;
 const httpGet = async (url, headers) => {
@@ -565,8 +568,10 @@ const httpGet = async (url, headers) => {
             if (hop >= MAX_REDIRECTS)
                 throw new Error(`more than ${MAX_REDIRECTS} redirects`);
             const next = new URL(location, at);
-            if (at.protocol === 'https:' && next.protocol !== 'https:')
-                throw new Error(`a redirect from HTTPS to ${next.protocol} (${next.origin}) refused`);
+            // Plain HTTP only to this machine (a registry on loopback), whatever the redirect came from.
+            if (next.protocol !== 'https:' && !(next.protocol === 'http:' && (0,image_reference/* isLoopbackRegistry */.jW)(next.host))) {
+                throw new Error(`a redirect to ${next.origin} (not HTTPS) refused`);
+            }
             if (next.origin !== at.origin) {
                 const { authorization: _dropped, ...rest } = sent;
                 sent = rest;
@@ -759,10 +764,11 @@ class RegistryClient {
         if (scheme !== 'bearer' || !params.realm)
             return false;
         const realm = new URL(params.realm);
-        // Credentials go to a token service over HTTPS only (or to one on this machine).
-        const plain = realm.protocol === 'http:' && !(0,image_reference/* isLoopbackRegistry */.jW)(realm.host);
-        if (realm.protocol !== 'https:' && realm.protocol !== 'http:')
-            throw new Error(`${url}: token realm ${params.realm} is not HTTP(S)`);
+        // Tokens come from a token service over HTTPS only (or one on this machine, as the registry may be).
+        if (realm.protocol !== 'https:' && !(realm.protocol === 'http:' && (0,image_reference/* isLoopbackRegistry */.jW)(realm.host))) {
+            throw new Error(`${url}: the token service ${realm.origin} is not HTTPS: refused`);
+        }
+        const plain = realm.protocol === 'http:';
         if (params.service)
             realm.searchParams.set('service', params.service);
         realm.searchParams.set('scope', params.scope ?? `repository:${this.ref.repository}:pull`);
@@ -835,6 +841,10 @@ function mediaTypeOf(body) {
 
 const IMAGE_CACHE_DIR = 'gvisor-cell-images';
 const ARCH = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
+/** Node's name of an architecture (process.arch) → the image spec's. */
+function imageArch(nodeArch) {
+    return ARCH[nodeArch] ?? nodeArch;
+}
 async function pullImage(text, opts) {
     const ref = (0,image_reference/* parseReference */.F2)(text);
     const started = Date.now();
@@ -845,17 +855,18 @@ async function pullImage(text, opts) {
     (0,external_node_fs_.mkdirSync)(roots, { recursive: true, mode: 0o755 });
     const pinned = ref.digest;
     // A pinned image already unpacked needs no registry at all.
-    const known = pinned ? findByDigest(roots, pinned) : undefined;
+    const trust = { owner: process.getuid?.() ?? 0, platform: imageArch(opts.arch ?? process.arch) };
+    const known = pinned ? findByDigest(roots, pinned, trust) : undefined;
     if (known)
         return hit(known, text, started);
     const top = await client.manifest(ref.digest ?? ref.tag);
     const manifest = await platformManifest(client, top, ref, opts.arch ?? process.arch);
     const hex = manifest.digest.slice('sha256:'.length);
-    const done = readMarker(roots, hex);
+    const done = readMarker(roots, hex, trust);
     if (done)
         return hit({ ...done, digest: top.digest }, text, started);
     return (0,lock/* withLock */.k)(external_node_path_default().join(roots, `${hex}.lock`), async () => {
-        const again = readMarker(roots, hex);
+        const again = readMarker(roots, hex, trust);
         if (again)
             return hit({ ...again, digest: top.digest }, text, started);
         const blobs = external_node_path_default().join(store, 'blobs', 'sha256');
@@ -869,6 +880,9 @@ async function pullImage(text, opts) {
         for (const d of [parsed.config, ...parsed.layers])
             checkDescriptor(d, manifest.digest);
         const layers = parsed.layers;
+        // Docker and overlayfs stop at about 128 layers; more is an image made to exhaust the pull.
+        if (layers.length > MAX_LAYERS)
+            throw new Error(`the manifest ${manifest.digest} lists ${layers.length} layers (at most ${MAX_LAYERS})`);
         const configDescriptor = parsed.config;
         // A blob listed twice is fetched once.
         const wanted = [...new Map([configDescriptor, ...layers].map((d) => [d.digest, d])).values()];
@@ -897,16 +911,28 @@ async function pullImage(text, opts) {
         await inParallel(wanted, 3, fetch);
         const pulled = Date.now();
         const readConfig = async () => {
-            const file = blobFile(blobs, parsed.config?.digest);
-            const bytes = readPlainFile(file, 4 * 2 ** 20);
-            if (sha256(bytes) !== parsed.config?.digest) {
-                if (fresh.has(parsed.config?.digest))
-                    throw new Error(`the config ${parsed.config?.digest} changed on disk`);
+            const file = blobFile(blobs, configDescriptor.digest);
+            let bytes;
+            try {
+                bytes = readPlainFile(file, 4 * 2 ** 20);
+            }
+            catch (error) {
+                if (fresh.has(configDescriptor.digest))
+                    throw error;
+            }
+            if (bytes === undefined || sha256(bytes) !== configDescriptor.digest) {
+                if (fresh.has(configDescriptor.digest))
+                    throw new Error(`the config ${configDescriptor.digest} changed on disk`);
                 (0,external_node_fs_.rmSync)(file, { force: true });
                 await fetch(configDescriptor);
                 return readConfig();
             }
-            return JSON.parse(bytes.toString('utf8')).config ?? {};
+            try {
+                return JSON.parse(bytes.toString('utf8')).config ?? {};
+            }
+            catch {
+                throw new Error(`the config ${configDescriptor.digest} is not JSON`);
+            }
         };
         const config = await readConfig();
         // The tree is built in a directory only root can enter when root pulls: an image's setuid programs, kept as
@@ -920,12 +946,14 @@ async function pullImage(text, opts) {
                 const layer = layers[i];
                 const label = `layer ${i + 1} (${layer.digest})`;
                 const applied = await tree.apply(verified(blobFile(blobs, layer.digest), layer.digest), label).then(() => true, (error) => {
-                    if (error instanceof DigestMismatch && !fresh.has(layer.digest))
+                    // A kept blob that fails in any way (its digest, or a damaged stream that fails before the digest is
+                    // known) is not trusted: fetched again. One fetched now that fails is the image's fault.
+                    if (!fresh.has(layer.digest))
                         return false;
                     throw error;
                 });
                 if (!applied) {
-                    // A kept blob that is not what its digest says: fetched again, and the tree started over.
+                    // The tree is started over with the blob fetched again.
                     (0,external_node_fs_.rmSync)(blobFile(blobs, layer.digest), { force: true });
                     await fetch(layer);
                     (0,external_node_fs_.rmSync)(external_node_path_default().join(partial, 'rootfs'), { recursive: true, force: true });
@@ -938,8 +966,10 @@ async function pullImage(text, opts) {
                 reference: text,
                 digest: top.digest,
                 manifestDigest: manifest.digest,
+                platform: trust.platform,
                 config: pick(config),
                 unpackedBytes: tree.stats.bytes,
+                skippedCount: tree.stats.skippedCount,
                 skipped: tree.stats.skipped,
             };
             (0,external_node_fs_.renameSync)(partial, external_node_path_default().join(roots, hex));
@@ -961,6 +991,7 @@ async function pullImage(text, opts) {
         }
     }, LOCK_WAIT_MS);
 }
+const MAX_LAYERS = 128;
 /** How long a pull waits for another pull of the same image (a large one may take a while). */
 const LOCK_WAIT_MS = 30 * 60_000;
 function checkDescriptor(d, manifest) {
@@ -978,7 +1009,7 @@ function removeUnlessPlainFile(file) {
         (0,external_node_fs_.rmSync)(file, { recursive: true, force: true });
 }
 function readPlainFile(file, max) {
-    const fd = (0,external_node_fs_.openSync)(file, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW);
+    const fd = (0,external_node_fs_.openSync)(file, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW | external_node_fs_.constants.O_NONBLOCK);
     try {
         const st = (0,external_node_fs_.fstatSync)(fd);
         if (!st.isFile() || st.size > max)
@@ -999,7 +1030,12 @@ class DigestMismatch extends Error {
  * away).
  */
 async function* verified(file, digest) {
-    const fd = (0,external_node_fs_.openSync)(file, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW);
+    // Non-blocking: a FIFO put in a blob's place must not hold the pull (and its lock) in open().
+    const fd = (0,external_node_fs_.openSync)(file, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW | external_node_fs_.constants.O_NONBLOCK);
+    if (!(0,external_node_fs_.fstatSync)(fd).isFile()) {
+        (0,external_node_fs_.closeSync)(fd);
+        throw new Error(`${external_node_path_default().basename(file)}: not a plain file`);
+    }
     const head = Buffer.alloc(4);
     (0,external_node_fs_.readSync)(fd, head, 0, 4, 0);
     const raw = (0,external_node_fs_.createReadStream)('', { fd, start: 0, highWaterMark: 1 << 20 });
@@ -1050,7 +1086,8 @@ async function* verified(file, digest) {
 function cachedPinned(text, toolCache) {
     const ref = (0,image_reference/* parseReference */.F2)(text);
     const roots = external_node_path_default().join(toolCache, IMAGE_CACHE_DIR, 'roots');
-    const known = ref.digest && (0,external_node_fs_.existsSync)(roots) ? findByDigest(roots, ref.digest) : undefined;
+    // Entries are root's (the pull ran through sudo).
+    const known = ref.digest && (0,external_node_fs_.existsSync)(roots) ? findByDigest(roots, ref.digest, { owner: 0, platform: imageArch(process.arch) }) : undefined;
     return known ? hit(known, text, Date.now()) : undefined;
 }
 function hit(m, reference, started) {
@@ -1064,27 +1101,35 @@ function hit(m, reference, started) {
         unpackMs: 0,
     };
 }
-function readMarker(roots, hex) {
-    const root = external_node_path_default().join(roots, hex, 'rootfs');
+function readMarker(roots, hex, trust) {
+    const entry = external_node_path_default().join(roots, hex);
     try {
-        const m = JSON.parse((0,external_node_fs_.readFileSync)(external_node_path_default().join(roots, `${hex}.json`), 'utf8'));
-        if (!(0,external_node_fs_.statSync)(root).isDirectory())
+        const dir = (0,external_node_fs_.lstatSync)(entry);
+        const file = (0,external_node_fs_.lstatSync)(`${entry}.json`);
+        if (!dir.isDirectory() || dir.uid !== trust.owner || (dir.mode & 0o777) !== 0o700)
             return undefined;
-        return { ...m, root };
+        if (!file.isFile() || file.uid !== trust.owner || file.size > MARKER_MAX)
+            return undefined;
+        const m = JSON.parse((0,external_node_fs_.readFileSync)(`${entry}.json`, 'utf8'));
+        if (m.platform !== trust.platform || m.manifestDigest !== `sha256:${hex}`)
+            return undefined;
+        // The tree itself is root's to enter: the overlay is mounted by root.
+        return { ...m, root: external_node_path_default().join(entry, 'rootfs') };
     }
     catch {
         return undefined;
     }
 }
+const MARKER_MAX = 1 << 20;
 /** A complete entry whose top-level digest (an index, say) is `digest`. */
-function findByDigest(roots, digest) {
-    const direct = readMarker(roots, digest.slice('sha256:'.length));
+function findByDigest(roots, digest, trust) {
+    const direct = readMarker(roots, digest.slice('sha256:'.length), trust);
     if (direct)
         return direct;
     for (const name of (0,external_node_fs_.readdirSync)(roots)) {
-        if (!name.endsWith('.json'))
+        if (!/^[0-9a-f]{64}\.json$/.test(name))
             continue;
-        const m = readMarker(roots, name.slice(0, -'.json'.length));
+        const m = readMarker(roots, name.slice(0, -'.json'.length), trust);
         if (m?.digest === digest)
             return m;
     }
@@ -1095,7 +1140,7 @@ async function platformManifest(client, top, ref, nodeArch) {
     const json = JSON.parse(top.body.toString('utf8'));
     if (!Array.isArray(json.manifests))
         return top;
-    const arch = ARCH[nodeArch] ?? nodeArch;
+    const arch = imageArch(nodeArch);
     const candidates = json.manifests.filter((m) => m.platform?.os === 'linux' && m.platform.architecture === arch);
     const chosen = candidates.find((m) => !m.platform?.variant || (arch === 'arm64' && m.platform.variant === 'v8')) ?? candidates[0];
     if (!chosen) {
@@ -1173,8 +1218,8 @@ async function pullForCell(reference, toolCache, log) {
         throw new Error(`rootfs.image: ${error.message}`);
     }
     log(describePull(pulled));
-    if (pulled.skipped.length > 0)
-        log(`The image's device nodes and FIFOs were left out (${pulled.skipped.length}): a cell's /dev is gVisor's`);
+    if (pulled.skippedCount > 0)
+        log(`The image's device nodes and FIFOs were left out (${pulled.skippedCount}): a cell's /dev is gVisor's`);
     return { pulled, facts: { root: pulled.root, env: pulled.config.Env ?? [], workingDir: pulled.config.WorkingDir || undefined } };
 }
 /** The variables the pull reads for credentials, handed on through sudo (which resets the environment). */

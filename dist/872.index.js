@@ -1922,9 +1922,13 @@ function stageReadOnly(bundle, stageDir, mountPoints, skeleton) {
         if (!skeleton)
             throw new Error('rootfs: image needs the skeleton root to mount over');
         // overlayfs's option syntax takes these as separators.
-        if (/[,:\\]/.test(bundle.image))
-            throw new Error(`rootfs.image: the cache path ${bundle.image} holds a comma, colon or backslash; move the tool cache`);
-        stage.image = { lower: bundle.image, at: skeleton.rootfs, scratch: `${skeleton.rootfs}.upper` };
+        const scratch = `${skeleton.rootfs}.upper`;
+        for (const p of [bundle.image, scratch]) {
+            if (/[,:\\]/.test(p)) {
+                throw new Error(`rootfs.image: ${p} holds a comma, colon or backslash, which overlayfs options cannot carry; move the tool cache or the temp directory`);
+            }
+        }
+        stage.image = { lower: bundle.image, at: skeleton.rootfs, scratch };
     }
     const staged = new Map();
     const stubFor = (source) => {
@@ -1994,7 +1998,7 @@ while [ "$1" != -- ]; do
     ro) "$mount" -o remount,bind,ro,nosuid,nodev "$2" || { echo "gvisor-cell: could not make $2 read-only" >&2; exit ${SETUP_FAILED}; }; shift 2 ;;
     mask) "$mount" -t tmpfs -o ro,nosuid,nodev,noexec,size=4k,mode=0755 gvisor-cell-mask "$2" || { echo "gvisor-cell: could not mask $2" >&2; exit ${SETUP_FAILED}; }; shift 2 ;;
     image) { "$mount" -t tmpfs -o nosuid,nodev,size=16m,mode=0700 gvisor-cell-upper "$4" && "$mkdir" "$4/u" "$4/w" &&
-      "$mount" -t overlay -o "lowerdir=$2,upperdir=$4/u,workdir=$4/w" gvisor-cell-image "$3"; } ||
+      "$mount" -t overlay -o "nosuid,nodev,lowerdir=$2,upperdir=$4/u,workdir=$4/w" gvisor-cell-image "$3"; } ||
       { echo "gvisor-cell: could not lay the image $2 out" >&2; exit ${SETUP_FAILED}; }; shift 4 ;;
     *) exit ${SETUP_FAILED} ;;
   esac

@@ -7,6 +7,7 @@
  * goes quiet for a minute fails.
  */
 import type { IncomingMessage } from 'node:http';
+import { isLoopbackRegistry } from './reference.js';
 
 export interface HttpResponse {
   status: number;
@@ -33,8 +34,10 @@ export const httpGet: Get = async (url, headers) => {
       res.resume();
       if (hop >= MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects`);
       const next = new URL(location, at);
-      if (at.protocol === 'https:' && next.protocol !== 'https:')
-        throw new Error(`a redirect from HTTPS to ${next.protocol} (${next.origin}) refused`);
+      // Plain HTTP only to this machine (a registry on loopback), whatever the redirect came from.
+      if (next.protocol !== 'https:' && !(next.protocol === 'http:' && isLoopbackRegistry(next.host))) {
+        throw new Error(`a redirect to ${next.origin} (not HTTPS) refused`);
+      }
       if (next.origin !== at.origin) {
         const { authorization: _dropped, ...rest } = sent;
         sent = rest;

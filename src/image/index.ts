@@ -29,8 +29,7 @@ export async function pullForCell(
     throw new Error(`rootfs.image: ${(error as Error).message}`);
   }
   log(describePull(pulled));
-  if (pulled.skipped.length > 0)
-    log(`The image's device nodes and FIFOs were left out (${pulled.skipped.length}): a cell's /dev is gVisor's`);
+  if (pulled.skippedCount > 0) log(`The image's device nodes and FIFOs were left out (${pulled.skippedCount}): a cell's /dev is gVisor's`);
   return { pulled, facts: { root: pulled.root, env: pulled.config.Env ?? [], workingDir: pulled.config.WorkingDir || undefined } };
 }
 

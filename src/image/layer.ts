@@ -38,9 +38,12 @@ export interface UnpackStats {
   entries: number;
   /** Bytes of file data written. */
   bytes: number;
-  /** Device nodes and FIFOs left out, by name. */
+  /** How many device nodes and FIFOs were left out, and the first few names (shortened): a layer could hold millions. */
+  skippedCount: number;
   skipped: string[];
 }
+
+const SKIPPED_NAMES = 20;
 
 const WHITEOUT = '.wh.';
 const OPAQUE = '.wh..wh..opq';
@@ -48,7 +51,7 @@ const MAX_LINKS = 255;
 
 /** A tree being built from layers; `finish` once the last is applied. */
 export class LayeredTree {
-  readonly stats: UnpackStats = { entries: 0, bytes: 0, skipped: [] };
+  readonly stats: UnpackStats = { entries: 0, bytes: 0, skippedCount: 0, skipped: [] };
   /** Directories' own metadata, applied last (their contents change under them until then). */
   private readonly dirs = new Map<string, TarEntry>();
   private readonly asRoot: boolean;
@@ -149,7 +152,7 @@ export class LayeredTree {
       return undefined;
     }
     if (e.type === 'device' || e.type === 'fifo') {
-      this.stats.skipped.push(e.name);
+      if (++this.stats.skippedCount <= SKIPPED_NAMES) this.stats.skipped.push(e.name.length > 256 ? `${e.name.slice(0, 253)}...` : e.name);
       return undefined;
     }
     if (e.type === 'other') return undefined;

@@ -28,7 +28,6 @@ import {
   readSync,
   renameSync,
   rmSync,
-  statSync,
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
@@ -67,7 +66,8 @@ export interface PulledImage {
   unpackedBytes: number;
   pullMs: number;
   unpackMs: number;
-  /** Device nodes and FIFOs left out. */
+  /** How many device nodes and FIFOs were left out, and the first few names. */
+  skippedCount: number;
   skipped: string[];
 }
 
@@ -82,8 +82,10 @@ interface Marker {
   reference: string;
   digest: string;
   manifestDigest: string;
+  platform: string;
   config: ImageConfig;
   unpackedBytes: number;
+  skippedCount: number;
   skipped: string[];
 }
 
@@ -100,6 +102,11 @@ export interface PullOptions {
 
 const ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
 
+/** Node's name of an architecture (process.arch) → the image spec's. */
+function imageArch(nodeArch: string): string {
+  return ARCH[nodeArch] ?? nodeArch;
+}
+
 export async function pullImage(text: string, opts: PullOptions): Promise<PulledImage> {
   const ref = parseReference(text);
   const started = Date.now();
@@ -111,19 +118,20 @@ export async function pullImage(text: string, opts: PullOptions): Promise<Pulled
 
   const pinned = ref.digest;
   // A pinned image already unpacked needs no registry at all.
-  const known = pinned ? findByDigest(roots, pinned) : undefined;
+  const trust: Trust = { owner: process.getuid?.() ?? 0, platform: imageArch(opts.arch ?? process.arch) };
+  const known = pinned ? findByDigest(roots, pinned, trust) : undefined;
   if (known) return hit(known, text, started);
 
   const top = await client.manifest(ref.digest ?? (ref.tag as string));
   const manifest = await platformManifest(client, top, ref, opts.arch ?? process.arch);
   const hex = manifest.digest.slice('sha256:'.length);
-  const done = readMarker(roots, hex);
+  const done = readMarker(roots, hex, trust);
   if (done) return hit({ ...done, digest: top.digest }, text, started);
 
   return withLock(
     path.join(roots, `${hex}.lock`),
     async () => {
-      const again = readMarker(roots, hex);
+      const again = readMarker(roots, hex, trust);
       if (again) return hit({ ...again, digest: top.digest }, text, started);
       const blobs = path.join(store, 'blobs', 'sha256');
       mkdirSync(blobs, { recursive: true, mode: 0o755 });
@@ -135,6 +143,9 @@ export async function pullImage(text: string, opts: PullOptions): Promise<Pulled
       // Every digest names a file below blobs/: anything but sha256:<64 hex> is refused before a path is made of it.
       for (const d of [parsed.config, ...parsed.layers]) checkDescriptor(d, manifest.digest);
       const layers = parsed.layers as (Descriptor & { size: number })[];
+      // Docker and overlayfs stop at about 128 layers; more is an image made to exhaust the pull.
+      if (layers.length > MAX_LAYERS)
+        throw new Error(`the manifest ${manifest.digest} lists ${layers.length} layers (at most ${MAX_LAYERS})`);
       const configDescriptor = parsed.config as Descriptor & { size: number };
       // A blob listed twice is fetched once.
       const wanted = [...new Map([configDescriptor, ...layers].map((d) => [d.digest, d])).values()];
@@ -163,15 +174,24 @@ export async function pullImage(text: string, opts: PullOptions): Promise<Pulled
       const pulled = Date.now();
 
       const readConfig = async (): Promise<ImageConfig> => {
-        const file = blobFile(blobs, parsed.config?.digest as string);
-        const bytes = readPlainFile(file, 4 * 2 ** 20);
-        if (sha256(bytes) !== parsed.config?.digest) {
-          if (fresh.has(parsed.config?.digest as string)) throw new Error(`the config ${parsed.config?.digest} changed on disk`);
+        const file = blobFile(blobs, configDescriptor.digest);
+        let bytes: Buffer | undefined;
+        try {
+          bytes = readPlainFile(file, 4 * 2 ** 20);
+        } catch (error) {
+          if (fresh.has(configDescriptor.digest)) throw error;
+        }
+        if (bytes === undefined || sha256(bytes) !== configDescriptor.digest) {
+          if (fresh.has(configDescriptor.digest)) throw new Error(`the config ${configDescriptor.digest} changed on disk`);
           rmSync(file, { force: true });
           await fetch(configDescriptor);
           return readConfig();
         }
-        return (JSON.parse(bytes.toString('utf8')) as { config?: ImageConfig }).config ?? {};
+        try {
+          return (JSON.parse(bytes.toString('utf8')) as { config?: ImageConfig }).config ?? {};
+        } catch {
+          throw new Error(`the config ${configDescriptor.digest} is not JSON`);
+        }
       };
       const config = await readConfig();
 
@@ -188,12 +208,14 @@ export async function pullImage(text: string, opts: PullOptions): Promise<Pulled
           const applied = await tree.apply(verified(blobFile(blobs, layer.digest), layer.digest), label).then(
             () => true,
             (error: unknown) => {
-              if (error instanceof DigestMismatch && !fresh.has(layer.digest)) return false;
+              // A kept blob that fails in any way (its digest, or a damaged stream that fails before the digest is
+              // known) is not trusted: fetched again. One fetched now that fails is the image's fault.
+              if (!fresh.has(layer.digest)) return false;
               throw error;
             },
           );
           if (!applied) {
-            // A kept blob that is not what its digest says: fetched again, and the tree started over.
+            // The tree is started over with the blob fetched again.
             rmSync(blobFile(blobs, layer.digest), { force: true });
             await fetch(layer);
             rmSync(path.join(partial, 'rootfs'), { recursive: true, force: true });
@@ -206,8 +228,10 @@ export async function pullImage(text: string, opts: PullOptions): Promise<Pulled
           reference: text,
           digest: top.digest,
           manifestDigest: manifest.digest,
+          platform: trust.platform,
           config: pick(config),
           unpackedBytes: tree.stats.bytes,
+          skippedCount: tree.stats.skippedCount,
           skipped: tree.stats.skipped,
         };
         renameSync(partial, path.join(roots, hex));
@@ -231,6 +255,8 @@ export async function pullImage(text: string, opts: PullOptions): Promise<Pulled
   );
 }
 
+const MAX_LAYERS = 128;
+
 /** How long a pull waits for another pull of the same image (a large one may take a while). */
 const LOCK_WAIT_MS = 30 * 60_000;
 
@@ -250,7 +276,7 @@ function removeUnlessPlainFile(file: string): void {
 }
 
 function readPlainFile(file: string, max: number): Buffer {
-  const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
     const st = fstatSync(fd);
     if (!st.isFile() || st.size > max) throw new Error(`${file}: not a plain file of at most ${max} bytes`);
@@ -270,7 +296,12 @@ export class DigestMismatch extends Error {}
  * away).
  */
 async function* verified(file: string, digest: string): AsyncIterable<Buffer> {
-  const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  // Non-blocking: a FIFO put in a blob's place must not hold the pull (and its lock) in open().
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  if (!fstatSync(fd).isFile()) {
+    closeSync(fd);
+    throw new Error(`${path.basename(file)}: not a plain file`);
+  }
   const head = Buffer.alloc(4);
   readSync(fd, head, 0, 4, 0);
   const raw = createReadStream('', { fd, start: 0, highWaterMark: 1 << 20 });
@@ -318,7 +349,9 @@ async function* verified(file: string, digest: string): AsyncIterable<Buffer> {
 export function cachedPinned(text: string, toolCache: string): PulledImage | undefined {
   const ref = parseReference(text);
   const roots = path.join(toolCache, IMAGE_CACHE_DIR, 'roots');
-  const known = ref.digest && existsSync(roots) ? findByDigest(roots, ref.digest) : undefined;
+  // Entries are root's (the pull ran through sudo).
+  const known =
+    ref.digest && existsSync(roots) ? findByDigest(roots, ref.digest, { owner: 0, platform: imageArch(process.arch) }) : undefined;
   return known ? hit(known, text, Date.now()) : undefined;
 }
 
@@ -334,24 +367,44 @@ function hit(m: Marker & { root?: string }, reference: string, started: number):
   };
 }
 
-function readMarker(roots: string, hex: string): (Marker & { root: string }) | undefined {
-  const root = path.join(roots, hex, 'rootfs');
+/**
+ * Whose entries are believed. A pull makes its entry as the user it runs as
+ * (root, on a runner: directly or through sudo), the tree in a 0700 directory;
+ * an entry of anyone else's — one an `actions/cache` restore brought, say,
+ * owned by the runner's user — is not this cache's, and is never used (a
+ * pull replaces it).
+ */
+interface Trust {
+  owner: number;
+  /** The image's name of the runner's architecture: an entry is for one platform. */
+  platform: string;
+}
+
+function readMarker(roots: string, hex: string, trust: Trust): (Marker & { root: string }) | undefined {
+  const entry = path.join(roots, hex);
   try {
-    const m = JSON.parse(readFileSync(path.join(roots, `${hex}.json`), 'utf8')) as Marker;
-    if (!statSync(root).isDirectory()) return undefined;
-    return { ...m, root };
+    const dir = lstatSync(entry);
+    const file = lstatSync(`${entry}.json`);
+    if (!dir.isDirectory() || dir.uid !== trust.owner || (dir.mode & 0o777) !== 0o700) return undefined;
+    if (!file.isFile() || file.uid !== trust.owner || file.size > MARKER_MAX) return undefined;
+    const m = JSON.parse(readFileSync(`${entry}.json`, 'utf8')) as Marker;
+    if (m.platform !== trust.platform || m.manifestDigest !== `sha256:${hex}`) return undefined;
+    // The tree itself is root's to enter: the overlay is mounted by root.
+    return { ...m, root: path.join(entry, 'rootfs') };
   } catch {
     return undefined;
   }
 }
 
+const MARKER_MAX = 1 << 20;
+
 /** A complete entry whose top-level digest (an index, say) is `digest`. */
-function findByDigest(roots: string, digest: string): (Marker & { root: string }) | undefined {
-  const direct = readMarker(roots, digest.slice('sha256:'.length));
+function findByDigest(roots: string, digest: string, trust: Trust): (Marker & { root: string }) | undefined {
+  const direct = readMarker(roots, digest.slice('sha256:'.length), trust);
   if (direct) return direct;
   for (const name of readdirSync(roots)) {
-    if (!name.endsWith('.json')) continue;
-    const m = readMarker(roots, name.slice(0, -'.json'.length));
+    if (!/^[0-9a-f]{64}\.json$/.test(name)) continue;
+    const m = readMarker(roots, name.slice(0, -'.json'.length), trust);
     if (m?.digest === digest) return m;
   }
   return undefined;
@@ -366,7 +419,7 @@ async function platformManifest(
 ) {
   const json = JSON.parse(top.body.toString('utf8')) as { mediaType?: string; manifests?: Descriptor[]; layers?: unknown };
   if (!Array.isArray(json.manifests)) return top;
-  const arch = ARCH[nodeArch] ?? nodeArch;
+  const arch = imageArch(nodeArch);
   const candidates = json.manifests.filter((m) => m.platform?.os === 'linux' && m.platform.architecture === arch);
   const chosen = candidates.find((m) => !m.platform?.variant || (arch === 'arm64' && m.platform.variant === 'v8')) ?? candidates[0];
   if (!chosen) {

@@ -146,9 +146,11 @@ export class RegistryClient {
     }
     if (scheme !== 'bearer' || !params.realm) return false;
     const realm = new URL(params.realm);
-    // Credentials go to a token service over HTTPS only (or to one on this machine).
-    const plain = realm.protocol === 'http:' && !isLoopbackRegistry(realm.host);
-    if (realm.protocol !== 'https:' && realm.protocol !== 'http:') throw new Error(`${url}: token realm ${params.realm} is not HTTP(S)`);
+    // Tokens come from a token service over HTTPS only (or one on this machine, as the registry may be).
+    if (realm.protocol !== 'https:' && !(realm.protocol === 'http:' && isLoopbackRegistry(realm.host))) {
+      throw new Error(`${url}: the token service ${realm.origin} is not HTTPS: refused`);
+    }
+    const plain = realm.protocol === 'http:';
     if (params.service) realm.searchParams.set('service', params.service);
     realm.searchParams.set('scope', params.scope ?? `repository:${this.ref.repository}:pull`);
     const headers: Record<string, string> = { 'user-agent': 'gvisor-cell' };

@@ -228,11 +228,12 @@ describe('install and help', () => {
   test('--help documents every command; an unknown command is a usage error', () => {
     const help = cli(['--help']);
     expect(help.status).toBe(0);
-    for (const command of ['run', 'bundle', 'validate', 'install']) expect(help.stdout).toMatch(new RegExp(`^ {2}${command} `, 'm'));
+    for (const command of ['run', 'bundle', 'validate', 'install', 'pull'])
+      expect(help.stdout).toMatch(new RegExp(`^ {2}${command} `, 'm'));
     const unknown = cli(['frobnicate']);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toBe(
-      'gvisor-cell: unknown command frobnicate: expected run, bundle, validate, install; see gvisor-cell --help\n',
+      'gvisor-cell: unknown command frobnicate: expected run, bundle, validate, install, pull; see gvisor-cell --help\n',
     );
   });
 });
@@ -270,7 +271,7 @@ describe('the command line', () => {
     [['install', 'cell.yml'], 'gvisor-cell install: takes no arguments, got cell.yml; see gvisor-cell install --help'],
     [['run', 'a.yml', '--runsc'], 'gvisor-cell run: --runsc needs a value: --runsc PATH; see gvisor-cell run --help'],
     [['bundle', 'a.yml'], 'gvisor-cell bundle: --out DIR is required; see gvisor-cell bundle --help'],
-    [[], 'gvisor-cell: name a command: run, bundle, validate, install; see gvisor-cell --help'],
+    [[], 'gvisor-cell: name a command: run, bundle, validate, install, pull; see gvisor-cell --help'],
   ])('%j: exit 2 and one line ending in "see … --help", not the whole usage', (args, line) => {
     expect(cli(args)).toEqual({ status: 2, stdout: '', stderr: `${line}\n` });
   });

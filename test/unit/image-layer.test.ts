@@ -142,10 +142,15 @@ describe('a hostile layer', () => {
     expect(lstatSync(path.join(outside, 'keep')).nlink).toBe(1);
   });
 
-  test('device nodes and FIFOs are skipped and counted', async () => {
+  test('device nodes and FIFOs are skipped and counted; only the first 20 names are kept, shortened', async () => {
     const t = await apply([{ name: 'dev/' }, { name: 'dev/sda', type: 'char' }, { name: 'dev/pipe', type: 'fifo' }]);
     expect(t.stats.skipped).toEqual(['dev/sda', 'dev/pipe']);
     expect(listing()).toEqual({ dev: 'dir' });
+    rmSync(root, { recursive: true, force: true });
+    const many = await apply(Array.from({ length: 30 }, (_, i) => ({ name: `${'./'.repeat(300)}f${i}`, type: 'fifo' as const })));
+    expect(many.stats.skippedCount).toBe(30);
+    expect(many.stats.skipped).toHaveLength(20);
+    expect(many.stats.skipped.every((n) => n.length <= 256)).toBe(true);
   });
 
   test('a damaged archive or one cut short fails', async () => {

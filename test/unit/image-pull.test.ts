@@ -3,7 +3,7 @@
  * manifest, index or blob store can make of it. The real registry's cases are
  * in test/e2e/image.test.ts.
  */
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -163,4 +163,58 @@ describe('an interrupted pull', () => {
     expect(existsSync(path.join(blobs, `${layer.digest.slice(7)}.partial-${dead}-abcd`))).toBe(false);
     expect((await pull()).cached).toBe(true);
   });
+});
+
+describe('after the second review', () => {
+  test('a kept blob that is damaged (cut short, or not gzip at all) is fetched again, not left to fail every pull', async () => {
+    const good = gzip(tar([{ name: 'f', data: 'real'.repeat(1000) }]));
+    const layer = blob(good);
+    manifest('v1', [layer]);
+    const blobs = path.join(cache, 'gvisor-cell-images', 'blobs', 'sha256');
+    mkdirSync(blobs, { recursive: true });
+    for (const damaged of [good.subarray(0, good.length - 20), Buffer.from('not a layer at all')]) {
+      rmSync(path.join(cache, 'gvisor-cell-images', 'roots'), { recursive: true, force: true });
+      writeFileSync(path.join(blobs, layer.digest.slice(7)), damaged);
+      const pulled = await pull();
+      expect(readFileSync(path.join(pulled.root, 'f'), 'utf8')).toBe('real'.repeat(1000));
+    }
+  });
+
+  test('more than 128 layers are refused', async () => {
+    const layer = blob(gzip(tar([{ name: 'f', data: 'x' }])));
+    const digest = manifest(
+      'v1',
+      Array.from({ length: 129 }, () => layer),
+    );
+    await expect(pull()).rejects.toThrow(`the manifest ${digest} lists 129 layers (at most 128)`);
+  });
+
+  test.skipIf(process.getuid?.() !== 0)(
+    'an entry that is not the puller’s own (a restored cache, say) is never used, and is replaced',
+    async () => {
+      const layer = blob(gzip(tar([{ name: 'f', data: 'real' }])));
+      const digest = manifest('v1', [layer]);
+      const hex = digest.slice(7);
+      const roots = path.join(cache, 'gvisor-cell-images', 'roots');
+      mkdirSync(path.join(roots, hex, 'rootfs'), { recursive: true, mode: 0o700 });
+      writeFileSync(path.join(roots, hex, 'rootfs', 'f'), 'planted');
+      writeFileSync(
+        path.join(roots, `${hex}.json`),
+        JSON.stringify({
+          reference: 'x',
+          digest,
+          manifestDigest: digest,
+          platform: 'amd64',
+          config: {},
+          unpackedBytes: 0,
+          skippedCount: 0,
+          skipped: [],
+        }),
+      );
+      for (const p of [path.join(roots, hex), path.join(roots, `${hex}.json`)]) chownSync(p, 1234, 1234);
+      const pulled = await pullImage(`reg.example/acme/app@${digest}`, { toolCache: cache, get, env: { HOME: dir }, arch: 'x64' });
+      expect(pulled.cached).toBe(false);
+      expect(readFileSync(path.join(pulled.root, 'f'), 'utf8')).toBe('real');
+    },
+  );
 });

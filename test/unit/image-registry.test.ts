@@ -59,15 +59,6 @@ describe('RegistryClient', () => {
     expect(f.seen[2]?.authorization).toBe('Bearer T0K');
   });
 
-  test('a login is never sent to a token service over plain HTTP off this machine', async () => {
-    const f = fakeRegistry('http://auth.example/token');
-    const dir = mkdtempSync('/tmp/gvc-reg-');
-    const auth = `${dir}/auth.json`;
-    writeFileSync(auth, JSON.stringify({ auths: { 'reg.example': { auth: Buffer.from('me:pw').toString('base64') } } }));
-    await new RegistryClient(ref, { REGISTRY_AUTH_FILE: auth, HOME: dir }, f.get).manifest('v1');
-    expect(f.seen[1]?.authorization).toBeUndefined();
-  });
-
   test('a digest asked for is enforced, naming both', async () => {
     const f = fakeRegistry('https://auth.example/token');
     const wrong = `sha256:${'0'.repeat(64)}`;
@@ -110,6 +101,28 @@ describe('httpGet', () => {
     } finally {
       a.close();
       b.close();
+    }
+  });
+});
+
+describe('plain HTTP only on this machine', () => {
+  test('a token service that is not HTTPS is refused (unless on loopback)', async () => {
+    const f = fakeRegistry('http://auth.example/token');
+    await expect(new RegistryClient(ref, { HOME: '/nonexistent' }, f.get).manifest('v1')).rejects.toThrow(
+      'https://reg.example/v2/acme/ci/manifests/v1: the token service http://auth.example is not HTTPS: refused',
+    );
+    expect(f.seen.map((s) => s.url)).toEqual(['https://reg.example/v2/acme/ci/manifests/v1']);
+  });
+
+  test('a redirect to plain HTTP off this machine is refused before it is followed', async () => {
+    const a = http.createServer((_req, res) => res.writeHead(302, { location: 'http://registry.invalid/elsewhere' }).end());
+    await new Promise<void>((r) => a.listen(0, '127.0.0.1', r));
+    try {
+      await expect(httpGet(`http://127.0.0.1:${(a.address() as AddressInfo).port}/v2/`, {})).rejects.toThrow(
+        'a redirect to http://registry.invalid (not HTTPS) refused',
+      );
+    } finally {
+      a.close();
     }
   });
 });
