@@ -845,26 +845,47 @@ const ARCH = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x
 function imageArch(nodeArch) {
     return ARCH[nodeArch] ?? nodeArch;
 }
-async function pullImage(text, opts) {
+/**
+ * The image if it is in the cache already, made by `owner` (root's, for an
+ * action that is not root: it pulls through sudo), without unpacking
+ * anything: a pinned one without the registry, a tag with its manifests
+ * (which needs no root). Undefined when it must be pulled.
+ */
+async function lookupCached(text, opts) {
+    const started = Date.now();
+    const roots = external_node_path_default().join(opts.toolCache, IMAGE_CACHE_DIR, 'roots');
+    if (!(0,external_node_fs_.existsSync)(roots))
+        return undefined;
+    const found = await resolve(text, roots, { owner: opts.owner, platform: imageArch(opts.arch ?? process.arch) }, opts);
+    return 'entry' in found ? hit(found.entry, text, started) : undefined;
+}
+/** What the reference names: an entry already in the cache, or the manifests to pull. */
+async function resolve(text, roots, trust, opts) {
     const ref = (0,image_reference/* parseReference */.F2)(text);
+    // A pinned image already unpacked needs no registry at all.
+    const known = ref.digest ? findByDigest(roots, ref.digest, trust) : undefined;
+    if (known)
+        return { entry: known };
+    const client = new RegistryClient(ref, opts.env, opts.get);
+    const top = await client.manifest(ref.digest ?? ref.tag);
+    const manifest = await platformManifest(client, top, ref, opts.arch ?? process.arch);
+    const done = readMarker(roots, manifest.digest.slice('sha256:'.length), trust);
+    if (done)
+        return { entry: { ...done, digest: top.digest } };
+    return { top, manifest, client, ref };
+}
+async function pullImage(text, opts) {
     const started = Date.now();
     const log = opts.log ?? (() => { });
-    const client = new RegistryClient(ref, opts.env, opts.get);
     const store = external_node_path_default().join(opts.toolCache, IMAGE_CACHE_DIR);
     const roots = external_node_path_default().join(store, 'roots');
     (0,external_node_fs_.mkdirSync)(roots, { recursive: true, mode: 0o755 });
-    const pinned = ref.digest;
-    // A pinned image already unpacked needs no registry at all.
     const trust = { owner: process.getuid?.() ?? 0, platform: imageArch(opts.arch ?? process.arch) };
-    const known = pinned ? findByDigest(roots, pinned, trust) : undefined;
-    if (known)
-        return hit(known, text, started);
-    const top = await client.manifest(ref.digest ?? ref.tag);
-    const manifest = await platformManifest(client, top, ref, opts.arch ?? process.arch);
+    const found = await resolve(text, roots, trust, opts);
+    if ('entry' in found)
+        return hit(found.entry, text, started);
+    const { top, manifest, client, ref } = found;
     const hex = manifest.digest.slice('sha256:'.length);
-    const done = readMarker(roots, hex, trust);
-    if (done)
-        return hit({ ...done, digest: top.digest }, text, started);
     return (0,lock/* withLock */.k)(external_node_path_default().join(roots, `${hex}.lock`), async () => {
         const again = readMarker(roots, hex, trust);
         if (again)
@@ -1082,14 +1103,6 @@ async function* verified(file, digest) {
     if (actual !== digest)
         throw new DigestMismatch(`${external_node_path_default().basename(file)}: the kept blob is not ${digest} (it is ${actual})`);
 }
-/** A pinned image already unpacked, without the registry (nor root: the tree is only read). */
-function cachedPinned(text, toolCache) {
-    const ref = (0,image_reference/* parseReference */.F2)(text);
-    const roots = external_node_path_default().join(toolCache, IMAGE_CACHE_DIR, 'roots');
-    // Entries are root's (the pull ran through sudo).
-    const known = ref.digest && (0,external_node_fs_.existsSync)(roots) ? findByDigest(roots, ref.digest, { owner: 0, platform: imageArch(process.arch) }) : undefined;
-    return known ? hit(known, text, Date.now()) : undefined;
-}
 function hit(m, reference, started) {
     return {
         ...m,
@@ -1210,8 +1223,9 @@ async function pullForCell(reference, toolCache, log) {
     // Not root: the pull runs as root through sudo, so that the tree keeps the image's owners.
     let pulled;
     try {
+        // Not root: what is cached already is found here (its manifests need no root); only a pull goes through sudo.
         pulled = (0,runsc/* needsSudo */.jM)()
-            ? (cachedPinned(reference, toolCache) ?? (await pullAsRoot(reference, toolCache, log)))
+            ? ((await lookupCached(reference, { toolCache, log, owner: 0 })) ?? (await pullAsRoot(reference, toolCache, log)))
             : await pullImage(reference, { toolCache, log });
     }
     catch (error) {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ImageFacts } from '../bundle/host.js';
 import { needsSudo } from '../run/runsc.js';
-import { cachedPinned, type PulledImage, pullImage } from './pull.js';
+import { lookupCached, type PulledImage, pullImage } from './pull.js';
 
 export type { PulledImage } from './pull.js';
 
@@ -22,8 +22,9 @@ export async function pullForCell(
   // Not root: the pull runs as root through sudo, so that the tree keeps the image's owners.
   let pulled: PulledImage;
   try {
+    // Not root: what is cached already is found here (its manifests need no root); only a pull goes through sudo.
     pulled = needsSudo()
-      ? (cachedPinned(reference, toolCache) ?? (await pullAsRoot(reference, toolCache, log)))
+      ? ((await lookupCached(reference, { toolCache, log, owner: 0 })) ?? (await pullAsRoot(reference, toolCache, log)))
       : await pullImage(reference, { toolCache, log });
   } catch (error) {
     throw new Error(`rootfs.image: ${(error as Error).message}`);

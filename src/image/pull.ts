@@ -37,7 +37,7 @@ import { alive, withLock } from '../install/lock.js';
 import type { Get } from './http.js';
 import { LayeredTree } from './layer.js';
 import { DIGEST, formatReference, type ImageReference, parseReference } from './reference.js';
-import { RegistryClient, sha256 } from './registry.js';
+import { type Fetched, RegistryClient, sha256 } from './registry.js';
 
 export const IMAGE_CACHE_DIR = 'gvisor-cell-images';
 
@@ -107,26 +107,50 @@ function imageArch(nodeArch: string): string {
   return ARCH[nodeArch] ?? nodeArch;
 }
 
-export async function pullImage(text: string, opts: PullOptions): Promise<PulledImage> {
+/**
+ * The image if it is in the cache already, made by `owner` (root's, for an
+ * action that is not root: it pulls through sudo), without unpacking
+ * anything: a pinned one without the registry, a tag with its manifests
+ * (which needs no root). Undefined when it must be pulled.
+ */
+export async function lookupCached(text: string, opts: PullOptions & { owner: number }): Promise<PulledImage | undefined> {
+  const started = Date.now();
+  const roots = path.join(opts.toolCache, IMAGE_CACHE_DIR, 'roots');
+  if (!existsSync(roots)) return undefined;
+  const found = await resolve(text, roots, { owner: opts.owner, platform: imageArch(opts.arch ?? process.arch) }, opts);
+  return 'entry' in found ? hit(found.entry, text, started) : undefined;
+}
+
+/** What the reference names: an entry already in the cache, or the manifests to pull. */
+async function resolve(
+  text: string,
+  roots: string,
+  trust: Trust,
+  opts: PullOptions,
+): Promise<{ entry: Marker & { root: string } } | { top: Fetched; manifest: Fetched; client: RegistryClient; ref: ImageReference }> {
   const ref = parseReference(text);
+  // A pinned image already unpacked needs no registry at all.
+  const known = ref.digest ? findByDigest(roots, ref.digest, trust) : undefined;
+  if (known) return { entry: known };
+  const client = new RegistryClient(ref, opts.env, opts.get);
+  const top = await client.manifest(ref.digest ?? (ref.tag as string));
+  const manifest = await platformManifest(client, top, ref, opts.arch ?? process.arch);
+  const done = readMarker(roots, manifest.digest.slice('sha256:'.length), trust);
+  if (done) return { entry: { ...done, digest: top.digest } };
+  return { top, manifest, client, ref };
+}
+
+export async function pullImage(text: string, opts: PullOptions): Promise<PulledImage> {
   const started = Date.now();
   const log = opts.log ?? (() => {});
-  const client = new RegistryClient(ref, opts.env, opts.get);
   const store = path.join(opts.toolCache, IMAGE_CACHE_DIR);
   const roots = path.join(store, 'roots');
   mkdirSync(roots, { recursive: true, mode: 0o755 });
-
-  const pinned = ref.digest;
-  // A pinned image already unpacked needs no registry at all.
   const trust: Trust = { owner: process.getuid?.() ?? 0, platform: imageArch(opts.arch ?? process.arch) };
-  const known = pinned ? findByDigest(roots, pinned, trust) : undefined;
-  if (known) return hit(known, text, started);
-
-  const top = await client.manifest(ref.digest ?? (ref.tag as string));
-  const manifest = await platformManifest(client, top, ref, opts.arch ?? process.arch);
+  const found = await resolve(text, roots, trust, opts);
+  if ('entry' in found) return hit(found.entry, text, started);
+  const { top, manifest, client, ref } = found;
   const hex = manifest.digest.slice('sha256:'.length);
-  const done = readMarker(roots, hex, trust);
-  if (done) return hit({ ...done, digest: top.digest }, text, started);
 
   return withLock(
     path.join(roots, `${hex}.lock`),
@@ -343,16 +367,6 @@ async function* verified(file: string, digest: string): AsyncIterable<Buffer> {
   }
   const actual = `sha256:${hash.digest('hex')}`;
   if (actual !== digest) throw new DigestMismatch(`${path.basename(file)}: the kept blob is not ${digest} (it is ${actual})`);
-}
-
-/** A pinned image already unpacked, without the registry (nor root: the tree is only read). */
-export function cachedPinned(text: string, toolCache: string): PulledImage | undefined {
-  const ref = parseReference(text);
-  const roots = path.join(toolCache, IMAGE_CACHE_DIR, 'roots');
-  // Entries are root's (the pull ran through sudo).
-  const known =
-    ref.digest && existsSync(roots) ? findByDigest(roots, ref.digest, { owner: 0, platform: imageArch(process.arch) }) : undefined;
-  return known ? hit(known, text, Date.now()) : undefined;
 }
 
 function hit(m: Marker & { root?: string }, reference: string, started: number): PulledImage {

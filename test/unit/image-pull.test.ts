@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { Get, HttpResponse } from '../../src/image/http.js';
-import { pullImage } from '../../src/image/pull.js';
+import { lookupCached, pullImage } from '../../src/image/pull.js';
 import { digestOf, gzip, tar } from '../support/tar-build.js';
 
 let dir: string;
@@ -217,4 +217,23 @@ describe('after the second review', () => {
       expect(readFileSync(path.join(pulled.root, 'f'), 'utf8')).toBe('real');
     },
   );
+});
+
+describe('lookupCached (an action that is not root finds the cache itself; only a pull goes through sudo)', () => {
+  test('a tag costs its manifests, a digest nothing; an entry of another owner is not found', async () => {
+    const layer = blob(gzip(tar([{ name: 'f', data: 'x' }])));
+    const digest = manifest('v1', [layer]);
+    const opts = { toolCache: cache, get, env: { HOME: dir }, arch: 'x64' };
+    expect(await lookupCached('reg.example/acme/app:v1', { ...opts, owner: process.getuid?.() ?? 0 })).toBeUndefined();
+    await pullImage('reg.example/acme/app:v1', opts);
+    requests = [];
+    const byTag = await lookupCached('reg.example/acme/app:v1', { ...opts, owner: process.getuid?.() ?? 0 });
+    expect(byTag?.digest).toBe(digest);
+    expect(requests).toEqual(['https://reg.example/v2/acme/app/manifests/v1']);
+    requests = [];
+    const byDigest = await lookupCached(`reg.example/acme/app@${digest}`, { ...opts, owner: process.getuid?.() ?? 0 });
+    expect(byDigest?.root).toBe(byTag?.root);
+    expect(requests).toEqual([]);
+    expect(await lookupCached(`reg.example/acme/app@${digest}`, { ...opts, owner: 4321 })).toBeUndefined();
+  });
 });
