@@ -106,7 +106,13 @@ export function collectProcesses(cell: Cell, work: OciProcess, workspace: string
     init: { ...work, args: WAIT_FOREVER },
     process: work,
     // Read back from the workspace, links archived as links (never followed), missing paths only warned of.
-    tar: { ...work, cwd: workspace, args: ['tar', '-cf', '-', '--ignore-failed-read', '--', ...cell.collect] },
+    // The runner's tar is GNU tar; a prepared root's or an image's may be busybox's, which has no
+    // --ignore-failed-read (an unreadable file then fails the collect instead of being skipped).
+    tar: {
+      ...work,
+      cwd: workspace,
+      args: ['tar', '-cf', '-', ...(cell.rootfs === 'host' ? ['--ignore-failed-read'] : []), '--', ...cell.collect],
+    },
     paths: cell.collect,
   };
 }

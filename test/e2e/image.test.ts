@@ -144,6 +144,14 @@ describe('rootfs: { image }', () => {
     expect(doc.main.outputs.stdout).toBe(`doc\n${job.workspace}\n`);
   });
 
+  test('collect, limits and env work over an image as over the host (collect runs the image’s own tar)', async () => {
+    const run = await cell(
+      `rootfs: { image: ${registry.host}/test/base:v1 }\nshell: sh\ncollect: [report]\nlimits: { timeout: 1m, memory: 512Mi, pids: 64 }\nrun: mkdir report && echo "$FROM_IMAGE" > report/result.txt`,
+    );
+    expect(errors(run.main)).toEqual([]);
+    expect(readFileSync(path.join(job.workspace, 'report', 'result.txt'), 'utf8')).toBe('yes\n');
+  });
+
   test('a digest: used from the cache with no registry at all; a wrong one refused, naming both', async () => {
     const hex = base.slice('sha256:'.length);
     // Nothing listens on port 2 of loopback: a pinned image in the cache needs no registry.

@@ -9,7 +9,26 @@ import { type Blob, LAYER_GZIP, LAYER_ZSTD } from './registry.js';
 import { digestOf, gzip, type TarItem, tar } from './tar-build.js';
 
 export const BUSYBOX = '/usr/bin/busybox';
-const APPLETS = ['sh', 'ls', 'cat', 'id', 'pwd', 'env', 'find', 'echo', 'sort', 'stat', 'rm', 'mkdir', 'touch', 'readlink', 'test', 'true'];
+const APPLETS = [
+  'sh',
+  'ls',
+  'cat',
+  'id',
+  'pwd',
+  'env',
+  'find',
+  'echo',
+  'sort',
+  'stat',
+  'rm',
+  'mkdir',
+  'touch',
+  'readlink',
+  'test',
+  'true',
+  'tar',
+  'sleep',
+];
 
 /** A root of busybox (static): /bin/sh and the applets the tests use, /etc/passwd, and `extra`. */
 export function busyboxLayer(extra: TarItem[] = []): Buffer {
