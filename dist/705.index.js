@@ -1220,10 +1220,10 @@ function mib(n) {
 
 
 async function pullForCell(reference, toolCache, log) {
-    // Not root: the pull runs as root through sudo, so that the tree keeps the image's owners.
     let pulled;
     try {
-        // Not root: what is cached already is found here (its manifests need no root); only a pull goes through sudo.
+        // Not root: what is cached already is found here (its manifests need no root); a pull runs as root through
+        // sudo, so that the tree keeps the image's owners.
         pulled = (0,runsc/* needsSudo */.jM)()
             ? ((await lookupCached(reference, { toolCache, log, owner: 0 })) ?? (await pullAsRoot(reference, toolCache, log)))
             : await pullImage(reference, { toolCache, log });

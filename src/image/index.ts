@@ -19,10 +19,10 @@ export async function pullForCell(
   toolCache: string,
   log: (line: string) => void,
 ): Promise<{ pulled: PulledImage; facts: ImageFacts }> {
-  // Not root: the pull runs as root through sudo, so that the tree keeps the image's owners.
   let pulled: PulledImage;
   try {
-    // Not root: what is cached already is found here (its manifests need no root); only a pull goes through sudo.
+    // Not root: what is cached already is found here (its manifests need no root); a pull runs as root through
+    // sudo, so that the tree keeps the image's owners.
     pulled = needsSudo()
       ? ((await lookupCached(reference, { toolCache, log, owner: 0 })) ?? (await pullAsRoot(reference, toolCache, log)))
       : await pullImage(reference, { toolCache, log });
