@@ -11,8 +11,6 @@ __webpack_require__.d(__webpack_exports__, {
   pullForCell: () => (/* binding */ pullForCell)
 });
 
-// UNUSED EXPORTS: describePull
-
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __webpack_require__(1421);
 // EXTERNAL MODULE: external "node:fs"
@@ -26,6 +24,8 @@ var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_nod
 var external_node_url_ = __webpack_require__(3136);
 // EXTERNAL MODULE: ./src/run/runsc.ts
 var runsc = __webpack_require__(6566);
+// EXTERNAL MODULE: ./src/image/describe.ts
+var describe = __webpack_require__(5928);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: external "node:zlib"
@@ -839,6 +839,7 @@ function mediaTypeOf(body) {
 
 
 
+
 const IMAGE_CACHE_DIR = 'gvisor-cell-images';
 const ARCH = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
 /** Node's name of an architecture (process.arch) → the image spec's. */
@@ -914,7 +915,7 @@ async function pullImage(text, opts) {
             fetched += n;
             if (Date.now() - lastReport >= 5000) {
                 lastReport = Date.now();
-                log(`Pulling ${text}: ${mib(fetched)} of ${mib(total)}`);
+                log(`Pulling ${text}: ${(0,describe/* mib */.j)(fetched)} of ${(0,describe/* mib */.j)(total)}`);
             }
         };
         // Blobs in parallel (a few at a time), each checked against its digest as it comes. A kept one (this cache's, or
@@ -1007,7 +1008,7 @@ async function pullImage(text, opts) {
             };
         }
         catch (error) {
-            forceRemove(partial);
+            (0,external_node_fs_.rmSync)(partial, { recursive: true, force: true });
             throw error;
         }
     }, LOCK_WAIT_MS);
@@ -1040,8 +1041,6 @@ function readPlainFile(file, max) {
     finally {
         (0,external_node_fs_.closeSync)(fd);
     }
-}
-class DigestMismatch extends Error {
 }
 /**
  * A layer's bytes, decompressed by what they start with (gzip, zstd or a
@@ -1101,7 +1100,7 @@ async function* verified(file, digest) {
     }
     const actual = `sha256:${hash.digest('hex')}`;
     if (actual !== digest)
-        throw new DigestMismatch(`${external_node_path_default().basename(file)}: the kept blob is not ${digest} (it is ${actual})`);
+        throw new Error(`${external_node_path_default().basename(file)}: the kept blob is not ${digest} (it is ${actual})`);
 }
 function hit(m, reference, started) {
     return {
@@ -1171,7 +1170,7 @@ function blobFile(dir, digest) {
 }
 /** What a cell uses of the config: nothing else is kept. */
 function pick(c) {
-    return { Env: c.Env, WorkingDir: c.WorkingDir, User: c.User, Entrypoint: c.Entrypoint, Cmd: c.Cmd };
+    return { Env: c.Env, WorkingDir: c.WorkingDir };
 }
 /**
  * Under the lock: a tree without its marker, partial trees of pulls that died
@@ -1179,21 +1178,17 @@ function pick(c) {
  * keep those).
  */
 function removeLeftovers(roots, blobs, hex) {
-    forceRemove(external_node_path_default().join(roots, hex));
+    (0,external_node_fs_.rmSync)(external_node_path_default().join(roots, hex), { recursive: true, force: true });
     for (const name of (0,external_node_fs_.readdirSync)(roots)) {
         const m = /^\.([0-9a-f]{64})\.partial-([0-9]+)$/.exec(name);
         if (m && m[1] === hex && !(0,lock/* alive */.y)(Number(m[2])))
-            forceRemove(external_node_path_default().join(roots, name));
+            (0,external_node_fs_.rmSync)(external_node_path_default().join(roots, name), { recursive: true, force: true });
     }
     for (const name of (0,external_node_fs_.readdirSync)(blobs)) {
         const m = /^[0-9a-f]{64}\.partial-([0-9]+)-[0-9a-f]+$/.exec(name);
         if (m && !(0,lock/* alive */.y)(Number(m[1])))
             (0,external_node_fs_.rmSync)(external_node_path_default().join(blobs, name), { force: true });
     }
-}
-/** A partial tree holds no 0555 directories: the tree's own modes are applied last (layer.ts finish). */
-function forceRemove(dir) {
-    (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
 }
 async function inParallel(items, n, fn) {
     let next = 0;
@@ -1202,9 +1197,6 @@ async function inParallel(items, n, fn) {
             await fn(items[next++]);
     }));
 }
-function mib(n) {
-    return `${(n / 2 ** 20).toFixed(1)} MiB`;
-}
 
 ;// CONCATENATED MODULE: ./src/image/index.ts
 /**
@@ -1212,6 +1204,7 @@ function mib(n) {
  * cache), said in the log, and turned into what the plan needs. Loaded only
  * by documents that name an image.
  */
+
 
 
 
@@ -1231,7 +1224,7 @@ async function pullForCell(reference, toolCache, log) {
     catch (error) {
         throw new Error(`rootfs.image: ${error.message}`);
     }
-    log(describePull(pulled));
+    log((0,describe/* describePull */.p)(pulled));
     if (pulled.skippedCount > 0)
         log(`The image's device nodes and FIFOs were left out (${pulled.skippedCount}): a cell's /dev is gVisor's`);
     return { pulled, facts: { root: pulled.root, env: pulled.config.Env ?? [], workingDir: pulled.config.WorkingDir || undefined } };
@@ -1291,17 +1284,6 @@ function pullAsRoot(reference, toolCache, log) {
             reject(new Error(err.length > 0 ? err.join('; ') : `the pull through sudo failed (exit ${code})`));
         });
     });
-}
-function describePull(p) {
-    if (p.cached)
-        return `Image ${p.reference} (${p.digest}) from the cache, ${image_mib(p.unpackedBytes)} (${ms(p.pullMs)})`;
-    return `Pulled ${p.reference} (${p.digest}): ${image_mib(p.fetchedBytes)} fetched in ${ms(p.pullMs)}, ${image_mib(p.unpackedBytes)} unpacked in ${ms(p.unpackMs)}`;
-}
-function image_mib(n) {
-    return `${(n / 2 ** 20).toFixed(1)} MiB`;
-}
-function ms(n) {
-    return n >= 1000 ? `${(n / 1000).toFixed(1)} s` : `${n} ms`;
 }
 
 

@@ -3041,12 +3041,15 @@ function readPostRecord(runDir, nonce, uid) {
     return { record: { containerId, runsc, ...(networkId !== undefined ? { networkId } : {}) } };
 }
 
+// EXTERNAL MODULE: ./src/image/describe.ts
+var image_describe = __webpack_require__(5928);
 ;// CONCATENATED MODULE: ./src/action/summary.ts
 /**
  * The job summary of a cell, as Markdown. Everything that comes from the cell
  * or the document is escaped or fenced: cell output must never render as HTML
  * or Markdown (the summary renders raw HTML).
  */
+
 
 /** Rows of the egress table shown; the egress-log output has every decision. */
 const EGRESS_ROWS_SHOWN = 50;
@@ -3106,14 +3109,6 @@ function logCutNote(cap) {
     const size = (0,units/* formatSize */.Xq)(cap);
     return `cut at ${/^\d+$/.test(size) ? `${size} bytes` : size} by limits.log; the rest of the output is only in the job log`;
 }
-/** The image's reference and digest, and what the pull cost (image/index.ts says the same in the log). */
-function imageRow(p) {
-    const mib = (n) => `${(n / 2 ** 20).toFixed(1)} MiB`;
-    const cost = p.cached
-        ? `from the cache, ${mib(p.unpackedBytes)}`
-        : `pulled: ${mib(p.fetchedBytes)} in ${(p.pullMs / 1000).toFixed(2)} s, unpacked ${mib(p.unpackedBytes)} in ${(p.unpackMs / 1000).toFixed(2)} s`;
-    return escapeMarkdown(`${p.reference} (${p.digest}), ${cost}`);
-}
 function renderSummary(f) {
     const limits = [
         f.limits.timeout !== undefined ? `timeout ${(0,units/* formatDuration */.a3)(f.limits.timeout)}` : undefined,
@@ -3129,7 +3124,8 @@ function renderSummary(f) {
         ['runsc', escapeMarkdown(f.runscVersion)],
         ['platform', f.platform],
         ['network', f.network],
-        ...(f.image ? [['image', imageRow(f.image)]] : []),
+        // The log's own line: the reference, the digest, and what the pull cost.
+        ...(f.image ? [['image', escapeMarkdown((0,image_describe/* describePull */.p)(f.image))]] : []),
         ['limits', limits.length ? escapeMarkdown(limits.join(', ')) : 'none'],
         ['log file', escapeMarkdown(f.logFile) + (f.logCutAt === undefined ? '' : ` (${logCutNote(f.logCutAt)})`)],
     ];
@@ -4488,6 +4484,33 @@ function targetKind(p) {
  */
 function findInDirs(name, dirs) {
     return dirs.map((d) => node_path__WEBPACK_IMPORTED_MODULE_1___default().join(d, name)).find((p) => entryKind(p) !== undefined);
+}
+
+
+/***/ }),
+
+/***/ 5928:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   j: () => (/* binding */ mib),
+/* harmony export */   p: () => (/* binding */ describePull)
+/* harmony export */ });
+/**
+ * How a pull is said, in the log and in the job summary: one wording for
+ * both. Nothing here loads the image code (the summary is on every step's
+ * path).
+ */
+function mib(bytes) {
+    return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}
+function ms(n) {
+    return n >= 1000 ? `${(n / 1000).toFixed(1)} s` : `${n} ms`;
+}
+function describePull(p) {
+    if (p.cached)
+        return `Image ${p.reference} (${p.digest}) from the cache, ${mib(p.unpackedBytes)} (${ms(p.pullMs)})`;
+    return `Pulled ${p.reference} (${p.digest}): ${mib(p.fetchedBytes)} fetched in ${ms(p.pullMs)}, ${mib(p.unpackedBytes)} unpacked in ${ms(p.unpackMs)}`;
 }
 
 

@@ -13264,7 +13264,7 @@ async function cmdBundle(file, values) {
 /** `gvisor-cell pull IMAGE`: the tree on stdout (for scripts), the rest on stderr. */
 async function cmdPull(reference, values) {
     const places = placesFrom(values);
-    const { pullForCell } = await __nccwpck_require__.e(/* import() */ 705).then(__nccwpck_require__.bind(__nccwpck_require__, 2705));
+    const { pullForCell } = await __nccwpck_require__.e(/* import() */ 473).then(__nccwpck_require__.bind(__nccwpck_require__, 1473));
     const { pulled } = await pullForCell(reference, places.toolCache, (line) => main_log.info(`gvisor-cell: ${line}`));
     // raw: a path of the cache, ours.
     process.stdout.write(`${pulled.root}\n`);
@@ -13315,7 +13315,7 @@ async function cmdRun(file, values) {
     const env = { ...process.env, RUNNER_TOOL_CACHE: places.toolCache, RUNNER_TEMP: places.temp };
     let image;
     if (typeof cell.rootfs === 'object' && cell.rootfs.image !== undefined) {
-        const { pullForCell } = await __nccwpck_require__.e(/* import() */ 705).then(__nccwpck_require__.bind(__nccwpck_require__, 2705));
+        const { pullForCell } = await __nccwpck_require__.e(/* import() */ 473).then(__nccwpck_require__.bind(__nccwpck_require__, 1473));
         image = (await pullForCell(cell.rootfs.image, places.toolCache, (line) => main_log.info(`gvisor-cell: ${line}`))).facts;
     }
     const plan = planCell(cell, { workspace, env, tempRoot: places.temp, image });

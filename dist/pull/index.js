@@ -193,6 +193,24 @@ async function withLock(file, fn, timeoutMs = 600_000) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/image/describe.ts
+/**
+ * How a pull is said, in the log and in the job summary: one wording for
+ * both. Nothing here loads the image code (the summary is on every step's
+ * path).
+ */
+function mib(bytes) {
+    return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}
+function ms(n) {
+    return n >= 1000 ? `${(n / 1000).toFixed(1)} s` : `${n} ms`;
+}
+function describePull(p) {
+    if (p.cached)
+        return `Image ${p.reference} (${p.digest}) from the cache, ${mib(p.unpackedBytes)} (${ms(p.pullMs)})`;
+    return `Pulled ${p.reference} (${p.digest}): ${mib(p.fetchedBytes)} fetched in ${ms(p.pullMs)}, ${mib(p.unpackedBytes)} unpacked in ${ms(p.unpackMs)}`;
+}
+
 ;// CONCATENATED MODULE: ./src/image/tar.ts
 /**
  * A streaming reader of tar archives (POSIX ustar, pax extended headers, GNU
@@ -1070,6 +1088,7 @@ function mediaTypeOf(body) {
 
 
 
+
 const IMAGE_CACHE_DIR = 'gvisor-cell-images';
 const ARCH = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
 /** Node's name of an architecture (process.arch) → the image spec's. */
@@ -1238,7 +1257,7 @@ async function pullImage(text, opts) {
             };
         }
         catch (error) {
-            forceRemove(partial);
+            (0,external_node_fs_namespaceObject.rmSync)(partial, { recursive: true, force: true });
             throw error;
         }
     }, LOCK_WAIT_MS);
@@ -1271,8 +1290,6 @@ function readPlainFile(file, max) {
     finally {
         (0,external_node_fs_namespaceObject.closeSync)(fd);
     }
-}
-class DigestMismatch extends Error {
 }
 /**
  * A layer's bytes, decompressed by what they start with (gzip, zstd or a
@@ -1332,7 +1349,7 @@ async function* verified(file, digest) {
     }
     const actual = `sha256:${hash.digest('hex')}`;
     if (actual !== digest)
-        throw new DigestMismatch(`${external_node_path_default().basename(file)}: the kept blob is not ${digest} (it is ${actual})`);
+        throw new Error(`${external_node_path_default().basename(file)}: the kept blob is not ${digest} (it is ${actual})`);
 }
 function hit(m, reference, started) {
     return {
@@ -1402,7 +1419,7 @@ function blobFile(dir, digest) {
 }
 /** What a cell uses of the config: nothing else is kept. */
 function pick(c) {
-    return { Env: c.Env, WorkingDir: c.WorkingDir, User: c.User, Entrypoint: c.Entrypoint, Cmd: c.Cmd };
+    return { Env: c.Env, WorkingDir: c.WorkingDir };
 }
 /**
  * Under the lock: a tree without its marker, partial trees of pulls that died
@@ -1410,11 +1427,11 @@ function pick(c) {
  * keep those).
  */
 function removeLeftovers(roots, blobs, hex) {
-    forceRemove(external_node_path_default().join(roots, hex));
+    (0,external_node_fs_namespaceObject.rmSync)(external_node_path_default().join(roots, hex), { recursive: true, force: true });
     for (const name of (0,external_node_fs_namespaceObject.readdirSync)(roots)) {
         const m = /^\.([0-9a-f]{64})\.partial-([0-9]+)$/.exec(name);
         if (m && m[1] === hex && !alive(Number(m[2])))
-            forceRemove(external_node_path_default().join(roots, name));
+            (0,external_node_fs_namespaceObject.rmSync)(external_node_path_default().join(roots, name), { recursive: true, force: true });
     }
     for (const name of (0,external_node_fs_namespaceObject.readdirSync)(blobs)) {
         const m = /^[0-9a-f]{64}\.partial-([0-9]+)-[0-9a-f]+$/.exec(name);
@@ -1422,19 +1439,12 @@ function removeLeftovers(roots, blobs, hex) {
             (0,external_node_fs_namespaceObject.rmSync)(external_node_path_default().join(blobs, name), { force: true });
     }
 }
-/** A partial tree holds no 0555 directories: the tree's own modes are applied last (layer.ts finish). */
-function forceRemove(dir) {
-    (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
-}
 async function inParallel(items, n, fn) {
     let next = 0;
     await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
         while (next < items.length)
             await fn(items[next++]);
     }));
-}
-function mib(n) {
-    return `${(n / 2 ** 20).toFixed(1)} MiB`;
 }
 
 ;// CONCATENATED MODULE: ./src/image/pull-main.ts

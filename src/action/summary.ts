@@ -5,6 +5,7 @@
  */
 import { formatDuration, formatSize } from '../cell/units.js';
 import type { Tally } from '../egress/record.js';
+import { describePull } from '../image/describe.js';
 import type { PulledImage } from '../image/pull.js';
 import type { Verdict } from '../run/verdict.js';
 
@@ -99,15 +100,6 @@ export function logCutNote(cap: number): string {
   return `cut at ${/^\d+$/.test(size) ? `${size} bytes` : size} by limits.log; the rest of the output is only in the job log`;
 }
 
-/** The image's reference and digest, and what the pull cost (image/index.ts says the same in the log). */
-function imageRow(p: PulledImage): string {
-  const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
-  const cost = p.cached
-    ? `from the cache, ${mib(p.unpackedBytes)}`
-    : `pulled: ${mib(p.fetchedBytes)} in ${(p.pullMs / 1000).toFixed(2)} s, unpacked ${mib(p.unpackedBytes)} in ${(p.unpackMs / 1000).toFixed(2)} s`;
-  return escapeMarkdown(`${p.reference} (${p.digest}), ${cost}`);
-}
-
 export function renderSummary(f: SummaryFacts): string {
   const limits = [
     f.limits.timeout !== undefined ? `timeout ${formatDuration(f.limits.timeout)}` : undefined,
@@ -123,7 +115,8 @@ export function renderSummary(f: SummaryFacts): string {
     ['runsc', escapeMarkdown(f.runscVersion)],
     ['platform', f.platform],
     ['network', f.network],
-    ...(f.image ? ([['image', imageRow(f.image)]] as [string, string][]) : []),
+    // The log's own line: the reference, the digest, and what the pull cost.
+    ...(f.image ? ([['image', escapeMarkdown(describePull(f.image))]] as [string, string][]) : []),
     ['limits', limits.length ? escapeMarkdown(limits.join(', ')) : 'none'],
     ['log file', escapeMarkdown(f.logFile) + (f.logCutAt === undefined ? '' : ` (${logCutNote(f.logCutAt)})`)],
   ];

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ImageFacts } from '../bundle/host.js';
 import { needsSudo } from '../run/runsc.js';
+import { describePull } from './describe.js';
 import { lookupCached, type PulledImage, pullImage } from './pull.js';
 
 export type { PulledImage } from './pull.js';
@@ -86,17 +87,4 @@ function pullAsRoot(reference: string, toolCache: string, log: (line: string) =>
       reject(new Error(err.length > 0 ? err.join('; ') : `the pull through sudo failed (exit ${code})`));
     });
   });
-}
-
-export function describePull(p: PulledImage): string {
-  if (p.cached) return `Image ${p.reference} (${p.digest}) from the cache, ${mib(p.unpackedBytes)} (${ms(p.pullMs)})`;
-  return `Pulled ${p.reference} (${p.digest}): ${mib(p.fetchedBytes)} fetched in ${ms(p.pullMs)}, ${mib(p.unpackedBytes)} unpacked in ${ms(p.unpackMs)}`;
-}
-
-function mib(n: number): string {
-  return `${(n / 2 ** 20).toFixed(1)} MiB`;
-}
-
-function ms(n: number): string {
-  return n >= 1000 ? `${(n / 1000).toFixed(1)} s` : `${n} ms`;
 }

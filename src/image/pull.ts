@@ -34,6 +34,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { alive, withLock } from '../install/lock.js';
+import { mib } from './describe.js';
 import type { Get } from './http.js';
 import { LayeredTree } from './layer.js';
 import { DIGEST, formatReference, type ImageReference, parseReference } from './reference.js';
@@ -45,9 +46,6 @@ export const IMAGE_CACHE_DIR = 'gvisor-cell-images';
 export interface ImageConfig {
   Env?: string[];
   WorkingDir?: string;
-  User?: string;
-  Entrypoint?: string[] | null;
-  Cmd?: string[] | null;
 }
 
 export interface PulledImage {
@@ -271,7 +269,7 @@ export async function pullImage(text: string, opts: PullOptions): Promise<Pulled
           unpackMs: Date.now() - pulled,
         };
       } catch (error) {
-        forceRemove(partial);
+        rmSync(partial, { recursive: true, force: true });
         throw error;
       }
     },
@@ -309,8 +307,6 @@ function readPlainFile(file: string, max: number): Buffer {
     closeSync(fd);
   }
 }
-
-export class DigestMismatch extends Error {}
 
 /**
  * A layer's bytes, decompressed by what they start with (gzip, zstd or a
@@ -366,7 +362,7 @@ async function* verified(file: string, digest: string): AsyncIterable<Buffer> {
     raw.destroy();
   }
   const actual = `sha256:${hash.digest('hex')}`;
-  if (actual !== digest) throw new DigestMismatch(`${path.basename(file)}: the kept blob is not ${digest} (it is ${actual})`);
+  if (actual !== digest) throw new Error(`${path.basename(file)}: the kept blob is not ${digest} (it is ${actual})`);
 }
 
 function hit(m: Marker & { root?: string }, reference: string, started: number): PulledImage {
@@ -457,7 +453,7 @@ function blobFile(dir: string, digest: string): string {
 
 /** What a cell uses of the config: nothing else is kept. */
 function pick(c: ImageConfig): ImageConfig {
-  return { Env: c.Env, WorkingDir: c.WorkingDir, User: c.User, Entrypoint: c.Entrypoint, Cmd: c.Cmd };
+  return { Env: c.Env, WorkingDir: c.WorkingDir };
 }
 
 /**
@@ -466,20 +462,15 @@ function pick(c: ImageConfig): ImageConfig {
  * keep those).
  */
 function removeLeftovers(roots: string, blobs: string, hex: string): void {
-  forceRemove(path.join(roots, hex));
+  rmSync(path.join(roots, hex), { recursive: true, force: true });
   for (const name of readdirSync(roots)) {
     const m = /^\.([0-9a-f]{64})\.partial-([0-9]+)$/.exec(name);
-    if (m && m[1] === hex && !alive(Number(m[2]))) forceRemove(path.join(roots, name));
+    if (m && m[1] === hex && !alive(Number(m[2]))) rmSync(path.join(roots, name), { recursive: true, force: true });
   }
   for (const name of readdirSync(blobs)) {
     const m = /^[0-9a-f]{64}\.partial-([0-9]+)-[0-9a-f]+$/.exec(name);
     if (m && !alive(Number(m[1]))) rmSync(path.join(blobs, name), { force: true });
   }
-}
-
-/** A partial tree holds no 0555 directories: the tree's own modes are applied last (layer.ts finish). */
-function forceRemove(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
 }
 
 async function inParallel<T>(items: T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -489,8 +480,4 @@ async function inParallel<T>(items: T[], n: number, fn: (item: T) => Promise<voi
       while (next < items.length) await fn(items[next++] as T);
     }),
   );
-}
-
-function mib(n: number): string {
-  return `${(n / 2 ** 20).toFixed(1)} MiB`;
 }

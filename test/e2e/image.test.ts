@@ -118,7 +118,7 @@ describe('rootfs: { image }', () => {
     expect(run.main.outputs['image-digest']).toBe(base);
     expect(readFileSync(path.join(job.workspace, 'out.txt'), 'utf8')).toBe('made\n');
     expect(run.main.stdout).toMatch(new RegExp(`Pulled ${registry.host}/test/base:v1 \\(${base}\\): [0-9.]+ MiB fetched in`));
-    expect(run.main.summary).toContain(`| image | ${registry.host}/test/base:v1 (${base}), pulled:`);
+    expect(run.main.summary).toContain(`| image | Pulled ${registry.host}/test/base:v1 (${base}): `);
     // The entry: one tree and its marker; the cell's writes and removals are not in it.
     const hex = base.slice('sha256:'.length);
     expect(readdirSync(roots()).sort()).toEqual([hex, `${hex}.json`]);
@@ -440,5 +440,16 @@ describe.skipIf(!isRoot)('as an ordinary user with sudo, as on a hosted runner (
     expect(statSync(path.join(entry, 'rootfs', 'owned')).uid).toBe(1234);
     // The image's setuid programs, kept as they are, are out of reach of the runner's users: the entry is root's, 0700.
     expect([statSync(entry).uid, statSync(entry).mode & 0o777]).toEqual([0, 0o700]);
+    // The next step finds it (its manifests need no root), by tag and by digest.
+    for (const image of [`${registry.host}/test/owners:v1`, `${registry.host}/test/owners@sha256:${hex}`]) {
+      const again = await runAction(own, {
+        user,
+        actionDir: action?.dir,
+        inputs: { cell: `rootfs: { image: ${image} }\nshell: sh\nrun: stat -c '%u' /owned`, 'runsc-path': action?.runsc ?? runsc },
+      });
+      expect(errors(again.main)).toEqual([]);
+      expect(again.main.stdout).toContain(`Image ${image} (sha256:${hex}) from the cache`);
+      expect(again.main.outputs.stdout).toBe('1234\n');
+    }
   });
 });

@@ -12,11 +12,10 @@ import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { REPO } from '../support/action-yml.js';
 import { type BucketServer, serveBucket } from '../support/bucket.js';
 import { type Job, makeJob, removeJob } from '../support/job.js';
 import { createUpstream } from '../support/upstream.js';
-import { ensureUser, isRoot } from '../support/users.js';
+import { actionCopy, ensureUser, isRoot } from '../support/users.js';
 import { errors } from '../support/workflow-commands.js';
 import { runAction } from './action.js';
 
@@ -45,9 +44,8 @@ describe.skipIf(!isRoot)('system: overlay, as an ordinary user with sudo on the 
     user = ensureUser(USER);
     writeFileSync(SUDOERS_FILE, `${USER} ALL=(ALL) NOPASSWD:ALL\n`, { mode: 0o440 });
     job = makeJob('system', user);
-    actionDir = mkdtempSync('/tmp/gvc-e2e-action-');
-    chmodSync(actionDir, 0o755);
-    cpSync(path.join(REPO, 'dist'), path.join(actionDir, 'dist'), { recursive: true });
+    // A copy of dist/ the user can read (the repository may sit under /root); removed in afterAll.
+    actionDir = actionCopy().dir;
     server = await serveBucket(inject('bucketDir'));
     install['download-url'] = server.url;
     // A package of the test's own: one script in /usr/bin.
