@@ -2085,6 +2085,16 @@ var run_runsc = __webpack_require__(6566);
 
 
 
+/**
+ * How long runsc may take to get the cell going before the start is called
+ * stalled and everything of it killed. runsc hangs, rather than fails, where
+ * /dev/kvm exists but KVM does not work (nested virtualisation, as on this
+ * project's own VMs); on systrap a sandbox starts in well under a second, and
+ * a loaded runner with a large image may take a few.
+ */
+const START_LIMIT_MS = 30_000;
+/** A container in one of these states has been started (`runsc state`). */
+const STARTED = new Set(['running', 'paused', 'stopped']);
 /** runsc exits 128 when it fails itself, the same status as a cell that exits 128. */
 const RUNSC_FAILURE = 128;
 /** After a kill, how long to wait for the runsc command to return before destroying the sandbox (and again after). */
@@ -2109,9 +2119,9 @@ const STOP_ALL_MS = 10_000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 async function runSandbox(run) {
     if (!run.collect) {
-        const result = await watch(run, ['run', `--bundle=${run.bundleDir}`, run.containerId], () => (0,run_runsc/* killContainer */.QF)(run.runsc, run.containerId), run.started, run.wrap);
-        // `runsc run` deletes its sandbox when it returns; one that was stopped may not have.
-        if (result.timedOut || result.cancelled)
+        const result = await watch(run, ['run', `--bundle=${run.bundleDir}`, run.containerId], () => (0,run_runsc/* killContainer */.QF)(run.runsc, run.containerId), { spawned: run.started, wrap: run.wrap, watchStart: true });
+        // `runsc run` deletes its sandbox when it returns; one that was stopped, or never started, may not have.
+        if (result.timedOut || result.cancelled || result.runscError)
             await (0,run_runsc/* ensureGone */.Un)(run.runsc, run.containerId);
         return result;
     }
@@ -2126,9 +2136,11 @@ async function runSandbox(run) {
         ].entries()) {
             if (run.signal.aborted)
                 return stopped(started, { cancelled: true });
-            const code = await (0,run_runsc/* runscQuiet */.eI)(run.runsc, [...run.flags, ...step], 60_000, i === 0 ? run.wrap : run.wrapStart);
+            // `create` is where a stalled start hangs: it gets the same limit as `runsc run`.
+            const limit = i === 0 ? (run.startLimitMs ?? START_LIMIT_MS) : 60_000;
+            const code = await (0,run_runsc/* runscQuiet */.eI)(run.runsc, [...run.flags, ...step], limit, i === 0 ? run.wrap : run.wrapStart);
             if (code !== 0) {
-                const failure = runscFailure(run, code ?? RUNSC_FAILURE) ?? {
+                const failure = (code === null && i === 0 ? stalledStart(run) : runscFailure(run, code ?? RUNSC_FAILURE)) ?? {
                     message: `runsc ${step[0]} failed (exit ${code})`,
                     neverStarted: true,
                 };
@@ -2143,7 +2155,7 @@ async function runSandbox(run) {
             else
                 await (0,run_runsc/* destroy */.zr)(run.runsc, run.containerId);
         };
-        const result = await watch(run, ['exec', `--process=${processFile}`, `--internal-pid-file=${pidFile}`, run.containerId], killCell);
+        const result = await watch(run, ['exec', `--process=${processFile}`, `--internal-pid-file=${pidFile}`, run.containerId], killCell, {});
         if (result.cancelled || result.runscError || run.signal.aborted) {
             return { ...result, cancelled: result.cancelled || run.signal.aborted, durationMs: Date.now() - started };
         }
@@ -2217,15 +2229,24 @@ async function collectFrom(run, collect) {
         run.signal.removeEventListener('abort', onAbort);
     }
 }
+/** The error of a sandbox that did not start within its limit, and what to do about it. */
+function stalledStart(run) {
+    const seconds = Math.round((run.startLimitMs ?? START_LIMIT_MS) / 1000);
+    const head = `runsc did not start the sandbox within ${seconds} s on platform ${run.platform}, and was stopped`;
+    const advice = run.platform === 'kvm'
+        ? '/dev/kvm is there, but KVM does not work on this host (nested virtualisation often does not): use platform: systrap, the default.'
+        : 'Re-run with debug logging (RUNNER_DEBUG=1) to keep runsc’s own logs (output debug-log-dir), which show where it stopped.';
+    return { message: `${head}. ${advice}`, neverStarted: true };
+}
 /**
  * Runs one runsc command that carries the cell's process: streams it, enforces
- * the timeout, stops it on cancellation. `spawned` runs right after the spawn,
- * with the output held in the pipes until it is done.
+ * the timeout and the start limit, stops it on cancellation.
  */
-async function watch(run, command, kill, spawned, wrap) {
+async function watch(run, command, kill, { spawned, wrap, watchStart }) {
     const started = Date.now();
     let timedOut = false;
     let cancelled = false;
+    let stalled = false;
     const child = (0,run_runsc/* spawnRunsc */.Rz)(run.runsc, [...run.flags, ...command], { stdio: ['ignore', 'pipe', 'pipe'] }, wrap);
     // `exited`: the runsc command returned. `finished`: and its output is drained, or no longer waited for.
     let exited = false;
@@ -2258,6 +2279,14 @@ async function watch(run, command, kill, spawned, wrap) {
     let memoryAtTimeout;
     const stop = (reason) => {
         stopping ??= (async () => {
+            if (reason === 'stalled') {
+                // No container to address: its processes are killed by the state directory they carry.
+                await (0,run_runsc/* killSandboxProcesses */.Xh)(run.runsc);
+                await Promise.race([closed, sleep(KILL_GRACE_MS)]);
+                if (!finished)
+                    gaveUp({ code: null, signal: 'SIGKILL' });
+                return;
+            }
             // Only on a timeout under limits.memory, and before the kill frees the memory.
             // A diagnostic: whatever goes wrong with it, the kill below still runs.
             if (reason === 'timeout' && run.memoryLimit !== undefined) {
@@ -2292,6 +2321,23 @@ async function watch(run, command, kill, spawned, wrap) {
             stop('timeout');
         }, run.timeoutMs)
         : undefined;
+    // One `runsc state` when the limit strikes, and a second a moment later before giving up: a
+    // cell that ended just then is deleted by `runsc run` a little before that command returns.
+    const startTimer = watchStart
+        ? setTimeout(async () => {
+            for (const pause of [0, 1_000]) {
+                await sleep(pause);
+                if (exited || stopping)
+                    return;
+                const status = await (0,run_runsc/* containerStatus */.aD)(run.runsc, run.containerId);
+                if (exited || stopping || (status !== undefined && STARTED.has(status)))
+                    return;
+            }
+            stalled = true;
+            stop('stalled');
+        }, run.startLimitMs ?? START_LIMIT_MS)
+        : undefined;
+    startTimer?.unref();
     const onAbort = () => {
         cancelled = true;
         stop('cancel');
@@ -2327,11 +2373,15 @@ async function watch(run, command, kill, spawned, wrap) {
     }
     if (timer)
         clearTimeout(timer);
+    if (startTimer)
+        clearTimeout(startTimer);
     run.signal.removeEventListener('abort', onAbort);
     await stopping;
     if (hookError)
         throw hookError.error;
     const durationMs = Date.now() - started;
+    if (stalled)
+        return { exitCode: undefined, timedOut: false, cancelled, durationMs, runscError: stalledStart(run) };
     if (error) {
         const message = `could not start ${run.runsc.sudo ? 'sudo' : run.runsc.path}: ${error.message}`;
         return { exitCode: undefined, timedOut, cancelled, durationMs, runscError: { message, neverStarted: true } };
@@ -2719,6 +2769,7 @@ async function runStarted(plan, opts, started_) {
             containerId,
             bundleDir: plan.paths.dir,
             flags,
+            platform: opts.platform,
             runscLog,
             timeoutMs: plan.cell.limits?.timeout,
             memoryLimit: plan.cell.limits?.memory,
@@ -4902,6 +4953,8 @@ function removeRunDir(dir) {
 /* harmony export */   Rz: () => (/* binding */ spawnRunsc),
 /* harmony export */   Un: () => (/* binding */ ensureGone),
 /* harmony export */   V: () => (/* binding */ sandboxProcesses),
+/* harmony export */   Xh: () => (/* binding */ killSandboxProcesses),
+/* harmony export */   aD: () => (/* binding */ containerStatus),
 /* harmony export */   eI: () => (/* binding */ runscQuiet),
 /* harmony export */   jM: () => (/* binding */ needsSudo),
 /* harmony export */   vP: () => (/* binding */ globalFlags),
@@ -5013,6 +5066,33 @@ function listPids(r, containerId) {
         });
     });
 }
+/**
+ * The container's status as `runsc state` reports it (creating, created,
+ * running, paused, stopped); undefined when runsc knows no such container
+ * yet, or could not be asked within a few seconds.
+ */
+function containerStatus(r, containerId) {
+    return new Promise((resolve) => {
+        const child = spawnRunsc(r, ['state', containerId], { stdio: ['ignore', 'pipe', 'ignore'] });
+        let out = '';
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        child.stdout?.on('data', (c) => {
+            if (out.length < 1_000_000)
+                out += c.toString();
+        });
+        child.on('error', () => resolve(undefined));
+        child.on('close', (code) => {
+            clearTimeout(timer);
+            try {
+                const status = JSON.parse(out).status;
+                resolve(code === 0 && typeof status === 'string' ? status : undefined);
+            }
+            catch {
+                resolve(undefined);
+            }
+        });
+    });
+}
 /** Host pids of the processes that belong to this run's sandboxes: runsc, its sandbox and gofer all carry `--root=<state dir>`. */
 function sandboxProcesses(r) {
     const needle = Buffer.from(`--root=${r.root}\0`);
@@ -5031,6 +5111,22 @@ function sandboxProcesses(r) {
     return pids;
 }
 const GONE_WAIT_MS = 3_000;
+/**
+ * SIGKILLs every process of this run's sandboxes (runsc, sandbox, gofer),
+ * through sudo where runsc ran through it: what stops a runsc that no runsc
+ * command can reach (one that never created its container).
+ */
+async function killSandboxProcesses(r) {
+    const left = sandboxProcesses(r);
+    if (left.length === 0)
+        return;
+    await new Promise((resolve) => {
+        const [cmd, args] = r.sudo ? ['sudo', ['-n', 'kill', '-KILL', ...left.map(String)]] : ['kill', ['-KILL', ...left.map(String)]];
+        (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(cmd, args, { stdio: 'ignore' })
+            .once('close', () => resolve())
+            .once('error', () => resolve());
+    });
+}
 /**
  * Makes sure nothing of the sandbox runs any more: waits for its processes
  * to go, SIGKILLs what is left (through sudo where runsc ran through it),
@@ -5051,15 +5147,7 @@ async function ensureGone(r, containerId) {
     if (left.length === 0)
         return;
     await destroy(r, containerId);
-    left = sandboxProcesses(r);
-    if (left.length > 0) {
-        await new Promise((resolve) => {
-            const [cmd, args] = r.sudo ? ['sudo', ['-n', 'kill', '-KILL', ...left.map(String)]] : ['kill', ['-KILL', ...left.map(String)]];
-            (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(cmd, args, { stdio: 'ignore' })
-                .once('close', () => resolve())
-                .once('error', () => resolve());
-        });
-    }
+    await killSandboxProcesses(r);
     left = await waitGone(GONE_WAIT_MS);
     if (left.length > 0)
         throw new Error(`the sandbox ${containerId} could not be stopped: processes ${left.join(', ')} are still running`);

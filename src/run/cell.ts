@@ -339,6 +339,7 @@ async function runStarted(plan: CellPlan, opts: RunOptions, started_: Started): 
       containerId,
       bundleDir: plan.paths.dir,
       flags,
+      platform: opts.platform,
       runscLog,
       timeoutMs: plan.cell.limits?.timeout,
       memoryLimit: plan.cell.limits?.memory,

@@ -135,6 +135,32 @@ export function listPids(r: Runsc, containerId: string): Promise<number[] | unde
   });
 }
 
+/**
+ * The container's status as `runsc state` reports it (creating, created,
+ * running, paused, stopped); undefined when runsc knows no such container
+ * yet, or could not be asked within a few seconds.
+ */
+export function containerStatus(r: Runsc, containerId: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const child = spawnRunsc(r, ['state', containerId], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.stdout?.on('data', (c: Buffer) => {
+      if (out.length < 1_000_000) out += c.toString();
+    });
+    child.on('error', () => resolve(undefined));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      try {
+        const status = (JSON.parse(out) as { status?: unknown }).status;
+        resolve(code === 0 && typeof status === 'string' ? status : undefined);
+      } catch {
+        resolve(undefined);
+      }
+    });
+  });
+}
+
 /** Host pids of the processes that belong to this run's sandboxes: runsc, its sandbox and gofer all carry `--root=<state dir>`. */
 export function sandboxProcesses(r: Runsc): number[] {
   const needle = Buffer.from(`--root=${r.root}\0`);
@@ -151,6 +177,22 @@ export function sandboxProcesses(r: Runsc): number[] {
 }
 
 const GONE_WAIT_MS = 3_000;
+
+/**
+ * SIGKILLs every process of this run's sandboxes (runsc, sandbox, gofer),
+ * through sudo where runsc ran through it: what stops a runsc that no runsc
+ * command can reach (one that never created its container).
+ */
+export async function killSandboxProcesses(r: Runsc): Promise<void> {
+  const left = sandboxProcesses(r);
+  if (left.length === 0) return;
+  await new Promise<void>((resolve) => {
+    const [cmd, args] = r.sudo ? ['sudo', ['-n', 'kill', '-KILL', ...left.map(String)]] : ['kill', ['-KILL', ...left.map(String)]];
+    spawn(cmd as string, args as string[], { stdio: 'ignore' })
+      .once('close', () => resolve())
+      .once('error', () => resolve());
+  });
+}
 
 /**
  * Makes sure nothing of the sandbox runs any more: waits for its processes
@@ -171,15 +213,7 @@ export async function ensureGone(r: Runsc, containerId: string): Promise<void> {
   let left = await waitGone(GONE_WAIT_MS);
   if (left.length === 0) return;
   await destroy(r, containerId);
-  left = sandboxProcesses(r);
-  if (left.length > 0) {
-    await new Promise<void>((resolve) => {
-      const [cmd, args] = r.sudo ? ['sudo', ['-n', 'kill', '-KILL', ...left.map(String)]] : ['kill', ['-KILL', ...left.map(String)]];
-      spawn(cmd as string, args as string[], { stdio: 'ignore' })
-        .once('close', () => resolve())
-        .once('error', () => resolve());
-    });
-  }
+  await killSandboxProcesses(r);
   left = await waitGone(GONE_WAIT_MS);
   if (left.length > 0) throw new Error(`the sandbox ${containerId} could not be stopped: processes ${left.join(', ')} are still running`);
 }

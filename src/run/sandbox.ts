@@ -10,7 +10,19 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import type { CellOutput } from './output.js';
 import { SETUP_FAILED } from './readonly.js';
-import { destroy, ensureGone, killContainer, listPids, type Runsc, runscQuiet, spawnRunsc, type Wrap } from './runsc.js';
+import {
+  containerStatus,
+  destroy,
+  ensureGone,
+  killContainer,
+  killSandboxProcesses,
+  listPids,
+  type Platform,
+  type Runsc,
+  runscQuiet,
+  spawnRunsc,
+  type Wrap,
+} from './runsc.js';
 
 export interface SandboxRun {
   runsc: Runsc;
@@ -18,6 +30,10 @@ export interface SandboxRun {
   bundleDir: string;
   /** Global runsc flags (platform, network, overlay, logging). */
   flags: string[];
+  /** The platform those flags name: said when the sandbox does not start. */
+  platform: Platform;
+  /** How long runsc may take to get the cell going (START_LIMIT_MS unless a test shortens it). */
+  startLimitMs?: number;
   /** runsc's own log (`--log`), read when runsc fails. */
   runscLog: string;
   timeoutMs: number | undefined;
@@ -79,6 +95,17 @@ export interface RunscError {
   neverStarted: boolean;
 }
 
+/**
+ * How long runsc may take to get the cell going before the start is called
+ * stalled and everything of it killed. runsc hangs, rather than fails, where
+ * /dev/kvm exists but KVM does not work (nested virtualisation, as on this
+ * project's own VMs); on systrap a sandbox starts in well under a second, and
+ * a loaded runner with a large image may take a few.
+ */
+export const START_LIMIT_MS = 30_000;
+/** A container in one of these states has been started (`runsc state`). */
+const STARTED = new Set(['running', 'paused', 'stopped']);
+
 /** runsc exits 128 when it fails itself, the same status as a cell that exits 128. */
 const RUNSC_FAILURE = 128;
 /** After a kill, how long to wait for the runsc command to return before destroying the sandbox (and again after). */
@@ -109,11 +136,10 @@ export async function runSandbox(run: SandboxRun): Promise<SandboxResult> {
       run,
       ['run', `--bundle=${run.bundleDir}`, run.containerId],
       () => killContainer(run.runsc, run.containerId),
-      run.started,
-      run.wrap,
+      { spawned: run.started, wrap: run.wrap, watchStart: true },
     );
-    // `runsc run` deletes its sandbox when it returns; one that was stopped may not have.
-    if (result.timedOut || result.cancelled) await ensureGone(run.runsc, run.containerId);
+    // `runsc run` deletes its sandbox when it returns; one that was stopped, or never started, may not have.
+    if (result.timedOut || result.cancelled || result.runscError) await ensureGone(run.runsc, run.containerId);
     return result;
   }
   const { processFile, pidFile } = run.collect;
@@ -126,9 +152,11 @@ export async function runSandbox(run: SandboxRun): Promise<SandboxResult> {
       ['start', run.containerId],
     ].entries()) {
       if (run.signal.aborted) return stopped(started, { cancelled: true });
-      const code = await runscQuiet(run.runsc, [...run.flags, ...step], 60_000, i === 0 ? run.wrap : run.wrapStart);
+      // `create` is where a stalled start hangs: it gets the same limit as `runsc run`.
+      const limit = i === 0 ? (run.startLimitMs ?? START_LIMIT_MS) : 60_000;
+      const code = await runscQuiet(run.runsc, [...run.flags, ...step], limit, i === 0 ? run.wrap : run.wrapStart);
       if (code !== 0) {
-        const failure = runscFailure(run, code ?? RUNSC_FAILURE) ?? {
+        const failure = (code === null && i === 0 ? stalledStart(run) : runscFailure(run, code ?? RUNSC_FAILURE)) ?? {
           message: `runsc ${step[0]} failed (exit ${code})`,
           neverStarted: true,
         };
@@ -141,7 +169,7 @@ export async function runSandbox(run: SandboxRun): Promise<SandboxResult> {
       if (pid > 0) await runscQuiet(run.runsc, ['kill', `--pid=${pid}`, run.containerId, 'KILL']);
       else await destroy(run.runsc, run.containerId);
     };
-    const result = await watch(run, ['exec', `--process=${processFile}`, `--internal-pid-file=${pidFile}`, run.containerId], killCell);
+    const result = await watch(run, ['exec', `--process=${processFile}`, `--internal-pid-file=${pidFile}`, run.containerId], killCell, {});
     if (result.cancelled || result.runscError || run.signal.aborted) {
       return { ...result, cancelled: result.cancelled || run.signal.aborted, durationMs: Date.now() - started };
     }
@@ -210,21 +238,39 @@ async function collectFrom(run: SandboxRun, collect: NonNullable<SandboxRun['col
   }
 }
 
+/** The error of a sandbox that did not start within its limit, and what to do about it. */
+function stalledStart(run: SandboxRun): RunscError {
+  const seconds = Math.round((run.startLimitMs ?? START_LIMIT_MS) / 1000);
+  const head = `runsc did not start the sandbox within ${seconds} s on platform ${run.platform}, and was stopped`;
+  const advice =
+    run.platform === 'kvm'
+      ? '/dev/kvm is there, but KVM does not work on this host (nested virtualisation often does not): use platform: systrap, the default.'
+      : 'Re-run with debug logging (RUNNER_DEBUG=1) to keep runsc’s own logs (output debug-log-dir), which show where it stopped.';
+  return { message: `${head}. ${advice}`, neverStarted: true };
+}
+
+interface WatchOptions {
+  /** Runs right after the spawn, with the output held in the pipes until it is done. */
+  spawned?: () => Promise<void>;
+  wrap?: Wrap;
+  /** The command creates the sandbox: kill it if the container is not running within the start limit. */
+  watchStart?: boolean;
+}
+
 /**
  * Runs one runsc command that carries the cell's process: streams it, enforces
- * the timeout, stops it on cancellation. `spawned` runs right after the spawn,
- * with the output held in the pipes until it is done.
+ * the timeout and the start limit, stops it on cancellation.
  */
 async function watch(
   run: SandboxRun,
   command: string[],
   kill: (reason: 'timeout' | 'cancel') => Promise<void>,
-  spawned?: () => Promise<void>,
-  wrap?: Wrap,
+  { spawned, wrap, watchStart }: WatchOptions,
 ): Promise<SandboxResult> {
   const started = Date.now();
   let timedOut = false;
   let cancelled = false;
+  let stalled = false;
 
   const child = spawnRunsc(run.runsc, [...run.flags, ...command], { stdio: ['ignore', 'pipe', 'pipe'] }, wrap);
 
@@ -259,8 +305,15 @@ async function watch(
   });
   let stopping: Promise<void> | undefined;
   let memoryAtTimeout: number | undefined;
-  const stop = (reason: 'timeout' | 'cancel') => {
+  const stop = (reason: 'timeout' | 'cancel' | 'stalled') => {
     stopping ??= (async () => {
+      if (reason === 'stalled') {
+        // No container to address: its processes are killed by the state directory they carry.
+        await killSandboxProcesses(run.runsc);
+        await Promise.race([closed, sleep(KILL_GRACE_MS)]);
+        if (!finished) gaveUp({ code: null, signal: 'SIGKILL' });
+        return;
+      }
       // Only on a timeout under limits.memory, and before the kill frees the memory.
       // A diagnostic: whatever goes wrong with it, the kill below still runs.
       if (reason === 'timeout' && run.memoryLimit !== undefined) {
@@ -292,6 +345,21 @@ async function watch(
           stop('timeout');
         }, run.timeoutMs)
       : undefined;
+  // One `runsc state` when the limit strikes, and a second a moment later before giving up: a
+  // cell that ended just then is deleted by `runsc run` a little before that command returns.
+  const startTimer = watchStart
+    ? setTimeout(async () => {
+        for (const pause of [0, 1_000]) {
+          await sleep(pause);
+          if (exited || stopping) return;
+          const status = await containerStatus(run.runsc, run.containerId);
+          if (exited || stopping || (status !== undefined && STARTED.has(status))) return;
+        }
+        stalled = true;
+        stop('stalled');
+      }, run.startLimitMs ?? START_LIMIT_MS)
+    : undefined;
+  startTimer?.unref();
   const onAbort = () => {
     cancelled = true;
     stop('cancel');
@@ -326,10 +394,12 @@ async function watch(
     stream?.destroy();
   }
   if (timer) clearTimeout(timer);
+  if (startTimer) clearTimeout(startTimer);
   run.signal.removeEventListener('abort', onAbort);
   await stopping;
   if (hookError) throw hookError.error;
   const durationMs = Date.now() - started;
+  if (stalled) return { exitCode: undefined, timedOut: false, cancelled, durationMs, runscError: stalledStart(run) };
 
   if (error) {
     const message = `could not start ${run.runsc.sudo ? 'sudo' : run.runsc.path}: ${error.message}`;

@@ -5,7 +5,7 @@
 #   runsc --root=STATE [--log=FILE] [global flags] run --bundle=DIR ID
 #   runsc ... create --bundle=DIR ID | start ID
 #   runsc ... exec --process=FILE [--internal-pid-file=FILE] ID
-#   runsc --root=STATE kill [--all|--pid=N] ID SIG | delete --force ID | ps --format=json ID
+#   runsc --root=STATE kill [--all|--pid=N] ID SIG | delete --force ID | ps --format=json ID | state ID
 #   runsc --version
 #
 # The cell is a host process group in a session of its own: the OCI process
@@ -139,6 +139,7 @@ case $cmd in
   create)
     maybe_fail
     log_line info 'fake runsc create'
+    [ -n "$start_delay" ] && sleep "$start_delay"
     mkdir -p "$state"
     helper sandbox
     echo $! >"$state/sandbox"
@@ -181,6 +182,14 @@ case $cmd in
     signal_groups KILL
     [ -f "$state/sandbox" ] && kill -s KILL "$(cat "$state/sandbox")" 2>/dev/null
     rm -rf "$state"
+    ;;
+  state)
+    maybe_fail
+    if [ ! -d "$state" ]; then
+      echo "fake runsc: container $id not found" >&2
+      exit 128
+    fi
+    echo "{\"id\":\"$id\",\"status\":\"running\"}"
     ;;
   ps)
     maybe_fail

@@ -20,7 +20,7 @@ const FAKE = fileURLToPath(new URL('./fake-runsc.sh', import.meta.url));
 export interface FakeControl {
   /** Per subcommand: fail with this exit status (128: runsc's own), a JSON error line in --log, or no log at all; or die by `signal`. */
   fail?: Record<string, { exit?: number; error?: string; noLog?: boolean; stderr?: string; signal?: NodeJS.Signals }>;
-  /** `run`: the container exists (and the cell starts) only after this many seconds. */
+  /** `run` and `create`: the container exists (and the cell starts) only after this many seconds. */
   startDelay?: number;
   /** kill and delete succeed and do nothing: a runsc that never winds down. */
   deaf?: boolean;
@@ -85,6 +85,7 @@ export function makeFake(): Fake {
       containerId: 'cell-1',
       bundleDir,
       flags: ['--platform=systrap', `--log=${runscLog}`, '--log-format=json'],
+      platform: 'systrap',
       runscLog,
       timeoutMs: undefined,
       output: output(),

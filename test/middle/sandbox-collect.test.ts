@@ -112,6 +112,21 @@ describe('a cell that collects', () => {
     expect(readFileSync(path.join(unpacked, 'out', 'p.txt'), 'utf8')).toBe('partial\n');
   });
 
+  test('a `runsc create` that hangs past the start limit: the clear error, nothing run, the sandbox gone', async () => {
+    fake.control({ startDelay: 20 });
+    const result = await runSandbox({ ...collecting('echo ran'), startLimitMs: 1_000, platform: 'kvm' });
+    expect(result).toMatchObject({ exitCode: undefined, timedOut: false, cancelled: false });
+    expect(result.runscError).toEqual({
+      message: expect.stringMatching(
+        /^runsc did not start the sandbox within 1 s on platform kvm, and was stopped\. .*use platform: systrap/,
+      ),
+      neverStarted: true,
+    });
+    expect(calls()).not.toContain('start cell-1');
+    expect(calls()).not.toContain('exec --process=process.json --internal-pid-file=cell.pid cell-1');
+    expect(sandboxProcesses(fake.runsc)).toEqual([]);
+  });
+
   test('a cancelled cell collects nothing, and the sandbox is gone', async () => {
     const abort = new AbortController();
     let received = false;

@@ -153,6 +153,50 @@ describe('timeout and cancellation', () => {
   });
 });
 
+describe('the start limit (a runsc that hangs before the cell starts, as on an unusable /dev/kvm)', () => {
+  it.concurrent('a container not running within the limit: runsc killed by its --root, a clear error, no exit code', async ({ fake }) => {
+    fake.cell('echo ran');
+    fake.control({ startDelay: 20, stuckGofer: true });
+    const run = fake.sandboxRun({ startLimitMs: 1_000 });
+    const result = await runSandbox(run);
+    expect(result).toMatchObject({ exitCode: undefined, timedOut: false, cancelled: false });
+    expect(result.runscError).toEqual({
+      message: expect.stringMatching(
+        /^runsc did not start the sandbox within 1 s on platform systrap, and was stopped\. Re-run with debug/,
+      ),
+      neverStarted: true,
+    });
+    // The limit, a second look a second later, then the kill.
+    expect(result.durationMs).toBeGreaterThanOrEqual(2_000);
+    expect(result.durationMs).toBeLessThan(6_000);
+    expect(fake.calls().filter((c) => c === 'state cell-1')).toHaveLength(2);
+    expect(run.output.stdout.text()).toBe('');
+    expect(sandboxProcesses(fake.runsc)).toEqual([]);
+  });
+
+  it.concurrent('on kvm, the error says to use systrap', async ({ fake }) => {
+    fake.control({ startDelay: 20 });
+    const result = await runSandbox(fake.sandboxRun({ startLimitMs: 1_000, platform: 'kvm' }));
+    expect(result.runscError?.message).toMatch(/within 1 s on platform kvm.*KVM does not work on this host.*use platform: systrap/);
+    expect(sandboxProcesses(fake.runsc)).toEqual([]);
+  });
+
+  it.concurrent('a cell that runs past the limit is left alone: runsc was asked once, and said running', async ({ fake }) => {
+    fake.cell('sleep 1.5; echo done');
+    const run = fake.sandboxRun({ startLimitMs: 300 });
+    const result = await runSandbox(run);
+    expect(result).toMatchObject({ exitCode: 0, runscError: undefined });
+    expect(run.output.stdout.text()).toBe('done\n');
+    expect(fake.calls().filter((c) => c === 'state cell-1')).toHaveLength(1);
+  });
+
+  it.concurrent('a cell that ends before the limit costs no `runsc state`', async ({ fake }) => {
+    fake.cell('exit 0');
+    await runSandbox(fake.sandboxRun({ startLimitMs: 2_000 }));
+    expect(fake.calls()).toEqual([`run --bundle=${fake.bundleDir} cell-1`]);
+  });
+});
+
 describe('what is left of the sandbox', () => {
   it.concurrent('after a timeout, a gofer that outlives runsc is found by its --root and SIGKILLed', async ({ fake }) => {
     fake.cell('sleep 30');
