@@ -698,7 +698,7 @@ async function obtainRunsc(wanted, ctx) {
     if (version.cacheKey)
         found = (0,cache/* findCached */.aY)(shelf, version.cacheKey, sha512, log.info);
     if (!found) {
-        const { installRunsc } = await Promise.all(/* import() */[__webpack_require__.e(58), __webpack_require__.e(805), __webpack_require__.e(546)]).then(__webpack_require__.bind(__webpack_require__, 4546));
+        const { installRunsc } = await __webpack_require__.e(/* import() */ 42).then(__webpack_require__.bind(__webpack_require__, 4042));
         found = await installRunsc({ version, downloadUrl, sha512 }, { shelf, tempDir: ctx.tempDir, log, onProgress: ctx.onProgress });
     }
     if (!sha512 || !privateDir)
@@ -3245,7 +3245,7 @@ function renderSummary(f) {
 let loaded;
 /** @actions/core, on first use (see above). */
 async function loadCore() {
-    loaded ??= await __webpack_require__.e(/* import() */ 58).then(__webpack_require__.bind(__webpack_require__, 6058));
+    loaded ??= await Promise.all(/* import() */[__webpack_require__.e(942), __webpack_require__.e(58)]).then(__webpack_require__.bind(__webpack_require__, 6058));
     return loaded;
 }
 /** The runner's tool cache: where runsc is cached between steps and jobs. */

@@ -1317,8 +1317,8 @@ function pullAsRoot(reference, toolCache, log) {
 /**
  * A lock file for writers of one tool-cache entry. Parallel jobs on one runner
  * (a matrix on a large runner, backgrounded steps) may install the same runsc
- * at once; tool-cache's cacheDir deletes and rewrites the entry, so two
- * writers at a time would corrupt it. A holder that died is detected by its pid.
+ * at once; placing an entry removes what is there and renames the new tree in
+ * (installer.ts), so two writers at a time would undo each other's work. A holder that died is detected by its pid.
  */
 
 /** Whether process `pid` exists (EPERM: it does, as another user's). */

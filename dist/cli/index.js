@@ -11634,7 +11634,7 @@ async function obtainRunsc(wanted, ctx) {
     if (version.cacheKey)
         found = (0,cache/* findCached */.aY)(shelf, version.cacheKey, sha512, log.info);
     if (!found) {
-        const { installRunsc } = await Promise.all(/* import() */[__nccwpck_require__.e(255), __nccwpck_require__.e(546)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4546));
+        const { installRunsc } = await __nccwpck_require__.e(/* import() */ 42).then(__nccwpck_require__.bind(__nccwpck_require__, 4042));
         found = await installRunsc({ version, downloadUrl, sha512 }, { shelf, tempDir: ctx.tempDir, log, onProgress: ctx.onProgress });
     }
     if (!sha512 || !privateDir)

@@ -4,12 +4,17 @@
  *
  * Transient failures (network errors, 5xx, 429, a body cut short) are retried
  * with backoff; anything else, a 404 above all, fails at once naming the URL.
+ *
+ * Requests go out over node:http/https, unless a proxy is configured: then
+ * through @actions/http-client, which applies HTTPS_PROXY, HTTP_PROXY and
+ * NO_PROXY as the runner's own tooling does. It is loaded only then, because
+ * it loads undici, about 40 ms of a cold install's 160 (README, Performance).
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { HttpClient, type HttpClientResponse } from '@actions/http-client';
 import { type Logger, silent } from '../log.js';
 
 export class HttpError extends Error {
@@ -34,25 +39,80 @@ export interface RetryOptions {
 
 export const DEFAULT_RETRY: RetryOptions = { attempts: 4, baseDelayMs: 1000 };
 
-function client(): HttpClient {
-  // allowRetries stays off: retries are ours, so that every attempt is hashed afresh.
-  return new HttpClient('gvisor-cell', [], { allowRetries: false, allowRedirects: true, maxRedirects: 5, socketTimeout: 60_000 });
-}
+const MAX_REDIRECTS = 5;
+/** A connection that carries nothing for this long is given up (and retried). */
+const SOCKET_TIMEOUT_MS = 60_000;
+/** A checksum file is a line; anything much longer is not one. */
+const MAX_TEXT = 1 << 20;
+/** The variables @actions/http-client reads a proxy from. */
+const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
 
 /** One GET that must answer 200; anything else becomes an HttpError naming the URL and status. */
-async function get(url: string): Promise<HttpClientResponse> {
-  const res = await client().get(url);
-  const status = res.message.statusCode ?? 0;
+async function get(url: string): Promise<IncomingMessage> {
+  const message = PROXY_VARIABLES.some((name) => process.env[name]) ? await viaHttpClient(url) : await direct(url);
+  const status = message.statusCode ?? 0;
   if (status !== 200) {
-    res.message.resume();
-    throw new HttpError(url, status, res.message.statusMessage ?? '');
+    message.resume();
+    throw new HttpError(url, status, message.statusMessage ?? '');
   }
-  return res;
+  return message;
+}
+
+async function viaHttpClient(url: string): Promise<IncomingMessage> {
+  const { HttpClient } = await import('@actions/http-client');
+  // allowRetries stays off: retries are ours, so that every attempt is hashed afresh.
+  const client = new HttpClient('gvisor-cell', [], {
+    allowRetries: false,
+    allowRedirects: true,
+    maxRedirects: MAX_REDIRECTS,
+    socketTimeout: SOCKET_TIMEOUT_MS,
+  });
+  return (await client.get(url)).message;
+}
+
+/** Follows redirects as @actions/http-client does: at most five, never from HTTPS down to HTTP. */
+async function direct(url: string): Promise<IncomingMessage> {
+  let at = new URL(url);
+  for (let hop = 0; ; hop++) {
+    const message = await request(at);
+    const status = message.statusCode ?? 0;
+    const location = message.headers.location;
+    if (status < 300 || status >= 400 || !location) return message;
+    message.resume();
+    if (hop >= MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects`);
+    const next = new URL(location, at);
+    if (at.protocol === 'https:' && next.protocol !== 'https:') throw new Error(`a redirect from HTTPS to ${next.origin} was refused`);
+    at = next;
+  }
+}
+
+function request(url: URL): Promise<IncomingMessage> {
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return Promise.reject(new Error(`${url.protocol} is not HTTP(S)`));
+  const mod = url.protocol === 'https:' ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http');
+  return new Promise((resolve, reject) => {
+    const req = mod.get(url, { headers: { 'user-agent': 'gvisor-cell' } }, resolve);
+    // Also while the body streams: the response then fails with the error, and the attempt is retried.
+    req.setTimeout(SOCKET_TIMEOUT_MS, () => {
+      req.destroy(Object.assign(new Error(`no data for ${SOCKET_TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' }));
+    });
+    req.on('error', reject);
+  });
 }
 
 /** GETs a small text resource (a checksum file); retries are said to `log`. */
 export async function fetchText(url: string, retry: RetryOptions = DEFAULT_RETRY, log: Logger = silent): Promise<string> {
-  return withRetries(url, retry, log, async () => (await get(url)).readBody());
+  return withRetries(url, retry, log, async () => {
+    const message = await get(url);
+    let text = '';
+    for await (const chunk of message) {
+      text += chunk;
+      if (text.length > MAX_TEXT) {
+        message.destroy();
+        throw new Error(`the body is over ${MAX_TEXT} bytes, far more than a checksum file`);
+      }
+    }
+    return text;
+  });
 }
 
 /** Called as bytes arrive; `total` is NaN when the server did not say. */
@@ -72,9 +132,9 @@ export async function downloadHashed(
   { retry = DEFAULT_RETRY, log = silent, onProgress }: DownloadOptions = {},
 ): Promise<string> {
   return withRetries(url, retry, log, async () => {
-    const res = await get(url);
+    const message = await get(url);
     const hash = createHash('sha512');
-    const expected = Number(res.message.headers['content-length'] ?? Number.NaN);
+    const expected = Number(message.headers['content-length'] ?? Number.NaN);
     let received = 0;
     const tap = new Transform({
       transform(chunk: Buffer, _enc, done) {
@@ -84,8 +144,8 @@ export async function downloadHashed(
         done(null, chunk);
       },
     });
-    await pipeline(res.message, tap, createWriteStream(dest));
-    if (!res.message.complete || (Number.isFinite(expected) && received !== expected)) {
+    await pipeline(message, tap, createWriteStream(dest));
+    if (!message.complete || (Number.isFinite(expected) && received !== expected)) {
       throw new TruncatedError(url, received, expected);
     }
     return hash.digest('hex');

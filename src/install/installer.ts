@@ -10,11 +10,17 @@
  *  3. the artifact is hashed while it streams to disk, compared, and only then
  *     extracted and cached, itself kept in the entry (a pinned hit hashes it
  *     again: pinned.ts): a mismatch leaves nothing behind.
+ *
+ * The entry is laid out as @actions/tool-cache lays out its own
+ * (`<tool>/<key>/<arch>` and `<arch>.complete`; cache.ts reads it, and a unit
+ * test holds both to `tc.find`), but the unpacked tree is renamed into place
+ * rather than copied (tool-cache has no move: its copy was about 20 ms of a
+ * cold install). tool-cache itself is loaded only to list the entries, for
+ * `latest`.
  */
-import { promises as fs } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { promises as fs, constants as fsConstants } from 'node:fs';
 import path from 'node:path';
-import { getExecOutput } from '@actions/exec';
-import * as io from '@actions/io';
 import type { Logger } from '../log.js';
 import { RUN_DIR_PREFIX } from '../run/run-dir.js';
 import {
@@ -30,7 +36,6 @@ import {
 import { parseSha512File } from './checksum.js';
 import { DEFAULT_RETRY, downloadHashed, fetchText, HttpError, type Progress, type RetryOptions } from './download.js';
 import { withLock } from './lock.js';
-import { cachedVersions, cacheEntry } from './tool-cache.js';
 import { findFile } from './unpack.js';
 import { cacheKeyFromVersionOutput, type VersionRequest, versionLine } from './version.js';
 
@@ -83,7 +88,7 @@ export async function installRunsc(req: InstallRequest, ctx: InstallContext): Pr
   const retry = ctx.retry ?? DEFAULT_RETRY;
   const base = `${req.downloadUrl}/${req.version.bucket}/${shelf.arch}`;
   const tried: string[] = [];
-  for (const layout of layoutOrder(req.version, (await io.which('zstd', false)) !== '')) {
+  for (const layout of layoutOrder(req.version, await onPath('zstd'))) {
     const url = `${base}/${layout.artifact}`;
     let published: string;
     try {
@@ -123,6 +128,7 @@ export async function installRunsc(req: InstallRequest, ctx: InstallContext): Pr
  * hashes (the record itself proves nothing).
  */
 async function cachedArtifact(shelf: Shelf, sha512: string, pinned: boolean, log: Logger): Promise<InstalledRunsc | undefined> {
+  const { cachedVersions } = await import('./tool-cache.js');
   for (const key of await cachedVersions(shelf)) {
     const dir = findEntry(shelf, key);
     const meta = dir ? readMetadata(dir) : undefined;
@@ -174,20 +180,55 @@ async function downloadAndCache(
       // Another job may have cached the very same artifact while we downloaded it.
       const done = findCached(shelf, key, digest, log.info);
       if (done) return done;
-      let dir: string;
-      try {
-        dir = await cacheEntry(shelf, root, key);
-      } catch (error) {
-        // tc.find ignores an entry without its .complete marker, but leave no half-copied tree either.
-        await io.rmRF(path.join(toolDir, key, shelf.arch));
-        throw error;
-      }
+      const dir = await placeEntry(root, path.join(toolDir, key), shelf.arch);
       log.info(`Cached ${version} (sha512 ${digest.slice(0, 16)}…) in ${dir}`);
       return { path: path.join(dir, 'runsc'), version, entry: { dir, kept: meta.kept } };
     });
   } finally {
-    await io.rmRF(work);
+    await fs.rm(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * Moves the unpacked tree in as `<keyDir>/<arch>` and marks it complete, as
+ * tool-cache's cacheDir would, but by rename: the run's temp directory and
+ * the tool cache are one filesystem on hosted runners. Where they are not,
+ * the tree is copied. Whatever was there (an entry without its marker, left
+ * by a crash) goes first; a failure leaves no entry and no marker.
+ */
+async function placeEntry(tree: string, keyDir: string, arch: string): Promise<string> {
+  const dir = path.join(keyDir, arch);
+  const marker = `${dir}.complete`;
+  await fs.rm(marker, { force: true });
+  await fs.rm(dir, { recursive: true, force: true });
+  await fs.mkdir(keyDir, { recursive: true });
+  try {
+    try {
+      await fs.rename(tree, dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+      await fs.cp(tree, dir, { recursive: true, errorOnExist: true, force: false, verbatimSymlinks: true });
+    }
+    await fs.writeFile(marker, '');
+  } catch (error) {
+    await fs.rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return dir;
+}
+
+/** Whether `name` is an executable file in one of PATH's directories. */
+async function onPath(name: string): Promise<boolean> {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    try {
+      await fs.access(path.join(dir, name), fsConstants.X_OK);
+      return true;
+    } catch {
+      // not here
+    }
+  }
+  return false;
 }
 
 /** Extracts only what runs (runsc and its gvisor-bin/ sidecars) and returns the path of runsc. */
@@ -204,17 +245,28 @@ async function unpack(layout: Layout, file: string, stage: string): Promise<stri
   return found;
 }
 
+/** How long tar or the `runsc --version` probe may take: neither should take a second. */
+const RUN_TIMEOUT_MS = 120_000;
+
 /**
- * A command run to completion with its output read, through @actions/exec
- * (loaded with tool-cache anyway): quiet, its status returned rather than
- * thrown. The binaries are ours (tar, a runsc whose artifact just hashed to
- * the published digest), so the lack of a timeout in exec is acceptable here.
+ * A command run to completion with its output read: quiet, its status
+ * returned rather than thrown (-1 when it could not be started or timed out).
  */
-async function run(command: string, args: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-  try {
-    return await getExecOutput(command, args, { silent: true, ignoreReturnCode: true });
-  } catch (error) {
-    // Not found, not executable: exec rejects instead of reporting a status.
-    return { exitCode: -1, stdout: '', stderr: error instanceof Error ? error.message : String(error) };
-  }
+function run(command: string, args: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: RUN_TIMEOUT_MS, killSignal: 'SIGKILL' });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.once('error', (error) => resolve({ exitCode: -1, stdout: '', stderr: error.message }));
+    child.once('close', (code, signal) => {
+      const stderr = Buffer.concat(err).toString();
+      resolve({
+        exitCode: code ?? -1,
+        stdout: Buffer.concat(out).toString(),
+        stderr: signal ? `${stderr}killed by ${signal} (after ${RUN_TIMEOUT_MS / 1000} s at most)` : stderr,
+      });
+    });
+  });
 }

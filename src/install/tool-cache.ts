@@ -9,8 +9,9 @@
  * (`$(gvisor-cell install)`). Nothing else writes to stdout while an install
  * runs, so diverting it for the call's duration catches only tool-cache.
  *
- * Loaded by the installer only: a warm step never loads tool-cache (cache.ts
- * reads its layout itself).
+ * Loaded by the installer only, and only for `latest` (to list the entries):
+ * a warm step and a pinned install never load tool-cache (cache.ts reads its
+ * layout, installer.ts writes it).
  */
 import * as tc from '@actions/tool-cache';
 import type { Shelf } from './cache.js';
@@ -44,9 +45,4 @@ async function isolated<T>(root: string, fn: () => T | Promise<T>): Promise<T> {
 /** The version keys cached for this tool and architecture. */
 export function cachedVersions(shelf: Shelf): Promise<string[]> {
   return withRoot(shelf.root, () => tc.findAllVersions(shelf.tool, shelf.arch));
-}
-
-/** Copies `dir` into the cache as the entry for `key` and marks it complete; returns the entry. */
-export function cacheEntry(shelf: Shelf, dir: string, key: string): Promise<string> {
-  return withRoot(shelf.root, () => tc.cacheDir(dir, shelf.tool, key, shelf.arch));
 }

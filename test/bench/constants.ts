@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { REPO } from '../support/action-yml.js';
 
-export const FIGURES = ['step', 'install', 'work', 'bundle', 'egress', 'image'] as const;
+export const FIGURES = ['step', 'install', 'work', 'bundle', 'egress', 'image', 'suites'] as const;
 export type Figure = (typeof FIGURES)[number];
 export const DEFAULT_ROUNDS = 5;
 

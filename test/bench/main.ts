@@ -23,12 +23,17 @@
  *   image    rootfs: { image } (#15): a warm step with the image cached vs
  *            rootfs: host; the pull into an empty tool cache vs `skopeo copy`
  *            + `umoci raw unpack` (a registry on loopback: docker-registry)
+ *   suites   real suites (#16) natively vs in a cell: this repository's unit
+ *            suite, Debian's pytest, git status / log -p, a C build, npm ci
+ *            --offline; then runsc options on the shorter ones
  *
- * Usage: npm run bench -- [--rounds N] [--only step,install,work,egress,bundle]
+ * Usage: npm run bench -- [--rounds N] [--only step,install,work,bundle,egress,image,suites]
  * Needs: root (a bare `runsc run` needs it), a built dist/, and a runsc that
  * scripts/provision-runsc.sh can find or fetch ($RUNSC); the Node that runs
  * dist/ is $GVC_ACTION_NODE (else this one); curl, sha512sum, tar (and zstd),
- * git for the git figure; ip, nft and openssl for the egress figure.
+ * git for the git figure; ip, nft and openssl for the egress figure;
+ * python3-pytest, make and gcc, and the npm registry (once, to warm a cache) for
+ * the suites figure (each is skipped, saying so, when missing).
  * Everything it creates lives under .tmp/ and is removed at the end, also on
  * Ctrl-C (the egress figure's namespace and /etc/hosts line too).
  *
@@ -50,6 +55,7 @@ import { measureEgress } from './measure/egress.js';
 import { measureImage } from './measure/image.js';
 import { measureInstall } from './measure/install.js';
 import { measureStep } from './measure/step.js';
+import { measureSuites } from './measure/suites.js';
 import { measureWork } from './measure/work.js';
 import { Processes, StepError } from './processes.js';
 import { reportBundle } from './report/bundle.js';
@@ -58,6 +64,7 @@ import { reportHeader } from './report/header.js';
 import { reportImage } from './report/image.js';
 import { reportInstall } from './report/install.js';
 import { reportStep } from './report/step.js';
+import { reportSuites } from './report/suites.js';
 import { reportWork } from './report/work.js';
 
 function fail(message: string): never {
@@ -98,10 +105,11 @@ async function main(): Promise<void> {
   };
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => void interrupted(sig));
 
-  const needsRunsc = only.has('step') || only.has('install') || only.has('work') || only.has('egress') || only.has('image');
+  const needsRunsc = [...only].some((f) => f !== 'bundle');
   const sections: string[] = [];
   let egress: string | undefined;
   let image: string | undefined;
+  let suites: string | undefined;
   let machine: Machine | undefined;
   const loadStart = os.loadavg();
   try {
@@ -129,10 +137,12 @@ async function main(): Promise<void> {
         );
       }
       if (only.has('image')) image = reportImage(await measureImage(ctx, rounds));
+      if (only.has('suites')) suites = reportSuites(await measureSuites(ctx, rounds));
     }
     if (only.has('bundle')) sections.push(reportBundle(findBenchFiles()));
     if (egress) sections.push(egress); // figure 5, after 4 (bundle), which needs no runsc
     if (image) sections.push(image);
+    if (suites) sections.push(suites);
   } catch (error) {
     if (!procs.aborting) {
       log(

@@ -6,6 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
@@ -63,6 +65,47 @@ describe('fetchText', () => {
     expect(requestsOf(`${artifact}.sha512`)).toBe(3);
     expect(said).toHaveLength(2);
     expect(said[0]).toMatch(new RegExp(`^GET ${url}: GET ${url} failed: HTTP 503 Service Unavailable; retrying in \\d+ ms$`));
+  });
+});
+
+/** A server of redirects: /hop/N answers 302 to /hop/N-1, /hop/0 to the bucket's artifact; /big is 2 MiB of text; /proxied says so. */
+async function redirector(): Promise<{ url: string; close: () => Promise<void> }> {
+  const srv = http.createServer((req, res) => {
+    const hop = /^\/hop\/(\d+)$/.exec(req.url ?? '');
+    if (hop) {
+      const n = Number(hop[1]);
+      res.writeHead(302, { location: n === 0 ? `${server.url}${artifact}.sha512` : `/hop/${n - 1}` }).end();
+    } else if (req.url === '/big') {
+      res.writeHead(200).end('x'.repeat(2 << 20));
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => srv.close(() => resolve())),
+  };
+}
+
+describe('over node:http (no proxy configured)', () => {
+  test('follows up to five redirects, and fails past them', async () => {
+    const r = await redirector();
+    try {
+      expect(await fetchText(`${r.url}/hop/4`, quick(1))).toContain('gvisor.tar.bz2');
+      await expect(fetchText(`${r.url}/hop/5`, quick(1))).rejects.toThrow(`GET ${r.url}/hop/5 failed: more than 5 redirects`);
+    } finally {
+      await r.close();
+    }
+  });
+
+  test('a “checksum file” of megabytes is refused', async () => {
+    const r = await redirector();
+    try {
+      await expect(fetchText(`${r.url}/big`, quick(1))).rejects.toThrow(/the body is over 1048576 bytes/);
+    } finally {
+      await r.close();
+    }
   });
 });
 

@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
@@ -122,6 +122,48 @@ describe('installing', () => {
     const layout = zstd ? 'gvisor.tar.zstd' : 'gvisor.tar.bz2';
     expect(server.requests).toEqual([`/latest/${ARCH}/${layout}.sha512`]);
     expect(latest).toMatchObject({ path: pinned.path, version: FAKE_VERSION });
+  });
+});
+
+describe('the entry, written without tool-cache', () => {
+  test('is where tc.find and tc.findAllVersions look, and replaces what a crash left without its marker', async () => {
+    const keyDir = path.join(toolCache, 'runsc', '20260901.0.0');
+    mkdirSync(path.join(keyDir, ARCH, 'gvisor-bin'), { recursive: true });
+    writeFileSync(path.join(keyDir, ARCH, 'runsc'), 'half-copied');
+    writeFileSync(path.join(keyDir, ARCH, 'stale'), 'x');
+    const installed = await installRunsc(request('20260901.0'), context());
+    const dir = installed.entry?.dir as string;
+    expect(dir).toBe(path.join(keyDir, ARCH));
+    expect(readdirSync(dir)).not.toContain('stale');
+    expect(spawnSync(installed.path, ['--version'], { encoding: 'utf8' }).stdout).toContain(FAKE_VERSION);
+    // tool-cache's own lookups, pointed at this cache, find exactly this entry.
+    const { cachedVersions } = await import('../../src/install/tool-cache.js');
+    expect(await cachedVersions({ root: toolCache, tool: 'runsc', arch: ARCH })).toEqual(['20260901.0.0']);
+    vi.stubEnv('RUNNER_TOOL_CACHE', toolCache);
+    const tc = await import('@actions/tool-cache');
+    const quiet = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      expect(tc.find('runsc', '20260901.0.0', ARCH)).toBe(dir);
+    } finally {
+      quiet.mockRestore();
+      vi.stubEnv('RUNNER_TOOL_CACHE', path.join(root, 'not-this-cache'));
+    }
+    expect(readdirSync(temp)).toEqual([]);
+  });
+
+  test.skipIf(!existsSync('/dev/shm'))('is copied where the temp directory is on another filesystem (tmpfs) than the cache', async () => {
+    const shmTemp = mkdtempSync('/dev/shm/gvc-install-temp-');
+    try {
+      const installed = await installRunsc(request('20260901.0'), { ...context(), tempDir: shmTemp });
+      const dir = installed.entry?.dir as string;
+      expect(dir.startsWith(toolCache)).toBe(true);
+      expect(readdirSync(dir).sort()).toEqual(['gvisor-bin', METADATA_FILE, zstd ? 'gvisor.tar.zstd' : 'gvisor.tar.bz2', 'runsc']);
+      expect(existsSync(`${dir}.complete`)).toBe(true);
+      expect(spawnSync(installed.path, ['--version'], { encoding: 'utf8' }).stdout).toContain(FAKE_VERSION);
+      expect(readdirSync(shmTemp)).toEqual([]);
+    } finally {
+      rmSync(shmTemp, { recursive: true, force: true });
+    }
   });
 });
 

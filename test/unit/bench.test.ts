@@ -17,7 +17,7 @@ import { median, order } from '../bench/stats.js';
 
 describe('the command line', () => {
   test('defaults: every figure, 5 rounds', () => {
-    expect(parseArgs([])).toEqual({ rounds: 5, only: new Set(['step', 'install', 'work', 'bundle', 'egress', 'image']) });
+    expect(parseArgs([])).toEqual({ rounds: 5, only: new Set(['step', 'install', 'work', 'bundle', 'egress', 'image', 'suites']) });
   });
 
   test('--only and --rounds, as two arguments or with =', () => {

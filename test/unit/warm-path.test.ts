@@ -27,6 +27,16 @@ const ON_DEMAND = [
   'run/memory.ts',
 ];
 
+describe('the cold install (installer.ts)', () => {
+  test('loads none of the toolkit: tool-cache only for `latest` (to list entries), http-client only behind a proxy', () => {
+    const loaded = closure('install/installer.ts');
+    expect(loaded.has('install/download.ts')).toBe(true);
+    for (const heavy of ['@actions/tool-cache', '@actions/http-client', '@actions/exec', '@actions/io', 'install/tool-cache.ts']) {
+      expect(loaded.has(heavy), [...(loaded.get(heavy) ?? [])].join(' → ')).toBe(false);
+    }
+  });
+});
+
 describe('the warm path (src/action/main.ts up to runsc run)', () => {
   const loaded = closure('action/main.ts');
 
@@ -60,6 +70,6 @@ describe('the warm path (src/action/main.ts up to runsc run)', () => {
   });
 
   test('on-demand modules do load heavy packages: the rule is about where they are loaded from', () => {
-    expect(closure('install/installer.ts').has('@actions/tool-cache')).toBe(true);
+    expect(closure('install/tool-cache.ts').has('@actions/tool-cache')).toBe(true);
   });
 });
