@@ -117,14 +117,15 @@ async function viaHttpClient(url) {
     });
     return (await client.get(url)).message;
 }
+/** The statuses @actions/http-client follows. */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** Follows redirects as @actions/http-client does: at most five, never from HTTPS down to HTTP. */
 async function direct(url) {
     let at = new URL(url);
     for (let hop = 0;; hop++) {
         const message = await request(at);
-        const status = message.statusCode ?? 0;
         const location = message.headers.location;
-        if (status < 300 || status >= 400 || !location)
+        if (!REDIRECTS.has(message.statusCode ?? 0) || !location)
             return message;
         message.resume();
         if (hop >= MAX_REDIRECTS)
@@ -140,25 +141,46 @@ function request(url) {
         return Promise.reject(new Error(`${url.protocol} is not HTTP(S)`));
     const mod = url.protocol === 'https:' ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http');
     return new Promise((resolve, reject) => {
-        const req = mod.get(url, { headers: { 'user-agent': 'gvisor-cell' } }, resolve);
-        // Also while the body streams: the response then fails with the error, and the attempt is retried.
+        let response;
+        const req = mod.get(url, { headers: { 'user-agent': 'gvisor-cell' } }, (res) => {
+            response = res;
+            resolve(res);
+        });
+        // Also while the body streams: node then fails the response with its own `aborted`, so the
+        // response is marked, and the error is said as what it was (and retried: ETIMEDOUT).
         req.setTimeout(SOCKET_TIMEOUT_MS, () => {
-            req.destroy(Object.assign(new Error(`no data for ${SOCKET_TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' }));
+            if (response)
+                stalled.add(response);
+            req.destroy(stallError());
         });
         req.on('error', reject);
     });
+}
+/** Responses whose connection went quiet for SOCKET_TIMEOUT_MS (and was cut). */
+const stalled = new WeakSet();
+function stallError() {
+    return Object.assign(new Error(`no data for ${SOCKET_TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' });
+}
+/** Reading `message`'s body failed: the stall, if that is what cut it. */
+function bodyError(message, error) {
+    return stalled.has(message) ? stallError() : error;
 }
 /** GETs a small text resource (a checksum file); retries are said to `log`. */
 async function fetchText(url, retry = DEFAULT_RETRY, log = src_log/* silent */.K) {
     return withRetries(url, retry, log, async () => {
         const message = await get(url);
         let text = '';
-        for await (const chunk of message) {
-            text += chunk;
-            if (text.length > MAX_TEXT) {
-                message.destroy();
-                throw new Error(`the body is over ${MAX_TEXT} bytes, far more than a checksum file`);
+        try {
+            for await (const chunk of message) {
+                text += chunk;
+                if (text.length > MAX_TEXT) {
+                    message.destroy();
+                    throw new Error(`the body is over ${MAX_TEXT} bytes, far more than a checksum file`);
+                }
             }
+        }
+        catch (error) {
+            throw bodyError(message, error);
         }
         return text;
     });
@@ -178,7 +200,9 @@ async function downloadHashed(url, dest, { retry = DEFAULT_RETRY, log = src_log/
                 done(null, chunk);
             },
         });
-        await (0,promises_.pipeline)(message, tap, (0,external_node_fs_.createWriteStream)(dest));
+        await (0,promises_.pipeline)(message, tap, (0,external_node_fs_.createWriteStream)(dest)).catch((error) => {
+            throw bodyError(message, error);
+        });
         if (!message.complete || (Number.isFinite(expected) && received !== expected)) {
             throw new TruncatedError(url, received, expected);
         }
@@ -437,7 +461,21 @@ async function installer_unpack(layout, file, stage) {
         await external_node_fs_.promises.rename(file, dest);
         return dest;
     }
-    const tar = await run('tar', ['-x', layout.tarFlag, '-f', file, '-C', stage, '--no-anchored', 'runsc', 'gvisor-bin']);
+    // As root, tar would keep the archive's owners and modes: the entry is renamed into the cache as
+    // extracted, so it must belong to whoever installs it, with modes under their umask.
+    const tar = await run('tar', [
+        '-x',
+        layout.tarFlag,
+        '--no-same-owner',
+        '--no-same-permissions',
+        '-f',
+        file,
+        '-C',
+        stage,
+        '--no-anchored',
+        'runsc',
+        'gvisor-bin',
+    ]);
     if (tar.exitCode !== 0)
         throw new Error(`could not extract ${external_node_path_default().basename(file)}: ${tar.stderr.trim()}`);
     const found = (0,unpack/* findFile */.q)(stage, 'runsc', 3);
@@ -453,6 +491,7 @@ const RUN_TIMEOUT_MS = 120_000;
  */
 function run(command, args) {
     return new Promise((resolve) => {
+        const started = Date.now();
         const child = (0,external_node_child_process_.spawn)(command, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: RUN_TIMEOUT_MS, killSignal: 'SIGKILL' });
         const out = [];
         const err = [];
@@ -464,7 +503,11 @@ function run(command, args) {
             resolve({
                 exitCode: code ?? -1,
                 stdout: Buffer.concat(out).toString(),
-                stderr: signal ? `${stderr}killed by ${signal} (after ${RUN_TIMEOUT_MS / 1000} s at most)` : stderr,
+                stderr: !signal
+                    ? stderr
+                    : Date.now() - started >= RUN_TIMEOUT_MS
+                        ? `${stderr}killed after ${RUN_TIMEOUT_MS / 1000} s`
+                        : `${stderr}killed by ${signal}`,
             });
         });
     });

@@ -2093,6 +2093,8 @@ var run_runsc = __webpack_require__(6566);
  * a loaded runner with a large image may take a few.
  */
 const START_LIMIT_MS = 30_000;
+/** How long to wait before asking `runsc state` again after it could not answer. */
+const UNKNOWN_RETRY_MS = 2_000;
 /** A container in one of these states has been started (`runsc state`). */
 const STARTED = new Set(['running', 'paused', 'stopped']);
 /** runsc exits 128 when it fails itself, the same status as a cell that exits 128. */
@@ -2136,11 +2138,10 @@ async function runSandbox(run) {
         ].entries()) {
             if (run.signal.aborted)
                 return stopped(started, { cancelled: true });
-            // `create` is where a stalled start hangs: it gets the same limit as `runsc run`.
-            const limit = i === 0 ? (run.startLimitMs ?? START_LIMIT_MS) : 60_000;
-            const code = await (0,run_runsc/* runscQuiet */.eI)(run.runsc, [...run.flags, ...step], limit, i === 0 ? run.wrap : run.wrapStart);
+            // A stalled start hangs in one of these two: each gets the limit `runsc run` gets.
+            const { code, timedOut } = await (0,run_runsc/* runscWithin */.Jx)(run.runsc, [...run.flags, ...step], run.startLimitMs ?? START_LIMIT_MS, i === 0 ? run.wrap : run.wrapStart);
             if (code !== 0) {
-                const failure = (code === null && i === 0 ? stalledStart(run) : runscFailure(run, code ?? RUNSC_FAILURE)) ?? {
+                const failure = (timedOut ? stalledStart(run) : runscFailure(run, code ?? RUNSC_FAILURE)) ?? {
                     message: `runsc ${step[0]} failed (exit ${code})`,
                     neverStarted: true,
                 };
@@ -2231,12 +2232,13 @@ async function collectFrom(run, collect) {
 }
 /** The error of a sandbox that did not start within its limit, and what to do about it. */
 function stalledStart(run) {
-    const seconds = Math.round((run.startLimitMs ?? START_LIMIT_MS) / 1000);
+    const seconds = (run.startLimitMs ?? START_LIMIT_MS) / 1000;
     const head = `runsc did not start the sandbox within ${seconds} s on platform ${run.platform}, and was stopped`;
     const advice = run.platform === 'kvm'
         ? '/dev/kvm is there, but KVM does not work on this host (nested virtualisation often does not): use platform: systrap, the default.'
         : 'Re-run with debug logging (RUNNER_DEBUG=1) to keep runsc’s own logs (output debug-log-dir), which show where it stopped.';
-    return { message: `${head}. ${advice}`, neverStarted: true };
+    // runsc did run (neverStarted is for a runsc or sudo that never did): on systrap the ptrace hint applies.
+    return { message: `${head}. ${advice}`, neverStarted: false };
 }
 /**
  * Runs one runsc command that carries the cell's process: streams it, enforces
@@ -2321,21 +2323,36 @@ async function watch(run, command, kill, { spawned, wrap, watchStart }) {
             stop('timeout');
         }, run.timeoutMs)
         : undefined;
-    // One `runsc state` when the limit strikes, and a second a moment later before giving up: a
-    // cell that ended just then is deleted by `runsc run` a little before that command returns.
+    // When the limit strikes, runsc is asked. Not started is a clear answer, given twice a second
+    // apart (a cell that ended just then is deleted by `runsc run` a little before that command
+    // returns): no such container yet, or one still being created. An answer runsc could not give
+    // (its state lock held, a slow sudo) is asked again, and taken for a stall only once that has
+    // lasted another start limit.
+    const limit = run.startLimitMs ?? START_LIMIT_MS;
     const startTimer = watchStart
         ? setTimeout(async () => {
-            for (const pause of [0, 1_000]) {
-                await sleep(pause);
+            const giveUpAt = Date.now() + limit;
+            let notStarted = 0;
+            for (;;) {
                 if (exited || stopping)
                     return;
                 const status = await (0,run_runsc/* containerStatus */.aD)(run.runsc, run.containerId);
-                if (exited || stopping || (status !== undefined && STARTED.has(status)))
+                if (exited || stopping || STARTED.has(status))
                     return;
+                if (status === 'unknown') {
+                    notStarted = 0;
+                    if (Date.now() >= giveUpAt)
+                        break;
+                    await sleep(UNKNOWN_RETRY_MS);
+                }
+                else if (++notStarted >= 2)
+                    break;
+                else
+                    await sleep(1_000);
             }
             stalled = true;
             stop('stalled');
-        }, run.startLimitMs ?? START_LIMIT_MS)
+        }, limit)
         : undefined;
     startTimer?.unref();
     const onAbort = () => {
@@ -4706,8 +4723,8 @@ function inert(text) {
  * and tool-cache pulls in @actions/core and an HTTP client (what that costs:
  * README, Performance; test/unit/warm-path.test.ts keeps it off this path). The layout is tool-cache's own —
  * `$RUNNER_TOOL_CACHE/<tool>/<semver>/<arch>`, complete once
- * `<arch>.complete` exists — and entries are still written by tool-cache
- * (installer.ts); a unit test checks that this lookup agrees with `tc.find`.
+ * `<arch>.complete` exists — written in that layout by installer.ts; unit and
+ * middle tests check that this lookup and those entries agree with `tc.find`.
  */
 
 
@@ -4949,6 +4966,7 @@ function removeRunDir(dir) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   $q: () => (/* binding */ listPids),
+/* harmony export */   Jx: () => (/* binding */ runscWithin),
 /* harmony export */   QF: () => (/* binding */ killContainer),
 /* harmony export */   Rz: () => (/* binding */ spawnRunsc),
 /* harmony export */   Un: () => (/* binding */ ensureGone),
@@ -5013,17 +5031,28 @@ function spawnRunsc(r, args, options = {}, wrap) {
     return (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(cmd, argv, options);
 }
 /** Runs a short runsc command (kill, delete) to completion; resolves to its exit code, never rejects. */
-function runscQuiet(r, args, timeoutMs = 10_000, wrap) {
+async function runscQuiet(r, args, timeoutMs = 10_000, wrap) {
+    return (await runscWithin(r, args, timeoutMs, wrap)).code;
+}
+/**
+ * runscQuiet, also saying whether the command was killed for taking longer
+ * than `timeoutMs` (code null then; also null when it could not be started).
+ */
+function runscWithin(r, args, timeoutMs, wrap) {
     return new Promise((resolve) => {
         const child = spawnRunsc(r, args, { stdio: 'ignore' }, wrap);
-        const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+        let timedOut = false;
+        const timer = setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGKILL');
+        }, timeoutMs);
         child.on('error', () => {
             clearTimeout(timer);
-            resolve(null);
+            resolve({ code: null, timedOut: false });
         });
         child.on('close', (code) => {
             clearTimeout(timer);
-            resolve(code);
+            resolve({ code, timedOut });
         });
     });
 }
@@ -5067,28 +5096,47 @@ function listPids(r, containerId) {
     });
 }
 /**
- * The container's status as `runsc state` reports it (creating, created,
- * running, paused, stopped); undefined when runsc knows no such container
- * yet, or could not be asked within a few seconds.
+ * What `runsc state` says of the container: its status (creating, created,
+ * running, paused, stopped), `missing` when runsc says there is no such
+ * container, or `unknown` when it could not be asked, answered anything else,
+ * or took longer than `timeoutMs` (it waits for the container's lock, which
+ * a starting or tearing-down `runsc run` holds).
  */
-function containerStatus(r, containerId) {
+function containerStatus(r, containerId, timeoutMs = 5_000) {
     return new Promise((resolve) => {
-        const child = spawnRunsc(r, ['state', containerId], { stdio: ['ignore', 'pipe', 'ignore'] });
+        const child = spawnRunsc(r, ['state', containerId], { stdio: ['ignore', 'pipe', 'pipe'] });
         let out = '';
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-        child.stdout?.on('data', (c) => {
-            if (out.length < 1_000_000)
+        const keep = (c) => {
+            if (out.length < 100_000)
                 out += c.toString();
-        });
-        child.on('error', () => resolve(undefined));
-        child.on('close', (code) => {
+        };
+        child.stdout?.on('data', keep);
+        child.stderr?.on('data', keep);
+        let settled = false;
+        const settle = (answer) => {
+            if (settled)
+                return;
+            settled = true;
             clearTimeout(timer);
+            resolve(answer);
+        };
+        // Through sudo the kill reaches only sudo, and runsc would hold the pipes: stop waiting for them.
+        const timer = setTimeout(() => {
+            child.kill('SIGKILL');
+            child.stdout?.destroy();
+            child.stderr?.destroy();
+            settle('unknown');
+        }, timeoutMs);
+        child.on('error', () => settle('unknown'));
+        child.on('close', (code) => {
+            if (code !== 0)
+                return settle(/does not exist|not found/i.test(out) ? 'missing' : 'unknown');
             try {
                 const status = JSON.parse(out).status;
-                resolve(code === 0 && typeof status === 'string' ? status : undefined);
+                settle(typeof status === 'string' ? status : 'unknown');
             }
             catch {
-                resolve(undefined);
+                settle('unknown');
             }
         });
     });

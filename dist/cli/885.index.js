@@ -110,7 +110,7 @@ function copyVerified(entry, kept, pin, privateDir) {
         return runsc;
     }
     // The verified bytes go to tar on stdin: the cached file is not read a second time.
-    const tar = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawnSync)('tar', ['-x', tarFlag, '-f', '-', '-C', dest, '--no-anchored', 'runsc', 'gvisor-bin'], {
+    const tar = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawnSync)('tar', ['-x', tarFlag, '--no-same-owner', '--no-same-permissions', '-f', '-', '-C', dest, '--no-anchored', 'runsc', 'gvisor-bin'], {
         input: data,
         encoding: 'utf8',
         maxBuffer: 1024 * 1024,

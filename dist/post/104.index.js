@@ -76,17 +76,28 @@ function spawnRunsc(r, args, options = {}, wrap) {
     return (0,external_node_child_process_.spawn)(cmd, argv, options);
 }
 /** Runs a short runsc command (kill, delete) to completion; resolves to its exit code, never rejects. */
-function runscQuiet(r, args, timeoutMs = 10_000, wrap) {
+async function runscQuiet(r, args, timeoutMs = 10_000, wrap) {
+    return (await runscWithin(r, args, timeoutMs, wrap)).code;
+}
+/**
+ * runscQuiet, also saying whether the command was killed for taking longer
+ * than `timeoutMs` (code null then; also null when it could not be started).
+ */
+function runscWithin(r, args, timeoutMs, wrap) {
     return new Promise((resolve) => {
         const child = spawnRunsc(r, args, { stdio: 'ignore' }, wrap);
-        const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+        let timedOut = false;
+        const timer = setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGKILL');
+        }, timeoutMs);
         child.on('error', () => {
             clearTimeout(timer);
-            resolve(null);
+            resolve({ code: null, timedOut: false });
         });
         child.on('close', (code) => {
             clearTimeout(timer);
-            resolve(code);
+            resolve({ code, timedOut });
         });
     });
 }
@@ -130,28 +141,47 @@ function listPids(r, containerId) {
     });
 }
 /**
- * The container's status as `runsc state` reports it (creating, created,
- * running, paused, stopped); undefined when runsc knows no such container
- * yet, or could not be asked within a few seconds.
+ * What `runsc state` says of the container: its status (creating, created,
+ * running, paused, stopped), `missing` when runsc says there is no such
+ * container, or `unknown` when it could not be asked, answered anything else,
+ * or took longer than `timeoutMs` (it waits for the container's lock, which
+ * a starting or tearing-down `runsc run` holds).
  */
-function containerStatus(r, containerId) {
+function containerStatus(r, containerId, timeoutMs = 5_000) {
     return new Promise((resolve) => {
-        const child = spawnRunsc(r, ['state', containerId], { stdio: ['ignore', 'pipe', 'ignore'] });
+        const child = spawnRunsc(r, ['state', containerId], { stdio: ['ignore', 'pipe', 'pipe'] });
         let out = '';
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-        child.stdout?.on('data', (c) => {
-            if (out.length < 1_000_000)
+        const keep = (c) => {
+            if (out.length < 100_000)
                 out += c.toString();
-        });
-        child.on('error', () => resolve(undefined));
-        child.on('close', (code) => {
+        };
+        child.stdout?.on('data', keep);
+        child.stderr?.on('data', keep);
+        let settled = false;
+        const settle = (answer) => {
+            if (settled)
+                return;
+            settled = true;
             clearTimeout(timer);
+            resolve(answer);
+        };
+        // Through sudo the kill reaches only sudo, and runsc would hold the pipes: stop waiting for them.
+        const timer = setTimeout(() => {
+            child.kill('SIGKILL');
+            child.stdout?.destroy();
+            child.stderr?.destroy();
+            settle('unknown');
+        }, timeoutMs);
+        child.on('error', () => settle('unknown'));
+        child.on('close', (code) => {
+            if (code !== 0)
+                return settle(/does not exist|not found/i.test(out) ? 'missing' : 'unknown');
             try {
                 const status = JSON.parse(out).status;
-                resolve(code === 0 && typeof status === 'string' ? status : undefined);
+                settle(typeof status === 'string' ? status : 'unknown');
             }
             catch {
-                resolve(undefined);
+                settle('unknown');
             }
         });
     });

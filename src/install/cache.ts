@@ -4,8 +4,8 @@
  * and tool-cache pulls in @actions/core and an HTTP client (what that costs:
  * README, Performance; test/unit/warm-path.test.ts keeps it off this path). The layout is tool-cache's own —
  * `$RUNNER_TOOL_CACHE/<tool>/<semver>/<arch>`, complete once
- * `<arch>.complete` exists — and entries are still written by tool-cache
- * (installer.ts); a unit test checks that this lookup agrees with `tc.find`.
+ * `<arch>.complete` exists — written in that layout by installer.ts; unit and
+ * middle tests check that this lookup and those entries agree with `tc.find`.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -70,14 +70,16 @@ async function viaHttpClient(url: string): Promise<IncomingMessage> {
   return (await client.get(url)).message;
 }
 
+/** The statuses @actions/http-client follows. */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
 /** Follows redirects as @actions/http-client does: at most five, never from HTTPS down to HTTP. */
 async function direct(url: string): Promise<IncomingMessage> {
   let at = new URL(url);
   for (let hop = 0; ; hop++) {
     const message = await request(at);
-    const status = message.statusCode ?? 0;
     const location = message.headers.location;
-    if (status < 300 || status >= 400 || !location) return message;
+    if (!REDIRECTS.has(message.statusCode ?? 0) || !location) return message;
     message.resume();
     if (hop >= MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects`);
     const next = new URL(location, at);
@@ -90,13 +92,31 @@ function request(url: URL): Promise<IncomingMessage> {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return Promise.reject(new Error(`${url.protocol} is not HTTP(S)`));
   const mod = url.protocol === 'https:' ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http');
   return new Promise((resolve, reject) => {
-    const req = mod.get(url, { headers: { 'user-agent': 'gvisor-cell' } }, resolve);
-    // Also while the body streams: the response then fails with the error, and the attempt is retried.
+    let response: IncomingMessage | undefined;
+    const req = mod.get(url, { headers: { 'user-agent': 'gvisor-cell' } }, (res) => {
+      response = res;
+      resolve(res);
+    });
+    // Also while the body streams: node then fails the response with its own `aborted`, so the
+    // response is marked, and the error is said as what it was (and retried: ETIMEDOUT).
     req.setTimeout(SOCKET_TIMEOUT_MS, () => {
-      req.destroy(Object.assign(new Error(`no data for ${SOCKET_TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' }));
+      if (response) stalled.add(response);
+      req.destroy(stallError());
     });
     req.on('error', reject);
   });
+}
+
+/** Responses whose connection went quiet for SOCKET_TIMEOUT_MS (and was cut). */
+const stalled = new WeakSet<IncomingMessage>();
+
+function stallError(): Error {
+  return Object.assign(new Error(`no data for ${SOCKET_TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' });
+}
+
+/** Reading `message`'s body failed: the stall, if that is what cut it. */
+function bodyError(message: IncomingMessage, error: unknown): unknown {
+  return stalled.has(message) ? stallError() : error;
 }
 
 /** GETs a small text resource (a checksum file); retries are said to `log`. */
@@ -104,12 +124,16 @@ export async function fetchText(url: string, retry: RetryOptions = DEFAULT_RETRY
   return withRetries(url, retry, log, async () => {
     const message = await get(url);
     let text = '';
-    for await (const chunk of message) {
-      text += chunk;
-      if (text.length > MAX_TEXT) {
-        message.destroy();
-        throw new Error(`the body is over ${MAX_TEXT} bytes, far more than a checksum file`);
+    try {
+      for await (const chunk of message) {
+        text += chunk;
+        if (text.length > MAX_TEXT) {
+          message.destroy();
+          throw new Error(`the body is over ${MAX_TEXT} bytes, far more than a checksum file`);
+        }
       }
+    } catch (error) {
+      throw bodyError(message, error);
     }
     return text;
   });
@@ -144,7 +168,9 @@ export async function downloadHashed(
         done(null, chunk);
       },
     });
-    await pipeline(message, tap, createWriteStream(dest));
+    await pipeline(message, tap, createWriteStream(dest)).catch((error: unknown) => {
+      throw bodyError(message, error);
+    });
     if (!message.complete || (Number.isFinite(expected) && received !== expected)) {
       throw new TruncatedError(url, received, expected);
     }

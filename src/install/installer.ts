@@ -238,7 +238,21 @@ async function unpack(layout: Layout, file: string, stage: string): Promise<stri
     await fs.rename(file, dest);
     return dest;
   }
-  const tar = await run('tar', ['-x', layout.tarFlag, '-f', file, '-C', stage, '--no-anchored', 'runsc', 'gvisor-bin']);
+  // As root, tar would keep the archive's owners and modes: the entry is renamed into the cache as
+  // extracted, so it must belong to whoever installs it, with modes under their umask.
+  const tar = await run('tar', [
+    '-x',
+    layout.tarFlag,
+    '--no-same-owner',
+    '--no-same-permissions',
+    '-f',
+    file,
+    '-C',
+    stage,
+    '--no-anchored',
+    'runsc',
+    'gvisor-bin',
+  ]);
   if (tar.exitCode !== 0) throw new Error(`could not extract ${path.basename(file)}: ${tar.stderr.trim()}`);
   const found = findFile(stage, 'runsc', 3);
   if (!found) throw new Error(`${path.basename(file)} holds no runsc binary`);
@@ -254,6 +268,7 @@ const RUN_TIMEOUT_MS = 120_000;
  */
 function run(command: string, args: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
+    const started = Date.now();
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: RUN_TIMEOUT_MS, killSignal: 'SIGKILL' });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -265,7 +280,11 @@ function run(command: string, args: string[]): Promise<{ exitCode: number; stdou
       resolve({
         exitCode: code ?? -1,
         stdout: Buffer.concat(out).toString(),
-        stderr: signal ? `${stderr}killed by ${signal} (after ${RUN_TIMEOUT_MS / 1000} s at most)` : stderr,
+        stderr: !signal
+          ? stderr
+          : Date.now() - started >= RUN_TIMEOUT_MS
+            ? `${stderr}killed after ${RUN_TIMEOUT_MS / 1000} s`
+            : `${stderr}killed by ${signal}`,
       });
     });
   });

@@ -106,11 +106,15 @@ export function copyVerified(entry: string, kept: string, pin: string, privateDi
     return runsc;
   }
   // The verified bytes go to tar on stdin: the cached file is not read a second time.
-  const tar = spawnSync('tar', ['-x', tarFlag, '-f', '-', '-C', dest, '--no-anchored', 'runsc', 'gvisor-bin'], {
-    input: data,
-    encoding: 'utf8',
-    maxBuffer: 1024 * 1024,
-  });
+  const tar = spawnSync(
+    'tar',
+    ['-x', tarFlag, '--no-same-owner', '--no-same-permissions', '-f', '-', '-C', dest, '--no-anchored', 'runsc', 'gvisor-bin'],
+    {
+      input: data,
+      encoding: 'utf8',
+      maxBuffer: 1024 * 1024,
+    },
+  );
   if (tar.status !== 0) {
     throw new Error(`could not extract ${kept} kept in ${entry}: ${(tar.stderr || tar.error?.message || '').trim()}`);
   }

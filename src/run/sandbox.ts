@@ -20,6 +20,7 @@ import {
   type Platform,
   type Runsc,
   runscQuiet,
+  runscWithin,
   spawnRunsc,
   type Wrap,
 } from './runsc.js';
@@ -103,6 +104,8 @@ export interface RunscError {
  * a loaded runner with a large image may take a few.
  */
 export const START_LIMIT_MS = 30_000;
+/** How long to wait before asking `runsc state` again after it could not answer. */
+const UNKNOWN_RETRY_MS = 2_000;
 /** A container in one of these states has been started (`runsc state`). */
 const STARTED = new Set(['running', 'paused', 'stopped']);
 
@@ -152,11 +155,15 @@ export async function runSandbox(run: SandboxRun): Promise<SandboxResult> {
       ['start', run.containerId],
     ].entries()) {
       if (run.signal.aborted) return stopped(started, { cancelled: true });
-      // `create` is where a stalled start hangs: it gets the same limit as `runsc run`.
-      const limit = i === 0 ? (run.startLimitMs ?? START_LIMIT_MS) : 60_000;
-      const code = await runscQuiet(run.runsc, [...run.flags, ...step], limit, i === 0 ? run.wrap : run.wrapStart);
+      // A stalled start hangs in one of these two: each gets the limit `runsc run` gets.
+      const { code, timedOut } = await runscWithin(
+        run.runsc,
+        [...run.flags, ...step],
+        run.startLimitMs ?? START_LIMIT_MS,
+        i === 0 ? run.wrap : run.wrapStart,
+      );
       if (code !== 0) {
-        const failure = (code === null && i === 0 ? stalledStart(run) : runscFailure(run, code ?? RUNSC_FAILURE)) ?? {
+        const failure = (timedOut ? stalledStart(run) : runscFailure(run, code ?? RUNSC_FAILURE)) ?? {
           message: `runsc ${step[0]} failed (exit ${code})`,
           neverStarted: true,
         };
@@ -240,13 +247,14 @@ async function collectFrom(run: SandboxRun, collect: NonNullable<SandboxRun['col
 
 /** The error of a sandbox that did not start within its limit, and what to do about it. */
 function stalledStart(run: SandboxRun): RunscError {
-  const seconds = Math.round((run.startLimitMs ?? START_LIMIT_MS) / 1000);
+  const seconds = (run.startLimitMs ?? START_LIMIT_MS) / 1000;
   const head = `runsc did not start the sandbox within ${seconds} s on platform ${run.platform}, and was stopped`;
   const advice =
     run.platform === 'kvm'
       ? '/dev/kvm is there, but KVM does not work on this host (nested virtualisation often does not): use platform: systrap, the default.'
       : 'Re-run with debug logging (RUNNER_DEBUG=1) to keep runsc’s own logs (output debug-log-dir), which show where it stopped.';
-  return { message: `${head}. ${advice}`, neverStarted: true };
+  // runsc did run (neverStarted is for a runsc or sudo that never did): on systrap the ptrace hint applies.
+  return { message: `${head}. ${advice}`, neverStarted: false };
 }
 
 interface WatchOptions {
@@ -345,19 +353,30 @@ async function watch(
           stop('timeout');
         }, run.timeoutMs)
       : undefined;
-  // One `runsc state` when the limit strikes, and a second a moment later before giving up: a
-  // cell that ended just then is deleted by `runsc run` a little before that command returns.
+  // When the limit strikes, runsc is asked. Not started is a clear answer, given twice a second
+  // apart (a cell that ended just then is deleted by `runsc run` a little before that command
+  // returns): no such container yet, or one still being created. An answer runsc could not give
+  // (its state lock held, a slow sudo) is asked again, and taken for a stall only once that has
+  // lasted another start limit.
+  const limit = run.startLimitMs ?? START_LIMIT_MS;
   const startTimer = watchStart
     ? setTimeout(async () => {
-        for (const pause of [0, 1_000]) {
-          await sleep(pause);
+        const giveUpAt = Date.now() + limit;
+        let notStarted = 0;
+        for (;;) {
           if (exited || stopping) return;
           const status = await containerStatus(run.runsc, run.containerId);
-          if (exited || stopping || (status !== undefined && STARTED.has(status))) return;
+          if (exited || stopping || STARTED.has(status)) return;
+          if (status === 'unknown') {
+            notStarted = 0;
+            if (Date.now() >= giveUpAt) break;
+            await sleep(UNKNOWN_RETRY_MS);
+          } else if (++notStarted >= 2) break;
+          else await sleep(1_000);
         }
         stalled = true;
         stop('stalled');
-      }, run.startLimitMs ?? START_LIMIT_MS)
+      }, limit)
     : undefined;
   startTimer?.unref();
   const onAbort = () => {

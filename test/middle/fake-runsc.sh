@@ -184,6 +184,8 @@ case $cmd in
     rm -rf "$state"
     ;;
   state)
+    # exec: one process that holds the pipes, as runsc's own wait does.
+    [ -n "$state_delay" ] && exec sleep "$state_delay"
     maybe_fail
     if [ ! -d "$state" ]; then
       echo "fake runsc: container $id not found" >&2

@@ -26,6 +26,8 @@ export interface FakeControl {
   deaf?: boolean;
   /** `run` starts a gofer (a process carrying --root=) that outlives it: only SIGKILL ends it. */
   stuckGofer?: boolean;
+  /** `state` answers only after this many seconds (runsc's waits for the container's lock), as one process. */
+  stateDelay?: number;
 }
 
 export interface Fake {
@@ -118,6 +120,7 @@ function controlScript(c: FakeControl): string {
   if (c.startDelay !== undefined) lines.push(`start_delay=${q(c.startDelay)}`);
   if (c.deaf) lines.push('deaf=1');
   if (c.stuckGofer) lines.push('stuck_gofer=1');
+  if (c.stateDelay !== undefined) lines.push(`state_delay=${q(c.stateDelay)}`);
   return `${lines.join('\n')}\n`;
 }
 

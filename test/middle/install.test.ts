@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
@@ -150,6 +150,30 @@ describe('the entry, written without tool-cache', () => {
     }
     expect(readdirSync(temp)).toEqual([]);
   });
+
+  test.skipIf(process.getuid?.() !== 0)(
+    'as root, belongs to root with modes under the umask, whatever owners the tarball names',
+    async () => {
+      // A release tarball whose entries name uid 4242 and world-writable modes.
+      const stage = path.join(root, 'hostile-stage');
+      mkdirSync(path.join(stage, 'gvisor-bin'), { recursive: true });
+      writeFileSync(path.join(stage, 'runsc'), `#!/bin/sh\necho '${FAKE_VERSION}'\n`, { mode: 0o755 });
+      writeFileSync(path.join(stage, 'gvisor-bin', 'gvisor_sentry'), '#!/bin/sh\n', { mode: 0o755 });
+      const dir = path.join(bucket, '20261111.0', ARCH);
+      mkdirSync(dir, { recursive: true });
+      const file = path.join(dir, 'gvisor.tar.bz2');
+      spawnSync('tar', ['--bzip2', '--owner=4242', '--group=4242', '--mode=a+w', '-cf', file, '-C', stage, '.']);
+      writeFileSync(`${file}.sha512`, `${sha512(file)}  gvisor.tar.bz2\n`);
+      server.faults.set(`/20261111.0/${ARCH}/gvisor.tar.zstd.sha512`, ['status-404']);
+      const installed = await installRunsc(request('20261111.0'), context());
+      const entry = installed.entry?.dir as string;
+      for (const p of [entry, installed.path, path.join(entry, 'gvisor-bin'), path.join(entry, 'gvisor-bin', 'gvisor_sentry')]) {
+        const st = statSync(p);
+        expect(st.uid, p).toBe(0);
+        expect(st.mode & 0o002, p).toBe(0);
+      }
+    },
+  );
 
   test.skipIf(!existsSync('/dev/shm'))('is copied where the temp directory is on another filesystem (tmpfs) than the cache', async () => {
     const shmTemp = mkdtempSync('/dev/shm/gvc-install-temp-');

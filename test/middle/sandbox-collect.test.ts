@@ -120,11 +120,16 @@ describe('a cell that collects', () => {
       message: expect.stringMatching(
         /^runsc did not start the sandbox within 1 s on platform kvm, and was stopped\. .*use platform: systrap/,
       ),
-      neverStarted: true,
+      neverStarted: false,
     });
     expect(calls()).not.toContain('start cell-1');
     expect(calls()).not.toContain('exec --process=process.json --internal-pid-file=cell.pid cell-1');
     expect(sandboxProcesses(fake.runsc)).toEqual([]);
+  });
+
+  test('a runsc that cannot be started is not called a stall', async () => {
+    const result = await runSandbox({ ...collecting('echo ran'), runsc: { ...fake.runsc, path: fake.file('no-such-runsc') } });
+    expect(result.runscError?.message).not.toMatch(/did not start the sandbox within/);
   });
 
   test('a cancelled cell collects nothing, and the sandbox is gone', async () => {

@@ -164,7 +164,7 @@ describe('the start limit (a runsc that hangs before the cell starts, as on an u
       message: expect.stringMatching(
         /^runsc did not start the sandbox within 1 s on platform systrap, and was stopped\. Re-run with debug/,
       ),
-      neverStarted: true,
+      neverStarted: false,
     });
     // The limit, a second look a second later, then the kill.
     expect(result.durationMs).toBeGreaterThanOrEqual(2_000);
@@ -190,11 +190,43 @@ describe('the start limit (a runsc that hangs before the cell starts, as on an u
     expect(fake.calls().filter((c) => c === 'state cell-1')).toHaveLength(1);
   });
 
+  it.concurrent('`runsc state` failing otherwise is not taken for a stall: the cell runs on and ends', async ({ fake }) => {
+    fake.cell('sleep 1.5; echo done');
+    fake.control({ fail: { state: { exit: 1, stderr: 'permission denied' } } });
+    const run = fake.sandboxRun({ startLimitMs: 1_000 });
+    const result = await runSandbox(run);
+    expect(result).toMatchObject({ exitCode: 0, runscError: undefined });
+    expect(run.output.stdout.text()).toBe('done\n');
+  });
+
+  it.concurrent('a start that never answers at all is a stall once another limit has passed', async ({ fake }) => {
+    fake.control({ startDelay: 20, fail: { state: { exit: 1, stderr: 'permission denied' } } });
+    const result = await runSandbox(fake.sandboxRun({ startLimitMs: 1_000 }));
+    expect(result.runscError?.message).toMatch(/^runsc did not start the sandbox within 1 s/);
+    expect(result.durationMs).toBeGreaterThanOrEqual(2_000);
+    expect(sandboxProcesses(fake.runsc)).toEqual([]);
+  });
+
   it.concurrent('a cell that ends before the limit costs no `runsc state`', async ({ fake }) => {
     fake.cell('exit 0');
     await runSandbox(fake.sandboxRun({ startLimitMs: 2_000 }));
     expect(fake.calls()).toEqual([`run --bundle=${fake.bundleDir} cell-1`]);
   });
+});
+
+// sudo -n as root needs no password: the same path hosted runners take, with the fake behind sudo.
+describe.skipIf(process.getuid?.() !== 0)('the start limit through sudo', () => {
+  it.concurrent('through sudo, a `runsc state` that blocks (its lock held) is given up on after 5 s, and the stall still ends the run', async ({
+    fake,
+  }) => {
+    fake.control({ startDelay: 20, stateDelay: 8 });
+    const started = Date.now();
+    const result = await runSandbox(fake.sandboxRun({ startLimitMs: 1_000, runsc: { ...fake.runsc, sudo: true } }));
+    expect(result.runscError?.message).toMatch(/^runsc did not start the sandbox within 1 s/);
+    // The limit, one probe given up on at 5 s, the kill: well before the fake's own 20 s.
+    expect(Date.now() - started).toBeLessThan(12_000);
+    expect(sandboxProcesses(fake.runsc)).toEqual([]);
+  }, 20_000);
 });
 
 describe('what is left of the sandbox', () => {

@@ -26,7 +26,7 @@ export function makePythonProject(dir: string): void {
       '    size: int',
       '',
       `def parse_${m}(text):`,
-      '    return [Item' + m + '(w, len(w)) for w in re.findall(r"\\w+", text)]',
+      `    return [Item${m}(w, len(w)) for w in re.findall(r"\\w+", text)]`,
       '',
       `def dump_${m}(items):`,
       '    return json.dumps([dataclasses.asdict(i) for i in items])',
