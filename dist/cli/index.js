@@ -12136,8 +12136,10 @@ var run_runsc = __nccwpck_require__(6566);
 const START_LIMIT_MS = 30_000;
 /** How long to wait before asking `runsc state` again after it could not answer. */
 const UNKNOWN_RETRY_MS = 2_000;
-/** A container in one of these states has been started (`runsc state`). */
-const STARTED = new Set(['running', 'paused', 'stopped']);
+/** What `runsc state` says of a container that has not been started (containerStatus); any other answer is not taken for a stall. */
+const NOT_STARTED = new Set(['missing', 'creating', 'created']);
+/** Between the two answers that make a stall: a cell that ended just then is gone from runsc's state a little before `runsc run` returns. */
+const SECOND_LOOK_MS = 2_000;
 /** runsc exits 128 when it fails itself, the same status as a cell that exits 128. */
 const RUNSC_FAILURE = 128;
 /** After a kill, how long to wait for the runsc command to return before destroying the sandbox (and again after). */
@@ -12290,6 +12292,8 @@ async function watch(run, command, kill, { spawned, wrap, watchStart }) {
     let timedOut = false;
     let cancelled = false;
     let stalled = false;
+    /** The cell has printed to stdout (runsc itself never does): it started, whatever `runsc state` says. */
+    let printed = false;
     const child = (0,run_runsc/* spawnRunsc */.Rz)(run.runsc, [...run.flags, ...command], { stdio: ['ignore', 'pipe', 'pipe'] }, wrap);
     // `exited`: the runsc command returned. `finished`: and its output is drained, or no longer waited for.
     let exited = false;
@@ -12349,7 +12353,7 @@ async function watch(run, command, kill, { spawned, wrap, watchStart }) {
             if (finished)
                 return;
             await (0,run_runsc/* destroy */.zr)(run.runsc, run.containerId);
-            child.kill('SIGKILL');
+            (0,run_runsc/* killChild */.fH)(run.runsc, child);
             await Promise.race([closed, sleep(KILL_GRACE_MS)]);
             if (!finished)
                 gaveUp({ code: null, signal: 'SIGKILL' });
@@ -12364,23 +12368,22 @@ async function watch(run, command, kill, { spawned, wrap, watchStart }) {
             stop('timeout');
         }, run.timeoutMs)
         : undefined;
-    // When the limit strikes, runsc is asked. Not started is a clear answer, given twice a second
-    // apart (a cell that ended just then is deleted by `runsc run` a little before that command
-    // returns): no such container yet, or one still being created. An answer runsc could not give
-    // (its state lock held, a slow sudo) is asked again, and taken for a stall only once that has
-    // lasted another start limit.
+    // When the limit strikes, runsc is asked, unless the cell has printed to stdout. Not
+    // started is a clear answer, given twice SECOND_LOOK_MS apart: no such container yet, or one
+    // still being created. Any other answer, or none (its state lock held, a slow sudo), is asked
+    // again, and taken for a stall only once that has lasted another start limit.
     const limit = run.startLimitMs ?? START_LIMIT_MS;
     const startTimer = watchStart
         ? setTimeout(async () => {
             const giveUpAt = Date.now() + limit;
             let notStarted = 0;
             for (;;) {
-                if (exited || stopping)
+                if (exited || stopping || printed)
                     return;
                 const status = await (0,run_runsc/* containerStatus */.aD)(run.runsc, run.containerId);
-                if (exited || stopping || STARTED.has(status))
+                if (exited || stopping || printed || status === 'running' || status === 'paused' || status === 'stopped')
                     return;
-                if (status === 'unknown') {
+                if (!NOT_STARTED.has(status)) {
                     notStarted = 0;
                     if (Date.now() >= giveUpAt)
                         break;
@@ -12389,7 +12392,7 @@ async function watch(run, command, kill, { spawned, wrap, watchStart }) {
                 else if (++notStarted >= 2)
                     break;
                 else
-                    await sleep(1_000);
+                    await sleep(SECOND_LOOK_MS);
             }
             stalled = true;
             stop('stalled');
@@ -12419,7 +12422,10 @@ async function watch(run, command, kill, { spawned, wrap, watchStart }) {
             stop('cancel');
         }
     }
-    child.stdout?.on('data', (chunk) => run.output.push('stdout', chunk));
+    child.stdout?.on('data', (chunk) => {
+        printed = true;
+        run.output.push('stdout', chunk);
+    });
     child.stderr?.on('data', (chunk) => run.output.push('stderr', chunk));
     child.stdout?.removeListener('readable', hold);
     child.stderr?.removeListener('readable', hold);
@@ -14502,6 +14508,7 @@ function removeRunDir(dir) {
 /* harmony export */   Xh: () => (/* binding */ killSandboxProcesses),
 /* harmony export */   aD: () => (/* binding */ containerStatus),
 /* harmony export */   eI: () => (/* binding */ runscQuiet),
+/* harmony export */   fH: () => (/* binding */ killChild),
 /* harmony export */   jM: () => (/* binding */ needsSudo),
 /* harmony export */   vP: () => (/* binding */ globalFlags),
 /* harmony export */   zr: () => (/* binding */ destroy)
@@ -14554,6 +14561,21 @@ function runscCommand(r, args, wrap) {
     const full = wrap ? wrap(plain) : plain;
     return r.sudo ? ['sudo', ['-n', '--', ...full]] : [full[0], full.slice(1)];
 }
+/**
+ * SIGKILLs a runsc command we started. Through sudo, the signal must come from
+ * root too: sudo may run with a real uid of root, which the runner's user
+ * cannot signal. (runsc under a killed sudo lives on; callers destroy the
+ * sandbox, which finds it by its state directory.)
+ */
+function killChild(r, child) {
+    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null)
+        return;
+    if (!r.sudo) {
+        child.kill('SIGKILL');
+        return;
+    }
+    (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)('sudo', ['-n', 'kill', '-KILL', String(child.pid)], { stdio: 'ignore' }).once('error', () => { });
+}
 function spawnRunsc(r, args, options = {}, wrap) {
     const [cmd, argv] = runscCommand(r, args, wrap);
     return (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(cmd, argv, options);
@@ -14572,11 +14594,12 @@ function runscWithin(r, args, timeoutMs, wrap) {
         let timedOut = false;
         const timer = setTimeout(() => {
             timedOut = true;
-            child.kill('SIGKILL');
+            killChild(r, child);
         }, timeoutMs);
+        // Also the kill's own failure, after a timeout.
         child.on('error', () => {
             clearTimeout(timer);
-            resolve({ code: null, timedOut: false });
+            resolve({ code: null, timedOut });
         });
         child.on('close', (code) => {
             clearTimeout(timer);
@@ -14650,11 +14673,16 @@ function containerStatus(r, containerId, timeoutMs = 5_000) {
         };
         // Through sudo the kill reaches only sudo, and runsc would hold the pipes: stop waiting for them.
         const timer = setTimeout(() => {
-            child.kill('SIGKILL');
+            killChild(r, child);
             child.stdout?.destroy();
             child.stderr?.destroy();
             settle('unknown');
         }, timeoutMs);
+        // A probe still out when the step is otherwise done must not hold it open.
+        timer.unref();
+        child.unref();
+        child.stdout?.unref?.();
+        child.stderr?.unref?.();
         child.on('error', () => settle('unknown'));
         child.on('close', (code) => {
             if (code !== 0)

@@ -71,6 +71,21 @@ function runscCommand(r, args, wrap) {
     const full = wrap ? wrap(plain) : plain;
     return r.sudo ? ['sudo', ['-n', '--', ...full]] : [full[0], full.slice(1)];
 }
+/**
+ * SIGKILLs a runsc command we started. Through sudo, the signal must come from
+ * root too: sudo may run with a real uid of root, which the runner's user
+ * cannot signal. (runsc under a killed sudo lives on; callers destroy the
+ * sandbox, which finds it by its state directory.)
+ */
+function killChild(r, child) {
+    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null)
+        return;
+    if (!r.sudo) {
+        child.kill('SIGKILL');
+        return;
+    }
+    (0,external_node_child_process_.spawn)('sudo', ['-n', 'kill', '-KILL', String(child.pid)], { stdio: 'ignore' }).once('error', () => { });
+}
 function spawnRunsc(r, args, options = {}, wrap) {
     const [cmd, argv] = runscCommand(r, args, wrap);
     return (0,external_node_child_process_.spawn)(cmd, argv, options);
@@ -89,11 +104,12 @@ function runscWithin(r, args, timeoutMs, wrap) {
         let timedOut = false;
         const timer = setTimeout(() => {
             timedOut = true;
-            child.kill('SIGKILL');
+            killChild(r, child);
         }, timeoutMs);
+        // Also the kill's own failure, after a timeout.
         child.on('error', () => {
             clearTimeout(timer);
-            resolve({ code: null, timedOut: false });
+            resolve({ code: null, timedOut });
         });
         child.on('close', (code) => {
             clearTimeout(timer);
@@ -167,11 +183,16 @@ function containerStatus(r, containerId, timeoutMs = 5_000) {
         };
         // Through sudo the kill reaches only sudo, and runsc would hold the pipes: stop waiting for them.
         const timer = setTimeout(() => {
-            child.kill('SIGKILL');
+            killChild(r, child);
             child.stdout?.destroy();
             child.stderr?.destroy();
             settle('unknown');
         }, timeoutMs);
+        // A probe still out when the step is otherwise done must not hold it open.
+        timer.unref();
+        child.unref();
+        child.stdout?.unref?.();
+        child.stderr?.unref?.();
         child.on('error', () => settle('unknown'));
         child.on('close', (code) => {
             if (code !== 0)

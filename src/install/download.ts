@@ -8,7 +8,7 @@
  * Requests go out over node:http/https, unless a proxy is configured: then
  * through @actions/http-client, which applies HTTPS_PROXY, HTTP_PROXY and
  * NO_PROXY as the runner's own tooling does. It is loaded only then, because
- * it loads undici, about 40 ms of a cold install's 160 (README, Performance).
+ * it loads undici (docs/performance.md, cold install).
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';

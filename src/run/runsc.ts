@@ -74,6 +74,21 @@ export function runscCommand(r: Runsc, args: string[], wrap?: Wrap): [string, st
   return r.sudo ? ['sudo', ['-n', '--', ...full]] : [full[0] as string, full.slice(1)];
 }
 
+/**
+ * SIGKILLs a runsc command we started. Through sudo, the signal must come from
+ * root too: sudo may run with a real uid of root, which the runner's user
+ * cannot signal. (runsc under a killed sudo lives on; callers destroy the
+ * sandbox, which finds it by its state directory.)
+ */
+export function killChild(r: Runsc, child: ChildProcess): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  if (!r.sudo) {
+    child.kill('SIGKILL');
+    return;
+  }
+  spawn('sudo', ['-n', 'kill', '-KILL', String(child.pid)], { stdio: 'ignore' }).once('error', () => {});
+}
+
 export function spawnRunsc(r: Runsc, args: string[], options: SpawnOptions = {}, wrap?: Wrap): ChildProcess {
   const [cmd, argv] = runscCommand(r, args, wrap);
   return spawn(cmd, argv, options);
@@ -94,11 +109,12 @@ export function runscWithin(r: Runsc, args: string[], timeoutMs: number, wrap?: 
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      killChild(r, child);
     }, timeoutMs);
+    // Also the kill's own failure, after a timeout.
     child.on('error', () => {
       clearTimeout(timer);
-      resolve({ code: null, timedOut: false });
+      resolve({ code: null, timedOut });
     });
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -172,11 +188,16 @@ export function containerStatus(r: Runsc, containerId: string, timeoutMs = 5_000
     };
     // Through sudo the kill reaches only sudo, and runsc would hold the pipes: stop waiting for them.
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      killChild(r, child);
       child.stdout?.destroy();
       child.stderr?.destroy();
       settle('unknown');
     }, timeoutMs);
+    // A probe still out when the step is otherwise done must not hold it open.
+    timer.unref();
+    child.unref();
+    (child.stdout as { unref?: () => void } | null)?.unref?.();
+    (child.stderr as { unref?: () => void } | null)?.unref?.();
     child.on('error', () => settle('unknown'));
     child.on('close', (code) => {
       if (code !== 0) return settle(/does not exist|not found/i.test(out) ? 'missing' : 'unknown');

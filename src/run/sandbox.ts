@@ -14,6 +14,7 @@ import {
   containerStatus,
   destroy,
   ensureGone,
+  killChild,
   killContainer,
   killSandboxProcesses,
   listPids,
@@ -106,8 +107,10 @@ export interface RunscError {
 export const START_LIMIT_MS = 30_000;
 /** How long to wait before asking `runsc state` again after it could not answer. */
 const UNKNOWN_RETRY_MS = 2_000;
-/** A container in one of these states has been started (`runsc state`). */
-const STARTED = new Set(['running', 'paused', 'stopped']);
+/** What `runsc state` says of a container that has not been started (containerStatus); any other answer is not taken for a stall. */
+const NOT_STARTED = new Set(['missing', 'creating', 'created']);
+/** Between the two answers that make a stall: a cell that ended just then is gone from runsc's state a little before `runsc run` returns. */
+const SECOND_LOOK_MS = 2_000;
 
 /** runsc exits 128 when it fails itself, the same status as a cell that exits 128. */
 const RUNSC_FAILURE = 128;
@@ -279,6 +282,8 @@ async function watch(
   let timedOut = false;
   let cancelled = false;
   let stalled = false;
+  /** The cell has printed to stdout (runsc itself never does): it started, whatever `runsc state` says. */
+  let printed = false;
 
   const child = spawnRunsc(run.runsc, [...run.flags, ...command], { stdio: ['ignore', 'pipe', 'pipe'] }, wrap);
 
@@ -339,7 +344,7 @@ async function watch(
       }
       if (finished) return;
       await destroy(run.runsc, run.containerId);
-      child.kill('SIGKILL');
+      killChild(run.runsc, child);
       await Promise.race([closed, sleep(KILL_GRACE_MS)]);
       if (!finished) gaveUp({ code: null, signal: 'SIGKILL' });
     })();
@@ -353,26 +358,25 @@ async function watch(
           stop('timeout');
         }, run.timeoutMs)
       : undefined;
-  // When the limit strikes, runsc is asked. Not started is a clear answer, given twice a second
-  // apart (a cell that ended just then is deleted by `runsc run` a little before that command
-  // returns): no such container yet, or one still being created. An answer runsc could not give
-  // (its state lock held, a slow sudo) is asked again, and taken for a stall only once that has
-  // lasted another start limit.
+  // When the limit strikes, runsc is asked, unless the cell has printed to stdout. Not
+  // started is a clear answer, given twice SECOND_LOOK_MS apart: no such container yet, or one
+  // still being created. Any other answer, or none (its state lock held, a slow sudo), is asked
+  // again, and taken for a stall only once that has lasted another start limit.
   const limit = run.startLimitMs ?? START_LIMIT_MS;
   const startTimer = watchStart
     ? setTimeout(async () => {
         const giveUpAt = Date.now() + limit;
         let notStarted = 0;
         for (;;) {
-          if (exited || stopping) return;
+          if (exited || stopping || printed) return;
           const status = await containerStatus(run.runsc, run.containerId);
-          if (exited || stopping || STARTED.has(status)) return;
-          if (status === 'unknown') {
+          if (exited || stopping || printed || status === 'running' || status === 'paused' || status === 'stopped') return;
+          if (!NOT_STARTED.has(status)) {
             notStarted = 0;
             if (Date.now() >= giveUpAt) break;
             await sleep(UNKNOWN_RETRY_MS);
           } else if (++notStarted >= 2) break;
-          else await sleep(1_000);
+          else await sleep(SECOND_LOOK_MS);
         }
         stalled = true;
         stop('stalled');
@@ -401,7 +405,10 @@ async function watch(
       stop('cancel');
     }
   }
-  child.stdout?.on('data', (chunk: Buffer) => run.output.push('stdout', chunk));
+  child.stdout?.on('data', (chunk: Buffer) => {
+    printed = true;
+    run.output.push('stdout', chunk);
+  });
   child.stderr?.on('data', (chunk: Buffer) => run.output.push('stderr', chunk));
   child.stdout?.removeListener('readable', hold);
   child.stderr?.removeListener('readable', hold);
