@@ -4,16 +4,14 @@
  * bundle`, the action's own builder), run by a bare `runsc run` with each
  * option in turn; wall ms.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { REPO } from '../../support/action-yml.js';
-import { ACTION_NODE } from '../constants.js';
 import type { Bench } from '../context.js';
 import { log } from '../log.js';
 import { lastLines, StepError } from '../processes.js';
 import { order, roundName } from '../stats.js';
 import { killSandbox } from './bare.js';
+import { cliBundle } from './cli-bundle.js';
 import { cellDoc, type Work, type WorkKey } from './workloads.js';
 
 export const OPTION_KEYS = ['action', 'dir', 'exclusive', 'nodirectfs'] as const;
@@ -45,23 +43,7 @@ export async function measureRunscOptions(
   mkdirSync(scratch, { recursive: true });
   const work = active.filter((w) => OPTION_WORK.includes(w.key));
   const bundles = new Map<WorkKey, { dir: string; flags: string[] }>();
-  for (const w of work) {
-    const doc = path.join(job.scratch, `options-${w.key}.json`);
-    writeFileSync(doc, cellDoc(w));
-    const dir = path.join(job.scratch, `options-${w.key}`);
-    const r = spawnSync(
-      ACTION_NODE,
-      [path.join(REPO, 'dist', 'cli', 'index.js'), 'bundle', doc, '--out', dir, '--workspace', job.workspace],
-      {
-        cwd: job.workspace,
-        env,
-        encoding: 'utf8',
-      },
-    );
-    const flags = /runsc flags for this cell: (.*)/.exec(r.stderr ?? '')?.[1];
-    if (r.status !== 0 || !flags) throw new Error(`gvisor-cell bundle for ${w.key} failed: ${r.stderr}`);
-    bundles.set(w.key, { dir, flags: ['--platform=systrap', ...flags.trim().split(/\s+/)] });
-  }
+  for (const w of work) bundles.set(w.key, cliBundle(job, `options-${w.key}`, cellDoc(w), env));
   const figures: OptionFigures = {
     work: work.map((w) => ({
       key: w.key,

@@ -14,18 +14,19 @@
  *               npm cache mounted into the cell as an overlay
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { REPO } from '../../support/action-yml.js';
 import { TARBALL_VERSION } from '../../support/bucket.js';
 import { SYSTEM_PATH } from '../../support/runner.js';
-import { ACTION_NODE, TRIVIAL_CELL } from '../constants.js';
+import { TRIVIAL_CELL } from '../constants.js';
 import { type Bench, haveCommand } from '../context.js';
 import { log } from '../log.js';
 import { lastLines, StepError } from '../processes.js';
 import { order, roundName } from '../stats.js';
 import { checkStep, runStep } from '../steps.js';
 import { killSandbox } from './bare.js';
+import { cliBundle } from './cli-bundle.js';
 import { makeCProject, makeHistoryRepo, makeNpmProject, makePythonProject } from './suites-setup.js';
 
 export const SUITE_KEYS = ['vitest', 'pytest', 'git-status', 'git-log', 'make', 'npm-ci'] as const;
@@ -191,24 +192,7 @@ export async function measureSuites(ctx: Bench, rounds: number): Promise<SuiteFi
 
 async function measureOptions(ctx: Bench, rounds: number, suites: Suite[], env: Record<string, string>): Promise<SuiteFigures['options']> {
   const { job, runsc, bare, procs } = ctx;
-  const bundles = suites.map((s) => {
-    const doc = path.join(job.scratch, `suite-${s.key}.json`);
-    writeFileSync(doc, JSON.stringify(s.doc));
-    const dir = path.join(job.scratch, `suite-${s.key}`);
-    mkdirSync(path.dirname(dir), { recursive: true });
-    const r = spawnSync(
-      ACTION_NODE,
-      [path.join(REPO, 'dist', 'cli', 'index.js'), 'bundle', doc, '--out', dir, '--workspace', job.workspace],
-      {
-        cwd: job.workspace,
-        env,
-        encoding: 'utf8',
-      },
-    );
-    const flags = /runsc flags for this cell: (.*)/.exec(r.stderr ?? '')?.[1];
-    if (r.status !== 0 || !flags) throw new Error(`gvisor-cell bundle for ${s.key} failed: ${r.stderr}`);
-    return { suite: s, dir, flags: ['--platform=systrap', ...flags.trim().split(/\s+/)] };
-  });
+  const bundles = suites.map((s) => ({ suite: s, ...cliBundle(job, `suite-${s.key}`, JSON.stringify(s.doc), env) }));
   const figures = suites.map((s) => ({
     key: s.key,
     samples: Object.fromEntries(SUITE_OPTION_KEYS.map((o) => [o, [] as number[]])) as Record<SuiteOptionKey, number[]>,
