@@ -7,12 +7,14 @@
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { downloadHashed, fetchText, HttpError } from '../../src/install/download.js';
 import { ARCH, type BucketServer, serveBucket } from '../support/bucket.js';
+import { makeCertificate } from '../support/certificate.js';
 import { fakeBucket } from './bucket.js';
 
 let root: string;
@@ -96,6 +98,32 @@ describe('over node:http (no proxy configured)', () => {
       await expect(fetchText(`${r.url}/hop/5`, quick(1))).rejects.toThrow(`GET ${r.url}/hop/5 failed: more than 5 redirects`);
     } finally {
       await r.close();
+    }
+  });
+
+  test('over HTTPS: followed to HTTPS, but a redirect down to plain HTTP is refused before it is requested', async () => {
+    const certFiles = { cert: path.join(root, 'tls.crt'), key: path.join(root, 'tls.key') };
+    makeCertificate(certFiles, ['localhost'], ['127.0.0.1']);
+    const cert = readFileSync(certFiles.cert);
+    const tls = https.createServer({ cert, key: readFileSync(certFiles.key) }, (req, res) => {
+      if (req.url === '/up') res.writeHead(302, { location: '/sha' }).end();
+      else if (req.url === '/sha') res.writeHead(200).end('abc  runsc\n');
+      else res.writeHead(302, { location: `${server.url}${artifact}.sha512` }).end();
+    });
+    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+    const base = `https://127.0.0.1:${(tls.address() as AddressInfo).port}`;
+    const saved = https.globalAgent.options.ca;
+    https.globalAgent.options.ca = cert;
+    try {
+      expect(await fetchText(`${base}/up`, quick(1))).toBe('abc  runsc\n');
+      server.requests.length = 0;
+      await expect(fetchText(`${base}/down`, quick(1))).rejects.toThrow(
+        `GET ${base}/down failed: a redirect from HTTPS to ${server.url} was refused`,
+      );
+      expect(server.requests).toEqual([]);
+    } finally {
+      https.globalAgent.options.ca = saved;
+      await new Promise<void>((resolve) => tls.close(() => resolve()));
     }
   });
 
