@@ -14570,11 +14570,20 @@ function runscCommand(r, args, wrap) {
 function killChild(r, child) {
     if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null)
         return;
-    if (!r.sudo) {
+    if (r.sudo)
+        void killPids(r, [child.pid]);
+    else
         child.kill('SIGKILL');
-        return;
-    }
-    (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)('sudo', ['-n', 'kill', '-KILL', String(child.pid)], { stdio: 'ignore' }).once('error', () => { });
+}
+/** SIGKILLs these host pids, through sudo where runsc runs through it; resolves once `kill` is done, never rejects. */
+function killPids(r, pids) {
+    return new Promise((resolve) => {
+        const args = ['-KILL', ...pids.map(String)];
+        const [cmd, argv] = r.sudo ? ['sudo', ['-n', 'kill', ...args]] : ['kill', args];
+        (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(cmd, argv, { stdio: 'ignore' })
+            .once('close', () => resolve())
+            .once('error', () => resolve());
+    });
 }
 function spawnRunsc(r, args, options = {}, wrap) {
     const [cmd, argv] = runscCommand(r, args, wrap);
@@ -14722,14 +14731,8 @@ const GONE_WAIT_MS = 3_000;
  */
 async function killSandboxProcesses(r) {
     const left = sandboxProcesses(r);
-    if (left.length === 0)
-        return;
-    await new Promise((resolve) => {
-        const [cmd, args] = r.sudo ? ['sudo', ['-n', 'kill', '-KILL', ...left.map(String)]] : ['kill', ['-KILL', ...left.map(String)]];
-        (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(cmd, args, { stdio: 'ignore' })
-            .once('close', () => resolve())
-            .once('error', () => resolve());
-    });
+    if (left.length > 0)
+        await killPids(r, left);
 }
 /**
  * Makes sure nothing of the sandbox runs any more: waits for its processes

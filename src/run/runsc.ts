@@ -82,11 +82,19 @@ export function runscCommand(r: Runsc, args: string[], wrap?: Wrap): [string, st
  */
 export function killChild(r: Runsc, child: ChildProcess): void {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  if (!r.sudo) {
-    child.kill('SIGKILL');
-    return;
-  }
-  spawn('sudo', ['-n', 'kill', '-KILL', String(child.pid)], { stdio: 'ignore' }).once('error', () => {});
+  if (r.sudo) void killPids(r, [child.pid]);
+  else child.kill('SIGKILL');
+}
+
+/** SIGKILLs these host pids, through sudo where runsc runs through it; resolves once `kill` is done, never rejects. */
+function killPids(r: Runsc, pids: readonly number[]): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const args = ['-KILL', ...pids.map(String)];
+    const [cmd, argv] = r.sudo ? ['sudo', ['-n', 'kill', ...args]] : ['kill', args];
+    spawn(cmd, argv, { stdio: 'ignore' })
+      .once('close', () => resolve())
+      .once('error', () => resolve());
+  });
 }
 
 export function spawnRunsc(r: Runsc, args: string[], options: SpawnOptions = {}, wrap?: Wrap): ChildProcess {
@@ -235,13 +243,7 @@ const GONE_WAIT_MS = 3_000;
  */
 export async function killSandboxProcesses(r: Runsc): Promise<void> {
   const left = sandboxProcesses(r);
-  if (left.length === 0) return;
-  await new Promise<void>((resolve) => {
-    const [cmd, args] = r.sudo ? ['sudo', ['-n', 'kill', '-KILL', ...left.map(String)]] : ['kill', ['-KILL', ...left.map(String)]];
-    spawn(cmd as string, args as string[], { stdio: 'ignore' })
-      .once('close', () => resolve())
-      .once('error', () => resolve());
-  });
+  if (left.length > 0) await killPids(r, left);
 }
 
 /**
