@@ -227,8 +227,19 @@ function runnerDirs(env, execPath) {
 function unreadableEntries(root, maxDepth = 8) {
     const found = { files: [], dirs: [] };
     const walk = (dir, depth) => {
-        for (const name of safeReaddir(dir)) {
-            const p = external_node_path_default().join(dir, name);
+        let entries;
+        try {
+            entries = (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true });
+        }
+        catch {
+            return;
+        }
+        for (const entry of entries) {
+            // The type comes with the directory listing (Node asks lstat itself where the filesystem does not
+            // say): only files and directories, a third of /etc, need an lstat for their mode.
+            if (!entry.isFile() && !entry.isDirectory())
+                continue;
+            const p = external_node_path_default().join(dir, entry.name);
             let st;
             try {
                 st = (0,external_node_fs_.lstatSync)(p);

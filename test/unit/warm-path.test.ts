@@ -10,6 +10,8 @@
  * Biome's noRestrictedImports cannot say this: it also flags type-only and
  * dynamic imports, which are exactly how the warm path stays light.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { closure, staticImports } from '../support/imports.js';
 
@@ -34,6 +36,29 @@ describe('the cold install (installer.ts)', () => {
     for (const heavy of ['@actions/tool-cache', '@actions/http-client', '@actions/exec', '@actions/io', 'install/tool-cache.ts']) {
       expect(loaded.has(heavy), [...(loaded.get(heavy) ?? [])].join(' → ')).toBe(false);
     }
+  });
+});
+
+describe('the entry (src/action/index.ts)', () => {
+  test('loads only the code-cache loader and builtins: the main step comes in through it (code-cache.ts)', () => {
+    // A static import of main.ts here would load the main step as an ES module, without the code cache.
+    expect([...closure('action/index.ts').keys()].sort()).toEqual([
+      'action/code-cache.ts',
+      'action/index.ts',
+      'node:fs',
+      'node:module',
+      'node:path',
+      'node:url',
+      'node:vm',
+    ]);
+  });
+
+  test('the bundle entry ncc builds dist/main from is main.ts, as CommonJS', () => {
+    const entry = readFileSync(path.join(import.meta.dirname, '../../src/action/main-script.cjs'), 'utf8');
+    expect(entry).toMatch(/^module\.exports = require\('\.\/main\.ts'\);$/m);
+    expect(JSON.parse(readFileSync(path.join(import.meta.dirname, '../../package.json'), 'utf8')).scripts.bundle).toContain(
+      'ncc build src/action/main-script.cjs -o dist/main',
+    );
   });
 });
 

@@ -1,0 +1,649 @@
+"use strict";
+exports.id = 42;
+exports.ids = [42];
+exports.modules = {
+
+/***/ 4042:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  installRunsc: () => (/* binding */ installRunsc)
+});
+
+// UNUSED EXPORTS: layoutOrder
+
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __webpack_require__(1421);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./src/run/run-dir.ts
+var run_dir = __webpack_require__(1970);
+// EXTERNAL MODULE: ./src/install/cache.ts
+var cache = __webpack_require__(7673);
+;// CONCATENATED MODULE: ./src/install/checksum.ts
+/**
+ * The `.sha512` files of the release bucket, as `sha512sum` writes them:
+ * `<128 hex><two spaces or space-star><basename>`.
+ */
+/** The digest for `basename` in a sha512sum listing; throws naming `url` when absent or malformed. */
+function parseSha512File(text, basename, url) {
+    const lines = text
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l !== '');
+    const entries = lines.map((line) => /^([0-9a-fA-F]{128})(?:\s+\*?(.+))?$/.exec(line));
+    if (lines.length === 0 || entries.some((e) => e === null)) {
+        throw new Error(`${url} is not a sha512 checksum file (expected "<128 hex digits>  ${basename}")`);
+    }
+    const parsed = entries;
+    // A file of one bare digest, or one naming this artifact (any directory prefix).
+    const match = parsed.length === 1 && parsed[0]?.[2] === undefined
+        ? parsed[0]
+        : parsed.find((e) => e[2] !== undefined && (e[2] === basename || e[2].endsWith(`/${basename}`)));
+    if (!match)
+        throw new Error(`${url} has no checksum for ${basename}`);
+    return match[1].toLowerCase();
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __webpack_require__(7075);
+// EXTERNAL MODULE: external "node:stream/promises"
+var promises_ = __webpack_require__(6466);
+// EXTERNAL MODULE: ./src/log.ts
+var src_log = __webpack_require__(5625);
+;// CONCATENATED MODULE: ./src/install/download.ts
+/**
+ * HTTP for the installer: small text files, and artifacts streamed to disk
+ * while they are hashed (one pass over the bytes, no second read).
+ *
+ * Transient failures (network errors, 5xx, 429, a body cut short) are retried
+ * with backoff; anything else, a 404 above all, fails at once naming the URL.
+ *
+ * Requests go out over node:http/https, unless a proxy is configured: then
+ * through @actions/http-client, which applies HTTPS_PROXY, HTTP_PROXY and
+ * NO_PROXY as the runner's own tooling does. It is loaded only then, because
+ * it loads undici (docs/performance.md, cold install).
+ */
+
+
+
+
+
+class HttpError extends Error {
+    url;
+    status;
+    constructor(url, status, statusText) {
+        super(`GET ${url} failed: HTTP ${status}${statusText ? ` ${statusText}` : ''}`);
+        this.url = url;
+        this.status = status;
+        this.name = 'HttpError';
+    }
+    get transient() {
+        return this.status >= 500 || this.status === 429 || this.status === 408;
+    }
+}
+const DEFAULT_RETRY = { attempts: 4, baseDelayMs: 1000 };
+const MAX_REDIRECTS = 5;
+/** A connection that carries nothing for this long is given up (and retried). */
+const SOCKET_TIMEOUT_MS = 60_000;
+/** A checksum file is a line; anything much longer is not one. */
+const MAX_TEXT = 1 << 20;
+/** The variables @actions/http-client reads a proxy from. */
+const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
+/** One GET that must answer 200; anything else becomes an HttpError naming the URL and status. */
+async function get(url) {
+    const message = PROXY_VARIABLES.some((name) => process.env[name]) ? await viaHttpClient(url) : await direct(url);
+    const status = message.statusCode ?? 0;
+    if (status !== 200) {
+        message.resume();
+        throw new HttpError(url, status, message.statusMessage ?? '');
+    }
+    return message;
+}
+async function viaHttpClient(url) {
+    const { HttpClient } = await __webpack_require__.e(/* import() */ 942).then(__webpack_require__.bind(__webpack_require__, 4942));
+    // allowRetries stays off: retries are ours, so that every attempt is hashed afresh.
+    const client = new HttpClient('gvisor-cell', [], {
+        allowRetries: false,
+        allowRedirects: true,
+        maxRedirects: MAX_REDIRECTS,
+        socketTimeout: SOCKET_TIMEOUT_MS,
+    });
+    return (await client.get(url)).message;
+}
+/** The statuses @actions/http-client follows. */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** Follows redirects as @actions/http-client does: at most five, never from HTTPS down to HTTP. */
+async function direct(url) {
+    let at = new URL(url);
+    for (let hop = 0;; hop++) {
+        const message = await request(at);
+        const location = message.headers.location;
+        if (!REDIRECTS.has(message.statusCode ?? 0) || !location)
+            return message;
+        message.resume();
+        if (hop >= MAX_REDIRECTS)
+            throw new Error(`more than ${MAX_REDIRECTS} redirects`);
+        const next = new URL(location, at);
+        if (at.protocol === 'https:' && next.protocol !== 'https:')
+            throw new Error(`a redirect from HTTPS to ${next.origin} was refused`);
+        at = next;
+    }
+}
+function request(url) {
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        return Promise.reject(new Error(`${url.protocol} is not HTTP(S)`));
+    const mod = url.protocol === 'https:' ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http');
+    return new Promise((resolve, reject) => {
+        let response;
+        const req = mod.get(url, { headers: { 'user-agent': 'gvisor-cell' } }, (res) => {
+            response = res;
+            resolve(res);
+        });
+        // Also while the body streams: node then fails the response with its own `aborted`, so the
+        // response is marked, and the error is said as what it was (and retried: ETIMEDOUT).
+        req.setTimeout(SOCKET_TIMEOUT_MS, () => {
+            if (response)
+                stalled.add(response);
+            req.destroy(stallError());
+        });
+        req.on('error', reject);
+    });
+}
+/** Responses whose connection went quiet for SOCKET_TIMEOUT_MS (and was cut). */
+const stalled = new WeakSet();
+function stallError() {
+    return Object.assign(new Error(`no data for ${SOCKET_TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' });
+}
+/** Reading `message`'s body failed: the stall, if that is what cut it. */
+function bodyError(message, error) {
+    return stalled.has(message) ? stallError() : error;
+}
+/** GETs a small text resource (a checksum file); retries are said to `log`. */
+async function fetchText(url, retry = DEFAULT_RETRY, log = src_log/* silent */.K) {
+    return withRetries(url, retry, log, async () => {
+        const message = await get(url);
+        let text = '';
+        try {
+            for await (const chunk of message) {
+                text += chunk;
+                if (text.length > MAX_TEXT) {
+                    message.destroy();
+                    throw new Error(`the body is over ${MAX_TEXT} bytes, far more than a checksum file`);
+                }
+            }
+        }
+        catch (error) {
+            throw bodyError(message, error);
+        }
+        return text;
+    });
+}
+/** Streams `url` into `dest`, returning the sha512 of exactly the bytes written. */
+async function downloadHashed(url, dest, { retry = DEFAULT_RETRY, log = src_log/* silent */.K, onProgress } = {}) {
+    return withRetries(url, retry, log, async () => {
+        const message = await get(url);
+        const hash = (0,external_node_crypto_.createHash)('sha512');
+        const expected = Number(message.headers['content-length'] ?? Number.NaN);
+        let received = 0;
+        const tap = new external_node_stream_.Transform({
+            transform(chunk, _enc, done) {
+                hash.update(chunk);
+                received += chunk.length;
+                onProgress?.(received, expected);
+                done(null, chunk);
+            },
+        });
+        await (0,promises_.pipeline)(message, tap, (0,external_node_fs_.createWriteStream)(dest)).catch((error) => {
+            throw bodyError(message, error);
+        });
+        if (!message.complete || (Number.isFinite(expected) && received !== expected)) {
+            throw new TruncatedError(url, received, expected);
+        }
+        return hash.digest('hex');
+    });
+}
+class TruncatedError extends Error {
+    transient = true;
+    constructor(url, received, expected) {
+        super(`GET ${url}: the body ended after ${received} of ${Number.isFinite(expected) ? expected : 'an unknown number of'} bytes`);
+        this.name = 'TruncatedError';
+    }
+}
+/** Network failures worth another try; a full disk, a bad certificate or a refused permission are not. */
+const TRANSIENT_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ETIMEDOUT',
+    'EPIPE',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'EHOSTUNREACH',
+    'ECONNABORTED',
+    'UND_ERR_SOCKET',
+]);
+function isTransient(error) {
+    if (error instanceof HttpError || error instanceof TruncatedError)
+        return error.transient;
+    if (!(error instanceof Error))
+        return false;
+    const code = error.code;
+    // @actions/http-client reports its socket timeout (a stalled server) without a code.
+    return (code !== undefined && TRANSIENT_CODES.has(code)) || /^Request timeout/.test(error.message);
+}
+async function withRetries(url, retry, log, attempt) {
+    for (let n = 1;; n++) {
+        try {
+            return await attempt();
+        }
+        catch (error) {
+            if (n >= retry.attempts || !isTransient(error)) {
+                if (error instanceof HttpError || error instanceof TruncatedError)
+                    throw error;
+                throw new Error(`GET ${url} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+            }
+            const delay = retry.baseDelayMs * 2 ** (n - 1) * (0.75 + Math.random() * 0.5);
+            log.info(`GET ${url}: ${error instanceof Error ? error.message : String(error)}; retrying in ${Math.round(delay)} ms`);
+            await new Promise((resolve) => setTimeout(resolve, delay));
+        }
+    }
+}
+
+// EXTERNAL MODULE: ./src/install/lock.ts
+var lock = __webpack_require__(5500);
+// EXTERNAL MODULE: ./src/install/unpack.ts
+var unpack = __webpack_require__(5589);
+// EXTERNAL MODULE: ./src/install/version.ts
+var install_version = __webpack_require__(2415);
+;// CONCATENATED MODULE: ./src/install/installer.ts
+/**
+ * runsc from the release bucket into the tool cache, verified.
+ *
+ * Order of work, and why:
+ *  1. a pinned version already cached is used without touching the network
+ *     (obtain.ts looks, before this module is even loaded);
+ *  2. otherwise the artifact's `.sha512` is fetched first (small), which picks
+ *     the layout (zstd tarball, bz2 tarball, loose binary) and, for `latest`,
+ *     finds a cached copy of the very same artifact;
+ *  3. the artifact is hashed while it streams to disk, compared, and only then
+ *     extracted and cached, itself kept in the entry (a pinned hit hashes it
+ *     again: pinned.ts): a mismatch leaves nothing behind.
+ *
+ * The entry is laid out as @actions/tool-cache lays out its own
+ * (`<tool>/<key>/<arch>` and `<arch>.complete`; cache.ts reads it, and a unit
+ * test holds both to `tc.find`), but the unpacked tree is renamed into place
+ * rather than copied (tool-cache has no move: its copy was about 20 ms of a
+ * cold install). tool-cache itself is loaded only to list the entries, for
+ * `latest`.
+ */
+
+
+
+
+
+
+
+
+
+
+/** The last release known to ship only the loose binary; tarballs came with the next one. */
+const LAST_LOOSE_RELEASE = 20260817;
+/**
+ * The layouts to try, in order: tarballs first (zstd only where the machine
+ * can unpack it), except for a pinned release old enough to have only the
+ * loose binary, where asking for tarballs first would cost two round trips.
+ * Every layout stays in the list: the order is a guess, not a rule.
+ */
+function layoutOrder(version, zstd) {
+    const tarballs = [
+        ...(zstd ? [{ artifact: 'gvisor.tar.zstd', tarFlag: '--zstd' }] : []),
+        { artifact: 'gvisor.tar.bz2', tarFlag: '--bzip2' },
+    ];
+    const loose = { artifact: 'runsc', tarFlag: undefined };
+    const date = version.cacheKey ? Number(version.cacheKey.split('.')[0]) : Number.POSITIVE_INFINITY;
+    return date <= LAST_LOOSE_RELEASE ? [loose, ...tarballs] : [...tarballs, loose];
+}
+/**
+ * Downloads, verifies and caches the release asked for (obtain.ts has already
+ * looked for a pinned version in the cache).
+ */
+async function installRunsc(req, ctx) {
+    const { shelf } = ctx;
+    const retry = ctx.retry ?? DEFAULT_RETRY;
+    const base = `${req.downloadUrl}/${req.version.bucket}/${shelf.arch}`;
+    const tried = [];
+    for (const layout of layoutOrder(req.version, await onPath('zstd'))) {
+        const url = `${base}/${layout.artifact}`;
+        let published;
+        try {
+            published = parseSha512File(await fetchText(`${url}.sha512`, retry, ctx.log), layout.artifact, `${url}.sha512`);
+        }
+        catch (error) {
+            if (error instanceof HttpError && error.status === 404) {
+                tried.push(`${url}.sha512 (404)`);
+                continue;
+            }
+            throw error;
+        }
+        if (req.sha512 && req.sha512 !== published) {
+            // The pin may name another layout's artifact (the bz2 tarball on a runner with zstd, say).
+            tried.push(`${url} (published sha512 ${published.slice(0, 16)}… is not runsc-sha512)`);
+            continue;
+        }
+        if (!req.version.cacheKey) {
+            const hit = await cachedArtifact(shelf, published, req.sha512 !== undefined, ctx.log);
+            if (hit)
+                return hit;
+        }
+        return await downloadAndCache(req, ctx, layout, url, published);
+    }
+    if (req.sha512 && tried.some((t) => t.includes('is not runsc-sha512'))) {
+        throw new Error(`runsc-sha512 matches no artifact of release ${req.version.bucket} for ${shelf.arch} at ${req.downloadUrl}: tried ${tried.join(', ')}; nothing was downloaded`);
+    }
+    throw new Error(`no runsc release ${req.version.bucket} for ${shelf.arch} at ${req.downloadUrl}: tried ${tried.join(', ')}. ` +
+        'Check runsc-version (the bucket sometimes lags behind GitHub releases) and download-url.');
+}
+/**
+ * For `latest`: a cached entry recorded as made from the artifact with this
+ * digest. With a pin it must also keep the artifact, which obtain.ts then
+ * hashes (the record itself proves nothing).
+ */
+async function cachedArtifact(shelf, sha512, pinned, log) {
+    const { cachedVersions } = await Promise.all(/* import() */[__webpack_require__.e(942), __webpack_require__.e(58), __webpack_require__.e(805), __webpack_require__.e(814)]).then(__webpack_require__.bind(__webpack_require__, 3814));
+    for (const key of await cachedVersions(shelf)) {
+        const dir = (0,cache/* findEntry */.w4)(shelf, key);
+        const meta = dir ? (0,cache/* readMetadata */._6)(dir) : undefined;
+        if (dir && meta?.sha512 === sha512 && (!pinned || meta.kept)) {
+            log.info(`Using cached ${meta.version} from ${dir} (same artifact as latest)`);
+            return (0,cache/* cachedRunsc */.a5)(dir, meta);
+        }
+    }
+    return undefined;
+}
+async function downloadAndCache(req, ctx, layout, url, published) {
+    const { shelf, log } = ctx;
+    const work = await external_node_fs_.promises.mkdtemp(external_node_path_default().join(ctx.tempDir, `${run_dir/* RUN_DIR_PREFIX */.jk}install-`));
+    try {
+        const file = external_node_path_default().join(work, layout.artifact);
+        log.info(`Downloading ${url}`);
+        const digest = await downloadHashed(url, file, { retry: ctx.retry ?? DEFAULT_RETRY, log, onProgress: ctx.onProgress });
+        if (digest !== published) {
+            throw new Error(`checksum mismatch for ${url}: expected ${published} (from ${url}.sha512), got ${digest}; nothing was cached`);
+        }
+        const stage = external_node_path_default().join(work, 'stage');
+        await external_node_fs_.promises.mkdir(stage);
+        const runsc = await installer_unpack(layout, file, stage);
+        await external_node_fs_.promises.chmod(runsc, 0o755);
+        const probe = await run(runsc, ['--version']);
+        const version = (0,install_version/* versionLine */.b1)(probe.stdout);
+        const key = req.version.cacheKey ?? (0,install_version/* cacheKeyFromVersionOutput */.$x)(probe.stdout);
+        if (probe.exitCode !== 0 || !key) {
+            throw new Error(`the runsc downloaded from ${url} does not run on this machine: ${(probe.stderr || version).trim()}`);
+        }
+        const root = external_node_path_default().dirname(runsc);
+        // The verified artifact stays in the entry (for the loose layout it is runsc itself): a pinned
+        // cache hit hashes it again rather than trusting anything else in the cache (pinned.ts).
+        if (layout.tarFlag)
+            await external_node_fs_.promises.rename(file, external_node_path_default().join(root, layout.artifact));
+        const meta = { artifact: url, sha512: digest, version, kept: layout.artifact };
+        await external_node_fs_.promises.writeFile(external_node_path_default().join(root, cache/* METADATA_FILE */.VR), `${JSON.stringify(meta, null, 2)}\n`);
+        const toolDir = external_node_path_default().join(shelf.root, shelf.tool);
+        await external_node_fs_.promises.mkdir(toolDir, { recursive: true });
+        return await (0,lock/* withLock */.k)(external_node_path_default().join(toolDir, `${key}-${shelf.arch}.lock`), async () => {
+            // Another job may have cached the very same artifact while we downloaded it.
+            const done = (0,cache/* findCached */.aY)(shelf, key, digest, log.info);
+            if (done)
+                return done;
+            const dir = await placeEntry(root, external_node_path_default().join(toolDir, key), shelf.arch);
+            log.info(`Cached ${version} (sha512 ${digest.slice(0, 16)}…) in ${dir}`);
+            return { path: external_node_path_default().join(dir, 'runsc'), version, entry: { dir, kept: meta.kept } };
+        });
+    }
+    finally {
+        await external_node_fs_.promises.rm(work, { recursive: true, force: true });
+    }
+}
+/**
+ * Moves the unpacked tree in as `<keyDir>/<arch>` and marks it complete, as
+ * tool-cache's cacheDir would, but by rename: the run's temp directory and
+ * the tool cache are one filesystem on hosted runners. Where they are not,
+ * the tree is copied. Whatever was there (an entry without its marker, left
+ * by a crash) goes first; a failure leaves no entry and no marker.
+ */
+async function placeEntry(tree, keyDir, arch) {
+    const dir = external_node_path_default().join(keyDir, arch);
+    const marker = `${dir}.complete`;
+    await external_node_fs_.promises.rm(marker, { force: true });
+    await external_node_fs_.promises.rm(dir, { recursive: true, force: true });
+    await external_node_fs_.promises.mkdir(keyDir, { recursive: true });
+    try {
+        try {
+            await external_node_fs_.promises.rename(tree, dir);
+        }
+        catch (error) {
+            if (error.code !== 'EXDEV')
+                throw error;
+            await external_node_fs_.promises.cp(tree, dir, { recursive: true, errorOnExist: true, force: false, verbatimSymlinks: true });
+        }
+        await external_node_fs_.promises.writeFile(marker, '');
+    }
+    catch (error) {
+        await external_node_fs_.promises.rm(dir, { recursive: true, force: true });
+        throw error;
+    }
+    return dir;
+}
+/** Whether `name` is an executable file in one of PATH's directories. */
+async function onPath(name) {
+    for (const dir of (process.env.PATH ?? '').split((external_node_path_default()).delimiter)) {
+        if (!dir)
+            continue;
+        try {
+            await external_node_fs_.promises.access(external_node_path_default().join(dir, name), external_node_fs_.constants.X_OK);
+            return true;
+        }
+        catch {
+            // not here
+        }
+    }
+    return false;
+}
+/** Extracts only what runs (runsc and its gvisor-bin/ sidecars) and returns the path of runsc. */
+async function installer_unpack(layout, file, stage) {
+    if (!layout.tarFlag) {
+        const dest = external_node_path_default().join(stage, 'runsc');
+        await external_node_fs_.promises.rename(file, dest);
+        return dest;
+    }
+    // As root, tar would keep the archive's owners and modes: the entry is renamed into the cache as
+    // extracted, so it must belong to whoever installs it, with modes under their umask.
+    const tar = await run('tar', [
+        '-x',
+        layout.tarFlag,
+        '--no-same-owner',
+        '--no-same-permissions',
+        '-f',
+        file,
+        '-C',
+        stage,
+        '--no-anchored',
+        'runsc',
+        'gvisor-bin',
+    ]);
+    if (tar.exitCode !== 0)
+        throw new Error(`could not extract ${external_node_path_default().basename(file)}: ${tar.stderr.trim()}`);
+    const found = (0,unpack/* findFile */.q)(stage, 'runsc', 3);
+    if (!found)
+        throw new Error(`${external_node_path_default().basename(file)} holds no runsc binary`);
+    return found;
+}
+/** How long tar or the `runsc --version` probe may take: neither should take a second. */
+const RUN_TIMEOUT_MS = 120_000;
+/**
+ * A command run to completion with its output read: quiet, its status
+ * returned rather than thrown (-1 when it could not be started or timed out).
+ */
+function run(command, args) {
+    return new Promise((resolve) => {
+        const started = Date.now();
+        const child = (0,external_node_child_process_.spawn)(command, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: RUN_TIMEOUT_MS, killSignal: 'SIGKILL' });
+        const out = [];
+        const err = [];
+        child.stdout.on('data', (c) => out.push(c));
+        child.stderr.on('data', (c) => err.push(c));
+        child.once('error', (error) => resolve({ exitCode: -1, stdout: '', stderr: error.message }));
+        child.once('close', (code, signal) => {
+            const stderr = Buffer.concat(err).toString();
+            resolve({
+                exitCode: code ?? -1,
+                stdout: Buffer.concat(out).toString(),
+                stderr: !signal
+                    ? stderr
+                    : Date.now() - started >= RUN_TIMEOUT_MS
+                        ? `${stderr}killed after ${RUN_TIMEOUT_MS / 1000} s`
+                        : `${stderr}killed by ${signal}`,
+            });
+        });
+    });
+}
+
+
+/***/ }),
+
+/***/ 5500:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   k: () => (/* binding */ withLock),
+/* harmony export */   y: () => (/* binding */ alive)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/**
+ * A lock file for writers of one tool-cache entry. Parallel jobs on one runner
+ * (a matrix on a large runner, backgrounded steps) may install the same runsc
+ * at once; placing an entry removes what is there and renames the new tree in
+ * (installer.ts), so two writers at a time would undo each other's work. A holder that died is detected by its pid.
+ */
+
+/** Whether process `pid` exists (EPERM: it does, as another user's). */
+function alive(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (error) {
+        return error.code === 'EPERM';
+    }
+}
+async function withLock(file, fn, timeoutMs = 600_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        try {
+            const handle = await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.open(file, 'wx');
+            await handle.writeFile(String(process.pid));
+            await handle.close();
+            break;
+        }
+        catch (error) {
+            if (error.code !== 'EEXIST')
+                throw error;
+            const holder = Number(await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.readFile(file, 'utf8').catch(() => ''));
+            if (holder > 0 && !alive(holder)) {
+                // Break it by renaming: of several waiters only one can move the very file, and a
+                // waiter that read the dead pid late cannot remove a lock somebody else just took.
+                const moved = `${file}.stale-${process.pid}-${Date.now()}`;
+                if (await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.rename(file, moved).then(() => true, () => false)) {
+                    const still = Number(await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.readFile(moved, 'utf8').catch(() => ''));
+                    await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.rm(moved, { force: true });
+                    if (still !== holder) {
+                        // We moved a live holder's fresh lock: put it back and wait our turn.
+                        await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.writeFile(file, String(still), { flag: 'wx' }).catch(() => { });
+                    }
+                }
+                continue;
+            }
+            if (Date.now() > deadline)
+                throw new Error(`timed out waiting for ${file} (held by pid ${holder || 'unknown'})`);
+            await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+    }
+    try {
+        return await fn();
+    }
+    finally {
+        // Only our own lock: never one another process took after ours was (wrongly) broken.
+        if ((await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.readFile(file, 'utf8').catch(() => '')) === String(process.pid))
+            await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.rm(file, { force: true });
+    }
+}
+
+
+/***/ }),
+
+/***/ 5589:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   L: () => (/* binding */ tarFlagFor),
+/* harmony export */   q: () => (/* binding */ findFile)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _cache_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7673);
+/**
+ * Facts about the release artifacts shared by the installer and the pinned
+ * copy (pinned.ts): how each is unpacked, and where runsc lands in it.
+ */
+
+
+
+/** tar's decompression flag for a release artifact; undefined for the loose binary. Throws for any other name. */
+function tarFlagFor(artifact) {
+    switch (artifact) {
+        case 'gvisor.tar.zstd':
+            return '--zstd';
+        case 'gvisor.tar.bz2':
+            return '--bzip2';
+        case 'runsc':
+            return undefined;
+        default:
+            throw new Error(`${artifact} is not a runsc release artifact (expected one of ${_cache_js__WEBPACK_IMPORTED_MODULE_2__/* .KEPT_ARTIFACTS */ .BC.join(', ')})`);
+    }
+}
+/**
+ * The file `name` at most `depth` directories down (never inside gvisor-bin/):
+ * tarballs may nest everything under a top directory, so runsc is looked for
+ * rather than assumed.
+ */
+function findFile(dir, name, depth) {
+    const entries = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync)(dir, { withFileTypes: true });
+    const here = entries.find((e) => e.isFile() && e.name === name);
+    if (here)
+        return node_path__WEBPACK_IMPORTED_MODULE_1___default().join(dir, here.name);
+    if (depth === 0)
+        return undefined;
+    for (const e of entries) {
+        if (e.isDirectory() && e.name !== 'gvisor-bin') {
+            const found = findFile(node_path__WEBPACK_IMPORTED_MODULE_1___default().join(dir, e.name), name, depth - 1);
+            if (found)
+                return found;
+        }
+    }
+    return undefined;
+}
+
+
+/***/ })
+
+};
+;
