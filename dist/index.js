@@ -1,7 +1,88 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 567:
+/***/ 918:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hb: () => (/* binding */ privateCacheDir),
+/* harmony export */   LW: () => (/* binding */ ownedBy)
+/* harmony export */ });
+/* unused harmony export CACHE_DIR_NAME */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/**
+ * The one directory where the step's caches may live (the main bundle's code
+ * cache, code-cache.ts, and Node's own compile cache): bytecode read from it
+ * runs as the step, so nobody else may be able to write there.
+ *
+ * It is RUNNER_TEMP/gvisor-cell.code-cache (RUNNER_TEMP is emptied for each
+ * job and hidden from cells), made 0700, and used only if it and every
+ * directory above it belong to this user or root and others cannot write
+ * them, but for a sticky directory such as /tmp above an entry of ours or
+ * root's. Node's default, /tmp/node-compile-cache, is a name any local user
+ * can take first. Without such a directory no cache is used at all.
+ */
+
+
+/** The directory in RUNNER_TEMP that holds the caches. */
+const CACHE_DIR_NAME = 'gvisor-cell.code-cache';
+/** Owned by this user (or root, for directories above ours). */
+function ownedBy(st, alsoRoot) {
+    const uid = process.getuid?.();
+    return uid !== undefined && (st.uid === uid || (alsoRoot && st.uid === 0));
+}
+/**
+ * `dir` and every directory above it (symlinks already resolved) belong to
+ * this user or root, and none that others may write is without the sticky
+ * bit (which keeps others from renaming what is ours or root's in it).
+ */
+function safeChain(dir) {
+    for (let at = dir;; at = node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(at)) {
+        const st = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(at);
+        if (!st.isDirectory() || !ownedBy(st, true))
+            return false;
+        if ((st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0)
+            return false;
+        if (at === node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(at))
+            return true;
+    }
+}
+/**
+ * The caches' directory, made if need be; undefined when there is no
+ * RUNNER_TEMP, or when the directory or any directory above it is not safe
+ * (see above), or it cannot be made.
+ */
+function privateCacheDir(env) {
+    const temp = env.RUNNER_TEMP;
+    if (!temp || !node_path__WEBPACK_IMPORTED_MODULE_1___default().isAbsolute(temp))
+        return undefined;
+    try {
+        const dir = node_path__WEBPACK_IMPORTED_MODULE_1___default().join((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(temp), CACHE_DIR_NAME);
+        try {
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)(dir, { mode: 0o700 });
+        }
+        catch (error) {
+            if (error.code !== 'EEXIST')
+                return undefined;
+        }
+        const st = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(dir);
+        // Ours alone: not even readable by others (nothing secret in it, but nothing for them either).
+        if (!st.isDirectory() || !ownedBy(st, false) || (st.mode & 0o077) !== 0)
+            return undefined;
+        return safeChain(dir) ? dir : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+
+/***/ }),
+
+/***/ 533:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -10,8 +91,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   j: () => (/* binding */ runScript)
 });
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(24);
 // EXTERNAL MODULE: external "node:module"
 var external_node_module_ = __nccwpck_require__(995);
 var external_node_module_default = /*#__PURE__*/__nccwpck_require__.n(external_node_module_);
@@ -21,102 +102,85 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 ;// CONCATENATED MODULE: external "node:vm"
 const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
 var external_node_vm_default = /*#__PURE__*/__nccwpck_require__.n(external_node_vm_namespaceObject);
+// EXTERNAL MODULE: ./src/action/cache-dir.ts
+var cache_dir = __nccwpck_require__(918);
 ;// CONCATENATED MODULE: ./src/action/code-cache.ts
 /**
  * Runs the main step's bundle (dist/main/index.cjs, a CommonJS script) with a
- * V8 code cache made after it ran, kept in Node's compile-cache directory.
+ * V8 code cache made after it ran.
  *
- * Why not Node's own compile cache alone: it stores what V8 compiled when the
- * module was compiled, before it ran — the top level, not the functions, which
- * V8 compiles lazily on first call. Every step therefore compiled again every
+ * Why not Node's compile cache alone: it stores what V8 compiled when a module
+ * was compiled, before it ran — the top level, not the functions, which V8
+ * compiles lazily on first call. Every step therefore compiled again every
  * function it calls: zod building and checking the schema, the YAML parser,
- * the action's own code — about 11 ms of a warm step (README, Performance).
+ * the action's own code — about 12 ms of a warm step (docs/performance.md).
  * A cache made after the run (`script.createCachedData()`) holds those too.
  * Only a classic script offers that (`vm.SourceTextModule` needs a flag), so
  * the main step is bundled as CommonJS and run here through `node:vm`.
  *
- * Trust. V8 checks only its own version and flags and the source's length
- * before it runs a cache's bytecode, so the cache is tied to the bundle here:
- * its header records the bundle's path, size, inode and change time, and
- * anything else is ignored (the change time moves with every write, rename
- * or chmod). It is used only from a directory and a file owned by this user
- * and not writable by others, so that no other user of the machine can plant
- * one. Any failure to read or write it costs only the speed-up, never the
- * step: the script then runs without a cache, as on the first step of a job.
+ * Trust. Bytecode from a cache runs as the step. The cache lives only in the
+ * step's private directory (cache-dir.ts), in a file of this user that
+ * others cannot write, opened without following a link. And since V8 checks
+ * only its version, its flags and the source's length before it runs a
+ * cache's bytecode, the file carries the very bytes it was made for, compared
+ * with the bundle's before V8 sees the cache. Any failure to read or write it
+ * costs only the speed-up, never the step: the script then runs without a
+ * cache, as in the first step of a job.
  */
 
 
 
 
-const MAGIC = 'gvisor-cell code cache v1';
-/** The file's identity, as recorded in the cache's header: it changes with any change to the file. */
-function identity(file) {
-    const st = (0,external_node_fs_namespaceObject.statSync)(file, { bigint: true });
-    return JSON.stringify([
-        MAGIC,
-        file,
-        String(st.size),
-        String(st.ino),
-        String(st.ctimeNs),
-        String(st.mtimeNs),
-        process.version,
-        process.arch,
-    ]);
-}
-/** FNV-1a of the path: one cache file per bundle, without loading node:crypto (slow to load). */
+
+const MAGIC = 'gvisor-cell code cache v2';
+/** FNV-1a of the path: one cache file per copy of the bundle, without loading node:crypto (slow to load). */
 function nameFor(file) {
     let h = 0x811c9dc5;
     for (let i = 0; i < file.length; i++)
         h = Math.imul(h ^ file.charCodeAt(i), 0x01000193) >>> 0;
-    return `gvisor-cell-${h.toString(16).padStart(8, '0')}.v8cache`;
+    return `main-${h.toString(16).padStart(8, '0')}.v8cache`;
 }
-/** Owned by this user and not writable by group or others. */
-function ours(st) {
-    return st.uid === process.getuid?.() && (st.mode & 0o022) === 0;
+/** The header line: what the cache was made by and for. The source's bytes follow it, then V8's data. */
+function headerFor(sourceBytes) {
+    return Buffer.from(`${JSON.stringify([MAGIC, process.version, process.arch, sourceBytes])}\n`);
 }
-/** The cached data recorded for `header`, if the file is ours and was made for it. */
-function readCache(cacheFile, header) {
+/** V8's data in `cacheFile`, if the file is ours and was made for exactly `source`. */
+function readCache(cacheFile, source) {
     let fd;
     try {
-        fd = (0,external_node_fs_namespaceObject.openSync)(cacheFile, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NOFOLLOW);
-        const st = (0,external_node_fs_namespaceObject.fstatSync)(fd);
-        if (!st.isFile() || !ours(st))
+        fd = (0,external_node_fs_.openSync)(cacheFile, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW);
+        const st = (0,external_node_fs_.fstatSync)(fd);
+        if (!st.isFile() || !(0,cache_dir/* ownedBy */.LW)(st, false) || (st.mode & 0o022) !== 0)
             return undefined;
-        const data = (0,external_node_fs_namespaceObject.readFileSync)(fd);
-        if (data.length <= header.length || !data.subarray(0, header.length).equals(header))
+        const data = (0,external_node_fs_.readFileSync)(fd);
+        const header = headerFor(source.length);
+        const start = header.length + source.length;
+        if (data.length <= start || !data.subarray(0, header.length).equals(header))
             return undefined;
-        return data.subarray(header.length);
+        if (!data.subarray(header.length, start).equals(source))
+            return undefined;
+        return data.subarray(start);
     }
     catch {
         return undefined;
     }
     finally {
         if (fd !== undefined)
-            (0,external_node_fs_namespaceObject.closeSync)(fd);
+            (0,external_node_fs_.closeSync)(fd);
     }
 }
 /**
  * Runs `file` as a CommonJS module (its own `require`, `module`, `__dirname`)
- * with the code cache kept in `cacheDir`; none when `cacheDir` is undefined
- * (Node's compile cache is off: NODE_DISABLE_COMPILE_CACHE, or a Node without it).
+ * with the code cache kept in `cacheDir` (from privateCacheDir; none when
+ * undefined).
  */
 function runScript(file, cacheDir) {
-    const source = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
-    let cacheFile;
-    let header;
-    let cachedData;
-    try {
-        if (cacheDir && ours((0,external_node_fs_namespaceObject.statSync)(cacheDir))) {
-            cacheFile = external_node_path_default().join(cacheDir, nameFor(file));
-            header = Buffer.from(`${identity(file)}\n`);
-            cachedData = readCache(cacheFile, header);
-        }
-    }
-    catch {
-        cacheFile = undefined;
-    }
+    // One read: the bytes compared with the cache's are the bytes compiled.
+    const bytes = (0,external_node_fs_.readFileSync)(file);
+    const cacheFile = cacheDir ? external_node_path_default().join(cacheDir, nameFor(file)) : undefined;
+    const cachedData = cacheFile ? readCache(cacheFile, bytes) : undefined;
     // The wrapper is Node's own for CommonJS, on the first line so that line numbers stay the bundle's.
-    const script = new (external_node_vm_default()).Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    const script = new (external_node_vm_default()).Script(`(function (exports, require, module, __filename, __dirname) {${bytes.toString('utf8')}\n})`, {
         filename: file,
         cachedData,
         // ncc turns the bundle's own import() into require; one that is left (a package's) still works.
@@ -130,16 +194,21 @@ function runScript(file, cacheDir) {
         exports: mod.exports,
         cacheUsed,
         saveCache: () => {
-            if (cacheUsed || !cacheFile || !header)
+            if (cacheUsed || !cacheFile)
                 return;
             const partial = `${cacheFile}.${process.pid}.partial`;
             try {
-                (0,external_node_fs_namespaceObject.writeFileSync)(partial, Buffer.concat([header, script.createCachedData()]), { mode: 0o600, flag: 'wx' });
+                (0,external_node_fs_.writeFileSync)(partial, Buffer.concat([headerFor(bytes.length), bytes, script.createCachedData()]), { mode: 0o600, flag: 'wx' });
                 // Whole or not at all: a concurrent step reads the old file or the new one.
-                (0,external_node_fs_namespaceObject.renameSync)(partial, cacheFile);
+                (0,external_node_fs_.renameSync)(partial, cacheFile);
             }
             catch {
-                (0,external_node_fs_namespaceObject.rmSync)(partial, { force: true });
+                try {
+                    (0,external_node_fs_.rmSync)(partial, { force: true });
+                }
+                catch {
+                    // Nothing more to do: the cache only ever saves time.
+                }
             }
         },
     };
@@ -158,29 +227,45 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(136);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _code_cache_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(567);
+/* harmony import */ var _cache_dir_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(918);
+/* harmony import */ var _code_cache_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(533);
 /**
- * Entry of the main step. It turns on Node's compile cache (Node 22.1+, so
- * the runner's node24) for the modules loaded on demand, then runs the main
- * bundle — dist/main/index.cjs, built from main-script.cjs — with a code cache
- * of its own, made after the first run (code-cache.ts says why; what it
- * saves: README, Performance). Every later step of the job that uses the
- * action, and every job on a persistent self-hosted runner, then skips
- * compiling it. Everything else, including the one place errors become a
- * failed step, is in main.ts.
+ * Entry of the main step. It runs the main bundle — dist/main/index.cjs, built
+ * from main-script.cjs — with a code cache of its own, made after the first
+ * step of the job and used by every later one (code-cache.ts says why, and
+ * where the cache may live; what it saves: docs/performance.md). Node's own
+ * compile cache, for the chunks loaded on demand, is kept in the same private
+ * directory, or not at all. Everything else, including the one place errors
+ * become a failed step, is in main.ts.
  */
 
 
 
 
-node_module__WEBPACK_IMPORTED_MODULE_0___default().enableCompileCache?.();
+
+const cacheDir = openCompileCache();
 const bundle = node_path__WEBPACK_IMPORTED_MODULE_1___default().join(node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname((0,node_url__WEBPACK_IMPORTED_MODULE_2__.fileURLToPath)(import.meta.url)), 'main', 'index.cjs');
-const main = (0,_code_cache_js__WEBPACK_IMPORTED_MODULE_3__/* .runScript */ .j)(bundle, node_module__WEBPACK_IMPORTED_MODULE_0___default().getCompileCacheDir?.());
+const main = (0,_code_cache_js__WEBPACK_IMPORTED_MODULE_4__/* .runScript */ .j)(bundle, cacheDir);
 await main.exports.run();
 main.saveCache();
+/** Node's compile cache in the private directory; the directory, unless the cache is off (NODE_DISABLE_COMPILE_CACHE). */
+function openCompileCache() {
+    const dir = (0,_cache_dir_js__WEBPACK_IMPORTED_MODULE_3__/* .privateCacheDir */ .Hb)(process.env);
+    if (!dir || !(node_module__WEBPACK_IMPORTED_MODULE_0___default().enableCompileCache))
+        return undefined;
+    const { status } = node_module__WEBPACK_IMPORTED_MODULE_0___default().enableCompileCache(dir);
+    return status === (node_module__WEBPACK_IMPORTED_MODULE_0___default().constants).compileCacheStatus.DISABLED ? undefined : dir;
+}
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 24:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 

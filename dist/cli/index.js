@@ -227,19 +227,20 @@ function runnerDirs(env, execPath) {
 function unreadableEntries(root, maxDepth = 8) {
     const found = { files: [], dirs: [] };
     const walk = (dir, depth) => {
-        let entries;
+        // The type comes with the directory listing: only files and directories, a third of /etc, need an
+        // lstat for their mode. Where the filesystem does not give types, Node lstats each entry itself, and
+        // one that vanishes meanwhile fails the whole listing: then every name is looked at, as below.
+        let names;
         try {
-            entries = (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true });
+            names = (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true })
+                .filter((entry) => entry.isFile() || entry.isDirectory())
+                .map((entry) => entry.name);
         }
         catch {
-            return;
+            names = safeReaddir(dir);
         }
-        for (const entry of entries) {
-            // The type comes with the directory listing (Node asks lstat itself where the filesystem does not
-            // say): only files and directories, a third of /etc, need an lstat for their mode.
-            if (!entry.isFile() && !entry.isDirectory())
-                continue;
-            const p = external_node_path_default().join(dir, entry.name);
+        for (const name of names) {
+            const p = external_node_path_default().join(dir, name);
             let st;
             try {
                 st = (0,external_node_fs_.lstatSync)(p);

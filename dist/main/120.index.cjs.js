@@ -22,7 +22,7 @@ var addresses = __webpack_require__(3867);
 // EXTERNAL MODULE: ./src/egress/host-network.ts
 var host_network = __webpack_require__(618);
 // EXTERNAL MODULE: external "node:dgram"
-var external_node_dgram_ = __webpack_require__(8933);
+var external_node_dgram_ = __webpack_require__(1314);
 var external_node_dgram_default = /*#__PURE__*/__webpack_require__.n(external_node_dgram_);
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __webpack_require__(7030);

@@ -1,6 +1,86 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 5918:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hb: () => (/* binding */ privateCacheDir)
+/* harmony export */ });
+/* unused harmony exports CACHE_DIR_NAME, ownedBy */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/**
+ * The one directory where the step's caches may live (the main bundle's code
+ * cache, code-cache.ts, and Node's own compile cache): bytecode read from it
+ * runs as the step, so nobody else may be able to write there.
+ *
+ * It is RUNNER_TEMP/gvisor-cell.code-cache (RUNNER_TEMP is emptied for each
+ * job and hidden from cells), made 0700, and used only if it and every
+ * directory above it belong to this user or root and others cannot write
+ * them, but for a sticky directory such as /tmp above an entry of ours or
+ * root's. Node's default, /tmp/node-compile-cache, is a name any local user
+ * can take first. Without such a directory no cache is used at all.
+ */
+
+
+/** The directory in RUNNER_TEMP that holds the caches. */
+const CACHE_DIR_NAME = 'gvisor-cell.code-cache';
+/** Owned by this user (or root, for directories above ours). */
+function ownedBy(st, alsoRoot) {
+    const uid = process.getuid?.();
+    return uid !== undefined && (st.uid === uid || (alsoRoot && st.uid === 0));
+}
+/**
+ * `dir` and every directory above it (symlinks already resolved) belong to
+ * this user or root, and none that others may write is without the sticky
+ * bit (which keeps others from renaming what is ours or root's in it).
+ */
+function safeChain(dir) {
+    for (let at = dir;; at = node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(at)) {
+        const st = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(at);
+        if (!st.isDirectory() || !ownedBy(st, true))
+            return false;
+        if ((st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0)
+            return false;
+        if (at === node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(at))
+            return true;
+    }
+}
+/**
+ * The caches' directory, made if need be; undefined when there is no
+ * RUNNER_TEMP, or when the directory or any directory above it is not safe
+ * (see above), or it cannot be made.
+ */
+function privateCacheDir(env) {
+    const temp = env.RUNNER_TEMP;
+    if (!temp || !node_path__WEBPACK_IMPORTED_MODULE_1___default().isAbsolute(temp))
+        return undefined;
+    try {
+        const dir = node_path__WEBPACK_IMPORTED_MODULE_1___default().join((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(temp), CACHE_DIR_NAME);
+        try {
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)(dir, { mode: 0o700 });
+        }
+        catch (error) {
+            if (error.code !== 'EEXIST')
+                return undefined;
+        }
+        const st = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(dir);
+        // Ours alone: not even readable by others (nothing secret in it, but nothing for them either).
+        if (!st.isDirectory() || !ownedBy(st, false) || (st.mode & 0o077) !== 0)
+            return undefined;
+        return safeChain(dir) ? dir : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+
+/***/ }),
+
 /***/ 530:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -34,12 +114,17 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_module__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8995);
 /* harmony import */ var node_module__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_module__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5625);
-/* harmony import */ var _commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(530);
+/* harmony import */ var _cache_dir_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5918);
+/* harmony import */ var _commands_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(530);
 /** Entry of the post step (bundled separately, so it loads only what cleanup needs). */
 
 
 
-node_module__WEBPACK_IMPORTED_MODULE_0___default().enableCompileCache?.();
+
+// Node's compile cache only in the step's private directory (cache-dir.ts says why), or not at all.
+const cacheDir = (0,_cache_dir_js__WEBPACK_IMPORTED_MODULE_2__/* .privateCacheDir */ .Hb)(process.env);
+if (cacheDir)
+    node_module__WEBPACK_IMPORTED_MODULE_0___default().enableCompileCache?.(cacheDir);
 const { post } = await Promise.all(/* import() */[__nccwpck_require__.e(264), __nccwpck_require__.e(104)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2104));
 try {
     await post();
@@ -47,7 +132,7 @@ try {
 catch (error) {
     // Cleanup must never fail the job on its own; say what happened.
     const core = await __nccwpck_require__.e(/* import() */ 264).then(__nccwpck_require__.bind(__nccwpck_require__, 7264));
-    (0,_commands_js__WEBPACK_IMPORTED_MODULE_2__/* .commands */ .P)(core, (0,_log_js__WEBPACK_IMPORTED_MODULE_1__/* .lineLogger */ .H)(process.stdout)).warning(`gvisor-cell cleanup: ${error instanceof Error ? error.message : String(error)}`);
+    (0,_commands_js__WEBPACK_IMPORTED_MODULE_3__/* .commands */ .P)(core, (0,_log_js__WEBPACK_IMPORTED_MODULE_1__/* .lineLogger */ .H)(process.stdout)).warning(`gvisor-cell cleanup: ${error instanceof Error ? error.message : String(error)}`);
 }
 
 __webpack_async_result__();

@@ -1,9 +1,12 @@
 /** Entry of the post step (bundled separately, so it loads only what cleanup needs). */
 import module from 'node:module';
 import { lineLogger } from '../log.js';
+import { privateCacheDir } from './cache-dir.js';
 import { commands } from './commands.js';
 
-module.enableCompileCache?.();
+// Node's compile cache only in the step's private directory (cache-dir.ts says why), or not at all.
+const cacheDir = privateCacheDir(process.env);
+if (cacheDir) module.enableCompileCache?.(cacheDir);
 const { post } = await import('./post.js');
 try {
   await post();

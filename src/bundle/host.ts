@@ -2,7 +2,7 @@
  * The facts about this runner that decide a cell's view of it. Gathered once,
  * with a handful of lstat calls (no processes), so the spec builder can stay pure.
  */
-import { type Dirent, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { entryKind, findInDirs } from '../fs-kind.js';
 import { type Scrubbed, scrubGitConfig } from './git-credentials.js';
@@ -208,17 +208,19 @@ export function runnerDirs(env: Readonly<Record<string, string | undefined>>, ex
 export function unreadableEntries(root: string, maxDepth = 8): { files: string[]; dirs: string[] } {
   const found = { files: [] as string[], dirs: [] as string[] };
   const walk = (dir: string, depth: number) => {
-    let entries: Dirent[];
+    // The type comes with the directory listing: only files and directories, a third of /etc, need an
+    // lstat for their mode. Where the filesystem does not give types, Node lstats each entry itself, and
+    // one that vanishes meanwhile fails the whole listing: then every name is looked at, as below.
+    let names: string[];
     try {
-      entries = readdirSync(dir, { withFileTypes: true });
+      names = readdirSync(dir, { withFileTypes: true })
+        .filter((entry) => entry.isFile() || entry.isDirectory())
+        .map((entry) => entry.name);
     } catch {
-      return;
+      names = safeReaddir(dir);
     }
-    for (const entry of entries) {
-      // The type comes with the directory listing (Node asks lstat itself where the filesystem does not
-      // say): only files and directories, a third of /etc, need an lstat for their mode.
-      if (!entry.isFile() && !entry.isDirectory()) continue;
-      const p = path.join(dir, entry.name);
+    for (const name of names) {
+      const p = path.join(dir, name);
       let st: ReturnType<typeof lstatSync>;
       try {
         st = lstatSync(p);

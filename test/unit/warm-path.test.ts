@@ -39,10 +39,13 @@ describe('the cold install (installer.ts)', () => {
   });
 });
 
-describe('the entry (src/action/index.ts)', () => {
-  test('loads only the code-cache loader and builtins: the main step comes in through it (code-cache.ts)', () => {
+describe('the entry (src/action/index.ts) and the main bundle (dist/main)', () => {
+  const repo = path.join(import.meta.dirname, '../..');
+
+  test('the entry loads only the cache modules and builtins: the main step comes in through code-cache.ts', () => {
     // A static import of main.ts here would load the main step as an ES module, without the code cache.
     expect([...closure('action/index.ts').keys()].sort()).toEqual([
+      'action/cache-dir.ts',
       'action/code-cache.ts',
       'action/index.ts',
       'node:fs',
@@ -53,12 +56,19 @@ describe('the entry (src/action/index.ts)', () => {
     ]);
   });
 
-  test('the bundle entry ncc builds dist/main from is main.ts, as CommonJS', () => {
-    const entry = readFileSync(path.join(import.meta.dirname, '../../src/action/main-script.cjs'), 'utf8');
-    expect(entry).toMatch(/^module\.exports = require\('\.\/main\.ts'\);$/m);
-    expect(JSON.parse(readFileSync(path.join(import.meta.dirname, '../../package.json'), 'utf8')).scripts.bundle).toContain(
-      'ncc build src/action/main-script.cjs -o dist/main',
-    );
+  test('dist/main is built from main.ts as CommonJS (bundle-main.mjs), with a package.json that says so', () => {
+    expect(JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')).scripts.bundle).toContain('node scripts/bundle-main.mjs');
+    const script = readFileSync(path.join(repo, 'scripts/bundle-main.mjs'), 'utf8');
+    expect(script).toContain("path.join(root, 'src', 'action', 'main.ts')");
+    expect(script).toMatch(/esm: false,\s+filename: 'index.cjs'/);
+    expect(JSON.parse(readFileSync(path.join(repo, 'dist/main/package.json'), 'utf8'))).toEqual({ type: 'commonjs' });
+  });
+
+  test('dist/main/licenses.txt names every dependency the main step bundles', () => {
+    const licenses = readFileSync(path.join(repo, 'dist/main/licenses.txt'), 'utf8').split('\n');
+    const deps = Object.keys(JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')).dependencies);
+    expect(deps).toContain('zod');
+    for (const dep of deps) expect(licenses, dep).toContain(dep);
   });
 });
 
