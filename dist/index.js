@@ -31,7 +31,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 const CACHE_DIR_NAME = 'gvisor-cell.code-cache';
 /** Owned by this user (or root, for directories above ours). */
 function ownedBy(st, alsoRoot) {
-    const uid = process.getuid?.();
+    const uid = process.geteuid?.();
     return uid !== undefined && (st.uid === uid || (alsoRoot && st.uid === 0));
 }
 /**
@@ -148,7 +148,7 @@ function headerFor(sourceBytes) {
 function readCache(cacheFile, source) {
     let fd;
     try {
-        fd = (0,external_node_fs_.openSync)(cacheFile, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW);
+        fd = (0,external_node_fs_.openSync)(cacheFile, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW | external_node_fs_.constants.O_NONBLOCK);
         const st = (0,external_node_fs_.fstatSync)(fd);
         if (!st.isFile() || !(0,cache_dir/* ownedBy */.LW)(st, false) || (st.mode & 0o022) !== 0)
             return undefined;
@@ -230,13 +230,15 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _cache_dir_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(918);
 /* harmony import */ var _code_cache_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(533);
 /**
- * Entry of the main step. It runs the main bundle — dist/main/index.cjs, built
- * from main-script.cjs — with a code cache of its own, made after the first
- * step of the job and used by every later one (code-cache.ts says why, and
- * where the cache may live; what it saves: docs/performance.md). Node's own
- * compile cache, for the chunks loaded on demand, is kept in the same private
- * directory, or not at all. Everything else, including the one place errors
- * become a failed step, is in main.ts.
+ * Entry of the main step. It runs the main bundle — dist/main/index.cjs,
+ * built by scripts/bundle-main.mjs — with a code cache of its own, made after
+ * the first step of the job and used by every later one (code-cache.ts says
+ * why, cache-dir.ts where it may live; what it saves: docs/performance.md).
+ * Node's own compile cache, for the chunks loaded on demand, is kept in the
+ * same private directory, or not at all — unless NODE_COMPILE_CACHE names
+ * one: Node then enables its cache before any of this runs, the user's
+ * choice. Everything else, including the one place errors become a failed
+ * step, is in main.ts.
  */
 
 

@@ -10,6 +10,8 @@ import path from 'node:path';
 import ncc from '@vercel/ncc';
 
 const root = path.resolve(import.meta.dirname, '..');
+// webpack names modules relative to the working directory: the package paths below are read from root.
+process.chdir(root);
 const out = path.join(root, 'dist', 'main');
 
 const { code, assets, stats } = await ncc(path.join(root, 'src', 'action', 'main.ts'), {
@@ -44,8 +46,12 @@ function bundledPackages() {
 
 const entries = bundledPackages().map((dir) => {
   const pkg = JSON.parse(readFileSync(path.join(root, dir, 'package.json'), 'utf8'));
-  const file = readdirSync(path.join(root, dir)).find((f) => /^(?:licen[cs]e|copying)(?:\.(?:md|txt))?$/i.test(f));
+  const file = readdirSync(path.join(root, dir))
+    .sort()
+    .find((f) => /^(?:licen[cs]e|copying)(?:\.(?:md|txt))?$/i.test(f));
   if (!file) throw new Error(`${dir} is bundled into dist/main but has no license file`);
-  return `${pkg.name}\n${pkg.license ?? ''}\n${readFileSync(path.join(root, dir, file), 'utf8').trim()}\n`;
+  const license = typeof pkg.license === 'string' ? pkg.license : (pkg.license?.type ?? '');
+  if (!license) throw new Error(`${dir} is bundled into dist/main but its package.json names no license`);
+  return `${pkg.name}\n${license}\n${readFileSync(path.join(root, dir, file), 'utf8').trim()}\n`;
 });
 writeFileSync(path.join(out, 'licenses.txt'), entries.join('\n\n'));

@@ -221,7 +221,8 @@ function runnerDirs(env, execPath) {
  * tokens and configs beyond the fixed list (a keytab, a netplan config with
  * Wi-Fi keys, a database's pg_hba.conf). A cell that runs as root would read
  * them through the read-only view, so they are masked like the rest. A
- * directory others may not read is masked whole, not entered. Bounded: /etc
+ * directory others may not read or not enter, or that cannot be listed, is
+ * masked whole, not entered. Bounded: /etc
  * is a thousand or so entries.
  */
 function unreadableEntries(root, maxDepth = 8) {
@@ -237,7 +238,15 @@ function unreadableEntries(root, maxDepth = 8) {
                 .map((entry) => entry.name);
         }
         catch {
-            names = safeReaddir(dir);
+            try {
+                names = (0,external_node_fs_.readdirSync)(dir);
+            }
+            catch {
+                // A directory that cannot be listed is masked whole (not /etc itself): fail closed.
+                if (depth > 0)
+                    found.dirs.push(dir);
+                return;
+            }
         }
         for (const name of names) {
             const p = external_node_path_default().join(dir, name);
@@ -252,7 +261,9 @@ function unreadableEntries(root, maxDepth = 8) {
                 continue;
             const othersRead = (st.mode & 0o004) !== 0;
             if (st.isDirectory()) {
-                if (!othersRead)
+                // Others may list it but not enter it (r without x): what is in it cannot be looked at as
+                // others, so it is masked whole, as one they may not read.
+                if (!othersRead || (st.mode & 0o001) === 0)
                     found.dirs.push(p);
                 else if (depth < maxDepth)
                     walk(p, depth + 1);

@@ -30,7 +30,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 const CACHE_DIR_NAME = 'gvisor-cell.code-cache';
 /** Owned by this user (or root, for directories above ours). */
 function ownedBy(st, alsoRoot) {
-    const uid = process.getuid?.();
+    const uid = process.geteuid?.();
     return uid !== undefined && (st.uid === uid || (alsoRoot && st.uid === 0));
 }
 /**

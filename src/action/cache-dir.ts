@@ -18,7 +18,7 @@ export const CACHE_DIR_NAME = 'gvisor-cell.code-cache';
 
 /** Owned by this user (or root, for directories above ours). */
 export function ownedBy(st: { uid: number }, alsoRoot: boolean): boolean {
-  const uid = process.getuid?.();
+  const uid = process.geteuid?.();
   return uid !== undefined && (st.uid === uid || (alsoRoot && st.uid === 0));
 }
 

@@ -53,7 +53,7 @@ function headerFor(sourceBytes: number): Buffer {
 function readCache(cacheFile: string, source: Buffer): Buffer | undefined {
   let fd: number | undefined;
   try {
-    fd = openSync(cacheFile, constants.O_RDONLY | constants.O_NOFOLLOW);
+    fd = openSync(cacheFile, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     const st = fstatSync(fd);
     if (!st.isFile() || !ownedBy(st, false) || (st.mode & 0o022) !== 0) return undefined;
     const data = readFileSync(fd);

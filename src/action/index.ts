@@ -1,11 +1,13 @@
 /**
- * Entry of the main step. It runs the main bundle — dist/main/index.cjs, built
- * from main-script.cjs — with a code cache of its own, made after the first
- * step of the job and used by every later one (code-cache.ts says why, and
- * where the cache may live; what it saves: docs/performance.md). Node's own
- * compile cache, for the chunks loaded on demand, is kept in the same private
- * directory, or not at all. Everything else, including the one place errors
- * become a failed step, is in main.ts.
+ * Entry of the main step. It runs the main bundle — dist/main/index.cjs,
+ * built by scripts/bundle-main.mjs — with a code cache of its own, made after
+ * the first step of the job and used by every later one (code-cache.ts says
+ * why, cache-dir.ts where it may live; what it saves: docs/performance.md).
+ * Node's own compile cache, for the chunks loaded on demand, is kept in the
+ * same private directory, or not at all — unless NODE_COMPILE_CACHE names
+ * one: Node then enables its cache before any of this runs, the user's
+ * choice. Everything else, including the one place errors become a failed
+ * step, is in main.ts.
  */
 import module from 'node:module';
 import path from 'node:path';

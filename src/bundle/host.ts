@@ -202,7 +202,8 @@ export function runnerDirs(env: Readonly<Record<string, string | undefined>>, ex
  * tokens and configs beyond the fixed list (a keytab, a netplan config with
  * Wi-Fi keys, a database's pg_hba.conf). A cell that runs as root would read
  * them through the read-only view, so they are masked like the rest. A
- * directory others may not read is masked whole, not entered. Bounded: /etc
+ * directory others may not read or not enter, or that cannot be listed, is
+ * masked whole, not entered. Bounded: /etc
  * is a thousand or so entries.
  */
 export function unreadableEntries(root: string, maxDepth = 8): { files: string[]; dirs: string[] } {
@@ -217,7 +218,13 @@ export function unreadableEntries(root: string, maxDepth = 8): { files: string[]
         .filter((entry) => entry.isFile() || entry.isDirectory())
         .map((entry) => entry.name);
     } catch {
-      names = safeReaddir(dir);
+      try {
+        names = readdirSync(dir);
+      } catch {
+        // A directory that cannot be listed is masked whole (not /etc itself): fail closed.
+        if (depth > 0) found.dirs.push(dir);
+        return;
+      }
     }
     for (const name of names) {
       const p = path.join(dir, name);
@@ -230,7 +237,9 @@ export function unreadableEntries(root: string, maxDepth = 8): { files: string[]
       if (st.isSymbolicLink()) continue;
       const othersRead = (st.mode & 0o004) !== 0;
       if (st.isDirectory()) {
-        if (!othersRead) found.dirs.push(p);
+        // Others may list it but not enter it (r without x): what is in it cannot be looked at as
+        // others, so it is masked whole, as one they may not read.
+        if (!othersRead || (st.mode & 0o001) === 0) found.dirs.push(p);
         else if (depth < maxDepth) walk(p, depth + 1);
       } else if (st.isFile() && !othersRead) {
         found.files.push(p);

@@ -191,4 +191,16 @@ describe('unreadableEntries', () => {
       rmSync(root, { recursive: true, force: true });
     }
   });
+
+  test('a directory others may list but not enter (r without x) is masked whole: its entries cannot be judged as others', () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'gvc-etc-'));
+    try {
+      mkdirSync(path.join(root, 'listable'), { mode: 0o755 });
+      writeFileSync(path.join(root, 'listable', 'key'), '', { mode: 0o600 });
+      chmodSync(path.join(root, 'listable'), 0o744);
+      expect(unreadableEntries(root).dirs).toEqual([path.join(root, 'listable')]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });

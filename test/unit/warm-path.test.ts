@@ -56,6 +56,18 @@ describe('the entry (src/action/index.ts) and the main bundle (dist/main)', () =
     ]);
   });
 
+  test('both entries keep Node’s compile cache in the private directory only, never in its default', () => {
+    // enableCompileCache() without a directory would use os.tmpdir()/node-compile-cache, which any local user can take first.
+    for (const entry of ['src/action/index.ts', 'src/action/post-index.ts']) {
+      const source = readFileSync(path.join(repo, entry), 'utf8');
+      expect(source, entry).toContain('privateCacheDir(process.env)');
+      const calls = [...source.matchAll(/enableCompileCache(?:\?\.)?\(([^)]*)\)/g)].map((m) => m[1]);
+      expect(calls, entry).toHaveLength(1);
+      expect(calls[0], entry).toMatch(/^(?:dir|cacheDir)$/);
+    }
+    expect(readFileSync(path.join(repo, 'src/action/post-index.ts'), 'utf8')).toMatch(/if \(cacheDir\) module\.enableCompileCache/);
+  });
+
   test('dist/main is built from main.ts as CommonJS (bundle-main.mjs), with a package.json that says so', () => {
     expect(JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')).scripts.bundle).toContain('node scripts/bundle-main.mjs');
     const script = readFileSync(path.join(repo, 'scripts/bundle-main.mjs'), 'utf8');
@@ -68,7 +80,8 @@ describe('the entry (src/action/index.ts) and the main bundle (dist/main)', () =
     const licenses = readFileSync(path.join(repo, 'dist/main/licenses.txt'), 'utf8').split('\n');
     const deps = Object.keys(JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')).dependencies);
     expect(deps).toContain('zod');
-    for (const dep of deps) expect(licenses, dep).toContain(dep);
+    // And what they bring with them (the HTTP client's undici and tunnel, tool-cache's semver and io).
+    for (const dep of [...deps, 'undici', 'tunnel', 'semver', '@actions/io']) expect(licenses, dep).toContain(dep);
   });
 });
 
