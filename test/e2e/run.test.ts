@@ -3,11 +3,11 @@
  * output that tries to issue workflow commands. runsc comes from `runsc-path`
  * here; installing it is install.test.ts's business.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { type Job, makeJob, removeJob } from '../support/job.js';
-import type { ActionRun } from '../support/runner.js';
+import { ACTION_DIR, type ActionRun } from '../support/runner.js';
 import { errors } from '../support/workflow-commands.js';
 import { runAction } from './action.js';
 
@@ -72,6 +72,39 @@ describe('a cell that succeeds', () => {
 
   test('the run directory is removed', () => {
     expect(leftovers()).toEqual([]);
+  });
+});
+
+describe('the code cache (src/action/code-cache.ts)', () => {
+  const dir = () => path.join(job.temp, 'gvisor-cell.code-cache');
+  const cacheFile = () => {
+    const files = readdirSync(dir()).filter((f) => f.endsWith('.v8cache'));
+    expect(files).toHaveLength(1);
+    return path.join(dir(), files[0] as string);
+  };
+
+  test('the first step makes it, private to the user, in RUNNER_TEMP; a later step uses it without writing it', async () => {
+    expect((await cell('command: [/bin/true]')).main.exitCode).toBe(0);
+    expect(statSync(dir()).mode & 0o777).toBe(0o700);
+    const file = cacheFile();
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const made = statSync(file).mtimeMs;
+    const again = await cell('command: [/bin/true]');
+    expect(again.main.exitCode).toBe(0);
+    expect(statSync(file).mtimeMs).toBe(made);
+  });
+
+  test('a cache that does not fit is not used: the step runs, and the cache is made again', async () => {
+    const file = cacheFile();
+    const whole = readFileSync(file);
+    // The header only: the bundle's bytes that must follow it are missing.
+    writeFileSync(file, whole.subarray(0, whole.indexOf(10) + 1), { mode: 0o600 });
+    const run = await cell('command: [/bin/echo, still runs]');
+    expect(run.main.exitCode).toBe(0);
+    expect(run.main.outputs.stdout).toBe('still runs\n');
+    // Made again: the header, the bundle's bytes and V8's data after them.
+    const bundleBytes = statSync(path.join(ACTION_DIR, 'dist', 'main', 'index.cjs')).size;
+    expect(statSync(file).size).toBeGreaterThan(whole.indexOf(10) + 1 + bundleBytes);
   });
 });
 
