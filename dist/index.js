@@ -1,18 +1,86 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 918:
+/***/ 540:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Hb: () => (/* binding */ privateCacheDir),
-/* harmony export */   LW: () => (/* binding */ ownedBy)
-/* harmony export */ });
-/* unused harmony export CACHE_DIR_NAME */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  H: () => (/* binding */ privateCacheDir)
+});
+
+// UNUSED EXPORTS: CACHE_DIR_NAME
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(24);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+;// CONCATENATED MODULE: ./src/fs-kind.ts
+/**
+ * What kind of file is at a path: the one question the engine asks of the
+ * host's file system before trusting a path (host facts, the bundle's checks,
+ * collect's copy back). One answer, so that a link is never taken for what
+ * it points to in one place and not in another. And whether a directory is
+ * one only this user (or root) can change (the CLI's log pruning, the
+ * action's code cache).
+ */
+
+
+function kindOfStats(s) {
+    return s.isSymbolicLink() ? 'link' : s.isDirectory() ? 'dir' : s.isFile() ? 'file' : 'other';
+}
+/** The entry itself (a link is `link`); undefined when nothing can be seen there. */
+function entryKind(p) {
+    try {
+        return kindOfStats(lstatSync(p));
+    }
+    catch {
+        return undefined;
+    }
+}
+/** entryKind, without blocking the event loop (collect's copy back runs while output may still be flowing). */
+async function entryKindAsync(p) {
+    const s = await promises.lstat(p).catch(() => undefined);
+    return s && kindOfStats(s);
+}
+/**
+ * What the path leads to, through links (so never `link`); undefined when
+ * nothing is there. Other failures (a file where a directory is expected on
+ * the way, no permission) are thrown: they are not "missing".
+ */
+function targetKind(p) {
+    const s = statSync(p, { throwIfNoEntry: false });
+    return s ? kindOfStats(s) : undefined;
+}
+/**
+ * The first `dir/name` of `dirs` that exists (a link not followed): how the
+ * programs the action runs as root are found, in the system's own
+ * directories and never through PATH, which an earlier step may have changed.
+ */
+function findInDirs(name, dirs) {
+    return dirs.map((d) => path.join(d, name)).find((p) => entryKind(p) !== undefined);
+}
+/**
+ * Whether `dir` and every directory above it are real directories (no link
+ * on the way) that only `uid` or root can change: owned by one of them, and
+ * writable by others only with the sticky bit (/tmp), where others cannot
+ * rename what is ours.
+ */
+function trustedDir(dir, uid = process.geteuid?.() ?? 0) {
+    for (let at = external_node_path_default().resolve(dir);; at = external_node_path_default().dirname(at)) {
+        const st = (0,external_node_fs_.lstatSync)(at, { throwIfNoEntry: false });
+        if (!st?.isDirectory() || (st.uid !== uid && st.uid !== 0))
+            return false;
+        if (st.mode & 0o022 && !(st.mode & 0o1000))
+            return false;
+        if (at === external_node_path_default().dirname(at))
+            return true;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/action/cache-dir.ts
 /**
  * The one directory where the step's caches may live (the main bundle's code
  * cache, code-cache.ts, and Node's own compile cache): bytecode read from it
@@ -27,29 +95,9 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
  */
 
 
+
 /** The directory in RUNNER_TEMP that holds the caches. */
 const CACHE_DIR_NAME = 'gvisor-cell.code-cache';
-/** Owned by this user (or root, for directories above ours). */
-function ownedBy(st, alsoRoot) {
-    const uid = process.geteuid?.();
-    return uid !== undefined && (st.uid === uid || (alsoRoot && st.uid === 0));
-}
-/**
- * `dir` and every directory above it (symlinks already resolved) belong to
- * this user or root, and none that others may write is without the sticky
- * bit (which keeps others from renaming what is ours or root's in it).
- */
-function safeChain(dir) {
-    for (let at = dir;; at = node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(at)) {
-        const st = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(at);
-        if (!st.isDirectory() || !ownedBy(st, true))
-            return false;
-        if ((st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0)
-            return false;
-        if (at === node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(at))
-            return true;
-    }
-}
 /**
  * The caches' directory, made if need be; undefined when there is no
  * RUNNER_TEMP, or when the directory or any directory above it is not safe
@@ -57,22 +105,22 @@ function safeChain(dir) {
  */
 function privateCacheDir(env) {
     const temp = env.RUNNER_TEMP;
-    if (!temp || !node_path__WEBPACK_IMPORTED_MODULE_1___default().isAbsolute(temp))
+    if (!temp || !external_node_path_default().isAbsolute(temp))
         return undefined;
     try {
-        const dir = node_path__WEBPACK_IMPORTED_MODULE_1___default().join((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(temp), CACHE_DIR_NAME);
+        const dir = external_node_path_default().join((0,external_node_fs_.realpathSync)(temp), CACHE_DIR_NAME);
         try {
-            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)(dir, { mode: 0o700 });
+            (0,external_node_fs_.mkdirSync)(dir, { mode: 0o700 });
         }
         catch (error) {
             if (error.code !== 'EEXIST')
                 return undefined;
         }
-        const st = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(dir);
+        const st = (0,external_node_fs_.lstatSync)(dir);
         // Ours alone: not even readable by others (nothing secret in it, but nothing for them either).
-        if (!st.isDirectory() || !ownedBy(st, false) || (st.mode & 0o077) !== 0)
+        if (!st.isDirectory() || st.uid !== process.geteuid?.() || (st.mode & 0o077) !== 0)
             return undefined;
-        return safeChain(dir) ? dir : undefined;
+        return trustedDir(dir) ? dir : undefined;
     }
     catch {
         return undefined;
@@ -102,8 +150,6 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 ;// CONCATENATED MODULE: external "node:vm"
 const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
 var external_node_vm_default = /*#__PURE__*/__nccwpck_require__.n(external_node_vm_namespaceObject);
-// EXTERNAL MODULE: ./src/action/cache-dir.ts
-var cache_dir = __nccwpck_require__(918);
 ;// CONCATENATED MODULE: ./src/action/code-cache.ts
 /**
  * Runs the main step's bundle (dist/main/index.cjs, a CommonJS script) with a
@@ -131,7 +177,6 @@ var cache_dir = __nccwpck_require__(918);
 
 
 
-
 const MAGIC = 'gvisor-cell code cache v2';
 /** FNV-1a of the path: one cache file per copy of the bundle, without loading node:crypto (slow to load). */
 function nameFor(file) {
@@ -150,7 +195,7 @@ function readCache(cacheFile, source) {
     try {
         fd = (0,external_node_fs_.openSync)(cacheFile, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW | external_node_fs_.constants.O_NONBLOCK);
         const st = (0,external_node_fs_.fstatSync)(fd);
-        if (!st.isFile() || !(0,cache_dir/* ownedBy */.LW)(st, false) || (st.mode & 0o022) !== 0)
+        if (!st.isFile() || st.uid !== process.geteuid?.() || (st.mode & 0o022) !== 0)
             return undefined;
         const data = (0,external_node_fs_.readFileSync)(fd);
         const header = headerFor(source.length);
@@ -227,7 +272,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(136);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _cache_dir_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(918);
+/* harmony import */ var _cache_dir_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(540);
 /* harmony import */ var _code_cache_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(533);
 /**
  * Entry of the main step. It runs the main bundle — dist/main/index.cjs,
@@ -252,7 +297,7 @@ await main.exports.run();
 main.saveCache();
 /** Node's compile cache in the private directory; the directory, unless the cache is off (NODE_DISABLE_COMPILE_CACHE). */
 function openCompileCache() {
-    const dir = (0,_cache_dir_js__WEBPACK_IMPORTED_MODULE_3__/* .privateCacheDir */ .Hb)(process.env);
+    const dir = (0,_cache_dir_js__WEBPACK_IMPORTED_MODULE_3__/* .privateCacheDir */ .H)(process.env);
     if (!dir || !(node_module__WEBPACK_IMPORTED_MODULE_0___default().enableCompileCache))
         return undefined;
     const { status } = node_module__WEBPACK_IMPORTED_MODULE_0___default().enableCompileCache(dir);

@@ -2,7 +2,9 @@
  * What kind of file is at a path: the one question the engine asks of the
  * host's file system before trusting a path (host facts, the bundle's checks,
  * collect's copy back). One answer, so that a link is never taken for what
- * it points to in one place and not in another.
+ * it points to in one place and not in another. And whether a directory is
+ * one only this user (or root) can change (the CLI's log pruning, the
+ * action's code cache).
  */
 import { lstatSync, promises, type Stats, statSync } from 'node:fs';
 import path from 'node:path';
@@ -46,4 +48,19 @@ export function targetKind(p: string): Exclude<FileKind, 'link'> | undefined {
  */
 export function findInDirs(name: string, dirs: readonly string[]): string | undefined {
   return dirs.map((d) => path.join(d, name)).find((p) => entryKind(p) !== undefined);
+}
+
+/**
+ * Whether `dir` and every directory above it are real directories (no link
+ * on the way) that only `uid` or root can change: owned by one of them, and
+ * writable by others only with the sticky bit (/tmp), where others cannot
+ * rename what is ours.
+ */
+export function trustedDir(dir: string, uid = process.geteuid?.() ?? 0): boolean {
+  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
+    const st = lstatSync(at, { throwIfNoEntry: false });
+    if (!st?.isDirectory() || (st.uid !== uid && st.uid !== 0)) return false;
+    if (st.mode & 0o022 && !(st.mode & 0o1000)) return false;
+    if (at === path.dirname(at)) return true;
+  }
 }

@@ -12941,24 +12941,12 @@ var external_node_util_ = __nccwpck_require__(7975);
 
 
 
+
 const KEEP_NEWEST = 20;
 const KEEP_YOUNGER_MS = 24 * 3600 * 1000;
-/** Whether `dir` and every directory above it are real directories that only this user (or root) can change. */
-function trustedDir(dir, uid = process.getuid?.() ?? 0) {
-    for (let at = external_node_path_default().resolve(dir);; at = external_node_path_default().dirname(at)) {
-        const st = (0,external_node_fs_.lstatSync)(at, { throwIfNoEntry: false });
-        if (!st?.isDirectory() || (st.uid !== uid && st.uid !== 0))
-            return false;
-        // Writable by others: only with the sticky bit (/tmp), where others cannot rename what is ours.
-        if (st.mode & 0o022 && !(st.mode & 0o1000))
-            return false;
-        if (at === external_node_path_default().dirname(at))
-            return true;
-    }
-}
 /** Deletes old logs in `dir` by the rule above; returns how many. Best effort: a log it cannot delete stays. */
 function pruneLogs(dir, now = Date.now()) {
-    if (!trustedDir(dir))
+    if (!(0,fs_kind/* trustedDir */.vw)(dir))
         return 0;
     let names;
     try {
@@ -14093,7 +14081,8 @@ async function teardownHostNetwork(tools, sudo, id) {
 /* harmony export */   FY: () => (/* binding */ entryKind),
 /* harmony export */   Js: () => (/* binding */ findInDirs),
 /* harmony export */   WL: () => (/* binding */ targetKind),
-/* harmony export */   r0: () => (/* binding */ entryKindAsync)
+/* harmony export */   r0: () => (/* binding */ entryKindAsync),
+/* harmony export */   vw: () => (/* binding */ trustedDir)
 /* harmony export */ });
 /* unused harmony export kindOfStats */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
@@ -14104,7 +14093,9 @@ async function teardownHostNetwork(tools, sudo, id) {
  * What kind of file is at a path: the one question the engine asks of the
  * host's file system before trusting a path (host facts, the bundle's checks,
  * collect's copy back). One answer, so that a link is never taken for what
- * it points to in one place and not in another.
+ * it points to in one place and not in another. And whether a directory is
+ * one only this user (or root) can change (the CLI's log pruning, the
+ * action's code cache).
  */
 
 
@@ -14141,6 +14132,23 @@ function targetKind(p) {
  */
 function findInDirs(name, dirs) {
     return dirs.map((d) => node_path__WEBPACK_IMPORTED_MODULE_1___default().join(d, name)).find((p) => entryKind(p) !== undefined);
+}
+/**
+ * Whether `dir` and every directory above it are real directories (no link
+ * on the way) that only `uid` or root can change: owned by one of them, and
+ * writable by others only with the sticky bit (/tmp), where others cannot
+ * rename what is ours.
+ */
+function trustedDir(dir, uid = process.geteuid?.() ?? 0) {
+    for (let at = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(dir);; at = node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(at)) {
+        const st = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(at, { throwIfNoEntry: false });
+        if (!st?.isDirectory() || (st.uid !== uid && st.uid !== 0))
+            return false;
+        if (st.mode & 0o022 && !(st.mode & 0o1000))
+            return false;
+        if (at === node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(at))
+            return true;
+    }
 }
 
 

@@ -1072,7 +1072,7 @@ async function teardownHostNetwork(tools, sudo, id) {
 /* harmony export */   WL: () => (/* binding */ targetKind),
 /* harmony export */   r0: () => (/* binding */ entryKindAsync)
 /* harmony export */ });
-/* unused harmony export kindOfStats */
+/* unused harmony exports kindOfStats, trustedDir */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
@@ -1081,7 +1081,9 @@ async function teardownHostNetwork(tools, sudo, id) {
  * What kind of file is at a path: the one question the engine asks of the
  * host's file system before trusting a path (host facts, the bundle's checks,
  * collect's copy back). One answer, so that a link is never taken for what
- * it points to in one place and not in another.
+ * it points to in one place and not in another. And whether a directory is
+ * one only this user (or root) can change (the CLI's log pruning, the
+ * action's code cache).
  */
 
 
@@ -1118,6 +1120,23 @@ function targetKind(p) {
  */
 function findInDirs(name, dirs) {
     return dirs.map((d) => node_path__WEBPACK_IMPORTED_MODULE_1___default().join(d, name)).find((p) => entryKind(p) !== undefined);
+}
+/**
+ * Whether `dir` and every directory above it are real directories (no link
+ * on the way) that only `uid` or root can change: owned by one of them, and
+ * writable by others only with the sticky bit (/tmp), where others cannot
+ * rename what is ours.
+ */
+function trustedDir(dir, uid = process.geteuid?.() ?? 0) {
+    for (let at = path.resolve(dir);; at = path.dirname(at)) {
+        const st = lstatSync(at, { throwIfNoEntry: false });
+        if (!st?.isDirectory() || (st.uid !== uid && st.uid !== 0))
+            return false;
+        if (st.mode & 0o022 && !(st.mode & 0o1000))
+            return false;
+        if (at === path.dirname(at))
+            return true;
+    }
 }
 
 

@@ -503,7 +503,7 @@ async function post() {
     await destroy(runsc, containerId);
     if (state.record.networkId) {
         // Loaded only when main made a network: the listeners died with main; the namespace, link and table may not have.
-        const { findNetworkTools, teardownHostNetwork } = await __webpack_require__.e(/* import() */ 870).then(__webpack_require__.bind(__webpack_require__, 1870));
+        const { findNetworkTools, teardownHostNetwork } = await __webpack_require__.e(/* import() */ 648).then(__webpack_require__.bind(__webpack_require__, 8648));
         log.info(`Removing the cell's network ${state.record.networkId} left by the main step`);
         await teardownHostNetwork(findNetworkTools(), sudo, state.record.networkId);
     }

@@ -5,13 +5,14 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Hb: () => (/* binding */ privateCacheDir)
+/* harmony export */   H: () => (/* binding */ privateCacheDir)
 /* harmony export */ });
-/* unused harmony exports CACHE_DIR_NAME, ownedBy */
+/* unused harmony export CACHE_DIR_NAME */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _fs_kind_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8619);
 /**
  * The one directory where the step's caches may live (the main bundle's code
  * cache, code-cache.ts, and Node's own compile cache): bytecode read from it
@@ -26,29 +27,9 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
  */
 
 
+
 /** The directory in RUNNER_TEMP that holds the caches. */
 const CACHE_DIR_NAME = 'gvisor-cell.code-cache';
-/** Owned by this user (or root, for directories above ours). */
-function ownedBy(st, alsoRoot) {
-    const uid = process.geteuid?.();
-    return uid !== undefined && (st.uid === uid || (alsoRoot && st.uid === 0));
-}
-/**
- * `dir` and every directory above it (symlinks already resolved) belong to
- * this user or root, and none that others may write is without the sticky
- * bit (which keeps others from renaming what is ours or root's in it).
- */
-function safeChain(dir) {
-    for (let at = dir;; at = node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(at)) {
-        const st = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(at);
-        if (!st.isDirectory() || !ownedBy(st, true))
-            return false;
-        if ((st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0)
-            return false;
-        if (at === node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(at))
-            return true;
-    }
-}
 /**
  * The caches' directory, made if need be; undefined when there is no
  * RUNNER_TEMP, or when the directory or any directory above it is not safe
@@ -69,9 +50,9 @@ function privateCacheDir(env) {
         }
         const st = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(dir);
         // Ours alone: not even readable by others (nothing secret in it, but nothing for them either).
-        if (!st.isDirectory() || !ownedBy(st, false) || (st.mode & 0o077) !== 0)
+        if (!st.isDirectory() || st.uid !== process.geteuid?.() || (st.mode & 0o077) !== 0)
             return undefined;
-        return safeChain(dir) ? dir : undefined;
+        return (0,_fs_kind_js__WEBPACK_IMPORTED_MODULE_2__/* .trustedDir */ .vw)(dir) ? dir : undefined;
     }
     catch {
         return undefined;
@@ -122,7 +103,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 // Node's compile cache only in the step's private directory (cache-dir.ts says why), or not at all.
-const cacheDir = (0,_cache_dir_js__WEBPACK_IMPORTED_MODULE_2__/* .privateCacheDir */ .Hb)(process.env);
+const cacheDir = (0,_cache_dir_js__WEBPACK_IMPORTED_MODULE_2__/* .privateCacheDir */ .H)(process.env);
 if (cacheDir)
     node_module__WEBPACK_IMPORTED_MODULE_0___default().enableCompileCache?.(cacheDir);
 const { post } = await Promise.all(/* import() */[__nccwpck_require__.e(264), __nccwpck_require__.e(104)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2104));
@@ -137,6 +118,83 @@ catch (error) {
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 8619:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Js: () => (/* binding */ findInDirs),
+/* harmony export */   vw: () => (/* binding */ trustedDir)
+/* harmony export */ });
+/* unused harmony exports kindOfStats, entryKind, entryKindAsync, targetKind */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/**
+ * What kind of file is at a path: the one question the engine asks of the
+ * host's file system before trusting a path (host facts, the bundle's checks,
+ * collect's copy back). One answer, so that a link is never taken for what
+ * it points to in one place and not in another. And whether a directory is
+ * one only this user (or root) can change (the CLI's log pruning, the
+ * action's code cache).
+ */
+
+
+function kindOfStats(s) {
+    return s.isSymbolicLink() ? 'link' : s.isDirectory() ? 'dir' : s.isFile() ? 'file' : 'other';
+}
+/** The entry itself (a link is `link`); undefined when nothing can be seen there. */
+function entryKind(p) {
+    try {
+        return kindOfStats((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(p));
+    }
+    catch {
+        return undefined;
+    }
+}
+/** entryKind, without blocking the event loop (collect's copy back runs while output may still be flowing). */
+async function entryKindAsync(p) {
+    const s = await promises.lstat(p).catch(() => undefined);
+    return s && kindOfStats(s);
+}
+/**
+ * What the path leads to, through links (so never `link`); undefined when
+ * nothing is there. Other failures (a file where a directory is expected on
+ * the way, no permission) are thrown: they are not "missing".
+ */
+function targetKind(p) {
+    const s = statSync(p, { throwIfNoEntry: false });
+    return s ? kindOfStats(s) : undefined;
+}
+/**
+ * The first `dir/name` of `dirs` that exists (a link not followed): how the
+ * programs the action runs as root are found, in the system's own
+ * directories and never through PATH, which an earlier step may have changed.
+ */
+function findInDirs(name, dirs) {
+    return dirs.map((d) => node_path__WEBPACK_IMPORTED_MODULE_1___default().join(d, name)).find((p) => entryKind(p) !== undefined);
+}
+/**
+ * Whether `dir` and every directory above it are real directories (no link
+ * on the way) that only `uid` or root can change: owned by one of them, and
+ * writable by others only with the sticky bit (/tmp), where others cannot
+ * rename what is ours.
+ */
+function trustedDir(dir, uid = process.geteuid?.() ?? 0) {
+    for (let at = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(dir);; at = node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(at)) {
+        const st = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(at, { throwIfNoEntry: false });
+        if (!st?.isDirectory() || (st.uid !== uid && st.uid !== 0))
+            return false;
+        if (st.mode & 0o022 && !(st.mode & 0o1000))
+            return false;
+        if (at === node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(at))
+            return true;
+    }
+}
+
 
 /***/ }),
 

@@ -12,29 +12,10 @@
  */
 import { lstatSync, mkdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
+import { trustedDir } from '../fs-kind.js';
 
 /** The directory in RUNNER_TEMP that holds the caches. */
 export const CACHE_DIR_NAME = 'gvisor-cell.code-cache';
-
-/** Owned by this user (or root, for directories above ours). */
-export function ownedBy(st: { uid: number }, alsoRoot: boolean): boolean {
-  const uid = process.geteuid?.();
-  return uid !== undefined && (st.uid === uid || (alsoRoot && st.uid === 0));
-}
-
-/**
- * `dir` and every directory above it (symlinks already resolved) belong to
- * this user or root, and none that others may write is without the sticky
- * bit (which keeps others from renaming what is ours or root's in it).
- */
-function safeChain(dir: string): boolean {
-  for (let at = dir; ; at = path.dirname(at)) {
-    const st = lstatSync(at);
-    if (!st.isDirectory() || !ownedBy(st, true)) return false;
-    if ((st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0) return false;
-    if (at === path.dirname(at)) return true;
-  }
-}
 
 /**
  * The caches' directory, made if need be; undefined when there is no
@@ -53,8 +34,8 @@ export function privateCacheDir(env: Readonly<Record<string, string | undefined>
     }
     const st = lstatSync(dir);
     // Ours alone: not even readable by others (nothing secret in it, but nothing for them either).
-    if (!st.isDirectory() || !ownedBy(st, false) || (st.mode & 0o077) !== 0) return undefined;
-    return safeChain(dir) ? dir : undefined;
+    if (!st.isDirectory() || st.uid !== process.geteuid?.() || (st.mode & 0o077) !== 0) return undefined;
+    return trustedDir(dir) ? dir : undefined;
   } catch {
     return undefined;
   }

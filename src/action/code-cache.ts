@@ -24,7 +24,6 @@ import { closeSync, constants, fstatSync, openSync, readFileSync, renameSync, rm
 import module from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
-import { ownedBy } from './cache-dir.js';
 
 export interface LoadedScript<T> {
   /** What the script assigned to `module.exports`. */
@@ -55,7 +54,7 @@ function readCache(cacheFile: string, source: Buffer): Buffer | undefined {
   try {
     fd = openSync(cacheFile, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     const st = fstatSync(fd);
-    if (!st.isFile() || !ownedBy(st, false) || (st.mode & 0o022) !== 0) return undefined;
+    if (!st.isFile() || st.uid !== process.geteuid?.() || (st.mode & 0o022) !== 0) return undefined;
     const data = readFileSync(fd);
     const header = headerFor(source.length);
     const start = header.length + source.length;

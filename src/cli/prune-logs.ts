@@ -15,21 +15,11 @@
  */
 import { lstatSync, readdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
+import { trustedDir } from '../fs-kind.js';
 import { LOG_FILE_NAME } from '../run/cell.js';
 
 export const KEEP_NEWEST = 20;
 export const KEEP_YOUNGER_MS = 24 * 3600 * 1000;
-
-/** Whether `dir` and every directory above it are real directories that only this user (or root) can change. */
-export function trustedDir(dir: string, uid = process.getuid?.() ?? 0): boolean {
-  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
-    const st = lstatSync(at, { throwIfNoEntry: false });
-    if (!st?.isDirectory() || (st.uid !== uid && st.uid !== 0)) return false;
-    // Writable by others: only with the sticky bit (/tmp), where others cannot rename what is ours.
-    if (st.mode & 0o022 && !(st.mode & 0o1000)) return false;
-    if (at === path.dirname(at)) return true;
-  }
-}
 
 /** Deletes old logs in `dir` by the rule above; returns how many. Best effort: a log it cannot delete stays. */
 export function pruneLogs(dir: string, now = Date.now()): number {

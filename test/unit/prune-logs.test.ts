@@ -18,7 +18,8 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { KEEP_NEWEST, KEEP_YOUNGER_MS, pruneLogs, trustedDir } from '../../src/cli/prune-logs.js';
+import { KEEP_NEWEST, KEEP_YOUNGER_MS, pruneLogs } from '../../src/cli/prune-logs.js';
+import { trustedDir } from '../../src/fs-kind.js';
 import { containerIdFor, LOG_FILE_NAME } from '../../src/run/cell.js';
 
 const DAY = 24 * 3600 * 1000;

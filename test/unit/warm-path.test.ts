@@ -48,6 +48,7 @@ describe('the entry (src/action/index.ts) and the main bundle (dist/main)', () =
       'action/cache-dir.ts',
       'action/code-cache.ts',
       'action/index.ts',
+      'fs-kind.ts',
       'node:fs',
       'node:module',
       'node:path',
