@@ -11087,6 +11087,23 @@ function cellPath(hostPath, toolCache) {
         : [];
     return [...new Set([...tools, ...SYSTEM_PATH])].join(':');
 }
+/**
+ * git's index records each file's inode number, and gVisor numbers inodes
+ * itself (google/gvisor#10047): in a cell every tracked file looks changed to
+ * git's stat check, so `git status`, `git diff` and `git add` read and hash
+ * every tracked file again (on the bench's 10,000-file repository, 2–3× the
+ * whole command). `core.checkStat=minimal` leaves the inode (and uid, gid and
+ * sub-second times) out of the check: size and whole-second mtime and ctime,
+ * which gVisor reports as the host does. Given as git's environment config,
+ * so no file is written and ~/.gitconfig stays the cell's own. A document or
+ * image that sets any of these names itself (GIT_CONFIG_COUNT=0 to go
+ * without) gets only what it set.
+ */
+const GIT_STAT_CONFIG = [
+    ['GIT_CONFIG_COUNT', '1'],
+    ['GIT_CONFIG_KEY_0', 'core.checkStat'],
+    ['GIT_CONFIG_VALUE_0', 'minimal'],
+];
 function buildEnv(input) {
     const out = new Map();
     for (const name of CONTEXT_VARIABLES) {
@@ -11096,12 +11113,20 @@ function buildEnv(input) {
     }
     out.set('HOME', input.home);
     out.set('PATH', cellPath(input.hostEnv.PATH, input.hostEnv.RUNNER_TOOL_CACHE));
+    for (const [name, value] of GIT_STAT_CONFIG)
+        out.set(name, value);
+    /** Names the image, pass-env or env set (over the defaults). */
+    const given = new Set();
+    const set = (name, value) => {
+        out.set(name, value);
+        given.add(name);
+    };
     for (const entry of input.imageEnv ?? []) {
         const eq = entry.indexOf('=');
         const name = eq > 0 ? entry.slice(0, eq) : '';
         // HOME is the cell's fresh tmpfs whatever the image says.
         if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && name !== 'HOME')
-            out.set(name, entry.slice(eq + 1));
+            set(name, entry.slice(eq + 1));
     }
     const missing = [];
     for (const name of input.passEnv) {
@@ -11109,10 +11134,17 @@ function buildEnv(input) {
         if (value === undefined)
             missing.push(name);
         else
-            out.set(name, value);
+            set(name, value);
     }
     for (const [name, value] of Object.entries(input.env))
-        out.set(name, value);
+        set(name, value);
+    if (GIT_STAT_CONFIG.some(([name]) => given.has(name))) {
+        // git config of the user's own in the environment: ours would mix into it (their KEY_0 read with our
+        // COUNT, or ours as part of theirs), so only what they set stays.
+        for (const [name] of GIT_STAT_CONFIG)
+            if (!given.has(name))
+                out.delete(name);
+    }
     return { entries: [...out].map(([k, v]) => `${k}=${v}`), missing };
 }
 
@@ -15001,13 +15033,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:queryst
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-
-/***/ }),
-
-/***/ 6466:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 
 /***/ }),
 

@@ -52,10 +52,6 @@ function parseSha512File(text, basename, url) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __webpack_require__(7075);
-// EXTERNAL MODULE: external "node:stream/promises"
-var promises_ = __webpack_require__(6466);
 // EXTERNAL MODULE: ./src/log.ts
 var src_log = __webpack_require__(5625);
 ;// CONCATENATED MODULE: ./src/install/download.ts
@@ -71,8 +67,6 @@ var src_log = __webpack_require__(5625);
  * NO_PROXY as the runner's own tooling does. It is loaded only then, because
  * it loads undici (docs/performance.md, cold install).
  */
-
-
 
 
 
@@ -186,24 +180,50 @@ async function fetchText(url, retry = DEFAULT_RETRY, log = src_log/* silent */.K
         return text;
     });
 }
-/** Streams `url` into `dest`, returning the sha512 of exactly the bytes written. */
+/**
+ * Streams `url` into `dest`, returning the sha512 of exactly the bytes written.
+ * Each chunk is written synchronously as it arrives, then hashed: a stream
+ * pipeline to a WriteStream waited on the thread pool for every 64 KiB chunk
+ * (about a third of the download on loopback, docs/performance.md).
+ */
 async function downloadHashed(url, dest, { retry = DEFAULT_RETRY, log = src_log/* silent */.K, onProgress } = {}) {
     return withRetries(url, retry, log, async () => {
         const message = await get(url);
         const hash = (0,external_node_crypto_.createHash)('sha512');
         const expected = Number(message.headers['content-length'] ?? Number.NaN);
         let received = 0;
-        const tap = new external_node_stream_.Transform({
-            transform(chunk, _enc, done) {
-                hash.update(chunk);
-                received += chunk.length;
-                onProgress?.(received, expected);
-                done(null, chunk);
-            },
-        });
-        await (0,promises_.pipeline)(message, tap, (0,external_node_fs_.createWriteStream)(dest)).catch((error) => {
-            throw bodyError(message, error);
-        });
+        let fd;
+        try {
+            fd = (0,external_node_fs_.openSync)(dest, 'w');
+        }
+        catch (error) {
+            message.destroy();
+            throw error;
+        }
+        try {
+            await new Promise((resolve, reject) => {
+                message.on('data', (chunk) => {
+                    try {
+                        for (let at = 0; at < chunk.length;)
+                            at += (0,external_node_fs_.writeSync)(fd, chunk, at);
+                        hash.update(chunk);
+                        received += chunk.length;
+                        onProgress?.(received, expected);
+                    }
+                    catch (error) {
+                        // A full disk, say: not retried (isTransient).
+                        message.destroy();
+                        reject(error);
+                    }
+                });
+                message.once('error', (error) => reject(bodyError(message, error)));
+                // After 'end', or alone when the body was cut (then `complete` is false: below).
+                message.once('close', resolve);
+            });
+        }
+        finally {
+            (0,external_node_fs_.closeSync)(fd);
+        }
         if (!message.complete || (Number.isFinite(expected) && received !== expected)) {
             throw new TruncatedError(url, received, expected);
         }

@@ -57,6 +57,24 @@ export function cellPath(hostPath: string | undefined, toolCache: string | undef
   return [...new Set([...tools, ...SYSTEM_PATH])].join(':');
 }
 
+/**
+ * git's index records each file's inode number, and gVisor numbers inodes
+ * itself (google/gvisor#10047): in a cell every tracked file looks changed to
+ * git's stat check, so `git status`, `git diff` and `git add` read and hash
+ * every tracked file again (on the bench's 10,000-file repository, 2–3× the
+ * whole command). `core.checkStat=minimal` leaves the inode (and uid, gid and
+ * sub-second times) out of the check: size and whole-second mtime and ctime,
+ * which gVisor reports as the host does. Given as git's environment config,
+ * so no file is written and ~/.gitconfig stays the cell's own. A document or
+ * image that sets any of these names itself (GIT_CONFIG_COUNT=0 to go
+ * without) gets only what it set.
+ */
+export const GIT_STAT_CONFIG: readonly (readonly [string, string])[] = [
+  ['GIT_CONFIG_COUNT', '1'],
+  ['GIT_CONFIG_KEY_0', 'core.checkStat'],
+  ['GIT_CONFIG_VALUE_0', 'minimal'],
+];
+
 export interface EnvInput {
   hostEnv: Readonly<Record<string, string | undefined>>;
   home: string;
@@ -81,18 +99,30 @@ export function buildEnv(input: EnvInput): CellEnv {
   }
   out.set('HOME', input.home);
   out.set('PATH', cellPath(input.hostEnv.PATH, input.hostEnv.RUNNER_TOOL_CACHE));
+  for (const [name, value] of GIT_STAT_CONFIG) out.set(name, value);
+  /** Names the image, pass-env or env set (over the defaults). */
+  const given = new Set<string>();
+  const set = (name: string, value: string) => {
+    out.set(name, value);
+    given.add(name);
+  };
   for (const entry of input.imageEnv ?? []) {
     const eq = entry.indexOf('=');
     const name = eq > 0 ? entry.slice(0, eq) : '';
     // HOME is the cell's fresh tmpfs whatever the image says.
-    if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && name !== 'HOME') out.set(name, entry.slice(eq + 1));
+    if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && name !== 'HOME') set(name, entry.slice(eq + 1));
   }
   const missing: string[] = [];
   for (const name of input.passEnv) {
     const value = input.hostEnv[name];
     if (value === undefined) missing.push(name);
-    else out.set(name, value);
+    else set(name, value);
   }
-  for (const [name, value] of Object.entries(input.env)) out.set(name, value);
+  for (const [name, value] of Object.entries(input.env)) set(name, value);
+  if (GIT_STAT_CONFIG.some(([name]) => given.has(name))) {
+    // git config of the user's own in the environment: ours would mix into it (their KEY_0 read with our
+    // COUNT, or ours as part of theirs), so only what they set stays.
+    for (const [name] of GIT_STAT_CONFIG) if (!given.has(name)) out.delete(name);
+  }
   return { entries: [...out].map(([k, v]) => `${k}=${v}`), missing };
 }

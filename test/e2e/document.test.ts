@@ -13,6 +13,7 @@ import {
   rmSync,
   statSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
@@ -71,6 +72,41 @@ describe('checkout credentials', () => {
       expect(readFileSync(config, 'utf8')).toBe(before);
     },
   );
+});
+
+describe('git in a cell', () => {
+  // gVisor numbers inodes itself, so the index a checkout wrote never matches them: without
+  // core.checkStat=minimal, git reads every tracked file again to see whether it changed. A file whose
+  // content changed but whose size and times did not shows which git did: a stat match leaves it
+  // unseen, a read finds it.
+  beforeAll(() => {
+    const repo = path.join(job.workspace, 'stat-repo');
+    mkdirSync(repo);
+    const git = (...args: string[]) => execFileSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args]);
+    git('init', '-q');
+    // ctime cannot be set back: left out of the check on both sides, so that the inode is what differs.
+    git('config', 'core.trustctime', 'false');
+    const file = path.join(repo, 'a.txt');
+    writeFileSync(file, 'one\n');
+    const then = new Date('2020-01-01T00:00:00Z');
+    utimesSync(file, then, then);
+    git('add', 'a.txt');
+    git('commit', '-qm', 'one');
+    writeFileSync(file, 'two\n');
+    utimesSync(file, then, then);
+    // The premise: on the host, with the inode the index recorded, git trusts the stat and sees no change.
+    expect(git('status', '--porcelain').toString()).toBe('');
+  });
+
+  test('git trusts its index on size and mtime (core.checkStat=minimal), unless the document sets git config itself', async () => {
+    const status = 'working-directory: stat-repo\nrun: git config core.checkStat || echo unset; git status --porcelain; echo end\n';
+    const run = await cell(status);
+    expect(run.main.outputs['exit-code']).toBe('0');
+    expect(run.main.outputs.stdout).toBe('minimal\nend\n');
+    const without = await cell(`${status}env: { GIT_CONFIG_COUNT: "0" }\n`);
+    expect(without.main.outputs['exit-code']).toBe('0');
+    expect(without.main.outputs.stdout).toBe('unset\n M a.txt\nend\n');
+  });
 });
 
 describe('mounts', () => {

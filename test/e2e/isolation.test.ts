@@ -138,6 +138,9 @@ describe('the default cell', () => {
     expect(names).toEqual(
       [
         'CI',
+        'GIT_CONFIG_COUNT',
+        'GIT_CONFIG_KEY_0',
+        'GIT_CONFIG_VALUE_0',
         'GITHUB_ACTIONS',
         'GITHUB_EVENT_NAME',
         'GITHUB_JOB',

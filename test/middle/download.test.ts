@@ -185,4 +185,24 @@ describe('downloadHashed', () => {
     );
     expect(requestsOf(artifact)).toBe(1);
   });
+
+  test('a file that cannot be written fails at once, naming the cause, and is not retried', async () => {
+    const error = await downloadHashed(`${server.url}${artifact}`, path.join(dest, 'no-such-dir', 'x'), { retry: quick(4) }).then(
+      unexpected,
+      (e: unknown) => e as Error,
+    );
+    expect(error.message).toMatch(new RegExp(`^GET ${server.url}${artifact} failed: ENOENT`));
+    expect(requestsOf(artifact)).toBe(1);
+  });
+
+  test('a progress callback that throws fails the download with its error, not an uncaught exception', async () => {
+    const error = await downloadHashed(`${server.url}${artifact}`, dest, {
+      retry: quick(4),
+      onProgress: () => {
+        throw new Error('progress broke');
+      },
+    }).then(unexpected, (e: unknown) => e as Error);
+    expect(error.message).toBe(`GET ${server.url}${artifact} failed: progress broke`);
+    expect(requestsOf(artifact)).toBe(1);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { buildEnv, CONTEXT_VARIABLES, cellPath, SYSTEM_PATH } from '../../src/bundle/env.js';
+import { buildEnv, CONTEXT_VARIABLES, cellPath, GIT_STAT_CONFIG, SYSTEM_PATH } from '../../src/bundle/env.js';
 
 const SYSTEM = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const TOOL_CACHE = '/opt/hostedtoolcache';
@@ -98,7 +98,8 @@ describe('cellPath', () => {
 });
 
 describe('buildEnv', () => {
-  const allowed = new Set<string>([...CONTEXT_VARIABLES, 'HOME', 'PATH']);
+  const allowed = new Set<string>([...CONTEXT_VARIABLES, 'HOME', 'PATH', ...GIT_STAT_CONFIG.map(([n]) => n)]);
+  const GIT = ['GIT_CONFIG_COUNT=1', 'GIT_CONFIG_KEY_0=core.checkStat', 'GIT_CONFIG_VALUE_0=minimal'];
 
   test('nothing outside the allow-list leaks from the host environment', () => {
     const env = buildEnv({ hostEnv: RUNNER_ENV, home: '/home/runner', passEnv: [], env: {} });
@@ -110,7 +111,7 @@ describe('buildEnv', () => {
     expect(env.missing).toEqual([]);
   });
 
-  test('exact entries for a typical runner, in allow-list order then HOME and PATH', () => {
+  test('exact entries for a typical runner, in allow-list order then HOME, PATH and the git stat config', () => {
     const env = buildEnv({ hostEnv: RUNNER_ENV, home: '/home/runner', passEnv: [], env: {} });
     expect(env.entries).toEqual([
       'CI=true',
@@ -123,14 +124,15 @@ describe('buildEnv', () => {
       'LANG=C.UTF-8',
       'HOME=/home/runner',
       `PATH=/opt/hostedtoolcache/node/20.11.0/x64/bin:/opt/hostedtoolcache/go/1.22.0/x64/bin:${SYSTEM}`,
+      ...GIT,
     ]);
   });
 
   test('every allow-listed variable that is set is copied, unset ones are absent', () => {
     const hostEnv = Object.fromEntries(CONTEXT_VARIABLES.map((n) => [n, `v-${n}`]));
     const env = buildEnv({ hostEnv, home: '/h', passEnv: [], env: {} });
-    expect(env.entries).toEqual([...CONTEXT_VARIABLES.map((n) => `${n}=v-${n}`), 'HOME=/h', `PATH=${SYSTEM}`]);
-    expect(buildEnv({ hostEnv: {}, home: '/h', passEnv: [], env: {} }).entries).toEqual(['HOME=/h', `PATH=${SYSTEM}`]);
+    expect(env.entries).toEqual([...CONTEXT_VARIABLES.map((n) => `${n}=v-${n}`), 'HOME=/h', `PATH=${SYSTEM}`, ...GIT]);
+    expect(buildEnv({ hostEnv: {}, home: '/h', passEnv: [], env: {} }).entries).toEqual(['HOME=/h', `PATH=${SYSTEM}`, ...GIT]);
   });
 
   test('the allow-list holds no credential', () => {
@@ -186,6 +188,26 @@ describe('buildEnv', () => {
     expect(new Set(names(env.entries)).size).toBe(env.entries.length);
   });
 
+  test('git config of the document or the image replaces the stat default whole, never mixed with it', () => {
+    const git = (input: Partial<Parameters<typeof buildEnv>[0]>) =>
+      buildEnv({ hostEnv: {}, home: '/h', passEnv: [], env: {}, ...input }).entries.filter((e) => e.startsWith('GIT_CONFIG_'));
+    expect(git({})).toEqual(GIT);
+    // Turned off.
+    expect(git({ env: { GIT_CONFIG_COUNT: '0' } })).toEqual(['GIT_CONFIG_COUNT=0']);
+    // Their own first entry (same count as ours): our value must not pair with their key.
+    expect(git({ env: { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'safe.directory' } })).toEqual([
+      'GIT_CONFIG_COUNT=1',
+      'GIT_CONFIG_KEY_0=safe.directory',
+    ]);
+    // A key alone, with no count of theirs: ours does not count it in.
+    expect(git({ env: { GIT_CONFIG_KEY_0: 'user.name' } })).toEqual(['GIT_CONFIG_KEY_0=user.name']);
+    // Through pass-env or an image, the same.
+    expect(git({ hostEnv: { GIT_CONFIG_COUNT: '2' }, passEnv: ['GIT_CONFIG_COUNT'] })).toEqual(['GIT_CONFIG_COUNT=2']);
+    expect(git({ imageEnv: ['GIT_CONFIG_VALUE_0=x'] })).toEqual(['GIT_CONFIG_VALUE_0=x']);
+    // Other GIT_ variables leave it alone.
+    expect(git({ env: { GIT_CONFIG_GLOBAL: '/dev/null' } })).toEqual([...GIT, 'GIT_CONFIG_GLOBAL=/dev/null']);
+  });
+
   test('PATH comes from the host PATH and RUNNER_TOOL_CACHE of the host env', () => {
     const env = buildEnv({
       hostEnv: { PATH: '/tc/python/3.12/bin:/usr/bin', RUNNER_TOOL_CACHE: '/tc' },
@@ -193,6 +215,6 @@ describe('buildEnv', () => {
       passEnv: [],
       env: {},
     });
-    expect(env.entries).toEqual(['HOME=/h', `PATH=/tc/python/3.12/bin:${SYSTEM}`]);
+    expect(env.entries).toEqual(['HOME=/h', `PATH=/tc/python/3.12/bin:${SYSTEM}`, ...GIT]);
   });
 });

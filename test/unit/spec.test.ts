@@ -166,6 +166,9 @@ describe('buildBundle: the default cell on a hosted runner', () => {
         'RUNNER_OS=Linux',
         `HOME=${HOME}`,
         `PATH=/opt/hostedtoolcache/node/20/x64/bin:${SYSTEM}`,
+        'GIT_CONFIG_COUNT=1',
+        'GIT_CONFIG_KEY_0=core.checkStat',
+        'GIT_CONFIG_VALUE_0=minimal',
       ],
       cwd: WS,
       noNewPrivileges: true,
@@ -430,7 +433,7 @@ describe('buildBundle: prepared rootfs', () => {
 });
 
 describe('buildBundle: environment', () => {
-  const allowed = new Set<string>([...CONTEXT_VARIABLES, 'HOME', 'PATH']);
+  const allowed = new Set<string>([...CONTEXT_VARIABLES, 'HOME', 'PATH', 'GIT_CONFIG_COUNT', 'GIT_CONFIG_KEY_0', 'GIT_CONFIG_VALUE_0']);
   const names = (env: string[]) => env.map((e) => e.slice(0, e.indexOf('=')));
 
   test('no variable outside the allow-list, however much the host env holds', () => {
