@@ -199,15 +199,19 @@ async function downloadHashed(url, dest, { retry = DEFAULT_RETRY, log = src_log/
             message.destroy();
             throw error;
         }
+        const onData = (chunk) => {
+            // Written, then hashed: the digest is of the bytes on disk.
+            for (let at = 0; at < chunk.length;)
+                at += (0,external_node_fs_.writeSync)(fd, chunk, at);
+            hash.update(chunk);
+            received += chunk.length;
+            onProgress?.(received, expected);
+        };
         try {
             await new Promise((resolve, reject) => {
                 message.on('data', (chunk) => {
                     try {
-                        for (let at = 0; at < chunk.length;)
-                            at += (0,external_node_fs_.writeSync)(fd, chunk, at);
-                        hash.update(chunk);
-                        received += chunk.length;
-                        onProgress?.(received, expected);
+                        onData(chunk);
                     }
                     catch (error) {
                         // A full disk, say: not retried (isTransient).
@@ -221,6 +225,8 @@ async function downloadHashed(url, dest, { retry = DEFAULT_RETRY, log = src_log/
             });
         }
         finally {
+            // Nothing may write to the descriptor once it is closed (and perhaps reused).
+            message.removeAllListeners('data');
             (0,external_node_fs_.closeSync)(fd);
         }
         if (!message.complete || (Number.isFinite(expected) && received !== expected)) {

@@ -21710,13 +21710,16 @@ function cellPath(hostPath, toolCache) {
  * git's index records each file's inode number, and gVisor numbers inodes
  * itself (google/gvisor#10047): in a cell every tracked file looks changed to
  * git's stat check, so `git status`, `git diff` and `git add` read and hash
- * every tracked file again (on the bench's 10,000-file repository, 2–3× the
- * whole command). `core.checkStat=minimal` leaves the inode (and uid, gid and
- * sub-second times) out of the check: size and whole-second mtime and ctime,
- * which gVisor reports as the host does. Given as git's environment config,
- * so no file is written and ~/.gitconfig stays the cell's own. A document or
- * image that sets any of these names itself (GIT_CONFIG_COUNT=0 to go
- * without) gets only what it set.
+ * every tracked file again (on the bench's 10,000-file repository, about half
+ * of `git status`'s time in a cell). `core.checkStat=minimal` leaves the
+ * inode, owner and ctime out of the check: git trusts size and whole-second
+ * mtime, which gVisor reports as the host does. The price: a change that keeps
+ * a file's size and restores its mtime (`tar -x`, `cp -p`, `touch -r`) goes
+ * unseen, where git outside a cell would see the new ctime. Given as git's
+ * environment config (command scope, over the repository's own), so no file
+ * is written and ~/.gitconfig stays the cell's own. A document or image that
+ * sets any of the three names itself gets only what it set: its own list, from
+ * index 0 (`GIT_CONFIG_COUNT: "0"` to go without).
  */
 const GIT_STAT_CONFIG = [
     ['GIT_CONFIG_COUNT', '1'],

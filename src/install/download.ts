@@ -170,14 +170,18 @@ export async function downloadHashed(
       message.destroy();
       throw error;
     }
+    const onData = (chunk: Buffer) => {
+      // Written, then hashed: the digest is of the bytes on disk.
+      for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at);
+      hash.update(chunk);
+      received += chunk.length;
+      onProgress?.(received, expected);
+    };
     try {
       await new Promise<void>((resolve, reject) => {
         message.on('data', (chunk: Buffer) => {
           try {
-            for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at);
-            hash.update(chunk);
-            received += chunk.length;
-            onProgress?.(received, expected);
+            onData(chunk);
           } catch (error) {
             // A full disk, say: not retried (isTransient).
             message.destroy();
@@ -189,6 +193,8 @@ export async function downloadHashed(
         message.once('close', resolve);
       });
     } finally {
+      // Nothing may write to the descriptor once it is closed (and perhaps reused).
+      message.removeAllListeners('data');
       closeSync(fd);
     }
     if (!message.complete || (Number.isFinite(expected) && received !== expected)) {

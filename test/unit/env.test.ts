@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { buildEnv, CONTEXT_VARIABLES, cellPath, GIT_STAT_CONFIG, SYSTEM_PATH } from '../../src/bundle/env.js';
+import { buildEnv, CONTEXT_VARIABLES, cellPath, SYSTEM_PATH } from '../../src/bundle/env.js';
 
 const SYSTEM = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const TOOL_CACHE = '/opt/hostedtoolcache';
@@ -98,7 +98,7 @@ describe('cellPath', () => {
 });
 
 describe('buildEnv', () => {
-  const allowed = new Set<string>([...CONTEXT_VARIABLES, 'HOME', 'PATH', ...GIT_STAT_CONFIG.map(([n]) => n)]);
+  const allowed = new Set<string>([...CONTEXT_VARIABLES, 'HOME', 'PATH', 'GIT_CONFIG_COUNT', 'GIT_CONFIG_KEY_0', 'GIT_CONFIG_VALUE_0']);
   const GIT = ['GIT_CONFIG_COUNT=1', 'GIT_CONFIG_KEY_0=core.checkStat', 'GIT_CONFIG_VALUE_0=minimal'];
 
   test('nothing outside the allow-list leaks from the host environment', () => {
@@ -204,6 +204,8 @@ describe('buildEnv', () => {
     // Through pass-env or an image, the same.
     expect(git({ hostEnv: { GIT_CONFIG_COUNT: '2' }, passEnv: ['GIT_CONFIG_COUNT'] })).toEqual(['GIT_CONFIG_COUNT=2']);
     expect(git({ imageEnv: ['GIT_CONFIG_VALUE_0=x'] })).toEqual(['GIT_CONFIG_VALUE_0=x']);
+    // The runner's own, not passed: neither seen nor taken for the document's.
+    expect(git({ hostEnv: { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'credential.helper', GIT_CONFIG_VALUE_0: 'store' } })).toEqual(GIT);
     // Other GIT_ variables leave it alone.
     expect(git({ env: { GIT_CONFIG_GLOBAL: '/dev/null' } })).toEqual([...GIT, 'GIT_CONFIG_GLOBAL=/dev/null']);
   });
