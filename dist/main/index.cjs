@@ -21710,7 +21710,7 @@ function cellPath(hostPath, toolCache) {
  * git's index records each file's inode number, and gVisor numbers inodes
  * itself (google/gvisor#10047): in a cell every tracked file looks changed to
  * git's stat check, so `git status`, `git diff` and `git add` read and hash
- * every tracked file again (on the bench's 10,000-file repository, about half
+ * every tracked file again (on a 10,000-file repository, about half
  * of `git status`'s time in a cell). `core.checkStat=minimal` leaves the
  * inode, owner and ctime out of the check: git trusts size and whole-second
  * mtime, which gVisor reports as the host does. The price: a change that keeps
