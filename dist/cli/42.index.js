@@ -51,6 +51,8 @@ function parseSha512File(text, basename, url) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: external "node:timers/promises"
+var promises_ = __webpack_require__(8500);
 // EXTERNAL MODULE: ./src/log.ts + 1 modules
 var src_log = __webpack_require__(8870);
 ;// CONCATENATED MODULE: ./src/install/download.ts
@@ -66,6 +68,7 @@ var src_log = __webpack_require__(8870);
  * NO_PROXY as the runner's own tooling does. It is loaded only then, because
  * it loads undici (docs/performance.md, cold install).
  */
+
 
 
 
@@ -90,9 +93,17 @@ const SOCKET_TIMEOUT_MS = 60_000;
 const MAX_TEXT = 1 << 20;
 /** The variables @actions/http-client reads a proxy from. */
 const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
-/** One GET that must answer 200; anything else becomes an HttpError naming the URL and status. */
-async function get(url) {
-    const message = PROXY_VARIABLES.some((name) => process.env[name]) ? await viaHttpClient(url) : await direct(url);
+/**
+ * One GET that must answer 200; anything else becomes an HttpError naming the
+ * URL and status. `signal` stops a direct request at once; through the proxy
+ * client, the response is cut as soon as it arrives.
+ */
+async function get(url, signal) {
+    const message = PROXY_VARIABLES.some((name) => process.env[name]) ? await viaHttpClient(url) : await direct(url, signal);
+    if (signal?.aborted) {
+        message.destroy();
+        throw signal.reason;
+    }
     const status = message.statusCode ?? 0;
     if (status !== 200) {
         message.resume();
@@ -114,10 +125,10 @@ async function viaHttpClient(url) {
 /** The statuses @actions/http-client follows. */
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** Follows redirects as @actions/http-client does: at most five, never from HTTPS down to HTTP. */
-async function direct(url) {
+async function direct(url, signal) {
     let at = new URL(url);
     for (let hop = 0;; hop++) {
-        const message = await request(at);
+        const message = await request(at, signal);
         const location = message.headers.location;
         if (!REDIRECTS.has(message.statusCode ?? 0) || !location)
             return message;
@@ -130,13 +141,13 @@ async function direct(url) {
         at = next;
     }
 }
-function request(url) {
+function request(url, signal) {
     if (url.protocol !== 'https:' && url.protocol !== 'http:')
         return Promise.reject(new Error(`${url.protocol} is not HTTP(S)`));
     const mod = url.protocol === 'https:' ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http');
     return new Promise((resolve, reject) => {
         let response;
-        const req = mod.get(url, { headers: { 'user-agent': 'gvisor-cell' } }, (res) => {
+        const req = mod.get(url, { headers: { 'user-agent': 'gvisor-cell' }, signal }, (res) => {
             response = res;
             resolve(res);
         });
@@ -161,8 +172,8 @@ function bodyError(message, error) {
 }
 /** GETs a small text resource (a checksum file); retries are said to `log`. */
 async function fetchText(url, retry = DEFAULT_RETRY, log = src_log/* silent */.K) {
-    return withRetries(url, retry, log, async () => {
-        const message = await get(url);
+    return withRetries(url, retry, log, undefined, async () => {
+        const message = await get(url, undefined);
         let text = '';
         try {
             for await (const chunk of message) {
@@ -185,9 +196,9 @@ async function fetchText(url, retry = DEFAULT_RETRY, log = src_log/* silent */.K
  * pipeline to a WriteStream waited on the thread pool for every 64 KiB chunk
  * (about a third of the download on loopback, docs/performance.md).
  */
-async function downloadHashed(url, dest, { retry = DEFAULT_RETRY, log = src_log/* silent */.K, onProgress } = {}) {
-    return withRetries(url, retry, log, async () => {
-        const message = await get(url);
+async function downloadHashed(url, dest, { retry = DEFAULT_RETRY, log = src_log/* silent */.K, onProgress, signal } = {}) {
+    return withRetries(url, retry, log, signal, async () => {
+        const message = await get(url, signal);
         const hash = (0,external_node_crypto_.createHash)('sha512');
         const expected = Number(message.headers['content-length'] ?? Number.NaN);
         let received = 0;
@@ -207,6 +218,8 @@ async function downloadHashed(url, dest, { retry = DEFAULT_RETRY, log = src_log/
             received += chunk.length;
             onProgress?.(received, expected);
         };
+        const onAbort = () => message.destroy(signal?.reason);
+        signal?.addEventListener('abort', onAbort, { once: true });
         try {
             await new Promise((resolve, reject) => {
                 message.on('data', (chunk) => {
@@ -225,10 +238,13 @@ async function downloadHashed(url, dest, { retry = DEFAULT_RETRY, log = src_log/
             });
         }
         finally {
+            signal?.removeEventListener('abort', onAbort);
             // Nothing may write to the descriptor once it is closed (and perhaps reused).
             message.removeAllListeners('data');
             (0,external_node_fs_.closeSync)(fd);
         }
+        // Cut by the signal, the body can also end as 'close' without an error.
+        signal?.throwIfAborted();
         if (!message.complete || (Number.isFinite(expected) && received !== expected)) {
             throw new TruncatedError(url, received, expected);
         }
@@ -263,12 +279,16 @@ function isTransient(error) {
     // @actions/http-client reports its socket timeout (a stalled server) without a code.
     return (code !== undefined && TRANSIENT_CODES.has(code)) || /^Request timeout/.test(error.message);
 }
-async function withRetries(url, retry, log, attempt) {
+async function withRetries(url, retry, log, signal, attempt) {
     for (let n = 1;; n++) {
+        signal?.throwIfAborted();
         try {
             return await attempt();
         }
         catch (error) {
+            // Stopped on purpose: whatever the cut looked like, it is not a failure to retry or to name.
+            if (signal?.aborted)
+                throw signal.reason;
             if (n >= retry.attempts || !isTransient(error)) {
                 if (error instanceof HttpError || error instanceof TruncatedError)
                     throw error;
@@ -276,7 +296,7 @@ async function withRetries(url, retry, log, attempt) {
             }
             const delay = retry.baseDelayMs * 2 ** (n - 1) * (0.75 + Math.random() * 0.5);
             log.info(`GET ${url}: ${error instanceof Error ? error.message : String(error)}; retrying in ${Math.round(delay)} ms`);
-            await new Promise((resolve) => setTimeout(resolve, delay));
+            await (0,promises_.setTimeout)(delay, undefined, { signal });
         }
     }
 }
@@ -294,9 +314,11 @@ var install_version = __webpack_require__(2415);
  * Order of work, and why:
  *  1. a pinned version already cached is used without touching the network
  *     (obtain.ts looks, before this module is even loaded);
- *  2. otherwise the artifact's `.sha512` is fetched first (small), which picks
- *     the layout (zstd tarball, bz2 tarball, loose binary) and, for `latest`,
- *     finds a cached copy of the very same artifact;
+ *  2. otherwise the artifact's `.sha512` is fetched (small), which picks the
+ *     layout (zstd tarball, bz2 tarball, loose binary) and, for `latest`,
+ *     finds a cached copy of the very same artifact; for a pinned release
+ *     without `runsc-sha512` the artifact of the layout expected first is
+ *     requested at the same time (and dropped if its `.sha512` is missing);
  *  3. the artifact is hashed while it streams to disk, compared, and only then
  *     extracted and cached, itself kept in the entry (a pinned hit hashes it
  *     again: pinned.ts): a mismatch leaves nothing behind.
@@ -344,36 +366,80 @@ async function installRunsc(req, ctx) {
     const retry = ctx.retry ?? DEFAULT_RETRY;
     const base = `${req.downloadUrl}/${req.version.bucket}/${shelf.arch}`;
     const tried = [];
-    for (const layout of layoutOrder(req.version, await onPath('zstd'))) {
-        const url = `${base}/${layout.artifact}`;
-        let published;
-        try {
-            published = parseSha512File(await fetchText(`${url}.sha512`, retry, ctx.log), layout.artifact, `${url}.sha512`);
-        }
-        catch (error) {
-            if (error instanceof HttpError && error.status === 404) {
-                tried.push(`${url}.sha512 (404)`);
+    let work;
+    // Where the download is staged, made on first need (a `latest` found in the cache needs none).
+    const staged = async (name) => {
+        work ??= await external_node_fs_.promises.mkdtemp(external_node_path_default().join(ctx.tempDir, `${run_dir/* RUN_DIR_PREFIX */.jk}install-`));
+        return external_node_path_default().join(work, name);
+    };
+    try {
+        for (const [index, layout] of layoutOrder(req.version, await onPath('zstd')).entries()) {
+            const url = `${base}/${layout.artifact}`;
+            // A pinned release in the layout expected first is downloaded beside its checksum: one round
+            // trip to the bucket fewer. Not `latest` (its checksum may name an artifact already cached),
+            // nor with runsc-sha512 (nothing is downloaded before the published digest matches the pin).
+            const early = index === 0 && req.version.cacheKey && !req.sha512 ? startDownload(url, await staged(layout.artifact), ctx) : undefined;
+            let published;
+            try {
+                published = parseSha512File(await fetchText(`${url}.sha512`, retry, ctx.log), layout.artifact, `${url}.sha512`);
+            }
+            catch (error) {
+                await early?.stop();
+                if (error instanceof HttpError && error.status === 404) {
+                    tried.push(`${url}.sha512 (404)`);
+                    continue;
+                }
+                throw error;
+            }
+            if (req.sha512 && req.sha512 !== published) {
+                await early?.stop();
+                // The pin may name another layout's artifact (the bz2 tarball on a runner with zstd, say).
+                tried.push(`${url} (published sha512 ${published.slice(0, 16)}… is not runsc-sha512)`);
                 continue;
             }
-            throw error;
+            if (!req.version.cacheKey) {
+                const hit = await cachedArtifact(shelf, published, req.sha512 !== undefined, ctx.log);
+                if (hit)
+                    return hit;
+            }
+            const file = await staged(layout.artifact);
+            const digest = await (early ?? startDownload(url, file, ctx)).digest;
+            if (digest !== published) {
+                throw new Error(`checksum mismatch for ${url}: expected ${published} (from ${url}.sha512), got ${digest}; nothing was cached`);
+            }
+            return await unpackAndCache(req, ctx, layout, url, file, digest);
         }
-        if (req.sha512 && req.sha512 !== published) {
-            // The pin may name another layout's artifact (the bz2 tarball on a runner with zstd, say).
-            tried.push(`${url} (published sha512 ${published.slice(0, 16)}… is not runsc-sha512)`);
-            continue;
-        }
-        if (!req.version.cacheKey) {
-            const hit = await cachedArtifact(shelf, published, req.sha512 !== undefined, ctx.log);
-            if (hit)
-                return hit;
-        }
-        return await downloadAndCache(req, ctx, layout, url, published);
+    }
+    finally {
+        if (work)
+            await external_node_fs_.promises.rm(work, { recursive: true, force: true });
     }
     if (req.sha512 && tried.some((t) => t.includes('is not runsc-sha512'))) {
         throw new Error(`runsc-sha512 matches no artifact of release ${req.version.bucket} for ${shelf.arch} at ${req.downloadUrl}: tried ${tried.join(', ')}; nothing was downloaded`);
     }
     throw new Error(`no runsc release ${req.version.bucket} for ${shelf.arch} at ${req.downloadUrl}: tried ${tried.join(', ')}. ` +
         'Check runsc-version (the bucket sometimes lags behind GitHub releases) and download-url.');
+}
+function startDownload(url, file, ctx) {
+    const abort = new AbortController();
+    ctx.log.info(`Downloading ${url}`);
+    const digest = downloadHashed(url, file, {
+        retry: ctx.retry ?? DEFAULT_RETRY,
+        log: ctx.log,
+        onProgress: ctx.onProgress,
+        signal: abort.signal,
+    });
+    // Its failure is reported where the digest is awaited; until then (the checksum file still on
+    // its way) it must not count as unhandled.
+    digest.catch(() => { });
+    return {
+        digest,
+        stop: async () => {
+            abort.abort();
+            await digest.catch(() => { });
+            await external_node_fs_.promises.rm(file, { force: true });
+        },
+    };
 }
 /**
  * For `latest`: a cached entry recorded as made from the artifact with this
@@ -392,48 +458,37 @@ async function cachedArtifact(shelf, sha512, pinned, log) {
     }
     return undefined;
 }
-async function downloadAndCache(req, ctx, layout, url, published) {
+/** The verified artifact, unpacked in `work`, proved to run, and moved into the tool cache. */
+async function unpackAndCache(req, ctx, layout, url, file, digest) {
     const { shelf, log } = ctx;
-    const work = await external_node_fs_.promises.mkdtemp(external_node_path_default().join(ctx.tempDir, `${run_dir/* RUN_DIR_PREFIX */.jk}install-`));
-    try {
-        const file = external_node_path_default().join(work, layout.artifact);
-        log.info(`Downloading ${url}`);
-        const digest = await downloadHashed(url, file, { retry: ctx.retry ?? DEFAULT_RETRY, log, onProgress: ctx.onProgress });
-        if (digest !== published) {
-            throw new Error(`checksum mismatch for ${url}: expected ${published} (from ${url}.sha512), got ${digest}; nothing was cached`);
-        }
-        const stage = external_node_path_default().join(work, 'stage');
-        await external_node_fs_.promises.mkdir(stage);
-        const runsc = await installer_unpack(layout, file, stage);
-        await external_node_fs_.promises.chmod(runsc, 0o755);
-        const probe = await run(runsc, ['--version']);
-        const version = (0,install_version/* versionLine */.b1)(probe.stdout);
-        const key = req.version.cacheKey ?? (0,install_version/* cacheKeyFromVersionOutput */.$x)(probe.stdout);
-        if (probe.exitCode !== 0 || !key) {
-            throw new Error(`the runsc downloaded from ${url} does not run on this machine: ${(probe.stderr || version).trim()}`);
-        }
-        const root = external_node_path_default().dirname(runsc);
-        // The verified artifact stays in the entry (for the loose layout it is runsc itself): a pinned
-        // cache hit hashes it again rather than trusting anything else in the cache (pinned.ts).
-        if (layout.tarFlag)
-            await external_node_fs_.promises.rename(file, external_node_path_default().join(root, layout.artifact));
-        const meta = { artifact: url, sha512: digest, version, kept: layout.artifact };
-        await external_node_fs_.promises.writeFile(external_node_path_default().join(root, cache/* METADATA_FILE */.VR), `${JSON.stringify(meta, null, 2)}\n`);
-        const toolDir = external_node_path_default().join(shelf.root, shelf.tool);
-        await external_node_fs_.promises.mkdir(toolDir, { recursive: true });
-        return await (0,lock/* withLock */.k)(external_node_path_default().join(toolDir, `${key}-${shelf.arch}.lock`), async () => {
-            // Another job may have cached the very same artifact while we downloaded it.
-            const done = (0,cache/* findCached */.aY)(shelf, key, digest, log.info);
-            if (done)
-                return done;
-            const dir = await placeEntry(root, external_node_path_default().join(toolDir, key), shelf.arch);
-            log.info(`Cached ${version} (sha512 ${digest.slice(0, 16)}…) in ${dir}`);
-            return { path: external_node_path_default().join(dir, 'runsc'), version, entry: { dir, kept: meta.kept } };
-        });
+    const stage = external_node_path_default().join(external_node_path_default().dirname(file), 'stage');
+    await external_node_fs_.promises.mkdir(stage);
+    const runsc = await installer_unpack(layout, file, stage);
+    await external_node_fs_.promises.chmod(runsc, 0o755);
+    const probe = await run(runsc, ['--version']);
+    const version = (0,install_version/* versionLine */.b1)(probe.stdout);
+    const key = req.version.cacheKey ?? (0,install_version/* cacheKeyFromVersionOutput */.$x)(probe.stdout);
+    if (probe.exitCode !== 0 || !key) {
+        throw new Error(`the runsc downloaded from ${url} does not run on this machine: ${(probe.stderr || version).trim()}`);
     }
-    finally {
-        await external_node_fs_.promises.rm(work, { recursive: true, force: true });
-    }
+    const root = external_node_path_default().dirname(runsc);
+    // The verified artifact stays in the entry (for the loose layout it is runsc itself): a pinned
+    // cache hit hashes it again rather than trusting anything else in the cache (pinned.ts).
+    if (layout.tarFlag)
+        await external_node_fs_.promises.rename(file, external_node_path_default().join(root, layout.artifact));
+    const meta = { artifact: url, sha512: digest, version, kept: layout.artifact };
+    await external_node_fs_.promises.writeFile(external_node_path_default().join(root, cache/* METADATA_FILE */.VR), `${JSON.stringify(meta, null, 2)}\n`);
+    const toolDir = external_node_path_default().join(shelf.root, shelf.tool);
+    await external_node_fs_.promises.mkdir(toolDir, { recursive: true });
+    return await (0,lock/* withLock */.k)(external_node_path_default().join(toolDir, `${key}-${shelf.arch}.lock`), async () => {
+        // Another job may have cached the very same artifact while we downloaded it.
+        const done = (0,cache/* findCached */.aY)(shelf, key, digest, log.info);
+        if (done)
+            return done;
+        const dir = await placeEntry(root, external_node_path_default().join(toolDir, key), shelf.arch);
+        log.info(`Cached ${version} (sha512 ${digest.slice(0, 16)}…) in ${dir}`);
+        return { path: external_node_path_default().join(dir, 'runsc'), version, entry: { dir, kept: meta.kept } };
+    });
 }
 /**
  * Moves the unpacked tree in as `<keyDir>/<arch>` and marks it complete, as

@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type Logger, silent } from '../log.js';
 
 export class HttpError extends Error {
@@ -45,9 +46,17 @@ const MAX_TEXT = 1 << 20;
 /** The variables @actions/http-client reads a proxy from. */
 const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
 
-/** One GET that must answer 200; anything else becomes an HttpError naming the URL and status. */
-async function get(url: string): Promise<IncomingMessage> {
-  const message = PROXY_VARIABLES.some((name) => process.env[name]) ? await viaHttpClient(url) : await direct(url);
+/**
+ * One GET that must answer 200; anything else becomes an HttpError naming the
+ * URL and status. `signal` stops a direct request at once; through the proxy
+ * client, the response is cut as soon as it arrives.
+ */
+async function get(url: string, signal: AbortSignal | undefined): Promise<IncomingMessage> {
+  const message = PROXY_VARIABLES.some((name) => process.env[name]) ? await viaHttpClient(url) : await direct(url, signal);
+  if (signal?.aborted) {
+    message.destroy();
+    throw signal.reason;
+  }
   const status = message.statusCode ?? 0;
   if (status !== 200) {
     message.resume();
@@ -72,10 +81,10 @@ async function viaHttpClient(url: string): Promise<IncomingMessage> {
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /** Follows redirects as @actions/http-client does: at most five, never from HTTPS down to HTTP. */
-async function direct(url: string): Promise<IncomingMessage> {
+async function direct(url: string, signal: AbortSignal | undefined): Promise<IncomingMessage> {
   let at = new URL(url);
   for (let hop = 0; ; hop++) {
-    const message = await request(at);
+    const message = await request(at, signal);
     const location = message.headers.location;
     if (!REDIRECTS.has(message.statusCode ?? 0) || !location) return message;
     message.resume();
@@ -86,12 +95,12 @@ async function direct(url: string): Promise<IncomingMessage> {
   }
 }
 
-function request(url: URL): Promise<IncomingMessage> {
+function request(url: URL, signal: AbortSignal | undefined): Promise<IncomingMessage> {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return Promise.reject(new Error(`${url.protocol} is not HTTP(S)`));
   const mod = url.protocol === 'https:' ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http');
   return new Promise((resolve, reject) => {
     let response: IncomingMessage | undefined;
-    const req = mod.get(url, { headers: { 'user-agent': 'gvisor-cell' } }, (res) => {
+    const req = mod.get(url, { headers: { 'user-agent': 'gvisor-cell' }, signal }, (res) => {
       response = res;
       resolve(res);
     });
@@ -119,8 +128,8 @@ function bodyError(message: IncomingMessage, error: unknown): unknown {
 
 /** GETs a small text resource (a checksum file); retries are said to `log`. */
 export async function fetchText(url: string, retry: RetryOptions = DEFAULT_RETRY, log: Logger = silent): Promise<string> {
-  return withRetries(url, retry, log, async () => {
-    const message = await get(url);
+  return withRetries(url, retry, log, undefined, async () => {
+    const message = await get(url, undefined);
     let text = '';
     try {
       for await (const chunk of message) {
@@ -145,6 +154,12 @@ export interface DownloadOptions {
   /** Where retries are said. */
   log?: Logger;
   onProgress?: Progress;
+  /**
+   * Stops the download wherever it is (the request, the body, a wait between
+   * attempts); it then rejects with the signal's reason, and `dest` may hold
+   * part of the body.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -156,10 +171,10 @@ export interface DownloadOptions {
 export async function downloadHashed(
   url: string,
   dest: string,
-  { retry = DEFAULT_RETRY, log = silent, onProgress }: DownloadOptions = {},
+  { retry = DEFAULT_RETRY, log = silent, onProgress, signal }: DownloadOptions = {},
 ): Promise<string> {
-  return withRetries(url, retry, log, async () => {
-    const message = await get(url);
+  return withRetries(url, retry, log, signal, async () => {
+    const message = await get(url, signal);
     const hash = createHash('sha512');
     const expected = Number(message.headers['content-length'] ?? Number.NaN);
     let received = 0;
@@ -177,6 +192,8 @@ export async function downloadHashed(
       received += chunk.length;
       onProgress?.(received, expected);
     };
+    const onAbort = () => message.destroy(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
     try {
       await new Promise<void>((resolve, reject) => {
         message.on('data', (chunk: Buffer) => {
@@ -193,10 +210,13 @@ export async function downloadHashed(
         message.once('close', resolve);
       });
     } finally {
+      signal?.removeEventListener('abort', onAbort);
       // Nothing may write to the descriptor once it is closed (and perhaps reused).
       message.removeAllListeners('data');
       closeSync(fd);
     }
+    // Cut by the signal, the body can also end as 'close' without an error.
+    signal?.throwIfAborted();
     if (!message.complete || (Number.isFinite(expected) && received !== expected)) {
       throw new TruncatedError(url, received, expected);
     }
@@ -233,18 +253,27 @@ function isTransient(error: unknown): boolean {
   return (code !== undefined && TRANSIENT_CODES.has(code)) || /^Request timeout/.test(error.message);
 }
 
-async function withRetries<T>(url: string, retry: RetryOptions, log: Logger, attempt: () => Promise<T>): Promise<T> {
+async function withRetries<T>(
+  url: string,
+  retry: RetryOptions,
+  log: Logger,
+  signal: AbortSignal | undefined,
+  attempt: () => Promise<T>,
+): Promise<T> {
   for (let n = 1; ; n++) {
+    signal?.throwIfAborted();
     try {
       return await attempt();
     } catch (error) {
+      // Stopped on purpose: whatever the cut looked like, it is not a failure to retry or to name.
+      if (signal?.aborted) throw signal.reason;
       if (n >= retry.attempts || !isTransient(error)) {
         if (error instanceof HttpError || error instanceof TruncatedError) throw error;
         throw new Error(`GET ${url} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       }
       const delay = retry.baseDelayMs * 2 ** (n - 1) * (0.75 + Math.random() * 0.5);
       log.info(`GET ${url}: ${error instanceof Error ? error.message : String(error)}; retrying in ${Math.round(delay)} ms`);
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await sleep(delay, undefined, { signal });
     }
   }
 }

@@ -4,9 +4,11 @@
  * Order of work, and why:
  *  1. a pinned version already cached is used without touching the network
  *     (obtain.ts looks, before this module is even loaded);
- *  2. otherwise the artifact's `.sha512` is fetched first (small), which picks
- *     the layout (zstd tarball, bz2 tarball, loose binary) and, for `latest`,
- *     finds a cached copy of the very same artifact;
+ *  2. otherwise the artifact's `.sha512` is fetched (small), which picks the
+ *     layout (zstd tarball, bz2 tarball, loose binary) and, for `latest`,
+ *     finds a cached copy of the very same artifact; for a pinned release
+ *     without `runsc-sha512` the artifact of the layout expected first is
+ *     requested at the same time (and dropped if its `.sha512` is missing);
  *  3. the artifact is hashed while it streams to disk, compared, and only then
  *     extracted and cached, itself kept in the entry (a pinned hit hashes it
  *     again: pinned.ts): a mismatch leaves nothing behind.
@@ -88,28 +90,49 @@ export async function installRunsc(req: InstallRequest, ctx: InstallContext): Pr
   const retry = ctx.retry ?? DEFAULT_RETRY;
   const base = `${req.downloadUrl}/${req.version.bucket}/${shelf.arch}`;
   const tried: string[] = [];
-  for (const layout of layoutOrder(req.version, await onPath('zstd'))) {
-    const url = `${base}/${layout.artifact}`;
-    let published: string;
-    try {
-      published = parseSha512File(await fetchText(`${url}.sha512`, retry, ctx.log), layout.artifact, `${url}.sha512`);
-    } catch (error) {
-      if (error instanceof HttpError && error.status === 404) {
-        tried.push(`${url}.sha512 (404)`);
+  let work: string | undefined;
+  // Where the download is staged, made on first need (a `latest` found in the cache needs none).
+  const staged = async (name: string) => {
+    work ??= await fs.mkdtemp(path.join(ctx.tempDir, `${RUN_DIR_PREFIX}install-`));
+    return path.join(work, name);
+  };
+  try {
+    for (const [index, layout] of layoutOrder(req.version, await onPath('zstd')).entries()) {
+      const url = `${base}/${layout.artifact}`;
+      // A pinned release in the layout expected first is downloaded beside its checksum: one round
+      // trip to the bucket fewer. Not `latest` (its checksum may name an artifact already cached),
+      // nor with runsc-sha512 (nothing is downloaded before the published digest matches the pin).
+      const early = index === 0 && req.version.cacheKey && !req.sha512 ? startDownload(url, await staged(layout.artifact), ctx) : undefined;
+      let published: string;
+      try {
+        published = parseSha512File(await fetchText(`${url}.sha512`, retry, ctx.log), layout.artifact, `${url}.sha512`);
+      } catch (error) {
+        await early?.stop();
+        if (error instanceof HttpError && error.status === 404) {
+          tried.push(`${url}.sha512 (404)`);
+          continue;
+        }
+        throw error;
+      }
+      if (req.sha512 && req.sha512 !== published) {
+        await early?.stop();
+        // The pin may name another layout's artifact (the bz2 tarball on a runner with zstd, say).
+        tried.push(`${url} (published sha512 ${published.slice(0, 16)}… is not runsc-sha512)`);
         continue;
       }
-      throw error;
+      if (!req.version.cacheKey) {
+        const hit = await cachedArtifact(shelf, published, req.sha512 !== undefined, ctx.log);
+        if (hit) return hit;
+      }
+      const file = await staged(layout.artifact);
+      const digest = await (early ?? startDownload(url, file, ctx)).digest;
+      if (digest !== published) {
+        throw new Error(`checksum mismatch for ${url}: expected ${published} (from ${url}.sha512), got ${digest}; nothing was cached`);
+      }
+      return await unpackAndCache(req, ctx, layout, url, file, digest);
     }
-    if (req.sha512 && req.sha512 !== published) {
-      // The pin may name another layout's artifact (the bz2 tarball on a runner with zstd, say).
-      tried.push(`${url} (published sha512 ${published.slice(0, 16)}… is not runsc-sha512)`);
-      continue;
-    }
-    if (!req.version.cacheKey) {
-      const hit = await cachedArtifact(shelf, published, req.sha512 !== undefined, ctx.log);
-      if (hit) return hit;
-    }
-    return await downloadAndCache(req, ctx, layout, url, published);
+  } finally {
+    if (work) await fs.rm(work, { recursive: true, force: true });
   }
   if (req.sha512 && tried.some((t) => t.includes('is not runsc-sha512'))) {
     throw new Error(
@@ -120,6 +143,34 @@ export async function installRunsc(req: InstallRequest, ctx: InstallContext): Pr
     `no runsc release ${req.version.bucket} for ${shelf.arch} at ${req.downloadUrl}: tried ${tried.join(', ')}. ` +
       'Check runsc-version (the bucket sometimes lags behind GitHub releases) and download-url.',
   );
+}
+
+/** A download under way: its digest once whole, or stopped (and its file gone) when not wanted after all. */
+interface Download {
+  digest: Promise<string>;
+  stop(): Promise<void>;
+}
+
+function startDownload(url: string, file: string, ctx: InstallContext): Download {
+  const abort = new AbortController();
+  ctx.log.info(`Downloading ${url}`);
+  const digest = downloadHashed(url, file, {
+    retry: ctx.retry ?? DEFAULT_RETRY,
+    log: ctx.log,
+    onProgress: ctx.onProgress,
+    signal: abort.signal,
+  });
+  // Its failure is reported where the digest is awaited; until then (the checksum file still on
+  // its way) it must not count as unhandled.
+  digest.catch(() => {});
+  return {
+    digest,
+    stop: async () => {
+      abort.abort();
+      await digest.catch(() => {});
+      await fs.rm(file, { force: true });
+    },
+  };
 }
 
 /**
@@ -140,53 +191,44 @@ async function cachedArtifact(shelf: Shelf, sha512: string, pinned: boolean, log
   return undefined;
 }
 
-async function downloadAndCache(
+/** The verified artifact, unpacked in `work`, proved to run, and moved into the tool cache. */
+async function unpackAndCache(
   req: InstallRequest,
   ctx: InstallContext,
   layout: Layout,
   url: string,
-  published: string,
+  file: string,
+  digest: string,
 ): Promise<InstalledRunsc> {
   const { shelf, log } = ctx;
-  const work = await fs.mkdtemp(path.join(ctx.tempDir, `${RUN_DIR_PREFIX}install-`));
-  try {
-    const file = path.join(work, layout.artifact);
-    log.info(`Downloading ${url}`);
-    const digest = await downloadHashed(url, file, { retry: ctx.retry ?? DEFAULT_RETRY, log, onProgress: ctx.onProgress });
-    if (digest !== published) {
-      throw new Error(`checksum mismatch for ${url}: expected ${published} (from ${url}.sha512), got ${digest}; nothing was cached`);
-    }
-    const stage = path.join(work, 'stage');
-    await fs.mkdir(stage);
-    const runsc = await unpack(layout, file, stage);
-    await fs.chmod(runsc, 0o755);
+  const stage = path.join(path.dirname(file), 'stage');
+  await fs.mkdir(stage);
+  const runsc = await unpack(layout, file, stage);
+  await fs.chmod(runsc, 0o755);
 
-    const probe = await run(runsc, ['--version']);
-    const version = versionLine(probe.stdout);
-    const key = req.version.cacheKey ?? cacheKeyFromVersionOutput(probe.stdout);
-    if (probe.exitCode !== 0 || !key) {
-      throw new Error(`the runsc downloaded from ${url} does not run on this machine: ${(probe.stderr || version).trim()}`);
-    }
-    const root = path.dirname(runsc);
-    // The verified artifact stays in the entry (for the loose layout it is runsc itself): a pinned
-    // cache hit hashes it again rather than trusting anything else in the cache (pinned.ts).
-    if (layout.tarFlag) await fs.rename(file, path.join(root, layout.artifact));
-    const meta: Metadata = { artifact: url, sha512: digest, version, kept: layout.artifact };
-    await fs.writeFile(path.join(root, METADATA_FILE), `${JSON.stringify(meta, null, 2)}\n`);
-
-    const toolDir = path.join(shelf.root, shelf.tool);
-    await fs.mkdir(toolDir, { recursive: true });
-    return await withLock(path.join(toolDir, `${key}-${shelf.arch}.lock`), async () => {
-      // Another job may have cached the very same artifact while we downloaded it.
-      const done = findCached(shelf, key, digest, log.info);
-      if (done) return done;
-      const dir = await placeEntry(root, path.join(toolDir, key), shelf.arch);
-      log.info(`Cached ${version} (sha512 ${digest.slice(0, 16)}…) in ${dir}`);
-      return { path: path.join(dir, 'runsc'), version, entry: { dir, kept: meta.kept } };
-    });
-  } finally {
-    await fs.rm(work, { recursive: true, force: true });
+  const probe = await run(runsc, ['--version']);
+  const version = versionLine(probe.stdout);
+  const key = req.version.cacheKey ?? cacheKeyFromVersionOutput(probe.stdout);
+  if (probe.exitCode !== 0 || !key) {
+    throw new Error(`the runsc downloaded from ${url} does not run on this machine: ${(probe.stderr || version).trim()}`);
   }
+  const root = path.dirname(runsc);
+  // The verified artifact stays in the entry (for the loose layout it is runsc itself): a pinned
+  // cache hit hashes it again rather than trusting anything else in the cache (pinned.ts).
+  if (layout.tarFlag) await fs.rename(file, path.join(root, layout.artifact));
+  const meta: Metadata = { artifact: url, sha512: digest, version, kept: layout.artifact };
+  await fs.writeFile(path.join(root, METADATA_FILE), `${JSON.stringify(meta, null, 2)}\n`);
+
+  const toolDir = path.join(shelf.root, shelf.tool);
+  await fs.mkdir(toolDir, { recursive: true });
+  return await withLock(path.join(toolDir, `${key}-${shelf.arch}.lock`), async () => {
+    // Another job may have cached the very same artifact while we downloaded it.
+    const done = findCached(shelf, key, digest, log.info);
+    if (done) return done;
+    const dir = await placeEntry(root, path.join(toolDir, key), shelf.arch);
+    log.info(`Cached ${version} (sha512 ${digest.slice(0, 16)}…) in ${dir}`);
+    return { path: path.join(dir, 'runsc'), version, entry: { dir, kept: meta.kept } };
+  });
 }
 
 /**

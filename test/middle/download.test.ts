@@ -205,4 +205,38 @@ describe('downloadHashed', () => {
     expect(error.message).toBe(`GET ${server.url}${artifact} failed: progress broke`);
     expect(requestsOf(artifact)).toBe(1);
   });
+
+  test('stopped mid-body by its signal: rejects with the signal’s reason at once, and is not retried', async () => {
+    const abort = new AbortController();
+    const reason = new Error('not wanted');
+    const error = await downloadHashed(`${server.url}${artifact}`, dest, {
+      retry: quick(4),
+      signal: abort.signal,
+      onProgress: () => abort.abort(reason),
+    }).then(unexpected, (e: unknown) => e);
+    expect(error).toBe(reason);
+    expect(requestsOf(artifact)).toBe(1);
+  });
+
+  test('stopped while it waits to retry: no second attempt, no waiting out the delay', async () => {
+    server.faults.set(artifact, ['status-500']);
+    const abort = new AbortController();
+    const started = Date.now();
+    const pending = downloadHashed(`${server.url}${artifact}`, dest, { retry: { attempts: 4, baseDelayMs: 60_000 }, signal: abort.signal });
+    while (requestsOf(artifact) === 0) await new Promise((r) => setTimeout(r, 5));
+    abort.abort();
+    const error = await pending.then(unexpected, (e: unknown) => e as Error);
+    expect(error.name).toBe('AbortError');
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(requestsOf(artifact)).toBe(1);
+  });
+
+  test('stopped before it starts: nothing is requested', async () => {
+    const error = await downloadHashed(`${server.url}${artifact}`, dest, { signal: AbortSignal.abort() }).then(
+      unexpected,
+      (e: unknown) => e as Error,
+    );
+    expect(error.name).toBe('AbortError');
+    expect(server.requests).toEqual([]);
+  });
 });

@@ -49,6 +49,7 @@ beforeEach(() => {
   vi.stubEnv('RUNNER_TEMP', path.join(root, 'not-this-temp'));
   server.requests.length = 0;
   server.faults.clear();
+  server.holds.clear();
 });
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -85,7 +86,8 @@ describe('installing', () => {
     const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => written.push(String(chunk)) > 0);
     const installed = await installRunsc(request('release-20240729.0'), context()).finally(() => spy.mockRestore());
     expect(written.filter((w) => w.includes('::debug::'))).toEqual([]);
-    expect(server.requests).toEqual([`/20240729.0/${ARCH}/runsc.sha512`, `/20240729.0/${ARCH}/runsc`]);
+    // Both at once (below): in either order.
+    expect(server.requests.sort()).toEqual([`/20240729.0/${ARCH}/runsc`, `/20240729.0/${ARCH}/runsc.sha512`]);
     expect(installed).toMatchObject({ version: FAKE_VERSION, entry: { kept: 'runsc' } });
     const dir = installed.entry?.dir as string;
     expect(dir.startsWith(toolCache)).toBe(true);
@@ -103,16 +105,45 @@ describe('installing', () => {
   });
 
   test('a bz2 tarball: runsc and gvisor-bin/ extracted, nothing else, the tarball kept', async () => {
-    // Without the zstd layout (404), the bz2 tarball is next.
+    // Without the zstd layout (404), the bz2 tarball is next: the zstd tarball, asked for beside its
+    // checksum, is dropped, and only the layout after it is fetched one file after the other.
     server.faults.set(`/20260901.0/${ARCH}/gvisor.tar.zstd.sha512`, ['status-404']);
     const installed = await installRunsc(request('20260901.0'), context());
     expect(server.requests.slice(-2)).toEqual([`/20260901.0/${ARCH}/gvisor.tar.bz2.sha512`, `/20260901.0/${ARCH}/gvisor.tar.bz2`]);
+    if (zstd)
+      expect(server.requests.slice(0, -2).sort()).toEqual([
+        `/20260901.0/${ARCH}/gvisor.tar.zstd`,
+        `/20260901.0/${ARCH}/gvisor.tar.zstd.sha512`,
+      ]);
+    expect(readdirSync(temp)).toEqual([]);
     expect(installed).toMatchObject({ version: FAKE_VERSION, entry: { kept: 'gvisor.tar.bz2' } });
     const dir = installed.entry?.dir as string;
     expect(readdirSync(dir).sort()).toEqual(['gvisor-bin', METADATA_FILE, 'gvisor.tar.bz2', 'runsc']);
     expect(readdirSync(path.join(dir, 'gvisor-bin'))).toEqual(['gvisor_sentry']);
     expect(sha512(path.join(dir, 'gvisor.tar.bz2'))).toBe(sha512(path.join(bucket, '20260901.0', ARCH, 'gvisor.tar.bz2')));
     expect(existsSync(`${dir}.complete`)).toBe(true);
+  });
+
+  test('a pinned release asks for its artifact while its checksum is on the way', async () => {
+    // The checksum is answered only once the artifact has been asked for: one after the other, the
+    // server gives up on it (503) and the install fails.
+    server.holds.set(`/20240729.0/${ARCH}/runsc.sha512`, `/20240729.0/${ARCH}/runsc`);
+    const installed = await installRunsc(request('20240729.0'), context());
+    expect(installed).toMatchObject({ version: FAKE_VERSION, entry: { kept: 'runsc' } });
+    expect(readdirSync(temp)).toEqual([]);
+  });
+
+  test('with runsc-sha512, nothing is asked for before the published checksum matches it', async () => {
+    const pin = sha512(path.join(bucket, '20240729.0', ARCH, 'runsc'));
+    server.holds.set(`/20240729.0/${ARCH}/runsc.sha512`, `/20240729.0/${ARCH}/runsc`);
+    const once = { ...context(), retry: { attempts: 1, baseDelayMs: 1 } };
+    await expect(installRunsc(request('20240729.0', { sha512: pin }), once)).rejects.toThrow('HTTP 503 Held');
+    expect(server.requests).toEqual([`/20240729.0/${ARCH}/runsc.sha512`]);
+    server.holds.clear();
+    server.requests.length = 0;
+    await installRunsc(request('20240729.0', { sha512: pin }), context());
+    expect(server.requests).toEqual([`/20240729.0/${ARCH}/runsc.sha512`, `/20240729.0/${ARCH}/runsc`]);
+    expect(readdirSync(temp)).toEqual([]);
   });
 
   test('`latest` reuses an entry made from the very same artifact: only the checksum is fetched', async () => {
@@ -199,6 +230,24 @@ describe('failing', () => {
         `^checksum mismatch for ${url}: expected [0-9a-f]{128} \\(from ${url}\\.sha512\\), got [0-9a-f]{128}; nothing was cached$`,
       ),
     );
+    expect(cached()).toEqual([]);
+    expect(readdirSync(temp)).toEqual([]);
+  });
+
+  test('a checksum file that cannot be had fails naming it; the artifact asked for beside it is dropped', async () => {
+    const url = `${server.url}/20240729.0/${ARCH}/runsc.sha512`;
+    server.faults.set(`/20240729.0/${ARCH}/runsc.sha512`, ['status-500', 'status-500']);
+    await expect(installRunsc(request('20240729.0'), context())).rejects.toThrow(`GET ${url} failed: HTTP 503 Service Unavailable`);
+    expect(server.requests.filter((r) => r.endsWith('/runsc'))).toHaveLength(1);
+    expect(cached()).toEqual([]);
+    expect(readdirSync(temp)).toEqual([]);
+  });
+
+  test('an artifact that cannot be had fails naming it, once its checksum is in', async () => {
+    const url = `${server.url}/20240729.0/${ARCH}/runsc`;
+    server.faults.set(`/20240729.0/${ARCH}/runsc`, ['status-404']);
+    await expect(installRunsc(request('20240729.0'), context())).rejects.toThrow(`GET ${url} failed: HTTP 404 Not Found`);
+    expect(server.requests.sort()).toEqual([`/20240729.0/${ARCH}/runsc`, `/20240729.0/${ARCH}/runsc.sha512`]);
     expect(cached()).toEqual([]);
     expect(readdirSync(temp)).toEqual([]);
   });

@@ -107,15 +107,30 @@ export interface BucketServer {
   requests: string[];
   /** Faults to serve for a path, one per request, before serving it normally. */
   faults: Map<string, Fault[]>;
+  /**
+   * A path answered only once another has been requested (key → the other):
+   * proves two requests were in flight together. Given up after 2 s with a 503.
+   */
+  holds: Map<string, string>;
   close(): Promise<void>;
 }
 
 export async function serveBucket(dir: string): Promise<BucketServer> {
   const requests: string[] = [];
   const faults = new Map<string, Fault[]>();
-  const server = http.createServer((req, res) => {
+  const holds = new Map<string, string>();
+  const server = http.createServer(async (req, res) => {
     const urlPath = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     requests.push(urlPath);
+    const awaited = holds.get(urlPath);
+    if (awaited !== undefined) {
+      const until = Date.now() + 2000;
+      while (!requests.includes(awaited) && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+      if (!requests.includes(awaited)) {
+        res.writeHead(503, 'Held').end(`${awaited} was not requested while ${urlPath} waited`);
+        return;
+      }
+    }
     const fault = faults.get(urlPath)?.shift();
     if (fault === 'status-500') {
       res.writeHead(503, 'Service Unavailable').end('try later');
@@ -146,6 +161,7 @@ export async function serveBucket(dir: string): Promise<BucketServer> {
     url: `http://127.0.0.1:${port}`,
     requests,
     faults,
+    holds,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
