@@ -347,10 +347,20 @@ async function runStarted(plan: CellPlan, opts: RunOptions, started_: Started): 
       signal: opts.signal,
       wrap:
         readOnly.binds.length > 0 || readOnly.root || readOnly.image || egress
-          ? (argv) => inNamespace(readOnly, plan.namespaceTools, argv, { maskNetSysctls: egress !== undefined })
+          ? (argv) =>
+              inNamespace(readOnly, plan.namespaceTools, argv, {
+                maskNetSysctls: egress !== undefined,
+                tableFile: path.join(plan.runDir, 'mounts.fstab'),
+              })
           : undefined,
       // `runsc start` (collect) sets up the cell's network: it needs /proc/sys/net hidden as `run` does.
-      wrapStart: egress ? (argv) => inNamespace(NOTHING_STAGED, plan.namespaceTools, argv, { maskNetSysctls: true }) : undefined,
+      wrapStart: egress
+        ? (argv) =>
+            inNamespace(NOTHING_STAGED, plan.namespaceTools, argv, {
+              maskNetSysctls: true,
+              tableFile: path.join(plan.runDir, 'start-mounts.fstab'),
+            })
+        : undefined,
       collect,
       started,
     });

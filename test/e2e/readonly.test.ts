@@ -221,14 +221,18 @@ describe.skipIf(!isRoot)('the namespace script fails closed (unshare and mount n
       const stub = path.join(dir, 'stub');
       mkdirSync(stub);
       const marker = path.join(dir, 'ran');
+      const tableFile = path.join(dir, 'mounts.fstab');
       const argv = inNamespace(
         { binds: [{ source: path.join(dir, 'no-such-source'), at: stub, file: false }], submounts: [] },
         findNamespaceTools(),
         ['/bin/sh', '-c', `touch ${marker}`],
+        { tableFile },
       );
       const r = spawnSync(argv[0] as string, argv.slice(1), { encoding: 'utf8' });
       expect(r.status).toBe(SETUP_FAILED);
-      expect(r.stderr).toContain(`gvisor-cell: could not bind ${path.join(dir, 'no-such-source')} read-only`);
+      // mount names the source it could not bind; the script says what it was doing.
+      expect(r.stderr).toContain(path.join(dir, 'no-such-source'));
+      expect(r.stderr).toContain(`gvisor-cell: could not make the mounts in ${tableFile}`);
       expect(existsSync(marker)).toBe(false);
       expect(mountsBelow(dir)).toEqual([]);
     } finally {
@@ -239,17 +243,20 @@ describe.skipIf(!isRoot)('the namespace script fails closed (unshare and mount n
   test('a good source: the command sees it read-only at the stub, and the runner sees nothing mounted', () => {
     const dir = mkdtempSync('/tmp/gvc-ro-script-');
     try {
-      const source = path.join(dir, 'source');
+      // A name with every character the table escapes: bound where it says, as itself.
+      const source = path.join(dir, 'sour ce\t#1\\\nx');
       mkdirSync(source);
       writeFileSync(path.join(source, 'f'), 'kept\n');
-      const stub = path.join(dir, 'stub');
+      const stub = path.join(dir, 'st ub#');
       mkdirSync(stub);
-      const argv = inNamespace({ binds: [{ source, at: stub, file: false }], submounts: [] }, findNamespaceTools(), [
-        '/bin/sh',
-        '-c',
-        `: > ${stub}/f`,
-      ]);
+      const argv = inNamespace(
+        { binds: [{ source, at: stub, file: false }], submounts: [] },
+        findNamespaceTools(),
+        ['/bin/sh', '-c', 'cat "$0/f" && : > "$0/f"', stub],
+        { tableFile: path.join(dir, 'mounts.fstab') },
+      );
       const r = spawnSync(argv[0] as string, argv.slice(1), { encoding: 'utf8' });
+      expect(r.stdout).toBe('kept\n');
       expect(r.status).not.toBe(0);
       expect(r.stderr).toMatch(/Read-only file system/);
       expect(readFileSync(path.join(source, 'f'), 'utf8')).toBe('kept\n');

@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { Bundle, OciMount } from '../../src/bundle/spec.js';
-import { findNamespaceTools, inNamespace, stageReadOnly, unescapeMountPoint } from '../../src/run/readonly.js';
+import { findNamespaceTools, fstabField, inNamespace, mountTable, stageReadOnly, unescapeMountPoint } from '../../src/run/readonly.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'gvc-readonly-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -94,28 +94,65 @@ describe('the namespace', () => {
     expect(unescapeMountPoint('/home/a\\040b/c\\011d\\134e')).toBe('/home/a b/c\td\\e');
   });
 
-  test('unshare runs a script that binds, remounts, then becomes runsc with its argv intact', () => {
+  test('unshare runs a script that makes the table’s mounts, then becomes runsc with its argv intact', () => {
+    const tableFile = path.join(dir('ns-run'), 'mounts.fstab');
     const argv = inNamespace(
       { binds: [{ source: '/usr', at: '/r/ro/0', file: false }], submounts: ['/r/ro/0/sub'] },
       { unshare: '/usr/bin/unshare', sh: '/bin/sh', mount: '/usr/bin/mount', mkdir: '/usr/bin/mkdir' },
       ['/opt/runsc', '--root=/r/state', 'run', 'id'],
+      { tableFile },
     );
     expect(argv.slice(0, 7)).toEqual(['/usr/bin/unshare', '--mount', '--propagation', 'private', '--', '/bin/sh', '-c']);
     expect(argv.slice(8)).toEqual([
       'gvisor-cell-ro',
       '/usr/bin/mount',
       '/usr/bin/mkdir',
-      'bind',
-      '/usr',
-      '/r/ro/0',
-      'ro',
-      '/r/ro/0/sub',
+      tableFile,
       '--',
       '/opt/runsc',
       '--root=/r/state',
       'run',
       'id',
     ]);
+    expect(readFileSync(tableFile, 'utf8')).toBe(
+      '/usr /r/ro/0 none rbind,ro,nosuid,nodev 0 0\nnone /r/ro/0/sub none remount,bind,ro,nosuid,nodev 0 0\n',
+    );
+    expect(statSync(tableFile).mode & 0o777).toBe(0o600);
+  });
+
+  test('with nothing to mount, no table: `-`, and the image is laid out by the script', () => {
+    const tableFile = path.join(dir('ns-image'), 'mounts.fstab');
+    const argv = inNamespace(
+      { binds: [], submounts: [], image: { lower: '/c/img', at: '/r/rootfs', scratch: '/r/rootfs.upper' } },
+      { unshare: 'unshare', sh: 'sh', mount: 'mount', mkdir: 'mkdir' },
+      ['runsc'],
+      { tableFile },
+    );
+    expect(argv.slice(8)).toEqual([
+      'gvisor-cell-ro',
+      'mount',
+      'mkdir',
+      '-',
+      'image',
+      '/c/img',
+      '/r/rootfs',
+      '/r/rootfs.upper',
+      '--',
+      'runsc',
+    ]);
+    expect(existsSync(tableFile)).toBe(false);
+  });
+
+  test('paths are escaped as libmount decodes them: no path can add a field, a line or a comment', () => {
+    expect(fstabField('/a b\tc\nd\\e#f\x7fg\rh/ü')).toBe('/a\\040b\\011c\\012d\\134e\\043f\\177g\\015h/ü');
+    const table = mountTable({ binds: [{ source: '/x\n/etc /y none rw 0 0', at: '/s #0', file: false }], submounts: [] });
+    expect(table.split('\n')).toEqual(['/x\\012/etc\\040/y\\040none\\040rw\\0400\\0400 /s\\040\\0430 none rbind,ro,nosuid,nodev 0 0', '']);
+  });
+
+  test('hiding /proc/sys/net is a read-only tmpfs line of its own, last', () => {
+    expect(mountTable({ binds: [{ source: '/usr', at: '/r/0', file: false }], submounts: [] }, { maskNetSysctls: true })).toBe(
+      '/usr /r/0 none rbind,ro,nosuid,nodev 0 0\ngvisor-cell-mask /proc/sys/net tmpfs ro,nosuid,nodev,noexec,size=4k,mode=0755 0 0\n',
+    );
   });
 });
 
@@ -180,27 +217,14 @@ describe('stageReadOnly: system: overlay stages into the root', () => {
     expect(r?.maskDirs).toEqual([]);
   });
 
-  test('the namespace script binds the root’s parts first, then the masks, each tmpfs mask 0755', () => {
+  test('the table binds the root’s parts first, then the masks, each tmpfs mask 0755', () => {
     const r = staged([path.join(etc, 'shadow')], [path.join(etc, 'ssh')]);
-    const argv = inNamespace(
-      { binds: [], submounts: [], root: r },
-      { unshare: 'unshare', sh: 'sh', mount: 'mount', mkdir: '/usr/bin/mkdir' },
-      ['runsc'],
-    );
-    const ops = argv.slice(argv.indexOf('/usr/bin/mkdir') + 1, argv.lastIndexOf('--'));
-    expect(ops).toEqual([
-      'bind',
-      path.join(sys, 'etc'),
-      path.join(rootfs, sys, 'etc'),
-      'bind',
-      path.join(sys, 'usr'),
-      path.join(rootfs, sys, 'usr'),
-      'bind',
-      emptyFile,
-      path.join(rootfs, etc, 'shadow'),
-      'mask',
-      path.join(rootfs, elsewhere),
+    const lines = mountTable({ binds: [], submounts: [], root: r }).trimEnd().split('\n');
+    expect(lines).toEqual([
+      `${path.join(sys, 'etc')} ${path.join(rootfs, sys, 'etc')} none rbind,ro,nosuid,nodev 0 0`,
+      `${path.join(sys, 'usr')} ${path.join(rootfs, sys, 'usr')} none rbind,ro,nosuid,nodev 0 0`,
+      `${emptyFile} ${path.join(rootfs, etc, 'shadow')} none rbind,ro,nosuid,nodev 0 0`,
+      `gvisor-cell-mask ${path.join(rootfs, elsewhere)} tmpfs ro,nosuid,nodev,noexec,size=4k,mode=0755 0 0`,
     ]);
-    expect(argv.find((a) => a.includes('gvisor-cell-mask'))).toContain('size=4k,mode=0755');
   });
 });

@@ -35,7 +35,7 @@ export function reportInstall(fig: InstallFigures, bucket: Pick<LocalBucket, 'ar
     table(['ratio', 'value', 'budget'], ratios),
     '',
     `Shell recipes: tarball \`${tarballShell}\`; loose binary \`${looseShell}\` (one curl for both files). ` +
-      'The action also fetches the `.sha512` of each newer layout first (404s for the loose binary), runs `runsc --version` and renames ' +
-      'the tree into the tool cache.',
+      'The action asks for both files at once too (a pinned release, in the layout it expects first: the loose binary for releases ' +
+      'before 20260824), runs `runsc --version` and renames the tree into the tool cache.',
   ].join('\n');
 }
