@@ -74,7 +74,14 @@ async function viaHttpClient(url: string): Promise<IncomingMessage> {
     maxRedirects: MAX_REDIRECTS,
     socketTimeout: SOCKET_TIMEOUT_MS,
   });
-  return (await client.get(url)).message;
+  const { message } = await client.get(url);
+  // The client's own socket timeout only half-closes the socket once the response has begun: a body
+  // that stalls after its headers would then hang for good. The same idle limit as the direct path.
+  message.setTimeout(SOCKET_TIMEOUT_MS, () => {
+    stalled.add(message);
+    message.destroy(stallError());
+  });
+  return message;
 }
 
 /** The statuses @actions/http-client follows. */
