@@ -12105,7 +12105,13 @@ function fstabField(p) {
  * read-only by a line of its own.
  */
 function mountTable(stage, { maskNetSysctls = false } = {}) {
-    const f = fstabField;
+    // `mount -a` passes over a line it cannot parse (and exits 0): every path field must be one it reads
+    // as a path, which an absolute path, escaped, always is.
+    const f = (p) => {
+        if (!external_node_path_default().isAbsolute(p))
+            throw new Error(`internal: a read-only mount names ${JSON.stringify(p)}, not an absolute path`);
+        return fstabField(p);
+    };
     const bind = (source, at) => `${f(source)} ${f(at)} none rbind,ro,nosuid,nodev 0 0`;
     const ro = (at) => `none ${f(at)} none remount,bind,ro,nosuid,nodev 0 0`;
     const mask = (at) => `gvisor-cell-mask ${f(at)} tmpfs ro,nosuid,nodev,noexec,size=4k,mode=0755 0 0`;

@@ -94,13 +94,17 @@ const SOCKET_TIMEOUT_MS = 60_000;
 const MAX_TEXT = 1 << 20;
 /** The variables @actions/http-client reads a proxy from. */
 const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
+/** Whether requests go through @actions/http-client, for a proxy (which `signal` cannot stop before the headers). */
+function viaProxy() {
+    return PROXY_VARIABLES.some((name) => process.env[name]);
+}
 /**
  * One GET that must answer 200; anything else becomes an HttpError naming the
  * URL and status. `signal` stops a direct request at once; through the proxy
  * client, the response is cut as soon as it arrives.
  */
 async function get(url, signal) {
-    const message = PROXY_VARIABLES.some((name) => process.env[name]) ? await viaHttpClient(url) : await direct(url, signal);
+    const message = viaProxy() ? await viaHttpClient(url) : await direct(url, signal);
     if (signal?.aborted) {
         message.destroy();
         throw signal.reason;
@@ -304,7 +308,11 @@ async function withRetries(url, retry, log, signal, attempt) {
             }
             const delay = retry.baseDelayMs * 2 ** (n - 1) * (0.75 + Math.random() * 0.5);
             log.info(`GET ${url}: ${error instanceof Error ? error.message : String(error)}; retrying in ${Math.round(delay)} ms`);
-            await (0,promises_.setTimeout)(delay, undefined, { signal });
+            // timers/promises rejects with an AbortError of its own: the caller is promised the signal's reason.
+            await (0,promises_.setTimeout)(delay, undefined, { signal }).catch((error) => {
+                signal?.throwIfAborted();
+                throw error;
+            });
         }
     }
 }
@@ -325,8 +333,9 @@ var install_version = __webpack_require__(2415);
  *  2. otherwise the artifact's `.sha512` is fetched (small), which picks the
  *     layout (zstd tarball, bz2 tarball, loose binary) and, for `latest`,
  *     finds a cached copy of the very same artifact; for a pinned release
- *     without `runsc-sha512` the artifact of the layout expected first is
- *     requested at the same time (and dropped if its `.sha512` is missing);
+ *     without `runsc-sha512`, not through a proxy, the artifact of the layout
+ *     expected first is requested at the same time (and dropped if its
+ *     `.sha512` is missing);
  *  3. the artifact is hashed while it streams to disk, compared, and only then
  *     extracted and cached, itself kept in the entry (a pinned hit hashes it
  *     again: pinned.ts): a mismatch leaves nothing behind.
@@ -385,22 +394,27 @@ async function installRunsc(req, ctx) {
             const url = `${base}/${layout.artifact}`;
             // A pinned release in the layout expected first is downloaded beside its checksum: one round
             // trip to the bucket fewer. Not `latest` (its checksum may name an artifact already cached),
-            // nor with runsc-sha512 (nothing is downloaded before the published digest matches the pin).
-            const early = index === 0 && req.version.cacheKey && !req.sha512 ? startDownload(url, await staged(layout.artifact), ctx) : undefined;
+            // nor with runsc-sha512 (nothing is downloaded before the published digest matches the pin),
+            // nor through a proxy (the proxy client's request cannot be stopped before its headers come:
+            // dropping it could hold the install, and the process, for its 60 s timeout).
+            const early = index === 0 && req.version.cacheKey && !req.sha512 && !viaProxy()
+                ? startDownload(url, await staged(layout.artifact), ctx)
+                : undefined;
             let published;
             try {
                 published = parseSha512File(await fetchText(`${url}.sha512`, retry, ctx.log), layout.artifact, `${url}.sha512`);
             }
             catch (error) {
-                await early?.stop();
-                if (error instanceof HttpError && error.status === 404) {
+                const missing = error instanceof HttpError && error.status === 404;
+                await early?.stop(missing ? 'its .sha512 is not published' : 'its .sha512 could not be fetched');
+                if (missing) {
                     tried.push(`${url}.sha512 (404)`);
                     continue;
                 }
                 throw error;
             }
             if (req.sha512 && req.sha512 !== published) {
-                await early?.stop();
+                await early?.stop('its published sha512 is not runsc-sha512');
                 // The pin may name another layout's artifact (the bz2 tarball on a runner with zstd, say).
                 tried.push(`${url} (published sha512 ${published.slice(0, 16)}… is not runsc-sha512)`);
                 continue;
@@ -442,10 +456,11 @@ function startDownload(url, file, ctx) {
     digest.catch(() => { });
     return {
         digest,
-        stop: async () => {
+        stop: async (why) => {
             abort.abort();
             await digest.catch(() => { });
             await external_node_fs_.promises.rm(file, { force: true });
+            ctx.log.info(`Dropped the download of ${url}: ${why}`);
         },
     };
 }

@@ -46,13 +46,18 @@ const MAX_TEXT = 1 << 20;
 /** The variables @actions/http-client reads a proxy from. */
 const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
 
+/** Whether requests go through @actions/http-client, for a proxy (which `signal` cannot stop before the headers). */
+export function viaProxy(): boolean {
+  return PROXY_VARIABLES.some((name) => process.env[name]);
+}
+
 /**
  * One GET that must answer 200; anything else becomes an HttpError naming the
  * URL and status. `signal` stops a direct request at once; through the proxy
  * client, the response is cut as soon as it arrives.
  */
 async function get(url: string, signal: AbortSignal | undefined): Promise<IncomingMessage> {
-  const message = PROXY_VARIABLES.some((name) => process.env[name]) ? await viaHttpClient(url) : await direct(url, signal);
+  const message = viaProxy() ? await viaHttpClient(url) : await direct(url, signal);
   if (signal?.aborted) {
     message.destroy();
     throw signal.reason;
@@ -280,7 +285,11 @@ async function withRetries<T>(
       }
       const delay = retry.baseDelayMs * 2 ** (n - 1) * (0.75 + Math.random() * 0.5);
       log.info(`GET ${url}: ${error instanceof Error ? error.message : String(error)}; retrying in ${Math.round(delay)} ms`);
-      await sleep(delay, undefined, { signal });
+      // timers/promises rejects with an AbortError of its own: the caller is promised the signal's reason.
+      await sleep(delay, undefined, { signal }).catch((error: unknown) => {
+        signal?.throwIfAborted();
+        throw error;
+      });
     }
   }
 }

@@ -7,8 +7,9 @@
  *  2. otherwise the artifact's `.sha512` is fetched (small), which picks the
  *     layout (zstd tarball, bz2 tarball, loose binary) and, for `latest`,
  *     finds a cached copy of the very same artifact; for a pinned release
- *     without `runsc-sha512` the artifact of the layout expected first is
- *     requested at the same time (and dropped if its `.sha512` is missing);
+ *     without `runsc-sha512`, not through a proxy, the artifact of the layout
+ *     expected first is requested at the same time (and dropped if its
+ *     `.sha512` is missing);
  *  3. the artifact is hashed while it streams to disk, compared, and only then
  *     extracted and cached, itself kept in the entry (a pinned hit hashes it
  *     again: pinned.ts): a mismatch leaves nothing behind.
@@ -36,7 +37,7 @@ import {
   type Shelf,
 } from './cache.js';
 import { parseSha512File } from './checksum.js';
-import { DEFAULT_RETRY, downloadHashed, fetchText, HttpError, type Progress, type RetryOptions } from './download.js';
+import { DEFAULT_RETRY, downloadHashed, fetchText, HttpError, type Progress, type RetryOptions, viaProxy } from './download.js';
 import { withLock } from './lock.js';
 import { findFile } from './unpack.js';
 import { cacheKeyFromVersionOutput, type VersionRequest, versionLine } from './version.js';
@@ -101,21 +102,27 @@ export async function installRunsc(req: InstallRequest, ctx: InstallContext): Pr
       const url = `${base}/${layout.artifact}`;
       // A pinned release in the layout expected first is downloaded beside its checksum: one round
       // trip to the bucket fewer. Not `latest` (its checksum may name an artifact already cached),
-      // nor with runsc-sha512 (nothing is downloaded before the published digest matches the pin).
-      const early = index === 0 && req.version.cacheKey && !req.sha512 ? startDownload(url, await staged(layout.artifact), ctx) : undefined;
+      // nor with runsc-sha512 (nothing is downloaded before the published digest matches the pin),
+      // nor through a proxy (the proxy client's request cannot be stopped before its headers come:
+      // dropping it could hold the install, and the process, for its 60 s timeout).
+      const early =
+        index === 0 && req.version.cacheKey && !req.sha512 && !viaProxy()
+          ? startDownload(url, await staged(layout.artifact), ctx)
+          : undefined;
       let published: string;
       try {
         published = parseSha512File(await fetchText(`${url}.sha512`, retry, ctx.log), layout.artifact, `${url}.sha512`);
       } catch (error) {
-        await early?.stop();
-        if (error instanceof HttpError && error.status === 404) {
+        const missing = error instanceof HttpError && error.status === 404;
+        await early?.stop(missing ? 'its .sha512 is not published' : 'its .sha512 could not be fetched');
+        if (missing) {
           tried.push(`${url}.sha512 (404)`);
           continue;
         }
         throw error;
       }
       if (req.sha512 && req.sha512 !== published) {
-        await early?.stop();
+        await early?.stop('its published sha512 is not runsc-sha512');
         // The pin may name another layout's artifact (the bz2 tarball on a runner with zstd, say).
         tried.push(`${url} (published sha512 ${published.slice(0, 16)}… is not runsc-sha512)`);
         continue;
@@ -148,7 +155,8 @@ export async function installRunsc(req: InstallRequest, ctx: InstallContext): Pr
 /** A download under way: its digest once whole, or stopped (and its file gone) when not wanted after all. */
 interface Download {
   digest: Promise<string>;
-  stop(): Promise<void>;
+  /** Stops it, saying why in the log (its start was said there). */
+  stop(why: string): Promise<void>;
 }
 
 function startDownload(url: string, file: string, ctx: InstallContext): Download {
@@ -165,10 +173,11 @@ function startDownload(url: string, file: string, ctx: InstallContext): Download
   digest.catch(() => {});
   return {
     digest,
-    stop: async () => {
+    stop: async (why) => {
       abort.abort();
       await digest.catch(() => {});
       await fs.rm(file, { force: true });
+      ctx.log.info(`Dropped the download of ${url}: ${why}`);
     },
   };
 }

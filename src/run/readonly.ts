@@ -199,7 +199,12 @@ export function fstabField(p: string): string {
  * read-only by a line of its own.
  */
 export function mountTable(stage: ReadOnlyStage, { maskNetSysctls = false }: { maskNetSysctls?: boolean } = {}): string {
-  const f = fstabField;
+  // `mount -a` passes over a line it cannot parse (and exits 0): every path field must be one it reads
+  // as a path, which an absolute path, escaped, always is.
+  const f = (p: string) => {
+    if (!path.isAbsolute(p)) throw new Error(`internal: a read-only mount names ${JSON.stringify(p)}, not an absolute path`);
+    return fstabField(p);
+  };
   const bind = (source: string, at: string) => `${f(source)} ${f(at)} none rbind,ro,nosuid,nodev 0 0`;
   const ro = (at: string) => `none ${f(at)} none remount,bind,ro,nosuid,nodev 0 0`;
   const mask = (at: string) => `gvisor-cell-mask ${f(at)} tmpfs ro,nosuid,nodev,noexec,size=4k,mode=0755 0 0`;

@@ -17,7 +17,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi 
 import { METADATA_FILE } from '../../src/install/cache.js';
 import { type InstallContext, type InstallRequest, installRunsc } from '../../src/install/installer.js';
 import { parseVersionInput } from '../../src/install/version.js';
-import { silent } from '../../src/log.js';
+import { lineLogger, silent } from '../../src/log.js';
 import { ARCH, type BucketServer, serveBucket } from '../support/bucket.js';
 import { FAKE_VERSION, fakeBucket } from './bucket.js';
 
@@ -108,8 +108,11 @@ describe('installing', () => {
     // Without the zstd layout (404), the bz2 tarball is next: the zstd tarball, asked for beside its
     // checksum, is dropped, and only the layout after it is fetched one file after the other.
     server.faults.set(`/20260901.0/${ARCH}/gvisor.tar.zstd.sha512`, ['status-404']);
-    const installed = await installRunsc(request('20260901.0'), context());
+    const said: string[] = [];
+    const installed = await installRunsc(request('20260901.0'), { ...context(), log: lineLogger({ write: (l: string) => said.push(l) }) });
     expect(server.requests.slice(-2)).toEqual([`/20260901.0/${ARCH}/gvisor.tar.bz2.sha512`, `/20260901.0/${ARCH}/gvisor.tar.bz2`]);
+    const zstdUrl = `${server.url}/20260901.0/${ARCH}/gvisor.tar.zstd`;
+    if (zstd) expect(said.join('')).toContain(`Downloading ${zstdUrl}\nDropped the download of ${zstdUrl}: its .sha512 is not published\n`);
     if (zstd)
       expect(server.requests.slice(0, -2).sort()).toEqual([
         `/20260901.0/${ARCH}/gvisor.tar.zstd`,
@@ -131,6 +134,20 @@ describe('installing', () => {
     const installed = await installRunsc(request('20240729.0'), context());
     expect(installed).toMatchObject({ version: FAKE_VERSION, entry: { kept: 'runsc' } });
     expect(readdirSync(temp)).toEqual([]);
+  });
+
+  test('through a proxy (whose client cannot be stopped before its headers), one file after the other', async () => {
+    // A proxy variable sends requests through @actions/http-client; NO_PROXY lets them reach the bucket.
+    vi.stubEnv('HTTP_PROXY', 'http://127.0.0.1:1');
+    vi.stubEnv('NO_PROXY', '127.0.0.1');
+    const installed = await installRunsc(request('20240729.0'), context());
+    expect(installed).toMatchObject({ version: FAKE_VERSION, entry: { kept: 'runsc' } });
+    expect(server.requests).toEqual([`/20240729.0/${ARCH}/runsc.sha512`, `/20240729.0/${ARCH}/runsc`]);
+    server.requests.length = 0;
+    server.holds.set(`/20240729.0/${ARCH}/runsc.sha512`, `/20240729.0/${ARCH}/runsc`);
+    await expect(installRunsc(request('20240729.0'), { ...context(), retry: { attempts: 1, baseDelayMs: 1 } })).rejects.toThrow(
+      'HTTP 503 Held',
+    );
   });
 
   test('with runsc-sha512, nothing is asked for before the published checksum matches it', async () => {

@@ -149,6 +149,13 @@ describe('the namespace', () => {
     expect(table.split('\n')).toEqual(['/x\\012/etc\\040/y\\040none\\040rw\\0400\\0400 /s\\040\\0430 none rbind,ro,nosuid,nodev 0 0', '']);
   });
 
+  test('a path that is not absolute is refused, never written as a line mount -a would pass over', () => {
+    for (const bad of ['', 'usr', './x']) {
+      expect(() => mountTable({ binds: [{ source: bad, at: '/r/0', file: false }], submounts: [] })).toThrow(/not an absolute path/);
+      expect(() => mountTable({ binds: [], submounts: [bad] })).toThrow(/not an absolute path/);
+    }
+  });
+
   test('hiding /proc/sys/net is a read-only tmpfs line of its own, last', () => {
     expect(mountTable({ binds: [{ source: '/usr', at: '/r/0', file: false }], submounts: [] }, { maskNetSysctls: true })).toBe(
       '/usr /r/0 none rbind,ro,nosuid,nodev 0 0\ngvisor-cell-mask /proc/sys/net tmpfs ro,nosuid,nodev,noexec,size=4k,mode=0755 0 0\n',
