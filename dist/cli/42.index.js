@@ -405,7 +405,7 @@ async function installRunsc(req, ctx) {
             }
             catch (error) {
                 const missing = error instanceof HttpError && error.status === 404;
-                await early?.stop(missing ? 'its .sha512 is not published' : 'its .sha512 could not be fetched');
+                await early?.stop(missing ? 'its .sha512 is not published' : 'its .sha512 could not be read');
                 if (missing) {
                     tried.push(`${url}.sha512 (404)`);
                     continue;
@@ -480,7 +480,7 @@ async function cachedArtifact(shelf, sha512, pinned, log) {
     }
     return undefined;
 }
-/** The verified artifact, unpacked in `work`, proved to run, and moved into the tool cache. */
+/** The verified artifact, unpacked beside it, proved to run, and moved into the tool cache. */
 async function unpackAndCache(req, ctx, layout, url, file, digest) {
     const { shelf, log } = ctx;
     const stage = external_node_path_default().join(external_node_path_default().dirname(file), 'stage');

@@ -114,7 +114,7 @@ export async function installRunsc(req: InstallRequest, ctx: InstallContext): Pr
         published = parseSha512File(await fetchText(`${url}.sha512`, retry, ctx.log), layout.artifact, `${url}.sha512`);
       } catch (error) {
         const missing = error instanceof HttpError && error.status === 404;
-        await early?.stop(missing ? 'its .sha512 is not published' : 'its .sha512 could not be fetched');
+        await early?.stop(missing ? 'its .sha512 is not published' : 'its .sha512 could not be read');
         if (missing) {
           tried.push(`${url}.sha512 (404)`);
           continue;
@@ -200,7 +200,7 @@ async function cachedArtifact(shelf: Shelf, sha512: string, pinned: boolean, log
   return undefined;
 }
 
-/** The verified artifact, unpacked in `work`, proved to run, and moved into the tool cache. */
+/** The verified artifact, unpacked beside it, proved to run, and moved into the tool cache. */
 async function unpackAndCache(
   req: InstallRequest,
   ctx: InstallContext,
