@@ -22564,6 +22564,8 @@ const UNKNOWN_RETRY_MS = 2_000;
 const NOT_STARTED = new Set(['missing', 'creating', 'created']);
 /** Between the two answers that make a stall: a cell that ended just then is gone from runsc's state a little before `runsc run` returns. */
 const SECOND_LOOK_MS = 2_000;
+/** When the timeout strikes, how long `runsc state` may take to say whether the cell started (the kill waits for it). */
+const TIMEOUT_LOOK_MS = 1_000;
 /** runsc exits 128 when it fails itself, the same status as a cell that exits 128. */
 const RUNSC_FAILURE = 128;
 /** After a kill, how long to wait for the runsc command to return before destroying the sandbox (and again after). */
@@ -22697,10 +22699,14 @@ async function collectFrom(run, collect) {
         run.signal.removeEventListener('abort', onAbort);
     }
 }
-/** The error of a sandbox that did not start within its limit, and what to do about it. */
-function stalledStart(run) {
-    const seconds = (run.startLimitMs ?? START_LIMIT_MS) / 1000;
-    const head = `runsc did not start the sandbox within ${seconds} s on platform ${run.platform}, and was stopped`;
+/**
+ * The error of a sandbox that did not start within its limit (or, `timeoutMs`,
+ * within the cell's timeout, which came first), and what to do about it.
+ */
+function stalledStart(run, timeoutMs) {
+    const seconds = (timeoutMs ?? run.startLimitMs ?? START_LIMIT_MS) / 1000;
+    const limit = timeoutMs !== undefined ? `${seconds} s, the cell's timeout,` : `${seconds} s`;
+    const head = `runsc did not start the sandbox within ${limit} on platform ${run.platform}, and was stopped`;
     const advice = run.platform === 'kvm'
         ? '/dev/kvm is there, but KVM does not work on this host (nested virtualisation often does not): use platform: systrap, the default.'
         : 'Re-run with debug logging (RUNNER_DEBUG=1) to keep runsc’s own logs (output debug-log-dir), which show where it stopped.';
@@ -22783,9 +22789,36 @@ async function watch(run, command, kill, { spawned, wrap, watchStart }) {
                 gaveUp({ code: null, signal: 'SIGKILL' });
         })();
     };
+    /**
+     * When the timeout strikes before the cell has printed: whether runsc says, twice SECOND_LOOK_MS
+     * apart, that the container never started (a hanging /dev/kvm under a timeout shorter than the
+     * start limit). One answer is not enough: a cell that has just ended is gone from runsc's state a
+     * little before `runsc run` returns. Any other answer, or none within a second, is a timeout.
+     */
+    const neverStarted = async () => {
+        for (let look = 0; look < 2; look++) {
+            if (look > 0)
+                await sleep(SECOND_LOOK_MS);
+            if (exited || printed || stopping)
+                return false;
+            if (!NOT_STARTED.has(await (0,run_runsc/* containerStatus */.aD)(run.runsc, run.containerId, TIMEOUT_LOOK_MS)))
+                return false;
+        }
+        return !exited && !printed && !stopping;
+    };
+    /** Set when the timeout found a sandbox that never started: the stall is reported at that limit. */
+    let stalledAfterMs;
     const timer = run.timeoutMs !== undefined
-        ? setTimeout(() => {
+        ? setTimeout(async () => {
             // A cell that finished just as the limit struck did not time out.
+            if (exited)
+                return;
+            if (watchStart && !printed && (await neverStarted())) {
+                stalled = true;
+                stalledAfterMs = run.timeoutMs;
+                stop('stalled');
+                return;
+            }
             if (exited)
                 return;
             timedOut = true;
@@ -22869,7 +22902,7 @@ async function watch(run, command, kill, { spawned, wrap, watchStart }) {
         throw hookError.error;
     const durationMs = Date.now() - started;
     if (stalled)
-        return { exitCode: undefined, timedOut: false, cancelled, durationMs, runscError: stalledStart(run) };
+        return { exitCode: undefined, timedOut: false, cancelled, durationMs, runscError: stalledStart(run, stalledAfterMs) };
     if (error) {
         const message = `could not start ${run.runsc.sudo ? 'sudo' : run.runsc.path}: ${error.message}`;
         return { exitCode: undefined, timedOut, cancelled, durationMs, runscError: { message, neverStarted: true } };

@@ -204,6 +204,23 @@ describe.skipIf(!existsSync('/dev/kvm'))('platform: kvm', () => {
     }
     expect(kvmRunscs()).toEqual([]);
   }, 90_000);
+
+  test('where it hangs under a timeout shorter than the start limit, the timeout says it never started, not that it timed out', async () => {
+    const cell = 'run: echo in-kvm\nlimits: { timeout: 4s }';
+    const run = await runAction(job, { inputs: { cell, 'runsc-path': runsc, platform: 'kvm' } });
+    if (run.main.outputs['exit-code'] === '0') {
+      expect(run.main.outputs.stdout).toBe('in-kvm\n');
+    } else {
+      expect(run.main.exitCode).toBe(1);
+      expect(errors(run.main)[0]).toContain(
+        "runsc did not start the sandbox within 4 s, the cell's timeout, on platform kvm, and was stopped. /dev/kvm is there, but KVM does not work",
+      );
+      expect(run.main.outputs['timed-out']).toBe('false');
+      expect(run.main.outputs['exit-code']).toBeUndefined();
+      expect(Number(run.main.outputs['duration-ms'])).toBeLessThan(15_000);
+    }
+    expect(kvmRunscs()).toEqual([]);
+  }, 60_000);
 });
 
 describe('runner debug logging', () => {

@@ -181,6 +181,33 @@ describe('the start limit (a runsc that hangs before the cell starts, as on an u
     expect(sandboxProcesses(fake.runsc)).toEqual([]);
   });
 
+  it.concurrent('a timeout shorter than the limit, on a sandbox that never started: the stall is said, at the timeout', async ({
+    fake,
+  }) => {
+    fake.control({ startDelay: 20 });
+    const run = fake.sandboxRun({ startLimitMs: 30_000, timeoutMs: 800, platform: 'kvm' });
+    const result = await runSandbox(run);
+    expect(result).toMatchObject({ exitCode: undefined, timedOut: false, cancelled: false });
+    expect(result.runscError?.message).toMatch(
+      /^runsc did not start the sandbox within 0\.8 s, the cell's timeout, on platform kvm, and was stopped\. \/dev\/kvm is there/,
+    );
+    // The timeout, a second look 2 s later, then the kill: long before the start limit.
+    expect(result.durationMs).toBeGreaterThanOrEqual(2_800);
+    expect(result.durationMs).toBeLessThan(8_000);
+    expect(fake.calls().filter((c) => c === 'state cell-1')).toHaveLength(2);
+    expect(sandboxProcesses(fake.runsc)).toEqual([]);
+  });
+
+  it.concurrent('a quiet cell that started and runs past its timeout timed out: runsc was asked once, and said running', async ({
+    fake,
+  }) => {
+    fake.cell('sleep 30');
+    const result = await runSandbox(fake.sandboxRun({ timeoutMs: 800 }));
+    expect(result).toMatchObject({ exitCode: 137, timedOut: true, runscError: undefined });
+    expect(result.durationMs).toBeLessThan(2_500);
+    expect(fake.calls().filter((c) => c === 'state cell-1')).toHaveLength(1);
+  });
+
   it.concurrent('a cell that runs past the limit is left alone: runsc was asked once, and said running', async ({ fake }) => {
     fake.cell('sleep 1.5; echo done');
     const run = fake.sandboxRun({ startLimitMs: 300 });
