@@ -22550,6 +22550,7 @@ var run_runsc = __nccwpck_require__(6566);
 
 
 
+
 /**
  * How long runsc may take to get the cell going before the start is called
  * stalled and everything of it killed. runsc hangs, rather than fails, where
@@ -22564,8 +22565,10 @@ const UNKNOWN_RETRY_MS = 2_000;
 const NOT_STARTED = new Set(['missing', 'creating', 'created']);
 /** Between the two answers that make a stall: a cell that ended just then is gone from runsc's state a little before `runsc run` returns. */
 const SECOND_LOOK_MS = 2_000;
-/** When the timeout strikes, how long `runsc state` may take to say whether the cell started (the kill waits for it). */
+/** When the timeout strikes (on kvm), how long `runsc state` may take to say whether the cell started (the kill waits for it). */
 const TIMEOUT_LOOK_MS = 1_000;
+/** Between those looks: the most a sandbox that starts just then runs past its timeout, beyond one answer. */
+const LOOK_EVERY_MS = 150;
 /** runsc exits 128 when it fails itself, the same status as a cell that exits 128. */
 const RUNSC_FAILURE = 128;
 /** After a kill, how long to wait for the runsc command to return before destroying the sandbox (and again after). */
@@ -22704,8 +22707,7 @@ async function collectFrom(run, collect) {
  * within the cell's timeout, which came first), and what to do about it.
  */
 function stalledStart(run, timeoutMs) {
-    const seconds = (timeoutMs ?? run.startLimitMs ?? START_LIMIT_MS) / 1000;
-    const limit = timeoutMs !== undefined ? `${seconds} s, the cell's timeout,` : `${seconds} s`;
+    const limit = timeoutMs !== undefined ? `${(0,units/* formatDuration */.a3)(timeoutMs)}, the cell's timeout,` : `${(run.startLimitMs ?? START_LIMIT_MS) / 1000} s`;
     const head = `runsc did not start the sandbox within ${limit} on platform ${run.platform}, and was stopped`;
     const advice = run.platform === 'kvm'
         ? '/dev/kvm is there, but KVM does not work on this host (nested virtualisation often does not): use platform: systrap, the default.'
@@ -22790,21 +22792,24 @@ async function watch(run, command, kill, { spawned, wrap, watchStart }) {
         })();
     };
     /**
-     * When the timeout strikes before the cell has printed: whether runsc says, twice SECOND_LOOK_MS
-     * apart, that the container never started (a hanging /dev/kvm under a timeout shorter than the
-     * start limit). One answer is not enough: a cell that has just ended is gone from runsc's state a
-     * little before `runsc run` returns. Any other answer, or none within a second, is a timeout.
+     * On kvm, when the timeout strikes before the cell has printed: whether runsc says, over
+     * SECOND_LOOK_MS and at every look (LOOK_EVERY_MS apart), that the container never started (a
+     * hanging /dev/kvm under a timeout shorter than the start limit). One answer is not enough: a
+     * cell that has just ended is gone from runsc's state a little before `runsc run` returns. Any
+     * other answer, none within TIMEOUT_LOOK_MS, or the cell printing, ends the look at once: a
+     * sandbox that starts late is killed within a look of it.
      */
     const neverStarted = async () => {
-        for (let look = 0; look < 2; look++) {
-            if (look > 0)
-                await sleep(SECOND_LOOK_MS);
+        const until = Date.now() + SECOND_LOOK_MS;
+        for (let looks = 1;; looks++) {
             if (exited || printed || stopping)
                 return false;
             if (!NOT_STARTED.has(await (0,run_runsc/* containerStatus */.aD)(run.runsc, run.containerId, TIMEOUT_LOOK_MS)))
                 return false;
+            if (looks >= 2 && Date.now() >= until)
+                return !exited && !printed && !stopping;
+            await sleep(LOOK_EVERY_MS);
         }
-        return !exited && !printed && !stopping;
     };
     /** Set when the timeout found a sandbox that never started: the stall is reported at that limit. */
     let stalledAfterMs;
@@ -22813,14 +22818,13 @@ async function watch(run, command, kill, { spawned, wrap, watchStart }) {
             // A cell that finished just as the limit struck did not time out.
             if (exited)
                 return;
-            if (watchStart && !printed && (await neverStarted())) {
+            if (watchStart && run.platform === 'kvm' && !printed && (await neverStarted())) {
                 stalled = true;
                 stalledAfterMs = run.timeoutMs;
                 stop('stalled');
                 return;
             }
-            if (exited)
-                return;
+            // The limit struck before the cell ended: a timeout, even if it ended during the look.
             timedOut = true;
             stop('timeout');
         }, run.timeoutMs)

@@ -213,7 +213,7 @@ describe.skipIf(!existsSync('/dev/kvm'))('platform: kvm', () => {
     } else {
       expect(run.main.exitCode).toBe(1);
       expect(errors(run.main)[0]).toContain(
-        "runsc did not start the sandbox within 4 s, the cell's timeout, on platform kvm, and was stopped. /dev/kvm is there, but KVM does not work",
+        "runsc did not start the sandbox within 4s, the cell's timeout, on platform kvm, and was stopped. /dev/kvm is there, but KVM does not work",
       );
       expect(run.main.outputs['timed-out']).toBe('false');
       expect(run.main.outputs['exit-code']).toBeUndefined();
