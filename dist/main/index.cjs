@@ -22569,6 +22569,8 @@ const SECOND_LOOK_MS = 2_000;
 const TIMEOUT_LOOK_MS = 1_000;
 /** Between those looks: the most a sandbox that starts just then runs past its timeout, beyond one answer. */
 const LOOK_EVERY_MS = 150;
+/** After the last look said "not started": long enough for a `runsc run` whose cell just ended to return (10–20 ms here). */
+const ENDED_GRACE_MS = 250;
 /** runsc exits 128 when it fails itself, the same status as a cell that exits 128. */
 const RUNSC_FAILURE = 128;
 /** After a kill, how long to wait for the runsc command to return before destroying the sandbox (and again after). */
@@ -22806,27 +22808,47 @@ async function watch(run, command, kill, { spawned, wrap, watchStart }) {
                 return false;
             if (!NOT_STARTED.has(await (0,run_runsc/* containerStatus */.aD)(run.runsc, run.containerId, TIMEOUT_LOOK_MS)))
                 return false;
-            if (looks >= 2 && Date.now() >= until)
+            if (looks >= 2 && Date.now() >= until) {
+                // The last "missing" may be a cell that ended just then: `runsc run` returns within ENDED_GRACE_MS.
+                await sleep(ENDED_GRACE_MS);
                 return !exited && !printed && !stopping;
+            }
             await sleep(LOOK_EVERY_MS);
         }
     };
     /** Set when the timeout found a sandbox that never started: the stall is reported at that limit. */
     let stalledAfterMs;
+    /** The timeout's handling, while it looks: awaited before the result is made. */
+    let looking;
     const timer = run.timeoutMs !== undefined
-        ? setTimeout(async () => {
+        ? setTimeout(() => {
             // A cell that finished just as the limit struck did not time out.
             if (exited)
                 return;
-            if (watchStart && run.platform === 'kvm' && !printed && (await neverStarted())) {
-                stalled = true;
-                stalledAfterMs = run.timeoutMs;
-                stop('stalled');
+            if (!(watchStart && run.platform === 'kvm' && !printed)) {
+                timedOut = true;
+                stop('timeout');
                 return;
             }
-            // The limit struck before the cell ended: a timeout, even if it ended during the look.
-            timedOut = true;
-            stop('timeout');
+            looking = (async () => {
+                // The step waits for the look (below), but its pauses and probes do not hold the process
+                // (sleep, containerStatus): once the cell has exited, nothing else may.
+                const hold = setInterval(() => { }, 1_000);
+                try {
+                    if (await neverStarted()) {
+                        stalled = true;
+                        stalledAfterMs = run.timeoutMs;
+                        stop('stalled');
+                        return;
+                    }
+                    // The limit struck before the cell ended: a timeout, even if it ended during the look.
+                    timedOut = true;
+                    stop('timeout');
+                }
+                finally {
+                    clearInterval(hold);
+                }
+            })();
         }, run.timeoutMs)
         : undefined;
     // When the limit strikes, runsc is asked, unless the cell has printed to stdout. Not
@@ -22898,6 +22920,8 @@ async function watch(run, command, kill, { spawned, wrap, watchStart }) {
     }
     if (timer)
         clearTimeout(timer);
+    // A cell that ended while the timeout looked still timed out; the look ends at its next check.
+    await looking;
     if (startTimer)
         clearTimeout(startTimer);
     run.signal.removeEventListener('abort', onAbort);

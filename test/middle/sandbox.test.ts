@@ -210,6 +210,21 @@ describe('the start limit (a runsc that hangs before the cell starts, as on an u
     expect(result.durationMs).toBeLessThan(1_500);
   });
 
+  it.concurrent.for(['true', 'exit 3'])(
+    'on kvm, a late cell (%s) that ends between two looks still timed out, and nothing runs after the result',
+    async (cell, { fake }) => {
+      fake.cell(cell);
+      fake.control({ startDelay: 0.3 });
+      const result = await runSandbox(
+        fake.sandboxRun({ startLimitMs: 30_000, timeoutMs: 100, platform: 'kvm', memoryLimit: 64 * 2 ** 20 }),
+      );
+      expect(result).toMatchObject({ timedOut: true, runscError: undefined });
+      const calls = fake.calls().length;
+      await new Promise((resolve) => setTimeout(resolve, 1_200));
+      expect(fake.calls()).toHaveLength(calls);
+    },
+  );
+
   it.concurrent('on kvm, a quiet cell that started and runs past its timeout timed out: runsc was asked once, and said running', async ({
     fake,
   }) => {
