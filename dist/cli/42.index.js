@@ -337,7 +337,14 @@ var install_version = __webpack_require__(2415);
  *     `.sha512` is missing);
  *  3. the artifact is hashed while it streams to disk, compared, and only then
  *     extracted and cached, itself kept in the entry (a pinned hit hashes it
- *     again: pinned.ts): a mismatch leaves nothing behind.
+ *     again: pinned.ts): a mismatch leaves nothing behind;
+ *  4. the binary is proved to run here (`runsc --version`) before its entry is
+ *     marked complete. For a pinned release without `runsc-sha512` the proof
+ *     runs while the caller starts the sandbox (its version is known from the
+ *     release, and the bytes are the bucket's, verified): the entry is placed,
+ *     the lock held, and the marker written only once the binary has answered.
+ *     `latest` needs the answer for its cache key, and with `runsc-sha512`
+ *     nothing runs before it is proved, so those wait for it.
  *
  * The entry is laid out as @actions/tool-cache lays out its own
  * (`<tool>/<key>/<arch>` and `<arch>.complete`; cache.ts reads it, and a unit
@@ -375,7 +382,8 @@ function layoutOrder(version, zstd) {
 }
 /**
  * Downloads, verifies and caches the release asked for (obtain.ts has already
- * looked for a pinned version in the cache).
+ * looked for a pinned version in the cache). What it returns may still be
+ * proving itself: see ObtainedRunsc.
  */
 async function installRunsc(req, ctx) {
     const { shelf } = ctx;
@@ -421,7 +429,7 @@ async function installRunsc(req, ctx) {
             if (!req.version.cacheKey) {
                 const hit = await cachedArtifact(shelf, published, req.sha512 !== undefined, ctx.log);
                 if (hit)
-                    return hit;
+                    return (0,cache/* proved */.tT)(hit);
             }
             const file = await staged(layout.artifact);
             const digest = await (early ?? startDownload(url, file, ctx)).digest;
@@ -480,46 +488,104 @@ async function cachedArtifact(shelf, sha512, pinned, log) {
     }
     return undefined;
 }
-/** The verified artifact, unpacked beside it, proved to run, and moved into the tool cache. */
+/**
+ * The verified artifact, unpacked beside it, moved into the tool cache, and
+ * proved to run before its entry is marked complete (for a pinned release
+ * without a pin of its bytes, while the caller goes on: see the top of this file).
+ */
 async function unpackAndCache(req, ctx, layout, url, file, digest) {
     const { shelf, log } = ctx;
     const stage = external_node_path_default().join(external_node_path_default().dirname(file), 'stage');
     await external_node_fs_.promises.mkdir(stage);
     const runsc = await installer_unpack(layout, file, stage);
     await external_node_fs_.promises.chmod(runsc, 0o755);
-    const probe = await run(runsc, ['--version']);
-    const version = (0,install_version/* versionLine */.b1)(probe.stdout);
-    const key = req.version.cacheKey ?? (0,install_version/* cacheKeyFromVersionOutput */.$x)(probe.stdout);
-    if (probe.exitCode !== 0 || !key) {
-        throw new Error(`the runsc downloaded from ${url} does not run on this machine: ${(probe.stderr || version).trim()}`);
-    }
+    // Started at once, and run to its end whoever waits for it: a spawned binary keeps running when
+    // its tree is renamed into the cache, or when the staging directory is removed.
+    const probing = prove(runsc, url, req.version.cacheKey);
+    probing.catch(() => { });
     const root = external_node_path_default().dirname(runsc);
     // The verified artifact stays in the entry (for the loose layout it is runsc itself): a pinned
     // cache hit hashes it again rather than trusting anything else in the cache (pinned.ts).
     if (layout.tarFlag)
         await external_node_fs_.promises.rename(file, external_node_path_default().join(root, layout.artifact));
-    const meta = { artifact: url, sha512: digest, version, kept: layout.artifact };
-    await external_node_fs_.promises.writeFile(external_node_path_default().join(root, cache/* METADATA_FILE */.VR), `${JSON.stringify(meta, null, 2)}\n`);
+    const record = (dir, version) => {
+        const meta = { artifact: url, sha512: digest, version, kept: layout.artifact };
+        return external_node_fs_.promises.writeFile(external_node_path_default().join(dir, cache/* METADATA_FILE */.VR), `${JSON.stringify(meta, null, 2)}\n`);
+    };
+    const cached = (dir, version) => {
+        log.info(`Cached ${version} (sha512 ${digest.slice(0, 16)}…) in ${dir}`);
+        return { path: external_node_path_default().join(dir, 'runsc'), version, entry: { dir, kept: layout.artifact } };
+    };
     const toolDir = external_node_path_default().join(shelf.root, shelf.tool);
     await external_node_fs_.promises.mkdir(toolDir, { recursive: true });
-    return await (0,lock/* withLock */.k)(external_node_path_default().join(toolDir, `${key}-${shelf.arch}.lock`), async () => {
-        // Another job may have cached the very same artifact while we downloaded it.
-        const done = (0,cache/* findCached */.aY)(shelf, key, digest, log.info);
-        if (done)
-            return done;
-        const dir = await placeEntry(root, external_node_path_default().join(toolDir, key), shelf.arch);
-        log.info(`Cached ${version} (sha512 ${digest.slice(0, 16)}…) in ${dir}`);
-        return { path: external_node_path_default().join(dir, 'runsc'), version, entry: { dir, kept: meta.kept } };
+    const lockFile = (key) => external_node_path_default().join(toolDir, `${key}-${shelf.arch}.lock`);
+    const key = req.version.cacheKey;
+    if (!key || req.sha512) {
+        const proof = await probing;
+        await record(root, proof.version);
+        return (0,cache/* proved */.tT)(await (0,lock/* withLock */.k)(lockFile(proof.key), async () => {
+            // Another job may have cached the very same artifact while we downloaded it.
+            const done = (0,cache/* findCached */.aY)(shelf, proof.key, digest, log.info);
+            if (done)
+                return done;
+            const dir = await placeEntry(root, external_node_path_default().join(toolDir, proof.key), shelf.arch);
+            return cached(dir, proof.version);
+        }));
+    }
+    // Placed now, marked complete once proved: the lock is held until then, so no other job replaces
+    // the entry under a sandbox started from it, and none uses it before it has run here.
+    return await new Promise((hand, fail) => {
+        (0,lock/* withLock */.k)(lockFile(key), async () => {
+            const done = (0,cache/* findCached */.aY)(shelf, key, digest, log.info);
+            if (done) {
+                hand((0,cache/* proved */.tT)(done));
+                return;
+            }
+            const dir = await placeEntry(root, external_node_path_default().join(toolDir, key), shelf.arch, { complete: false });
+            const proven = (async () => {
+                try {
+                    const { version } = await probing;
+                    await record(dir, version);
+                    await external_node_fs_.promises.writeFile(`${dir}.complete`, '');
+                    return cached(dir, version);
+                }
+                catch (error) {
+                    // Nothing half-done stays: the entry, and its version's directory when it held nothing else.
+                    await external_node_fs_.promises.rm(dir, { recursive: true, force: true });
+                    await external_node_fs_.promises.rmdir(external_node_path_default().dirname(dir)).catch(() => { });
+                    throw error;
+                }
+            })();
+            // Its failure is the caller's to report, where it waits for the proof.
+            proven.catch(() => { });
+            hand({ path: external_node_path_default().join(dir, 'runsc'), proven });
+            await proven.catch(() => { });
+        }).catch(fail);
     });
 }
 /**
- * Moves the unpacked tree in as `<keyDir>/<arch>` and marks it complete, as
- * tool-cache's cacheDir would, but by rename: the run's temp directory and
- * the tool cache are one filesystem on hosted runners. Where they are not,
- * the tree is copied. Whatever was there (an entry without its marker, left
- * by a crash) goes first; a failure leaves no entry and no marker.
+ * `runsc --version` of a binary just unpacked: its first line, and the cache
+ * key (the release's, or for `latest` the one the binary names). Rejects when
+ * it does not run here, naming where it came from.
  */
-async function placeEntry(tree, keyDir, arch) {
+async function prove(runsc, url, cacheKey) {
+    const probe = await run(runsc, ['--version']);
+    const version = (0,install_version/* versionLine */.b1)(probe.stdout);
+    const key = cacheKey ?? (0,install_version/* cacheKeyFromVersionOutput */.$x)(probe.stdout);
+    if (probe.exitCode !== 0 || !key) {
+        throw new Error(`the runsc downloaded from ${url} does not run on this machine: ${(probe.stderr || version).trim()}`);
+    }
+    return { version, key };
+}
+/**
+ * Moves the unpacked tree in as `<keyDir>/<arch>` and marks it complete
+ * (unless told not to: the caller marks it once proved), as tool-cache's
+ * cacheDir would, but by rename: the run's temp directory and the tool cache
+ * are one filesystem on hosted runners. Where they are not, the tree is
+ * copied. Whatever was there (an entry without its marker, left by a crash)
+ * goes first; a failure leaves no entry and no marker.
+ */
+async function placeEntry(tree, keyDir, arch, { complete = true } = {}) {
     const dir = external_node_path_default().join(keyDir, arch);
     const marker = `${dir}.complete`;
     await external_node_fs_.promises.rm(marker, { force: true });
@@ -534,7 +600,8 @@ async function placeEntry(tree, keyDir, arch) {
                 throw error;
             await external_node_fs_.promises.cp(tree, dir, { recursive: true, errorOnExist: true, force: false, verbatimSymlinks: true });
         }
-        await external_node_fs_.promises.writeFile(marker, '');
+        if (complete)
+            await external_node_fs_.promises.writeFile(marker, '');
     }
     catch (error) {
         await external_node_fs_.promises.rm(dir, { recursive: true, force: true });

@@ -11680,32 +11680,41 @@ function useRunscAt(at) {
 }
 /** The first line of `runsc --version`: `runsc version release-20260824.0` (a distribution's build: `runsc version 0.0~20221219.0-1`). */
 const RUNSC_VERSION = /^runsc version \S/;
+/**
+ * The runsc to run, possibly still proving itself (a release just downloaded:
+ * ObtainedRunsc): start it from `path`, and wait for `proven` before relying
+ * on its version or reporting the run.
+ */
 async function obtainRunsc(wanted, ctx) {
+    // The user's own binary is asked what it is before anything runs it (as root, through sudo).
     if (wanted.at)
-        return useRunscAt(wanted.at);
+        return (0,cache/* proved */.tT)(useRunscAt(wanted.at));
     const { version, downloadUrl, sha512 } = wanted;
     const { privateDir, log } = ctx;
     if (sha512 && !privateDir)
         throw new Error('obtainRunsc: runsc-sha512 is set but no private directory was given for the verified copy');
     const shelf = { root: ctx.toolCache, tool: (0,cache/* toolName */.Uf)(downloadUrl), arch: ctx.arch };
-    let found;
-    if (version.cacheKey)
-        found = (0,cache/* findCached */.aY)(shelf, version.cacheKey, sha512, log.info);
-    if (!found) {
+    const hit = version.cacheKey ? (0,cache/* findCached */.aY)(shelf, version.cacheKey, sha512, log.info) : undefined;
+    let obtained;
+    if (hit)
+        obtained = (0,cache/* proved */.tT)(hit);
+    else {
         const { installRunsc } = await __nccwpck_require__.e(/* import() */ 42).then(__nccwpck_require__.bind(__nccwpck_require__, 4042));
-        found = await installRunsc({ version, downloadUrl, sha512 }, { shelf, tempDir: ctx.tempDir, log, onProgress: ctx.onProgress });
+        obtained = await installRunsc({ version, downloadUrl, sha512 }, { shelf, tempDir: ctx.tempDir, log, onProgress: ctx.onProgress });
     }
     if (!sha512 || !privateDir)
-        return found;
+        return obtained;
     // Every pinned path (a hit, `latest` reusing an entry, an entry another job just cached, a fresh
-    // install) ends here: what runs is unpacked from bytes this step hashed, never a cache path.
+    // install) ends here: what runs is unpacked from bytes this step hashed, never a cache path. (The
+    // installer proves a pinned download before it returns.)
+    const found = await obtained.proven;
     const entry = found.entry;
     if (!entry?.kept)
         throw new Error(`internal: runsc from ${found.path} has no kept artifact to check against runsc-sha512`);
     const { copyVerified } = await __nccwpck_require__.e(/* import() */ 885).then(__nccwpck_require__.bind(__nccwpck_require__, 885));
     const runsc = copyVerified(entry.dir, entry.kept, sha512, privateDir);
     log.info(`Verified ${entry.kept} kept in ${entry.dir} against runsc-sha512; running a private copy`);
-    return { ...found, path: runsc };
+    return (0,cache/* proved */.tT)({ ...found, path: runsc });
 }
 
 // EXTERNAL MODULE: ./src/log.ts + 1 modules
@@ -13434,7 +13443,7 @@ async function cmdInstall(values) {
             log: main_log,
             privateDir: scratch,
             onProgress: progress(),
-        });
+        }).then((obtained) => obtained.proven);
         let runsc = installed.path;
         if (scratch && installed.entry) {
             const { entryDifferences } = await __nccwpck_require__.e(/* import() */ 885).then(__nccwpck_require__.bind(__nccwpck_require__, 885));
@@ -13561,7 +13570,10 @@ async function cmdRun(file, values) {
             log: main_log,
             privateDir: plan.runDir,
             onProgress: progress(),
-        }).catch((error) => {
+        })
+            // The CLI reports the version before the run: it waits for a fresh download's proof.
+            .then((obtained) => obtained.proven)
+            .catch((error) => {
             throw wanted.at ? error : installHint(error);
         });
         const advisory = (0,install_version/* truncAdvisory */.oI)(installed.version);
@@ -14382,6 +14394,7 @@ function isLoopbackRegistry(registry) {
 /* harmony export */   a5: () => (/* binding */ cachedRunsc),
 /* harmony export */   aY: () => (/* binding */ findCached),
 /* harmony export */   h2: () => (/* binding */ DEFAULT_DOWNLOAD_URL),
+/* harmony export */   tT: () => (/* binding */ proved),
 /* harmony export */   w4: () => (/* binding */ findEntry)
 /* harmony export */ });
 /* unused harmony export TOOL_NAME */
@@ -14406,6 +14419,10 @@ const DEFAULT_DOWNLOAD_URL = 'https://storage.googleapis.com/gvisor/releases/rel
 const TOOL_NAME = 'runsc';
 /** Written next to runsc in the cache: what was downloaded, and what runsc says it is. */
 const METADATA_FILE = 'gvisor-cell.json';
+/** A runsc proved already. */
+function proved(runsc) {
+    return { path: runsc.path, proven: Promise.resolve(runsc) };
+}
 /** The names an artifact can be kept under: the bucket's own, nothing with a path in it. */
 const KEPT_ARTIFACTS = ['gvisor.tar.zstd', 'gvisor.tar.bz2', 'runsc'];
 /** The tool-cache name: downloads from a mirror never mix with the official bucket's. */

@@ -91,22 +91,19 @@ export async function run(): Promise<void> {
       ...runscWarnings(inputs.runsc),
     ];
     for (const note of plan.bundle.notes) log.info(note);
-    const installed = await obtainRunsc(inputs.runsc, {
+    const obtained = await obtainRunsc(inputs.runsc, {
       arch,
       toolCache: inputs.runsc.at ? '' : runnerToolCache(),
       tempDir: tempRoot,
       log,
       privateDir: runDir,
     });
-    // A line in the log and a callout in the summary, not an annotation: the action covers it (readonly.ts).
-    const advisory = truncAdvisory(installed.version);
-    if (advisory) log.info(`Note: ${advisory}`);
 
     // core.isDebug(), read directly: the debug flags must be known before runsc starts.
     const debugDir = process.env.RUNNER_DEBUG === '1' ? mkdtempSync(path.join(tempRoot, `${RUN_DIR_PREFIX}debug-`)) : undefined;
     sandboxRunning = true;
     const ran = await runPlanned(plan, {
-      runscPath: installed.path,
+      runscPath: obtained.path,
       platform: inputs.platform,
       outputLimit: inputs.outputLimit,
       // raw: the cell's bytes and the window's own two commands (run/output.ts).
@@ -120,6 +117,12 @@ export async function run(): Promise<void> {
         savePostState(core.saveState, runDir, { containerId, runsc: runsc.path, ...(networkId ? { networkId } : {}) });
       },
       onSpawned: async ({ spec, readOnly }) => {
+        // A release just downloaded answers `runsc --version` while the sandbox boots; one that does
+        // not run here fails the step with what it said, and the sandbox is stopped (sandbox.ts).
+        const installed = await obtained.proven;
+        // A line in the log and a callout in the summary, not an annotation: the action covers it (readonly.ts).
+        const advisory = truncAdvisory(installed.version);
+        if (advisory) log.info(`Note: ${advisory}`);
         const core = await loadCore();
         const say = commands(core, log);
         for (const warning of warnings) say.warning(warning);
@@ -141,6 +144,7 @@ export async function run(): Promise<void> {
     }).finally(() => {
       sandboxRunning = false;
     });
+    const installed = await obtained.proven;
     const core = await loadCore();
     const { collected } = ran;
     if (collected && !collected.error) {

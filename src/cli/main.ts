@@ -100,7 +100,7 @@ async function cmdInstall(values: Values): Promise<number> {
       log,
       privateDir: scratch,
       onProgress: progress(),
-    });
+    }).then((obtained) => obtained.proven);
     let runsc = installed.path;
     if (scratch && installed.entry) {
       const { entryDifferences } = await import('../install/pinned.js');
@@ -243,9 +243,12 @@ async function cmdRun(file: string, values: Values): Promise<number> {
       log,
       privateDir: plan.runDir,
       onProgress: progress(),
-    }).catch((error: unknown) => {
-      throw wanted.at ? error : installHint(error);
-    });
+    })
+      // The CLI reports the version before the run: it waits for a fresh download's proof.
+      .then((obtained) => obtained.proven)
+      .catch((error: unknown) => {
+        throw wanted.at ? error : installHint(error);
+      });
     const advisory = truncAdvisory(installed.version);
     if (advisory) log.info(`warning: ${advisory}`);
     log.info(`gvisor-cell: running ${cell.name} with ${installed.version} (${choices.platform}), workspace ${workspace}`);

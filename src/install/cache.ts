@@ -36,6 +36,23 @@ export interface InstalledRunsc {
   entry?: { dir: string; kept: string | undefined };
 }
 
+/**
+ * A runsc ready to start, and its proof. A release just downloaded (pinned,
+ * without runsc-sha512) is proved by its `runsc --version` while the caller
+ * goes on to start the sandbox: `proven` then settles once it has answered,
+ * with the entry as cached, or rejects when the binary does not run here (and
+ * nothing is cached). Every other runsc is proved already.
+ */
+export interface ObtainedRunsc {
+  path: string;
+  proven: Promise<InstalledRunsc>;
+}
+
+/** A runsc proved already. */
+export function proved(runsc: InstalledRunsc): ObtainedRunsc {
+  return { path: runsc.path, proven: Promise.resolve(runsc) };
+}
+
 export interface Metadata {
   /** The URL it was downloaded from. */
   artifact: string;

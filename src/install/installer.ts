@@ -12,7 +12,14 @@
  *     `.sha512` is missing);
  *  3. the artifact is hashed while it streams to disk, compared, and only then
  *     extracted and cached, itself kept in the entry (a pinned hit hashes it
- *     again: pinned.ts): a mismatch leaves nothing behind.
+ *     again: pinned.ts): a mismatch leaves nothing behind;
+ *  4. the binary is proved to run here (`runsc --version`) before its entry is
+ *     marked complete. For a pinned release without `runsc-sha512` the proof
+ *     runs while the caller starts the sandbox (its version is known from the
+ *     release, and the bytes are the bucket's, verified): the entry is placed,
+ *     the lock held, and the marker written only once the binary has answered.
+ *     `latest` needs the answer for its cache key, and with `runsc-sha512`
+ *     nothing runs before it is proved, so those wait for it.
  *
  * The entry is laid out as @actions/tool-cache lays out its own
  * (`<tool>/<key>/<arch>` and `<arch>.complete`; cache.ts reads it, and a unit
@@ -33,6 +40,8 @@ import {
   type InstalledRunsc,
   METADATA_FILE,
   type Metadata,
+  type ObtainedRunsc,
+  proved,
   readMetadata,
   type Shelf,
 } from './cache.js';
@@ -84,9 +93,10 @@ export function layoutOrder(version: VersionRequest, zstd: boolean): Layout[] {
 
 /**
  * Downloads, verifies and caches the release asked for (obtain.ts has already
- * looked for a pinned version in the cache).
+ * looked for a pinned version in the cache). What it returns may still be
+ * proving itself: see ObtainedRunsc.
  */
-export async function installRunsc(req: InstallRequest, ctx: InstallContext): Promise<InstalledRunsc> {
+export async function installRunsc(req: InstallRequest, ctx: InstallContext): Promise<ObtainedRunsc> {
   const { shelf } = ctx;
   const retry = ctx.retry ?? DEFAULT_RETRY;
   const base = `${req.downloadUrl}/${req.version.bucket}/${shelf.arch}`;
@@ -129,7 +139,7 @@ export async function installRunsc(req: InstallRequest, ctx: InstallContext): Pr
       }
       if (!req.version.cacheKey) {
         const hit = await cachedArtifact(shelf, published, req.sha512 !== undefined, ctx.log);
-        if (hit) return hit;
+        if (hit) return proved(hit);
       }
       const file = await staged(layout.artifact);
       const digest = await (early ?? startDownload(url, file, ctx)).digest;
@@ -200,7 +210,11 @@ async function cachedArtifact(shelf: Shelf, sha512: string, pinned: boolean, log
   return undefined;
 }
 
-/** The verified artifact, unpacked beside it, proved to run, and moved into the tool cache. */
+/**
+ * The verified artifact, unpacked beside it, moved into the tool cache, and
+ * proved to run before its entry is marked complete (for a pinned release
+ * without a pin of its bytes, while the caller goes on: see the top of this file).
+ */
 async function unpackAndCache(
   req: InstallRequest,
   ctx: InstallContext,
@@ -208,46 +222,102 @@ async function unpackAndCache(
   url: string,
   file: string,
   digest: string,
-): Promise<InstalledRunsc> {
+): Promise<ObtainedRunsc> {
   const { shelf, log } = ctx;
   const stage = path.join(path.dirname(file), 'stage');
   await fs.mkdir(stage);
   const runsc = await unpack(layout, file, stage);
   await fs.chmod(runsc, 0o755);
+  // Started at once, and run to its end whoever waits for it: a spawned binary keeps running when
+  // its tree is renamed into the cache, or when the staging directory is removed.
+  const probing = prove(runsc, url, req.version.cacheKey);
+  probing.catch(() => {});
 
-  const probe = await run(runsc, ['--version']);
-  const version = versionLine(probe.stdout);
-  const key = req.version.cacheKey ?? cacheKeyFromVersionOutput(probe.stdout);
-  if (probe.exitCode !== 0 || !key) {
-    throw new Error(`the runsc downloaded from ${url} does not run on this machine: ${(probe.stderr || version).trim()}`);
-  }
   const root = path.dirname(runsc);
   // The verified artifact stays in the entry (for the loose layout it is runsc itself): a pinned
   // cache hit hashes it again rather than trusting anything else in the cache (pinned.ts).
   if (layout.tarFlag) await fs.rename(file, path.join(root, layout.artifact));
-  const meta: Metadata = { artifact: url, sha512: digest, version, kept: layout.artifact };
-  await fs.writeFile(path.join(root, METADATA_FILE), `${JSON.stringify(meta, null, 2)}\n`);
-
+  const record = (dir: string, version: string) => {
+    const meta: Metadata = { artifact: url, sha512: digest, version, kept: layout.artifact };
+    return fs.writeFile(path.join(dir, METADATA_FILE), `${JSON.stringify(meta, null, 2)}\n`);
+  };
+  const cached = (dir: string, version: string): InstalledRunsc => {
+    log.info(`Cached ${version} (sha512 ${digest.slice(0, 16)}…) in ${dir}`);
+    return { path: path.join(dir, 'runsc'), version, entry: { dir, kept: layout.artifact } };
+  };
   const toolDir = path.join(shelf.root, shelf.tool);
   await fs.mkdir(toolDir, { recursive: true });
-  return await withLock(path.join(toolDir, `${key}-${shelf.arch}.lock`), async () => {
-    // Another job may have cached the very same artifact while we downloaded it.
-    const done = findCached(shelf, key, digest, log.info);
-    if (done) return done;
-    const dir = await placeEntry(root, path.join(toolDir, key), shelf.arch);
-    log.info(`Cached ${version} (sha512 ${digest.slice(0, 16)}…) in ${dir}`);
-    return { path: path.join(dir, 'runsc'), version, entry: { dir, kept: meta.kept } };
+  const lockFile = (key: string) => path.join(toolDir, `${key}-${shelf.arch}.lock`);
+
+  const key = req.version.cacheKey;
+  if (!key || req.sha512) {
+    const proof = await probing;
+    await record(root, proof.version);
+    return proved(
+      await withLock(lockFile(proof.key), async () => {
+        // Another job may have cached the very same artifact while we downloaded it.
+        const done = findCached(shelf, proof.key, digest, log.info);
+        if (done) return done;
+        const dir = await placeEntry(root, path.join(toolDir, proof.key), shelf.arch);
+        return cached(dir, proof.version);
+      }),
+    );
+  }
+  // Placed now, marked complete once proved: the lock is held until then, so no other job replaces
+  // the entry under a sandbox started from it, and none uses it before it has run here.
+  return await new Promise<ObtainedRunsc>((hand, fail) => {
+    withLock(lockFile(key), async () => {
+      const done = findCached(shelf, key, digest, log.info);
+      if (done) {
+        hand(proved(done));
+        return;
+      }
+      const dir = await placeEntry(root, path.join(toolDir, key), shelf.arch, { complete: false });
+      const proven = (async () => {
+        try {
+          const { version } = await probing;
+          await record(dir, version);
+          await fs.writeFile(`${dir}.complete`, '');
+          return cached(dir, version);
+        } catch (error) {
+          // Nothing half-done stays: the entry, and its version's directory when it held nothing else.
+          await fs.rm(dir, { recursive: true, force: true });
+          await fs.rmdir(path.dirname(dir)).catch(() => {});
+          throw error;
+        }
+      })();
+      // Its failure is the caller's to report, where it waits for the proof.
+      proven.catch(() => {});
+      hand({ path: path.join(dir, 'runsc'), proven });
+      await proven.catch(() => {});
+    }).catch(fail);
   });
 }
 
 /**
- * Moves the unpacked tree in as `<keyDir>/<arch>` and marks it complete, as
- * tool-cache's cacheDir would, but by rename: the run's temp directory and
- * the tool cache are one filesystem on hosted runners. Where they are not,
- * the tree is copied. Whatever was there (an entry without its marker, left
- * by a crash) goes first; a failure leaves no entry and no marker.
+ * `runsc --version` of a binary just unpacked: its first line, and the cache
+ * key (the release's, or for `latest` the one the binary names). Rejects when
+ * it does not run here, naming where it came from.
  */
-async function placeEntry(tree: string, keyDir: string, arch: string): Promise<string> {
+async function prove(runsc: string, url: string, cacheKey: string | undefined): Promise<{ version: string; key: string }> {
+  const probe = await run(runsc, ['--version']);
+  const version = versionLine(probe.stdout);
+  const key = cacheKey ?? cacheKeyFromVersionOutput(probe.stdout);
+  if (probe.exitCode !== 0 || !key) {
+    throw new Error(`the runsc downloaded from ${url} does not run on this machine: ${(probe.stderr || version).trim()}`);
+  }
+  return { version, key };
+}
+
+/**
+ * Moves the unpacked tree in as `<keyDir>/<arch>` and marks it complete
+ * (unless told not to: the caller marks it once proved), as tool-cache's
+ * cacheDir would, but by rename: the run's temp directory and the tool cache
+ * are one filesystem on hosted runners. Where they are not, the tree is
+ * copied. Whatever was there (an entry without its marker, left by a crash)
+ * goes first; a failure leaves no entry and no marker.
+ */
+async function placeEntry(tree: string, keyDir: string, arch: string, { complete = true } = {}): Promise<string> {
   const dir = path.join(keyDir, arch);
   const marker = `${dir}.complete`;
   await fs.rm(marker, { force: true });
@@ -260,7 +330,7 @@ async function placeEntry(tree: string, keyDir: string, arch: string): Promise<s
       if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
       await fs.cp(tree, dir, { recursive: true, errorOnExist: true, force: false, verbatimSymlinks: true });
     }
-    await fs.writeFile(marker, '');
+    if (complete) await fs.writeFile(marker, '');
   } catch (error) {
     await fs.rm(dir, { recursive: true, force: true });
     throw error;

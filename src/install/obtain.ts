@@ -13,11 +13,11 @@ import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../log.js';
-import { findCached, type InstalledRunsc, type Shelf, toolName } from './cache.js';
+import { findCached, type InstalledRunsc, type ObtainedRunsc, proved, type Shelf, toolName } from './cache.js';
 import type { Progress } from './download.js';
 import { type VersionRequest, versionLine } from './version.js';
 
-export type { InstalledRunsc } from './cache.js';
+export type { InstalledRunsc, ObtainedRunsc } from './cache.js';
 
 /** Which runsc: a binary of the user's, or a release from a bucket. */
 export type RunscWanted =
@@ -75,25 +75,34 @@ export function useRunscAt(at: { path: string; label: string }): InstalledRunsc 
 /** The first line of `runsc --version`: `runsc version release-20260824.0` (a distribution's build: `runsc version 0.0~20221219.0-1`). */
 const RUNSC_VERSION = /^runsc version \S/;
 
-export async function obtainRunsc(wanted: RunscWanted, ctx: ObtainContext): Promise<InstalledRunsc> {
-  if (wanted.at) return useRunscAt(wanted.at);
+/**
+ * The runsc to run, possibly still proving itself (a release just downloaded:
+ * ObtainedRunsc): start it from `path`, and wait for `proven` before relying
+ * on its version or reporting the run.
+ */
+export async function obtainRunsc(wanted: RunscWanted, ctx: ObtainContext): Promise<ObtainedRunsc> {
+  // The user's own binary is asked what it is before anything runs it (as root, through sudo).
+  if (wanted.at) return proved(useRunscAt(wanted.at));
   const { version, downloadUrl, sha512 } = wanted;
   const { privateDir, log } = ctx;
   if (sha512 && !privateDir) throw new Error('obtainRunsc: runsc-sha512 is set but no private directory was given for the verified copy');
   const shelf: Shelf = { root: ctx.toolCache, tool: toolName(downloadUrl), arch: ctx.arch };
-  let found: InstalledRunsc | undefined;
-  if (version.cacheKey) found = findCached(shelf, version.cacheKey, sha512, log.info);
-  if (!found) {
+  const hit = version.cacheKey ? findCached(shelf, version.cacheKey, sha512, log.info) : undefined;
+  let obtained: ObtainedRunsc;
+  if (hit) obtained = proved(hit);
+  else {
     const { installRunsc } = await import('./installer.js');
-    found = await installRunsc({ version, downloadUrl, sha512 }, { shelf, tempDir: ctx.tempDir, log, onProgress: ctx.onProgress });
+    obtained = await installRunsc({ version, downloadUrl, sha512 }, { shelf, tempDir: ctx.tempDir, log, onProgress: ctx.onProgress });
   }
-  if (!sha512 || !privateDir) return found;
+  if (!sha512 || !privateDir) return obtained;
   // Every pinned path (a hit, `latest` reusing an entry, an entry another job just cached, a fresh
-  // install) ends here: what runs is unpacked from bytes this step hashed, never a cache path.
+  // install) ends here: what runs is unpacked from bytes this step hashed, never a cache path. (The
+  // installer proves a pinned download before it returns.)
+  const found = await obtained.proven;
   const entry = found.entry;
   if (!entry?.kept) throw new Error(`internal: runsc from ${found.path} has no kept artifact to check against runsc-sha512`);
   const { copyVerified } = await import('./pinned.js');
   const runsc = copyVerified(entry.dir, entry.kept, sha512, privateDir);
   log.info(`Verified ${entry.kept} kept in ${entry.dir} against runsc-sha512; running a private copy`);
-  return { ...found, path: runsc };
+  return proved({ ...found, path: runsc });
 }

@@ -5,6 +5,7 @@
  * the installed binary.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, test } from 'vitest';
@@ -143,6 +144,35 @@ describe('verification', () => {
     expect(run.main.outputs['exit-code']).toBeUndefined();
     expect(cacheEntries()).toEqual([]);
     expect(readdirSync(job.temp).filter((e) => e.startsWith('gvisor-cell-install-'))).toEqual([]);
+  });
+
+  test('a verified runsc that does not run here fails the step with what it said: proved while the sandbox starts, never cached', async () => {
+    // A release of the bucket's layout whose runsc is a script that fails, as a binary for another
+    // machine would: the action starts the sandbox with it while it answers --version (a pinned
+    // release), and its answer must still decide the step.
+    const dir = path.join(job.home, 'bucket-not-runsc', '20240103.0', ARCH);
+    mkdirSync(dir, { recursive: true });
+    const runsc = path.join(dir, 'runsc');
+    writeFileSync(runsc, "#!/bin/sh\necho 'cannot execute binary file, say' >&2\nexit 3\n", { mode: 0o755 });
+    writeFileSync(`${runsc}.sha512`, `${createHash('sha512').update(readFileSync(runsc)).digest('hex')}  runsc\n`);
+    const other = await serveBucket(path.join(job.home, 'bucket-not-runsc'));
+    try {
+      const run = await runAction(job, {
+        inputs: { cell: 'run: echo sandboxed', 'download-url': other.url, 'runsc-version': '20240103.0' },
+      });
+      expect(run.main.exitCode).toBe(1);
+      expect(errors(run.main)).toEqual([
+        `the runsc downloaded from ${other.url}/20240103.0/${ARCH}/runsc does not run on this machine: cannot execute binary file, say`,
+      ]);
+      expect(run.main.stdout).not.toContain('sandboxed');
+      expect(run.main.outputs['exit-code']).toBeUndefined();
+      // The entry placed for the sandbox's start is gone with its version's directory; no marker, no lock.
+      expect(cacheEntries().filter((e) => e.includes('20240103'))).toEqual([]);
+      expect(readdirSync(job.temp).filter((e) => e.startsWith('gvisor-cell-') && e !== 'gvisor-cell-logs')).toEqual([]);
+      expect(run.post?.exitCode ?? 0).toBe(0);
+    } finally {
+      await other.close();
+    }
   });
 
   test('runsc-sha512 that differs from the published checksum is refused before downloading', async () => {

@@ -75,6 +75,9 @@ function cached(): string[] {
   return readdirSync(toolCache, { recursive: true, encoding: 'utf8' }).sort();
 }
 
+/** installRunsc, waiting for its proof as every caller does before it reports the install. */
+const install = (req: InstallRequest, ctx: InstallContext) => installRunsc(req, ctx).then((obtained) => obtained.proven);
+
 const unexpected = (): never => {
   throw new Error('expected a failure');
 };
@@ -84,7 +87,7 @@ describe('installing', () => {
     // tool-cache's own `::debug::` lines never reach stdout (the CLI's results go there).
     const written: string[] = [];
     const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => written.push(String(chunk)) > 0);
-    const installed = await installRunsc(request('release-20240729.0'), context()).finally(() => spy.mockRestore());
+    const installed = await install(request('release-20240729.0'), context()).finally(() => spy.mockRestore());
     expect(written.filter((w) => w.includes('::debug::'))).toEqual([]);
     // Both at once (below): in either order.
     expect(server.requests.sort()).toEqual([`/20240729.0/${ARCH}/runsc`, `/20240729.0/${ARCH}/runsc.sha512`]);
@@ -109,7 +112,7 @@ describe('installing', () => {
     // checksum, is dropped, and only the layout after it is fetched one file after the other.
     server.faults.set(`/20260901.0/${ARCH}/gvisor.tar.zstd.sha512`, ['status-404']);
     const said: string[] = [];
-    const installed = await installRunsc(request('20260901.0'), { ...context(), log: lineLogger({ write: (l: string) => said.push(l) }) });
+    const installed = await install(request('20260901.0'), { ...context(), log: lineLogger({ write: (l: string) => said.push(l) }) });
     expect(server.requests.slice(-2)).toEqual([`/20260901.0/${ARCH}/gvisor.tar.bz2.sha512`, `/20260901.0/${ARCH}/gvisor.tar.bz2`]);
     const zstdUrl = `${server.url}/20260901.0/${ARCH}/gvisor.tar.zstd`;
     if (zstd) expect(said.join('')).toContain(`Downloading ${zstdUrl}\nDropped the download of ${zstdUrl}: its .sha512 is not published\n`);
@@ -131,7 +134,7 @@ describe('installing', () => {
     // The checksum is answered only once the artifact has been asked for: one after the other, the
     // server gives up on it (503) and the install fails.
     server.holds.set(`/20240729.0/${ARCH}/runsc.sha512`, `/20240729.0/${ARCH}/runsc`);
-    const installed = await installRunsc(request('20240729.0'), context());
+    const installed = await install(request('20240729.0'), context());
     expect(installed).toMatchObject({ version: FAKE_VERSION, entry: { kept: 'runsc' } });
     expect(readdirSync(temp)).toEqual([]);
   });
@@ -140,36 +143,114 @@ describe('installing', () => {
     // A proxy variable sends requests through @actions/http-client; NO_PROXY lets them reach the bucket.
     vi.stubEnv('HTTP_PROXY', 'http://127.0.0.1:1');
     vi.stubEnv('NO_PROXY', '127.0.0.1');
-    const installed = await installRunsc(request('20240729.0'), context());
+    const installed = await install(request('20240729.0'), context());
     expect(installed).toMatchObject({ version: FAKE_VERSION, entry: { kept: 'runsc' } });
     expect(server.requests).toEqual([`/20240729.0/${ARCH}/runsc.sha512`, `/20240729.0/${ARCH}/runsc`]);
     server.requests.length = 0;
     server.holds.set(`/20240729.0/${ARCH}/runsc.sha512`, `/20240729.0/${ARCH}/runsc`);
-    await expect(installRunsc(request('20240729.0'), { ...context(), retry: { attempts: 1, baseDelayMs: 1 } })).rejects.toThrow(
-      'HTTP 503 Held',
-    );
+    await expect(install(request('20240729.0'), { ...context(), retry: { attempts: 1, baseDelayMs: 1 } })).rejects.toThrow('HTTP 503 Held');
   });
 
   test('with runsc-sha512, nothing is asked for before the published checksum matches it', async () => {
     const pin = sha512(path.join(bucket, '20240729.0', ARCH, 'runsc'));
     server.holds.set(`/20240729.0/${ARCH}/runsc.sha512`, `/20240729.0/${ARCH}/runsc`);
     const once = { ...context(), retry: { attempts: 1, baseDelayMs: 1 } };
-    await expect(installRunsc(request('20240729.0', { sha512: pin }), once)).rejects.toThrow('HTTP 503 Held');
+    await expect(install(request('20240729.0', { sha512: pin }), once)).rejects.toThrow('HTTP 503 Held');
     expect(server.requests).toEqual([`/20240729.0/${ARCH}/runsc.sha512`]);
     server.holds.clear();
     server.requests.length = 0;
-    await installRunsc(request('20240729.0', { sha512: pin }), context());
+    await install(request('20240729.0', { sha512: pin }), context());
     expect(server.requests).toEqual([`/20240729.0/${ARCH}/runsc.sha512`, `/20240729.0/${ARCH}/runsc`]);
     expect(readdirSync(temp)).toEqual([]);
   });
 
   test('`latest` reuses an entry made from the very same artifact: only the checksum is fetched', async () => {
-    const pinned = await installRunsc(request('20260901.0'), context());
+    const pinned = await install(request('20260901.0'), context());
     server.requests.length = 0;
-    const latest = await installRunsc(request('latest'), context());
+    const latest = await install(request('latest'), context());
     const layout = zstd ? 'gvisor.tar.zstd' : 'gvisor.tar.bz2';
     expect(server.requests).toEqual([`/latest/${ARCH}/${layout}.sha512`]);
     expect(latest).toMatchObject({ path: pinned.path, version: FAKE_VERSION });
+  });
+});
+
+/** Adds a release of the loose layout to the bucket, its runsc the script given. */
+function addRelease(version: string, script: string): string {
+  const dir = path.join(bucket, version, ARCH);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'runsc');
+  writeFileSync(file, `#!/bin/sh\n${script}\n`, { mode: 0o755 });
+  writeFileSync(`${file}.sha512`, `${sha512(file)}  runsc\n`);
+  return file;
+}
+
+describe('the proof that the binary runs here', () => {
+  /** A release whose runsc takes a second to answer --version. */
+  const slow = () => addRelease('20240101.0', `sleep 1\necho '${FAKE_VERSION}'`);
+  const entryDir = (version: string) => path.join(toolCache, 'runsc', `${version}.0`, ARCH);
+  const lockFile = (version: string) => path.join(toolCache, 'runsc', `${version}.0-${ARCH}.lock`);
+
+  test('a pinned release is placed and handed over while it answers; marked complete, and its lock freed, once it has', async () => {
+    slow();
+    const said: string[] = [];
+    const obtained = await installRunsc(request('20240101.0'), { ...context(), log: lineLogger({ write: (l: string) => said.push(l) }) });
+    const dir = entryDir('20240101.0');
+    // Handed over before the probe's second is up: in place, not yet complete, its lock held.
+    expect(obtained.path).toBe(path.join(dir, 'runsc'));
+    expect(existsSync(obtained.path)).toBe(true);
+    expect(existsSync(`${dir}.complete`)).toBe(false);
+    expect(existsSync(lockFile('20240101.0'))).toBe(true);
+    expect(said.join('')).not.toContain('Cached');
+    const installed = await obtained.proven;
+    expect(installed).toEqual({ path: obtained.path, version: FAKE_VERSION, entry: { dir, kept: 'runsc' } });
+    expect(existsSync(`${dir}.complete`)).toBe(true);
+    expect(JSON.parse(readFileSync(path.join(dir, METADATA_FILE), 'utf8'))).toMatchObject({ version: FAKE_VERSION, kept: 'runsc' });
+    expect(said.join('')).toContain(`Cached ${FAKE_VERSION} (sha512 `);
+    // The lock goes right after the proof settles.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(existsSync(lockFile('20240101.0'))).toBe(false);
+    expect(readdirSync(temp)).toEqual([]);
+  });
+
+  test('another job installing the same release waits for the proof, then uses the proved entry', async () => {
+    slow();
+    const first = await installRunsc(request('20240101.0'), context());
+    const second = await installRunsc(request('20240101.0'), context());
+    // The second got the lock only once the first was proved: what it found was complete.
+    expect(existsSync(`${entryDir('20240101.0')}.complete`)).toBe(true);
+    expect(second.path).toBe(first.path);
+    expect(await second.proven).toEqual(await first.proven);
+  });
+
+  test('with runsc-sha512 the proof comes first: what is returned is complete', async () => {
+    const pin = sha512(slow());
+    const obtained = await installRunsc(request('20240101.0', { sha512: pin }), context());
+    expect(existsSync(`${entryDir('20240101.0')}.complete`)).toBe(true);
+    expect(existsSync(lockFile('20240101.0'))).toBe(false);
+    expect(await obtained.proven).toMatchObject({ version: FAKE_VERSION });
+  });
+
+  test('a pinned release that does not run here: its proof fails naming it, and nothing of it stays', async () => {
+    addRelease('20240102.0', "echo 'exec format error, say' >&2\nexit 3");
+    const url = `${server.url}/20240102.0/${ARCH}/runsc`;
+    const obtained = await installRunsc(request('20240102.0'), context());
+    await expect(obtained.proven).rejects.toThrow(`the runsc downloaded from ${url} does not run on this machine: exec format error, say`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(cached()).toEqual(['runsc']);
+    expect(readdirSync(temp)).toEqual([]);
+  });
+
+  test('one whose binary cannot be executed at all, pinned by sha512: the install fails, nothing cached', async () => {
+    const file = addRelease('20240102.0', '');
+    writeFileSync(file, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 0]), { mode: 0o755 });
+    writeFileSync(`${file}.sha512`, `${sha512(file)}  runsc\n`);
+    const url = `${server.url}/20240102.0/${ARCH}/runsc`;
+    await expect(install(request('20240102.0', { sha512: sha512(file) }), context())).rejects.toThrow(
+      `the runsc downloaded from ${url} does not run on this machine:`,
+    );
+    expect(cached().filter((p) => p.includes('20240102'))).toEqual([]);
+    expect(readdirSync(temp)).toEqual([]);
   });
 });
 
@@ -179,7 +260,7 @@ describe('the entry, written without tool-cache', () => {
     mkdirSync(path.join(keyDir, ARCH, 'gvisor-bin'), { recursive: true });
     writeFileSync(path.join(keyDir, ARCH, 'runsc'), 'half-copied');
     writeFileSync(path.join(keyDir, ARCH, 'stale'), 'x');
-    const installed = await installRunsc(request('20260901.0'), context());
+    const installed = await install(request('20260901.0'), context());
     const dir = installed.entry?.dir as string;
     expect(dir).toBe(path.join(keyDir, ARCH));
     expect(readdirSync(dir)).not.toContain('stale');
@@ -213,7 +294,7 @@ describe('the entry, written without tool-cache', () => {
       spawnSync('tar', ['--bzip2', '--owner=4242', '--group=4242', '--mode=a+w', '-cf', file, '-C', stage, '.']);
       writeFileSync(`${file}.sha512`, `${sha512(file)}  gvisor.tar.bz2\n`);
       server.faults.set(`/20261111.0/${ARCH}/gvisor.tar.zstd.sha512`, ['status-404']);
-      const installed = await installRunsc(request('20261111.0'), context());
+      const installed = await install(request('20261111.0'), context());
       const entry = installed.entry?.dir as string;
       for (const p of [entry, installed.path, path.join(entry, 'gvisor-bin'), path.join(entry, 'gvisor-bin', 'gvisor_sentry')]) {
         const st = statSync(p);
@@ -226,7 +307,7 @@ describe('the entry, written without tool-cache', () => {
   test.skipIf(!existsSync('/dev/shm'))('is copied where the temp directory is on another filesystem (tmpfs) than the cache', async () => {
     const shmTemp = mkdtempSync('/dev/shm/gvc-install-temp-');
     try {
-      const installed = await installRunsc(request('20260901.0'), { ...context(), tempDir: shmTemp });
+      const installed = await install(request('20260901.0'), { ...context(), tempDir: shmTemp });
       const dir = installed.entry?.dir as string;
       expect(dir.startsWith(toolCache)).toBe(true);
       expect(readdirSync(dir).sort()).toEqual(['gvisor-bin', METADATA_FILE, zstd ? 'gvisor.tar.zstd' : 'gvisor.tar.bz2', 'runsc']);
@@ -242,7 +323,7 @@ describe('the entry, written without tool-cache', () => {
 describe('failing', () => {
   test('a checksum mismatch caches nothing, and leaves nothing in RUNNER_TEMP', async () => {
     const url = `${server.url}/20260903.0/${ARCH}/runsc`;
-    await expect(installRunsc(request('20260903.0'), context())).rejects.toThrow(
+    await expect(install(request('20260903.0'), context())).rejects.toThrow(
       new RegExp(
         `^checksum mismatch for ${url}: expected [0-9a-f]{128} \\(from ${url}\\.sha512\\), got [0-9a-f]{128}; nothing was cached$`,
       ),
@@ -254,7 +335,7 @@ describe('failing', () => {
   test('a checksum file that cannot be had fails naming it; the artifact asked for beside it is dropped', async () => {
     const url = `${server.url}/20240729.0/${ARCH}/runsc.sha512`;
     server.faults.set(`/20240729.0/${ARCH}/runsc.sha512`, ['status-500', 'status-500']);
-    await expect(installRunsc(request('20240729.0'), context())).rejects.toThrow(`GET ${url} failed: HTTP 503 Service Unavailable`);
+    await expect(install(request('20240729.0'), context())).rejects.toThrow(`GET ${url} failed: HTTP 503 Service Unavailable`);
     expect(server.requests.filter((r) => r.endsWith('/runsc'))).toHaveLength(1);
     expect(cached()).toEqual([]);
     expect(readdirSync(temp)).toEqual([]);
@@ -263,7 +344,7 @@ describe('failing', () => {
   test('an artifact that cannot be had fails naming it, once its checksum is in', async () => {
     const url = `${server.url}/20240729.0/${ARCH}/runsc`;
     server.faults.set(`/20240729.0/${ARCH}/runsc`, ['status-404']);
-    await expect(installRunsc(request('20240729.0'), context())).rejects.toThrow(`GET ${url} failed: HTTP 404 Not Found`);
+    await expect(install(request('20240729.0'), context())).rejects.toThrow(`GET ${url} failed: HTTP 404 Not Found`);
     expect(server.requests.sort()).toEqual([`/20240729.0/${ARCH}/runsc`, `/20240729.0/${ARCH}/runsc.sha512`]);
     expect(cached()).toEqual([]);
     expect(readdirSync(temp)).toEqual([]);
@@ -271,7 +352,7 @@ describe('failing', () => {
 
   test('a release that is not there names every URL tried', async () => {
     const base = `${server.url}/20250101/${ARCH}`;
-    const error = await installRunsc(request('20250101'), context()).then(unexpected, (e: unknown) => e as Error);
+    const error = await install(request('20250101'), context()).then(unexpected, (e: unknown) => e as Error);
     expect(error.message).toMatch(new RegExp(`^no runsc release 20250101 for ${ARCH} at ${server.url}: tried `));
     for (const artifact of ['runsc', ...(zstd ? ['gvisor.tar.zstd'] : []), 'gvisor.tar.bz2']) {
       expect(error.message).toContain(`${base}/${artifact}.sha512 (404)`);
