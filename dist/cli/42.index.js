@@ -499,15 +499,7 @@ async function unpackAndCache(req, ctx, layout, url, file, digest) {
     await external_node_fs_.promises.mkdir(stage);
     const runsc = await installer_unpack(layout, file, stage);
     await external_node_fs_.promises.chmod(runsc, 0o755);
-    // Started at once, and run to its end whoever waits for it: a spawned binary keeps running when
-    // its tree is renamed into the cache, or when the staging directory is removed.
-    const probing = prove(runsc, url, req.version.cacheKey);
-    probing.catch(() => { });
     const root = external_node_path_default().dirname(runsc);
-    // The verified artifact stays in the entry (for the loose layout it is runsc itself): a pinned
-    // cache hit hashes it again rather than trusting anything else in the cache (pinned.ts).
-    if (layout.tarFlag)
-        await external_node_fs_.promises.rename(file, external_node_path_default().join(root, layout.artifact));
     const record = (dir, version) => {
         const meta = { artifact: url, sha512: digest, version, kept: layout.artifact };
         return external_node_fs_.promises.writeFile(external_node_path_default().join(dir, cache/* METADATA_FILE */.VR), `${JSON.stringify(meta, null, 2)}\n`);
@@ -517,12 +509,18 @@ async function unpackAndCache(req, ctx, layout, url, file, digest) {
         return { path: external_node_path_default().join(dir, 'runsc'), version, entry: { dir, kept: layout.artifact } };
     };
     const toolDir = external_node_path_default().join(shelf.root, shelf.tool);
-    await external_node_fs_.promises.mkdir(toolDir, { recursive: true });
     const lockFile = (key) => external_node_path_default().join(toolDir, `${key}-${shelf.arch}.lock`);
     const key = req.version.cacheKey;
     if (!key || req.sha512) {
+        // Proved before it is placed: `latest` is cached under the version it names.
+        const probing = prove(runsc, url, key);
+        // The verified artifact stays in the entry (for the loose layout it is runsc itself): a pinned
+        // cache hit hashes it again rather than trusting anything else in the cache (pinned.ts).
+        if (layout.tarFlag)
+            await external_node_fs_.promises.rename(file, external_node_path_default().join(root, layout.artifact));
         const proof = await probing;
         await record(root, proof.version);
+        await external_node_fs_.promises.mkdir(toolDir, { recursive: true });
         return (0,cache/* proved */.tT)(await (0,lock/* withLock */.k)(lockFile(proof.key), async () => {
             // Another job may have cached the very same artifact while we downloaded it.
             const done = (0,cache/* findCached */.aY)(shelf, proof.key, digest, log.info);
@@ -532,10 +530,19 @@ async function unpackAndCache(req, ctx, layout, url, file, digest) {
             return cached(dir, proof.version);
         }));
     }
-    // Placed now, marked complete once proved: the lock is held until then, so no other job replaces
-    // the entry under a sandbox started from it, and none uses it before it has run here.
+    // Placed now and proved where it is (the very file the sandbox starts from), marked complete once
+    // it has answered. The lock is held until then, so no other job uses the entry unproved or
+    // replaces it; and, when the proof fails, until the caller's sandbox is gone (release()), since
+    // stopping that sandbox runs this binary: only then is the entry removed.
+    if (layout.tarFlag)
+        await external_node_fs_.promises.rename(file, external_node_path_default().join(root, layout.artifact));
+    await external_node_fs_.promises.mkdir(toolDir, { recursive: true });
+    let callerDone = () => { };
+    const released = new Promise((resolve) => {
+        callerDone = resolve;
+    });
     return await new Promise((hand, fail) => {
-        (0,lock/* withLock */.k)(lockFile(key), async () => {
+        const held = (0,lock/* withLock */.k)(lockFile(key), async () => {
             const done = (0,cache/* findCached */.aY)(shelf, key, digest, log.info);
             if (done) {
                 hand((0,cache/* proved */.tT)(done));
@@ -543,30 +550,33 @@ async function unpackAndCache(req, ctx, layout, url, file, digest) {
             }
             const dir = await placeEntry(root, external_node_path_default().join(toolDir, key), shelf.arch, { complete: false });
             const proven = (async () => {
-                try {
-                    const { version } = await probing;
-                    await record(dir, version);
-                    await external_node_fs_.promises.writeFile(`${dir}.complete`, '');
-                    return cached(dir, version);
-                }
-                catch (error) {
-                    // Nothing half-done stays: the entry, and its version's directory when it held nothing else.
-                    await external_node_fs_.promises.rm(dir, { recursive: true, force: true });
-                    await external_node_fs_.promises.rmdir(external_node_path_default().dirname(dir)).catch(() => { });
-                    throw error;
-                }
+                const { version } = await prove(external_node_path_default().join(dir, 'runsc'), url, key);
+                await record(dir, version);
+                await external_node_fs_.promises.writeFile(`${dir}.complete`, '');
+                return cached(dir, version);
             })();
             // Its failure is the caller's to report, where it waits for the proof.
             proven.catch(() => { });
-            hand({ path: external_node_path_default().join(dir, 'runsc'), proven });
-            await proven.catch(() => { });
-        }).catch(fail);
+            const release = async () => {
+                callerDone();
+                await held.catch(() => { });
+            };
+            hand({ path: external_node_path_default().join(dir, 'runsc'), proven, release });
+            if (await proven.then(() => true, () => false))
+                return;
+            await released;
+            // Nothing half-done stays: the entry, and its version's directory when it held nothing else.
+            await external_node_fs_.promises.rm(dir, { recursive: true, force: true });
+            await external_node_fs_.promises.rmdir(external_node_path_default().dirname(dir)).catch(() => { });
+        });
+        held.catch(fail);
     });
 }
 /**
- * `runsc --version` of a binary just unpacked: its first line, and the cache
- * key (the release's, or for `latest` the one the binary names). Rejects when
- * it does not run here, naming where it came from.
+ * `runsc --version` of a binary just unpacked, started at once (the process
+ * is spawned before this returns): its first line, and the cache key (the
+ * release's, or for `latest` the one the binary names). Rejects when it does
+ * not run here, naming where it came from.
  */
 async function prove(runsc, url, cacheKey) {
     const probe = await run(runsc, ['--version']);

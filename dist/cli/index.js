@@ -11658,6 +11658,7 @@ var install_version = __nccwpck_require__(2415);
 
 
 
+
 /**
  * A runsc the user points at: must be a file; its version is asked once.
  * Not through @actions/exec: this is a warm path, and exec has no timeout for
@@ -11682,8 +11683,9 @@ function useRunscAt(at) {
 const RUNSC_VERSION = /^runsc version \S/;
 /**
  * The runsc to run, possibly still proving itself (a release just downloaded:
- * ObtainedRunsc): start it from `path`, and wait for `proven` before relying
- * on its version or reporting the run.
+ * ObtainedRunsc): start it from `path`, wait for `proven` before relying on
+ * its version or reporting the run, and call `release()` once nothing started
+ * from it runs any more.
  */
 async function obtainRunsc(wanted, ctx) {
     // The user's own binary is asked what it is before anything runs it (as root, through sudo).
@@ -11707,7 +11709,7 @@ async function obtainRunsc(wanted, ctx) {
     // Every pinned path (a hit, `latest` reusing an entry, an entry another job just cached, a fresh
     // install) ends here: what runs is unpacked from bytes this step hashed, never a cache path. (The
     // installer proves a pinned download before it returns.)
-    const found = await obtained.proven;
+    const found = await (0,cache/* provenNow */.tf)(obtained);
     const entry = found.entry;
     if (!entry?.kept)
         throw new Error(`internal: runsc from ${found.path} has no kept artifact to check against runsc-sha512`);
@@ -12269,7 +12271,21 @@ const STOP_ALL_MS = 10_000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 async function runSandbox(run) {
     if (!run.collect) {
-        const result = await watch(run, ['run', `--bundle=${run.bundleDir}`, run.containerId], () => (0,run_runsc/* killContainer */.QF)(run.runsc, run.containerId), { spawned: run.started, wrap: run.wrap, watchStart: true });
+        let result;
+        try {
+            result = await watch(run, ['run', `--bundle=${run.bundleDir}`, run.containerId], () => (0,run_runsc/* killContainer */.QF)(run.runsc, run.containerId), {
+                spawned: run.started,
+                wrap: run.wrap,
+                watchStart: true,
+            });
+        }
+        catch (error) {
+            // The start hook failed (the runsc just downloaded failed its proof, say) and the sandbox was
+            // stopped through runsc: whatever of it a failing runsc could not stop is killed by its state
+            // directory, and nothing of it outlives the error.
+            await (0,run_runsc/* ensureGone */.Un)(run.runsc, run.containerId);
+            throw error;
+        }
         // `runsc run` deletes its sandbox when it returns; one that was stopped, or never started, may not have.
         if (result.timedOut || result.cancelled || result.runscError)
             await (0,run_runsc/* ensureGone */.Un)(run.runsc, run.containerId);
@@ -13443,7 +13459,7 @@ async function cmdInstall(values) {
             log: main_log,
             privateDir: scratch,
             onProgress: progress(),
-        }).then((obtained) => obtained.proven);
+        }).then(cache/* provenNow */.tf);
         let runsc = installed.path;
         if (scratch && installed.entry) {
             const { entryDifferences } = await __nccwpck_require__.e(/* import() */ 885).then(__nccwpck_require__.bind(__nccwpck_require__, 885));
@@ -13572,7 +13588,7 @@ async function cmdRun(file, values) {
             onProgress: progress(),
         })
             // The CLI reports the version before the run: it waits for a fresh download's proof.
-            .then((obtained) => obtained.proven)
+            .then(cache/* provenNow */.tf)
             .catch((error) => {
             throw wanted.at ? error : installHint(error);
         });
@@ -14395,6 +14411,7 @@ function isLoopbackRegistry(registry) {
 /* harmony export */   aY: () => (/* binding */ findCached),
 /* harmony export */   h2: () => (/* binding */ DEFAULT_DOWNLOAD_URL),
 /* harmony export */   tT: () => (/* binding */ proved),
+/* harmony export */   tf: () => (/* binding */ provenNow),
 /* harmony export */   w4: () => (/* binding */ findEntry)
 /* harmony export */ });
 /* unused harmony export TOOL_NAME */
@@ -14421,7 +14438,16 @@ const TOOL_NAME = 'runsc';
 const METADATA_FILE = 'gvisor-cell.json';
 /** A runsc proved already. */
 function proved(runsc) {
-    return { path: runsc.path, proven: Promise.resolve(runsc) };
+    return { path: runsc.path, proven: Promise.resolve(runsc), release: async () => { } };
+}
+/** The proof, for a caller that starts nothing before it: waited for, and the entry released. */
+async function provenNow(obtained) {
+    try {
+        return await obtained.proven;
+    }
+    finally {
+        await obtained.release();
+    }
 }
 /** The names an artifact can be kept under: the bucket's own, nothing with a path in it. */
 const KEPT_ARTIFACTS = ['gvisor.tar.zstd', 'gvisor.tar.bz2', 'runsc'];

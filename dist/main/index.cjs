@@ -1296,6 +1296,7 @@ function inert(text) {
 /* harmony export */   aY: () => (/* binding */ findCached),
 /* harmony export */   h2: () => (/* binding */ DEFAULT_DOWNLOAD_URL),
 /* harmony export */   tT: () => (/* binding */ proved),
+/* harmony export */   tf: () => (/* binding */ provenNow),
 /* harmony export */   w4: () => (/* binding */ findEntry)
 /* harmony export */ });
 /* unused harmony export TOOL_NAME */
@@ -1322,7 +1323,16 @@ const TOOL_NAME = 'runsc';
 const METADATA_FILE = 'gvisor-cell.json';
 /** A runsc proved already. */
 function proved(runsc) {
-    return { path: runsc.path, proven: Promise.resolve(runsc) };
+    return { path: runsc.path, proven: Promise.resolve(runsc), release: async () => { } };
+}
+/** The proof, for a caller that starts nothing before it: waited for, and the entry released. */
+async function provenNow(obtained) {
+    try {
+        return await obtained.proven;
+    }
+    finally {
+        await obtained.release();
+    }
 }
 /** The names an artifact can be kept under: the bucket's own, nothing with a path in it. */
 const KEPT_ARTIFACTS = ['gvisor.tar.zstd', 'gvisor.tar.bz2', 'runsc'];
@@ -21068,6 +21078,7 @@ var install_version = __nccwpck_require__(2415);
 
 
 
+
 /**
  * A runsc the user points at: must be a file; its version is asked once.
  * Not through @actions/exec: this is a warm path, and exec has no timeout for
@@ -21092,8 +21103,9 @@ function useRunscAt(at) {
 const RUNSC_VERSION = /^runsc version \S/;
 /**
  * The runsc to run, possibly still proving itself (a release just downloaded:
- * ObtainedRunsc): start it from `path`, and wait for `proven` before relying
- * on its version or reporting the run.
+ * ObtainedRunsc): start it from `path`, wait for `proven` before relying on
+ * its version or reporting the run, and call `release()` once nothing started
+ * from it runs any more.
  */
 async function obtainRunsc(wanted, ctx) {
     // The user's own binary is asked what it is before anything runs it (as root, through sudo).
@@ -21117,7 +21129,7 @@ async function obtainRunsc(wanted, ctx) {
     // Every pinned path (a hit, `latest` reusing an entry, an entry another job just cached, a fresh
     // install) ends here: what runs is unpacked from bytes this step hashed, never a cache path. (The
     // installer proves a pinned download before it returns.)
-    const found = await obtained.proven;
+    const found = await (0,cache/* provenNow */.tf)(obtained);
     const entry = found.entry;
     if (!entry?.kept)
         throw new Error(`internal: runsc from ${found.path} has no kept artifact to check against runsc-sha512`);
@@ -22609,7 +22621,21 @@ const STOP_ALL_MS = 10_000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 async function runSandbox(run) {
     if (!run.collect) {
-        const result = await watch(run, ['run', `--bundle=${run.bundleDir}`, run.containerId], () => (0,run_runsc/* killContainer */.QF)(run.runsc, run.containerId), { spawned: run.started, wrap: run.wrap, watchStart: true });
+        let result;
+        try {
+            result = await watch(run, ['run', `--bundle=${run.bundleDir}`, run.containerId], () => (0,run_runsc/* killContainer */.QF)(run.runsc, run.containerId), {
+                spawned: run.started,
+                wrap: run.wrap,
+                watchStart: true,
+            });
+        }
+        catch (error) {
+            // The start hook failed (the runsc just downloaded failed its proof, say) and the sandbox was
+            // stopped through runsc: whatever of it a failing runsc could not stop is killed by its state
+            // directory, and nothing of it outlives the error.
+            await (0,run_runsc/* ensureGone */.Un)(run.runsc, run.containerId);
+            throw error;
+        }
         // `runsc run` deletes its sandbox when it returns; one that was stopped, or never started, may not have.
         if (result.timedOut || result.cancelled || result.runscError)
             await (0,run_runsc/* ensureGone */.Un)(run.runsc, run.containerId);
@@ -23833,6 +23859,7 @@ async function run() {
     let sandboxRunning = false;
     let plan;
     let image;
+    let obtained;
     const onSignal = (signal) => {
         log.info(`Received ${signal}: stopping the cell`);
         // Before the sandbox starts there is nothing to stop: remove the run directory (only ours in it yet) and leave.
@@ -23869,13 +23896,14 @@ async function run() {
         ];
         for (const note of plan.bundle.notes)
             log.info(note);
-        const obtained = await obtainRunsc(inputs.runsc, {
+        obtained = await obtainRunsc(inputs.runsc, {
             arch,
             toolCache: inputs.runsc.at ? '' : runnerToolCache(),
             tempDir: tempRoot,
             log,
             privateDir: runDir,
         });
+        const proving = obtained;
         // core.isDebug(), read directly: the debug flags must be known before runsc starts.
         const debugDir = process.env.RUNNER_DEBUG === '1' ? (0,external_node_fs_.mkdtempSync)(external_node_path_default().join(tempRoot, `${run_dir/* RUN_DIR_PREFIX */.jk}debug-`)) : undefined;
         sandboxRunning = true;
@@ -23894,9 +23922,10 @@ async function run() {
                 savePostState(core.saveState, runDir, { containerId, runsc: runsc.path, ...(networkId ? { networkId } : {}) });
             },
             onSpawned: async ({ spec, readOnly }) => {
-                // A release just downloaded answers `runsc --version` while the sandbox boots; one that does
-                // not run here fails the step with what it said, and the sandbox is stopped (sandbox.ts).
-                const installed = await obtained.proven;
+                // A release just downloaded answers `runsc --version` while the sandbox boots. One that does
+                // not fails the step with what it said: the hook's error stops the sandbox (sandbox.ts), and
+                // the entry goes once it is gone (release(), below).
+                const installed = await proving.proven;
                 // A line in the log and a callout in the summary, not an annotation: the action covers it (readonly.ts).
                 const advisory = (0,install_version/* truncAdvisory */.oI)(installed.version);
                 if (advisory)
@@ -23922,7 +23951,7 @@ async function run() {
         }).finally(() => {
             sandboxRunning = false;
         });
-        const installed = await obtained.proven;
+        const installed = await proving.proven;
         const core = await loadCore();
         const { collected } = ran;
         if (collected && !collected.error) {
@@ -23941,6 +23970,8 @@ async function run() {
         commands(await loadCore(), log).fail(error instanceof Error ? error.message : String(error));
     }
     finally {
+        // Nothing started from it runs any more (runPlanned made sure).
+        await obtained?.release();
         if (plan)
             await releasePlan(plan);
         process.off('SIGINT', onSignal);

@@ -21,7 +21,7 @@ import { loadCell } from '../cell/load.js';
 import { type Cell, networkLabel } from '../cell/schema.js';
 import { formatDuration } from '../cell/units.js';
 import type { PulledImage, pullForCell as pullForCellType } from '../image/index.js';
-import { type InstalledRunsc, obtainRunsc } from '../install/obtain.js';
+import { type InstalledRunsc, type ObtainedRunsc, obtainRunsc } from '../install/obtain.js';
 import { bucketArch, truncAdvisory } from '../install/version.js';
 import { type Logger, lineLogger } from '../log.js';
 import { runscWarnings } from '../options.js';
@@ -55,6 +55,7 @@ export async function run(): Promise<void> {
   let sandboxRunning = false;
   let plan: CellPlan | undefined;
   let image: Awaited<ReturnType<typeof pullForCellType>> | undefined;
+  let obtained: ObtainedRunsc | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     log.info(`Received ${signal}: stopping the cell`);
     // Before the sandbox starts there is nothing to stop: remove the run directory (only ours in it yet) and leave.
@@ -91,13 +92,14 @@ export async function run(): Promise<void> {
       ...runscWarnings(inputs.runsc),
     ];
     for (const note of plan.bundle.notes) log.info(note);
-    const obtained = await obtainRunsc(inputs.runsc, {
+    obtained = await obtainRunsc(inputs.runsc, {
       arch,
       toolCache: inputs.runsc.at ? '' : runnerToolCache(),
       tempDir: tempRoot,
       log,
       privateDir: runDir,
     });
+    const proving = obtained;
 
     // core.isDebug(), read directly: the debug flags must be known before runsc starts.
     const debugDir = process.env.RUNNER_DEBUG === '1' ? mkdtempSync(path.join(tempRoot, `${RUN_DIR_PREFIX}debug-`)) : undefined;
@@ -117,9 +119,10 @@ export async function run(): Promise<void> {
         savePostState(core.saveState, runDir, { containerId, runsc: runsc.path, ...(networkId ? { networkId } : {}) });
       },
       onSpawned: async ({ spec, readOnly }) => {
-        // A release just downloaded answers `runsc --version` while the sandbox boots; one that does
-        // not run here fails the step with what it said, and the sandbox is stopped (sandbox.ts).
-        const installed = await obtained.proven;
+        // A release just downloaded answers `runsc --version` while the sandbox boots. One that does
+        // not fails the step with what it said: the hook's error stops the sandbox (sandbox.ts), and
+        // the entry goes once it is gone (release(), below).
+        const installed = await proving.proven;
         // A line in the log and a callout in the summary, not an annotation: the action covers it (readonly.ts).
         const advisory = truncAdvisory(installed.version);
         if (advisory) log.info(`Note: ${advisory}`);
@@ -144,7 +147,7 @@ export async function run(): Promise<void> {
     }).finally(() => {
       sandboxRunning = false;
     });
-    const installed = await obtained.proven;
+    const installed = await proving.proven;
     const core = await loadCore();
     const { collected } = ran;
     if (collected && !collected.error) {
@@ -159,6 +162,8 @@ export async function run(): Promise<void> {
     // Errors quote paths and the document.
     commands(await loadCore(), log).fail(error instanceof Error ? error.message : String(error));
   } finally {
+    // Nothing started from it runs any more (runPlanned made sure).
+    await obtained?.release();
     if (plan) await releasePlan(plan);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

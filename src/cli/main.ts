@@ -14,7 +14,7 @@ import { buildBundle } from '../bundle/spec.js';
 import { checkHostPaths, writeBundle } from '../bundle/write.js';
 import { loadCell } from '../cell/load.js';
 import { CellError } from '../cell/parse.js';
-import { type ObtainContext, obtainRunsc, type RunscWanted } from '../install/obtain.js';
+import { type ObtainContext, obtainRunsc, provenNow, type RunscWanted } from '../install/obtain.js';
 import { bucketArch, truncAdvisory } from '../install/version.js';
 import { type Logger, lineLogger } from '../log.js';
 import { OptionError, type OptionName, type OptionSource, runChoices, runscOptions, runscWarnings } from '../options.js';
@@ -100,7 +100,7 @@ async function cmdInstall(values: Values): Promise<number> {
       log,
       privateDir: scratch,
       onProgress: progress(),
-    }).then((obtained) => obtained.proven);
+    }).then(provenNow);
     let runsc = installed.path;
     if (scratch && installed.entry) {
       const { entryDifferences } = await import('../install/pinned.js');
@@ -245,7 +245,7 @@ async function cmdRun(file: string, values: Values): Promise<number> {
       onProgress: progress(),
     })
       // The CLI reports the version before the run: it waits for a fresh download's proof.
-      .then((obtained) => obtained.proven)
+      .then(provenNow)
       .catch((error: unknown) => {
         throw wanted.at ? error : installHint(error);
       });

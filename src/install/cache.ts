@@ -39,18 +39,34 @@ export interface InstalledRunsc {
 /**
  * A runsc ready to start, and its proof. A release just downloaded (pinned,
  * without runsc-sha512) is proved by its `runsc --version` while the caller
- * goes on to start the sandbox: `proven` then settles once it has answered,
- * with the entry as cached, or rejects when the binary does not run here (and
- * nothing is cached). Every other runsc is proved already.
+ * goes on to start the sandbox: `proven` settles once it has answered and its
+ * entry is marked complete, with the entry as cached, or rejects (it did not
+ * run here, or the entry could not be completed). Every other runsc is proved
+ * already.
  */
 export interface ObtainedRunsc {
   path: string;
   proven: Promise<InstalledRunsc>;
+  /**
+   * Called once nothing started from `path` runs any more (or nothing was
+   * started): an entry whose proof failed is removed then, not before, since
+   * stopping a sandbox runs its runsc; and the entry's lock is let go.
+   */
+  release(): Promise<void>;
 }
 
 /** A runsc proved already. */
 export function proved(runsc: InstalledRunsc): ObtainedRunsc {
-  return { path: runsc.path, proven: Promise.resolve(runsc) };
+  return { path: runsc.path, proven: Promise.resolve(runsc), release: async () => {} };
+}
+
+/** The proof, for a caller that starts nothing before it: waited for, and the entry released. */
+export async function provenNow(obtained: ObtainedRunsc): Promise<InstalledRunsc> {
+  try {
+    return await obtained.proven;
+  } finally {
+    await obtained.release();
+  }
 }
 
 export interface Metadata {

@@ -228,15 +228,8 @@ async function unpackAndCache(
   await fs.mkdir(stage);
   const runsc = await unpack(layout, file, stage);
   await fs.chmod(runsc, 0o755);
-  // Started at once, and run to its end whoever waits for it: a spawned binary keeps running when
-  // its tree is renamed into the cache, or when the staging directory is removed.
-  const probing = prove(runsc, url, req.version.cacheKey);
-  probing.catch(() => {});
 
   const root = path.dirname(runsc);
-  // The verified artifact stays in the entry (for the loose layout it is runsc itself): a pinned
-  // cache hit hashes it again rather than trusting anything else in the cache (pinned.ts).
-  if (layout.tarFlag) await fs.rename(file, path.join(root, layout.artifact));
   const record = (dir: string, version: string) => {
     const meta: Metadata = { artifact: url, sha512: digest, version, kept: layout.artifact };
     return fs.writeFile(path.join(dir, METADATA_FILE), `${JSON.stringify(meta, null, 2)}\n`);
@@ -246,13 +239,18 @@ async function unpackAndCache(
     return { path: path.join(dir, 'runsc'), version, entry: { dir, kept: layout.artifact } };
   };
   const toolDir = path.join(shelf.root, shelf.tool);
-  await fs.mkdir(toolDir, { recursive: true });
   const lockFile = (key: string) => path.join(toolDir, `${key}-${shelf.arch}.lock`);
-
   const key = req.version.cacheKey;
+
   if (!key || req.sha512) {
+    // Proved before it is placed: `latest` is cached under the version it names.
+    const probing = prove(runsc, url, key);
+    // The verified artifact stays in the entry (for the loose layout it is runsc itself): a pinned
+    // cache hit hashes it again rather than trusting anything else in the cache (pinned.ts).
+    if (layout.tarFlag) await fs.rename(file, path.join(root, layout.artifact));
     const proof = await probing;
     await record(root, proof.version);
+    await fs.mkdir(toolDir, { recursive: true });
     return proved(
       await withLock(lockFile(proof.key), async () => {
         // Another job may have cached the very same artifact while we downloaded it.
@@ -263,10 +261,19 @@ async function unpackAndCache(
       }),
     );
   }
-  // Placed now, marked complete once proved: the lock is held until then, so no other job replaces
-  // the entry under a sandbox started from it, and none uses it before it has run here.
+
+  // Placed now and proved where it is (the very file the sandbox starts from), marked complete once
+  // it has answered. The lock is held until then, so no other job uses the entry unproved or
+  // replaces it; and, when the proof fails, until the caller's sandbox is gone (release()), since
+  // stopping that sandbox runs this binary: only then is the entry removed.
+  if (layout.tarFlag) await fs.rename(file, path.join(root, layout.artifact));
+  await fs.mkdir(toolDir, { recursive: true });
+  let callerDone: () => void = () => {};
+  const released = new Promise<void>((resolve) => {
+    callerDone = resolve;
+  });
   return await new Promise<ObtainedRunsc>((hand, fail) => {
-    withLock(lockFile(key), async () => {
+    const held = withLock(lockFile(key), async () => {
       const done = findCached(shelf, key, digest, log.info);
       if (done) {
         hand(proved(done));
@@ -274,30 +281,39 @@ async function unpackAndCache(
       }
       const dir = await placeEntry(root, path.join(toolDir, key), shelf.arch, { complete: false });
       const proven = (async () => {
-        try {
-          const { version } = await probing;
-          await record(dir, version);
-          await fs.writeFile(`${dir}.complete`, '');
-          return cached(dir, version);
-        } catch (error) {
-          // Nothing half-done stays: the entry, and its version's directory when it held nothing else.
-          await fs.rm(dir, { recursive: true, force: true });
-          await fs.rmdir(path.dirname(dir)).catch(() => {});
-          throw error;
-        }
+        const { version } = await prove(path.join(dir, 'runsc'), url, key);
+        await record(dir, version);
+        await fs.writeFile(`${dir}.complete`, '');
+        return cached(dir, version);
       })();
       // Its failure is the caller's to report, where it waits for the proof.
       proven.catch(() => {});
-      hand({ path: path.join(dir, 'runsc'), proven });
-      await proven.catch(() => {});
-    }).catch(fail);
+      const release = async () => {
+        callerDone();
+        await held.catch(() => {});
+      };
+      hand({ path: path.join(dir, 'runsc'), proven, release });
+      if (
+        await proven.then(
+          () => true,
+          () => false,
+        )
+      )
+        return;
+      await released;
+      // Nothing half-done stays: the entry, and its version's directory when it held nothing else.
+      await fs.rm(dir, { recursive: true, force: true });
+      await fs.rmdir(path.dirname(dir)).catch(() => {});
+    });
+    held.catch(fail);
   });
 }
 
 /**
- * `runsc --version` of a binary just unpacked: its first line, and the cache
- * key (the release's, or for `latest` the one the binary names). Rejects when
- * it does not run here, naming where it came from.
+ * `runsc --version` of a binary just unpacked, started at once (the process
+ * is spawned before this returns): its first line, and the cache key (the
+ * release's, or for `latest` the one the binary names). Rejects when it does
+ * not run here, naming where it came from.
  */
 async function prove(runsc: string, url: string, cacheKey: string | undefined): Promise<{ version: string; key: string }> {
   const probe = await run(runsc, ['--version']);

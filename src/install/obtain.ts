@@ -13,11 +13,11 @@ import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../log.js';
-import { findCached, type InstalledRunsc, type ObtainedRunsc, proved, type Shelf, toolName } from './cache.js';
+import { findCached, type InstalledRunsc, type ObtainedRunsc, proved, provenNow, type Shelf, toolName } from './cache.js';
 import type { Progress } from './download.js';
 import { type VersionRequest, versionLine } from './version.js';
 
-export type { InstalledRunsc, ObtainedRunsc } from './cache.js';
+export { type InstalledRunsc, type ObtainedRunsc, provenNow } from './cache.js';
 
 /** Which runsc: a binary of the user's, or a release from a bucket. */
 export type RunscWanted =
@@ -77,8 +77,9 @@ const RUNSC_VERSION = /^runsc version \S/;
 
 /**
  * The runsc to run, possibly still proving itself (a release just downloaded:
- * ObtainedRunsc): start it from `path`, and wait for `proven` before relying
- * on its version or reporting the run.
+ * ObtainedRunsc): start it from `path`, wait for `proven` before relying on
+ * its version or reporting the run, and call `release()` once nothing started
+ * from it runs any more.
  */
 export async function obtainRunsc(wanted: RunscWanted, ctx: ObtainContext): Promise<ObtainedRunsc> {
   // The user's own binary is asked what it is before anything runs it (as root, through sudo).
@@ -98,7 +99,7 @@ export async function obtainRunsc(wanted: RunscWanted, ctx: ObtainContext): Prom
   // Every pinned path (a hit, `latest` reusing an entry, an entry another job just cached, a fresh
   // install) ends here: what runs is unpacked from bytes this step hashed, never a cache path. (The
   // installer proves a pinned download before it returns.)
-  const found = await obtained.proven;
+  const found = await provenNow(obtained);
   const entry = found.entry;
   if (!entry?.kept) throw new Error(`internal: runsc from ${found.path} has no kept artifact to check against runsc-sha512`);
   const { copyVerified } = await import('./pinned.js');

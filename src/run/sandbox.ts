@@ -145,12 +145,20 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).u
 
 export async function runSandbox(run: SandboxRun): Promise<SandboxResult> {
   if (!run.collect) {
-    const result = await watch(
-      run,
-      ['run', `--bundle=${run.bundleDir}`, run.containerId],
-      () => killContainer(run.runsc, run.containerId),
-      { spawned: run.started, wrap: run.wrap, watchStart: true },
-    );
+    let result: SandboxResult;
+    try {
+      result = await watch(run, ['run', `--bundle=${run.bundleDir}`, run.containerId], () => killContainer(run.runsc, run.containerId), {
+        spawned: run.started,
+        wrap: run.wrap,
+        watchStart: true,
+      });
+    } catch (error) {
+      // The start hook failed (the runsc just downloaded failed its proof, say) and the sandbox was
+      // stopped through runsc: whatever of it a failing runsc could not stop is killed by its state
+      // directory, and nothing of it outlives the error.
+      await ensureGone(run.runsc, run.containerId);
+      throw error;
+    }
     // `runsc run` deletes its sandbox when it returns; one that was stopped, or never started, may not have.
     if (result.timedOut || result.cancelled || result.runscError) await ensureGone(run.runsc, run.containerId);
     return result;

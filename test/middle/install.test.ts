@@ -14,12 +14,14 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
-import { METADATA_FILE } from '../../src/install/cache.js';
+import { METADATA_FILE, provenNow } from '../../src/install/cache.js';
 import { type InstallContext, type InstallRequest, installRunsc } from '../../src/install/installer.js';
 import { parseVersionInput } from '../../src/install/version.js';
 import { lineLogger, silent } from '../../src/log.js';
+import { runSandbox } from '../../src/run/sandbox.js';
 import { ARCH, type BucketServer, serveBucket } from '../support/bucket.js';
 import { FAKE_VERSION, fakeBucket } from './bucket.js';
+import { alive, makeFake, pidFrom } from './fake-runsc.js';
 
 let root: string;
 let bucket: string;
@@ -75,8 +77,8 @@ function cached(): string[] {
   return readdirSync(toolCache, { recursive: true, encoding: 'utf8' }).sort();
 }
 
-/** installRunsc, waiting for its proof as every caller does before it reports the install. */
-const install = (req: InstallRequest, ctx: InstallContext) => installRunsc(req, ctx).then((obtained) => obtained.proven);
+/** installRunsc, waiting for its proof (and releasing the entry) as a caller that starts nothing first does. */
+const install = (req: InstallRequest, ctx: InstallContext) => installRunsc(req, ctx).then(provenNow);
 
 const unexpected = (): never => {
   throw new Error('expected a failure');
@@ -207,8 +209,7 @@ describe('the proof that the binary runs here', () => {
     expect(existsSync(`${dir}.complete`)).toBe(true);
     expect(JSON.parse(readFileSync(path.join(dir, METADATA_FILE), 'utf8'))).toMatchObject({ version: FAKE_VERSION, kept: 'runsc' });
     expect(said.join('')).toContain(`Cached ${FAKE_VERSION} (sha512 `);
-    // The lock goes right after the proof settles.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await obtained.release();
     expect(existsSync(lockFile('20240101.0'))).toBe(false);
     expect(readdirSync(temp)).toEqual([]);
   });
@@ -221,6 +222,7 @@ describe('the proof that the binary runs here', () => {
     expect(existsSync(`${entryDir('20240101.0')}.complete`)).toBe(true);
     expect(second.path).toBe(first.path);
     expect(await second.proven).toEqual(await first.proven);
+    await Promise.all([first.release(), second.release()]);
   });
 
   test('with runsc-sha512 the proof comes first: what is returned is complete', async () => {
@@ -228,7 +230,7 @@ describe('the proof that the binary runs here', () => {
     const obtained = await installRunsc(request('20240101.0', { sha512: pin }), context());
     expect(existsSync(`${entryDir('20240101.0')}.complete`)).toBe(true);
     expect(existsSync(lockFile('20240101.0'))).toBe(false);
-    expect(await obtained.proven).toMatchObject({ version: FAKE_VERSION });
+    expect(await provenNow(obtained)).toMatchObject({ version: FAKE_VERSION });
   });
 
   test('a pinned release that does not run here: its proof fails naming it, and nothing of it stays', async () => {
@@ -236,10 +238,59 @@ describe('the proof that the binary runs here', () => {
     const url = `${server.url}/20240102.0/${ARCH}/runsc`;
     const obtained = await installRunsc(request('20240102.0'), context());
     await expect(obtained.proven).rejects.toThrow(`the runsc downloaded from ${url} does not run on this machine: exec format error, say`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Kept, incomplete and locked, until the caller says nothing started from it runs any more.
+    expect(existsSync(obtained.path)).toBe(true);
+    expect(existsSync(`${entryDir('20240102.0')}.complete`)).toBe(false);
+    expect(existsSync(lockFile('20240102.0'))).toBe(true);
+    await obtained.release();
     expect(cached()).toEqual(['runsc']);
     expect(readdirSync(temp)).toEqual([]);
   });
+
+  test('proved where it runs: a script whose interpreter opens it late is not raced by the move into the cache', async () => {
+    // A #! script is opened by its interpreter after execve: a probe of the staged copy, renamed into
+    // the cache right after, could find it gone. This interpreter waits 0.2 s before opening it.
+    const file = addRelease('20240104.0', '');
+    writeFileSync(file, `#!/usr/bin/env -S sh -c "sleep 0.2; exec sh \\"\\$0\\" \\"\\$@\\""\necho '${FAKE_VERSION}'\n`, { mode: 0o755 });
+    writeFileSync(`${file}.sha512`, `${sha512(file)}  runsc\n`);
+    expect(await install(request('20240104.0'), context())).toMatchObject({ version: FAKE_VERSION });
+  });
+
+  test('one that fails its proof while a sandbox started from it runs: the sandbox is stopped through it, then the entry goes', async () => {
+    const fake = makeFake();
+    try {
+      // `run` works (it is the fake runsc) but --version fails: a proof that fails for reasons of its
+      // own (a timeout, an exhausted process limit, a full disk for the marker).
+      addRelease(
+        '20240105.0',
+        `[ "$1" = --version ] && { sleep 0.3; echo 'probe failed, say' >&2; exit 3; }\nexec ${fake.runsc.path} "$@"`,
+      );
+      const obtained = await installRunsc(request('20240105.0'), context());
+      fake.cell('echo $$ > cell.pid; sleep 30');
+      const run = fake.sandboxRun();
+      const started = Date.now();
+      await expect(
+        runSandbox({
+          ...run,
+          runsc: { ...run.runsc, path: obtained.path },
+          started: async () => {
+            await pidFrom(fake, 'cell.pid');
+            await obtained.proven;
+          },
+        }),
+      ).rejects.toThrow('does not run on this machine: probe failed, say');
+      const cell = await pidFrom(fake, 'cell.pid');
+      expect(alive(cell)).toBe(false);
+      expect(fake.calls().some((c) => c.startsWith('kill'))).toBe(true);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      // The entry stayed for the stop; the caller's release removes it.
+      expect(existsSync(obtained.path)).toBe(true);
+      await obtained.release();
+      expect(cached()).toEqual(['runsc']);
+    } finally {
+      fake.cleanup();
+    }
+  }, 20_000);
 
   test('one whose binary cannot be executed at all, pinned by sha512: the install fails, nothing cached', async () => {
     const file = addRelease('20240102.0', '');

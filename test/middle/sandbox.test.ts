@@ -409,4 +409,24 @@ describe('the started hook', () => {
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(await gone(await pidFrom(fake, 'cell.pid'))).toBe(true);
   });
+
+  it('a hook that throws while runsc cannot stop the sandbox: what it left is killed by its state directory before the error', async ({
+    fake,
+  }) => {
+    // kill and delete do nothing, and a gofer outlives `runsc run` (as when the runsc just downloaded
+    // failed its proof): only the processes carrying --root=<state> can be found and killed.
+    fake.control({ deaf: true, stuckGofer: true });
+    fake.cell('echo $$ > cell.pid; sleep 30');
+    const run = fake.sandboxRun();
+    await expect(
+      runSandbox({
+        ...run,
+        started: async () => {
+          await pidFrom(fake, 'cell.pid');
+          throw new Error('the runsc downloaded from … does not run on this machine');
+        },
+      }),
+    ).rejects.toThrow('does not run on this machine');
+    expect(sandboxProcesses(fake.runsc)).toEqual([]);
+  }, 20_000);
 });
