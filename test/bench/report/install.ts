@@ -36,6 +36,7 @@ export function reportInstall(fig: InstallFigures, bucket: Pick<LocalBucket, 'ar
     '',
     `Shell recipes: tarball \`${tarballShell}\`; loose binary \`${looseShell}\` (one curl for both files). ` +
       'The action asks for both files at once too (a pinned release, in the layout it expects first: the loose binary for releases ' +
-      'before 20260824), runs `runsc --version` and renames the tree into the tool cache.',
+      'before 20260824), renames the tree into the tool cache, and marks the entry complete once `runsc --version` has ' +
+      'answered, which a pinned release does while its sandbox starts.',
   ].join('\n');
 }
