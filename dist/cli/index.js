@@ -12282,8 +12282,13 @@ async function runSandbox(run) {
         catch (error) {
             // The start hook failed (the runsc just downloaded failed its proof, say) and the sandbox was
             // stopped through runsc: whatever of it a failing runsc could not stop is killed by its state
-            // directory, and nothing of it outlives the error.
-            await (0,run_runsc/* ensureGone */.Un)(run.runsc, run.containerId);
+            // directory, and nothing of it outlives the error. If something does, both are said, the cause first.
+            try {
+                await (0,run_runsc/* ensureGone */.Un)(run.runsc, run.containerId);
+            }
+            catch (stuck) {
+                throw new Error(`${error instanceof Error ? error.message : String(error)}; then ${stuck.message}`);
+            }
             throw error;
         }
         // `runsc run` deletes its sandbox when it returns; one that was stopped, or never started, may not have.

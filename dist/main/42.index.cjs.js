@@ -567,7 +567,13 @@ async function unpackAndCache(req, ctx, layout, url, file, digest) {
                 return;
             await released;
             // Nothing half-done stays: the entry, and its version's directory when it held nothing else.
-            await external_node_fs_.promises.rm(dir, { recursive: true, force: true });
+            try {
+                await external_node_fs_.promises.rm(dir, { recursive: true, force: true });
+            }
+            catch (error) {
+                // Harmless (no marker: nothing uses it, and the next install replaces it), but said.
+                log.info(`Could not remove ${dir}, whose runsc did not prove itself: ${error.message}`);
+            }
             await external_node_fs_.promises.rmdir(external_node_path_default().dirname(dir)).catch(() => { });
         });
         held.catch(fail);

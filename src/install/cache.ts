@@ -49,8 +49,9 @@ export interface ObtainedRunsc {
   proven: Promise<InstalledRunsc>;
   /**
    * Called once nothing started from `path` runs any more (or nothing was
-   * started): an entry whose proof failed is removed then, not before, since
-   * stopping a sandbox runs its runsc; and the entry's lock is let go.
+   * started). An entry whose proof failed is kept, locked, until then, since
+   * stopping a sandbox runs its runsc, and is removed then, its lock let go.
+   * A proved entry's lock went with the proof: this only waits for that.
    */
   release(): Promise<void>;
 }

@@ -302,7 +302,12 @@ async function unpackAndCache(
         return;
       await released;
       // Nothing half-done stays: the entry, and its version's directory when it held nothing else.
-      await fs.rm(dir, { recursive: true, force: true });
+      try {
+        await fs.rm(dir, { recursive: true, force: true });
+      } catch (error) {
+        // Harmless (no marker: nothing uses it, and the next install replaces it), but said.
+        log.info(`Could not remove ${dir}, whose runsc did not prove itself: ${(error as Error).message}`);
+      }
       await fs.rmdir(path.dirname(dir)).catch(() => {});
     });
     held.catch(fail);

@@ -155,8 +155,12 @@ export async function runSandbox(run: SandboxRun): Promise<SandboxResult> {
     } catch (error) {
       // The start hook failed (the runsc just downloaded failed its proof, say) and the sandbox was
       // stopped through runsc: whatever of it a failing runsc could not stop is killed by its state
-      // directory, and nothing of it outlives the error.
-      await ensureGone(run.runsc, run.containerId);
+      // directory, and nothing of it outlives the error. If something does, both are said, the cause first.
+      try {
+        await ensureGone(run.runsc, run.containerId);
+      } catch (stuck) {
+        throw new Error(`${error instanceof Error ? error.message : String(error)}; then ${(stuck as Error).message}`);
+      }
       throw error;
     }
     // `runsc run` deletes its sandbox when it returns; one that was stopped, or never started, may not have.

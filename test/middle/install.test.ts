@@ -20,6 +20,7 @@ import { parseVersionInput } from '../../src/install/version.js';
 import { lineLogger, silent } from '../../src/log.js';
 import { runSandbox } from '../../src/run/sandbox.js';
 import { ARCH, type BucketServer, serveBucket } from '../support/bucket.js';
+import { waitFor } from '../support/procs.js';
 import { FAKE_VERSION, fakeBucket } from './bucket.js';
 import { alive, makeFake, pidFrom } from './fake-runsc.js';
 
@@ -209,8 +210,9 @@ describe('the proof that the binary runs here', () => {
     expect(existsSync(`${dir}.complete`)).toBe(true);
     expect(JSON.parse(readFileSync(path.join(dir, METADATA_FILE), 'utf8'))).toMatchObject({ version: FAKE_VERSION, kept: 'runsc' });
     expect(said.join('')).toContain(`Cached ${FAKE_VERSION} (sha512 `);
+    // The lock goes with the proof, not with release(): a sandbox runs for as long as its cell does.
+    expect(await waitFor(() => !existsSync(lockFile('20240101.0')), 2_000)).toBe(true);
     await obtained.release();
-    expect(existsSync(lockFile('20240101.0'))).toBe(false);
     expect(readdirSync(temp)).toEqual([]);
   });
 
@@ -238,7 +240,9 @@ describe('the proof that the binary runs here', () => {
     const url = `${server.url}/20240102.0/${ARCH}/runsc`;
     const obtained = await installRunsc(request('20240102.0'), context());
     await expect(obtained.proven).rejects.toThrow(`the runsc downloaded from ${url} does not run on this machine: exec format error, say`);
-    // Kept, incomplete and locked, until the caller says nothing started from it runs any more.
+    // Kept, incomplete and locked, until the caller says nothing started from it runs any more (a
+    // removal would be asynchronous: give it time to show).
+    await new Promise((resolve) => setTimeout(resolve, 200));
     expect(existsSync(obtained.path)).toBe(true);
     expect(existsSync(`${entryDir('20240102.0')}.complete`)).toBe(false);
     expect(existsSync(lockFile('20240102.0'))).toBe(true);
