@@ -181,6 +181,18 @@ describe('the start limit (a runsc that hangs before the cell starts, as on an u
     expect(sandboxProcesses(fake.runsc)).toEqual([]);
   });
 
+  it.concurrent('on kvm, the start limit striking while the timeout looks: the look decides, and the stall is said at the timeout', async ({
+    fake,
+  }) => {
+    fake.control({ startDelay: 20 });
+    // The look starts at 800 ms and lasts about 2 s: the start limit (1.2 s) strikes in the middle of it.
+    const run = fake.sandboxRun({ startLimitMs: 1_200, timeoutMs: 800, platform: 'kvm' });
+    const result = await runSandbox(run);
+    expect(result).toMatchObject({ exitCode: undefined, timedOut: false, cancelled: false });
+    expect(result.runscError?.message).toMatch(/^runsc did not start the sandbox within 800ms, the cell's timeout, on platform kvm/);
+    expect(sandboxProcesses(fake.runsc)).toEqual([]);
+  });
+
   it.concurrent('on kvm, a timeout shorter than the limit, on a sandbox that never started: the stall is said, at the timeout', async ({
     fake,
   }) => {
