@@ -563,7 +563,8 @@ async function unpackAndCache(req, ctx, layout, url, file, digest) {
                 await held.catch(() => { });
             };
             hand({ path: external_node_path_default().join(dir, 'runsc'), proven, release });
-            if (await proven.then(() => true, () => false))
+            const ok = await proven.then(() => true, () => false);
+            if (ok)
                 return;
             await released;
             // Nothing half-done stays: the entry, and its version's directory when it held nothing else.

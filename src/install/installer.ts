@@ -293,13 +293,11 @@ async function unpackAndCache(
         await held.catch(() => {});
       };
       hand({ path: path.join(dir, 'runsc'), proven, release });
-      if (
-        await proven.then(
-          () => true,
-          () => false,
-        )
-      )
-        return;
+      const ok = await proven.then(
+        () => true,
+        () => false,
+      );
+      if (ok) return;
       await released;
       // Nothing half-done stays: the entry, and its version's directory when it held nothing else.
       try {
