@@ -508,6 +508,11 @@ async function unpackAndCache(req, ctx, layout, url, file, digest) {
         log.info(`Cached ${version} (sha512 ${digest.slice(0, 16)}…) in ${dir}`);
         return { path: external_node_path_default().join(dir, 'runsc'), version, entry: { dir, kept: layout.artifact } };
     };
+    // An entry another job cached while this one downloaded, found once the lock is held. Without a pin
+    // any complete entry of ours will do, as it would for the next step (obtain.ts), even one made from
+    // another layout of the release: replacing it could pull the binary from under that job's sandbox.
+    // With a pin, only one recorded as made from the pinned bytes (obtain.ts hashes what it keeps).
+    const cachedMeanwhile = (key) => (0,cache/* findCached */.aY)(shelf, key, req.sha512, log.info, 'replacing it with the one downloaded');
     const toolDir = external_node_path_default().join(shelf.root, shelf.tool);
     const lockFile = (key) => external_node_path_default().join(toolDir, `${key}-${shelf.arch}.lock`);
     const key = req.version.cacheKey;
@@ -522,8 +527,8 @@ async function unpackAndCache(req, ctx, layout, url, file, digest) {
         await record(root, proof.version);
         await external_node_fs_.promises.mkdir(toolDir, { recursive: true });
         return (0,cache/* proved */.tT)(await (0,lock/* withLock */.k)(lockFile(proof.key), async () => {
-            // Another job may have cached the very same artifact while we downloaded it.
-            const done = (0,cache/* findCached */.aY)(shelf, proof.key, digest, log.info);
+            // Another job may have cached this release while we downloaded it (see cachedMeanwhile).
+            const done = cachedMeanwhile(proof.key);
             if (done)
                 return done;
             const dir = await placeEntry(root, external_node_path_default().join(toolDir, proof.key), shelf.arch);
@@ -543,7 +548,7 @@ async function unpackAndCache(req, ctx, layout, url, file, digest) {
     });
     return await new Promise((hand, fail) => {
         const held = (0,lock/* withLock */.k)(lockFile(key), async () => {
-            const done = (0,cache/* findCached */.aY)(shelf, key, digest, log.info);
+            const done = cachedMeanwhile(key);
             if (done) {
                 hand((0,cache/* proved */.tT)(done));
                 return;

@@ -14490,7 +14490,9 @@ function readMetadata(dir) {
  * runner's user, so a pinned hit is verified by hashing the kept artifact
  * (pinned.ts), never by believing this file. `say` reports which.
  */
-function findCached(shelf, key, pinnedSha, say) {
+function findCached(shelf, key, pinnedSha, say, 
+/** What happens to an entry the pin rules out: the installer, which has downloaded already, replaces it. */
+instead = 'downloading again') {
     const dir = findEntry(shelf, key);
     if (!dir)
         return undefined;
@@ -14498,13 +14500,13 @@ function findCached(shelf, key, pinnedSha, say) {
     if (!meta)
         return undefined;
     if (pinnedSha && meta.sha512 !== pinnedSha) {
-        say(`Cached runsc ${key} came from an artifact with another sha512 than runsc-sha512; downloading again`);
+        say(`Cached runsc ${key} came from an artifact with another sha512 than runsc-sha512; ${instead}`);
         return undefined;
     }
     if (pinnedSha && !meta.kept) {
         // An entry from before artifacts were kept: nothing in it can be checked against the pin. A fresh
         // download can, and replaces it.
-        say(`Cached runsc ${key} in ${dir} does not keep its artifact, so runsc-sha512 cannot be checked against it; downloading again`);
+        say(`Cached runsc ${key} in ${dir} does not keep its artifact, so runsc-sha512 cannot be checked against it; ${instead}`);
         return undefined;
     }
     say(`Using cached ${meta.version} from ${dir}`);

@@ -238,6 +238,11 @@ async function unpackAndCache(
     log.info(`Cached ${version} (sha512 ${digest.slice(0, 16)}…) in ${dir}`);
     return { path: path.join(dir, 'runsc'), version, entry: { dir, kept: layout.artifact } };
   };
+  // An entry another job cached while this one downloaded, found once the lock is held. Without a pin
+  // any complete entry of ours will do, as it would for the next step (obtain.ts), even one made from
+  // another layout of the release: replacing it could pull the binary from under that job's sandbox.
+  // With a pin, only one recorded as made from the pinned bytes (obtain.ts hashes what it keeps).
+  const cachedMeanwhile = (key: string) => findCached(shelf, key, req.sha512, log.info, 'replacing it with the one downloaded');
   const toolDir = path.join(shelf.root, shelf.tool);
   const lockFile = (key: string) => path.join(toolDir, `${key}-${shelf.arch}.lock`);
   const key = req.version.cacheKey;
@@ -253,8 +258,8 @@ async function unpackAndCache(
     await fs.mkdir(toolDir, { recursive: true });
     return proved(
       await withLock(lockFile(proof.key), async () => {
-        // Another job may have cached the very same artifact while we downloaded it.
-        const done = findCached(shelf, proof.key, digest, log.info);
+        // Another job may have cached this release while we downloaded it (see cachedMeanwhile).
+        const done = cachedMeanwhile(proof.key);
         if (done) return done;
         const dir = await placeEntry(root, path.join(toolDir, proof.key), shelf.arch);
         return cached(dir, proof.version);
@@ -274,7 +279,7 @@ async function unpackAndCache(
   });
   return await new Promise<ObtainedRunsc>((hand, fail) => {
     const held = withLock(lockFile(key), async () => {
-      const done = findCached(shelf, key, digest, log.info);
+      const done = cachedMeanwhile(key);
       if (done) {
         hand(proved(done));
         return;

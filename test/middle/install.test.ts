@@ -335,6 +335,53 @@ describe('the entry, written without tool-cache', () => {
     expect(readdirSync(temp)).toEqual([]);
   });
 
+  /**
+   * A complete entry of ours for 20260901.0, as another job would have cached it from another of the
+   * release's layouts while this one downloaded (the installer looks once it holds the lock). Its
+   * runsc, a stand-in, and a file of its own show whether it was replaced.
+   */
+  const cachedByAnotherJob = () => {
+    const dir = path.join(toolCache, 'runsc', '20260901.0.0', ARCH);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'runsc'), `#!/bin/sh\necho '${FAKE_VERSION}'\n`, { mode: 0o755 });
+    writeFileSync(path.join(dir, 'runsc.from-the-other-job'), '');
+    const meta = { artifact: `${server.url}/20260901.0/${ARCH}/runsc`, sha512: 'a'.repeat(128), version: FAKE_VERSION, kept: 'runsc' };
+    writeFileSync(path.join(dir, METADATA_FILE), JSON.stringify(meta));
+    writeFileSync(`${dir}.complete`, '');
+    return dir;
+  };
+
+  test('one another job cached while this one downloaded, from another layout, is used, not replaced under it', async () => {
+    const theirs = cachedByAnotherJob();
+    const said: string[] = [];
+    const installed = await install(request('20260901.0'), { ...context(), log: lineLogger({ write: (l: string) => said.push(l) }) });
+    // Its sandbox may be running from that binary: ours, downloaded and verified, is dropped instead.
+    expect(installed).toEqual({ path: path.join(theirs, 'runsc'), version: FAKE_VERSION, entry: { dir: theirs, kept: 'runsc' } });
+    expect(existsSync(path.join(theirs, 'runsc.from-the-other-job'))).toBe(true);
+    expect(said.join('')).toContain(`Using cached ${FAKE_VERSION} from ${theirs}`);
+    expect(said.join('')).not.toContain('sha512 than runsc-sha512');
+    expect(existsSync(path.join(toolCache, 'runsc', `20260901.0.0-${ARCH}.lock`))).toBe(false);
+    expect(readdirSync(temp)).toEqual([]);
+  });
+
+  test('with runsc-sha512, one made from other bytes is replaced, and the log says so', async () => {
+    const theirs = cachedByAnotherJob();
+    const layout = zstd ? 'gvisor.tar.zstd' : 'gvisor.tar.bz2';
+    const pin = sha512(path.join(bucket, '20260901.0', ARCH, layout));
+    const said: string[] = [];
+    const installed = await install(request('20260901.0', { sha512: pin }), {
+      ...context(),
+      log: lineLogger({ write: (l: string) => said.push(l) }),
+    });
+    expect(installed.entry).toEqual({ dir: theirs, kept: layout });
+    expect(existsSync(path.join(theirs, 'runsc.from-the-other-job'))).toBe(false);
+    expect(JSON.parse(readFileSync(path.join(theirs, METADATA_FILE), 'utf8'))).toMatchObject({ sha512: pin });
+    expect(said.join('')).toContain(
+      'Cached runsc 20260901.0.0 came from an artifact with another sha512 than runsc-sha512; replacing it with the one downloaded',
+    );
+    expect(readdirSync(temp)).toEqual([]);
+  });
+
   test.skipIf(process.getuid?.() !== 0)(
     'as root, belongs to root with modes under the umask, whatever owners the tarball names',
     async () => {
