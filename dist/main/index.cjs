@@ -22573,7 +22573,102 @@ function inNamespace(stage, tools, runscArgv, { maskNetSysctls = false, tableFil
 var run_dir = __nccwpck_require__(1970);
 // EXTERNAL MODULE: ./src/run/runsc.ts
 var run_runsc = __nccwpck_require__(6566);
+;// CONCATENATED MODULE: ./src/run/cgroups.ts
+/**
+ * The cgroups of a sandbox that runsc could not remove itself.
+ *
+ * A cell with limits runs in cgroups runsc makes at the spec's cgroupsPath,
+ * which it defaults to `/<container id>` (the action sets none), in every
+ * cgroup hierarchy: one per controller on cgroup v1, the single one on v2.
+ * runsc removes them when its sandbox ends, but not when its processes were
+ * killed instead (a start that stalled, as on a host where KVM hangs; a runsc
+ * that no runsc command could reach): then they stay, empty, on a runner
+ * that may run many more jobs. This removes them, deepest first, once
+ * nothing of the sandbox runs any more (ensureGone has returned): `rmdir`
+ * removes only a cgroup without processes and children, and anything still
+ * in use is left as it is.
+ */
+
+
+
+/** Where each cgroup hierarchy is mounted, from a mountinfo(5) text. */
+function cgroupMountPoints(mountinfo) {
+    const points = [];
+    for (const line of mountinfo.split('\n')) {
+        // The filesystem type is the first field after the " - " separator; the mount point is field 5.
+        const [mount = '', fs = ''] = line.split(' - ');
+        const type = fs.split(' ')[0];
+        if (type !== 'cgroup' && type !== 'cgroup2')
+            continue;
+        const point = mount.split(' ')[4];
+        // mountinfo escapes blanks, tabs, newlines and backslashes as three octal digits.
+        if (point)
+            points.push(point.replace(/\\([0-7]{3})/g, (_, octal) => String.fromCharCode(Number.parseInt(octal, 8))));
+    }
+    return points;
+}
+/** Every cgroup directory of this container, in each hierarchy, deepest first (what `rmdir` needs). */
+function containerCgroups(mountPoints, containerId) {
+    if (!/^\w[\w.-]*$/.test(containerId))
+        throw new Error(`internal: container id ${JSON.stringify(containerId)} is not a plain name`);
+    const dirs = [];
+    const walk = (dir) => {
+        let entries;
+        try {
+            entries = (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true });
+        }
+        catch {
+            return; // not there (runsc removed it, or this hierarchy never had it)
+        }
+        for (const e of entries)
+            if (e.isDirectory())
+                walk(external_node_path_default().join(dir, e.name));
+        dirs.push(dir);
+    };
+    for (const point of mountPoints)
+        walk(external_node_path_default().join(point, containerId));
+    // Children were pushed before their parents: the order is already deepest first.
+    return dirs;
+}
+/**
+ * Removes what is left of this container's cgroups (through sudo where runsc
+ * ran through it, as the cgroups are root's); returns those that are still
+ * there. Never throws: a cgroup left behind is untidy, not unsafe.
+ */
+async function removeLeftCgroups(r, containerId, mountinfo = '/proc/self/mountinfo') {
+    let points;
+    try {
+        points = cgroupMountPoints((0,external_node_fs_.readFileSync)(mountinfo, 'utf8'));
+    }
+    catch {
+        return [];
+    }
+    const dirs = containerCgroups(points, containerId);
+    if (dirs.length === 0)
+        return [];
+    if (r.sudo) {
+        await new Promise((resolve) => {
+            // rmdir goes on past a directory it cannot remove (then its parents fail too, as they should).
+            (0,external_node_child_process_.spawn)('sudo', ['-n', 'rmdir', '--', ...dirs], { stdio: 'ignore' })
+                .once('close', () => resolve())
+                .once('error', () => resolve());
+        });
+    }
+    else {
+        for (const dir of dirs) {
+            try {
+                (0,external_node_fs_.rmdirSync)(dir);
+            }
+            catch {
+                // In use (EBUSY) or not empty: left, and said by what is returned.
+            }
+        }
+    }
+    return containerCgroups(points, containerId);
+}
+
 ;// CONCATENATED MODULE: ./src/run/sandbox.ts
+
 
 
 
@@ -22641,11 +22736,14 @@ async function runSandbox(run) {
             catch (stuck) {
                 throw new Error(`${error instanceof Error ? error.message : String(error)}; then ${stuck.message}`);
             }
+            await removeCgroups(run);
             throw error;
         }
         // `runsc run` deletes its sandbox when it returns; one that was stopped, or never started, may not have.
-        if (result.timedOut || result.cancelled || result.runscError)
+        if (result.timedOut || result.cancelled || result.runscError) {
             await (0,run_runsc/* ensureGone */.Un)(run.runsc, run.containerId);
+            await removeCgroups(run);
+        }
         return result;
     }
     const { processFile, pidFile } = run.collect;
@@ -22688,7 +22786,13 @@ async function runSandbox(run) {
         await (0,run_runsc/* destroy */.zr)(run.runsc, run.containerId);
         // Nothing is placed on the host while a process of the cell could still run: fail closed.
         await (0,run_runsc/* ensureGone */.Un)(run.runsc, run.containerId);
+        await removeCgroups(run);
     }
+}
+/** Once nothing of the sandbox runs: the cgroups runsc could not remove because it was killed (cgroups.ts). */
+async function removeCgroups(run) {
+    if (run.cgroups)
+        await removeLeftCgroups(run.runsc, run.containerId);
 }
 function stopped(started, how) {
     return {
@@ -23367,6 +23471,7 @@ async function runStarted(plan, opts, started_) {
             flags,
             platform: opts.platform,
             runscLog,
+            cgroups: bundle.sandbox.cgroups,
             timeoutMs: plan.cell.limits?.timeout,
             memoryLimit: plan.cell.limits?.memory,
             output,

@@ -341,6 +341,7 @@ async function runStarted(plan: CellPlan, opts: RunOptions, started_: Started): 
       flags,
       platform: opts.platform,
       runscLog,
+      cgroups: bundle.sandbox.cgroups,
       timeoutMs: plan.cell.limits?.timeout,
       memoryLimit: plan.cell.limits?.memory,
       output,

@@ -9,6 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { formatDuration } from '../cell/units.js';
+import { removeLeftCgroups } from './cgroups.js';
 import type { CellOutput } from './output.js';
 import { SETUP_FAILED } from './readonly.js';
 import {
@@ -40,6 +41,8 @@ export interface SandboxRun {
   /** runsc's own log (`--log`), read when runsc fails. */
   runscLog: string;
   timeoutMs: number | undefined;
+  /** Whether runsc makes cgroups for the sandbox (a cell with limits): those a killed runsc leaves are removed (cgroups.ts). */
+  cgroups?: boolean;
   /** limits.memory: when set, the sandbox's memory use is read as the timeout strikes, before the kill (memory.ts). */
   memoryLimit?: number;
   output: CellOutput;
@@ -161,10 +164,14 @@ export async function runSandbox(run: SandboxRun): Promise<SandboxResult> {
       } catch (stuck) {
         throw new Error(`${error instanceof Error ? error.message : String(error)}; then ${(stuck as Error).message}`);
       }
+      await removeCgroups(run);
       throw error;
     }
     // `runsc run` deletes its sandbox when it returns; one that was stopped, or never started, may not have.
-    if (result.timedOut || result.cancelled || result.runscError) await ensureGone(run.runsc, run.containerId);
+    if (result.timedOut || result.cancelled || result.runscError) {
+      await ensureGone(run.runsc, run.containerId);
+      await removeCgroups(run);
+    }
     return result;
   }
   const { processFile, pidFile } = run.collect;
@@ -208,7 +215,13 @@ export async function runSandbox(run: SandboxRun): Promise<SandboxResult> {
     await destroy(run.runsc, run.containerId);
     // Nothing is placed on the host while a process of the cell could still run: fail closed.
     await ensureGone(run.runsc, run.containerId);
+    await removeCgroups(run);
   }
+}
+
+/** Once nothing of the sandbox runs: the cgroups runsc could not remove because it was killed (cgroups.ts). */
+async function removeCgroups(run: SandboxRun): Promise<void> {
+  if (run.cgroups) await removeLeftCgroups(run.runsc, run.containerId);
 }
 
 function stopped(started: number, how: { cancelled?: boolean }): SandboxResult {

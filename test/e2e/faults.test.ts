@@ -6,6 +6,7 @@
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { cgroupMountPoints } from '../../src/run/cgroups.js';
 import { type BucketServer, serveBucket } from '../support/bucket.js';
 import { type Job, makeJob, removeJob } from '../support/job.js';
 import type { ActionRun } from '../support/runner.js';
@@ -220,6 +221,17 @@ describe.skipIf(!existsSync('/dev/kvm'))('platform: kvm', () => {
       expect(Number(run.main.outputs['duration-ms'])).toBeLessThan(15_000);
     }
     expect(kvmRunscs()).toEqual([]);
+  }, 60_000);
+  test('with limits, the cgroups runsc made for a sandbox killed in its stalled start go with it', async () => {
+    // runsc removes its cgroups when its sandbox ends, not when its processes are killed.
+    const cell = 'name: kvm-cgroups\nrun: echo in-kvm\nlimits: { timeout: 4s, memory: 256Mi, pids: 200 }';
+    const run = await runAction(job, { inputs: { cell, 'runsc-path': runsc, platform: 'kvm' } });
+    if (run.main.outputs['exit-code'] !== '0') expect(errors(run.main)[0]).toContain('runsc did not start the sandbox within 4s');
+    expect(kvmRunscs()).toEqual([]);
+    const id = path.basename(run.main.outputs['log-file'] as string, '.log');
+    expect(id).toMatch(/^kvm-cgroups-\w{6}$/);
+    const left = cgroupMountPoints(readFileSync('/proc/self/mountinfo', 'utf8')).filter((point) => existsSync(path.join(point, id)));
+    expect(left).toEqual([]);
   }, 60_000);
 });
 

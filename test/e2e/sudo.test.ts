@@ -20,6 +20,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { cgroupMountPoints } from '../../src/run/cgroups.js';
 import { REPO } from '../support/action-yml.js';
 import { ARCH, type BucketServer, serveBucket } from '../support/bucket.js';
 import { type Job, makeJob, removeJob } from '../support/job.js';
@@ -149,6 +150,21 @@ describe.skipIf(!isRoot)('as an ordinary user (creating users needs root)', () =
     // Root-owned runsc state included: removed through sudo.
     expect(existsSync(runDir)).toBe(false);
   });
+
+  // Where /dev/kvm exists but KVM hangs (this project's VMs), the start stalls and its processes are killed.
+  test.skipIf(!existsSync('/dev/kvm'))(
+    'a stalled start with limits: the cgroups runsc made as root are removed through sudo',
+    async () => {
+      const cell = 'name: sudo-cgroups\nrun: echo in-kvm\nlimits: { timeout: 4s, memory: 256Mi }';
+      const run = await runAction(job, { user: sudoer, actionDir, inputs: { cell, platform: 'kvm', ...install } });
+      if (run.main.outputs['exit-code'] !== '0') expect(errors(run.main)[0]).toContain('runsc did not start the sandbox within 4s');
+      const id = path.basename(run.main.outputs['log-file'] as string, '.log');
+      expect(id).toMatch(/^sudo-cgroups-\w{6}$/);
+      const left = cgroupMountPoints(readFileSync('/proc/self/mountinfo', 'utf8')).filter((point) => existsSync(path.join(point, id)));
+      expect(left).toEqual([]);
+    },
+    60_000,
+  );
 
   test('runsc-sha512 through sudo: the verified private copy runs as root; a tampered entry fails closed, never run as root', async () => {
     const pin = readFileSync(path.join(inject('bucketDir'), '20260901.0', ARCH, 'gvisor.tar.zstd.sha512'), 'utf8').slice(0, 128);
