@@ -22630,41 +22630,61 @@ function containerCgroups(mountPoints, containerId) {
     // Children were pushed before their parents: the order is already deepest first.
     return dirs;
 }
+/** How long a cgroup may stay busy after the sandbox's processes are gone from /proc (see below). */
+const SETTLE_MS = 2_000;
+const RETRY_MS = 50;
 /**
  * Removes what is left of this container's cgroups (through sudo where runsc
  * ran through it, as the cgroups are root's); returns those that are still
- * there. Never throws: a cgroup left behind is untidy, not unsafe.
+ * there, for the caller to say. Never throws: a cgroup left behind is untidy,
+ * not unsafe.
+ *
+ * A killed process leaves /proc's view of it (its command line, which is how
+ * ensureGone finds the sandbox's) before it leaves its cgroups, and a sandbox
+ * with gigabytes to free takes a while in between: a cgroup that is still
+ * busy is tried again for up to SETTLE_MS.
  */
-async function removeLeftCgroups(r, containerId, mountinfo = '/proc/self/mountinfo') {
-    let points;
+async function removeLeftCgroups(r, containerId, { mountinfo = '/proc/self/mountinfo', settleMs = SETTLE_MS } = {}) {
     try {
-        points = cgroupMountPoints((0,external_node_fs_.readFileSync)(mountinfo, 'utf8'));
-    }
-    catch {
-        return [];
-    }
-    const dirs = containerCgroups(points, containerId);
-    if (dirs.length === 0)
-        return [];
-    if (r.sudo) {
-        await new Promise((resolve) => {
-            // rmdir goes on past a directory it cannot remove (then its parents fail too, as they should).
-            (0,external_node_child_process_.spawn)('sudo', ['-n', 'rmdir', '--', ...dirs], { stdio: 'ignore' })
-                .once('close', () => resolve())
-                .once('error', () => resolve());
-        });
-    }
-    else {
-        for (const dir of dirs) {
-            try {
-                (0,external_node_fs_.rmdirSync)(dir);
-            }
-            catch {
-                // In use (EBUSY) or not empty: left, and said by what is returned.
-            }
+        const points = cgroupMountPoints((0,external_node_fs_.readFileSync)(mountinfo, 'utf8'));
+        const until = Date.now() + settleMs;
+        for (;;) {
+            const dirs = containerCgroups(points, containerId);
+            if (dirs.length === 0)
+                return [];
+            await (r.sudo ? sudoRmdir(dirs) : rmdirEach(dirs));
+            const left = containerCgroups(points, containerId);
+            if (left.length === 0 || Date.now() >= until)
+                return left;
+            await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
         }
     }
-    return containerCgroups(points, containerId);
+    catch {
+        // No mountinfo to read, or an id that is not a plain name (never made by containerIdFor): nothing removed.
+        return [];
+    }
+}
+/** rmdir goes on past a directory it cannot remove (its parents then fail too, as they must). */
+function sudoRmdir(dirs) {
+    return new Promise((resolve) => {
+        (0,external_node_child_process_.spawn)('sudo', ['-n', 'rmdir', '--', ...dirs], { stdio: 'ignore' })
+            .once('close', () => resolve())
+            .once('error', () => resolve());
+    });
+}
+async function rmdirEach(dirs) {
+    for (const dir of dirs) {
+        try {
+            (0,external_node_fs_.rmdirSync)(dir);
+        }
+        catch {
+            // Busy (a process still in it) or not empty: tried again, or returned as left.
+        }
+    }
+}
+/** What the front ends say of cgroups that stayed (a warning: the cell's result stands). */
+function leftCgroupsNote(dirs) {
+    return `could not remove the cgroups runsc made for this cell, after its processes had to be killed: ${dirs.join(', ')}`;
 }
 
 ;// CONCATENATED MODULE: ./src/run/sandbox.ts
@@ -22736,63 +22756,76 @@ async function runSandbox(run) {
             catch (stuck) {
                 throw new Error(`${error instanceof Error ? error.message : String(error)}; then ${stuck.message}`);
             }
+            // What is left is not said: the error is.
             await removeCgroups(run);
             throw error;
         }
         // `runsc run` deletes its sandbox when it returns; one that was stopped, or never started, may not have.
         if (result.timedOut || result.cancelled || result.runscError) {
             await (0,run_runsc/* ensureGone */.Un)(run.runsc, run.containerId);
-            await removeCgroups(run);
+            return { ...result, leftCgroups: await removeCgroups(run) };
         }
         return result;
     }
-    const { processFile, pidFile } = run.collect;
-    const started = Date.now();
-    // Several runsc commands in a row: the hook runs before the first (collecting is never the fast path).
-    await run.started?.();
+    let result;
     try {
-        for (const [i, step] of [
-            ['create', `--bundle=${run.bundleDir}`, run.containerId],
-            ['start', run.containerId],
-        ].entries()) {
-            if (run.signal.aborted)
-                return stopped(started, { cancelled: true });
-            // A stalled start hangs in one of these two: each gets the limit `runsc run` gets.
-            const { code, timedOut } = await (0,run_runsc/* runscWithin */.Jx)(run.runsc, [...run.flags, ...step], run.startLimitMs ?? START_LIMIT_MS, i === 0 ? run.wrap : run.wrapStart);
-            if (code !== 0) {
-                const failure = (timedOut ? stalledStart(run) : runscFailure(run, code ?? RUNSC_FAILURE)) ?? {
-                    message: `runsc ${step[0]} failed (exit ${code})`,
-                    neverStarted: true,
-                };
-                return { ...stopped(started, {}), runscError: failure };
-            }
-        }
-        // On a timeout only the cell's process is killed here; the rest of the cell goes before collecting.
-        const killCell = async (reason) => {
-            const pid = reason === 'timeout' ? readPid(pidFile) : 0;
-            if (pid > 0)
-                await (0,run_runsc/* runscQuiet */.eI)(run.runsc, ['kill', `--pid=${pid}`, run.containerId, 'KILL']);
-            else
-                await (0,run_runsc/* destroy */.zr)(run.runsc, run.containerId);
-        };
-        const result = await watch(run, ['exec', `--process=${processFile}`, `--internal-pid-file=${pidFile}`, run.containerId], killCell, {});
-        if (result.cancelled || result.runscError || run.signal.aborted) {
-            return { ...result, cancelled: result.cancelled || run.signal.aborted, durationMs: Date.now() - started };
-        }
-        const collectError = await collectFrom(run, run.collect);
-        return { ...result, cancelled: run.signal.aborted, durationMs: Date.now() - started, collectError };
+        result = await runCollecting(run, run.collect);
     }
     finally {
         await (0,run_runsc/* destroy */.zr)(run.runsc, run.containerId);
         // Nothing is placed on the host while a process of the cell could still run: fail closed.
         await (0,run_runsc/* ensureGone */.Un)(run.runsc, run.containerId);
-        await removeCgroups(run);
+        if (!result)
+            await removeCgroups(run);
     }
+    return { ...result, leftCgroups: await removeCgroups(run) };
 }
-/** Once nothing of the sandbox runs: the cgroups runsc could not remove because it was killed (cgroups.ts). */
+/** The cell through `runsc create`, `start` and `exec`, then what it made read out (see SandboxRun.collect); the caller destroys the sandbox. */
+async function runCollecting(run, collect) {
+    const { processFile, pidFile } = collect;
+    const started = Date.now();
+    // Several runsc commands in a row: the hook runs before the first (collecting is never the fast path).
+    await run.started?.();
+    for (const [i, step] of [
+        ['create', `--bundle=${run.bundleDir}`, run.containerId],
+        ['start', run.containerId],
+    ].entries()) {
+        if (run.signal.aborted)
+            return stopped(started, { cancelled: true });
+        // A stalled start hangs in one of these two: each gets the limit `runsc run` gets.
+        const { code, timedOut } = await (0,run_runsc/* runscWithin */.Jx)(run.runsc, [...run.flags, ...step], run.startLimitMs ?? START_LIMIT_MS, i === 0 ? run.wrap : run.wrapStart);
+        if (code !== 0) {
+            const failure = (timedOut ? stalledStart(run) : runscFailure(run, code ?? RUNSC_FAILURE)) ?? {
+                message: `runsc ${step[0]} failed (exit ${code})`,
+                neverStarted: true,
+            };
+            return { ...stopped(started, {}), runscError: failure };
+        }
+    }
+    // On a timeout only the cell's process is killed here; the rest of the cell goes before collecting.
+    const killCell = async (reason) => {
+        const pid = reason === 'timeout' ? readPid(pidFile) : 0;
+        if (pid > 0)
+            await (0,run_runsc/* runscQuiet */.eI)(run.runsc, ['kill', `--pid=${pid}`, run.containerId, 'KILL']);
+        else
+            await (0,run_runsc/* destroy */.zr)(run.runsc, run.containerId);
+    };
+    const result = await watch(run, ['exec', `--process=${processFile}`, `--internal-pid-file=${pidFile}`, run.containerId], killCell, {});
+    if (result.cancelled || result.runscError || run.signal.aborted) {
+        return { ...result, cancelled: result.cancelled || run.signal.aborted, durationMs: Date.now() - started };
+    }
+    const collectError = await collectFrom(run, collect);
+    return { ...result, cancelled: run.signal.aborted, durationMs: Date.now() - started, collectError };
+}
+/**
+ * Once nothing of the sandbox runs: the cgroups runsc could not remove
+ * because it was killed (cgroups.ts). Returns those still there.
+ */
 async function removeCgroups(run) {
-    if (run.cgroups)
-        await removeLeftCgroups(run.runsc, run.containerId);
+    if (!run.cgroups)
+        return undefined;
+    const left = await removeLeftCgroups(run.runsc, run.containerId);
+    return left.length > 0 ? left : undefined;
 }
 function stopped(started, how) {
     return {
@@ -23951,6 +23984,7 @@ function renderSummary(f) {
 
 
 
+
 let loaded;
 /** @actions/core, on first use (see above). */
 async function loadCore() {
@@ -24116,6 +24150,8 @@ async function report(core, log, cell, inputs, installed, ran, image) {
     // After the stop-commands window: a later step reading log-file gets only part of the output.
     if (output.logCutAt !== undefined)
         say.warning(`log-file ${output.logFile}: ${logCutNote(output.logCutAt)}`);
+    if (result.leftCgroups)
+        say.warning(leftCgroupsNote(result.leftCgroups));
     const summary = renderSummary({
         name: cell.name,
         verdict,

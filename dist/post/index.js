@@ -106,7 +106,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 const cacheDir = (0,_cache_dir_js__WEBPACK_IMPORTED_MODULE_2__/* .privateCacheDir */ .H)(process.env);
 if (cacheDir)
     node_module__WEBPACK_IMPORTED_MODULE_0___default().enableCompileCache?.(cacheDir);
-const { post } = await Promise.all(/* import() */[__nccwpck_require__.e(264), __nccwpck_require__.e(104)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2104));
+const { post } = await Promise.all(/* import() */[__nccwpck_require__.e(264), __nccwpck_require__.e(895)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6895));
 try {
     await post();
 }

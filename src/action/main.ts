@@ -26,6 +26,7 @@ import { bucketArch, truncAdvisory } from '../install/version.js';
 import { type Logger, lineLogger } from '../log.js';
 import { runscWarnings } from '../options.js';
 import { type CellPlan, type CellRun, planCell, releasePlan, removeRunDir, runPlanned, startNetwork } from '../run/cell.js';
+import { leftCgroupsNote } from '../run/cgroups.js';
 import { RUN_DIR_PREFIX } from '../run/run-dir.js';
 import { describe, reportedStatus } from '../run/verdict.js';
 import { commands } from './commands.js';
@@ -201,6 +202,7 @@ async function report(
   }
   // After the stop-commands window: a later step reading log-file gets only part of the output.
   if (output.logCutAt !== undefined) say.warning(`log-file ${output.logFile}: ${logCutNote(output.logCutAt)}`);
+  if (result.leftCgroups) say.warning(leftCgroupsNote(result.leftCgroups));
 
   const summary = renderSummary({
     name: cell.name,

@@ -1,7 +1,8 @@
 /**
  * The post step: runs only when main may have left something behind (the job
  * failed or was cancelled; see `post-if` in action.yml). It removes this run's
- * sandbox and run directory and nothing else.
+ * sandbox (with its cgroups and, for `network.allow`, its network) and run
+ * directory, and nothing else.
  *
  * The state can be forged, so it only points (post-state.ts): what is run
  * (runsc, the container id) comes from the record main left in the run
@@ -14,7 +15,8 @@ import path from 'node:path';
 import * as core from '@actions/core';
 import { exec } from '@actions/exec';
 import { lineLogger } from '../log.js';
-import { destroy, needsSudo, type Runsc } from '../run/runsc.js';
+import { leftCgroupsNote, removeLeftCgroups } from '../run/cgroups.js';
+import { destroy, ensureGone, needsSudo, type Runsc } from '../run/runsc.js';
 import { commands } from './commands.js';
 import { loadPostState } from './post-state.js';
 
@@ -33,6 +35,15 @@ export async function post(): Promise<void> {
   const runsc: Runsc = { path: runscPath, sudo, root: path.join(state.runDir, 'state') };
   log.info(`Removing sandbox ${containerId} left by the main step`);
   await destroy(runsc, containerId);
+  // What runsc could not stop (a start that stalled) is killed by this run's state directory, and the
+  // cgroups runsc then could not remove go too (they are only there for a cell with limits).
+  try {
+    await ensureGone(runsc, containerId);
+  } catch (error) {
+    say.warning(`gvisor-cell post: ${(error as Error).message}`);
+  }
+  const left = await removeLeftCgroups(runsc, containerId);
+  if (left.length > 0) say.warning(`gvisor-cell post: ${leftCgroupsNote(left)}`);
   if (state.record.networkId) {
     // Loaded only when main made a network: the listeners died with main; the namespace, link and table may not have.
     const { findNetworkTools, teardownHostNetwork } = await import('../egress/host-network.js');

@@ -19,6 +19,7 @@ import { bucketArch, truncAdvisory } from '../install/version.js';
 import { type Logger, lineLogger } from '../log.js';
 import { OptionError, type OptionName, type OptionSource, runChoices, runscOptions, runscWarnings } from '../options.js';
 import { logDirOf, planCell, releasePlan, runPlanned, startNetwork } from '../run/cell.js';
+import { leftCgroupsNote } from '../run/cgroups.js';
 import { RUN_DIR_PREFIX } from '../run/run-dir.js';
 import { globalFlags } from '../run/runsc.js';
 import { describe, reportedStatus } from '../run/verdict.js';
@@ -279,6 +280,7 @@ async function cmdRun(file: string, values: Values): Promise<number> {
       for (const warning of collected.warnings) log.info(`warning: ${warning}`);
       if (collected.error) log.info(`gvisor-cell: ${collected.error}`);
     }
+    if (result.leftCgroups) log.info(`warning: ${leftCgroupsNote(result.leftCgroups)}`);
     const said = describe(verdict, cell.name, result.durationMs);
     log.info(`gvisor-cell: ${said}${verdict.kind === 'passed' ? '' : ` (after ${result.durationMs} ms)`}`);
     for (const hint of hints) log.info(`gvisor-cell: ${hint}`);

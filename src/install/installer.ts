@@ -238,11 +238,27 @@ async function unpackAndCache(
     log.info(`Cached ${version} (sha512 ${digest.slice(0, 16)}…) in ${dir}`);
     return { path: path.join(dir, 'runsc'), version, entry: { dir, kept: layout.artifact } };
   };
-  // An entry another job cached while this one downloaded, found once the lock is held. Without a pin
-  // any complete entry of ours will do, as it would for the next step (obtain.ts), even one made from
-  // another layout of the release: replacing it could pull the binary from under that job's sandbox.
-  // With a pin, only one recorded as made from the pinned bytes (obtain.ts hashes what it keeps).
-  const cachedMeanwhile = (key: string) => findCached(shelf, key, req.sha512, log.info, 'replacing it with the one downloaded');
+  // An entry another job cached while this one downloaded, found once the lock is held; what is not
+  // taken is replaced by this download.
+  // - A pinned release: any complete entry of ours, as obtain.ts takes it for the next step, even one
+  //   made from another layout of the release: replacing it could pull the binary from under that
+  //   job's sandbox.
+  // - `latest`: only one made from this very artifact. The next `latest` step looks its entry up by
+  //   the artifact's digest (cachedArtifact): one of another layout would never be found, and every
+  //   step would download the release again.
+  // - With `runsc-sha512`: only one recorded as made from the pinned bytes (obtain.ts hashes what it keeps).
+  const cachedMeanwhile = (key: string): InstalledRunsc | undefined => {
+    if (req.sha512 || req.version.cacheKey) return findCached(shelf, key, req.sha512, log.info, 'replacing it with the one downloaded');
+    const dir = findEntry(shelf, key);
+    const meta = dir ? readMetadata(dir) : undefined;
+    if (!dir || !meta) return undefined;
+    if (meta.sha512 === digest) {
+      log.info(`Using cached ${meta.version} from ${dir} (same artifact as latest)`);
+      return cachedRunsc(dir, meta);
+    }
+    log.info(`Cached runsc ${key} in ${dir} came from another artifact than ${url}; replacing it with the one downloaded`);
+    return undefined;
+  };
   const toolDir = path.join(shelf.root, shelf.tool);
   const lockFile = (key: string) => path.join(toolDir, `${key}-${shelf.arch}.lock`);
   const key = req.version.cacheKey;

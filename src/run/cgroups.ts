@@ -51,35 +51,63 @@ export function containerCgroups(mountPoints: readonly string[], containerId: st
   return dirs;
 }
 
+/** How long a cgroup may stay busy after the sandbox's processes are gone from /proc (see below). */
+const SETTLE_MS = 2_000;
+const RETRY_MS = 50;
+
 /**
  * Removes what is left of this container's cgroups (through sudo where runsc
  * ran through it, as the cgroups are root's); returns those that are still
- * there. Never throws: a cgroup left behind is untidy, not unsafe.
+ * there, for the caller to say. Never throws: a cgroup left behind is untidy,
+ * not unsafe.
+ *
+ * A killed process leaves /proc's view of it (its command line, which is how
+ * ensureGone finds the sandbox's) before it leaves its cgroups, and a sandbox
+ * with gigabytes to free takes a while in between: a cgroup that is still
+ * busy is tried again for up to SETTLE_MS.
  */
-export async function removeLeftCgroups(r: Runsc, containerId: string, mountinfo = '/proc/self/mountinfo'): Promise<string[]> {
-  let points: string[];
+export async function removeLeftCgroups(
+  r: Runsc,
+  containerId: string,
+  { mountinfo = '/proc/self/mountinfo', settleMs = SETTLE_MS } = {},
+): Promise<string[]> {
   try {
-    points = cgroupMountPoints(readFileSync(mountinfo, 'utf8'));
+    const points = cgroupMountPoints(readFileSync(mountinfo, 'utf8'));
+    const until = Date.now() + settleMs;
+    for (;;) {
+      const dirs = containerCgroups(points, containerId);
+      if (dirs.length === 0) return [];
+      await (r.sudo ? sudoRmdir(dirs) : rmdirEach(dirs));
+      const left = containerCgroups(points, containerId);
+      if (left.length === 0 || Date.now() >= until) return left;
+      await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+    }
   } catch {
+    // No mountinfo to read, or an id that is not a plain name (never made by containerIdFor): nothing removed.
     return [];
   }
-  const dirs = containerCgroups(points, containerId);
-  if (dirs.length === 0) return [];
-  if (r.sudo) {
-    await new Promise<void>((resolve) => {
-      // rmdir goes on past a directory it cannot remove (then its parents fail too, as they should).
-      spawn('sudo', ['-n', 'rmdir', '--', ...dirs], { stdio: 'ignore' })
-        .once('close', () => resolve())
-        .once('error', () => resolve());
-    });
-  } else {
-    for (const dir of dirs) {
-      try {
-        rmdirSync(dir);
-      } catch {
-        // In use (EBUSY) or not empty: left, and said by what is returned.
-      }
+}
+
+/** rmdir goes on past a directory it cannot remove (its parents then fail too, as they must). */
+function sudoRmdir(dirs: string[]): Promise<void> {
+  return new Promise<void>((resolve) => {
+    spawn('sudo', ['-n', 'rmdir', '--', ...dirs], { stdio: 'ignore' })
+      .once('close', () => resolve())
+      .once('error', () => resolve());
+  });
+}
+
+async function rmdirEach(dirs: string[]): Promise<void> {
+  for (const dir of dirs) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      // Busy (a process still in it) or not empty: tried again, or returned as left.
     }
   }
-  return containerCgroups(points, containerId);
+}
+
+/** What the front ends say of cgroups that stayed (a warning: the cell's result stands). */
+export function leftCgroupsNote(dirs: readonly string[]): string {
+  return `could not remove the cgroups runsc made for this cell, after its processes had to be killed: ${dirs.join(', ')}`;
 }

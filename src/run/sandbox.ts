@@ -93,6 +93,8 @@ export interface SandboxResult {
   collectError?: string;
   /** Bytes the sandbox was using when the timeout struck; only with `memoryLimit`, when it could be read. */
   memoryAtTimeout?: number;
+  /** The sandbox's cgroups that could not be removed after its processes were killed (cgroups.ts); said as a warning. */
+  leftCgroups?: string[];
 }
 
 export interface RunscError {
@@ -164,64 +166,77 @@ export async function runSandbox(run: SandboxRun): Promise<SandboxResult> {
       } catch (stuck) {
         throw new Error(`${error instanceof Error ? error.message : String(error)}; then ${(stuck as Error).message}`);
       }
+      // What is left is not said: the error is.
       await removeCgroups(run);
       throw error;
     }
     // `runsc run` deletes its sandbox when it returns; one that was stopped, or never started, may not have.
     if (result.timedOut || result.cancelled || result.runscError) {
       await ensureGone(run.runsc, run.containerId);
-      await removeCgroups(run);
+      return { ...result, leftCgroups: await removeCgroups(run) };
     }
     return result;
   }
-  const { processFile, pidFile } = run.collect;
-  const started = Date.now();
-  // Several runsc commands in a row: the hook runs before the first (collecting is never the fast path).
-  await run.started?.();
+  let result: SandboxResult | undefined;
   try {
-    for (const [i, step] of [
-      ['create', `--bundle=${run.bundleDir}`, run.containerId],
-      ['start', run.containerId],
-    ].entries()) {
-      if (run.signal.aborted) return stopped(started, { cancelled: true });
-      // A stalled start hangs in one of these two: each gets the limit `runsc run` gets.
-      const { code, timedOut } = await runscWithin(
-        run.runsc,
-        [...run.flags, ...step],
-        run.startLimitMs ?? START_LIMIT_MS,
-        i === 0 ? run.wrap : run.wrapStart,
-      );
-      if (code !== 0) {
-        const failure = (timedOut ? stalledStart(run) : runscFailure(run, code ?? RUNSC_FAILURE)) ?? {
-          message: `runsc ${step[0]} failed (exit ${code})`,
-          neverStarted: true,
-        };
-        return { ...stopped(started, {}), runscError: failure };
-      }
-    }
-    // On a timeout only the cell's process is killed here; the rest of the cell goes before collecting.
-    const killCell = async (reason: 'timeout' | 'cancel') => {
-      const pid = reason === 'timeout' ? readPid(pidFile) : 0;
-      if (pid > 0) await runscQuiet(run.runsc, ['kill', `--pid=${pid}`, run.containerId, 'KILL']);
-      else await destroy(run.runsc, run.containerId);
-    };
-    const result = await watch(run, ['exec', `--process=${processFile}`, `--internal-pid-file=${pidFile}`, run.containerId], killCell, {});
-    if (result.cancelled || result.runscError || run.signal.aborted) {
-      return { ...result, cancelled: result.cancelled || run.signal.aborted, durationMs: Date.now() - started };
-    }
-    const collectError = await collectFrom(run, run.collect);
-    return { ...result, cancelled: run.signal.aborted, durationMs: Date.now() - started, collectError };
+    result = await runCollecting(run, run.collect);
   } finally {
     await destroy(run.runsc, run.containerId);
     // Nothing is placed on the host while a process of the cell could still run: fail closed.
     await ensureGone(run.runsc, run.containerId);
-    await removeCgroups(run);
+    if (!result) await removeCgroups(run);
   }
+  return { ...result, leftCgroups: await removeCgroups(run) };
 }
 
-/** Once nothing of the sandbox runs: the cgroups runsc could not remove because it was killed (cgroups.ts). */
-async function removeCgroups(run: SandboxRun): Promise<void> {
-  if (run.cgroups) await removeLeftCgroups(run.runsc, run.containerId);
+/** The cell through `runsc create`, `start` and `exec`, then what it made read out (see SandboxRun.collect); the caller destroys the sandbox. */
+async function runCollecting(run: SandboxRun, collect: NonNullable<SandboxRun['collect']>): Promise<SandboxResult> {
+  const { processFile, pidFile } = collect;
+  const started = Date.now();
+  // Several runsc commands in a row: the hook runs before the first (collecting is never the fast path).
+  await run.started?.();
+  for (const [i, step] of [
+    ['create', `--bundle=${run.bundleDir}`, run.containerId],
+    ['start', run.containerId],
+  ].entries()) {
+    if (run.signal.aborted) return stopped(started, { cancelled: true });
+    // A stalled start hangs in one of these two: each gets the limit `runsc run` gets.
+    const { code, timedOut } = await runscWithin(
+      run.runsc,
+      [...run.flags, ...step],
+      run.startLimitMs ?? START_LIMIT_MS,
+      i === 0 ? run.wrap : run.wrapStart,
+    );
+    if (code !== 0) {
+      const failure = (timedOut ? stalledStart(run) : runscFailure(run, code ?? RUNSC_FAILURE)) ?? {
+        message: `runsc ${step[0]} failed (exit ${code})`,
+        neverStarted: true,
+      };
+      return { ...stopped(started, {}), runscError: failure };
+    }
+  }
+  // On a timeout only the cell's process is killed here; the rest of the cell goes before collecting.
+  const killCell = async (reason: 'timeout' | 'cancel') => {
+    const pid = reason === 'timeout' ? readPid(pidFile) : 0;
+    if (pid > 0) await runscQuiet(run.runsc, ['kill', `--pid=${pid}`, run.containerId, 'KILL']);
+    else await destroy(run.runsc, run.containerId);
+  };
+  const result = await watch(run, ['exec', `--process=${processFile}`, `--internal-pid-file=${pidFile}`, run.containerId], killCell, {});
+  if (result.cancelled || result.runscError || run.signal.aborted) {
+    return { ...result, cancelled: result.cancelled || run.signal.aborted, durationMs: Date.now() - started };
+  }
+  const collectError = await collectFrom(run, collect);
+  return { ...result, cancelled: run.signal.aborted, durationMs: Date.now() - started, collectError };
+}
+
+/**
+ * Once nothing of the sandbox runs: the cgroups runsc could not remove
+ * because it was killed (cgroups.ts). Returns those still there.
+ */
+async function removeCgroups(run: SandboxRun): Promise<string[] | undefined> {
+  if (!run.cgroups) return undefined;
+  const left = await removeLeftCgroups(run.runsc, run.containerId);
+  return left.length > 0 ? left : undefined;
 }
 
 function stopped(started: number, how: { cancelled?: boolean }): SandboxResult {

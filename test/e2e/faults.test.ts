@@ -172,6 +172,15 @@ describe('a broken runsc', () => {
   });
 });
 
+/** The cgroup directories (in every hierarchy) of containers whose id starts so. */
+function cellCgroups(prefix: string): string[] {
+  const dirs: string[] = [];
+  for (const point of cgroupMountPoints(readFileSync('/proc/self/mountinfo', 'utf8'))) {
+    for (const name of readdirSync(point)) if (name.startsWith(prefix)) dirs.push(path.join(point, name));
+  }
+  return dirs;
+}
+
 /** Host processes of a runsc on the kvm platform: what a stalled start must not leave. */
 function kvmRunscs(): number[] {
   const pids: number[] = [];
@@ -222,11 +231,49 @@ describe.skipIf(!existsSync('/dev/kvm'))('platform: kvm', () => {
     }
     expect(kvmRunscs()).toEqual([]);
   }, 60_000);
+  test('killed outright while the start stalls, with limits: the post step kills what runsc cannot stop, and its cgroups go', async () => {
+    const cell = 'name: kvm-post\nrun: echo in-kvm\nlimits: { memory: 256Mi }';
+    let seen: string[] = [];
+    const run = await runAction(job, {
+      inputs: { cell, 'runsc-path': runsc, platform: 'kvm' },
+      onSpawn: (child) => {
+        // Once runsc has made the sandbox's cgroups (it hangs in KVM after that), main is killed.
+        const look = setInterval(() => {
+          seen = cellCgroups('kvm-post-');
+          if (seen.length > 0 && kvmRunscs().length > 0) {
+            clearInterval(look);
+            setTimeout(() => child.kill('SIGKILL'), 500);
+          }
+        }, 50);
+        child.once('exit', () => clearInterval(look));
+      },
+    });
+    if (run.main.outputs['exit-code'] === '0') return; // KVM works here: nothing stalled.
+    expect(run.main.signal).toBe('SIGKILL');
+    expect(seen.length).toBeGreaterThan(0);
+    expect(run.post?.exitCode).toBe(0);
+    expect(errors(run.post as NonNullable<typeof run.post>)).toEqual([]);
+    expect(kvmRunscs()).toEqual([]);
+    expect(cellCgroups('kvm-post-')).toEqual([]);
+  }, 90_000);
+
   test('with limits, the cgroups runsc made for a sandbox killed in its stalled start go with it', async () => {
     // runsc removes its cgroups when its sandbox ends, not when its processes are killed.
     const cell = 'name: kvm-cgroups\nrun: echo in-kvm\nlimits: { timeout: 4s, memory: 256Mi, pids: 200 }';
-    const run = await runAction(job, { inputs: { cell, 'runsc-path': runsc, platform: 'kvm' } });
-    if (run.main.outputs['exit-code'] !== '0') expect(errors(run.main)[0]).toContain('runsc did not start the sandbox within 4s');
+    let seen: string[] = [];
+    const run = await runAction(job, {
+      inputs: { cell, 'runsc-path': runsc, platform: 'kvm' },
+      onSpawn: (child) => {
+        const look = setInterval(() => {
+          if (seen.length === 0) seen = cellCgroups('kvm-cgroups-');
+        }, 50);
+        child.once('exit', () => clearInterval(look));
+      },
+    });
+    if (run.main.outputs['exit-code'] === '0') return; // KVM works here: runsc stopped its own sandbox.
+    expect(errors(run.main)[0]).toContain('runsc did not start the sandbox within 4s');
+    // They were there while the start stalled.
+    expect(seen.length).toBeGreaterThan(0);
     expect(kvmRunscs()).toEqual([]);
     const id = path.basename(run.main.outputs['log-file'] as string, '.log');
     expect(id).toMatch(/^kvm-cgroups-\w{6}$/);

@@ -340,8 +340,8 @@ describe('the entry, written without tool-cache', () => {
    * release's layouts while this one downloaded (the installer looks once it holds the lock). Its
    * runsc, a stand-in, and a file of its own show whether it was replaced.
    */
-  const cachedByAnotherJob = () => {
-    const dir = path.join(toolCache, 'runsc', '20260901.0.0', ARCH);
+  const cachedByAnotherJob = (key = '20260901.0.0') => {
+    const dir = path.join(toolCache, 'runsc', key, ARCH);
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, 'runsc'), `#!/bin/sh\necho '${FAKE_VERSION}'\n`, { mode: 0o755 });
     writeFileSync(path.join(dir, 'runsc.from-the-other-job'), '');
@@ -355,6 +355,7 @@ describe('the entry, written without tool-cache', () => {
     const theirs = cachedByAnotherJob();
     const said: string[] = [];
     const installed = await install(request('20260901.0'), { ...context(), log: lineLogger({ write: (l: string) => said.push(l) }) });
+    expect(server.requests).toContain(`/20260901.0/${ARCH}/${zstd ? 'gvisor.tar.zstd' : 'gvisor.tar.bz2'}`);
     // Its sandbox may be running from that binary: ours, downloaded and verified, is dropped instead.
     expect(installed).toEqual({ path: path.join(theirs, 'runsc'), version: FAKE_VERSION, entry: { dir: theirs, kept: 'runsc' } });
     expect(existsSync(path.join(theirs, 'runsc.from-the-other-job'))).toBe(true);
@@ -362,6 +363,24 @@ describe('the entry, written without tool-cache', () => {
     expect(said.join('')).not.toContain('sha512 than runsc-sha512');
     expect(existsSync(path.join(toolCache, 'runsc', `20260901.0.0-${ARCH}.lock`))).toBe(false);
     expect(readdirSync(temp)).toEqual([]);
+  });
+
+  test('`latest`: one made from another artifact is replaced, so that the next `latest` finds its own by digest', async () => {
+    // The version the stand-in runsc names; an entry another job made from another layout.
+    const theirs = cachedByAnotherJob('20260824.0.0');
+    const said: string[] = [];
+    const first = await install(request('latest'), { ...context(), log: lineLogger({ write: (l: string) => said.push(l) }) });
+    const layout = zstd ? 'gvisor.tar.zstd' : 'gvisor.tar.bz2';
+    expect(first.entry).toEqual({ dir: theirs, kept: layout });
+    expect(existsSync(path.join(theirs, 'runsc.from-the-other-job'))).toBe(false);
+    expect(said.join('')).toContain(
+      `Cached runsc 20260824.0.0 in ${theirs} came from another artifact than ${server.url}/latest/${ARCH}/${layout}; replacing it with the one downloaded`,
+    );
+    expect(said.join('')).not.toContain('runsc-sha512');
+    // Kept, it would have been downloaded again by every `latest` step: now only its checksum is fetched.
+    server.requests.length = 0;
+    expect(await install(request('latest'), context())).toMatchObject({ path: first.path });
+    expect(server.requests).toEqual([`/latest/${ARCH}/${layout}.sha512`]);
   });
 
   test('with runsc-sha512, one made from other bytes is replaced, and the log says so', async () => {

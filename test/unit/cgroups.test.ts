@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { cgroupMountPoints, containerCgroups, removeLeftCgroups } from '../../src/run/cgroups.js';
+import { cgroupMountPoints, containerCgroups, leftCgroupsNote, removeLeftCgroups } from '../../src/run/cgroups.js';
 
 describe('cgroupMountPoints', () => {
   test('every cgroup (v1) and cgroup2 mount, nothing else, with mountinfo escapes decoded', () => {
@@ -77,15 +77,48 @@ describe('the container’s cgroups', () => {
     // A plain directory holding a file stands in for a cgroup still in use: rmdir cannot take it.
     const mountinfo = path.join(root, 'mountinfo');
     writeFileSync(mountinfo, `40 1 0:40 / ${memory} rw - cgroup cgroup rw,memory\n41 1 0:41 / ${pids} rw - cgroup cgroup rw,pids\n`);
-    const left = await removeLeftCgroups({ path: '/nonexistent/runsc', sudo: false, root }, 'cell-abc123', mountinfo);
+    const left = await removeLeftCgroups({ path: '/nonexistent/runsc', sudo: false, root }, 'cell-abc123', { mountinfo, settleMs: 0 });
     expect(left).toEqual([path.join(memory, 'cell-abc123')]);
     expect(containerCgroups([pids], 'cell-abc123')).toEqual([]);
     expect(containerCgroups([memory], 'cell-abc123x')).toEqual([path.join(memory, 'cell-abc123x')]);
     expect(containerCgroups([pids], 'other-xyz789')).toEqual([path.join(pids, 'other-xyz789')]);
   });
 
+  test('one still busy just after the processes went is tried again until it can go', async () => {
+    // The file stands in for the last task, which leaves its cgroup a little after /proc forgets it.
+    const mountinfo = path.join(root, 'mountinfo');
+    writeFileSync(mountinfo, `40 1 0:40 / ${memory} rw - cgroup cgroup rw,memory\n`);
+    const task = path.join(memory, 'cell-abc123', 'memory.limit_in_bytes');
+    const leaves = setTimeout(() => rmSync(task), 150);
+    try {
+      const started = Date.now();
+      expect(
+        await removeLeftCgroups({ path: '/nonexistent/runsc', sudo: false, root }, 'cell-abc123', { mountinfo, settleMs: 2_000 }),
+      ).toEqual([]);
+      expect(Date.now() - started).toBeLessThan(1_500);
+    } finally {
+      clearTimeout(leaves);
+    }
+    expect(containerCgroups([memory], 'cell-abc123')).toEqual([]);
+  });
+
+  test('an id that is not a plain name removes nothing and does not throw (the caller may be reporting another error)', async () => {
+    const mountinfo = path.join(root, 'mountinfo');
+    writeFileSync(mountinfo, `40 1 0:40 / ${root} rw - cgroup cgroup rw,memory\n`);
+    expect(await removeLeftCgroups({ path: '/nonexistent/runsc', sudo: false, root }, '..', { mountinfo, settleMs: 0 })).toEqual([]);
+    expect(containerCgroups([memory, pids], 'cell-abc123')).toHaveLength(4);
+  });
+
+  test('what stays is said with every directory', () => {
+    expect(leftCgroupsNote(['/sys/fs/cgroup/memory/cell-abc123', '/sys/fs/cgroup/pids/cell-abc123'])).toBe(
+      'could not remove the cgroups runsc made for this cell, after its processes had to be killed: /sys/fs/cgroup/memory/cell-abc123, /sys/fs/cgroup/pids/cell-abc123',
+    );
+  });
+
   test('without a readable mountinfo, nothing is done', async () => {
-    expect(await removeLeftCgroups({ path: '/nonexistent/runsc', sudo: false, root }, 'cell-abc123', path.join(root, 'none'))).toEqual([]);
+    expect(
+      await removeLeftCgroups({ path: '/nonexistent/runsc', sudo: false, root }, 'cell-abc123', { mountinfo: path.join(root, 'none') }),
+    ).toEqual([]);
     expect(containerCgroups([memory, pids], 'cell-abc123')).toHaveLength(4);
   });
 });
