@@ -12315,7 +12315,7 @@ async function removeLeftCgroups(r, containerId, { mountinfo = '/proc/self/mount
 /** rmdir goes on past a directory it cannot remove (its parents then fail too, as they must). */
 function sudoRmdir(dirs) {
     return new Promise((resolve) => {
-        (0,external_node_child_process_.spawn)('sudo', ['-n', 'rmdir', '--', ...dirs], { stdio: 'ignore' })
+        (0,external_node_child_process_.spawn)('sudo', ['-n', 'rmdir', '--', ...dirs], { stdio: 'ignore', timeout: 10_000 })
             .once('close', () => resolve())
             .once('error', () => resolve());
     });
@@ -12415,9 +12415,13 @@ async function runSandbox(run) {
         }
         return result;
     }
+    const started = Date.now();
+    // Several runsc commands in a row: the hook runs before the first, and before anything of the
+    // sandbox exists (collecting is never the fast path).
+    await run.started?.();
     let result;
     try {
-        result = await runCollecting(run, run.collect);
+        result = await runCollecting(run, run.collect, started);
     }
     finally {
         await (0,run_runsc/* destroy */.zr)(run.runsc, run.containerId);
@@ -12429,11 +12433,8 @@ async function runSandbox(run) {
     return { ...result, leftCgroups: await removeCgroups(run) };
 }
 /** The cell through `runsc create`, `start` and `exec`, then what it made read out (see SandboxRun.collect); the caller destroys the sandbox. */
-async function runCollecting(run, collect) {
+async function runCollecting(run, collect, started) {
     const { processFile, pidFile } = collect;
-    const started = Date.now();
-    // Several runsc commands in a row: the hook runs before the first (collecting is never the fast path).
-    await run.started?.();
     for (const [i, step] of [
         ['create', `--bundle=${run.bundleDir}`, run.containerId],
         ['start', run.containerId],
@@ -14937,7 +14938,7 @@ function killPids(r, pids) {
     return new Promise((resolve) => {
         const args = ['-KILL', ...pids.map(String)];
         const [cmd, argv] = r.sudo ? ['sudo', ['-n', 'kill', ...args]] : ['kill', args];
-        (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(cmd, argv, { stdio: 'ignore' })
+        (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(cmd, argv, { stdio: 'ignore', timeout: 10_000 })
             .once('close', () => resolve())
             .once('error', () => resolve());
     });

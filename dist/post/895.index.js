@@ -121,7 +121,7 @@ async function removeLeftCgroups(r, containerId, { mountinfo = '/proc/self/mount
 /** rmdir goes on past a directory it cannot remove (its parents then fail too, as they must). */
 function sudoRmdir(dirs) {
     return new Promise((resolve) => {
-        (0,external_node_child_process_.spawn)('sudo', ['-n', 'rmdir', '--', ...dirs], { stdio: 'ignore' })
+        (0,external_node_child_process_.spawn)('sudo', ['-n', 'rmdir', '--', ...dirs], { stdio: 'ignore', timeout: 10_000 })
             .once('close', () => resolve())
             .once('error', () => resolve());
     });
@@ -204,7 +204,7 @@ function killPids(r, pids) {
     return new Promise((resolve) => {
         const args = ['-KILL', ...pids.map(String)];
         const [cmd, argv] = r.sudo ? ['sudo', ['-n', 'kill', ...args]] : ['kill', args];
-        (0,external_node_child_process_.spawn)(cmd, argv, { stdio: 'ignore' })
+        (0,external_node_child_process_.spawn)(cmd, argv, { stdio: 'ignore', timeout: 10_000 })
             .once('close', () => resolve())
             .once('error', () => resolve());
     });
@@ -572,6 +572,10 @@ function readPostRecord(runDir, nonce, uid) {
     }
     if (!(0,external_node_fs_.statSync)(runsc, { throwIfNoEntry: false })?.isFile())
         return { refused: `${RECORD_FILE}: runsc is not a regular file` };
+    // containerIdFor ends every id with the run directory's own suffix: the cgroups the post step may
+    // remove are named by it, outside the run directory, so an id of another run's (or none) is refused.
+    if (!containerId.endsWith(`-${runDirUnique(runDir)}`))
+        return { refused: `${RECORD_FILE}: containerId is not this run's` };
     // The network's names are made from the run directory's suffix (run/cell.ts): anything else is not this run's.
     if (networkId !== undefined && networkId !== runDirUnique(runDir))
         return { refused: `${RECORD_FILE}: networkId is not this run's` };

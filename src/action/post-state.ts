@@ -155,6 +155,9 @@ export function readPostRecord(runDir: string, nonce: string, uid: number): Reco
     return { refused: `${RECORD_FILE}: runsc is not an absolute, normalized path` };
   }
   if (!statSync(runsc, { throwIfNoEntry: false })?.isFile()) return { refused: `${RECORD_FILE}: runsc is not a regular file` };
+  // containerIdFor ends every id with the run directory's own suffix: the cgroups the post step may
+  // remove are named by it, outside the run directory, so an id of another run's (or none) is refused.
+  if (!containerId.endsWith(`-${runDirUnique(runDir)}`)) return { refused: `${RECORD_FILE}: containerId is not this run's` };
   // The network's names are made from the run directory's suffix (run/cell.ts): anything else is not this run's.
   if (networkId !== undefined && networkId !== runDirUnique(runDir)) return { refused: `${RECORD_FILE}: networkId is not this run's` };
   return { record: { containerId, runsc, ...(networkId !== undefined ? { networkId } : {}) } };

@@ -91,7 +91,7 @@ export async function removeLeftCgroups(
 /** rmdir goes on past a directory it cannot remove (its parents then fail too, as they must). */
 function sudoRmdir(dirs: string[]): Promise<void> {
   return new Promise<void>((resolve) => {
-    spawn('sudo', ['-n', 'rmdir', '--', ...dirs], { stdio: 'ignore' })
+    spawn('sudo', ['-n', 'rmdir', '--', ...dirs], { stdio: 'ignore', timeout: 10_000 })
       .once('close', () => resolve())
       .once('error', () => resolve());
   });

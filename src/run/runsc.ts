@@ -91,7 +91,7 @@ function killPids(r: Runsc, pids: readonly number[]): Promise<void> {
   return new Promise<void>((resolve) => {
     const args = ['-KILL', ...pids.map(String)];
     const [cmd, argv] = r.sudo ? ['sudo', ['-n', 'kill', ...args]] : ['kill', args];
-    spawn(cmd, argv, { stdio: 'ignore' })
+    spawn(cmd, argv, { stdio: 'ignore', timeout: 10_000 })
       .once('close', () => resolve())
       .once('error', () => resolve());
   });

@@ -177,9 +177,13 @@ export async function runSandbox(run: SandboxRun): Promise<SandboxResult> {
     }
     return result;
   }
+  const started = Date.now();
+  // Several runsc commands in a row: the hook runs before the first, and before anything of the
+  // sandbox exists (collecting is never the fast path).
+  await run.started?.();
   let result: SandboxResult | undefined;
   try {
-    result = await runCollecting(run, run.collect);
+    result = await runCollecting(run, run.collect, started);
   } finally {
     await destroy(run.runsc, run.containerId);
     // Nothing is placed on the host while a process of the cell could still run: fail closed.
@@ -190,11 +194,8 @@ export async function runSandbox(run: SandboxRun): Promise<SandboxResult> {
 }
 
 /** The cell through `runsc create`, `start` and `exec`, then what it made read out (see SandboxRun.collect); the caller destroys the sandbox. */
-async function runCollecting(run: SandboxRun, collect: NonNullable<SandboxRun['collect']>): Promise<SandboxResult> {
+async function runCollecting(run: SandboxRun, collect: NonNullable<SandboxRun['collect']>, started: number): Promise<SandboxResult> {
   const { processFile, pidFile } = collect;
-  const started = Date.now();
-  // Several runsc commands in a row: the hook runs before the first (collecting is never the fast path).
-  await run.started?.();
   for (const [i, step] of [
     ['create', `--bundle=${run.bundleDir}`, run.containerId],
     ['start', run.containerId],

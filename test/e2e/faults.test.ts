@@ -233,13 +233,16 @@ describe.skipIf(!existsSync('/dev/kvm'))('platform: kvm', () => {
   }, 60_000);
   test('killed outright while the start stalls, with limits: the post step kills what runsc cannot stop, and its cgroups go', async () => {
     const cell = 'name: kvm-post\nrun: echo in-kvm\nlimits: { memory: 256Mi }';
+    // This run's only: whatever an earlier run may have left does not count.
+    const before = new Set(cellCgroups('kvm-post-'));
+    const ours = () => cellCgroups('kvm-post-').filter((dir) => !before.has(dir));
     let seen: string[] = [];
     const run = await runAction(job, {
       inputs: { cell, 'runsc-path': runsc, platform: 'kvm' },
       onSpawn: (child) => {
         // Once runsc has made the sandbox's cgroups (it hangs in KVM after that), main is killed.
         const look = setInterval(() => {
-          seen = cellCgroups('kvm-post-');
+          seen = ours();
           if (seen.length > 0 && kvmRunscs().length > 0) {
             clearInterval(look);
             setTimeout(() => child.kill('SIGKILL'), 500);
@@ -254,18 +257,19 @@ describe.skipIf(!existsSync('/dev/kvm'))('platform: kvm', () => {
     expect(run.post?.exitCode).toBe(0);
     expect(errors(run.post as NonNullable<typeof run.post>)).toEqual([]);
     expect(kvmRunscs()).toEqual([]);
-    expect(cellCgroups('kvm-post-')).toEqual([]);
+    expect(ours()).toEqual([]);
   }, 90_000);
 
   test('with limits, the cgroups runsc made for a sandbox killed in its stalled start go with it', async () => {
     // runsc removes its cgroups when its sandbox ends, not when its processes are killed.
     const cell = 'name: kvm-cgroups\nrun: echo in-kvm\nlimits: { timeout: 4s, memory: 256Mi, pids: 200 }';
+    const before = new Set(cellCgroups('kvm-cgroups-'));
     let seen: string[] = [];
     const run = await runAction(job, {
       inputs: { cell, 'runsc-path': runsc, platform: 'kvm' },
       onSpawn: (child) => {
         const look = setInterval(() => {
-          if (seen.length === 0) seen = cellCgroups('kvm-cgroups-');
+          if (seen.length === 0) seen = cellCgroups('kvm-cgroups-').filter((dir) => !before.has(dir));
         }, 50);
         child.once('exit', () => clearInterval(look));
       },

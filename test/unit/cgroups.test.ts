@@ -103,8 +103,12 @@ describe('the container’s cgroups', () => {
   });
 
   test('an id that is not a plain name removes nothing and does not throw (the caller may be reporting another error)', async () => {
+    // The mount point is a directory of the fixture's own: were the check ever lost, `..` would reach
+    // only the fixture, never the machine's temp directory.
+    const point = path.join(root, 'cg');
+    mkdirSync(point);
     const mountinfo = path.join(root, 'mountinfo');
-    writeFileSync(mountinfo, `40 1 0:40 / ${root} rw - cgroup cgroup rw,memory\n`);
+    writeFileSync(mountinfo, `40 1 0:40 / ${point} rw - cgroup cgroup rw,memory\n`);
     expect(await removeLeftCgroups({ path: '/nonexistent/runsc', sudo: false, root }, '..', { mountinfo, settleMs: 0 })).toEqual([]);
     expect(containerCgroups([memory, pids], 'cell-abc123')).toHaveLength(4);
   });

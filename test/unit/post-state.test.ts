@@ -4,12 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { checkRunDir, loadPostState, RECORD_FILE, readPostRecord, savePostState, writePostRecord } from '../../src/action/post-state.js';
-import { RUN_DIR_PREFIX } from '../../src/run/run-dir.js';
+import { RUN_DIR_PREFIX, runDirUnique } from '../../src/run/run-dir.js';
 
 const uid = process.getuid?.() ?? 0;
 let temp: string;
 let runDir: string;
 const runsc = process.execPath; // any absolute path to a regular file
+/** This run's container id, as containerIdFor makes it (the cell's name, then the run directory's suffix). */
+const ownId = () => `cell-${runDirUnique(runDir)}`;
 
 beforeEach(() => {
   temp = mkdtempSync(path.join(os.tmpdir(), 'gvc-post-record-'));
@@ -20,10 +22,10 @@ afterEach(() => rmSync(temp, { recursive: true, force: true }));
 
 describe('the record main writes', () => {
   test('reads back with its nonce; 0600; a second write does not replace it', () => {
-    const nonce = writePostRecord(runDir, { containerId: 'cell-abc123', runsc });
+    const nonce = writePostRecord(runDir, { containerId: ownId(), runsc });
     expect(nonce).toMatch(/^[0-9a-f]{32}$/);
     expect(statSync(path.join(runDir, RECORD_FILE)).mode & 0o777).toBe(0o600);
-    expect(readPostRecord(runDir, nonce, uid)).toEqual({ record: { containerId: 'cell-abc123', runsc } });
+    expect(readPostRecord(runDir, nonce, uid)).toEqual({ record: { containerId: ownId(), runsc } });
     expect(() => writePostRecord(runDir, { containerId: 'other', runsc: '/bin/sh' })).toThrow(/EEXIST/);
   });
 
@@ -53,6 +55,17 @@ describe('the post step refuses a record', () => {
     ['naming runsc through ..', () => put(JSON.stringify({ nonce, containerId: 'a', runsc: '/usr/../bin/sh' })), /normalized/],
     ['naming a directory as runsc', () => put(JSON.stringify({ nonce, containerId: 'a', runsc: '/usr' })), /not a regular file/],
     ['with a container id runsc would read as a flag', () => put(JSON.stringify({ nonce, containerId: '--x y', runsc })), /container id/],
+    // The cgroups the post step removes are named by the id: not another run's, nor a system one.
+    [
+      'with another run’s container id',
+      () => put(JSON.stringify({ nonce, containerId: 'cell-abc123', runsc })),
+      /containerId is not this run's/,
+    ],
+    [
+      'with a system cgroup’s name as container id',
+      () => put(JSON.stringify({ nonce, containerId: 'system.slice', runsc })),
+      /containerId is not this run's/,
+    ],
     ['that is not JSON', () => put('{'), /not JSON/],
     ['that is too large', () => put(' '.repeat(5000)), /larger than/],
     ['that is missing', () => undefined, /cannot be opened \(ENOENT\)/],
@@ -94,10 +107,10 @@ describe('the run directory the state names', () => {
 describe('the state main saves and the post step loads', () => {
   test('round trip: the record first, then the state that points at it', () => {
     const saved: [string, string][] = [];
-    savePostState((name, value) => saved.push([name, value]), runDir, { containerId: 'cell-abc123', runsc });
+    savePostState((name, value) => saved.push([name, value]), runDir, { containerId: ownId(), runsc });
     expect(saved.map(([name]) => name)).toEqual(['nonce', 'run-dir']);
     const state = Object.fromEntries(saved);
-    expect(loadPostState((name) => state[name] ?? '', temp, uid)).toEqual({ runDir, record: { containerId: 'cell-abc123', runsc } });
+    expect(loadPostState((name) => state[name] ?? '', temp, uid)).toEqual({ runDir, record: { containerId: ownId(), runsc } });
   });
 
   test('nothing saved, a run directory gone, a forged nonce', () => {
