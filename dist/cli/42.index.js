@@ -622,33 +622,57 @@ async function prove(runsc, url, cacheKey) {
  * (unless told not to: the caller marks it once proved), as tool-cache's
  * cacheDir would, but by rename: the run's temp directory and the tool cache
  * are one filesystem on hosted runners. Where they are not, the tree is
- * copied. Whatever was there (an entry without its marker, left by a crash)
- * goes first; a failure leaves no entry and no marker.
+ * copied beside the entry first. Whatever was there (an entry without its
+ * marker, left by a crash; one of another artifact, being replaced) is
+ * renamed aside, not removed, until the new tree is in: another job's
+ * sandbox started from it finds a runsc at this path (to stop it) for all but
+ * the instant between two renames. A failure leaves no entry and no marker.
+ * The caller holds the entry's lock.
  */
 async function placeEntry(tree, keyDir, arch, { complete = true } = {}) {
     const dir = external_node_path_default().join(keyDir, arch);
     const marker = `${dir}.complete`;
-    await external_node_fs_.promises.rm(marker, { force: true });
-    await external_node_fs_.promises.rm(dir, { recursive: true, force: true });
     await external_node_fs_.promises.mkdir(keyDir, { recursive: true });
+    // What a crash between the renames below left (nothing else uses these names: see tool-cache's layout).
+    for (const name of await external_node_fs_.promises.readdir(keyDir)) {
+        if (name.startsWith(`${arch}${ASIDE}`))
+            await external_node_fs_.promises.rm(external_node_path_default().join(keyDir, name), { recursive: true, force: true });
+    }
+    const aside = await external_node_fs_.promises.mkdtemp(external_node_path_default().join(keyDir, `${arch}${ASIDE}`));
     try {
+        const incoming = external_node_path_default().join(aside, 'new');
         try {
-            await external_node_fs_.promises.rename(tree, dir);
+            await external_node_fs_.promises.rename(tree, incoming);
         }
         catch (error) {
             if (error.code !== 'EXDEV')
                 throw error;
-            await external_node_fs_.promises.cp(tree, dir, { recursive: true, errorOnExist: true, force: false, verbatimSymlinks: true });
+            await external_node_fs_.promises.cp(tree, incoming, { recursive: true, errorOnExist: true, force: false, verbatimSymlinks: true });
         }
+        await external_node_fs_.promises.rm(marker, { force: true });
+        try {
+            await external_node_fs_.promises.rename(dir, external_node_path_default().join(aside, 'old'));
+        }
+        catch (error) {
+            if (error.code !== 'ENOENT')
+                throw error;
+        }
+        await external_node_fs_.promises.rename(incoming, dir);
         if (complete)
             await external_node_fs_.promises.writeFile(marker, '');
     }
     catch (error) {
+        await external_node_fs_.promises.rm(marker, { force: true });
         await external_node_fs_.promises.rm(dir, { recursive: true, force: true });
         throw error;
     }
+    finally {
+        await external_node_fs_.promises.rm(aside, { recursive: true, force: true });
+    }
     return dir;
 }
+/** Beside `<arch>` while an entry is replaced: `<arch>.replaced-XXXXXX`. */
+const ASIDE = '.replaced-';
 /** Whether `name` is an executable file in one of PATH's directories. */
 async function onPath(name) {
     for (const dir of (process.env.PATH ?? '').split((external_node_path_default()).delimiter)) {

@@ -354,29 +354,50 @@ async function prove(runsc: string, url: string, cacheKey: string | undefined): 
  * (unless told not to: the caller marks it once proved), as tool-cache's
  * cacheDir would, but by rename: the run's temp directory and the tool cache
  * are one filesystem on hosted runners. Where they are not, the tree is
- * copied. Whatever was there (an entry without its marker, left by a crash)
- * goes first; a failure leaves no entry and no marker.
+ * copied beside the entry first. Whatever was there (an entry without its
+ * marker, left by a crash; one of another artifact, being replaced) is
+ * renamed aside, not removed, until the new tree is in: another job's
+ * sandbox started from it finds a runsc at this path (to stop it) for all but
+ * the instant between two renames. A failure leaves no entry and no marker.
+ * The caller holds the entry's lock.
  */
 async function placeEntry(tree: string, keyDir: string, arch: string, { complete = true } = {}): Promise<string> {
   const dir = path.join(keyDir, arch);
   const marker = `${dir}.complete`;
-  await fs.rm(marker, { force: true });
-  await fs.rm(dir, { recursive: true, force: true });
   await fs.mkdir(keyDir, { recursive: true });
+  // What a crash between the renames below left (nothing else uses these names: see tool-cache's layout).
+  for (const name of await fs.readdir(keyDir)) {
+    if (name.startsWith(`${arch}${ASIDE}`)) await fs.rm(path.join(keyDir, name), { recursive: true, force: true });
+  }
+  const aside = await fs.mkdtemp(path.join(keyDir, `${arch}${ASIDE}`));
   try {
+    const incoming = path.join(aside, 'new');
     try {
-      await fs.rename(tree, dir);
+      await fs.rename(tree, incoming);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
-      await fs.cp(tree, dir, { recursive: true, errorOnExist: true, force: false, verbatimSymlinks: true });
+      await fs.cp(tree, incoming, { recursive: true, errorOnExist: true, force: false, verbatimSymlinks: true });
     }
+    await fs.rm(marker, { force: true });
+    try {
+      await fs.rename(dir, path.join(aside, 'old'));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    await fs.rename(incoming, dir);
     if (complete) await fs.writeFile(marker, '');
   } catch (error) {
+    await fs.rm(marker, { force: true });
     await fs.rm(dir, { recursive: true, force: true });
     throw error;
+  } finally {
+    await fs.rm(aside, { recursive: true, force: true });
   }
   return dir;
 }
+
+/** Beside `<arch>` while an entry is replaced: `<arch>.replaced-XXXXXX`. */
+const ASIDE = '.replaced-';
 
 /** Whether `name` is an executable file in one of PATH's directories. */
 async function onPath(name: string): Promise<boolean> {

@@ -315,10 +315,13 @@ describe('the entry, written without tool-cache', () => {
     mkdirSync(path.join(keyDir, ARCH, 'gvisor-bin'), { recursive: true });
     writeFileSync(path.join(keyDir, ARCH, 'runsc'), 'half-copied');
     writeFileSync(path.join(keyDir, ARCH, 'stale'), 'x');
+    // And what a crash in the middle of a replacement left beside it.
+    mkdirSync(path.join(keyDir, `${ARCH}.replaced-AbC123`, 'old'), { recursive: true });
     const installed = await install(request('20260901.0'), context());
     const dir = installed.entry?.dir as string;
     expect(dir).toBe(path.join(keyDir, ARCH));
     expect(readdirSync(dir)).not.toContain('stale');
+    expect(readdirSync(keyDir).sort()).toEqual([ARCH, `${ARCH}.complete`]);
     expect(spawnSync(installed.path, ['--version'], { encoding: 'utf8' }).stdout).toContain(FAKE_VERSION);
     // tool-cache's own lookups, pointed at this cache, find exactly this entry.
     const { cachedVersions } = await import('../../src/install/tool-cache.js');
@@ -395,6 +398,8 @@ describe('the entry, written without tool-cache', () => {
     expect(installed.entry).toEqual({ dir: theirs, kept: layout });
     expect(existsSync(path.join(theirs, 'runsc.from-the-other-job'))).toBe(false);
     expect(JSON.parse(readFileSync(path.join(theirs, METADATA_FILE), 'utf8'))).toMatchObject({ sha512: pin });
+    // The old tree went aside while the new one came in, and is gone.
+    expect(readdirSync(path.dirname(theirs)).sort()).toEqual([ARCH, `${ARCH}.complete`]);
     expect(said.join('')).toContain(
       'Cached runsc 20260901.0.0 came from an artifact with another sha512 than runsc-sha512; replacing it with the one downloaded',
     );
