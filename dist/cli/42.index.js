@@ -11,7 +11,7 @@ __webpack_require__.d(__webpack_exports__, {
   installRunsc: () => (/* binding */ installRunsc)
 });
 
-// UNUSED EXPORTS: layoutOrder
+// UNUSED EXPORTS: layoutOrder, placeEntry
 
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __webpack_require__(1421);
@@ -575,7 +575,7 @@ async function unpackAndCache(req, ctx, layout, url, file, digest) {
             const proven = (async () => {
                 const { version } = await prove(external_node_path_default().join(dir, 'runsc'), url, key);
                 await record(dir, version);
-                await external_node_fs_.promises.writeFile(`${dir}.complete`, '');
+                await external_node_fs_.promises.writeFile(`${dir}.complete`, '', { flag: 'wx' });
                 return cached(dir, version);
             })();
             // Its failure is the caller's to report, where it waits for the proof.
@@ -626,8 +626,14 @@ async function prove(runsc, url, cacheKey) {
  * marker, left by a crash; one of another artifact, being replaced) is
  * renamed aside, not removed, until the new tree is in: another job's
  * sandbox started from it finds a runsc at this path (to stop it) for all but
- * the instant between two renames. A failure leaves no entry and no marker.
- * The caller holds the entry's lock.
+ * the instant between two renames. The caller holds the entry's lock.
+ *
+ * The tool cache is writable by the runner's user while this may run as
+ * root: every name used is directly in `keyDir` (a path through a directory
+ * of it could be swapped for a link), random, and the marker is made with
+ * O_EXCL (a link planted at its name fails the install rather than being
+ * followed). A failure leaves what was there as it was, but for the marker
+ * of an entry being replaced: no entry the new tree half-made.
  */
 async function placeEntry(tree, keyDir, arch, { complete = true } = {}) {
     const dir = external_node_path_default().join(keyDir, arch);
@@ -636,42 +642,58 @@ async function placeEntry(tree, keyDir, arch, { complete = true } = {}) {
     // What a crash between the renames below left (nothing else uses these names: see tool-cache's layout).
     for (const name of await external_node_fs_.promises.readdir(keyDir)) {
         if (name.startsWith(`${arch}${ASIDE}`))
-            await external_node_fs_.promises.rm(external_node_path_default().join(keyDir, name), { recursive: true, force: true });
+            await external_node_fs_.promises.rm(external_node_path_default().join(keyDir, name), { recursive: true, force: true }).catch(() => { });
     }
-    const aside = await external_node_fs_.promises.mkdtemp(external_node_path_default().join(keyDir, `${arch}${ASIDE}`));
+    const { randomBytes } = await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 7598, 23));
+    const unique = randomBytes(8).toString('hex');
+    const incoming = `${dir}${ASIDE}${unique}-new`;
+    const old = `${dir}${ASIDE}${unique}-old`;
     try {
-        const incoming = external_node_path_default().join(aside, 'new');
+        await external_node_fs_.promises.rename(tree, incoming);
+    }
+    catch (error) {
+        if (error.code !== 'EXDEV')
+            throw error;
         try {
-            await external_node_fs_.promises.rename(tree, incoming);
-        }
-        catch (error) {
-            if (error.code !== 'EXDEV')
-                throw error;
             await external_node_fs_.promises.cp(tree, incoming, { recursive: true, errorOnExist: true, force: false, verbatimSymlinks: true });
         }
-        await external_node_fs_.promises.rm(marker, { force: true });
+        catch (copyError) {
+            await external_node_fs_.promises.rm(incoming, { recursive: true, force: true });
+            throw copyError;
+        }
+    }
+    let movedOld = false;
+    let placed = false;
+    try {
         try {
-            await external_node_fs_.promises.rename(dir, external_node_path_default().join(aside, 'old'));
+            await external_node_fs_.promises.rename(dir, old);
+            movedOld = true;
         }
         catch (error) {
             if (error.code !== 'ENOENT')
                 throw error;
         }
+        // After the old tree is out (until then, it stays complete), before the new one is in.
+        await external_node_fs_.promises.rm(marker, { force: true });
         await external_node_fs_.promises.rename(incoming, dir);
+        placed = true;
         if (complete)
-            await external_node_fs_.promises.writeFile(marker, '');
+            await external_node_fs_.promises.writeFile(marker, '', { flag: 'wx' });
     }
     catch (error) {
-        await external_node_fs_.promises.rm(marker, { force: true });
-        await external_node_fs_.promises.rm(dir, { recursive: true, force: true });
+        // The new tree goes; the old one, if it was moved, comes back (without its marker: the next
+        // install replaces it).
+        await external_node_fs_.promises.rm(placed ? dir : incoming, { recursive: true, force: true }).catch(() => { });
+        if (movedOld)
+            await external_node_fs_.promises.rename(old, dir).catch(() => { });
         throw error;
     }
-    finally {
-        await external_node_fs_.promises.rm(aside, { recursive: true, force: true });
-    }
+    // Best effort: what stays is removed by the next placement of this entry.
+    if (movedOld)
+        await external_node_fs_.promises.rm(old, { recursive: true, force: true }).catch(() => { });
     return dir;
 }
-/** Beside `<arch>` while an entry is replaced: `<arch>.replaced-XXXXXX`. */
+/** Beside `<arch>` while an entry is replaced: `<arch>.replaced-<random>-new` and `-old`. */
 const ASIDE = '.replaced-';
 /** Whether `name` is an executable file in one of PATH's directories. */
 async function onPath(name) {
@@ -762,7 +784,7 @@ function run(command, args) {
 /**
  * A lock file for writers of one tool-cache entry. Parallel jobs on one runner
  * (a matrix on a large runner, backgrounded steps) may install the same runsc
- * at once; placing an entry removes what is there and renames the new tree in
+ * at once; placing an entry renames what is there aside and the new tree in
  * (installer.ts), so two writers at a time would undo each other's work. A holder that died is detected by its pid.
  */
 

@@ -1302,7 +1302,7 @@ function pullAsRoot(reference, toolCache, log) {
 /**
  * A lock file for writers of one tool-cache entry. Parallel jobs on one runner
  * (a matrix on a large runner, backgrounded steps) may install the same runsc
- * at once; placing an entry removes what is there and renames the new tree in
+ * at once; placing an entry renames what is there aside and the new tree in
  * (installer.ts), so two writers at a time would undo each other's work. A holder that died is detected by its pid.
  */
 

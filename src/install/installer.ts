@@ -304,7 +304,7 @@ async function unpackAndCache(
       const proven = (async () => {
         const { version } = await prove(path.join(dir, 'runsc'), url, key);
         await record(dir, version);
-        await fs.writeFile(`${dir}.complete`, '');
+        await fs.writeFile(`${dir}.complete`, '', { flag: 'wx' });
         return cached(dir, version);
       })();
       // Its failure is the caller's to report, where it waits for the proof.
@@ -358,45 +358,65 @@ async function prove(runsc: string, url: string, cacheKey: string | undefined): 
  * marker, left by a crash; one of another artifact, being replaced) is
  * renamed aside, not removed, until the new tree is in: another job's
  * sandbox started from it finds a runsc at this path (to stop it) for all but
- * the instant between two renames. A failure leaves no entry and no marker.
- * The caller holds the entry's lock.
+ * the instant between two renames. The caller holds the entry's lock.
+ *
+ * The tool cache is writable by the runner's user while this may run as
+ * root: every name used is directly in `keyDir` (a path through a directory
+ * of it could be swapped for a link), random, and the marker is made with
+ * O_EXCL (a link planted at its name fails the install rather than being
+ * followed). A failure leaves what was there as it was, but for the marker
+ * of an entry being replaced: no entry the new tree half-made.
  */
-async function placeEntry(tree: string, keyDir: string, arch: string, { complete = true } = {}): Promise<string> {
+export async function placeEntry(tree: string, keyDir: string, arch: string, { complete = true } = {}): Promise<string> {
   const dir = path.join(keyDir, arch);
   const marker = `${dir}.complete`;
   await fs.mkdir(keyDir, { recursive: true });
   // What a crash between the renames below left (nothing else uses these names: see tool-cache's layout).
   for (const name of await fs.readdir(keyDir)) {
-    if (name.startsWith(`${arch}${ASIDE}`)) await fs.rm(path.join(keyDir, name), { recursive: true, force: true });
+    if (name.startsWith(`${arch}${ASIDE}`)) await fs.rm(path.join(keyDir, name), { recursive: true, force: true }).catch(() => {});
   }
-  const aside = await fs.mkdtemp(path.join(keyDir, `${arch}${ASIDE}`));
+  const { randomBytes } = await import('node:crypto');
+  const unique = randomBytes(8).toString('hex');
+  const incoming = `${dir}${ASIDE}${unique}-new`;
+  const old = `${dir}${ASIDE}${unique}-old`;
   try {
-    const incoming = path.join(aside, 'new');
+    await fs.rename(tree, incoming);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
     try {
-      await fs.rename(tree, incoming);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
       await fs.cp(tree, incoming, { recursive: true, errorOnExist: true, force: false, verbatimSymlinks: true });
+    } catch (copyError) {
+      await fs.rm(incoming, { recursive: true, force: true });
+      throw copyError;
     }
-    await fs.rm(marker, { force: true });
+  }
+  let movedOld = false;
+  let placed = false;
+  try {
     try {
-      await fs.rename(dir, path.join(aside, 'old'));
+      await fs.rename(dir, old);
+      movedOld = true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
-    await fs.rename(incoming, dir);
-    if (complete) await fs.writeFile(marker, '');
-  } catch (error) {
+    // After the old tree is out (until then, it stays complete), before the new one is in.
     await fs.rm(marker, { force: true });
-    await fs.rm(dir, { recursive: true, force: true });
+    await fs.rename(incoming, dir);
+    placed = true;
+    if (complete) await fs.writeFile(marker, '', { flag: 'wx' });
+  } catch (error) {
+    // The new tree goes; the old one, if it was moved, comes back (without its marker: the next
+    // install replaces it).
+    await fs.rm(placed ? dir : incoming, { recursive: true, force: true }).catch(() => {});
+    if (movedOld) await fs.rename(old, dir).catch(() => {});
     throw error;
-  } finally {
-    await fs.rm(aside, { recursive: true, force: true });
   }
+  // Best effort: what stays is removed by the next placement of this entry.
+  if (movedOld) await fs.rm(old, { recursive: true, force: true }).catch(() => {});
   return dir;
 }
 
-/** Beside `<arch>` while an entry is replaced: `<arch>.replaced-XXXXXX`. */
+/** Beside `<arch>` while an entry is replaced: `<arch>.replaced-<random>-new` and `-old`. */
 const ASIDE = '.replaced-';
 
 /** Whether `name` is an executable file in one of PATH's directories. */

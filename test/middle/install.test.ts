@@ -10,12 +10,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import { METADATA_FILE, provenNow } from '../../src/install/cache.js';
-import { type InstallContext, type InstallRequest, installRunsc } from '../../src/install/installer.js';
+import { type InstallContext, type InstallRequest, installRunsc, placeEntry } from '../../src/install/installer.js';
 import { parseVersionInput } from '../../src/install/version.js';
 import { lineLogger, silent } from '../../src/log.js';
 import { runSandbox } from '../../src/run/sandbox.js';
@@ -404,6 +404,32 @@ describe('the entry, written without tool-cache', () => {
       'Cached runsc 20260901.0.0 came from an artifact with another sha512 than runsc-sha512; replacing it with the one downloaded',
     );
     expect(readdirSync(temp)).toEqual([]);
+  });
+
+  test('a placement that fails before the swap leaves the entry that was there as it was', async () => {
+    const keyDir = path.join(toolCache, 'runsc', '1.0.0');
+    mkdirSync(path.join(keyDir, ARCH), { recursive: true });
+    writeFileSync(path.join(keyDir, ARCH, 'runsc'), 'the old one');
+    writeFileSync(path.join(keyDir, `${ARCH}.complete`), '');
+    // A tree that is not there: its move fails first.
+    await expect(placeEntry(path.join(temp, 'no-such-tree'), keyDir, ARCH)).rejects.toThrow(/ENOENT/);
+    expect(readdirSync(keyDir).sort()).toEqual([ARCH, `${ARCH}.complete`]);
+    expect(readFileSync(path.join(keyDir, ARCH, 'runsc'), 'utf8')).toBe('the old one');
+  });
+
+  test('a link planted under a name of the replacement is removed, never followed', async () => {
+    const keyDir = path.join(toolCache, 'runsc', '1.0.0');
+    mkdirSync(keyDir, { recursive: true });
+    const elsewhere = path.join(root, 'elsewhere');
+    mkdirSync(elsewhere, { recursive: true });
+    writeFileSync(path.join(elsewhere, 'keep'), 'x');
+    symlinkSync(elsewhere, path.join(keyDir, `${ARCH}.replaced-planted-old`));
+    const tree = path.join(temp, 'tree');
+    mkdirSync(tree);
+    writeFileSync(path.join(tree, 'runsc'), 'new');
+    expect(await placeEntry(tree, keyDir, ARCH)).toBe(path.join(keyDir, ARCH));
+    expect(readdirSync(keyDir).sort()).toEqual([ARCH, `${ARCH}.complete`]);
+    expect(readdirSync(elsewhere)).toEqual(['keep']);
   });
 
   test.skipIf(process.getuid?.() !== 0)(
