@@ -629,16 +629,24 @@ async function prove(runsc, url, cacheKey) {
  * the instant between two renames. The caller holds the entry's lock.
  *
  * The tool cache is writable by the runner's user while this may run as
- * root: every name used is directly in `keyDir` (a path through a directory
- * of it could be swapped for a link), random, and the marker is made with
- * O_EXCL (a link planted at its name fails the install rather than being
- * followed). A failure leaves what was there as it was, but for the marker
- * of an entry being replaced: no entry the new tree half-made.
+ * root. What this can do about it: every name used is directly in `keyDir`
+ * (not in a directory made there, which could be swapped for a link) and
+ * random; `keyDir` and the tool's directory above it are refused when they
+ * are links planted in advance (not when swapped for one while this runs:
+ * Node has no directory-relative calls); and the marker is made with O_EXCL
+ * (a link planted at its name fails the install rather than being followed).
+ * A failure leaves what was there as it was (but for the marker of an entry
+ * being replaced, and a restore that itself fails), and no entry the new
+ * tree half-made.
  */
 async function placeEntry(tree, keyDir, arch, { complete = true } = {}) {
     const dir = external_node_path_default().join(keyDir, arch);
     const marker = `${dir}.complete`;
     await external_node_fs_.promises.mkdir(keyDir, { recursive: true });
+    for (const d of [external_node_path_default().dirname(keyDir), keyDir]) {
+        if (!(await external_node_fs_.promises.lstat(d)).isDirectory())
+            throw new Error(`the tool cache's ${d} is not a directory (a link?): refusing to place runsc through it`);
+    }
     // What a crash between the renames below left (nothing else uses these names: see tool-cache's layout).
     for (const name of await external_node_fs_.promises.readdir(keyDir)) {
         if (name.startsWith(`${arch}${ASIDE}`))
@@ -658,7 +666,7 @@ async function placeEntry(tree, keyDir, arch, { complete = true } = {}) {
             await external_node_fs_.promises.cp(tree, incoming, { recursive: true, errorOnExist: true, force: false, verbatimSymlinks: true });
         }
         catch (copyError) {
-            await external_node_fs_.promises.rm(incoming, { recursive: true, force: true });
+            await external_node_fs_.promises.rm(incoming, { recursive: true, force: true }).catch(() => { });
             throw copyError;
         }
     }

@@ -361,16 +361,24 @@ async function prove(runsc: string, url: string, cacheKey: string | undefined): 
  * the instant between two renames. The caller holds the entry's lock.
  *
  * The tool cache is writable by the runner's user while this may run as
- * root: every name used is directly in `keyDir` (a path through a directory
- * of it could be swapped for a link), random, and the marker is made with
- * O_EXCL (a link planted at its name fails the install rather than being
- * followed). A failure leaves what was there as it was, but for the marker
- * of an entry being replaced: no entry the new tree half-made.
+ * root. What this can do about it: every name used is directly in `keyDir`
+ * (not in a directory made there, which could be swapped for a link) and
+ * random; `keyDir` and the tool's directory above it are refused when they
+ * are links planted in advance (not when swapped for one while this runs:
+ * Node has no directory-relative calls); and the marker is made with O_EXCL
+ * (a link planted at its name fails the install rather than being followed).
+ * A failure leaves what was there as it was (but for the marker of an entry
+ * being replaced, and a restore that itself fails), and no entry the new
+ * tree half-made.
  */
 export async function placeEntry(tree: string, keyDir: string, arch: string, { complete = true } = {}): Promise<string> {
   const dir = path.join(keyDir, arch);
   const marker = `${dir}.complete`;
   await fs.mkdir(keyDir, { recursive: true });
+  for (const d of [path.dirname(keyDir), keyDir]) {
+    if (!(await fs.lstat(d)).isDirectory())
+      throw new Error(`the tool cache's ${d} is not a directory (a link?): refusing to place runsc through it`);
+  }
   // What a crash between the renames below left (nothing else uses these names: see tool-cache's layout).
   for (const name of await fs.readdir(keyDir)) {
     if (name.startsWith(`${arch}${ASIDE}`)) await fs.rm(path.join(keyDir, name), { recursive: true, force: true }).catch(() => {});
@@ -386,7 +394,7 @@ export async function placeEntry(tree: string, keyDir: string, arch: string, { c
     try {
       await fs.cp(tree, incoming, { recursive: true, errorOnExist: true, force: false, verbatimSymlinks: true });
     } catch (copyError) {
-      await fs.rm(incoming, { recursive: true, force: true });
+      await fs.rm(incoming, { recursive: true, force: true }).catch(() => {});
       throw copyError;
     }
   }

@@ -417,7 +417,22 @@ describe('the entry, written without tool-cache', () => {
     expect(readFileSync(path.join(keyDir, ARCH, 'runsc'), 'utf8')).toBe('the old one');
   });
 
-  test('a link planted under a name of the replacement is removed, never followed', async () => {
+  test('a version directory planted as a link is refused, and nothing is placed through it', async () => {
+    const elsewhere = path.join(root, 'victim');
+    mkdirSync(path.join(elsewhere, ARCH), { recursive: true });
+    writeFileSync(path.join(elsewhere, ARCH, 'keep'), 'x');
+    mkdirSync(path.join(toolCache, 'runsc'), { recursive: true });
+    const keyDir = path.join(toolCache, 'runsc', '1.0.0');
+    symlinkSync(elsewhere, keyDir);
+    const tree = path.join(temp, 'tree');
+    mkdirSync(tree);
+    await expect(placeEntry(tree, keyDir, ARCH)).rejects.toThrow(`the tool cache's ${keyDir} is not a directory (a link?)`);
+    expect(readdirSync(elsewhere)).toEqual([ARCH]);
+    expect(readdirSync(path.join(elsewhere, ARCH))).toEqual(['keep']);
+    expect(existsSync(tree)).toBe(true);
+  });
+
+  test('what a crash in a replacement left, links included, is removed, never followed', async () => {
     const keyDir = path.join(toolCache, 'runsc', '1.0.0');
     mkdirSync(keyDir, { recursive: true });
     const elsewhere = path.join(root, 'elsewhere');
